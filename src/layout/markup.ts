@@ -1,0 +1,209 @@
+// Form markup -> grid. The markup is a tiny HTML-table subset that reads like the form itself:
+//
+//   <h1>title</h1> <h2>year line</h2>               headings
+//   <table> <col width="12"> … <tr class="repeat">  a table; col widths are relative;
+//     <td rowspan colspan align valign class field>  tr.repeat = header row repeated on
+//   </table>                                         continuation pages; td class label|value
+//   <br>  (inside td/h1/h2)   <page-break/>          line break; new page (new section)
+//
+// Anything else is rejected with the template's name and line. Templates are checked once as
+// written (so the line is the template's own) and their output again when the grid is built.
+import { parseDocument } from 'htmlparser2';
+import type { ChildNode, Element } from 'domhandler';
+import type { Align, CellRole, GridCell, GridRow, GridSection, GridTable, VAlign } from './grid.js';
+
+export class MarkupError extends Error {
+  constructor(
+    readonly template: string,
+    readonly line: number,
+    readonly detail: string,
+    where = '行',
+  ) {
+    super(`模板 ${template} 第 ${line} ${where}：${detail}`);
+    this.name = 'MarkupError';
+  }
+}
+
+const ATTRIBUTES: Record<string, readonly string[]> = {
+  h1: [],
+  h2: [],
+  table: [],
+  col: ['width'],
+  tr: ['class'],
+  td: ['rowspan', 'colspan', 'align', 'valign', 'class', 'field'],
+  br: [],
+  'page-break': [],
+};
+const ALIGNS: readonly Align[] = ['left', 'center', 'right'];
+const VALIGNS: readonly VAlign[] = ['top', 'middle', 'bottom'];
+const ROLES: readonly CellRole[] = ['label', 'value'];
+const ROW_CLASSES = ['repeat'];
+
+/** Check a template as written; mustaches are blanked out so tags keep their lines. */
+export function checkTemplateSource(source: string, template: string): void {
+  const unescaped = /\{\{\{|\{\{&/.exec(source);
+  if (unescaped) {
+    throw new MarkupError(template, lineAt(source, unescaped.index), '不允许用 {{{…}}} 或 {{&…}} 输出不转义的内容');
+  }
+  const blanked = source.replace(/\{\{[\s\S]*?\}\}/g, (m) => m.replace(/[^\n]/g, ' '));
+  new MarkupReader(blanked, template, false).read();
+}
+
+/** Turn one template's output into sections (split at <page-break/>). */
+export function parseMarkup(markup: string, template: string): GridSection[] {
+  return new MarkupReader(markup, template, true).read();
+}
+
+function lineAt(source: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (source.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+class MarkupReader {
+  constructor(
+    private readonly source: string,
+    private readonly template: string,
+    /** Output, not template source: values are real, so check them and say "输出第 N 行". */
+    private readonly isOutput: boolean,
+  ) {}
+
+  read(): GridSection[] {
+    const dom = parseDocument(this.source, { withStartIndices: true, recognizeSelfClosing: true, lowerCaseTags: true });
+    const sections: GridSection[] = [{ blocks: [] }];
+    for (const node of dom.children) {
+      if (this.isBlank(node)) continue;
+      const element = this.element(node, ['h1', 'h2', 'table', 'page-break']);
+      const blocks = sections[sections.length - 1]!.blocks;
+      if (element.name === 'page-break') sections.push({ blocks: [] });
+      else if (element.name === 'table') blocks.push(this.table(element));
+      else blocks.push({ type: 'heading', level: element.name === 'h1' ? 1 : 2, text: this.text(element) });
+    }
+    return sections.filter((section) => section.blocks.length > 0);
+  }
+
+  private fail(node: { startIndex: number | null }, detail: string): never {
+    const line = lineAt(this.source, node.startIndex ?? 0);
+    throw new MarkupError(this.template, line, detail, this.isOutput ? '行（模板输出）' : '行');
+  }
+
+  private isBlank(node: ChildNode): boolean {
+    return node.type === 'comment' || (node.type === 'text' && node.data.trim() === '');
+  }
+
+  /** The node must be one of the allowed elements, with only its documented attributes. */
+  private element(node: ChildNode, allowed: readonly string[]): Element {
+    if (node.type !== 'tag') {
+      const what = node.type === 'text' ? `文字「${node.data.trim().slice(0, 20)}」` : `<${node.type}>`;
+      this.fail(node, `此处不能有${what}，只能是 ${allowed.map((a) => `<${a}>`).join(' ')}`);
+    }
+    if (!allowed.includes(node.name)) {
+      const known = Object.hasOwn(ATTRIBUTES, node.name) ? '不能放在这里' : '不在支持的标记范围内';
+      this.fail(node, `<${node.name}> ${known}；此处只能是 ${allowed.map((a) => `<${a}>`).join(' ')}`);
+    }
+    for (const attribute of Object.keys(node.attribs)) {
+      if (!ATTRIBUTES[node.name]!.includes(attribute)) this.fail(node, `<${node.name}> 不支持属性 ${attribute}`);
+    }
+    return node;
+  }
+
+  /** Text content; <br> is a line break; surrounding template whitespace is dropped. */
+  private text(element: Element): string {
+    let text = '';
+    for (const child of element.children) {
+      if (child.type === 'text') text += child.data;
+      else if (child.type !== 'comment') {
+        this.element(child, ['br']);
+        text += '\n';
+      }
+    }
+    return text.trim();
+  }
+
+  private table(element: Element): GridTable {
+    const widths: number[] = [];
+    const rows: ReadRow[] = [];
+    for (const child of element.children) {
+      if (this.isBlank(child)) continue;
+      const node = this.element(child, rows.length === 0 ? ['col', 'tr'] : ['tr']);
+      if (node.name === 'col') widths.push(this.number(node, 'width', 1, 0));
+      else rows.push(this.row(node));
+    }
+    if (this.isOutput) this.placeCells(element, widths.length, rows);
+    return { type: 'table', widths, rows: rows.map(({ row }) => row) };
+  }
+
+  private row(element: Element): ReadRow {
+    const rowClass = element.attribs.class;
+    if (this.isOutput && rowClass !== undefined && !ROW_CLASSES.includes(rowClass)) {
+      this.fail(element, `<tr class="${rowClass}"> 不支持；只能是 class="repeat"`);
+    }
+    const cells: GridCell[] = [];
+    const nodes: Element[] = [];
+    for (const child of element.children) {
+      if (this.isBlank(child)) continue;
+      const td = this.element(child, ['td']);
+      nodes.push(td);
+      cells.push({
+        col: -1, // placed by placeCells
+        rowSpan: this.number(td, 'rowspan', 1, 1),
+        colSpan: this.number(td, 'colspan', 1, 1),
+        text: this.text(td),
+        role: this.choice(td, 'class', ROLES, 'value'),
+        align: this.choice(td, 'align', ALIGNS, 'left'),
+        valign: this.choice(td, 'valign', VALIGNS, 'middle'),
+        ...(td.attribs.field ? { field: td.attribs.field } : {}),
+      });
+    }
+    return { row: { repeat: rowClass === 'repeat', cells }, node: element, cellNodes: nodes };
+  }
+
+  /** Resolve every cell's slots as HTML does, and insist the spans tile the table exactly. */
+  private placeCells(table: Element, columns: number, rows: ReadRow[]): void {
+    if (columns === 0) this.fail(table, '<table> 需要先用 <col width="…"> 给出各列宽度');
+    const taken: boolean[][] = rows.map(() => new Array<boolean>(columns).fill(false));
+    rows.forEach(({ row, node, cellNodes }, r) => {
+      let col = 0;
+      row.cells.forEach((cell, i) => {
+        while (col < columns && taken[r]![col]) col++;
+        const td = cellNodes[i]!;
+        if (col + cell.colSpan > columns) this.fail(td, `这一行的单元格超出了 ${columns} 列`);
+        if (r + cell.rowSpan > rows.length) this.fail(td, `rowspan="${cell.rowSpan}" 超出了表格的最后一行`);
+        for (let dr = 0; dr < cell.rowSpan; dr++)
+          for (let dc = 0; dc < cell.colSpan; dc++) {
+            if (taken[r + dr]![col + dc]) this.fail(td, '单元格与上方跨行的单元格重叠');
+            taken[r + dr]![col + dc] = true;
+          }
+        cell.col = col;
+        col += cell.colSpan;
+      });
+      const free = taken[r]!.indexOf(false);
+      if (free >= 0) this.fail(node, `这一行第 ${free + 1} 列空缺：每行的单元格（含上方跨行的）应正好铺满 ${columns} 列`);
+    });
+  }
+
+  private number(element: Element, attribute: string, fallback: number, min: number): number {
+    const value = element.attribs[attribute];
+    if (value === undefined || !this.isOutput) return fallback;
+    const n = Number(value);
+    const whole = attribute !== 'width';
+    if (!Number.isFinite(n) || n < min || (whole && !Number.isInteger(n)) || (!whole && n <= 0)) {
+      this.fail(element, `${attribute}="${value}" 应为${whole ? `不小于 ${min} 的整数` : '正数'}`);
+    }
+    return n;
+  }
+
+  private choice<T extends string>(element: Element, attribute: string, options: readonly T[], fallback: T): T {
+    const value = element.attribs[attribute];
+    if (value === undefined || !this.isOutput) return fallback;
+    if (!options.includes(value as T)) this.fail(element, `${attribute}="${value}" 应为 ${options.join(' / ')} 之一`);
+    return value as T;
+  }
+}
+
+/** A row as read, with its markup nodes kept for error lines while placing the cells. */
+interface ReadRow {
+  row: GridRow;
+  node: Element;
+  cellNodes: Element[];
+}

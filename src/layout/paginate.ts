@@ -1,0 +1,53 @@
+// Continuation pages. Given the rows where a table must start a new page, cut it into one table
+// per page: every later piece starts with the header rows marked `repeat` above its first row,
+// and a merged cell cut by the break is split, its text (the 一级/二级 label) printed again on
+// the new page. Renderer-neutral: the PDF renderer measures where pages break, this cuts.
+import type { GridCell, GridRow, GridTable } from './grid.js';
+
+export interface TablePiece {
+  table: GridTable;
+  /** For each row of the piece, the row of the whole table it shows. */
+  sourceRows: number[];
+  /** How many leading rows are repeated headers (0 on the first piece). */
+  repeatedRows: number;
+}
+
+/** `breaks`: row indexes (ascending, > 0) that must begin a page. */
+export function splitTable(table: GridTable, breaks: readonly number[]): TablePiece[] {
+  const bounds = [0, ...breaks, table.rows.length];
+  const pieces: TablePiece[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    const [start, end] = [bounds[k]!, bounds[k + 1]!];
+    const repeated = k === 0 ? [] : range(0, start).filter((r) => table.rows[r]!.repeat);
+    const sourceRows = [...repeated, ...range(start, end)];
+    pieces.push({ table: tableOfRows(table, sourceRows), sourceRows, repeatedRows: repeated.length });
+  }
+  return pieces;
+}
+
+/**
+ * A table made of the given rows of `table` (in order). Each cell that covers any of them appears
+ * once, at the first of them it covers, spanning those it covers.
+ */
+function tableOfRows(table: GridTable, rows: number[]): GridTable {
+  const position = new Map(rows.map((r, i) => [r, i]));
+  const pieceRows: GridRow[] = rows.map((r) => ({ repeat: table.rows[r]!.repeat, cells: [] }));
+  table.rows.forEach((row, r) => {
+    for (const cell of row.cells) {
+      const covered = range(r, r + cell.rowSpan).flatMap((c) => (position.has(c) ? [position.get(c)!] : []));
+      if (covered.length === 0) continue;
+      const first = covered[0]!;
+      if (covered[covered.length - 1]! - first + 1 !== covered.length) {
+        throw new Error(`bug: cell at row ${r} col ${cell.col} covers non-adjacent rows of a page piece`);
+      }
+      const copy: GridCell = { ...cell, rowSpan: covered.length };
+      pieceRows[first]!.cells.push(copy);
+    }
+  });
+  for (const row of pieceRows) row.cells.sort((a, b) => a.col - b.col);
+  return { type: 'table', widths: table.widths, rows: pieceRows };
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}

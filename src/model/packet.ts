@@ -1,0 +1,84 @@
+// The one source of truth for a packet's data: the zod schema gives the TypeScript types, the
+// validation of every input, and schema/packet.schema.json for editors. Each field's `title` is
+// its label on the form, so diagnostics can name fields the way the office knows them.
+import { z } from 'zod';
+import { MONEY_PATTERN } from './money.js';
+
+const text = (title: string) => z.string().trim().min(1).meta({ title });
+
+const money = (title: string) =>
+  z
+    .string()
+    .regex(MONEY_PATTERN, { error: '金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"' })
+    .meta({ title, examples: ['200000.00', '0.00'] });
+
+const isoDate = (title: string) =>
+  z.iso.date({ error: '日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"' }).meta({ title });
+
+export const NATURES = ['经常性项目', '阶段性项目', '一次性项目'] as const;
+
+export const IndicatorSchema = z
+  .object({
+    level1: text('一级指标'),
+    level2: text('二级指标'),
+    name: text('三级指标'),
+    target: text('年度(/项目)指标值').meta({
+      description: '按表上印出的原样填写，如 "≥4(次)"、"=90 (%)"、"4季度前"',
+    }),
+  })
+  .strict()
+  .meta({ title: '绩效指标' });
+
+export const ProjectFundsSchema = z
+  .object({
+    total: money('项目资金总额').optional(),
+    fiscal: money('其中：财政资金').optional(),
+    other: money('其他资金').optional(),
+  })
+  .strict()
+  .meta({ title: '项目资金', description: '整个项目（可跨年度）的资金；可留空' });
+
+export const AnnualFundsSchema = z
+  .object({
+    total: money('年度资金申请总额'),
+    fiscal: money('其中：当年财政拨款'),
+    carryover: money('上年结转资金'),
+    other: money('其他资金'),
+  })
+  .strict()
+  .meta({ title: '年度资金' });
+
+export const ProjectSchema = z
+  .object({
+    name: text('项目名称'),
+    nature: z.enum(NATURES).meta({ title: '项目性质' }),
+    category: text('项目类别'),
+    department: text('主管部门'),
+    implementer: text('实施单位'),
+    startDate: isoDate('计划开始日期'),
+    endDate: isoDate('计划完成日期'),
+    funds: z
+      .object({ project: ProjectFundsSchema, annual: AnnualFundsSchema })
+      .strict()
+      .meta({ title: '项目资金（元）' }),
+    overallGoal: z.string().optional().meta({ title: '项目总目标', description: '可留空；保留换行' }),
+    annualGoal: z.string().optional().meta({ title: '年度总体目标', description: '保留换行' }),
+    indicators: z.array(IndicatorSchema).min(1).meta({ title: '绩效指标' }),
+  })
+  .strict()
+  .meta({ title: '项目' });
+
+export const PacketSchema = z
+  .object({
+    $schema: z.string().optional(),
+    title: text('汇总表标题'),
+    unit: text('单位'),
+    year: z.int().min(2000).max(2100).meta({ title: '年度' }),
+    projects: z.array(ProjectSchema).min(1).meta({ title: '项目' }),
+  })
+  .strict()
+  .meta({ title: '项目绩效目标汇总表' });
+
+export type Indicator = z.infer<typeof IndicatorSchema>;
+export type Project = z.infer<typeof ProjectSchema>;
+export type Packet = z.infer<typeof PacketSchema>;

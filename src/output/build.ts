@@ -1,0 +1,130 @@
+// One data file -> out/<packet>/: NN-<项目名称>.pdf per valid project and 汇总表.pdf when the
+// whole packet is valid. Bad projects are reported and skipped; the others are still built.
+import path from 'node:path';
+import type { Diagnostic } from '../validate/diagnostic.js';
+import { loadPacketFile, type LoadedPacket } from '../validate/validate.js';
+import { declarationSections, summaryDocument } from '../layout/forms.js';
+import { loadTemplates, type FormTemplates } from '../layout/templates.js';
+import type { GridSection } from '../layout/grid.js';
+import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
+import { DEFAULT_PDF_OPTIONS, renderPdf } from '../render/pdf.js';
+import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
+import { stageDirectory, writeFileAtomic } from './staging.js';
+
+export interface BuildOptions {
+  outDir: string;
+  /** Build only the projects with these names (the 汇总表 is then not built). */
+  only?: readonly string[];
+  templateDir?: string;
+  fonts?: FontFiles;
+  /** Stamped into the PDFs; defaults to now. */
+  creationDate?: Date;
+  onProgress?: (event: BuildProgress) => void;
+}
+
+export type BuildProgress =
+  | { kind: 'start'; file: string; total: number }
+  | { kind: 'written'; file: string; output: string; done: number; total: number };
+
+export interface BuildReport {
+  file: string;
+  loaded: LoadedPacket;
+  /** out/<packet>/ */
+  packetDir?: string;
+  /** Paths written, in order. */
+  written: string[];
+  /** Validation diagnostics plus anything that went wrong while building. */
+  diagnostics: Diagnostic[];
+  ok: boolean;
+}
+
+/** Templates and fonts, loaded once and shared by every packet of a run. */
+export interface BuildContext {
+  templates: FormTemplates;
+  fonts: LoadedFonts;
+}
+
+export async function createBuildContext(options: Pick<BuildOptions, 'templateDir' | 'fonts'> = {}): Promise<BuildContext> {
+  const [templates, fonts] = await Promise.all([loadTemplates(options.templateDir), loadFonts(options.fonts ?? DEFAULT_FONTS)]);
+  return { templates, fonts };
+}
+
+export async function buildPacketFile(file: string, options: BuildOptions, context?: BuildContext): Promise<BuildReport> {
+  const loaded = await loadPacketFile(file);
+  const diagnostics = [...loaded.diagnostics];
+  const report = (extra: Partial<BuildReport> = {}): BuildReport => ({
+    file,
+    loaded,
+    written: [],
+    diagnostics,
+    ok: !diagnostics.some((d) => d.severity === 'error'),
+    ...extra,
+  });
+  if (!loaded.header) return report();
+
+  const { year } = loaded.header;
+  const projectCount = Array.isArray((loaded.raw as { projects?: unknown[] }).projects)
+    ? (loaded.raw as { projects: unknown[] }).projects.length
+    : loaded.accepted.length;
+  const selected = selectProjects(loaded, options.only, diagnostics);
+  const summaryWanted = !options.only && loaded.packet !== undefined;
+  const total = selected.length + (summaryWanted ? 1 : 0);
+  options.onProgress?.({ kind: 'start', file, total });
+
+  const ctx = context ?? (await createBuildContext(options));
+  const packetDir = path.join(options.outDir, packetDirName(file));
+  const staging = await stageDirectory(packetDir, options.only !== undefined);
+  const written: string[] = [];
+  const pdfOptions = { ...DEFAULT_PDF_OPTIONS, fonts: ctx.fonts, creationDate: options.creationDate ?? new Date() };
+  const emit = async (name: string, bytes: Uint8Array) => {
+    await writeFileAtomic(path.join(staging.dir, name), bytes);
+    written.push(path.join(packetDir, name));
+    options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
+  };
+
+  try {
+    const sections: GridSection[][] = [];
+    for (const { number, project } of selected) {
+      const projectSections = declarationSections(ctx.templates, project, year);
+      sections.push(projectSections);
+      const pdf = await renderPdf({ sections: projectSections }, { ...pdfOptions, title: project.name });
+      await emit(projectFileName(number, projectCount, project.name, 'pdf'), pdf);
+    }
+    if (summaryWanted && loaded.packet) {
+      const summary = summaryDocument(ctx.templates, loaded.packet, sections);
+      const pdf = await renderPdf(summary, { ...pdfOptions, title: loaded.packet.title });
+      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf);
+    } else if (!options.only) {
+      diagnostics.push({
+        severity: 'error',
+        path: [],
+        message: '汇总表未生成：数据中有错误的项目，汇总表不能缺项',
+        hint: '改正上面列出的错误后重新生成',
+        ruleId: 'summary-skipped',
+      });
+    }
+    await staging.commit();
+  } finally {
+    await staging.discard();
+  }
+  return report({ packetDir, written });
+}
+
+function selectProjects(loaded: LoadedPacket, only: readonly string[] | undefined, diagnostics: Diagnostic[]) {
+  if (!only) return loaded.accepted;
+  const names = new Set(only);
+  const known = new Set(
+    ((loaded.raw as { projects?: Array<{ name?: unknown }> }).projects ?? []).map((p) => p?.name).filter((n) => typeof n === 'string'),
+  );
+  for (const name of names) {
+    if (!known.has(name))
+      diagnostics.push({
+        severity: 'error',
+        path: [],
+        message: `--only：没有名为「${name}」的项目`,
+        hint: `项目名称有：${[...known].join('、')}`,
+        ruleId: 'only-unknown',
+      });
+  }
+  return loaded.accepted.filter(({ project }) => names.has(project.name));
+}

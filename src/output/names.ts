@@ -1,0 +1,30 @@
+// Output file names that are safe on Windows and Linux whatever a project name holds:
+// sanitize-filename drops / \ : * ? " < > |, control characters, reserved names (CON, NUL…) and
+// trailing dots/spaces, and keeps the name within 255 bytes.
+import path from 'node:path';
+import sanitize from 'sanitize-filename';
+
+/** UTF-8 bytes left for the project name: 255 minus "NN-" and ".docx", with room to spare. */
+const NAME_BYTES = 200;
+
+export function projectFileName(number: number, count: number, name: string, extension: string): string {
+  const width = Math.max(2, String(count).length);
+  const safe = sanitize(name.replace(/\s+/g, ' ').trim(), { replacement: '_' });
+  return `${String(number).padStart(width, '0')}-${truncateBytes(safe, NAME_BYTES) || '项目'}.${extension}`;
+}
+
+export const SUMMARY_FILE_NAME = '汇总表';
+
+/** out/<packet>/: the data file's own name, e.g. data/minhang-2023.json -> minhang-2023. */
+export function packetDirName(dataFile: string): string {
+  return sanitize(path.basename(dataFile, path.extname(dataFile)), { replacement: '_' }) || 'packet';
+}
+
+function truncateBytes(text: string, maxBytes: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > maxBytes) break;
+    out += ch;
+  }
+  return out.replace(/[. ]+$/, '');
+}

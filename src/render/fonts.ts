@@ -1,0 +1,43 @@
+// The CJK fonts. By default Noto Serif SC (OFL-1.1), a Song-style face, from the npm package
+// @expo-google-fonts/noto-serif-sc, so `npm install` brings it and no system font is used.
+// An office may name its own TrueType files instead (see fonts/README.md).
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+export interface FontFiles {
+  /** Family name used inside the PDF. */
+  family: string;
+  regular: string;
+  bold: string;
+}
+
+const require = createRequire(import.meta.url);
+
+export const DEFAULT_FONTS: FontFiles = {
+  family: 'NotoSerifSC',
+  regular: require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf'),
+  bold: require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf'),
+};
+
+export interface LoadedFonts {
+  family: string;
+  regular: Buffer;
+  bold: Buffer;
+}
+
+/** Read the font files once per process (they are ~15 MB each), however many documents follow. */
+const cache = new Map<string, Promise<Buffer>>();
+const readOnce = (file: string) => {
+  let buffer = cache.get(file);
+  if (!buffer) {
+    buffer = readFile(file);
+    cache.set(file, buffer);
+    buffer.catch(() => cache.delete(file));
+  }
+  return buffer;
+};
+
+export async function loadFonts(files: FontFiles = DEFAULT_FONTS): Promise<LoadedFonts> {
+  const [regular, bold] = await Promise.all([readOnce(files.regular), readOnce(files.bold)]);
+  return { family: files.family, regular, bold };
+}

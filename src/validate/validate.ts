@@ -1,0 +1,112 @@
+// raw object -> Packet + Diagnostics. A broken project does not stop the others: the result
+// carries every project that can be rendered, numbered by its place in the file.
+import { readFile } from 'node:fs/promises';
+import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
+import { hasErrors, projectIndexOf, type Diagnostic } from './diagnostic.js';
+import { checkPacket, checkProject } from './rules.js';
+import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
+
+export interface AcceptedProject {
+  /** 1-based position in the data file; names the output file (NN-…) whatever else is rejected. */
+  number: number;
+  project: Project;
+}
+
+export interface Validation {
+  /** The whole packet, only when nothing in it is an error. */
+  packet?: Packet;
+  /** Packet-level fields, when they are valid (needed to render any project). */
+  header?: Omit<Packet, 'projects'>;
+  /** Projects without errors, in file order. */
+  accepted: AcceptedProject[];
+  /** Errors and warnings, in file order. */
+  diagnostics: Diagnostic[];
+}
+
+const parseOptions = { error: chineseErrorMap };
+
+export function validatePacket(raw: unknown): Validation {
+  const whole = PacketSchema.safeParse(raw, parseOptions);
+  if (whole.success) {
+    const diagnostics = [
+      ...whole.data.projects.flatMap((project, i) => checkProject(project, i)),
+      ...checkPacket(whole.data),
+    ];
+    const rejected = new Set(diagnostics.filter((d) => d.severity === 'error').map(projectIndexOf));
+    const { projects, ...header } = whole.data;
+    return {
+      packet: hasErrors(diagnostics) ? undefined : whole.data,
+      header,
+      accepted: projects
+        .map((project, i) => ({ number: i + 1, project }))
+        .filter(({ number }) => !rejected.has(number - 1)),
+      diagnostics: sortByPlace(diagnostics),
+    };
+  }
+
+  // Something is wrong: find out which parts still stand on their own.
+  const diagnostics = diagnosticsFromZod(whole.error);
+  const packetLevel = diagnostics.some((d) => projectIndexOf(d) === undefined);
+  const accepted: AcceptedProject[] = [];
+  const rawProjects = (raw as { projects?: unknown })?.projects;
+  if (Array.isArray(rawProjects)) {
+    rawProjects.forEach((rawProject, i) => {
+      const parsed = ProjectSchema.safeParse(rawProject, parseOptions);
+      if (!parsed.success) return;
+      const ruleDiagnostics = checkProject(parsed.data, i);
+      diagnostics.push(...ruleDiagnostics);
+      if (!hasErrors(ruleDiagnostics)) accepted.push({ number: i + 1, project: parsed.data });
+    });
+  }
+  let header: Validation['header'];
+  if (!packetLevel) {
+    const { projects: _projects, ...rest } = raw as Packet;
+    header = PacketSchema.omit({ projects: true }).parse(rest);
+  }
+  return { header, accepted: header ? accepted : [], diagnostics: sortByPlace(diagnostics) };
+}
+
+export interface LoadedPacket extends Validation {
+  file: string;
+  /** The parsed JSON as written, for messages that quote it (e.g. a rejected project's name). */
+  raw?: unknown;
+}
+
+/** Read, parse and validate one data file; never throws for bad input. */
+export async function loadPacketFile(file: string): Promise<LoadedPacket> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    return failed(file, `无法读取文件：${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'read');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(source.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return failed(file, `不是有效的 JSON：${describeJsonError(source, error as Error)}`, 'json');
+  }
+  return { file, raw, ...validatePacket(raw) };
+}
+
+function failed(file: string, message: string, ruleId: string): LoadedPacket {
+  return { file, accepted: [], diagnostics: [{ severity: 'error', path: [], message, ruleId }] };
+}
+
+/** Node says "… at position 123"; an office wants line and column. */
+function describeJsonError(source: string, error: Error): string {
+  const position = /position (\d+)/.exec(error.message);
+  if (!position) return error.message;
+  const before = source.slice(0, Number(position[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `第 ${line} 行第 ${column} 列附近有语法错误（${error.message}）`;
+}
+
+/** Stable order: packet-level first, then by project, keeping each check's own order. */
+function sortByPlace(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i, p: projectIndexOf(d) ?? -1 }))
+    .sort((a, b) => a.p - b.p || a.i - b.i)
+    .map(({ d }) => d);
+}
