@@ -28,6 +28,8 @@ export interface GridTable {
   type: 'table';
   /** Relative column widths; their sum is the table's full width. */
   widths: number[];
+  /** Text size in pt when the table needs its own (a dense summary); else the document's. */
+  fontSize?: number;
   rows: GridRow[];
 }
 

@@ -1,7 +1,8 @@
 // Form markup -> grid. The markup is a tiny HTML-table subset that reads like the form itself:
 //
 //   <h1>title</h1> <h2>year line</h2>               headings
-//   <table> <col width="12"> … <tr class="repeat">  a table; col widths are relative;
+//   <table size="9"> <col width="12"> <tr class="repeat">  a table (size: its text in pt,
+//                                                    optional); col widths are relative;
 //     <td rowspan colspan align valign class field>  tr.repeat = header row repeated on
 //   </table>                                         continuation pages; td class label|value
 //   <br>  (inside td/h1/h2)   <page-break/>          line break; new page (new section)
@@ -27,7 +28,7 @@ export class MarkupError extends Error {
 const ATTRIBUTES: Record<string, readonly string[]> = {
   h1: [],
   h2: [],
-  table: [],
+  table: ['size'],
   col: ['width'],
   tr: ['class'],
   td: ['rowspan', 'colspan', 'align', 'valign', 'class', 'field'],
@@ -130,7 +131,8 @@ class MarkupReader {
       else rows.push(this.row(node));
     }
     if (this.isOutput) this.placeCells(element, widths.length, rows);
-    return { type: 'table', widths, rows: rows.map(({ row }) => row) };
+    const size = element.attribs.size === undefined ? undefined : this.number(element, 'size', 0, 1);
+    return { type: 'table', widths, rows: rows.map(({ row }) => row), ...(size ? { fontSize: size } : {}) };
   }
 
   private row(element: Element): ReadRow {
@@ -186,7 +188,7 @@ class MarkupReader {
     const value = element.attribs[attribute];
     if (value === undefined || !this.isOutput) return fallback;
     const n = Number(value);
-    const whole = attribute !== 'width';
+    const whole = attribute === 'rowspan' || attribute === 'colspan';
     if (!Number.isFinite(n) || n < min || (whole && !Number.isInteger(n)) || (!whole && n <= 0)) {
       this.fail(element, `${attribute}="${value}" 应为${whole ? `不小于 ${min} 的整数` : '正数'}`);
     }

@@ -45,7 +45,7 @@ function tableOfRows(table: GridTable, rows: number[]): GridTable {
     }
   });
   for (const row of pieceRows) row.cells.sort((a, b) => a.col - b.col);
-  return { type: 'table', widths: table.widths, rows: pieceRows };
+  return { ...table, rows: pieceRows };
 }
 
 function range(from: number, to: number): number[] {

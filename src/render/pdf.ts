@@ -27,7 +27,11 @@ export const DEFAULT_PDF_OPTIONS = {
 } satisfies Partial<PdfOptions>;
 
 const A4_PORTRAIT = { pageSize: 'A4', pageOrientation: 'portrait' } as const;
+const A4_WIDTH = 595.28;
 const PAGE_MARGINS: [number, number, number, number] = [36, 36, 36, 48];
+const RULE = 0.6;
+const PADDING_X = 3;
+const PADDING_Y = 3;
 const MAX_LAYOUT_PASSES = 50;
 
 // Fonts and files come from memory only: no network, no file read during rendering.
@@ -141,35 +145,41 @@ function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
 }
 
 function pdfTable(table: GridTable, rowIdOf: (row: number) => string, newPage: boolean): ContentTable {
-  const total = table.widths.reduce((a, b) => a + b, 0);
   const columns = table.widths.length;
   const body: TableCell[][] = table.rows.map((row, r) => {
     // pdfmake wants every slot filled; slots covered by a span hold empty placeholders.
     const slots: TableCell[] = Array.from({ length: columns }, () => ({}));
-    for (const cell of row.cells) slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}`);
+    for (const cell of row.cells) slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}`, table.fontSize);
     return slots;
   });
   return {
-    table: {
-      widths: table.widths.map((w) => `${((w / total) * 100).toFixed(4)}%`),
-      body,
-      dontBreakRows: true,
-    },
+    table: { widths: contentWidths(table.widths), body, dontBreakRows: true },
     layout: {
-      hLineWidth: () => 0.6,
-      vLineWidth: () => 0.6,
-      paddingLeft: () => 3,
-      paddingRight: () => 3,
-      paddingTop: () => 3,
-      paddingBottom: () => 3,
+      hLineWidth: () => RULE,
+      vLineWidth: () => RULE,
+      paddingLeft: () => PADDING_X,
+      paddingRight: () => PADDING_X,
+      paddingTop: () => PADDING_Y,
+      paddingBottom: () => PADDING_Y,
     },
     ...(newPage ? { pageBreak: 'before' as const } : {}),
   };
 }
 
-function pdfCell(cell: GridCell, id: string): TableCell {
+/**
+ * The grid's widths are the columns' outer widths, shares of the full text width, as a form
+ * designer measures them; pdfmake wants each column's width inside its padding and rules.
+ */
+function contentWidths(widths: number[]): number[] {
+  const total = widths.reduce((a, b) => a + b, 0);
+  const textWidth = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2] - RULE;
+  return widths.map((w) => (w / total) * textWidth - 2 * PADDING_X - RULE);
+}
+
+function pdfCell(cell: GridCell, id: string, fontSize: number | undefined): TableCell {
   return {
     text: cell.text,
+    ...(fontSize ? { fontSize } : {}),
     id,
     rowSpan: cell.rowSpan,
     colSpan: cell.colSpan,
