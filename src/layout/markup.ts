@@ -10,10 +10,11 @@
 // Anything else is rejected with the template's name and line. Templates are checked once as
 // written (so the line is the template's own) and their output again when the grid is built.
 import { parseDocument } from 'htmlparser2';
+import { UserError } from '../errors.js';
 import type { ChildNode, Element } from 'domhandler';
 import type { Align, CellRole, GridCell, GridRow, GridSection, GridTable, VAlign } from './grid.js';
 
-export class MarkupError extends Error {
+export class MarkupError extends UserError {
   constructor(
     readonly template: string,
     readonly line: number,

@@ -4,6 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { UserError } from '../errors.js';
 import { checkTemplateSource, parseMarkup } from './markup.js';
 import type { GridSection } from './grid.js';
 import type { DeclarationView, SummaryView } from './view.js';
@@ -28,7 +29,9 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
 
   const load = async <View>(name: string) => {
     const file = path.join(dir, `${name}.hbs`);
-    const source = await readFile(file, 'utf8');
+    const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw new UserError(`无法读取模板 ${file}：${error.code ?? error.message}`);
+    });
     checkTemplateSource(source, file);
     // strict: a misspelt field in a template fails loudly instead of printing blank.
     const render = handlebars.compile<View>(source, { strict: true });

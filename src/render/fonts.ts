@@ -3,6 +3,7 @@
 // An office may name its own TrueType files instead (see fonts/README.md).
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { UserError } from '../errors.js';
 
 export interface FontFiles {
   /** Family name used inside the PDF. */
@@ -30,7 +31,9 @@ const cache = new Map<string, Promise<Buffer>>();
 const readOnce = (file: string) => {
   let buffer = cache.get(file);
   if (!buffer) {
-    buffer = readFile(file);
+    buffer = readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new UserError(`无法读取字体文件 ${file}：${error.code ?? error.message}`);
+    });
     cache.set(file, buffer);
     buffer.catch(() => cache.delete(file));
   }
