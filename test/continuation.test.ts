@@ -1,0 +1,67 @@
+// A form longer than a page: the indicator header row and the current 一级/二级 labels are printed
+// again on every continuation page, and nothing is lost on the way.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { declarationDocument, loadFonts, loadTemplates, renderPdf, type Project } from '../src/index.js';
+import { compact, expectInOrder, readPdf, type PdfReadback } from './support/pdf.js';
+import { declarationValues, loadSeed } from './support/seed.js';
+
+const LEVELS = [
+  ['产出指标', '数量指标'],
+  ['产出指标', '质量指标'],
+  ['效益指标', '社会效益指标'],
+  ['满意度指标', '服务对象满意度指标'],
+] as const;
+
+/** The seed's first project with 80 indicators in four groups of 20; names are unique (A001…). */
+export function longProject(): Project {
+  const base = loadSeed().projects[0]!;
+  return {
+    ...base,
+    name: '八十项指标测试项目',
+    indicators: Array.from({ length: 80 }, (_, i) => ({
+      level1: LEVELS[Math.floor(i / 20)]![0],
+      level2: LEVELS[Math.floor(i / 20)]![1],
+      name: `测试指标A${String(i + 1).padStart(3, '0')}`,
+      target: `≥${i + 1}(次)`,
+    })),
+  };
+}
+
+const HEADER = '绩效指标一级指标二级指标三级指标年度(/项目)指标值';
+
+describe('a form of 80 indicators', () => {
+  const project = longProject();
+  let pdf: PdfReadback;
+  beforeAll(async () => {
+    const templates = await loadTemplates();
+    const document = declarationDocument(templates, project, 2023);
+    const bytes = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0), fontSize: 10.5 });
+    pdf = await readPdf(bytes);
+  });
+
+  it('spans at least two pages', () => {
+    expect(pdf.pages.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('round-trips: every value comes back in order', () => {
+    expectInOrder(pdf.pages.join('\n'), declarationValues(project, 2023));
+  });
+
+  it('starts every continuation page with the indicator header and the continued group’s labels', () => {
+    for (const [p, page] of pdf.pages.entries()) {
+      if (p === 0) continue;
+      const text = compact(page);
+      const first = project.indicators.findIndex((indicator) => text.includes(indicator.name));
+      expect(first, `page ${p + 1} shows no indicator`).toBeGreaterThan(0);
+      const previous = project.indicators[first - 1]!;
+      const indicator = project.indicators[first]!;
+      // Each break in this fixture falls inside a group, so these labels are true repeats.
+      expect([previous.level1, previous.level2]).toEqual([indicator.level1, indicator.level2]);
+      expect(text.startsWith(`${HEADER}${indicator.level1}${indicator.level2}${indicator.name}`), text.slice(0, 80)).toBe(
+        true,
+      );
+      // …and the previous page ended with the indicator before it.
+      expect(compact(pdf.pages[p - 1]!)).toContain(`${previous.name}${compact(previous.target)}`);
+    }
+  });
+});
