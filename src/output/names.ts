@@ -9,7 +9,7 @@ const NAME_BYTES = 200;
 
 export function projectFileName(number: number, count: number, name: string, extension: string): string {
   const width = Math.max(2, String(count).length);
-  const safe = sanitize(name.replace(/\s+/g, ' ').trim(), { replacement: '_' });
+  const safe = sanitize(name.replace(/\s+/g, ' ').replace(/[. ]+$/, '').trim(), { replacement: '_' });
   return `${String(number).padStart(width, '0')}-${truncateBytes(safe, NAME_BYTES) || '项目'}.${extension}`;
 }
 

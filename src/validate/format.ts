@@ -25,20 +25,28 @@ export function pathText(path: ReadonlyArray<string | number>): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
-/** The field's label on the form, walking the schema along the path; indicators get their number. */
+/**
+ * The field's label on the form, from the schema's titles along the path: the leaf with its
+ * parent object when that tells same-named fields apart (年度资金·其他资金 vs 项目资金·其他资金),
+ * and an indicator by its number: 绩效指标第 13 条的三级指标.
+ */
 export function fieldLabel(path: ReadonlyArray<string | number>): string {
   // Below a project, name the field; the project itself is named separately.
   const start = path[0] === 'projects' && typeof path[1] === 'number' ? 2 : 0;
   let schema: z.ZodType | undefined = PacketSchema;
   const labels: string[] = [];
+  let item = -1;
   path.forEach((key, i) => {
     schema = schema && child(schema, key);
     if (i < start || !schema) return;
-    if (typeof key === 'number') labels.push(`第 ${key + 1} 条`);
-    else labels.push(titleOf(schema) ?? key);
+    if (typeof key === 'number') item = labels.length;
+    labels.push(typeof key === 'number' ? `第 ${key + 1} 条` : (titleOf(schema) ?? key));
   });
-  // "绩效指标 / 第 3 条 / 三级指标" reads better as "绩效指标第 3 条的三级指标".
-  return labels.join(' ').replace(/ (第 \d+ 条) /g, '$1的').replace(/ (第 \d+ 条)$/, '$1');
+  if (item > 0) {
+    const rest = labels.slice(item + 1).join('·');
+    return `${labels[item - 1]}${labels[item]}${rest ? `的${rest}` : ''}`;
+  }
+  return labels.slice(-2).join('·');
 }
 
 function child(schema: z.ZodType, key: string | number): z.ZodType | undefined {
