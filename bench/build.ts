@@ -1,0 +1,38 @@
+// npm run bench: how long the seed packet takes, and how much memory, on this machine.
+// Prints figures; asserts nothing (tests assert behaviour, not timings).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildPacketFile, createBuildContext, declarationDocument, loadFonts, loadTemplates, renderPdf } from '../src/index.js';
+import { loadSeed, SEED_FILE } from '../test/support/seed.js';
+
+const ms = (t: number) => `${t.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const out = await mkdtemp(path.join(tmpdir(), 'shenbao-bench-'));
+
+try {
+  let t = performance.now();
+  const context = await createBuildContext();
+  console.log(`templates + fonts loaded:          ${ms(performance.now() - t)}`);
+
+  for (const run of [1, 2, 3]) {
+    t = performance.now();
+    const report = await buildPacketFile(SEED_FILE, { outDir: out }, context);
+    console.log(`seed packet, 11 PDFs (run ${run}):      ${ms(performance.now() - t)}  (${report.written.length} files)`);
+  }
+
+  const seed = loadSeed();
+  const templates = await loadTemplates();
+  const fonts = await loadFonts();
+  const one = declarationDocument(templates, seed.projects[0]!, seed.year);
+  const n = 20;
+  t = performance.now();
+  for (let i = 0; i < n; i++) await renderPdf(one, { fonts, creationDate: new Date(0), fontSize: 10.5 });
+  console.log(`one-page form, separate documents: ${ms((performance.now() - t) / n)} per form (mean of ${n})`);
+
+  const usage = process.memoryUsage();
+  console.log(`memory: rss ${mb(usage.rss)}, heap used ${mb(usage.heapUsed)}, external ${mb(usage.external)}`);
+} finally {
+  await rm(out, { recursive: true, force: true });
+}
