@@ -21,8 +21,8 @@ import {
 const EXIT_DATA_ERRORS = 1;
 const EXIT_USAGE = 2;
 
-function printDiagnostics(file: string, diagnostics: Diagnostic[], raw: unknown): void {
-  for (const d of diagnostics) console.error(formatDiagnostic(d, file, raw));
+function printDiagnostics(file: string, diagnostics: Diagnostic[], projectNames: Array<string | undefined>): void {
+  for (const d of diagnostics) console.error(formatDiagnostic(d, file, projectNames));
 }
 
 function countLine(diagnostics: Diagnostic[]): string {
@@ -61,7 +61,7 @@ async function build(argv: {
       { outDir: argv.out, only: argv.only, creationDate, onProgress: progress },
       context,
     );
-    printDiagnostics(file, report.diagnostics, report.loaded.raw);
+    printDiagnostics(file, report.diagnostics, report.loaded.projectNames);
     console.error(`${file}：写出 ${report.written.length} 个文件，${countLine(report.diagnostics)}`);
     failed ||= !report.ok;
   }
@@ -72,7 +72,7 @@ async function validate(argv: { input: string }): Promise<number> {
   let failed = false;
   for (const file of await findDataFiles(argv.input)) {
     const loaded = await loadPacketFile(file);
-    printDiagnostics(file, loaded.diagnostics, loaded.raw);
+    printDiagnostics(file, loaded.diagnostics, loaded.projectNames);
     const ok = !loaded.diagnostics.some((d) => d.severity === 'error');
     console.error(`${file}：${ok ? '通过' : '未通过'}，${countLine(loaded.diagnostics)}`);
     failed ||= !ok;

@@ -5,7 +5,10 @@ import { formatDiagnostic, loadPacketFile, validatePacket, type Packet } from '.
 import { loadSeed } from './support/seed.js';
 
 const FILE = 'data/x.json';
-const messages = (raw: unknown) => validatePacket(raw).diagnostics.map((d) => formatDiagnostic(d, FILE, raw));
+const messages = (raw: unknown) => {
+  const result = validatePacket(raw);
+  return result.diagnostics.map((d) => formatDiagnostic(d, FILE, result.projectNames));
+};
 
 function withFirstProject(change: (p: Record<string, unknown>) => void): Packet {
   const packet = loadSeed();

@@ -54,6 +54,9 @@ export interface GridCell {
   role: CellRole;
   align: Align;
   valign: VAlign;
-  /** The data field this cell shows, relative to the project: 'funds.annual.total', 'indicators.3.name'. */
+  /**
+   * The data field this cell shows, relative to what the template draws: the project for a 申报表
+   * ('funds.annual.total', 'indicators.3.name'), the packet for the 汇总表 ('projects.0.name').
+   */
   field?: string;
 }

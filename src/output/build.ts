@@ -63,9 +63,6 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
   if (!loaded.header) return report();
 
   const { year } = loaded.header;
-  const projectCount = Array.isArray((loaded.raw as { projects?: unknown[] }).projects)
-    ? (loaded.raw as { projects: unknown[] }).projects.length
-    : loaded.accepted.length;
   const selected = selectProjects(loaded, options.only, diagnostics);
   const summaryWanted = !options.only && loaded.packet !== undefined;
   const total = selected.length + (summaryWanted ? 1 : 0);
@@ -88,7 +85,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
       const projectSections = declarationSections(ctx.templates, project, year);
       sections.push(projectSections);
       const pdf = await renderPdf({ sections: projectSections }, { ...pdfOptions, title: project.name });
-      await emit(projectFileName(number, projectCount, project.name, 'pdf'), pdf);
+      await emit(projectFileName(number, loaded.projectNames.length, project.name, 'pdf'), pdf);
     }
     if (summaryWanted && loaded.packet) {
       const summary = summaryDocument(ctx.templates, loaded.packet, sections);
@@ -113,9 +110,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
 function selectProjects(loaded: LoadedPacket, only: readonly string[] | undefined, diagnostics: Diagnostic[]) {
   if (!only) return loaded.accepted;
   const names = new Set(only);
-  const known = new Set(
-    ((loaded.raw as { projects?: Array<{ name?: unknown }> }).projects ?? []).map((p) => p?.name).filter((n) => typeof n === 'string'),
-  );
+  const known = new Set(loaded.projectNames.filter((name) => name !== undefined));
   for (const name of names) {
     if (!known.has(name))
       diagnostics.push({

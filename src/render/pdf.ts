@@ -55,7 +55,7 @@ export async function renderPdf(document: GridDocument, options: PdfOptions): Pr
 
     const added = pieces.map((tablePieces, t) => overflowRows(tablePieces, t, pageOfRow));
     if (added.every((rows) => rows.length === 0) || pass === MAX_LAYOUT_PASSES) return pdf;
-    added.forEach((rows, t) => breaks[t]!.push(...rows) && breaks[t]!.sort((a, b) => a - b));
+    added.forEach((rows, t) => (breaks[t] = [...breaks[t]!, ...rows].sort((a, b) => a - b)));
   }
 }
 

@@ -7,11 +7,11 @@ import { projectIndexOf, type Diagnostic } from './diagnostic.js';
 const SEVERITY = { error: '错误', warning: '警告' } as const;
 
 /** e.g. `data/x.json：项目 3「残疾人就业保障金」：年度资金申请总额（projects[2].funds.annual.total）：错误：…` */
-export function formatDiagnostic(d: Diagnostic, file: string, raw?: unknown): string {
+export function formatDiagnostic(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): string {
   const parts = [file];
   const projectIndex = projectIndexOf(d);
   if (projectIndex !== undefined) {
-    const name = projectName(raw, projectIndex);
+    const name = projectNames[projectIndex];
     parts.push(`项目 ${projectIndex + 1}${name ? `「${name}」` : ''}`);
   }
   const field = fieldLabel(d.path);
@@ -62,9 +62,4 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 function titleOf(schema: z.ZodType): string | undefined {
   return (schema.meta()?.title as string | undefined) ?? (unwrap(schema).meta()?.title as string | undefined);
-}
-
-function projectName(raw: unknown, index: number): string | undefined {
-  const name = (raw as { projects?: Array<{ name?: unknown }> } | undefined)?.projects?.[index]?.name;
-  return typeof name === 'string' && name.trim() ? name.trim() : undefined;
 }

@@ -21,11 +21,19 @@ export interface Validation {
   accepted: AcceptedProject[];
   /** Errors and warnings, in file order. */
   diagnostics: Diagnostic[];
+  /** Each project entry's name as written (undefined where blank), valid or not: for messages and --only. */
+  projectNames: Array<string | undefined>;
 }
 
 const parseOptions = { error: chineseErrorMap };
 
 export function validatePacket(raw: unknown): Validation {
+  const rawProjects = (raw as { projects?: unknown } | null)?.projects;
+  const entries: unknown[] = Array.isArray(rawProjects) ? rawProjects : [];
+  const projectNames = entries.map((entry) => {
+    const name = (entry as { name?: unknown } | null)?.name;
+    return typeof name === 'string' && name.trim() ? name.trim() : undefined;
+  });
   const whole = PacketSchema.safeParse(raw, parseOptions);
   if (whole.success) {
     const diagnostics = [
@@ -41,6 +49,7 @@ export function validatePacket(raw: unknown): Validation {
         .map((project, i) => ({ number: i + 1, project }))
         .filter(({ number }) => !rejected.has(number - 1)),
       diagnostics: sortByPlace(diagnostics),
+      projectNames,
     };
   }
 
@@ -48,28 +57,23 @@ export function validatePacket(raw: unknown): Validation {
   const diagnostics = diagnosticsFromZod(whole.error);
   const packetLevel = diagnostics.some((d) => projectIndexOf(d) === undefined);
   const accepted: AcceptedProject[] = [];
-  const rawProjects = (raw as { projects?: unknown })?.projects;
-  if (Array.isArray(rawProjects)) {
-    rawProjects.forEach((rawProject, i) => {
-      const parsed = ProjectSchema.safeParse(rawProject, parseOptions);
-      if (!parsed.success) return;
-      const ruleDiagnostics = checkProject(parsed.data, i);
-      diagnostics.push(...ruleDiagnostics);
-      if (!hasErrors(ruleDiagnostics)) accepted.push({ number: i + 1, project: parsed.data });
-    });
-  }
+  entries.forEach((entry, i) => {
+    const parsed = ProjectSchema.safeParse(entry, parseOptions);
+    if (!parsed.success) return;
+    const ruleDiagnostics = checkProject(parsed.data, i);
+    diagnostics.push(...ruleDiagnostics);
+    if (!hasErrors(ruleDiagnostics)) accepted.push({ number: i + 1, project: parsed.data });
+  });
   let header: Validation['header'];
   if (!packetLevel) {
     const { projects: _projects, ...rest } = raw as Packet;
     header = PacketSchema.omit({ projects: true }).parse(rest);
   }
-  return { header, accepted: header ? accepted : [], diagnostics: sortByPlace(diagnostics) };
+  return { header, accepted: header ? accepted : [], diagnostics: sortByPlace(diagnostics), projectNames };
 }
 
 export interface LoadedPacket extends Validation {
   file: string;
-  /** The parsed JSON as written, for messages that quote it (e.g. a rejected project's name). */
-  raw?: unknown;
 }
 
 /** Read, parse and validate one data file; never throws for bad input. */
@@ -86,11 +90,11 @@ export async function loadPacketFile(file: string): Promise<LoadedPacket> {
   } catch (error) {
     return failed(file, `不是有效的 JSON：${describeJsonError(source, error as Error)}`, 'json');
   }
-  return { file, raw, ...validatePacket(raw) };
+  return { file, ...validatePacket(raw) };
 }
 
 function failed(file: string, message: string, ruleId: string): LoadedPacket {
-  return { file, accepted: [], diagnostics: [{ severity: 'error', path: [], message, ruleId }] };
+  return { file, accepted: [], diagnostics: [{ severity: 'error', path: [], message, ruleId }], projectNames: [] };
 }
 
 /** Node says "… at position 123"; an office wants line and column. */
