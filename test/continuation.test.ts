@@ -65,3 +65,19 @@ describe('a form of 80 indicators', () => {
     }
   });
 });
+
+describe('a goal text longer than a page', () => {
+  const project: Project = {
+    ...loadSeed().projects[0]!,
+    annualGoal: Array.from({ length: 120 }, (_, i) => `第${i + 1}句：年度总体目标的文字很长，一页放不下。`).join('\n'),
+  };
+
+  it('continues on the next pages instead of being clipped', async () => {
+    const document = declarationDocument(await loadTemplates(), project, 2023);
+    const pdf = await readPdf(await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0), fontSize: 10.5 }));
+    expect(pdf.pages.length).toBeGreaterThanOrEqual(3);
+    // Page footers come between the pieces of the text, so look for it sentence by sentence.
+    const values = declarationValues(project, 2023).flatMap((v) => (v === project.annualGoal ? v.split('\n') : [v]));
+    expectInOrder(pdf.pages.join('\n'), values);
+  });
+});

@@ -2,10 +2,13 @@
 // in the footer, one bookmark per section that names one.
 //
 // pdfmake does not repeat a merged cell's label after a page break (upstream #2274, #2895), and
-// repeats header rows only at the top of a table. So tables are laid out, the rows that landed on
-// a new page are read back (every cell node carries an id; pdfmake's pageBreakBefore hook sees
-// each node's page), the table is cut there (layout/paginate.ts) and laid out again, until every
-// piece fits its page. A table that fits is laid out once.
+// repeats header rows only at the top of a table. So tables are laid out, where each row landed
+// is read back (every cell node carries an id; pdfmake's pageBreakBefore hook sees each node's
+// pages), the table is cut before the first row that went onto a new page or was split across
+// two (layout/paginate.ts), and laid out again, until every piece fits its page. Rows may break
+// in pdfmake's layout only so that a row taller than a page (a very long goal text) continues on
+// the next page instead of being clipped; any other split row is moved whole to a new page.
+// A table that fits is laid out once.
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { GridBlock, GridCell, GridDocument, GridTable } from '../layout/grid.js';
@@ -46,14 +49,11 @@ export async function renderPdf(document: GridDocument, options: PdfOptions): Pr
 
   for (let pass = 1; ; pass++) {
     const pieces = tables.map((table, t) => splitTable(table, breaks[t]!));
-    const pageOfRow = new Map<string, number>();
-    const definition = documentDefinition(document, pieces, options, (id, page) => {
-      const row = rowOfCellId(id);
-      if (!pageOfRow.has(row) || page < pageOfRow.get(row)!) pageOfRow.set(row, page);
-    });
+    const placements: Placements = new Map();
+    const definition = documentDefinition(document, pieces, options, (id, pages) => place(placements, id, pages));
     const pdf = await pdfmake.createPdf(definition).getBuffer();
 
-    const added = pieces.map((tablePieces, t) => overflowRows(tablePieces, t, pageOfRow));
+    const added = pieces.map((tablePieces, t) => overflowRows(tablePieces, t, placements));
     if (added.every((rows) => rows.length === 0) || pass === MAX_LAYOUT_PASSES) return pdf;
     added.forEach((rows, t) => (breaks[t] = [...breaks[t]!, ...rows].sort((a, b) => a - b)));
   }
@@ -67,17 +67,32 @@ function registerFonts(fonts: LoadedFonts): void {
   pdfmake.setFonts({ [fonts.family]: { normal: regular, bold, italics: regular, bolditalics: bold } });
 }
 
+/** Where the rows landed, by row id: the page each starts on, and whether it ran onto the next. */
+type Placements = Map<string, { page: number; split: boolean }>;
+
+// Cell ids must be unique in a document: `<row id>:<column>:<rowSpan>`.
+const rowId = (table: number, piece: number, row: number) => `t${table}p${piece}r${row}`;
+
+function place(placements: Placements, cellId: string, pages: number[]): void {
+  const [row, , rowSpan] = cellId.split(':');
+  const placement = placements.get(row!) ?? { page: Infinity, split: false };
+  placement.page = Math.min(placement.page, ...pages);
+  // A merged label may sit on either side of a break; only one-row cells tell a split row.
+  if (rowSpan === '1' && pages.length > 1) placement.split = true;
+  placements.set(row!, placement);
+}
+
 /** For each piece that spilled onto a further page, the first row that did: a new break. */
-function overflowRows(pieces: TablePiece[], t: number, pages: Map<string, number>): number[] {
-  const pageOfRow = (p: number, row: number) => pages.get(rowId(t, p, row));
+function overflowRows(pieces: TablePiece[], t: number, placements: Placements): number[] {
   const breaks: number[] = [];
   pieces.forEach((piece, p) => {
     const first = piece.repeatedRows;
-    const startPage = pageOfRow(p, first);
+    const startPage = placements.get(rowId(t, p, first))?.page;
     if (startPage === undefined) return;
+    // The piece's first row may itself be taller than a page: nothing to gain by moving it.
     for (let row = first + 1; row < piece.sourceRows.length; row++) {
-      const page = pageOfRow(p, row);
-      if (page !== undefined && page > startPage) {
+      const placement = placements.get(rowId(t, p, row));
+      if (placement && (placement.page > startPage || placement.split)) {
         breaks.push(piece.sourceRows[row]!);
         return;
       }
@@ -86,15 +101,11 @@ function overflowRows(pieces: TablePiece[], t: number, pages: Map<string, number
   return breaks;
 }
 
-// Cell ids must be unique in a document: `<row id>:<column>`; pages are recorded per row.
-const rowId = (table: number, piece: number, row: number) => `t${table}p${piece}r${row}`;
-const rowOfCellId = (id: string) => id.slice(0, id.lastIndexOf(':'));
-
 function documentDefinition(
   document: GridDocument,
   pieces: TablePiece[][],
   options: PdfOptions,
-  record: (id: string, page: number) => void,
+  record: (cellId: string, pages: number[]) => void,
 ): TDocumentDefinitions {
   let tableIndex = 0;
   const content: Content[] = [];
@@ -131,8 +142,8 @@ function documentDefinition(
       margin: [0, 18, 0, 0],
     }),
     content,
-    pageBreakBefore: (node: { id?: string; startPosition?: { pageNumber: number } }) => {
-      if (node.id?.includes(':') && node.startPosition) record(node.id, node.startPosition.pageNumber);
+    pageBreakBefore: (node: { id?: string; pageNumbers?: number[] }) => {
+      if (node.id?.startsWith('t') && node.pageNumbers?.length) record(node.id, node.pageNumbers);
       return false;
     },
   };
@@ -149,11 +160,11 @@ function pdfTable(table: GridTable, rowIdOf: (row: number) => string, newPage: b
   const body: TableCell[][] = table.rows.map((row, r) => {
     // pdfmake wants every slot filled; slots covered by a span hold empty placeholders.
     const slots: TableCell[] = Array.from({ length: columns }, () => ({}));
-    for (const cell of row.cells) slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}`, table.fontSize);
+    for (const cell of row.cells) slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}:${cell.rowSpan}`, table.fontSize);
     return slots;
   });
   return {
-    table: { widths: contentWidths(table.widths), body, dontBreakRows: true },
+    table: { widths: contentWidths(table.widths), body },
     layout: {
       hLineWidth: () => RULE,
       vLineWidth: () => RULE,
