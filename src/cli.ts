@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The command line: parse arguments, call the library, print, set the exit code. Nothing else.
 //   exit 0: done (warnings allowed); 1: errors in the data (what could be built was built);
-//   2: the command itself could not run (bad arguments, missing file, broken template).
+//   2: the command itself could not run (bad arguments, missing file, broken template);
+//   130: interrupted (Ctrl-C), with the output folder left as it was.
 import { writeFile } from 'node:fs/promises';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -20,6 +21,7 @@ import {
 
 const EXIT_DATA_ERRORS = 1;
 const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
 
 function printDiagnostics(file: string, diagnostics: Diagnostic[], projectNames: Array<string | undefined>): void {
   for (const d of diagnostics) console.error(formatDiagnostic(d, file, projectNames));
@@ -51,6 +53,9 @@ async function build(argv: {
   else if (argv.font) fonts.bold = argv.font;
   const context = await createBuildContext({ templateDir: argv.templates, fonts });
   const creationDate = argv.date ? new Date(argv.date) : undefined;
+  // Ctrl-C: stop after the current file; the build then removes what it had staged.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
   if (creationDate && Number.isNaN(creationDate.getTime())) {
     throw new UserError(`--date「${argv.date}」不是有效的时间，应如 2023-01-01T00:00:00Z`);
   }
@@ -58,7 +63,7 @@ async function build(argv: {
   for (const file of files) {
     const report = await buildPacketFile(
       file,
-      { outDir: argv.out, only: argv.only, creationDate, onProgress: progress },
+      { outDir: argv.out, only: argv.only, creationDate, onProgress: progress, signal: interrupt.signal },
       context,
     );
     printDiagnostics(file, report.diagnostics, report.loaded.projectNames);
@@ -145,6 +150,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof Error && error.name === 'AbortError') {
+    console.error('已中断：本次生成的文件都已删除，输出目录保持原样');
+    process.exitCode = EXIT_INTERRUPTED;
+    return;
+  }
   console.error(error instanceof UserError ? error.message : error);
   process.exitCode = EXIT_USAGE;
 });

@@ -35,7 +35,7 @@ describe('a form of 80 indicators', () => {
   beforeAll(async () => {
     const templates = await loadTemplates();
     const document = declarationDocument(templates, project, 2023);
-    const bytes = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0), fontSize: 10.5 });
+    const bytes = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
     pdf = await readPdf(bytes);
   });
 
@@ -74,7 +74,7 @@ describe('a goal text longer than a page', () => {
 
   it('continues on the next pages instead of being clipped', async () => {
     const document = declarationDocument(await loadTemplates(), project, 2023);
-    const pdf = await readPdf(await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0), fontSize: 10.5 }));
+    const pdf = await readPdf(await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
     expect(pdf.pages.length).toBeGreaterThanOrEqual(3);
     // Page footers come between the pieces of the text, so look for it sentence by sentence.
     const values = declarationValues(project, 2023).flatMap((v) => (v === project.annualGoal ? v.split('\n') : [v]));

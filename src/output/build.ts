@@ -7,7 +7,7 @@ import { declarationSections, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { DEFAULT_PDF_OPTIONS, renderPdf } from '../render/pdf.js';
+import { renderPdf } from '../render/pdf.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { stageDirectory, writeFileAtomic } from './staging.js';
 
@@ -20,6 +20,8 @@ export interface BuildOptions {
   /** Stamped into the PDFs; defaults to now. */
   creationDate?: Date;
   onProgress?: (event: BuildProgress) => void;
+  /** Stops the build between files (Ctrl-C); nothing of it is left in the output folder. */
+  signal?: AbortSignal;
 }
 
 export type BuildProgress =
@@ -72,8 +74,9 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
   const packetDir = path.join(options.outDir, packetDirName(file));
   const staging = await stageDirectory(packetDir, options.only !== undefined);
   const written: string[] = [];
-  const pdfOptions = { ...DEFAULT_PDF_OPTIONS, fonts: ctx.fonts, creationDate: options.creationDate ?? new Date() };
+  const pdfOptions = { fonts: ctx.fonts, creationDate: options.creationDate ?? new Date() };
   const emit = async (name: string, bytes: Uint8Array) => {
+    options.signal?.throwIfAborted();
     await writeFileAtomic(path.join(staging.dir, name), bytes);
     written.push(path.join(packetDir, name));
     options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
@@ -100,6 +103,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
         ruleId: 'summary-skipped',
       });
     }
+    options.signal?.throwIfAborted();
     await staging.commit();
   } finally {
     await staging.discard();

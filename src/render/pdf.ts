@@ -21,8 +21,8 @@ export interface PdfOptions {
   creationDate: Date;
   /** Document title (PDF metadata). */
   title?: string;
-  /** Table text size in pt. */
-  fontSize: number;
+  /** Table text size in pt, where a table does not set its own. */
+  fontSize?: number;
 }
 
 export const DEFAULT_PDF_OPTIONS = {
@@ -42,7 +42,8 @@ const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, da
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy(() => false);
 
-export async function renderPdf(document: GridDocument, options: PdfOptions): Promise<Buffer> {
+export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions): Promise<Buffer> {
+  const options = { ...DEFAULT_PDF_OPTIONS, ...pdfOptions };
   registerFonts(options.fonts);
   const tables = document.sections.flatMap((s) => s.blocks.filter((b): b is GridTable => b.type === 'table'));
   const breaks = tables.map((): number[] => []);
@@ -104,7 +105,7 @@ function overflowRows(pieces: TablePiece[], t: number, placements: Placements): 
 function documentDefinition(
   document: GridDocument,
   pieces: TablePiece[][],
-  options: PdfOptions,
+  options: Required<Pick<PdfOptions, 'fontSize'>> & PdfOptions,
   record: (cellId: string, pages: number[]) => void,
 ): TDocumentDefinitions {
   let tableIndex = 0;

@@ -1,0 +1,40 @@
+// The build as a library call: interrupted builds leave nothing behind; same input and date give
+// the same bytes.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildPacketFile, createBuildContext } from '../src/index.js';
+import { SEED_FILE } from './support/seed.js';
+
+let out: string;
+beforeEach(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'shenbao-build-'));
+});
+afterEach(() => rm(out, { recursive: true, force: true }));
+
+describe('buildPacketFile', () => {
+  it('stops when aborted (Ctrl-C) and leaves the output folder as it was', async () => {
+    const interrupt = new AbortController();
+    const build = buildPacketFile(SEED_FILE, {
+      outDir: out,
+      signal: interrupt.signal,
+      onProgress: (event) => {
+        if (event.kind === 'written' && event.done === 3) interrupt.abort();
+      },
+    });
+    await expect(build).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('writes byte-identical PDFs for the same data and creation date', async () => {
+    const context = await createBuildContext();
+    const creationDate = new Date('2023-01-01T00:00:00Z');
+    const first = await buildPacketFile(SEED_FILE, { outDir: path.join(out, 'a'), creationDate }, context);
+    const second = await buildPacketFile(SEED_FILE, { outDir: path.join(out, 'b'), creationDate }, context);
+    expect(first.written).toHaveLength(11);
+    for (const [i, file] of first.written.entries()) {
+      expect((await readFile(file)).equals(await readFile(second.written[i]!)), file).toBe(true);
+    }
+  });
+});
