@@ -35,7 +35,6 @@ const PAGE_MARGINS: [number, number, number, number] = [36, 36, 36, 48];
 const RULE = 0.6;
 const PADDING_X = 3;
 const PADDING_Y = 3;
-const MAX_LAYOUT_PASSES = 50;
 
 // Fonts and files come from memory only: no network, no file read during rendering.
 const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, data: Buffer): void } }).virtualfs;
@@ -48,14 +47,16 @@ export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions):
   const tables = document.sections.flatMap((s) => s.blocks.filter((b): b is GridTable => b.type === 'table'));
   const breaks = tables.map((): number[] => []);
 
-  for (let pass = 1; ; pass++) {
+  // Each pass either fits or adds a break strictly inside a piece, never the same row twice: so at
+  // most one pass per row, in practice one per continuation page of the longest form.
+  for (;;) {
     const pieces = tables.map((table, t) => splitTable(table, breaks[t]!));
     const placements: Placements = new Map();
     const definition = documentDefinition(document, pieces, options, (id, pages) => place(placements, id, pages));
     const pdf = await pdfmake.createPdf(definition).getBuffer();
 
     const added = pieces.map((tablePieces, t) => overflowRows(tablePieces, t, placements));
-    if (added.every((rows) => rows.length === 0) || pass === MAX_LAYOUT_PASSES) return pdf;
+    if (added.every((rows) => rows.length === 0)) return pdf;
     added.forEach((rows, t) => (breaks[t] = [...breaks[t]!, ...rows].sort((a, b) => a - b)));
   }
 }

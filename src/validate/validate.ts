@@ -34,43 +34,38 @@ export function validatePacket(raw: unknown): Validation {
     const name = (entry as { name?: unknown } | null)?.name;
     return typeof name === 'string' && name.trim() ? name.trim() : undefined;
   });
-  const whole = PacketSchema.safeParse(raw, parseOptions);
-  if (whole.success) {
-    const diagnostics = [
-      ...whole.data.projects.flatMap((project, i) => checkProject(project, i)),
-      ...checkPacket(whole.data),
-    ];
-    const rejected = new Set(diagnostics.filter((d) => d.severity === 'error').map(projectIndexOf));
-    const { projects, ...header } = whole.data;
-    return {
-      packet: hasErrors(diagnostics) ? undefined : whole.data,
-      header,
-      accepted: projects
-        .map((project, i) => ({ number: i + 1, project }))
-        .filter(({ number }) => !rejected.has(number - 1)),
-      diagnostics: sortByPlace(diagnostics),
-      projectNames,
-    };
-  }
 
-  // Something is wrong: find out which parts still stand on their own.
-  const diagnostics = diagnosticsFromZod(whole.error);
-  const packetLevel = diagnostics.some((d) => projectIndexOf(d) === undefined);
+  const whole = PacketSchema.safeParse(raw, parseOptions);
+  const diagnostics = whole.success ? [] : diagnosticsFromZod(whole.error);
+  const failedSchema = new Set(diagnostics.map(projectIndexOf));
+
+  // Every project that passes the schema gets the business rules, whatever its neighbours hold.
   const accepted: AcceptedProject[] = [];
   entries.forEach((entry, i) => {
-    const parsed = ProjectSchema.safeParse(entry, parseOptions);
-    if (!parsed.success) return;
-    const ruleDiagnostics = checkProject(parsed.data, i);
-    diagnostics.push(...ruleDiagnostics);
-    if (!hasErrors(ruleDiagnostics)) accepted.push({ number: i + 1, project: parsed.data });
+    if (failedSchema.has(i)) return;
+    const project = ProjectSchema.parse(entry); // cannot fail: its issues would be in `whole`'s
+    const found = checkProject(project, i);
+    diagnostics.push(...found);
+    if (!hasErrors(found)) accepted.push({ number: i + 1, project });
   });
+  if (whole.success) diagnostics.push(...checkPacket(whole.data));
+
+  // Without valid packet-level fields (title, year…) no form can be drawn.
   let header: Validation['header'];
-  if (!packetLevel) {
-    const { projects: _projects, ...rest } = raw as Packet;
-    header = PacketSchema.omit({ projects: true }).parse(rest);
+  if (!failedSchema.has(undefined)) {
+    const { projects: _projects, ...fields } = raw as Record<string, unknown>;
+    header = HeaderSchema.parse(fields);
   }
-  return { header, accepted: header ? accepted : [], diagnostics: sortByPlace(diagnostics), projectNames };
+  return {
+    packet: whole.success && !hasErrors(diagnostics) ? whole.data : undefined,
+    header,
+    accepted: header ? accepted : [],
+    diagnostics: sortByPlace(diagnostics),
+    projectNames,
+  };
 }
+
+const HeaderSchema = PacketSchema.omit({ projects: true });
 
 export interface LoadedPacket extends Validation {
   file: string;
