@@ -38,7 +38,8 @@ describe('the seed data file', () => {
     const counts = forms.map((form) => {
       const lines = form.split('\n');
       const header = lines.findIndex((line) => line.includes('一级指标'));
-      return lines.slice(header + 1).filter((line) => line.split('\t').filter((cell) => cell.trim()).length >= 2).length;
+      const rows = lines.slice(header + 1).filter((line) => !/^[-\t]+$/.test(line));
+      return rows.filter((line) => line.split('\t').filter((cell) => cell.trim()).length >= 2).length;
     });
     expect(counts).toEqual(seed.projects.map((p) => p.indicators.length));
   });
