@@ -1,6 +1,7 @@
 // The build as a library call: interrupted builds leave nothing behind; same input and date give
 // the same bytes.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +26,13 @@ describe('buildPacketFile', () => {
     });
     await expect(build).rejects.toMatchObject({ name: 'AbortError' });
     expect(await readdir(out)).toEqual([]);
+  });
+
+  it('clears staging folders left by a build that was killed outright', async () => {
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    await mkdir(path.join(out, `.minhang-2023.partial-${deadPid}-1`, 'x'), { recursive: true });
+    await buildPacketFile(SEED_FILE, { outDir: out, only: ['培训费'] });
+    expect(await readdir(out)).toEqual(['minhang-2023']);
   });
 
   it('writes byte-identical PDFs for the same data and creation date', async () => {

@@ -1,5 +1,6 @@
 // One data file -> out/<packet>/: NN-<项目名称>.pdf per valid project and 汇总表.pdf when the
 // whole packet is valid. Bad projects are reported and skipped; the others are still built.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { loadPacketFile, type LoadedPacket } from '../validate/validate.js';
@@ -9,7 +10,7 @@ import type { GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { renderPdf } from '../render/pdf.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
-import { stageDirectory, writeFileAtomic } from './staging.js';
+import { stageDirectory } from './staging.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -77,7 +78,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
   const pdfOptions = { fonts: ctx.fonts, creationDate: options.creationDate ?? new Date() };
   const emit = async (name: string, bytes: Uint8Array) => {
     options.signal?.throwIfAborted();
-    await writeFileAtomic(path.join(staging.dir, name), bytes);
+    await writeFile(path.join(staging.dir, name), bytes);
     written.push(path.join(packetDir, name));
     options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
   };

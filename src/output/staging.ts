@@ -1,66 +1,84 @@
-// Nothing half-written in out/: a build writes into a hidden staging folder next to its target
-// and swaps it in only when done; a single file is written to a temporary name and renamed.
-// Renames within one folder are atomic, so out/ shows either the old result or the new one.
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+// Nothing half-written in out/: a build writes into a hidden staging folder beside its target and
+// moves the result into place only when everything is done. Renames within one folder are
+// atomic, so out/<packet>/ holds either the previous result or the new one, never a mix.
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface Staging {
   /** Where to write the files of this build. */
   dir: string;
-  /** Replace the target folder with what was written. */
+  /** Put what was written in place of the target. */
   commit(): Promise<void>;
-  /** Throw away what was written (safe to call after commit). */
+  /** Throw away what was written (does nothing after commit). */
   discard(): Promise<void>;
 }
 
-/** Stage a whole new version of `target`; with `keepExisting`, files already there stay unless rewritten. */
+/**
+ * Stage a new version of `target`. By default the whole folder is replaced, so files of an
+ * earlier build that this one did not write (a project now in error) disappear; with
+ * `keepExisting`, only the files written are replaced and the others stay (`--only`).
+ */
 export async function stageDirectory(target: string, keepExisting: boolean): Promise<Staging> {
   const parent = path.dirname(target);
+  const name = path.basename(target);
   const stamp = `${process.pid}-${Date.now()}`;
-  const dir = path.join(parent, `.${path.basename(target)}.partial-${stamp}`);
+  const dir = path.join(parent, `.${name}.partial-${stamp}`);
   await mkdir(dir, { recursive: true });
-  let done = false;
+  await sweepAbandoned(parent, name);
+  let committed = false;
 
-  if (keepExisting) {
-    // Only some files are rebuilt: move each one into place atomically, keep the rest.
-    return {
-      dir,
-      async commit() {
-        await mkdir(target, { recursive: true });
-        for (const file of await readdir(dir)) await rename(path.join(dir, file), path.join(target, file));
-        await rm(dir, { recursive: true, force: true });
-        done = true;
+  const replaceFolder = async () => {
+    const old = path.join(parent, `.${name}.old-${stamp}`);
+    const hadOld = await rename(target, old).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
       },
-      async discard() {
-        if (!done) await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
+    );
+    try {
+      await rename(dir, target);
+    } catch (error) {
+      if (hadOld) await rename(old, target);
+      throw error;
+    }
+    if (hadOld) await rm(old, { recursive: true, force: true });
+  };
+
+  const replaceFiles = async () => {
+    await mkdir(target, { recursive: true });
+    for (const file of await readdir(dir)) await rename(path.join(dir, file), path.join(target, file));
+    await rm(dir, { recursive: true, force: true });
+  };
+
   return {
     dir,
     async commit() {
-      const old = path.join(parent, `.${path.basename(target)}.old-${stamp}`);
-      await rename(target, old).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      await rename(dir, target);
-      await rm(old, { recursive: true, force: true });
-      done = true;
+      await (keepExisting ? replaceFiles() : replaceFolder());
+      committed = true;
     },
     async discard() {
-      if (!done) await rm(dir, { recursive: true, force: true });
+      if (!committed) await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Write one file so that it is either absent, the old version, or complete. */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${file}.partial-${process.pid}`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
+/** Staging folders left by a build that was killed outright (no chance to clean up). */
+async function sweepAbandoned(parent: string, name: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${escapeRegExp(name)}\\.(?:partial|old)-(\\d+)-\\d+$`);
+  for (const entry of await readdir(parent)) {
+    const pid = pattern.exec(entry)?.[1];
+    if (pid && !isRunning(Number(pid))) await rm(path.join(parent, entry), { recursive: true, force: true });
   }
 }
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
