@@ -84,6 +84,12 @@ describe('shenbao build', () => {
     expect(run).toMatchObject({ code: 2, stderr: '找不到文件或目录：nowhere.json\n' });
   });
 
+  it('refuses a font file that is not a TrueType font, naming it', async () => {
+    await writeFile(path.join(dir, 'song.ttf'), 'not a font');
+    const run = await shenbao(['build', 'data/broken-2023.json', '--font', 'song.ttf'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件\n' });
+  });
+
   it('explains every option in --help', async () => {
     const run = await shenbao(['build', '--help'], dir);
     expect(run.code).toBe(0);

@@ -31,9 +31,12 @@ const cache = new Map<string, Promise<Buffer>>();
 const readOnce = (file: string) => {
   let buffer = cache.get(file);
   if (!buffer) {
-    buffer = readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new UserError(`无法读取字体文件 ${file}：${error.code ?? error.message}`);
-    });
+    buffer = readFile(file).then(
+      (data) => checkFontFile(file, data),
+      (error: NodeJS.ErrnoException) => {
+        throw new UserError(`无法读取字体文件 ${file}：${error.code ?? error.message}`);
+      },
+    );
     cache.set(file, buffer);
     buffer.catch(() => cache.delete(file));
   }
@@ -43,4 +46,13 @@ const readOnce = (file: string) => {
 export async function loadFonts(files: FontFiles = DEFAULT_FONTS): Promise<LoadedFonts> {
   const [regular, bold] = await Promise.all([readOnce(files.regular), readOnce(files.bold)]);
   return { family: files.family, regular, bold };
+}
+
+/** TrueType or OpenType, by the first four bytes; collections (.ttc) and other files are refused. */
+function checkFontFile(file: string, data: Buffer): Buffer {
+  const tag = data.subarray(0, 4);
+  const known = tag.equals(Buffer.from([0, 1, 0, 0])) || ['true', 'OTTO'].includes(tag.toString('latin1'));
+  if (known) return data;
+  const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件';
+  throw new UserError(`字体文件 ${file} ${hint}`);
 }
