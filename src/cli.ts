@@ -8,8 +8,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import {
   buildPacketFile,
+  chooseFonts,
   createBuildContext,
-  DEFAULT_FONTS,
   findDataFiles,
   formatDiagnostic,
   loadPacketFile,
@@ -47,18 +47,16 @@ async function build(argv: {
   fontBold?: string;
   date?: string;
 }): Promise<number> {
-  const files = await findDataFiles(argv.input);
-  const fonts = { ...DEFAULT_FONTS, ...(argv.font ? { regular: argv.font, family: 'OfficeFont' } : {}) };
-  if (argv.fontBold) fonts.bold = argv.fontBold;
-  else if (argv.font) fonts.bold = argv.font;
-  const context = await createBuildContext({ templateDir: argv.templates, fonts });
   const creationDate = argv.date ? new Date(argv.date) : undefined;
-  // Ctrl-C: stop after the current file; the build then removes what it had staged.
-  const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort());
   if (creationDate && Number.isNaN(creationDate.getTime())) {
     throw new UserError(`--date「${argv.date}」不是有效的时间，应如 2023-01-01T00:00:00Z`);
   }
+  const files = await findDataFiles(argv.input);
+  const fonts = chooseFonts(argv.font, argv.fontBold);
+  const context = await createBuildContext({ templateDir: argv.templates, fonts });
+  // Ctrl-C: stop after the current file; the build then removes what it had staged.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
   let failed = false;
   for (const file of files) {
     const report = await buildPacketFile(

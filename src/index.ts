@@ -16,7 +16,7 @@ export { declarationDocument, summaryDocument } from './layout/forms.js';
 export { parseMarkup, MarkupError } from './layout/markup.js';
 export { splitTable } from './layout/paginate.js';
 export { renderPdf, DEFAULT_PDF_OPTIONS, type PdfOptions } from './render/pdf.js';
-export { loadFonts, DEFAULT_FONTS, type FontFiles } from './render/fonts.js';
+export { loadFonts, chooseFonts, DEFAULT_FONTS, type FontFiles } from './render/fonts.js';
 export { buildPacketFile, createBuildContext, type BuildOptions, type BuildReport, type BuildProgress } from './output/build.js';
 export { findDataFiles } from './output/inputs.js';
 export { UserError } from './errors.js';

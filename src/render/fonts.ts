@@ -20,6 +20,19 @@ export const DEFAULT_FONTS: FontFiles = {
   bold: require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf'),
 };
 
+/**
+ * The office's own fonts in place of the default: `bold` falls back to `regular` (titles then use
+ * the same face), and either falls back to Noto Serif SC.
+ */
+export function chooseFonts(regular?: string, bold?: string): FontFiles {
+  if (!regular && !bold) return DEFAULT_FONTS;
+  return {
+    family: 'OfficeFont',
+    regular: regular ?? DEFAULT_FONTS.regular,
+    bold: bold ?? regular ?? DEFAULT_FONTS.bold,
+  };
+}
+
 export interface LoadedFonts {
   family: string;
   regular: Buffer;
