@@ -1,5 +1,7 @@
 // Money stays exact; the JSON Schema for editors is generated from the zod schema and committed.
 import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { formatMoney, packetJsonSchema, sumMoney } from '../src/index.js';
 
@@ -31,5 +33,22 @@ describe('schema/packet.schema.json', () => {
     expect(project.properties.name.title).toBe('项目名称');
     expect(project.properties.funds.properties.annual.properties.carryover.title).toBe('上年结转资金');
     expect(project.required).toEqual(['name', 'nature', 'category', 'department', 'implementer', 'startDate', 'endDate', 'funds', 'indicators']);
+  });
+});
+
+describe('the JSON Schema as an editor reads it (ajv, independent of zod)', () => {
+  const read = (file: string) => JSON.parse(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'));
+  const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+  addFormats.default(ajv);
+  const validate = ajv.compile(read('schema/packet.schema.json'));
+
+  it('accepts the seed data file', () => {
+    expect(validate(read('data/minhang-2023.json')), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('flags the same fields as shenbao validate does (arithmetic aside)', () => {
+    expect(validate(read('test/fixtures/broken/broken-2023.json'))).toBe(false);
+    const places = new Set(validate.errors!.map((e) => e.instancePath));
+    expect([...places].sort()).toEqual(['/projects/1', '/projects/1/endDate', '/projects/1/funds/annual/other']);
   });
 });
