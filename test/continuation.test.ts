@@ -1,7 +1,15 @@
 // A form longer than a page: the indicator header row and the current 一级/二级 labels are printed
 // again on every continuation page, and nothing is lost on the way.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadFonts, loadTemplates, renderPdf, type Project } from '../src/index.js';
+import {
+  declarationDocument,
+  loadFonts,
+  loadTemplates,
+  renderPdf,
+  type GridDocument,
+  type GridTable,
+  type Project,
+} from '../src/index.js';
 import { compact, expectInOrder, readPdf, type PdfReadback } from './support/pdf.js';
 import { declarationValues, loadSeed } from './support/seed.js';
 
@@ -32,11 +40,23 @@ const HEADER = '绩效指标一级指标二级指标三级指标年度(/项目)�
 describe('a form of 80 indicators', () => {
   const project = longProject();
   let pdf: PdfReadback;
+  let laidOut: GridDocument;
   beforeAll(async () => {
     const templates = await loadTemplates();
     const document = declarationDocument(templates, project, 2023);
-    const bytes = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
-    pdf = await readPdf(bytes);
+    const result = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
+    pdf = await readPdf(result.bytes);
+    laidOut = result.laidOut;
+  });
+
+  it('is laid out as one grid section per page, each continuation opening with the header row', () => {
+    expect(laidOut.sections).toHaveLength(pdf.pages.length);
+    expect(laidOut.sections.map((s) => s.bookmark)).toEqual([project.name, ...laidOut.sections.slice(1).map(() => undefined)]);
+    for (const section of laidOut.sections.slice(1)) {
+      const [table] = section.blocks as GridTable[];
+      expect(table!.rows[0]!.repeat).toBe(true);
+      expect(table!.rows[0]!.cells.map((c) => c.text)).toEqual(['绩效指标', '一级指标', '二级指标', '三级指标', '年度(/项目)指标值']);
+    }
   });
 
   it('spans at least two pages', () => {
@@ -74,7 +94,8 @@ describe('a goal text longer than a page', () => {
 
   it('continues on the next pages instead of being clipped', async () => {
     const document = declarationDocument(await loadTemplates(), project, 2023);
-    const pdf = await readPdf(await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
+    const { bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
+    const pdf = await readPdf(bytes);
     expect(pdf.pages.length).toBeGreaterThanOrEqual(3);
     // Page footers come between the pieces of the text, so look for it sentence by sentence.
     const values = declarationValues(project, 2023).flatMap((v) => (v === project.annualGoal ? v.split('\n') : [v]));

@@ -23,7 +23,7 @@ describe('embedded font', () => {
   beforeAll(async () => {
     const seed = loadSeed();
     const document = declarationDocument(await loadTemplates(), seed.projects[3]!, seed.year);
-    bytes = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
+    ({ bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
   });
 
   it('embeds Noto Serif SC as subsets (ABCDEF+ prefix, FontFile2, ToUnicode)', () => {

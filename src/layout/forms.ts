@@ -15,7 +15,7 @@ export function declarationDocument(templates: FormTemplates, project: Project, 
   return { sections: declarationSections(templates, project, year) };
 }
 
-/** The 汇总表; pass the declaration sections when they are already laid out. */
+/** The 汇总表; pass each form's sections when they are already laid out (see renderPdf's `laidOut`). */
 export function summaryDocument(
   templates: FormTemplates,
   packet: Packet,

@@ -2,7 +2,7 @@
 // per page: every later piece starts with the header rows marked `repeat` above its first row,
 // and a merged cell cut by the break is split, its text (the 一级/二级 label) printed again on
 // the new page. Renderer-neutral: the PDF renderer measures where pages break, this cuts.
-import type { GridCell, GridRow, GridTable } from './grid.js';
+import type { GridCell, GridDocument, GridRow, GridSection, GridTable } from './grid.js';
 
 export interface TablePiece {
   table: GridTable;
@@ -50,4 +50,38 @@ function tableOfRows(table: GridTable, rows: number[]): GridTable {
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+export interface LaidOutDocument {
+  /** The document with every table cut at its breaks; each continuation piece opens a new section. */
+  document: GridDocument;
+  /** The tables of `document`, in order: which original table (0-based, document order) and piece each is. */
+  pieces: Array<{ table: number; piece: TablePiece }>;
+}
+
+/** Cut each table of the document at its breaks (`breaks[t]` for the t-th table). */
+export function cutDocument(document: GridDocument, breaks: ReadonlyArray<readonly number[]>): LaidOutDocument {
+  const sections: GridSection[] = [];
+  const pieces: LaidOutDocument['pieces'] = [];
+  let table = 0;
+  for (const section of document.sections) {
+    let current: GridSection = { ...section, blocks: [] };
+    for (const block of section.blocks) {
+      if (block.type !== 'table') {
+        current.blocks.push(block);
+        continue;
+      }
+      splitTable(block, breaks[table] ?? []).forEach((piece, p) => {
+        if (p > 0) {
+          sections.push(current);
+          current = { blocks: [] };
+        }
+        current.blocks.push(piece.table);
+        pieces.push({ table, piece });
+      });
+      table++;
+    }
+    sections.push(current);
+  }
+  return { document: { sections }, pieces };
 }

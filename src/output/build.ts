@@ -84,17 +84,18 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
   };
 
   try {
-    const sections: GridSection[][] = [];
+    // Each form as laid out for its own PDF goes into the 汇总表 as is: its pages break the same.
+    const laidOutForms: GridSection[][] = [];
     for (const { number, project } of selected) {
-      const projectSections = declarationSections(ctx.templates, project, year);
-      sections.push(projectSections);
-      const pdf = await renderPdf({ sections: projectSections }, { ...pdfOptions, title: project.name });
-      await emit(projectFileName(number, loaded.projectNames.length, project.name, 'pdf'), pdf);
+      const form = { sections: declarationSections(ctx.templates, project, year) };
+      const pdf = await renderPdf(form, { ...pdfOptions, title: project.name });
+      laidOutForms.push(pdf.laidOut.sections);
+      await emit(projectFileName(number, loaded.projectNames.length, project.name, 'pdf'), pdf.bytes);
     }
     if (summaryWanted && loaded.packet) {
-      const summary = summaryDocument(ctx.templates, loaded.packet, sections);
+      const summary = summaryDocument(ctx.templates, loaded.packet, laidOutForms);
       const pdf = await renderPdf(summary, { ...pdfOptions, title: loaded.packet.title });
-      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf);
+      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes);
     } else if (!options.only) {
       diagnostics.push({
         severity: 'error',

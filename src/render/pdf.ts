@@ -12,7 +12,7 @@
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { GridBlock, GridCell, GridDocument, GridTable } from '../layout/grid.js';
-import { splitTable, type TablePiece } from '../layout/paginate.js';
+import { cutDocument, type LaidOutDocument } from '../layout/paginate.js';
 import type { LoadedFonts } from './fonts.js';
 
 export interface PdfOptions {
@@ -41,23 +41,31 @@ const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, da
 pdfmake.setUrlAccessPolicy(() => false);
 pdfmake.setLocalAccessPolicy(() => false);
 
-export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions): Promise<Buffer> {
+export interface PdfResult {
+  bytes: Buffer;
+  /**
+   * The document as laid out: tables cut at their page breaks, each continuation a section of its
+   * own. Rendering it again (say, inside the 汇总表) takes a single pass.
+   */
+  laidOut: GridDocument;
+}
+
+export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions): Promise<PdfResult> {
   const options = { ...DEFAULT_PDF_OPTIONS, ...pdfOptions };
   registerFonts(options.fonts);
-  const tables = document.sections.flatMap((s) => s.blocks.filter((b): b is GridTable => b.type === 'table'));
-  const breaks = tables.map((): number[] => []);
+  let breaks: number[][] = [];
 
   // Each pass either fits or adds a break strictly inside a piece, never the same row twice: so at
   // most one pass per row, in practice one per continuation page of the longest form.
   for (;;) {
-    const pieces = tables.map((table, t) => splitTable(table, breaks[t]!));
+    const laidOut = cutDocument(document, breaks);
     const placements: Placements = new Map();
-    const definition = documentDefinition(document, pieces, options, (id, pages) => place(placements, id, pages));
-    const pdf = await pdfmake.createPdf(definition).getBuffer();
+    const definition = documentDefinition(laidOut.document, options, (id, pages) => place(placements, id, pages));
+    const bytes = await pdfmake.createPdf(definition).getBuffer();
 
-    const added = pieces.map((tablePieces, t) => overflowRows(tablePieces, t, placements));
-    if (added.every((rows) => rows.length === 0)) return pdf;
-    added.forEach((rows, t) => (breaks[t] = [...breaks[t]!, ...rows].sort((a, b) => a - b)));
+    const added = overflowRows(laidOut.pieces, placements);
+    if (added.length === 0) return { bytes, laidOut: laidOut.document };
+    breaks = mergeBreaks(breaks, added);
   }
 }
 
@@ -73,7 +81,7 @@ function registerFonts(fonts: LoadedFonts): void {
 type Placements = Map<string, { page: number; split: boolean }>;
 
 // Cell ids must be unique in a document: `<row id>:<column>:<rowSpan>`.
-const rowId = (table: number, piece: number, row: number) => `t${table}p${piece}r${row}`;
+const rowId = (table: number, row: number) => `t${table}r${row}`;
 
 function place(placements: Placements, cellId: string, pages: number[]): void {
   const [row, , rowSpan] = cellId.split(':');
@@ -85,27 +93,28 @@ function place(placements: Placements, cellId: string, pages: number[]): void {
 }
 
 /** For each piece that spilled onto a further page, the first row that did: a new break. */
-function overflowRows(pieces: TablePiece[], t: number, placements: Placements): number[] {
-  const breaks: number[] = [];
-  pieces.forEach((piece, p) => {
+function overflowRows(pieces: LaidOutDocument['pieces'], placements: Placements): Array<{ table: number; row: number }> {
+  return pieces.flatMap(({ table, piece }, i) => {
     const first = piece.repeatedRows;
-    const startPage = placements.get(rowId(t, p, first))?.page;
-    if (startPage === undefined) return;
+    const startPage = placements.get(rowId(i, first))?.page;
+    if (startPage === undefined) return [];
     // The piece's first row may itself be taller than a page: nothing to gain by moving it.
     for (let row = first + 1; row < piece.sourceRows.length; row++) {
-      const placement = placements.get(rowId(t, p, row));
-      if (placement && (placement.page > startPage || placement.split)) {
-        breaks.push(piece.sourceRows[row]!);
-        return;
-      }
+      const placement = placements.get(rowId(i, row));
+      if (placement && (placement.page > startPage || placement.split)) return [{ table, row: piece.sourceRows[row]! }];
     }
+    return [];
   });
-  return breaks;
+}
+
+function mergeBreaks(breaks: number[][], added: Array<{ table: number; row: number }>): number[][] {
+  const merged = breaks.map((rows) => [...rows]);
+  for (const { table, row } of added) (merged[table] ??= []).push(row);
+  return merged.map((rows) => (rows ?? []).sort((a, b) => a - b));
 }
 
 function documentDefinition(
   document: GridDocument,
-  pieces: TablePiece[][],
   options: Required<Pick<PdfOptions, 'fontSize'>> & PdfOptions,
   record: (cellId: string, pages: number[]) => void,
 ): TDocumentDefinitions {
@@ -117,7 +126,7 @@ function documentDefinition(
       if (block.type === 'heading') nodes.push(heading(block));
       else {
         const t = tableIndex++;
-        pieces[t]!.forEach((piece, p) => nodes.push(pdfTable(piece.table, (row) => rowId(t, p, row), p > 0)));
+        nodes.push(pdfTable(block, (row) => rowId(t, row)));
       }
     }
     const first = nodes[0] as Record<string, unknown> | undefined;
@@ -157,7 +166,7 @@ function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
     : { text: block.text, fontSize: 12, alignment: 'center', margin: [0, 0, 0, 8] };
 }
 
-function pdfTable(table: GridTable, rowIdOf: (row: number) => string, newPage: boolean): ContentTable {
+function pdfTable(table: GridTable, rowIdOf: (row: number) => string): ContentTable {
   const columns = table.widths.length;
   const body: TableCell[][] = table.rows.map((row, r) => {
     // pdfmake wants every slot filled; slots covered by a span hold empty placeholders.
@@ -175,7 +184,6 @@ function pdfTable(table: GridTable, rowIdOf: (row: number) => string, newPage: b
       paddingTop: () => PADDING_Y,
       paddingBottom: () => PADDING_Y,
     },
-    ...(newPage ? { pageBreak: 'before' as const } : {}),
   };
 }
 
