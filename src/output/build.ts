@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../validate/diagnostic.js';
 import { loadPacketFile, type LoadedPacket } from '../validate/validate.js';
-import { declarationSections, summaryDocument } from '../layout/forms.js';
+import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
@@ -87,7 +87,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
     // Each form as laid out for its own PDF goes into the 汇总表 as is: its pages break the same.
     const laidOutForms: GridSection[][] = [];
     for (const { number, project } of selected) {
-      const form = { sections: declarationSections(ctx.templates, project, year) };
+      const form = declarationDocument(ctx.templates, project, year);
       const pdf = await renderPdf(form, { ...pdfOptions, title: project.name });
       laidOutForms.push(pdf.laidOut.sections);
       await emit(projectFileName(number, loaded.projectNames.length, project.name, 'pdf'), pdf.bytes);
