@@ -12,6 +12,7 @@ import {
   createBuildContext,
   findDataFiles,
   formatDiagnostic,
+  hasErrors,
   loadPacketFile,
   packetJsonSchema,
   type BuildProgress,
@@ -76,7 +77,7 @@ async function validate(argv: { input: string }): Promise<number> {
   for (const file of await findDataFiles(argv.input)) {
     const loaded = await loadPacketFile(file);
     printDiagnostics(file, loaded.diagnostics, loaded.projectNames);
-    const ok = !loaded.diagnostics.some((d) => d.severity === 'error');
+    const ok = !hasErrors(loaded.diagnostics);
     console.error(`${file}：${ok ? '通过' : '未通过'}，${countLine(loaded.diagnostics)}`);
     failed ||= !ok;
   }

@@ -7,7 +7,7 @@
 export { PacketSchema, ProjectSchema, IndicatorSchema, type Packet, type Project, type Indicator } from './model/packet.js';
 export { formatMoney, sumMoney } from './model/money.js';
 export { packetJsonSchema } from './model/json-schema.js';
-export type { Diagnostic, Severity } from './validate/diagnostic.js';
+export { hasErrors, type Diagnostic, type Severity } from './validate/diagnostic.js';
 export { validatePacket, loadPacketFile, type Validation, type LoadedPacket } from './validate/validate.js';
 export { formatDiagnostic } from './validate/format.js';
 export type * from './layout/grid.js';

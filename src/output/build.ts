@@ -2,7 +2,7 @@
 // whole packet is valid. Bad projects are reported and skipped; the others are still built.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../validate/diagnostic.js';
 import { loadPacketFile, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
@@ -60,7 +60,7 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
     loaded,
     written: [],
     diagnostics,
-    ok: !diagnostics.some((d) => d.severity === 'error'),
+    ok: !hasErrors(diagnostics),
     ...extra,
   });
   if (!loaded.header) return report();
