@@ -91,6 +91,22 @@ describe('checkTemplateSource', () => {
   });
 });
 
+describe('a template naming a field the view does not have', () => {
+  it('fails with the template, line and field', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-templates-'));
+    try {
+      await writeFile(path.join(dir, 'declaration.hbs'), '<h1>{{name}}</h1>\n<h2>{{nmae}}</h2>');
+      await writeFile(path.join(dir, 'summary.hbs'), '<h1>{{title}}</h1>');
+      const templates = await loadTemplates(dir);
+      expect(errorOf(() => declarationDocument(templates, loadSeed().projects[0]!, 2023))).toBe(
+        `模板 ${path.join(dir, 'declaration.hbs')} 第 2 行：没有名为「nmae」的字段`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the 申报表 template', () => {
   it('escapes data: markup in a value is printed as text', async () => {
     const project = { ...loadSeed().projects[0]!, name: '<td>注入</td>&' };

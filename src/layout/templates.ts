@@ -22,23 +22,40 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
   const partialDir = path.join(dir, 'partials');
   const partials = await readdir(partialDir).catch(() => [] as string[]);
   for (const file of partials.filter((f) => f.endsWith('.hbs'))) {
-    const source = await readFile(path.join(partialDir, file), 'utf8');
-    checkTemplateSource(source, path.join(partialDir, file));
-    handlebars.registerPartial(path.basename(file, '.hbs'), source);
+    handlebars.registerPartial(path.basename(file, '.hbs'), await readTemplate(path.join(partialDir, file)));
   }
 
   const load = async <View>(name: string) => {
     const file = path.join(dir, `${name}.hbs`);
-    const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw new UserError(`无法读取模板 ${file}：${error.code ?? error.message}`);
-    });
-    checkTemplateSource(source, file);
     // strict: a misspelt field in a template fails loudly instead of printing blank.
-    const render = handlebars.compile<View>(source, { strict: true });
-    return (view: View): GridSection[] => parseMarkup(render(view), file);
+    const render = handlebars.compile<View>(await readTemplate(file), { strict: true });
+    return (view: View): GridSection[] => {
+      let markup: string;
+      try {
+        markup = render(view);
+      } catch (error) {
+        throw new UserError(`模板 ${file}${describeRenderError((error as Error).message)}`);
+      }
+      return parseMarkup(markup, file);
+    };
   };
   return {
     declaration: await load<DeclarationView>('declaration'),
     summary: await load<SummaryView>('summary'),
   };
+}
+
+/** A template's text, checked against the markup subset as written. */
+async function readTemplate(file: string): Promise<string> {
+  const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`无法读取模板 ${file}：${error.code ?? error.message}`);
+  });
+  checkTemplateSource(source, file);
+  return source;
+}
+
+/** Handlebars says `"nmae" not defined in [object Object] - 1:6`; say it the office's way. */
+function describeRenderError(message: string): string {
+  const missing = /^"(.+)" not defined in .* - (\d+):(\d+)$/.exec(message);
+  return missing ? ` 第 ${missing[2]} 行：没有名为「${missing[1]}」的字段` : `：${message}`;
 }
