@@ -3,20 +3,42 @@
 //   data file ─load/validate─▶ Packet ─view─▶ View ─template─▶ markup ─parse─▶ Grid ─render─▶ bytes
 //   (validate/)                (model/)  (layout/view)  (templates/)  (layout/markup)  (render/)
 //
-// output/ ties the chain to files on disk; cli.ts only parses arguments and prints.
+// output/ ties the chain to files on disk (staged, manifest-owned); command-line.ts parses
+// arguments and prints; cli.ts is the process around it.
 export { PacketSchema, ProjectSchema, IndicatorSchema, type Packet, type Project, type Indicator } from './model/packet.js';
 export { formatMoney, sumMoney } from './model/money.js';
+export { parseTarget, type ParsedTarget, type TargetOperator } from './model/target.js';
+export { GOAL_MAX_LENGTH, NAME_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH } from './model/text.js';
+export { LEVEL1_NAMES, LEVEL2_BY_LEVEL1 } from './model/framework.js';
 export { packetJsonSchema } from './model/json-schema.js';
 export { hasErrors, type Diagnostic, type Severity } from './validate/diagnostic.js';
 export { validatePacket, loadPacketFile, type Validation, type LoadedPacket } from './validate/validate.js';
 export { formatDiagnostic } from './validate/format.js';
+export { diagnosticJson, fieldLabel, pathText, type DiagnosticJson } from './validate/format.js';
+export { decodeDataFile, readDataFile, parseDataText, encodingDiagnostic, DataFileError, MAX_DATA_FILE_BYTES, type Encoding, type Place, type ParsedData } from './validate/source.js';
 export type * from './layout/grid.js';
 export { loadTemplates, DEFAULT_TEMPLATE_DIR, type FormTemplates } from './layout/templates.js';
-export { declarationDocument, summaryDocument } from './layout/forms.js';
-export { parseMarkup, MarkupError } from './layout/markup.js';
+export { declarationDocument, declarationSections, summaryDocument } from './layout/forms.js';
+export { parseMarkup, anchorPaths, MarkupError } from './layout/markup.js';
 export { splitTable, cutDocument, type TablePiece, type LaidOutDocument } from './layout/paginate.js';
 export { renderPdf, DEFAULT_PDF_OPTIONS, type PdfOptions, type PdfResult } from './render/pdf.js';
-export { loadFonts, chooseFonts, DEFAULT_FONTS, type FontFiles } from './render/fonts.js';
-export { buildPacketFile, createBuildContext, type BuildOptions, type BuildReport, type BuildProgress } from './output/build.js';
+export { loadFonts, chooseFonts, DEFAULT_FONTS, REQUIRED_TEXT, type FontFiles, type FontFace, type LoadedFonts } from './render/fonts.js';
+export { missingGlyphs, glyphDiagnostics, codePointName, type GlyphProblem } from './render/glyphs.js';
+export {
+  buildFiles,
+  buildPacket,
+  buildPacketFile,
+  planBuild,
+  createBuildContext,
+  type BuildOptions,
+  type BuildReport,
+  type BuildProgress,
+  type BuildContext,
+  type PacketPlan,
+} from './output/build.js';
+export { buildFilesIsolated } from './output/isolated.js';
+export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from './output/manifest.js';
 export { findDataFiles } from './output/inputs.js';
-export { UserError } from './errors.js';
+export { runCli, type CliIO } from './command-line.js';
+export { EXIT, exitCodeOf } from './exit-codes.js';
+export { UserError, EnvironmentError } from './errors.js';

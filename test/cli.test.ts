@@ -1,26 +1,11 @@
-// The command line as a user meets it: transcripts of real runs (command, output, exit code).
-import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+// The command line as a user meets it: transcripts of real runs (command, output, exit code) of
+// the compiled command, dist/cli.js.
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'src', 'cli.ts');
-// The CLI from source, through tsx's loader.
-const NODE_ARGS = ['--import', pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, CLI];
-
-async function shenbao(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...NODE_ARGS, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { ROOT, shenbao } from './support/cli.js';
+import { treeHashes } from './support/tree.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -34,49 +19,76 @@ describe('shenbao validate', () => {
     const run = await shenbao(['validate', 'data/broken-2023.json'], dir);
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
-      'data/broken-2023.json：项目 1「培训费」：年度资金·年度资金申请总额（projects[0].funds.annual.total）：错误：年度资金申请总额 200,000.00 不等于 当年财政拨款 + 上年结转资金 + 其他资金 = 190,000.00',
-      'data/broken-2023.json：项目 2「闵行区居村民服务自治平台（2023运维）」：实施单位（projects[1].implementer）：错误：缺少必填项',
-      'data/broken-2023.json：项目 2「闵行区居村民服务自治平台（2023运维）」：计划完成日期（projects[1].endDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
-      'data/broken-2023.json：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·其他资金（projects[1].funds.annual.other）：错误：金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"',
-      'data/broken-2023.json：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：remark',
+      'data/broken-2023.json:18:20：项目 1「培训费」：年度资金·年度资金申请总额（projects[0].funds.annual.total）：错误：年度资金申请总额 200,000.00 不等于 当年财政拨款 + 上年结转资金 + 其他资金 = 190,000.00',
+      'data/broken-2023.json:100:5：项目 2「闵行区居村民服务自治平台（2023运维）」：实施单位（projects[1].implementer）：错误：缺少必填项',
+      'data/broken-2023.json:106:18：项目 2「闵行区居村民服务自治平台（2023运维）」：计划完成日期（projects[1].endDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
+      'data/broken-2023.json:113:20：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·其他资金（projects[1].funds.annual.other）：错误：金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"',
+      'data/broken-2023.json:100:5：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：remark',
       '    提示：检查字段名的拼写，或对照 schema/packet.schema.json',
-      'data/broken-2023.json：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+      'data/broken-2023.json:193:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
       'data/broken-2023.json：未通过，5 个错误，1 条警告',
     ]);
   });
 });
 
+describe('shenbao validate --json / --strict', () => {
+  it('prints every problem as JSON for other programs, and lets warnings fail with --strict', async () => {
+    await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'minhang-2023.json'));
+    const run = await shenbao(['validate', 'data/minhang-2023.json', '--json'], dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([
+      expect.objectContaining({
+        file: 'data/minhang-2023.json',
+        line: 193,
+        column: 21,
+        severity: 'warning',
+        ruleId: 'framework-no-satisfaction',
+        path: 'projects[2].indicators',
+        project: { number: 3, name: '残疾人就业保障金' },
+        message: '没有满意度指标',
+      }),
+      expect.objectContaining({ severity: 'warning', ruleId: 'framework-misfiled', path: 'projects[3].indicators[12].name' }),
+    ]);
+    const strict = await shenbao(['validate', 'data/minhang-2023.json', '--strict'], dir);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr.trim().split('\n').at(-1)).toBe('data/minhang-2023.json：未通过，0 个错误，2 条警告');
+  });
+});
+
 describe('shenbao build', () => {
-  it('builds the good projects, skips the 汇总表, leaves no partial file, exits 1', async () => {
-    const out = path.join(dir, 'out');
-    // A 汇总表 from an earlier good run must not survive next to a failed one.
-    await cp(path.join(ROOT, 'test', 'fixtures', 'broken'), path.join(out, 'broken-2023'), { recursive: true });
-    await writeFile(path.join(out, 'broken-2023', '汇总表.pdf'), 'old');
+  it('builds the good projects, removes the 汇总表 of an earlier good run, and exits 1', async () => {
+    // An earlier good build of the same packet, with a user's file beside it.
+    await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'broken-2023.json'));
+    expect((await shenbao(['build', 'data/broken-2023.json', '-o', 'out'], dir)).code).toBe(0);
+    await writeFile(path.join(dir, 'out', 'broken-2023', '底稿.xlsx'), 'draft');
+    await cp(path.join(ROOT, 'test', 'fixtures', 'broken', 'broken-2023.json'), path.join(dir, 'data', 'broken-2023.json'));
+
     const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'out'], dir);
     expect(run.code).toBe(1);
-    expect(await readdir(out)).toEqual(['broken-2023']);
-    expect(await readdir(path.join(out, 'broken-2023'))).toEqual(['03-残疾人就业保障金.pdf']);
+    expect((await readdir(path.join(dir, 'out', 'broken-2023'))).sort()).toEqual(['03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx']);
     const lines = run.stderr.trim().split('\n');
     expect(lines.slice(0, 2)).toEqual([
       '生成 data/broken-2023.json（共 1 个文件）',
       `  [1/1] ${path.join('out', 'broken-2023', '03-残疾人就业保障金.pdf')}`,
     ]);
     expect(lines.slice(-3)).toEqual([
-      'data/broken-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项',
+      'data/broken-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf 已删除，以免它与数据不一致',
       '    提示：改正上面列出的错误后重新生成',
-      'data/broken-2023.json：写出 1 个文件，6 个错误，1 条警告',
+      'data/broken-2023.json：写出 1 个文件，删除 10 个旧文件，6 个错误，1 条警告',
     ]);
   });
 
-  it('rebuilds only the named project with --only, keeping the other files', async () => {
+  it('refuses --only with no name, or a name that matches nothing, as a usage error', async () => {
     await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'minhang-2023.json'));
-    await rm(path.join(dir, 'data', 'broken-2023.json'));
-    const out = path.join(dir, 'out', 'minhang-2023');
-    await cp(path.join(ROOT, 'test', 'fixtures', 'broken'), out, { recursive: true });
+    expect(await shenbao(['build', 'data', '--only'], dir)).toMatchObject({
+      code: 2,
+      stderr: '--only 后面要写项目名称，如 --only 培训费（可以写多个）\n',
+    });
     const run = await shenbao(['build', 'data', '--only', '培训费', '--only', '没有这个项目'], dir);
-    expect(run.code).toBe(1);
-    expect((await readdir(out)).sort()).toEqual(['01-培训费.pdf', 'broken-2023.json']);
-    expect(run.stderr).toContain('data/minhang-2023.json：错误：--only：没有名为「没有这个项目」的项目');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^--only：没有名为「没有这个项目」的项目。项目名称有：培训费、/);
+    await expect(readdir(path.join(dir, 'out'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('says plainly when the input is missing, and exits 2', async () => {
@@ -90,6 +102,35 @@ describe('shenbao build', () => {
     expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件\n' });
   });
 
+  it('refuses --date that is not a real date', async () => {
+    const run = await shenbao(['build', 'data/broken-2023.json', '--date', '2023-02-30'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '--date「2023-02-30」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00\n' });
+  });
+
+  it('says in one line that -o names a file, not a folder', async () => {
+    await writeFile(path.join(dir, 'out.txt'), 'a file');
+    const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'out.txt'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '无法使用输出目录 out.txt：它（或它的上级）是一个文件，不是文件夹，请用 -o 换一个输出目录\n' });
+  });
+
+  it('says in one line that a folder cannot be written, leaving it as it was (exit 3)', async () => {
+    // A real EACCES: the command runs as an ordinary user (nobody) in a folder it may not write.
+    const isRoot = process.getuid?.() === 0;
+    const out = path.join(dir, 'locked');
+    await mkdir(out);
+    await chmod(dir, 0o755);
+    await chmod(path.join(dir, 'data'), 0o755);
+    await chmod(path.join(dir, 'data', 'broken-2023.json'), 0o644);
+    await chmod(out, 0o555);
+    const before = await treeHashes(out);
+    const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'locked'], dir, isRoot ? { uid: 65534, gid: 65534 } : {});
+    expect(run).toMatchObject({
+      code: 3,
+      stderr: `生成 data/broken-2023.json（共 1 个文件）\n没有权限创建输出目录 ${path.join('locked', 'broken-2023')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录\n`,
+    });
+    expect(await treeHashes(out)).toEqual(before);
+  });
+
   it('explains every option in --help', async () => {
     const run = await shenbao(['build', '--help'], dir);
     expect(run.code).toBe(0);
@@ -99,3 +140,16 @@ describe('shenbao build', () => {
   });
 });
 
+describe('shenbao schema', () => {
+  it('says in one line that the folder for -o does not exist', async () => {
+    const run = await shenbao(['schema', '-o', 'nowhere/packet.schema.json'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '无法写入 nowhere/packet.schema.json：找不到它或它所在的文件夹，请检查路径\n' });
+  });
+
+  it('writes the schema to a file', async () => {
+    const run = await shenbao(['schema', '-o', 'packet.schema.json'], dir);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(dir, 'packet.schema.json'), 'utf8')).title).toBe('项目绩效目标汇总表（shenbao 数据文件）');
+    expect(await readdir(dir)).not.toContain(expect.stringMatching(/\.tmp$/));
+  });
+});

@@ -43,7 +43,7 @@ describe('a form of 80 indicators', () => {
   let laidOut: GridDocument;
   beforeAll(async () => {
     const templates = await loadTemplates();
-    const document = declarationDocument(templates, project, 2023);
+    const document = declarationDocument(templates, project, 2023, 0);
     const result = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
     pdf = await readPdf(result.bytes);
     laidOut = result.laidOut;
@@ -93,7 +93,7 @@ describe('a goal text longer than a page', () => {
   };
 
   it('continues on the next pages instead of being clipped', async () => {
-    const document = declarationDocument(await loadTemplates(), project, 2023);
+    const document = declarationDocument(await loadTemplates(), project, 2023, 0);
     const { bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
     const pdf = await readPdf(bytes);
     expect(pdf.pages.length).toBeGreaterThanOrEqual(3);

@@ -1,11 +1,13 @@
 // The CJK font travels inside the PDF, as a subset, with a ToUnicode map so text extracts; and an
-// independent reader (poppler's pdftotext) reads the same text as pdf-parse.
+// independent reader (poppler's pdftotext) reads the same text as pdf-parse. A font that cannot
+// print the forms (damaged, cut short, without Chinese) is refused when it is loaded.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadFonts, loadTemplates, renderPdf } from '../src/index.js';
+import { chooseFonts, declarationDocument, DEFAULT_FONTS, loadFonts, loadTemplates, renderPdf } from '../src/index.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 
@@ -22,7 +24,7 @@ describe('embedded font', () => {
   let bytes: Buffer;
   beforeAll(async () => {
     const seed = loadSeed();
-    const document = declarationDocument(await loadTemplates(), seed.projects[3]!, seed.year);
+    const document = declarationDocument(await loadTemplates(), seed.projects[3]!, seed.year, 3);
     ({ bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
   });
 
@@ -49,3 +51,86 @@ describe('embedded font', () => {
     }
   });
 });
+
+describe('loading a font', () => {
+  let dir: string;
+  let noto: Buffer;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'shenbao-font-files-'));
+    noto = await readFile(DEFAULT_FONTS.regular);
+    return () => rm(dir, { recursive: true, force: true });
+  });
+  const file = async (name: string, data: Buffer) => {
+    const target = path.join(dir, name);
+    await writeFile(target, data);
+    return target;
+  };
+  const refusal = async (regular: string, bold?: string) =>
+    loadFonts(chooseFonts(regular, bold)).then(
+      () => 'loaded',
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+
+  it('parses the default faces once and answers glyph questions from their cmap', async () => {
+    const fonts = await loadFonts();
+    expect(fonts.faces.regular.name).toBe('NotoSerifSC-Regular');
+    expect(fonts.faces.bold.name).toBe('NotoSerifSC-Bold');
+    expect(fonts.regular.equals(noto)).toBe(true);
+    expect((await loadFonts()).faces.regular).toBe(fonts.faces.regular);
+    expect(fonts.faces.regular.hasGlyph(0x8d22)).toBe(true); // 财
+    expect(fonts.faces.regular.hasGlyph(0x20000)).toBe(false); // 𠀀
+  });
+
+  it('refuses a font cut short, naming the file and what to do', async () => {
+    for (const size of [100_000, 5_000_000, noto.length - 10]) {
+      const cut = await file(`cut-${size}.ttf`, noto.subarray(0, size));
+      expect(await refusal(cut)).toBe(
+        `UserError: 字体文件 ${cut} 已损坏或不完整（glyf 表超出了文件末尾，文件可能只复制了一部分），请重新复制或下载这个字体文件`,
+      );
+    }
+    const stub = await file('stub.ttf', noto.subarray(0, 100));
+    expect(await refusal(stub)).toBe(`UserError: 字体文件 ${stub} 已损坏或不完整（无法读取文件头），请重新复制或下载这个字体文件`);
+  });
+
+  it('refuses a font whose tables are missing or whose glyphs cannot be read', async () => {
+    const tables = tableDirectory(noto);
+    const noCmap = Buffer.from(noto);
+    noCmap.write('cmaq', tables.get('cmap')!.entry, 'latin1');
+    const renamed = await file('no-cmap.ttf', noCmap);
+    expect(await refusal(renamed)).toBe(`UserError: 字体文件 ${renamed} 已损坏或不完整（缺少 cmap 表），请重新复制或下载这个字体文件`);
+
+    // 财's entry in loca points far beyond glyf: the file is whole, the glyph is not.
+    const badLoca = Buffer.from(noto);
+    const longOffsets = noto.readInt16BE(tables.get('head')!.offset + 50) === 1;
+    expect(longOffsets).toBe(true);
+    const gid = (await loadFonts()).faces.regular.font.glyphForCodePoint(0x8d22).id;
+    badLoca.writeUInt32BE(0x7fff_fff0, tables.get('loca')!.offset + 4 * gid);
+    const broken = await file('bad-loca.ttf', badLoca);
+    expect(await refusal(broken)).toBe(`UserError: 字体文件 ${broken} 已损坏或不完整（字形数据无法读取），请重新复制或下载这个字体文件`);
+  });
+
+  it('refuses a font without Chinese, saying which characters it lacks', async () => {
+    const roboto = fileURLToPath(new URL('../node_modules/pdfmake/fonts/Roboto/Roboto-Regular.ttf', import.meta.url));
+    const message = `UserError: 字体文件 ${roboto} 不含中文字形（缺「财」「政」「项」「目」「支」「出」等 15 个字），不能用来印申报表；请换用含简体中文的 TrueType 字体`;
+    expect(await refusal(roboto)).toBe(message);
+    // A Chinese regular face does not excuse a Latin bold one: titles print in bold.
+    expect(await refusal(DEFAULT_FONTS.regular, roboto)).toBe(message);
+  });
+
+  it('still refuses collections and files that are no font', async () => {
+    const ttc = await file('a.ttc', Buffer.concat([Buffer.from('ttcf'), Buffer.alloc(64)]));
+    expect(await refusal(ttc)).toBe(`UserError: 字体文件 ${ttc} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
+    const text = await file('a.ttf', Buffer.from('not a font at all'));
+    expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件`);
+  });
+});
+
+/** Where each table sits in a TrueType file, and where its directory entry is. */
+function tableDirectory(data: Buffer): Map<string, { entry: number; offset: number }> {
+  const tables = new Map<string, { entry: number; offset: number }>();
+  for (let i = 0, n = data.readUInt16BE(4); i < n; i++) {
+    const entry = 12 + 16 * i;
+    tables.set(data.toString('latin1', entry, entry + 4), { entry, offset: data.readUInt32BE(entry + 8) });
+  }
+  return tables;
+}

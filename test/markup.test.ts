@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declarationDocument, loadTemplates, parseMarkup, type GridTable } from '../src/index.js';
-import { checkTemplateSource } from '../src/layout/markup.js';
+import { declarationDocument, loadTemplates, parseMarkup, summaryDocument, type GridCell, type GridTable } from '../src/index.js';
+import { anchorPaths, checkTemplateSource } from '../src/layout/markup.js';
 import { loadSeed } from './support/seed.js';
 
 const table = (markup: string) => parseMarkup(markup, 't.hbs')[0]!.blocks[0] as GridTable;
@@ -28,7 +28,35 @@ describe('parseMarkup', () => {
       [['a', 0, 2, 1], ['b', 1, 1, 2]],
       [['c', 1, 1, 1], ['d\ne', 2, 1, 1]],
     ]);
-    expect(t.rows[0]!.cells[1]).toMatchObject({ align: 'right', role: 'label', field: 'x', valign: 'middle' });
+    expect(t.rows[0]!.cells[1]).toMatchObject({ align: 'right', role: 'label', path: ['x'], valign: 'middle' });
+  });
+
+  it('reads `field` as a path: dotted, numbers as list positions, a leading / for the top level', () => {
+    const [section] = parseMarkup(
+      '<h1 field="/title">t</h1><h2 field="/year">(2023年度)</h2><table><col width="1"><col width="1">' +
+        '<tr><td field="indicators.12.target">≥4(次)</td><td>label</td></tr></table>',
+      't.hbs',
+    );
+    const [h1, h2, t] = section!.blocks as [unknown, unknown, GridTable];
+    expect(h1).toEqual({ type: 'heading', level: 1, text: 't', path: ['/', 'title'] });
+    expect(h2).toEqual({ type: 'heading', level: 2, text: '(2023年度)', path: ['/', 'year'] });
+    expect(t.rows[0]!.cells.map((c) => c.path)).toEqual([['indicators', 12, 'target'], undefined]);
+    expect('path' in t.rows[0]!.cells[1]!).toBe(false);
+
+    // anchorPaths: relative paths from the project, rooted ones from the data file's top level.
+    const [anchored] = anchorPaths([section!], ['projects', 2]);
+    const [a1, a2, at] = anchored!.blocks as [{ path: unknown }, { path: unknown }, GridTable];
+    expect([a1.path, a2.path, at.rows[0]!.cells[0]!.path]).toEqual([['title'], ['year'], ['projects', 2, 'indicators', 12, 'target']]);
+    expect(section!.blocks[2]).toBe(t); // the parsed sections are left as they were
+    expect(t.rows[0]!.cells[0]!.path).toEqual(['indicators', 12, 'target']);
+  });
+
+  it('rejects a field that is not a dotted path', () => {
+    for (const field of ['funds..total', 'funds.annual.', 'a b', '//year', 'a/b', '']) {
+      expect(errorOf(() => table(`<table><col width="1">\n<tr><td field="${field}">a</td></tr></table>`))).toBe(
+        `模板 t.hbs 第 2 行（模板输出）：field="${field}" 应为用点分隔的字段路径，如 funds.annual.total，或以 / 开头的数据文件顶层字段，如 /year`,
+      );
+    }
   });
 
   it('splits sections at <page-break/> and reads headings', () => {
@@ -98,7 +126,7 @@ describe('a template naming a field the view does not have', () => {
       await writeFile(path.join(dir, 'declaration.hbs'), '<h1>{{name}}</h1>\n<h2>{{nmae}}</h2>');
       await writeFile(path.join(dir, 'summary.hbs'), '<h1>{{title}}</h1>');
       const templates = await loadTemplates(dir);
-      expect(errorOf(() => declarationDocument(templates, loadSeed().projects[0]!, 2023))).toBe(
+      expect(errorOf(() => declarationDocument(templates, loadSeed().projects[0]!, 2023, 0))).toBe(
         `模板 ${path.join(dir, 'declaration.hbs')} 第 2 行：没有名为「nmae」的字段`,
       );
     } finally {
@@ -110,19 +138,19 @@ describe('a template naming a field the view does not have', () => {
 describe('the 申报表 template', () => {
   it('escapes data: markup in a value is printed as text', async () => {
     const project = { ...loadSeed().projects[0]!, name: '<td>注入</td>&' };
-    const document = declarationDocument(await loadTemplates(), project, 2023);
+    const document = declarationDocument(await loadTemplates(), project, 2023, 0);
     const table = document.sections[0]!.blocks[2] as GridTable;
     expect(table.rows[0]!.cells[1]!.text).toBe('<td>注入</td>&');
   });
 
   it('merges 一级/二级 labels down their groups (seed form 1)', async () => {
     const seed = loadSeed();
-    const document = declarationDocument(await loadTemplates(), seed.projects[0]!, seed.year);
+    const document = declarationDocument(await loadTemplates(), seed.projects[0]!, seed.year, 0);
     const table = document.sections[0]!.blocks[2] as GridTable;
     expect(table.widths).toHaveLength(7);
     const labels = table.rows
       .flatMap((row) => row.cells)
-      .filter((cell) => /^indicators\.\d+\.level[12]$/.test(cell.field ?? ''))
+      .filter((cell) => cell.path?.[2] === 'indicators' && /^level[12]$/.test(String(cell.path[4])))
       .map((cell) => [cell.text, cell.col, cell.rowSpan]);
     expect(labels).toEqual([
       ['产出指标', 1, 6], ['数量指标', 2, 3], ['质量指标', 2, 2], ['时效指标', 2, 1],
@@ -132,5 +160,59 @@ describe('the 申报表 template', () => {
     const block = table.rows.flatMap((row) => row.cells).find((cell) => cell.text === '绩效指标')!;
     expect([block.col, block.rowSpan]).toEqual([0, 13]);
     expect(table.rows.filter((row) => row.repeat)).toHaveLength(1);
+  });
+});
+
+describe('paths from the cells back to the data', () => {
+  const cells = (table: GridTable) => table.rows.flatMap((row) => row.cells);
+  const byPath = (table: GridTable) =>
+    Object.fromEntries(cells(table).filter((c) => c.path).map((c: GridCell) => [JSON.stringify(c.path), c.text]));
+
+  it('every value cell of a 申报表 names its absolute path (seed form 3)', async () => {
+    const seed = loadSeed();
+    const project = seed.projects[2]!;
+    const document = declarationDocument(await loadTemplates(), project, seed.year, 2);
+    const [title, year, table] = document.sections[0]!.blocks as [{ path?: unknown }, { path?: unknown; text: string }, GridTable];
+    expect(title.path).toBeUndefined();
+    expect([year.path, year.text]).toEqual([['year'], '(2023年度)']);
+
+    const values = byPath(table);
+    expect(values[JSON.stringify(['projects', 2, 'funds', 'annual', 'total'])]).toBe('24,820.00');
+    expect(values[JSON.stringify(['projects', 2, 'name'])]).toBe('残疾人就业保障金');
+    expect(values[JSON.stringify(['projects', 2, 'annualGoal'])]).toBe('按时缴纳 残疾人就业保障金');
+    const last = project.indicators.length - 1;
+    expect(values[JSON.stringify(['projects', 2, 'indicators', last, 'target'])]).toBe(project.indicators[last]!.target);
+
+    // Every path is under the project, and no two cells claim the same value.
+    const paths = cells(table).flatMap((c) => (c.path ? [JSON.stringify(c.path)] : []));
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths.every((p) => p.startsWith('["projects",2,'))).toBe(true);
+    // Labels carry none: the value cells are exactly the paths listed.
+    const labelled = cells(table).filter((c) => c.role === 'label' && c.path).map((c) => c.path![4]);
+    expect(new Set(labelled)).toEqual(new Set(['level1', 'level2']));
+    expect(paths).toHaveLength(7 + 7 + 2 + 2 * project.indicators.length + labelled.length);
+  });
+
+  it('the 汇总表: title, every project row, nothing on 序号 and 合计; the forms keep their own', async () => {
+    const seed = loadSeed();
+    const document = summaryDocument(await loadTemplates(), seed);
+    const [title, table] = document.sections[0]!.blocks as [{ path?: unknown; text: string }, GridTable];
+    expect([title.path, title.text]).toEqual([['title'], seed.title]);
+
+    const rows = table.rows.map((row) => row.cells.map((c) => c.path ?? null));
+    const row = (i: number) =>
+      [null, 'name', 'nature', 'category', 'implementer'].map((f) => (f ? ['projects', i, f] : null))
+        .concat(['total', 'fiscal', 'carryover', 'other'].map((f) => ['projects', i, 'funds', 'annual', f]));
+    expect(rows).toEqual([
+      Array(9).fill(null),
+      ...seed.projects.map((_, i) => row(i)),
+      Array(5).fill(null), // 合计 and its four sums: computed, no path
+    ]);
+    expect(byPath(table)[JSON.stringify(['projects', 2, 'funds', 'annual', 'total'])]).toBe('24,820.00');
+
+    // The forms that follow: the 4th form's year line and values point into projects[3].
+    const fourth = document.sections.filter((s) => s.bookmark)[3]!;
+    expect((fourth.blocks[1] as { path?: unknown }).path).toEqual(['year']);
+    expect(cells(fourth.blocks[2] as GridTable).find((c) => c.path)!.path).toEqual(['projects', 3, 'name']);
   });
 });

@@ -86,22 +86,32 @@ describe('validatePacket', () => {
   it('warns where the indicator framework is not followed, without refusing the form', () => {
     const packet = withFirstProject((p) => {
       const indicators = p.indicators as Array<Record<string, unknown>>;
-      indicators[0]!.level1 = '产出';
       indicators[3]!.level2 = '社会效益指标';
     });
     const result = validatePacket(packet);
     expect(result.packet).toBeDefined();
-    expect(messages(packet).slice(0, 2)).toEqual([
-      'data/x.json：项目 1「培训费」：绩效指标第 1 条的一级指标（projects[0].indicators[0].level1）：警告：「产出」不是指标框架中的一级指标\n    提示：一级指标通常为 产出指标、成本指标、效益指标、满意度指标',
-      'data/x.json：项目 1「培训费」：绩效指标第 4 条的二级指标（projects[0].indicators[3].level2）：警告：二级指标「社会效益指标」不属于一级指标「产出指标」',
+    expect(messages(packet).slice(0, 1)).toEqual([
+      'data/x.json：项目 1「培训费」：绩效指标第 4 条的二级指标（projects[0].indicators[3].level2）：警告：二级指标「社会效益指标」不属于一级指标「产出指标」\n    提示：指标框架中「社会效益指标」属于「效益指标」；表上照原样打印',
     ]);
+  });
+
+  it('refuses a 一级指标 outside the framework, suggesting the nearest, and keeps the other projects', () => {
+    const packet = withFirstProject((p) => {
+      (p.indicators as Array<Record<string, unknown>>)[0]!.level1 = '产出';
+    });
+    const result = validatePacket(packet);
+    expect(result.packet).toBeUndefined();
+    expect(result.accepted.map((a) => a.number)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(messages(packet)[0]).toBe(
+      'data/x.json：项目 1「培训费」：绩效指标第 1 条的一级指标（projects[0].indicators[0].level1）：错误：「产出」不是一级指标：一级指标只有 产出指标、成本指标、效益指标、满意度指标\n    提示：是不是「产出指标」？',
+    );
   });
 });
 
 describe('loadPacketFile', () => {
   it('reports unreadable files and JSON syntax errors with line and column', async () => {
     const missing = await loadPacketFile('no/such.json');
-    expect(missing.diagnostics.map((d) => formatDiagnostic(d, missing.file))).toEqual(['no/such.json：错误：无法读取文件：ENOENT']);
+    expect(missing.diagnostics.map((d) => formatDiagnostic(d, missing.file))).toEqual(['no/such.json：错误：无法读取文件：找不到文件（ENOENT）']);
 
     const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -1,25 +1,28 @@
 // Packet -> grid documents: one per 申报表, and the 汇总表 (front table, then every form, each
-// starting on a new page with a bookmark named after the project).
+// starting on a new page with a bookmark named after the project). Every data cell leaves here
+// with its absolute path in the packet (['projects', 2, 'funds', 'annual', 'total']).
 import type { Packet, Project } from '../model/packet.js';
 import type { GridDocument, GridSection } from './grid.js';
+import { anchorPaths } from './markup.js';
 import type { FormTemplates } from './templates.js';
 import { declarationView, summaryView } from './view.js';
 
-export function declarationSections(templates: FormTemplates, project: Project, year: number): GridSection[] {
-  const [first, ...rest] = templates.declaration(declarationView(project, year));
+/** The 申报表 of `project`, which is `packet.projects[index]` (its cells' paths say so). */
+export function declarationSections(templates: FormTemplates, project: Project, year: number, index: number): GridSection[] {
+  const [first, ...rest] = anchorPaths(templates.declaration(declarationView(project, year)), ['projects', index]);
   if (!first) return [];
   return [{ ...first, bookmark: project.name }, ...rest];
 }
 
-export function declarationDocument(templates: FormTemplates, project: Project, year: number): GridDocument {
-  return { sections: declarationSections(templates, project, year) };
+export function declarationDocument(templates: FormTemplates, project: Project, year: number, index: number): GridDocument {
+  return { sections: declarationSections(templates, project, year, index) };
 }
 
 /** The 汇总表; pass each form's sections when they are already laid out (see renderPdf's `laidOut`). */
 export function summaryDocument(
   templates: FormTemplates,
   packet: Packet,
-  declarations: GridSection[][] = packet.projects.map((p) => declarationSections(templates, p, packet.year)),
+  declarations: GridSection[][] = packet.projects.map((p, i) => declarationSections(templates, p, packet.year, i)),
 ): GridDocument {
-  return { sections: [...templates.summary(summaryView(packet)), ...declarations.flat()] };
+  return { sections: [...anchorPaths(templates.summary(summaryView(packet)), []), ...declarations.flat()] };
 }

@@ -4,6 +4,12 @@
 //   GridDocument ─ sections (each starts a new page; may carry a PDF bookmark)
 //     └ blocks: headings (title, year line) and tables
 //         └ rows ─ cells placed on resolved slots (col, rowSpan, colSpan)
+//
+// A heading or cell that shows a data value carries its absolute `path` in the packet, in the
+// same form as a diagnostic's path, so readers can map it back and diagnostics can point at it.
+
+/** Where a value lives in the data file: ['projects', 3, 'indicators', 5, 'target'], ['year']. */
+export type DataPath = Array<string | number>;
 
 export interface GridDocument {
   sections: GridSection[];
@@ -22,6 +28,8 @@ export interface GridHeading {
   /** 1: the form's title; 2: the line under it, e.g. (2023年度). */
   level: 1 | 2;
   text: string;
+  /** The data value the heading shows, e.g. ['year'] for (2023年度), ['title'] for the 汇总表's. */
+  path?: DataPath;
 }
 
 export interface GridTable {
@@ -55,8 +63,8 @@ export interface GridCell {
   align: Align;
   valign: VAlign;
   /**
-   * The data field this cell shows, relative to what the template draws: the project for a 申报表
-   * ('funds.annual.total', 'indicators.3.name'), the packet for the 汇总表 ('projects.0.name').
+   * The data value this cell shows, from the packet's root: ['projects', 2, 'funds', 'annual',
+   * 'total']. Labels and computed values (the 汇总表's 序号 and 合计) have none.
    */
-  field?: string;
+  path?: DataPath;
 }

@@ -1,18 +1,27 @@
 // Form markup -> grid. The markup is a tiny HTML-table subset that reads like the form itself:
 //
-//   <h1>title</h1> <h2>year line</h2>               headings
+//   <h1 field>title</h1> <h2 field>year line</h2>    headings
 //   <table size="9"> <col width="12"> <tr class="repeat">  a table (size: its text in pt,
 //                                                    optional); col widths are relative;
 //     <td rowspan colspan align valign class field>  tr.repeat = header row repeated on
 //   </table>                                         continuation pages; td class label|value
 //   <br>  (inside td/h1/h2)   <page-break/>          line break; new page (new section)
 //
+// `field` names the data value a heading or cell shows, so it can be traced back to the data file
+// (and a diagnostic can point at it): a dotted path relative to what the template draws — the
+// project in declaration.hbs (`funds.annual.total`, `indicators.{{index}}.target`), the packet in
+// summary.hbs (`projects.{{@index}}.name`) — or, with a leading `/`, from the data file's top
+// level (`/year`, `/title`). Number segments are list positions (0-based). Label cells and
+// computed values (序号, 合计) have no field.
+//
 // Anything else is rejected with the template's name and line. Templates are checked once as
 // written (so the line is the template's own) and their output again when the grid is built.
+// parseMarkup leaves each `path` as written (a leading '/' segment for a rooted field);
+// anchorPaths makes them absolute once the caller knows which project the template drew.
 import { parseDocument } from 'htmlparser2';
 import { UserError } from '../errors.js';
 import type { ChildNode, Element } from 'domhandler';
-import type { Align, CellRole, GridCell, GridRow, GridSection, GridTable, VAlign } from './grid.js';
+import type { Align, CellRole, DataPath, GridBlock, GridCell, GridRow, GridSection, GridTable, VAlign } from './grid.js';
 
 export class MarkupError extends UserError {
   constructor(
@@ -27,8 +36,8 @@ export class MarkupError extends UserError {
 }
 
 const ATTRIBUTES: Record<string, readonly string[]> = {
-  h1: [],
-  h2: [],
+  h1: ['field'],
+  h2: ['field'],
   table: ['size'],
   col: ['width'],
   tr: ['class'],
@@ -51,10 +60,36 @@ export function checkTemplateSource(source: string, template: string): void {
   new MarkupReader(blanked, template, false).read();
 }
 
-/** Turn one template's output into sections (split at <page-break/>). */
+/**
+ * Turn one template's output into sections (split at <page-break/>). Paths are as the template
+ * wrote them, relative to what it draws ('/' first when rooted): pass them through anchorPaths.
+ */
 export function parseMarkup(markup: string, template: string): GridSection[] {
   return new MarkupReader(markup, template, true).read();
 }
+
+/**
+ * Make every path absolute: a relative one is taken from `base` (['projects', 2] for the third
+ * project's 申报表, [] for the 汇总表), a rooted one ('/' first) from the data file's top level.
+ */
+export function anchorPaths(sections: GridSection[], base: DataPath): GridSection[] {
+  const anchor = (path: DataPath): DataPath => (path[0] === ROOT ? path.slice(1) : [...base, ...path]);
+  const block = (b: GridBlock): GridBlock =>
+    b.type === 'heading'
+      ? b.path ? { ...b, path: anchor(b.path) } : b
+      : {
+          ...b,
+          rows: b.rows.map((row) => ({
+            ...row,
+            cells: row.cells.map((cell) => (cell.path ? { ...cell, path: anchor(cell.path) } : cell)),
+          })),
+        };
+  return sections.map((section) => ({ ...section, blocks: section.blocks.map(block) }));
+}
+
+/** The first segment of a path written from the data file's top level (`field="/year"`). */
+const ROOT = '/';
+const FIELD = /^\/?(?:[A-Za-z_$][\w$]*|\d+)(?:\.(?:[A-Za-z_$][\w$]*|\d+))*$/;
 
 function lineAt(source: string, index: number): number {
   let line = 1;
@@ -79,7 +114,10 @@ class MarkupReader {
       const blocks = sections[sections.length - 1]!.blocks;
       if (element.name === 'page-break') sections.push({ blocks: [] });
       else if (element.name === 'table') blocks.push(this.table(element));
-      else blocks.push({ type: 'heading', level: element.name === 'h1' ? 1 : 2, text: this.text(element) });
+      else {
+        const path = this.field(element);
+        blocks.push({ type: 'heading', level: element.name === 'h1' ? 1 : 2, text: this.text(element), ...(path ? { path } : {}) });
+      }
     }
     return sections.filter((section) => section.blocks.length > 0);
   }
@@ -147,6 +185,7 @@ class MarkupReader {
       if (this.isBlank(child)) continue;
       const td = this.element(child, ['td']);
       nodes.push(td);
+      const path = this.field(td);
       cells.push({
         col: -1, // placed by placeCells
         rowSpan: this.number(td, 'rowspan', 1, 1),
@@ -155,7 +194,7 @@ class MarkupReader {
         role: this.choice(td, 'class', ROLES, 'value'),
         align: this.choice(td, 'align', ALIGNS, 'left'),
         valign: this.choice(td, 'valign', VALIGNS, 'middle'),
-        ...(td.attribs.field ? { field: td.attribs.field } : {}),
+        ...(path ? { path } : {}),
       });
     }
     return { row: { repeat: rowClass === 'repeat', cells }, node: element, cellNodes: nodes };
@@ -183,6 +222,18 @@ class MarkupReader {
       const free = taken[r]!.indexOf(false);
       if (free >= 0) this.fail(node, `这一行第 ${free + 1} 列空缺：每行的单元格（含上方跨行的）应正好铺满 ${columns} 列`);
     });
+  }
+
+  /** The `field` attribute as a path, as written: 'indicators.3.name' -> ['indicators', 3, 'name']. */
+  private field(element: Element): DataPath | undefined {
+    const value = element.attribs.field;
+    if (value === undefined || !this.isOutput) return undefined;
+    if (!FIELD.test(value)) {
+      this.fail(element, `field="${value}" 应为用点分隔的字段路径，如 funds.annual.total，或以 / 开头的数据文件顶层字段，如 /year`);
+    }
+    const rooted = value.startsWith(ROOT);
+    const segments = (rooted ? value.slice(1) : value).split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    return rooted ? [ROOT, ...segments] : segments;
   }
 
   private number(element: Element, attribute: string, fallback: number, min: number): number {

@@ -3,8 +3,15 @@
 // its label on the form, so diagnostics can name fields the way the office knows them.
 import { z } from 'zod';
 import { MONEY_PATTERN } from './money.js';
+import { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, textField } from './text.js';
 
-const text = (title: string) => z.string().trim().min(1).meta({ title });
+export { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH } from './text.js';
+
+/** Single-line text: trimmed, at most NAME_MAX_LENGTH characters (see text.ts for all checks). */
+const text = (title: string, maxLength = NAME_MAX_LENGTH) => textField(title, { maxLength });
+
+/** Goal text: kept as written (line breaks, indentation), up to GOAL_MAX_LENGTH characters. */
+const goal = (title: string, blank = '不能为空') => textField(title, { maxLength: GOAL_MAX_LENGTH, trim: false, blank });
 
 const money = (title: string) =>
   z
@@ -21,9 +28,10 @@ export const IndicatorSchema = z
   .object({
     level1: text('一级指标'),
     level2: text('二级指标'),
-    name: text('三级指标'),
-    target: text('年度(/项目)指标值').meta({
-      description: '按表上印出的原样填写，如 "≥4(次)"、"=90 (%)"、"4季度前"',
+    name: text('三级指标', INDICATOR_TEXT_MAX_LENGTH),
+    target: text('年度(/项目)指标值', INDICATOR_TEXT_MAX_LENGTH).meta({
+      description:
+        '按表上印出的原样填写。数量型：运算符 + 数值 + (单位)，如 "≥4(次)"、"=90 (%)"、"≤5%"；定性或时间：文字，如 "提升"、"4季度前"',
     }),
   })
   .strict()
@@ -61,9 +69,12 @@ export const ProjectSchema = z
       .object({ project: ProjectFundsSchema, annual: AnnualFundsSchema })
       .strict()
       .meta({ title: '项目资金（元）' }),
-    overallGoal: z.string().optional().meta({ title: '项目总目标', description: '可留空；保留换行' }),
-    annualGoal: z.string().optional().meta({ title: '年度总体目标', description: '保留换行' }),
-    indicators: z.array(IndicatorSchema).min(1).meta({ title: '绩效指标' }),
+    overallGoal: goal('项目总目标', '不能为空：没有项目总目标时省略这一项')
+      .optional()
+      .meta({ title: '项目总目标', description: '可省略；保留换行' }),
+    annualGoal: goal('年度总体目标').meta({ description: '必填；保留换行' }),
+    // An empty list is accepted (a warning): the form then prints only the indicator header row.
+    indicators: z.array(IndicatorSchema).meta({ title: '绩效指标' }),
   })
   .strict()
   .meta({ title: '项目' });

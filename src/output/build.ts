@@ -1,33 +1,47 @@
-// One data file -> out/<packet>/: NN-<项目名称>.pdf per valid project and 汇总表.pdf when the
-// whole packet is valid. Bad projects are reported and skipped; the others are still built.
-import { writeFile } from 'node:fs/promises';
+// Data files -> out/<packet>/: NN-<项目名称>.pdf per valid project and 汇总表.pdf when the whole
+// packet is valid. Bad projects are reported and skipped; the others are still built.
+//
+// Two steps. planBuild reads and validates every data file and checks everything that could make
+// a build change what it must not: two data files sharing a packet folder, an output folder that
+// holds its own input, a file in the way that shenbao did not write, --only naming nothing. Any
+// of these stops the whole command before a file is written. buildPacket then renders one packet
+// into a staging folder and swaps its files in (staging.ts).
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { hasErrors, type Diagnostic } from '../validate/diagnostic.js';
-import { loadPacketFile, type LoadedPacket } from '../validate/validate.js';
-import { declarationDocument, summaryDocument } from '../layout/forms.js';
+import { UserError } from '../errors.js';
+import { hasErrors, projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
+import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
+import { declarationSections, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
+import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
 import { renderPdf } from '../render/pdf.js';
+import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
+import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
-import { stageDirectory } from './staging.js';
+import { stagePacketFolder } from './staging.js';
 
 export interface BuildOptions {
   outDir: string;
-  /** Build only the projects with these names (the 汇总表 is then not built). */
+  /** Build only the projects with these names, and the 汇总表 again with them. */
   only?: readonly string[];
   templateDir?: string;
   fonts?: FontFiles;
   /** Stamped into the PDFs; defaults to now. */
   creationDate?: Date;
   onProgress?: (event: BuildProgress) => void;
-  /** Stops the build between files (Ctrl-C); nothing of it is left in the output folder. */
+  /** Stops the build between files; nothing of it is left in the output folder. */
   signal?: AbortSignal;
 }
 
 export type BuildProgress =
   | { kind: 'start'; file: string; total: number }
-  | { kind: 'written'; file: string; output: string; done: number; total: number };
+  /** A staging folder exists from now until the commit ends: a supervisor must remove it if it stops the build. */
+  | { kind: 'staging'; file: string; packetDir: string; createdDir: boolean }
+  | { kind: 'summary'; file: string; forms: number }
+  | { kind: 'written'; file: string; output: string; done: number; total: number }
+  | { kind: 'commit'; file: string; packetDir: string; phase: 'begin' | 'end' };
 
 export interface BuildReport {
   file: string;
@@ -36,6 +50,8 @@ export interface BuildReport {
   packetDir?: string;
   /** Paths written, in order. */
   written: string[];
+  /** Paths of shenbao's earlier files that this build removed. */
+  removed: string[];
   /** Validation diagnostics plus anything that went wrong while building. */
   diagnostics: Diagnostic[];
   ok: boolean;
@@ -52,80 +68,253 @@ export async function createBuildContext(options: Pick<BuildOptions, 'templateDi
   return { templates, fonts };
 }
 
-export async function buildPacketFile(file: string, options: BuildOptions, context?: BuildContext): Promise<BuildReport> {
-  const loaded = await loadPacketFile(file);
+/** One data file, ready to build. */
+export interface PacketPlan {
+  file: string;
+  loaded: LoadedPacket;
+  packetDir: string;
+  folder: PacketFolder;
+  sourceSha256: string;
+  /** The output name of each project that has a name, by 1-based number. */
+  fileNames: Map<number, string>;
+  /** The valid projects to build now (all of them, or those --only names). */
+  selected: AcceptedProject[];
+  /** false when --only names no project of this file: the file is left alone. */
+  wanted: boolean;
+  /** Line and column of a data path, for diagnostics found while building. */
+  locate: (path: Diagnostic['path']) => { line: number; column: number } | undefined;
+}
+
+export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only'>): Promise<PacketPlan[]> {
+  checkDistinctFolders(files);
+  const plans: PacketPlan[] = [];
+  for (const file of files) {
+    const { loaded, locate } = await readPacketFile(file);
+    const packetDir = path.join(options.outDir, packetDirName(file));
+    await checkOutsideInput(packetDir, file);
+    const count = loaded.projectNames.length;
+    const fileNames = new Map<number, string>();
+    loaded.projectNames.forEach((name, i) => {
+      if (name !== undefined) fileNames.set(i + 1, projectFileName(i + 1, count, name, 'pdf'));
+    });
+    const only = options.only && new Set(options.only);
+    const selected = only ? loaded.accepted.filter(({ project }) => only.has(project.name)) : loaded.accepted;
+    const wanted = !only || loaded.projectNames.some((name) => name !== undefined && only.has(name));
+    plans.push({
+      file,
+      loaded,
+      packetDir,
+      folder: await inspectPacketFolder(packetDir),
+      sourceSha256: await sha256File(file).catch(() => ''),
+      fileNames,
+      selected,
+      wanted,
+      locate,
+    });
+  }
+  checkOnly(options.only, plans);
+  checkCollisions(plans);
+  return plans;
+}
+
+/** Build one planned packet. The plan must come from planBuild with the same options. */
+export async function buildPacket(plan: PacketPlan, options: BuildOptions, context: BuildContext): Promise<BuildReport> {
+  const { file, loaded, packetDir } = plan;
   const diagnostics = [...loaded.diagnostics];
   const report = (extra: Partial<BuildReport> = {}): BuildReport => ({
     file,
     loaded,
     written: [],
+    removed: [],
     diagnostics,
     ok: !hasErrors(diagnostics),
     ...extra,
   });
-  if (!loaded.header) return report();
+  if (!loaded.header || !plan.wanted) return report();
 
   const { year } = loaded.header;
-  const selected = selectProjects(loaded, options.only, diagnostics);
-  const summaryWanted = !options.only && loaded.packet !== undefined;
+  // Every form is laid out as a grid first (the 汇总表 needs them all, --only or not), and every
+  // character they will print is checked against the font before anything is written.
+  const forms = new Map<number, GridSection[]>(
+    loaded.accepted.map(({ number, project }) => [number, declarationSections(context.templates, project, year, number - 1)]),
+  );
+  const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
+  const glyphProblems = glyphDiagnostics(missingGlyphs({ sections: [...front, ...[...forms.values()].flat()] }, context.fonts));
+  diagnostics.push(...glyphProblems.map((d) => ({ ...d, ...plan.locate(d.path) })));
+  sortByProject(diagnostics);
+  const unprintable = new Set(glyphProblems.map(projectIndexOf));
+  const selected = plan.selected.filter(({ number }) => !unprintable.has(number - 1));
+  const packet = glyphProblems.length === 0 ? loaded.packet : undefined;
+
+  const summaryWanted = packet !== undefined;
   const total = selected.length + (summaryWanted ? 1 : 0);
   options.onProgress?.({ kind: 'start', file, total });
 
-  const ctx = context ?? (await createBuildContext(options));
-  const packetDir = path.join(options.outDir, packetDirName(file));
-  const staging = await stageDirectory(packetDir, options.only !== undefined);
+  const staging = await stagePacketFolder(plan.folder);
+  options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: !plan.folder.exists });
   const written: string[] = [];
-  const pdfOptions = { fonts: ctx.fonts, creationDate: options.creationDate ?? new Date() };
-  const emit = async (name: string, bytes: Uint8Array) => {
+  const pdfOptions = { fonts: context.fonts, creationDate: options.creationDate ?? new Date() };
+  const emit = async (name: string, bytes: Uint8Array, data: string) => {
     options.signal?.throwIfAborted();
-    await writeFile(path.join(staging.dir, name), bytes);
+    await staging.write(name, bytes, data);
     written.push(path.join(packetDir, name));
     options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
   };
 
   try {
     // Each form as laid out for its own PDF goes into the 汇总表 as is: its pages break the same.
-    const laidOutForms: GridSection[][] = [];
     for (const { number, project } of selected) {
-      const form = declarationDocument(ctx.templates, project, year);
-      const pdf = await renderPdf(form, { ...pdfOptions, title: project.name });
-      laidOutForms.push(pdf.laidOut.sections);
-      await emit(projectFileName(number, loaded.projectNames.length, project.name, 'pdf'), pdf.bytes);
+      options.signal?.throwIfAborted();
+      const pdf = await renderPdf({ sections: forms.get(number)! }, { ...pdfOptions, title: project.name });
+      forms.set(number, pdf.laidOut.sections);
+      await emit(plan.fileNames.get(number)!, pdf.bytes, sha256(JSON.stringify(project)));
     }
-    if (summaryWanted && loaded.packet) {
-      const summary = summaryDocument(ctx.templates, loaded.packet, laidOutForms);
-      const pdf = await renderPdf(summary, { ...pdfOptions, title: loaded.packet.title });
-      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes);
-    } else if (!options.only) {
-      diagnostics.push({
-        severity: 'error',
-        path: [],
-        message: '汇总表未生成：数据中有错误的项目，汇总表不能缺项',
-        hint: '改正上面列出的错误后重新生成',
-        ruleId: 'summary-skipped',
-      });
+    let summaryBuilt = false;
+    if (packet) {
+      options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length });
+      const sections = packet.projects.map((_, i) => forms.get(i + 1)!);
+      options.signal?.throwIfAborted();
+      const pdf = await renderPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
+      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes, sha256(JSON.stringify(packet)));
+      summaryBuilt = true;
     }
+
+    // --only keeps shenbao's forms of the projects it did not name, as long as they still exist
+    // under the same number and name; everything else of shenbao's that was not written goes.
+    const keep = options.only ? [...plan.fileNames.values()].filter((name) => plan.folder.owned.has(name)) : [];
+    if (options.only) diagnostics.push(...onlyWarnings(plan, keep, new Set(written.map((w) => path.basename(w)))));
     options.signal?.throwIfAborted();
-    await staging.commit();
+    options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'begin' });
+    const { removed } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
+    options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'end' });
+
+    if (!summaryBuilt) diagnostics.push(summarySkipped(removed.includes(`${SUMMARY_FILE_NAME}.pdf`)));
+    diagnostics.push(...changedFileWarnings(plan));
+    return report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) });
   } finally {
     await staging.discard();
   }
-  return report({ packetDir, written });
 }
 
-function selectProjects(loaded: LoadedPacket, only: readonly string[] | undefined, diagnostics: Diagnostic[]) {
-  if (!only) return loaded.accepted;
-  const names = new Set(only);
-  const known = new Set(loaded.projectNames.filter((name) => name !== undefined));
-  for (const name of names) {
-    if (!known.has(name))
-      diagnostics.push({
-        severity: 'error',
-        path: [],
-        message: `--only：没有名为「${name}」的项目`,
-        hint: `项目名称有：${[...known].join('、')}`,
-        ruleId: 'only-unknown',
-      });
+/** Packet-level diagnostics first, then by project, each project's in the order found. */
+function sortByProject(diagnostics: Diagnostic[]): void {
+  const order = diagnostics.map((d, i) => ({ d, i, p: projectIndexOf(d) ?? -1 }));
+  order.sort((a, b) => a.p - b.p || a.i - b.i);
+  order.forEach(({ d }, i) => (diagnostics[i] = d));
+}
+
+/** A whole run: plan every file, then build each. Usage problems throw before anything is written. */
+export async function buildFiles(files: readonly string[], options: BuildOptions, context?: BuildContext): Promise<BuildReport[]> {
+  const plans = await planBuild(files, options);
+  const ctx = context ?? (await createBuildContext(options));
+  const reports: BuildReport[] = [];
+  for (const plan of plans) reports.push(await buildPacket(plan, options, ctx));
+  return reports;
+}
+
+/** One data file, planned and built (a convenience for callers with a single packet). */
+export async function buildPacketFile(file: string, options: BuildOptions, context?: BuildContext): Promise<BuildReport> {
+  const [report] = await buildFiles([file], options, context);
+  return report!;
+}
+
+function checkDistinctFolders(files: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const key = foldName(packetDirName(file));
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new UserError(
+        `数据文件 ${first} 和 ${file} 会写到同一个输出文件夹「${packetDirName(file)}」，后一个会覆盖前一个：请给其中一个改名`,
+      );
+    }
+    seen.set(key, file);
   }
-  return loaded.accepted.filter(({ project }) => names.has(project.name));
+}
+
+/** An output folder that holds its own input is refused: the two must not be confused. */
+async function checkOutsideInput(packetDir: string, file: string): Promise<void> {
+  const real = async (p: string) => realpath(p).catch(() => path.resolve(p));
+  const [dir, input] = await Promise.all([real(packetDir), real(file)]);
+  const relative = path.relative(dir, input);
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+    throw new UserError(`输出文件夹 ${packetDir} 里有数据文件 ${file} 本身：请用 -o 指定另一个输出目录，不要和数据文件放在一起`);
+  }
+}
+
+function checkOnly(only: readonly string[] | undefined, plans: readonly PacketPlan[]): void {
+  if (!only) return;
+  if (only.length === 0 || only.some((name) => name.trim() === '')) {
+    throw new UserError('--only 后面要写项目名称，如 --only 培训费（可以写多个）');
+  }
+  const known = new Set(plans.flatMap((plan) => plan.loaded.projectNames.filter((n): n is string => n !== undefined)));
+  const unknown = only.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `--only：没有名为${unknown.map((n) => `「${n}」`).join('、')}的项目。项目名称有：${[...known].join('、')}`,
+    );
+  }
+}
+
+/** Every file a build may write must be free or shenbao's; else nothing is written at all. */
+function checkCollisions(plans: readonly PacketPlan[]): void {
+  const lines = plans.flatMap((plan) => {
+    if (!plan.wanted) return [];
+    const names = [...plan.fileNames.values(), `${SUMMARY_FILE_NAME}.pdf`, MANIFEST_FILE];
+    return collisions(plan.folder, names).map((name) => `  ${path.join(plan.packetDir, name)}`);
+  });
+  if (lines.length === 0) return;
+  throw new UserError(
+    [
+      '输出文件夹里已有同名文件，不是 shenbao 生成的（或生成后被改动过），shenbao 不会覆盖它们，这次什么也没有写：',
+      ...lines,
+      '请把它们移走或改名，或用 -o 换一个输出目录，然后重新生成',
+    ].join('\n'),
+  );
+}
+
+function summarySkipped(removedOld: boolean): Diagnostic {
+  return {
+    severity: 'error',
+    path: [],
+    message: `汇总表未生成：数据中有错误的项目，汇总表不能缺项${removedOld ? `；原有的 ${SUMMARY_FILE_NAME}.pdf 已删除，以免它与数据不一致` : ''}`,
+    hint: '改正上面列出的错误后重新生成',
+    ruleId: 'summary-skipped',
+  };
+}
+
+/**
+ * --only: a form it did not write is either kept from before — then it must still match its
+ * project's data — or missing (a project renumbered or never built): both are said.
+ */
+function onlyWarnings(plan: PacketPlan, keep: readonly string[], written: ReadonlySet<string>): Diagnostic[] {
+  const accepted = new Map(plan.loaded.accepted.map((a) => [a.number, a.project]));
+  return [...plan.fileNames].flatMap(([number, name]): Diagnostic[] => {
+    if (written.has(name)) return [];
+    const at = ['projects', number - 1];
+    if (!keep.includes(name)) {
+      return [{ severity: 'warning', path: at, message: `${name} 不存在：这次 --only 没有生成它`, hint: '不带 --only 重新生成，或把这个项目也写进 --only', ruleId: 'missing-form' }];
+    }
+    const project = accepted.get(number);
+    if (project && plan.folder.owned.get(name)?.data === sha256(JSON.stringify(project))) return [];
+    return [
+      {
+        severity: 'warning',
+        path: at,
+        message: `${name} 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）`,
+        hint: '不带 --only 重新生成，或把这个项目也写进 --only',
+        ruleId: 'stale-form',
+      },
+    ];
+  });
+}
+
+/** Files shenbao once wrote that were changed since are the user's now: said once, left alone. */
+function changedFileWarnings(plan: PacketPlan): Diagnostic[] {
+  return plan.folder.changed.map((name) => ({
+    severity: 'warning' as const,
+    path: [],
+    message: `${path.join(plan.packetDir, name)} 在 shenbao 生成后被改动过，已原样保留，以后也不会再替换或删除它`,
+    ruleId: 'changed-output',
+  }));
 }

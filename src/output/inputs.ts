@@ -1,13 +1,17 @@
 // Which data files a command works on: a file as given, or every *.json directly in a folder.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { fsStep, UserError } from '../errors.js';
 
 export async function findDataFiles(input: string): Promise<string[]> {
-  const info = await stat(input).catch(() => undefined);
+  const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw error;
+  });
   if (!info) throw new UserError(`找不到文件或目录：${input}`);
   if (!info.isDirectory()) return [input];
-  const files = (await readdir(input)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
+  const entries = await fsStep('读取文件夹', input, () => readdir(input));
+  const files = entries.filter((f) => f.toLowerCase().endsWith('.json') && !f.startsWith('.')).sort();
   if (files.length === 0) throw new UserError(`目录 ${input} 中没有 .json 数据文件`);
   return files.map((f) => path.join(input, f));
 }

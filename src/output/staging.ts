@@ -1,75 +1,143 @@
-// Nothing half-written in out/: a build writes into a hidden staging folder beside its target and
-// moves the result into place only when everything is done. Renames within one folder are
-// atomic, so out/<packet>/ holds either the previous result or the new one, never a mix.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+// Nothing half-written, nothing foreign touched. A build writes into a hidden staging folder inside
+// the packet folder and swaps its files in only when everything is done. The swap moves only
+// shenbao's own files (see folder.ts): the old versions are first moved aside, then the new ones
+// moved in, each a rename within one folder; if any step fails, every step is undone, so the
+// folder holds either the previous result or the new one. manifest.json is swapped first in a
+// form that names both versions of each replaced file (complete: false), so even a build killed
+// outright in the middle of the swap leaves a folder whose files are all still known as shenbao's.
+import { mkdir, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fsFailure, fsStep } from '../errors.js';
+import type { PacketFolder } from './folder.js';
+import { MANIFEST_FILE, manifestBytes, sha256, type Manifest, type ManifestEntry } from './manifest.js';
+
+const STAGING_PREFIX = '.shenbao-staging-';
+const STAGING_NAME = /^\.shenbao-staging-(\d+)-\d+$/;
+export const isStagingName = (name: string): boolean => STAGING_NAME.test(name);
+
+export interface CommitPlan {
+  source: Manifest['source'];
+  /** Files of the folder's owned set to keep as they are (--only: the forms not rebuilt). */
+  keep: readonly string[];
+}
+
+export interface CommitResult {
+  /** Names of shenbao's earlier files that were removed (projects gone, renumbered, in error). */
+  removed: string[];
+}
 
 export interface Staging {
-  /** Where to write the files of this build. */
+  /** The packet folder (as the user named it). */
+  target: string;
+  /** Where this build's files are written. */
   dir: string;
-  /** Put what was written in place of the target. */
-  commit(): Promise<void>;
-  /** Throw away what was written (does nothing after commit). */
+  /** Write one output file into the staging folder, with what the manifest records of it. */
+  write(name: string, bytes: Uint8Array, data?: string): Promise<void>;
+  /** Swap the written files in; shenbao's earlier files not written again and not kept go. */
+  commit(plan: CommitPlan): Promise<CommitResult>;
+  /** Throw away what was written (does nothing after commit); remove the folder if this build made it and it is empty. */
   discard(): Promise<void>;
 }
 
-/**
- * Stage a new version of `target`. By default the whole folder is replaced, so files of an
- * earlier build that this one did not write (a project now in error) disappear; with
- * `keepExisting`, only the files written are replaced and the others stay (`--only`).
- */
-export async function stageDirectory(target: string, keepExisting: boolean): Promise<Staging> {
-  const parent = path.dirname(target);
-  const name = path.basename(target);
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dir = path.join(parent, `.${name}.partial-${stamp}`);
-  await mkdir(dir, { recursive: true });
-  await sweepAbandoned(parent, name);
-  let committed = false;
-
-  const replaceFolder = async () => {
-    const old = path.join(parent, `.${name}.old-${stamp}`);
-    const hadOld = await rename(target, old).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return false;
-        throw error;
-      },
-    );
-    try {
-      await rename(dir, target);
-    } catch (error) {
-      if (hadOld) await rename(old, target);
-      throw error;
-    }
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  };
-
-  const replaceFiles = async () => {
-    await mkdir(target, { recursive: true });
-    for (const file of await readdir(dir)) await rename(path.join(dir, file), path.join(target, file));
-    await rm(dir, { recursive: true, force: true });
-  };
+export async function stagePacketFolder(folder: PacketFolder): Promise<Staging> {
+  const target = folder.dir;
+  await fsStep('创建输出目录', target, () => mkdir(target, { recursive: true }));
+  await sweepAbandoned(target);
+  const dir = path.join(target, `${STAGING_PREFIX}${process.pid}-${Date.now()}`);
+  await fsStep('创建临时文件夹于', target, () => mkdir(dir));
+  const written: ManifestEntry[] = [];
+  let done = false;
 
   return {
+    target,
     dir,
-    async commit() {
-      await (keepExisting ? replaceFiles() : replaceFolder());
-      committed = true;
+    async write(name, bytes, data) {
+      await fsStep('写入', path.join(target, name), () => writeFile(path.join(dir, name), bytes));
+      written.push({ name, size: bytes.byteLength, sha256: sha256(bytes), ...(data ? { data } : {}) });
+    },
+    async commit(plan) {
+      const result = await swapIn(folder, dir, written, plan);
+      done = true;
+      await rm(dir, { recursive: true, force: true });
+      if (!folder.exists || result.empty) await rmdir(target).catch(() => undefined);
+      return { removed: result.removed };
     },
     async discard() {
-      if (!committed) await rm(dir, { recursive: true, force: true });
+      if (done) return;
+      await rm(dir, { recursive: true, force: true });
+      if (!folder.exists) await rmdir(target).catch(() => undefined);
     },
   };
 }
 
-/** Staging folders left by a build that was killed outright (no chance to clean up). */
-async function sweepAbandoned(parent: string, name: string): Promise<void> {
-  const pattern = new RegExp(`^\\.${escapeRegExp(name)}\\.(?:partial|old)-(\\d+)-\\d+$`);
-  for (const entry of await readdir(parent)) {
-    const pid = pattern.exec(entry)?.[1];
-    if (pid && !isRunning(Number(pid))) await rm(path.join(parent, entry), { recursive: true, force: true });
+async function swapIn(
+  folder: PacketFolder,
+  staging: string,
+  written: ManifestEntry[],
+  plan: CommitPlan,
+): Promise<{ removed: string[]; empty: boolean }> {
+  const target = folder.dir;
+  const writtenNames = new Set(written.map((e) => e.name));
+  const keep = new Set(plan.keep);
+  const kept = [...folder.owned.values()].filter((e) => keep.has(e.name) && !writtenNames.has(e.name));
+  const replaced = [...folder.owned.keys()].filter((name) => writtenNames.has(name));
+  const removed = [...folder.owned.keys()].filter((name) => !writtenNames.has(name) && !keep.has(name));
+  const files = [...written, ...kept].sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  const outgoing = [...replaced, ...removed].map((name) => folder.owned.get(name)!);
+
+  const final: Manifest = { generator: 'shenbao', format: 1, source: plan.source, complete: true, files };
+  const pending: Manifest = { ...final, complete: false, files: [...files, ...outgoing] };
+  const pendingFile = path.join(staging, '.manifest.pending');
+  const finalFile = path.join(staging, '.manifest.final');
+  // Written before anything moves: a full disk fails here, with the folder untouched.
+  await fsStep('写入', path.join(target, MANIFEST_FILE), async () => {
+    await writeFile(pendingFile, manifestBytes(pending));
+    await writeFile(finalFile, manifestBytes(final));
+  });
+
+  const previous = path.join(staging, '.previous');
+  const manifest = path.join(target, MANIFEST_FILE);
+  const undo: Array<() => Promise<void>> = [];
+  const step = async (name: string, move: () => Promise<void>, back: () => Promise<void>) => {
+    try {
+      await move();
+    } catch (error) {
+      for (const revert of undo.reverse()) await revert().catch(() => undefined);
+      throw fsFailure(error, '替换', path.join(target, name));
+    }
+    undo.push(back);
+  };
+  const move = (from: string, to: string) => () => rename(from, to);
+
+  await fsStep('创建临时文件夹于', target, () => mkdir(previous));
+  if (folder.manifest) await step(MANIFEST_FILE, move(manifest, path.join(previous, MANIFEST_FILE)), move(path.join(previous, MANIFEST_FILE), manifest));
+  await step(MANIFEST_FILE, move(pendingFile, manifest), () => unlink(manifest));
+  for (const { name } of outgoing) {
+    await step(name, move(path.join(target, name), path.join(previous, name)), move(path.join(previous, name), path.join(target, name)));
   }
+  for (const { name } of written) {
+    await step(name, move(path.join(staging, name), path.join(target, name)), move(path.join(target, name), path.join(staging, name)));
+  }
+  // A folder left with no file of shenbao's needs no manifest.
+  if (files.length === 0) await step(MANIFEST_FILE, () => unlink(manifest), async () => undefined);
+  else await step(MANIFEST_FILE, move(finalFile, manifest), async () => undefined);
+  return { removed, empty: files.length === 0 };
+}
+
+/** Staging folders of builds that were killed outright (no chance to clean up). */
+async function sweepAbandoned(target: string): Promise<void> {
+  for (const entry of await readdir(target).catch(() => [] as string[])) {
+    const pid = STAGING_NAME.exec(entry)?.[1];
+    if (pid && !isRunning(Number(pid))) await rm(path.join(target, entry), { recursive: true, force: true });
+  }
+}
+
+/** This process's own staging folders under `target` (the CLI's clean-up after a stopped worker). */
+export async function removeOwnStaging(target: string, createdTarget: boolean): Promise<void> {
+  for (const entry of await readdir(target).catch(() => [] as string[])) {
+    if (STAGING_NAME.exec(entry)?.[1] === String(process.pid)) await rm(path.join(target, entry), { recursive: true, force: true });
+  }
+  if (createdTarget) await rmdir(target).catch(() => undefined);
 }
 
 function isRunning(pid: number): boolean {
@@ -80,5 +148,3 @@ function isRunning(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,8 +1,16 @@
 // The CJK fonts. By default Noto Serif SC (OFL-1.1), a Song-style face, from the npm package
 // @expo-google-fonts/noto-serif-sc, so `npm install` brings it and no system font is used.
 // An office may name its own TrueType files instead (see fonts/README.md).
+//
+// Each file is read and checked once per process: a collection (.ttc) or a file that is no font
+// is refused; so is a damaged one (cut short, a table outside the file, glyphs that cannot be
+// read) and one that cannot print the form (no Chinese, no digits for the page footer), each with
+// one Chinese line naming the file. What passes is parsed (fontkit) for the glyph check
+// (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
 import { UserError } from '../errors.js';
 
 export interface FontFiles {
@@ -33,39 +41,133 @@ export function chooseFonts(regular?: string, bold?: string): FontFiles {
   };
 }
 
+/** One font file, parsed and checked. */
+export interface FontFace {
+  /** The file it was read from. */
+  file: string;
+  /** As the font names itself (PostScript name, e.g. NotoSerifSC-Regular), else the file's name. */
+  name: string;
+  /** The parsed font, shared: parse it again nowhere else. */
+  font: fontkit.Font;
+  /** Whether the font maps this code point to a glyph of its own (not .notdef); cached. */
+  hasGlyph(codePoint: number): boolean;
+}
+
 export interface LoadedFonts {
   family: string;
   regular: Buffer;
   bold: Buffer;
+  /** The same files parsed: body text and labels print in `regular`, <h1> titles in `bold`. */
+  faces: { regular: FontFace; bold: FontFace };
 }
 
-/** Read the font files once per process (they are ~15 MB each), however many documents follow. */
-const cache = new Map<string, Promise<Buffer>>();
+/**
+ * What shenbao prints itself, so every face must have it: a form title's characters (a font
+ * without them has no Chinese at all) and the page footer 第 X 页 共 Y 页 with its digits.
+ */
+export const REQUIRED_TEXT = '财政项目支出绩效目标申报表第页共0123456789';
+
+const REQUIRED_HAN = [...REQUIRED_TEXT].filter((ch) => /\p{Script=Han}/u.test(ch));
+
+interface LoadedFile {
+  data: Buffer;
+  face: FontFace;
+}
+
+/** Read and check the font files once per process (they are ~15 MB each), however many documents follow. */
+const cache = new Map<string, Promise<LoadedFile>>();
 const readOnce = (file: string) => {
-  let buffer = cache.get(file);
-  if (!buffer) {
-    buffer = readFile(file).then(
+  let loaded = cache.get(file);
+  if (!loaded) {
+    loaded = readFile(file).then(
       (data) => checkFontFile(file, data),
       (error: NodeJS.ErrnoException) => {
         throw new UserError(`无法读取字体文件 ${file}：${error.code ?? error.message}`);
       },
     );
-    cache.set(file, buffer);
-    buffer.catch(() => cache.delete(file));
+    cache.set(file, loaded);
+    loaded.catch(() => cache.delete(file));
   }
-  return buffer;
+  return loaded;
 };
 
 export async function loadFonts(files: FontFiles = DEFAULT_FONTS): Promise<LoadedFonts> {
   const [regular, bold] = await Promise.all([readOnce(files.regular), readOnce(files.bold)]);
-  return { family: files.family, regular, bold };
+  return { family: files.family, regular: regular.data, bold: bold.data, faces: { regular: regular.face, bold: bold.face } };
 }
 
 /** TrueType or OpenType, by the first four bytes; collections (.ttc) and other files are refused. */
-function checkFontFile(file: string, data: Buffer): Buffer {
+function checkFontFile(file: string, data: Buffer): LoadedFile {
   const tag = data.subarray(0, 4);
   const known = tag.equals(Buffer.from([0, 1, 0, 0])) || ['true', 'OTTO'].includes(tag.toString('latin1'));
-  if (known) return data;
-  const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件';
-  throw new UserError(`字体文件 ${file} ${hint}`);
+  if (!known) {
+    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件';
+    throw new UserError(`字体文件 ${file} ${hint}`);
+  }
+  const face = parseFace(file, data);
+  const missing = [...new Set(REQUIRED_TEXT)].filter((ch) => !face.hasGlyph(ch.codePointAt(0)!));
+  if (missing.length > 0) {
+    const noChinese = REQUIRED_HAN.every((ch) => missing.includes(ch));
+    const shown = missing.slice(0, 6).map((ch) => `「${ch}」`).join('');
+    const list = missing.length > 6 ? `${shown}等 ${missing.length} 个字` : shown;
+    throw new UserError(
+      `字体文件 ${file} ${noChinese ? '不含中文字形' : '缺少印表必需的字形'}（缺${list}），不能用来印申报表；请换用含简体中文的 TrueType 字体`,
+    );
+  }
+  return { data, face };
+}
+
+/** The tables every face needs, besides its outlines (glyf + loca, or CFF). */
+const REQUIRED_TABLES = ['cmap', 'head', 'hhea', 'hmtx', 'maxp'];
+
+interface TableDirectory {
+  tables: Record<string, { tag: string; offset: number; length: number }>;
+}
+
+/**
+ * Parse with fontkit and make sure it can be read through: every table inside the file (a file
+ * cut short loses its last tables), the tables a renderer needs present, and a glyph's outline
+ * readable (fontkit reads tables lazily and would otherwise fail in the middle of rendering).
+ */
+function parseFace(file: string, data: Buffer): FontFace {
+  const damaged = (detail: string) =>
+    new UserError(`字体文件 ${file} 已损坏或不完整（${detail}），请重新复制或下载这个字体文件`);
+  let font: fontkit.Font;
+  try {
+    const parsed = fontkit.create(data);
+    if ('fonts' in parsed) throw new UserError(`字体文件 ${file} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
+    font = parsed;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw damaged('无法读取文件头');
+  }
+
+  const { tables } = (font as unknown as { directory: TableDirectory }).directory;
+  for (const table of Object.values(tables)) {
+    if (table.offset + table.length > data.length) throw damaged(`${table.tag.trim()} 表超出了文件末尾，文件可能只复制了一部分`);
+  }
+  const outlines = tables.glyf && tables.loca ? [] : tables['CFF '] || tables.CFF2 ? [] : ['glyf', 'loca'];
+  const absent = [...REQUIRED_TABLES.filter((tag) => !tables[tag]), ...outlines];
+  if (absent.length > 0) throw damaged(`缺少 ${absent.join('、')} 表`);
+
+  const known = new Map<number, boolean>();
+  const hasGlyph = (codePoint: number): boolean => {
+    let has = known.get(codePoint);
+    if (has === undefined) {
+      has = font.hasGlyphForCodePoint(codePoint);
+      known.set(codePoint, has);
+    }
+    return has;
+  };
+  try {
+    // The cmap, a sample glyph and the last one: their outlines and advance widths.
+    hasGlyph(REQUIRED_TEXT.codePointAt(0)!);
+    for (const glyph of [font.glyphForCodePoint(REQUIRED_TEXT.codePointAt(0)!), font.getGlyph(font.numGlyphs - 1)]) {
+      void glyph.path.commands.length;
+      void glyph.advanceWidth;
+    }
+  } catch {
+    throw damaged('字形数据无法读取');
+  }
+  return { file, name: font.postscriptName || font.familyName || path.basename(file), font, hasGlyph };
 }

@@ -8,12 +8,15 @@
 // two (layout/paginate.ts), and laid out again, until every piece fits its page. Rows may break
 // in pdfmake's layout only so that a row taller than a page (a very long goal text) continues on
 // the next page instead of being clipped; any other split row is moved whole to a new page.
-// A table that fits is laid out once.
+// A row that ran over three pages or more is taller than a page and stays where it is.
+// A table that fits is laid out once. Long cell text reaches pdfmake in short pieces
+// (render/pdf-text.ts), so layout time grows linearly with text length.
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { GridBlock, GridCell, GridDocument, GridTable } from '../layout/grid.js';
 import { cutDocument, type LaidOutDocument } from '../layout/paginate.js';
 import type { LoadedFonts } from './fonts.js';
+import { pdfText, type TextMetrics } from './pdf-text.js';
 
 export interface PdfOptions {
   fonts: LoadedFonts;
@@ -35,6 +38,7 @@ const PAGE_MARGINS: [number, number, number, number] = [36, 36, 36, 48];
 const RULE = 0.6;
 const PADDING_X = 3;
 const PADDING_Y = 3;
+const LINE_HEIGHT = 1.2;
 
 // Fonts and files come from memory only: no network, no file read during rendering.
 const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, data: Buffer): void } }).virtualfs;
@@ -77,18 +81,22 @@ function registerFonts(fonts: LoadedFonts): void {
   pdfmake.setFonts({ [fonts.family]: { normal: regular, bold, italics: regular, bolditalics: bold } });
 }
 
-/** Where the rows landed, by row id: the page each starts on, and whether it ran onto the next. */
-type Placements = Map<string, { page: number; split: boolean }>;
+/**
+ * Where the rows landed, by row id: the page each starts on, whether it ran onto the next, and
+ * whether it is taller than a page (ran over three pages or more).
+ */
+type Placements = Map<string, { page: number; split: boolean; tall: boolean }>;
 
 // Cell ids must be unique in a document: `<row id>:<column>:<rowSpan>`.
 const rowId = (table: number, row: number) => `t${table}r${row}`;
 
 function place(placements: Placements, cellId: string, pages: number[]): void {
   const [row, , rowSpan] = cellId.split(':');
-  const placement = placements.get(row!) ?? { page: Infinity, split: false };
+  const placement = placements.get(row!) ?? { page: Infinity, split: false, tall: false };
   placement.page = Math.min(placement.page, ...pages);
   // A merged label may sit on either side of a break; only one-row cells tell a split row.
   if (rowSpan === '1' && pages.length > 1) placement.split = true;
+  if (rowSpan === '1' && pages.length > 2) placement.tall = true;
   placements.set(row!, placement);
 }
 
@@ -101,7 +109,9 @@ function overflowRows(pieces: LaidOutDocument['pieces'], placements: Placements)
     // The piece's first row may itself be taller than a page: nothing to gain by moving it.
     for (let row = first + 1; row < piece.sourceRows.length; row++) {
       const placement = placements.get(rowId(i, row));
-      if (placement && (placement.page > startPage || placement.split)) return [{ table, row: piece.sourceRows[row]! }];
+      if (placement && (placement.page > startPage || (placement.split && !placement.tall))) {
+        return [{ table, row: piece.sourceRows[row]! }];
+      }
     }
     return [];
   });
@@ -126,7 +136,7 @@ function documentDefinition(
       if (block.type === 'heading') nodes.push(heading(block));
       else {
         const t = tableIndex++;
-        nodes.push(pdfTable(block, (row) => rowId(t, row)));
+        nodes.push(pdfTable(block, (row) => rowId(t, row), { family: options.fonts.family, fontSize: block.fontSize ?? options.fontSize }));
       }
     }
     const first = nodes[0] as Record<string, unknown> | undefined;
@@ -145,7 +155,7 @@ function documentDefinition(
       creationDate: options.creationDate,
       modDate: options.creationDate,
     },
-    defaultStyle: { font: options.fonts.family, fontSize: options.fontSize, lineHeight: 1.2 },
+    defaultStyle: { font: options.fonts.family, fontSize: options.fontSize, lineHeight: LINE_HEIGHT },
     footer: (currentPage: number, pageCount: number) => ({
       text: `第 ${currentPage} 页 共 ${pageCount} 页`,
       alignment: 'center',
@@ -166,16 +176,20 @@ function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
     : { text: block.text, fontSize: 12, alignment: 'center', margin: [0, 0, 0, 8] };
 }
 
-function pdfTable(table: GridTable, rowIdOf: (row: number) => string): ContentTable {
+function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: { family: string; fontSize: number }): ContentTable {
   const columns = table.widths.length;
+  const widths = contentWidths(table.widths);
   const body: TableCell[][] = table.rows.map((row, r) => {
     // pdfmake wants every slot filled; slots covered by a span hold empty placeholders.
     const slots: TableCell[] = Array.from({ length: columns }, () => ({}));
-    for (const cell of row.cells) slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}:${cell.rowSpan}`, table.fontSize);
+    for (const cell of row.cells) {
+      const metrics = () => ({ ...font, lineHeight: LINE_HEIGHT, width: cellWidth(widths, cell) });
+      slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}:${cell.rowSpan}`, table.fontSize, metrics);
+    }
     return slots;
   });
   return {
-    table: { widths: contentWidths(table.widths), body },
+    table: { widths, body },
     layout: {
       hLineWidth: () => RULE,
       vLineWidth: () => RULE,
@@ -197,9 +211,20 @@ function contentWidths(widths: number[]): number[] {
   return widths.map((w) => (w / total) * textWidth - 2 * PADDING_X - RULE);
 }
 
-function pdfCell(cell: GridCell, id: string, fontSize: number | undefined): TableCell {
+/**
+ * The width pdfmake gives a cell's text: its columns' widths and, between them, the padding and
+ * rule (pdfmake's table offsets), summed in pdfmake's order so that lines break where it breaks them.
+ */
+function cellWidth(widths: number[], cell: GridCell): number {
+  const gap = PADDING_X + RULE + PADDING_X;
+  let width = widths[cell.col]!;
+  for (let j = 1; j < cell.colSpan; j++) width += widths[cell.col + j]! + gap;
+  return width;
+}
+
+function pdfCell(cell: GridCell, id: string, fontSize: number | undefined, metrics: () => TextMetrics): TableCell {
   return {
-    text: cell.text,
+    ...pdfText(cell.text, metrics),
     ...(fontSize ? { fontSize } : {}),
     id,
     rowSpan: cell.rowSpan,

@@ -13,6 +13,9 @@ export interface Diagnostic {
   hint?: string;
   /** Which check found it: 'schema', 'json', 'amount-sum', … (stable, for tests and filtering). */
   ruleId: string;
+  /** Where its value starts in the data file, 1-based (filled in when the file is read). */
+  line?: number;
+  column?: number;
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>

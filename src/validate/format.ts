@@ -6,9 +6,12 @@ import { projectIndexOf, type Diagnostic } from './diagnostic.js';
 
 const SEVERITY = { error: '错误', warning: '警告' } as const;
 
-/** e.g. `data/x.json：项目 3「残疾人就业保障金」：年度资金申请总额（projects[2].funds.annual.total）：错误：…` */
+/**
+ * e.g. `data/x.json:12:5：项目 3「残疾人就业保障金」：年度资金申请总额（projects[2].funds.annual.total）：错误：…`;
+ * `file:line:column` is a link in VS Code's terminal. Without a place: `data/x.json：…`.
+ */
 export function formatDiagnostic(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): string {
-  const parts = [file];
+  const parts = [placeText(d, file)];
   const projectIndex = projectIndexOf(d);
   if (projectIndex !== undefined) {
     const name = projectNames[projectIndex];
@@ -18,6 +21,45 @@ export function formatDiagnostic(d: Diagnostic, file: string, projectNames: Read
   if (field) parts.push(`${field}（${pathText(d.path)}）`);
   const line = `${parts.join('：')}：${SEVERITY[d.severity]}：${d.message}`;
   return d.hint ? `${line}\n    提示：${d.hint}` : line;
+}
+
+/** `data/x.json:12:5`, or just the file when the diagnostic has no line. */
+function placeText(d: Diagnostic, file: string): string {
+  if (d.line === undefined) return file;
+  return d.column === undefined ? `${file}:${d.line}` : `${file}:${d.line}:${d.column}`;
+}
+
+/** One diagnostic as plain data (for `validate --json`): every key always present, null when not applicable. */
+export interface DiagnosticJson {
+  file: string;
+  line: number | null;
+  column: number | null;
+  severity: Diagnostic['severity'];
+  ruleId: string;
+  /** `projects[2].funds.annual.total`; '' for the file as a whole. */
+  path: string;
+  /** The field's label on the form (`年度资金·年度资金申请总额`), null when the path names none. */
+  field: string | null;
+  /** The project the problem belongs to: 1-based number and its name as written (null if blank). */
+  project: { number: number; name: string | null } | null;
+  message: string;
+  hint: string | null;
+}
+
+export function diagnosticJson(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): DiagnosticJson {
+  const projectIndex = projectIndexOf(d);
+  return {
+    file,
+    line: d.line ?? null,
+    column: d.column ?? null,
+    severity: d.severity,
+    ruleId: d.ruleId,
+    path: pathText(d.path),
+    field: fieldLabel(d.path) || null,
+    project: projectIndex === undefined ? null : { number: projectIndex + 1, name: projectNames[projectIndex] ?? null },
+    message: d.message,
+    hint: d.hint ?? null,
+  };
 }
 
 /** `projects[2].funds.annual.total` */

@@ -22,6 +22,8 @@ export const chineseErrorMap: z.core.$ZodErrorMap = (issue) => {
       if (issue.origin === 'array') return `至少需要 ${String(issue.minimum)} 项`;
       return `不能小于 ${String(issue.minimum)}`;
     case 'too_big':
+      if (issue.origin === 'string')
+        return `太长：最多 ${String(issue.maximum)} 个字符，现有 ${typeof issue.input === 'string' ? issue.input.length : '更多'} 个`;
       return `不能大于 ${String(issue.maximum)}`;
     case 'invalid_value':
       return `应为以下之一：${issue.values.map(String).join('、')}`;

@@ -1,9 +1,9 @@
 // raw object -> Packet + Diagnostics. A broken project does not stop the others: the result
 // carries every project that can be rendered, numbered by its place in the file.
-import { readFile } from 'node:fs/promises';
+import { DataFileError, encodingDiagnostic, parseDataText, readDataFile, type Encoding, type Place } from './source.js';
 import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
 import { hasErrors, projectIndexOf, type Diagnostic } from './diagnostic.js';
-import { checkPacket, checkProject } from './rules.js';
+import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
 
 export interface AcceptedProject {
@@ -39,23 +39,30 @@ export function validatePacket(raw: unknown): Validation {
   const diagnostics = whole.success ? [] : diagnosticsFromZod(whole.error);
   const failedSchema = new Set(diagnostics.map(projectIndexOf));
 
+  // Without valid packet-level fields (title, year…) no form can be drawn. A header that is valid
+  // but contradicts itself (a year that is not the title's) is an error that stops the 汇总表,
+  // which prints both, and not the forms: they print only the year, checked against their own
+  // dates, and the good ones still build so that the office sees them.
+  let header: Validation['header'];
+  if (!failedSchema.has(undefined)) {
+    const { projects: _projects, ...fields } = raw as Record<string, unknown>;
+    header = HeaderSchema.parse(fields);
+    diagnostics.push(...checkHeader(header));
+  }
+  // The year the dates are measured against, even when some other packet-level field is broken.
+  const year = header?.year ?? yearOf(raw);
+
   // Every project that passes the schema gets the business rules, whatever its neighbours hold.
   const accepted: AcceptedProject[] = [];
   entries.forEach((entry, i) => {
     if (failedSchema.has(i)) return;
     const project = ProjectSchema.parse(entry); // cannot fail: its issues would be in `whole`'s
-    const found = checkProject(project, i);
+    const found = checkProject(project, i, year);
     diagnostics.push(...found);
     if (!hasErrors(found)) accepted.push({ number: i + 1, project });
   });
   if (whole.success) diagnostics.push(...checkPacket(whole.data));
 
-  // Without valid packet-level fields (title, year…) no form can be drawn.
-  let header: Validation['header'];
-  if (!failedSchema.has(undefined)) {
-    const { projects: _projects, ...fields } = raw as Record<string, unknown>;
-    header = HeaderSchema.parse(fields);
-  }
   return {
     packet: whole.success && !hasErrors(diagnostics) ? whole.data : undefined,
     header,
@@ -67,39 +74,65 @@ export function validatePacket(raw: unknown): Validation {
 
 const HeaderSchema = PacketSchema.omit({ projects: true });
 
+function yearOf(raw: unknown): number | undefined {
+  const parsed = PacketSchema.shape.year.safeParse((raw as { year?: unknown } | null | undefined)?.year);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export interface LoadedPacket extends Validation {
   file: string;
+  /** How the file's bytes were decoded; absent when the file could not be read or decoded. */
+  encoding?: Encoding;
 }
 
-/** Read, parse and validate one data file; never throws for bad input. */
+/**
+ * Read, decode, parse and validate one data file; never throws for bad input. Every diagnostic of
+ * the data carries the line and column of its value (of the nearest existing object, for a missing
+ * field); repeated keys are errors at the repeated key, and validation goes on with the last value.
+ */
 export async function loadPacketFile(file: string): Promise<LoadedPacket> {
-  let source: string;
-  try {
-    source = await readFile(file, 'utf8');
-  } catch (error) {
-    return failed(file, `无法读取文件：${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'read');
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(source.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    return failed(file, `不是有效的 JSON：${describeJsonError(source, error as Error)}`, 'json');
-  }
-  return { file, ...validatePacket(raw) };
+  return (await readPacketFile(file)).loaded;
 }
 
-function failed(file: string, message: string, ruleId: string): LoadedPacket {
-  return { file, accepted: [], diagnostics: [{ severity: 'error', path: [], message, ruleId }], projectNames: [] };
+/**
+ * loadPacketFile, and where each value stands in the file: for diagnostics found later (glyphs
+ * missing from the font) to carry their line and column too.
+ */
+export async function readPacketFile(file: string): Promise<{ loaded: LoadedPacket; locate: (path: Diagnostic['path']) => Place | undefined }> {
+  const nowhere = () => undefined;
+  let encoding: Encoding | undefined;
+  try {
+    const source = await readDataFile(file);
+    encoding = source.encoding;
+    const parsed = parseDataText(source.text);
+    const validation = validatePacket(parsed.value);
+    const placed = validation.diagnostics.map((d) => (d.line === undefined ? { ...d, ...parsed.locate(d.path) } : d));
+    const notice = encodingDiagnostic(encoding);
+    const diagnostics = sortByPlace([...(notice ? [notice] : []), ...parsed.duplicates, ...placed]);
+    const locate = (path: Diagnostic['path']) => parsed.locate(path);
+    if (!parsed.duplicates.length) return { loaded: { file, encoding, ...validation, diagnostics }, locate };
+    // A repeated key is an error of its project (or of the packet, when outside the projects).
+    const broken = new Set(parsed.duplicates.map(projectIndexOf));
+    const loaded: LoadedPacket = {
+      file,
+      encoding,
+      ...validation,
+      packet: undefined,
+      header: broken.has(undefined) ? undefined : validation.header,
+      accepted: broken.has(undefined) ? [] : validation.accepted.filter((a) => !broken.has(a.number - 1)),
+      diagnostics,
+    };
+    return { loaded, locate };
+  } catch (error) {
+    if (error instanceof DataFileError) return { loaded: failed(file, error.diagnostic, encoding), locate: nowhere };
+    throw error;
+  }
 }
 
-/** Node says "… at position 123"; an office wants line and column. */
-function describeJsonError(source: string, error: Error): string {
-  const position = /position (\d+)/.exec(error.message);
-  if (!position) return error.message;
-  const before = source.slice(0, Number(position[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `第 ${line} 行第 ${column} 列附近有语法错误（${error.message}）`;
+/** A file that gave no JSON value: its one error (after the encoding notice, when it was decoded). */
+function failed(file: string, diagnostic: Diagnostic, encoding?: Encoding): LoadedPacket {
+  const notice = encoding && encodingDiagnostic(encoding);
+  return { file, encoding, accepted: [], diagnostics: notice ? [notice, diagnostic] : [diagnostic], projectNames: [] };
 }
 
 /** Stable order: packet-level first, then by project, keeping each check's own order. */

@@ -1,0 +1,214 @@
+// The commands as a user types them: parse arguments (yargs), call the library, print, return the
+// exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
+// directly with their own output and `isolate: false`.
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { z } from 'zod';
+import { fsStep, UserError } from './errors.js';
+import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
+import { packetJsonSchema } from './model/json-schema.js';
+import { buildFiles, type BuildProgress, type BuildReport } from './output/build.js';
+import { findDataFiles } from './output/inputs.js';
+import { buildFilesIsolated } from './output/isolated.js';
+import { chooseFonts } from './render/fonts.js';
+import { hasErrors, type Diagnostic } from './validate/diagnostic.js';
+import { diagnosticJson, formatDiagnostic } from './validate/format.js';
+import { loadPacketFile } from './validate/validate.js';
+
+export interface CliIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Run builds in a worker thread so that `signal` stops them at once (the real CLI). */
+  isolate: boolean;
+  /** Ctrl-C / SIGTERM: abort with reason 'SIGINT' or 'SIGTERM'. */
+  signal?: AbortSignal;
+}
+
+/** Run one command line; never throws: every outcome is an exit code (see exit-codes.ts). */
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const run = (command: (argv: never, io: CliIO) => Promise<number>) => async (argv: unknown) => {
+    exitCode = await command(argv as never, io);
+  };
+  try {
+    await parser(run)
+      .fail((message, error) => {
+        throw error ?? new UsageMessage(message);
+      })
+      .parseAsync([...args], {}, (_error, _argv, output) => {
+        if (output) io.stdout(`${output}\n`);
+      });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UsageMessage) {
+      io.stderr(`${error.message}\n请用 --help 查看用法\n`);
+      return EXIT.usage;
+    }
+    return reportFailure(error, io);
+  }
+}
+
+class UsageMessage extends Error {}
+
+function reportFailure(error: unknown, io: CliIO): number {
+  const code = exitCodeOf(error);
+  if (isAbort(error)) io.stderr('已中断：这次生成的文件都已删除，输出目录保持原样\n');
+  else if (error instanceof UserError) io.stderr(`${error.message}\n`);
+  else {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(
+      `shenbao 内部错误：这是程序的缺陷，不是您的数据或操作的问题。输出目录没有改动。\n` +
+        `请把下面的内容和所用的数据文件一起发给维护者：\n${detail}\n`,
+    );
+  }
+  return code;
+}
+
+function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (argv: unknown) => Promise<void>): Argv {
+  return yargs()
+    .scriptName('shenbao')
+    .locale('zh_CN')
+    .usage('$0 <命令> [选项]\n\n由 JSON 数据生成 财政项目支出绩效目标申报表（PDF）和 项目绩效目标汇总表。')
+    .command(
+      'build <input>',
+      '生成每个项目的申报表 PDF 和汇总表 PDF',
+      (y) =>
+        y
+          .positional('input', { describe: '数据文件（.json），或包含数据文件的目录', type: 'string', demandOption: true })
+          .option('out', {
+            alias: 'o',
+            describe: '输出目录；每个数据文件写到 <输出目录>/<数据文件名>/。shenbao 只替换它自己写的文件（记在其中的 manifest.json 里），不动其他文件',
+            type: 'string',
+            default: 'out',
+          })
+          .option('only', {
+            describe: '只重新生成这些项目的申报表（写项目名称，可给多个），汇总表也随之重新生成；其他项目已有的申报表保留',
+            type: 'string',
+            array: true,
+          })
+          .option('templates', { describe: '使用自己的模板目录（含 declaration.hbs、summary.hbs），默认用自带模板', type: 'string' })
+          .option('font', { describe: '正文字体 TrueType 文件（.ttf），默认自带的思源宋体 Noto Serif SC', type: 'string' })
+          .option('font-bold', { describe: '标题用的粗体 TrueType 文件；只给 --font 时标题也用它', type: 'string' })
+          .option('date', {
+            describe: '写进 PDF 的创建时间，如 2023-01-01 或 2023-01-01T08:00:00+08:00；固定它可使输出可重现，默认当前时间',
+            type: 'string',
+          })
+          .example('$0 build data/minhang-2023.json -o out/', '生成 out/minhang-2023/ 下的 11 个 PDF')
+          .example('$0 build data/minhang-2023.json --only 培训费', '重新生成「培训费」的申报表和汇总表'),
+      run(build),
+    )
+    .command(
+      'validate <input>',
+      '只检查数据，列出所有错误和警告，不生成文件',
+      (y) =>
+        y
+          .positional('input', { describe: '数据文件（.json），或包含数据文件的目录', type: 'string', demandOption: true })
+          .option('json', { describe: '以 JSON 输出全部问题（到标准输出），供其他程序读取', type: 'boolean', default: false })
+          .option('strict', { describe: '有警告也算不通过（退出码 1）', type: 'boolean', default: false }),
+      run(validate),
+    )
+    .command(
+      'schema',
+      '输出数据文件的 JSON Schema（编辑器用它补全和检查数据文件）',
+      (y) => y.option('out', { alias: 'o', describe: '写到这个文件，默认输出到屏幕', type: 'string' }),
+      run(schema),
+    )
+    .demandCommand(1, '请给出命令：build、validate 或 schema')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(100);
+}
+
+const countLine = (diagnostics: readonly Diagnostic[]): string => {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  return `${errors} 个错误，${diagnostics.length - errors} 条警告`;
+};
+
+function printDiagnostics(io: CliIO, file: string, diagnostics: readonly Diagnostic[], projectNames: ReadonlyArray<string | undefined>): void {
+  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d, file, projectNames)}\n`);
+}
+
+const ISO_DATE = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]);
+
+/** --date: a real calendar date (2023-02-30 is refused, not rolled over to March). */
+function creationDate(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const date = new Date(text);
+  if (!ISO_DATE.safeParse(text).success || Number.isNaN(date.getTime())) {
+    throw new UserError(`--date「${text}」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00`);
+  }
+  return date;
+}
+
+async function build(
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string },
+  io: CliIO,
+): Promise<number> {
+  const date = creationDate(argv.date);
+  if (argv.only && (argv.only.length === 0 || argv.only.some((name) => name.trim() === ''))) {
+    throw new UserError('--only 后面要写项目名称，如 --only 培训费（可以写多个）');
+  }
+  const files = await findDataFiles(argv.input);
+  const options = {
+    outDir: argv.out,
+    only: argv.only,
+    templateDir: argv.templates,
+    fonts: chooseFonts(argv.font, argv.fontBold),
+    creationDate: date,
+    onProgress: (event: BuildProgress) => progress(io, event),
+    signal: io.signal,
+  };
+  const reports: BuildReport[] = io.isolate ? await buildFilesIsolated(files, options) : await buildFiles(files, options);
+  for (const report of reports) {
+    printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
+    const removed = report.removed.length > 0 ? `，删除 ${report.removed.length} 个旧文件` : '';
+    io.stderr(`${report.file}：写出 ${report.written.length} 个文件${removed}，${countLine(report.diagnostics)}\n`);
+  }
+  return reports.every((r) => r.ok) ? EXIT.ok : EXIT.dataErrors;
+}
+
+function progress(io: CliIO, event: BuildProgress): void {
+  if (event.kind === 'start') io.stderr(`生成 ${event.file}（共 ${event.total} 个文件）\n`);
+  else if (event.kind === 'summary') io.stderr(`  汇总表：排版 ${event.forms} 张申报表…\n`);
+  else if (event.kind === 'written') io.stderr(`  [${event.done}/${event.total}] ${event.output}\n`);
+}
+
+async function validate(argv: { input: string; json: boolean; strict: boolean }, io: CliIO): Promise<number> {
+  let failed = false;
+  const all: unknown[] = [];
+  for (const file of await findDataFiles(argv.input)) {
+    const loaded = await loadPacketFile(file);
+    const ok = !hasErrors(loaded.diagnostics) && !(argv.strict && loaded.diagnostics.length > 0);
+    failed ||= !ok;
+    if (argv.json) all.push(...loaded.diagnostics.map((d) => diagnosticJson(d, file, loaded.projectNames)));
+    else {
+      printDiagnostics(io, file, loaded.diagnostics, loaded.projectNames);
+      io.stderr(`${file}：${ok ? '通过' : '未通过'}，${countLine(loaded.diagnostics)}\n`);
+    }
+  }
+  if (argv.json) io.stdout(`${JSON.stringify(all, null, 2)}\n`);
+  return failed ? EXIT.dataErrors : EXIT.ok;
+}
+
+async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
+  if (!argv.out) {
+    io.stdout(packetJsonSchema());
+    return EXIT.ok;
+  }
+  // Written beside and renamed into place: a full disk never leaves half a schema.
+  const out = argv.out;
+  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
+  await fsStep('写入', out, async () => {
+    try {
+      await writeFile(temporary, packetJsonSchema());
+      await rename(temporary, out);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+  });
+  return EXIT.ok;
+}

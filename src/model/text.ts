@@ -1,0 +1,120 @@
+// Text fields of a data file: one zod builder gives every text field the same three checks, and
+// each becomes part of the JSON Schema too (maxLength, pattern), so an editor flags what the CLI
+// flags:
+//   1. a maximum length (limits below; beyond it the field is refused, not laid out for minutes);
+//   2. not blank: whitespace only (spaces, U+3000 全角空格, line breaks) is an error;
+//   3. no invisible characters: C0/C1 control characters and the zero-width / direction / BOM
+//      characters that come along when text is copied from a web page or Word. They print as
+//      nothing or as an empty box, and make two equal-looking names differ.
+// Lengths are counted as JavaScript counts them (UTF-16 code units): a character outside the BMP
+// (CJK Extension B such as 𠀀) counts twice in zod but once in a JSON Schema editor; at these
+// limits the difference does not matter.
+import { z } from 'zod';
+
+/** 项目总目标 / 年度总体目标: long free text. A 200,000-character goal is accepted and renders. */
+export const GOAL_MAX_LENGTH = 200_000;
+/** 汇总表标题, 单位, 项目名称, 项目类别, 主管部门, 实施单位, 一级/二级指标. Real ones are under 60. */
+export const NAME_MAX_LENGTH = 200;
+/** 三级指标 and 年度(/项目)指标值: sometimes a short sentence. Real ones are under 40. */
+export const INDICATOR_TEXT_MAX_LENGTH = 500;
+
+// Invisible characters refused in text. Decisions:
+// - "\n" is a line break: goals keep them and print them.
+// - "\r\n" (Windows line end, e.g. from an Excel or Word export) is accepted and normalised to
+//   "\n" below: it means a line break, and refusing it would only make people edit invisibly.
+//   A lone "\r" is refused: no current editor writes one, so it marks a damaged text.
+// - "\t" is refused: a form cell cannot show a tab stop, and a tab in a field is almost always a
+//   cell boundary pasted from a spreadsheet (two values run together).
+const FORBIDDEN_CLASS =
+  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\uFEFF';
+
+/**
+ * Matches text with no forbidden character and no lone "\r". Written as one lookahead at the
+ * start (rather than `^(?:[^…]|\r\n)*$`) because V8 runs it over millions of characters without
+ * exhausting its backtracking stack. It is also the JSON Schema `pattern` (ajv adds the u flag;
+ * the pattern means the same there).
+ */
+export const VISIBLE_TEXT_PATTERN = new RegExp(`^(?![\\s\\S]*(?:[${FORBIDDEN_CLASS}]|\\r(?!\\n)))`);
+
+const FORBIDDEN_ANYWHERE = new RegExp(`[${FORBIDDEN_CLASS}]|\\r(?!\\n)`, 'g');
+
+const NAMES: Record<number, string> = {
+  0x00: '空字符',
+  0x09: '制表符 Tab',
+  0x0d: '单独的回车符',
+  0x7f: '删除符 DEL',
+  0x200b: '零宽空格',
+  0x200c: '零宽非连接符',
+  0x200d: '零宽连接符',
+  0x200e: '从左到右标记',
+  0x200f: '从右到左标记',
+  0x2028: '行分隔符',
+  0x2029: '段分隔符',
+  0x202a: '从左到右嵌入',
+  0x202b: '从右到左嵌入',
+  0x202c: '方向格式结束',
+  0x202d: '从左到右强制',
+  0x202e: '从右到左强制',
+  0x2060: '词连接符',
+  0x2061: '不可见的函数应用符',
+  0x2062: '不可见乘号',
+  0x2063: '不可见分隔符',
+  0x2064: '不可见加号',
+  0xfeff: '零宽不换行空格 / BOM',
+};
+
+export const codePointLabel = (codePoint: number): string =>
+  `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** The first refused character of `text` and how many there are, or undefined when there is none. */
+export function findInvisible(text: string): { index: number; position: number; codePoint: number; count: number } | undefined {
+  let first: RegExpExecArray | undefined;
+  let count = 0;
+  for (const match of text.matchAll(FORBIDDEN_ANYWHERE)) {
+    first ??= match;
+    count += 1;
+  }
+  if (!first) return undefined;
+  // Position as a reader counts characters: by code point, 1-based.
+  const position = Array.from(text.slice(0, first.index)).length + 1;
+  return { index: first.index, position, codePoint: first[0].codePointAt(0)!, count };
+}
+
+/** e.g. `第 12 个字符是不可见字符 U+200B（零宽空格），多半是从网页或 Word 复制来的，请删除` */
+export function invisibleMessage(text: string): string {
+  const found = findInvisible(text);
+  if (!found) return '含有不可见字符'; // not reached: called only when the pattern failed
+  const { position, codePoint, count } = found;
+  const name = NAMES[codePoint];
+  const code = `${codePointLabel(codePoint)}${name ? `（${name}）` : ''}`;
+  const more = count > 1 ? `（共 ${count} 处）` : '';
+  if (codePoint === 0x09) return `第 ${position} 个字符是 ${code}，表上无法显示，请换成空格或删除${more}`;
+  if (codePoint === 0x0d) return `第 ${position} 个字符是 ${code}，换行请用 \\n 或 \\r\\n${more}`;
+  if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f))
+    return `第 ${position} 个字符是控制字符 ${code}，表上无法显示，多半是文件损坏或复制时带入的，请删除${more}`;
+  return `第 ${position} 个字符是不可见字符 ${code}，多半是从网页或 Word 复制来的，请删除${more}`;
+}
+
+export interface TextOptions {
+  maxLength: number;
+  /** Strip surrounding whitespace from the value (single-line fields); goals keep theirs. */
+  trim?: boolean;
+  /** The message for whitespace-only text. */
+  blank?: string;
+}
+
+/**
+ * A text field: at most `maxLength` characters, not blank, no invisible characters; "\r\n" becomes
+ * "\n". The checks run in that order on the text as written (before trimming, so that a BOM or a
+ * tab at the end is reported as in an editor), and each field gets one message: the length check
+ * and the blank check stop the others (a 17-million-character text is not scanned further).
+ */
+export function textField(title: string, { maxLength, trim = true, blank = '不能为空' }: TextOptions) {
+  let schema = z
+    .string()
+    .max(maxLength, { abort: true }) // message: chineseErrorMap, `太长：最多 … 个字符，现有 … 个`
+    .regex(/\S/, { error: blank, abort: true })
+    .regex(VISIBLE_TEXT_PATTERN, { error: (issue) => invisibleMessage(String(issue.input)) });
+  if (trim) schema = schema.trim();
+  return schema.overwrite((value) => value.replace(/\r\n/g, '\n')).meta({ title });
+}

@@ -1,0 +1,86 @@
+// The build in a worker thread, so that Ctrl-C and SIGTERM stop it at once. pdfmake lays out a
+// document in one synchronous call (a large 汇总表 takes a minute), during which the main thread
+// of the same isolate could not even see a signal. Here the main thread stays free: on abort it
+// lets a swap that has begun finish (it takes milliseconds, and leaves the folder whole), stops
+// the worker wherever it is, and removes the worker's staging folders, so the output folders are
+// exactly as they were.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { EnvironmentError, UserError } from '../errors.js';
+import type { BuildOptions, BuildProgress, BuildReport } from './build.js';
+import { removeOwnStaging } from './staging.js';
+
+export interface WorkerRequest {
+  files: readonly string[];
+  options: Omit<BuildOptions, 'onProgress' | 'signal'>;
+  /** Int32 flag, 1 while the worker swaps files into a packet folder. Shared memory, because a
+   * message saying so could still be in flight when the main thread decides to stop the worker. */
+  swapping: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; event: BuildProgress }
+  | { type: 'done'; reports: BuildReport[] }
+  | { type: 'error'; name: string; message: string; stack?: string };
+
+// The worker's entry sits beside this file: worker.ts under tsx (tests), worker.js in dist/.
+const WORKER = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+
+/** buildFiles in a worker thread; rejects with an AbortError, output folders untouched, when `signal` fires. */
+export function buildFilesIsolated(files: readonly string[], options: BuildOptions): Promise<BuildReport[]> {
+  const { onProgress, signal, ...rest } = options;
+  const swapping = new SharedArrayBuffer(4);
+  const flag = new Int32Array(swapping);
+  const worker = new Worker(WORKER, { workerData: { files, options: rest, swapping } satisfies WorkerRequest });
+  const staged = new Map<string, boolean>(); // packet folder -> created by this build
+  let swapEnded = () => {};
+
+  return new Promise<BuildReport[]>((resolve, reject) => {
+    let settled = false;
+    let stopping = false;
+    const settle = (finish: () => void) => {
+      swapEnded();
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+      finish();
+    };
+    const abort = async () => {
+      stopping = true;
+      if (Atomics.load(flag, 0) === 1) await new Promise<void>((done) => (swapEnded = done));
+      await worker.terminate();
+      for (const [dir, created] of staged) await removeOwnStaging(dir, created);
+      settle(() => reject(signal?.reason instanceof Error ? signal.reason : new DOMException('已中断', 'AbortError')));
+    };
+    if (signal?.aborted) void abort();
+    signal?.addEventListener('abort', abort, { once: true });
+
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'progress') {
+        const event = message.event;
+        if (event.kind === 'staging') staged.set(event.packetDir, event.createdDir);
+        if (event.kind === 'commit' && event.phase === 'end') {
+          staged.delete(event.packetDir);
+          swapEnded();
+        }
+        onProgress?.(event);
+      } else if (message.type === 'done') {
+        settle(() => resolve(message.reports));
+      } else {
+        settle(() => reject(revive(message)));
+      }
+    });
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) => stopping || settle(() => reject(new Error(`bug: the build worker exited (${code}) without a result`))));
+  }).finally(() => void worker.terminate());
+}
+
+/** Errors cross the thread as data; a user's error stays one, anything else keeps its stack as a bug. */
+function revive(message: Extract<WorkerMessage, { type: 'error' }>): Error {
+  if (message.name === 'EnvironmentError') return new EnvironmentError(message.message);
+  if (message.name === 'UserError' || message.name === 'MarkupError') return new UserError(message.message);
+  const error = Object.assign(new Error(message.message), { name: message.name });
+  if (message.stack) error.stack = message.stack;
+  return error;
+}

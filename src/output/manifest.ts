@@ -1,0 +1,71 @@
+// manifest.json: the record, kept in every packet folder, of the files shenbao wrote there, each
+// with its size and SHA-256. It is how a build tells its own files (which it may replace or
+// remove) from everybody else's (which it never touches): a file is shenbao's only if the manifest
+// names it AND its bytes still hash to what was recorded. A file edited since (a stamped PDF saved
+// over ours) is the user's from then on.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+const GENERATOR = 'shenbao';
+const FORMAT = 1;
+
+export interface ManifestEntry {
+  name: string;
+  size: number;
+  sha256: string;
+  /** SHA-256 of the data the file was made from (the project, or the packet for the 汇总表). */
+  data?: string;
+}
+
+export interface Manifest {
+  generator: typeof GENERATOR;
+  format: typeof FORMAT;
+  /** The data file this folder was built from. */
+  source: { file: string; sha256: string };
+  /**
+   * false while a build swaps its files in. Until it says true again, `files` lists the old and
+   * the new version of every file being replaced, so a build killed half-way still knows its own.
+   */
+  complete: boolean;
+  files: ManifestEntry[];
+}
+
+/** The folder's manifest; undefined if there is none. A manifest.json not written by shenbao is refused. */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  const file = path.join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const manifest = JSON.parse(text) as Manifest;
+    if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files)) return manifest;
+  } catch {
+    // not ours: fall through
+  }
+  throw new UserError(
+    `输出目录 ${dir} 中已有一个 ${MANIFEST_FILE}，但不是 shenbao 写的（或已损坏）：shenbao 不会覆盖它。请把它移走，或用 -o 换一个输出目录`,
+  );
+}
+
+export function manifestBytes(manifest: Manifest): Buffer {
+  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+export function sha256(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 of a file on disk, streamed (a 汇总表 can be large). */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}

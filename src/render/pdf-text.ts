@@ -1,0 +1,168 @@
+// Long cell text for pdfmake, in time linear in its length.
+//
+// pdfmake 0.3.11 lays out one text node in time quadratic in its number of words:
+// LayoutBuilder.buildNextLine copies the remaining words (`_inlines.slice(1)`) for every word it
+// places and shifts each off the front of that array; CJK text is one word per character. A
+// 200,000-character goal did not finish in 5 minutes. So a long text is handed to pdfmake as a
+// stack of short text nodes, cut only where pdfmake starts a new line anyway:
+//   - at a '\n' (never right after an empty paragraph, never leaving an empty last piece: pdfmake
+//     lays those out differently from the same text in one node);
+//   - inside a long paragraph, at the line starts pdfmake's own line breaker finds for the cell's
+//     width (its TextBreaker, TextInlines and buildNextLine, run here on a bounded window at a time).
+// The result lays out exactly as the one node would: same lines, same page breaks (checked in
+// test/long-text.test.ts). Where rows and pages break is still decided as before (layout/paginate.ts
+// and renderPdf); this only feeds pdfmake. Relies on pdfmake 0.3.x internals (js/*.js).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * `maxNodeChars`: a text of at most this many characters is one pdfmake node, as before (every
+ * seed form); longer ones are cut into pieces of about this size. Tests raise it to compare with
+ * pdfmake laying out a whole text as one node.
+ */
+export const LONG_TEXT = { maxNodeChars: 600 };
+
+export interface TextMetrics {
+  /** pdfmake's font family name, registered in its virtual file system. */
+  family: string;
+  fontSize: number;
+  lineHeight: number;
+  /** Width available to the text inside the cell, in pt, exactly as pdfmake computes it. */
+  width: number;
+}
+
+/** A pdfmake cell's text content: the text itself, or a stack of pieces of it. */
+export type PdfText = { text: string } | { stack: Array<{ text: string }> };
+
+export function pdfText(text: string, metrics: () => TextMetrics, maxChars = LONG_TEXT.maxNodeChars): PdfText {
+  if (text.length <= maxChars) return { text };
+  const pieces = textPieces(text, maxChars, (paragraph) => lineStarts(paragraph, metrics()));
+  return pieces.length === 1 ? { text } : { stack: pieces.map((piece) => ({ text: piece })) };
+}
+
+/**
+ * `text` cut into pieces of about `maxChars` characters whose concatenation, joined by '\n' where
+ * a cut fell on one, is `text`. `starts(paragraph)` gives a long paragraph's line starts.
+ */
+export function textPieces(text: string, maxChars: number, starts: (paragraph: string) => number[]): string[] {
+  const paragraphs = text.split('\n');
+  const pieces: string[] = [];
+  let current: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (current.length > 0) pieces.push(current.join('\n'));
+    current = [];
+    length = 0;
+  };
+  paragraphs.forEach((paragraph, i) => {
+    const last = i === paragraphs.length - 1;
+    // A cut before this paragraph: the piece before must not end with an empty paragraph, and the
+    // text must not end with an empty piece.
+    const mayCut = current.length > 0 && current[current.length - 1] !== '' && !(last && paragraph === '');
+    if (mayCut && length + paragraph.length > maxChars) flush();
+    if (paragraph.length <= maxChars) {
+      current.push(paragraph);
+      length += paragraph.length + 1;
+      return;
+    }
+    // A long paragraph: whole lines, at most maxChars at a time (at least one line each). The first
+    // piece joins the paragraphs before it, the last one those after it.
+    const ends = [...starts(paragraph).slice(1), paragraph.length];
+    let from = 0;
+    ends.forEach((end, k) => {
+      const next = ends[k + 1];
+      if (next !== undefined && next - from <= maxChars) return;
+      const slice = paragraph.slice(from, end);
+      from = end;
+      if (next === undefined) {
+        current.push(slice);
+        length += slice.length + 1;
+      } else {
+        pieces.push([...current, slice].join('\n'));
+        current = [];
+        length = 0;
+      }
+    });
+  });
+  flush();
+  return pieces;
+}
+
+// ---- pdfmake's line breaker, on a bounded window of a paragraph at a time ----
+
+interface Inline {
+  text: string;
+}
+interface PdfmakeLine {
+  inlines: Inline[];
+}
+interface PdfmakeInternals {
+  buildInlines(text: string, family: string, fontSize: number, lineHeight: number): Inline[];
+  nextLine(inlines: Inline[], width: number): PdfmakeLine | null;
+}
+
+let internals: PdfmakeInternals | undefined;
+function pdfmakeInternals(): PdfmakeInternals {
+  if (internals) return internals;
+  const pdfmake = require('pdfmake') as { virtualfs: unknown; fonts: Record<string, Record<string, string>> };
+  const PDFDocument = (require('pdfmake/js/PDFDocument.js') as { default: new (...args: unknown[]) => unknown }).default;
+  const TextInlines = (require('pdfmake/js/TextInlines.js') as {
+    default: new (doc: unknown) => { buildInlines(text: string, styles: unknown): { items: Inline[] } };
+  }).default;
+  const StyleContextStack = (require('pdfmake/js/StyleContextStack.js') as {
+    default: new (dictionary: object, defaults: object) => unknown;
+  }).default;
+  const LayoutBuilder = (require('pdfmake/js/LayoutBuilder.js') as {
+    default: { prototype: { buildNextLine(this: unknown, node: { _inlines: Inline[] }): PdfmakeLine | null } };
+  }).default;
+  // One measuring document per font family: parsing the font is the expensive part.
+  const measurers = new Map<string, InstanceType<typeof TextInlines>>();
+  internals = {
+    buildInlines(text, family, fontSize, lineHeight) {
+      let measurer = measurers.get(family);
+      if (!measurer) {
+        const document = new PDFDocument(pdfmake.fonts, {}, {}, {}, {}, pdfmake.virtualfs);
+        measurer = new TextInlines(document);
+        measurers.set(family, measurer);
+      }
+      return measurer.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight })).items;
+    },
+    nextLine(inlines, width) {
+      const layout = { writer: { context: () => ({ availableWidth: width }) } };
+      return LayoutBuilder.prototype.buildNextLine.call(layout, { _inlines: inlines });
+    },
+  };
+  return internals;
+}
+
+const WINDOW = 400;
+
+/**
+ * Where pdfmake starts each line of `paragraph` (no '\n') in a cell of the given metrics: offsets,
+ * ascending, the first 0. Greedy line filling depends only on the text from a line's start on, so
+ * a window of the paragraph gives its lines exactly, except the last two, which the window's end
+ * may have cut: those are laid out again in the next window.
+ */
+export function lineStarts(paragraph: string, metrics: TextMetrics): number[] {
+  const { buildInlines, nextLine } = pdfmakeInternals();
+  const starts = [0];
+  let from = 0;
+  let window = WINDOW;
+  while (paragraph.length - from > window) {
+    const text = paragraph.slice(from, from + window);
+    const inlines = buildInlines(text, metrics.family, metrics.fontSize, metrics.lineHeight);
+    if (inlines.map((inline) => inline.text).join('') !== text) return [0]; // not cut: one node
+    const lengths: number[] = [];
+    for (let line = nextLine(inlines, metrics.width); line; line = nextLine(inlines, metrics.width)) {
+      lengths.push(line.inlines.reduce((sum, inline) => sum + inline.text.length, 0));
+    }
+    if (lengths.length < 3) {
+      window *= 2; // very long lines: take more text
+      continue;
+    }
+    for (const length of lengths.slice(0, -2)) starts.push((from += length));
+    window = WINDOW;
+  }
+  return starts;
+}

@@ -1,0 +1,316 @@
+// A data file's bytes -> text -> JSON value, keeping where every value stands in the file.
+// Offices save JSON from Notepad, WPS or Excel add-ins: UTF-8 with or without a BOM, UTF-16 with a
+// BOM, or the system's "ANSI" code page, which on a Chinese Windows is GBK (GB18030 is its superset).
+// Decoding is the WHATWG TextDecoder's (full ICU in Node); parsing is momoa's, which keeps
+// line/column for every node, so each diagnostic can name the place of its value.
+import { readFile, stat } from 'node:fs/promises';
+import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
+import type { Diagnostic } from './diagnostic.js';
+
+export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+/** 1-based, as editors count (columns in UTF-16 code units, as VS Code counts them). */
+export interface Place {
+  line: number;
+  column: number;
+}
+
+/** Larger than any real packet by far; refused before it is read. */
+export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+
+/** A data file that cannot be read as JSON at all: one clear Chinese message, maybe with its place. */
+export class DataFileError extends Error {
+  constructor(
+    message: string,
+    readonly ruleId: string,
+    readonly place?: Place,
+  ) {
+    super(message);
+    this.name = 'DataFileError';
+  }
+
+  get diagnostic(): Diagnostic {
+    return { severity: 'error', path: [], message: this.message, ruleId: this.ruleId, ...this.place };
+  }
+}
+
+const ENCODING_NAMES: Record<Encoding, string> = {
+  'utf-8': 'UTF-8',
+  'utf-8-bom': 'UTF-8（带 BOM）',
+  'utf-16le': 'UTF-16LE',
+  'utf-16be': 'UTF-16BE',
+  gb18030: 'GB18030（GBK）',
+};
+
+const SAVE_AS_UTF8 = '记事本：文件 → 另存为 → 编码选 UTF-8；VS Code：点右下角的编码 → 通过编码保存 → UTF-8';
+
+/** Stat, then read and decode; throws DataFileError for anything the user has to mend. */
+export async function readDataFile(file: string): Promise<{ text: string; encoding: Encoding }> {
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    if (info.size > MAX_DATA_FILE_BYTES) {
+      throw new DataFileError(
+        `文件太大（${megabytes(info.size)} MB），超过数据文件 ${megabytes(MAX_DATA_FILE_BYTES)} MB 的上限；请确认选对了文件`,
+        'file-too-large',
+      );
+    }
+    bytes = await readFile(file);
+  } catch (error) {
+    if (error instanceof DataFileError) throw error;
+    throw new DataFileError(`无法读取文件：${readErrorText(error as NodeJS.ErrnoException)}`, 'read');
+  }
+  return decodeDataFile(bytes);
+}
+
+const megabytes = (size: number): string => String(Math.round((size / 1024 / 1024) * 10) / 10);
+
+function readErrorText(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return '找不到文件（ENOENT）';
+    case 'EACCES':
+    case 'EPERM':
+      return `没有读取权限（${error.code}）`;
+    case 'EISDIR':
+      return '这是一个文件夹，不是数据文件（EISDIR）';
+    case 'ENOTDIR':
+      return '路径中的某一级不是文件夹（ENOTDIR）';
+    default:
+      return error.code ?? error.message;
+  }
+}
+
+/** Bytes -> text: a BOM decides; otherwise strict UTF-8, and failing that GB18030 (GBK). */
+export function decodeDataFile(bytes: Uint8Array): { text: string; encoding: Encoding } {
+  const [b0, b1, b2] = bytes;
+  if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf) return { text: strictly('utf-8', bytes.subarray(3)), encoding: 'utf-8-bom' };
+  if (b0 === 0xff && b1 === 0xfe) return { text: strictly('utf-16le', bytes.subarray(2)), encoding: 'utf-16le' };
+  if (b0 === 0xfe && b1 === 0xff) return { text: strictly('utf-16be', bytes.subarray(2)), encoding: 'utf-16be' };
+  // NUL is never part of a JSON text: UTF-16 without its BOM, or not a text file at all.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    throw new DataFileError(
+      looksLikeUtf16(bytes)
+        ? '文件像是没有 BOM 的 UTF-16 编码，无法可靠读取；请另存为 UTF-8'
+        : `文件含有 NUL 字节（第 ${nul + 1} 个字节），不是文本文件；请确认选对了文件（不是 Excel、Word 或压缩文件）`,
+      'encoding',
+    );
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: strictly('gb18030', bytes), encoding: 'gb18030' };
+  }
+}
+
+function strictly(encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030', bytes: Uint8Array): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const name = encoding === 'utf-8' ? 'UTF-8' : ENCODING_NAMES[encoding];
+    throw new DataFileError(
+      encoding === 'gb18030'
+        ? '无法识别文件的编码：既不是 UTF-8，也不是 GB18030（GBK）；请用编辑器另存为 UTF-8'
+        : `文件开头标明是 ${name} 编码，但内容不是有效的 ${name}；请用编辑器另存为 UTF-8`,
+      'encoding',
+    );
+  }
+}
+
+/**
+ * UTF-16 JSON starts with `{`, `[` or white space in one byte and NUL in the other, and, being
+ * mostly ASCII, has a NUL in every other byte on that side: check the first 4 KB.
+ */
+function looksLikeUtf16(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 4096);
+  const starts = (b: number | undefined) => b !== undefined && '{[ \t\r\n'.includes(String.fromCharCode(b));
+  const nulSide = sample[0] === 0 && starts(sample[1]) ? 0 : sample[1] === 0 && starts(sample[0]) ? 1 : -1;
+  if (nulSide < 0) return false;
+  let nuls = 0;
+  for (let i = nulSide; i < sample.length; i += 2) if (sample[i] === 0) nuls++;
+  return nuls >= sample.length / 8;
+}
+
+/** The warning for a file read as something other than UTF-8; none for UTF-8 with or without BOM. */
+export function encodingDiagnostic(encoding: Encoding): Diagnostic | undefined {
+  if (encoding === 'utf-8' || encoding === 'utf-8-bom') return undefined;
+  return {
+    severity: 'warning',
+    path: [],
+    message: `文件不是 UTF-8 编码，已按 ${ENCODING_NAMES[encoding]}${encoding === 'gb18030' ? '' : ' '}读取；建议另存为 UTF-8`,
+    hint: SAVE_AS_UTF8,
+    ruleId: 'encoding',
+  };
+}
+
+export interface ParsedData {
+  /** The value JSON.parse would give (for duplicate keys, the last one wins, as there). */
+  value: unknown;
+  /** Where the value at `path` starts; for a path that does not exist, its nearest existing container. */
+  locate(path: ReadonlyArray<string | number>): Place | undefined;
+  /** One error per repeated key, at the repeated key, in file order. */
+  duplicates: Diagnostic[];
+}
+
+/** Text -> value with places; throws DataFileError (with its place) for a text that is not JSON. */
+export function parseDataText(text: string): ParsedData {
+  if (text.trim() === '') throw new DataFileError('文件是空的', 'empty-file');
+  let body: ValueNode;
+  try {
+    body = parse(text, { mode: 'json' }).body;
+  } catch (error) {
+    throw syntaxError(text, error);
+  }
+  const duplicates: Diagnostic[] = [];
+  let value: unknown;
+  try {
+    value = toValue(text, body, [], duplicates);
+  } catch (error) {
+    throw error instanceof DataFileError ? error : syntaxError(text, error);
+  }
+  return { value, duplicates, locate: (path) => locate(body, path) };
+}
+
+/** `path` is the node's place, pushed and popped as the walk goes (copied only for a duplicate). */
+function toValue(text: string, node: ValueNode, path: Array<string | number>, duplicates: Diagnostic[]): unknown {
+  switch (node.type) {
+    case 'Object': {
+      const object: Record<string, unknown> = {};
+      const first = new Map<string, MemberNode>();
+      for (const member of node.members) {
+        const key = stringValue(text, member.name);
+        const earlier = first.get(key);
+        if (earlier) {
+          duplicates.push({
+            severity: 'error',
+            path: [...path, key],
+            message: `字段「${key}」重复出现（第一次在第 ${earlier.name.loc.start.line} 行）；JSON 里同名字段只有最后一个有效`,
+            hint: '保留正确的一个，删除其余的',
+            ruleId: 'duplicate-key',
+            line: member.name.loc.start.line,
+            column: member.name.loc.start.column,
+          });
+        } else {
+          first.set(key, member);
+        }
+        path.push(key);
+        const item = toValue(text, member.value, path, duplicates);
+        path.pop();
+        // As JSON.parse: "__proto__" is an ordinary own key, not the prototype.
+        if (key === '__proto__') Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else object[key] = item;
+      }
+      return object;
+    }
+    case 'Array':
+      return node.elements.map((element, i) => {
+        path.push(i);
+        const item = toValue(text, element.value, path, duplicates);
+        path.pop();
+        return item;
+      });
+    case 'String':
+      return stringValue(text, node);
+    case 'Number':
+    case 'Boolean':
+      return node.value;
+    case 'Null':
+      return null;
+    default:
+      // NaN and Infinity exist only in json5 mode.
+      throw new DataFileError(`不是有效的 JSON：第 ${node.loc.start.line} 行第 ${node.loc.start.column} 列附近有语法错误`, 'json', node.loc.start);
+  }
+}
+
+/** momoa lets raw control characters through in strings; JSON (and JSON.parse) does not. */
+function stringValue(text: string, node: MemberNode['name']): string {
+  if (node.type !== 'String') throw new DataFileError(`不是有效的 JSON：第 ${node.loc.start.line} 行第 ${node.loc.start.column} 列附近有语法错误`, 'json', node.loc.start);
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f]/;
+  if (control.test(node.value)) {
+    const raw = text.slice(node.loc.start.offset, node.loc.end.offset);
+    const at = raw.search(control);
+    if (at >= 0) {
+      const code = raw.charCodeAt(at);
+      const place = { line: node.loc.start.line, column: node.loc.start.column + at };
+      const what = code === 0x0a || code === 0x0d ? '换行' : code === 0x09 ? '制表符' : '控制字符';
+      const detail = `文字中间不能直接有${what}（U+${code.toString(16).toUpperCase().padStart(4, '0')}）；换行请写成 \\n，制表符写成 \\t`;
+      throw new DataFileError(`不是有效的 JSON：第 ${place.line} 行第 ${place.column} 列附近有语法错误（${detail}）`, 'json', place);
+    }
+  }
+  return node.value;
+}
+
+function locate(body: ValueNode, path: ReadonlyArray<string | number>): Place {
+  let node = body;
+  for (const key of path) {
+    let next: ValueNode | undefined;
+    if (node.type === 'Object' && typeof key === 'string') {
+      // The last of repeated keys is the one that counts.
+      for (const member of node.members) if (member.name.type === 'String' && member.name.value === key) next = member.value;
+    } else if (node.type === 'Array' && typeof key === 'number') {
+      next = node.elements[key]?.value;
+    }
+    if (!next) break;
+    node = next;
+  }
+  return { line: node.loc.start.line, column: node.loc.start.column };
+}
+
+const TOKEN_TEXT: Record<string, string> = {
+  Comma: '逗号「,」',
+  Colon: '冒号「:」',
+  LBrace: '「{」',
+  RBrace: '「}」',
+  LBracket: '「[」',
+  RBracket: '「]」',
+  String: '字符串',
+  Number: '数字',
+  Boolean: '「true/false」',
+  Null: '「null」',
+};
+
+/** momoa's English message -> `不是有效的 JSON：第 3 行第 16 列附近有语法错误（多了一个逗号）`. */
+function syntaxError(text: string, error: unknown): DataFileError {
+  if (error instanceof RangeError) return new DataFileError('不是有效的 JSON：嵌套层数太多', 'json');
+  const e = error as Error & Partial<Place> & { offset?: number };
+  if (typeof e.line !== 'number' || typeof e.column !== 'number') {
+    return new DataFileError(`不是有效的 JSON：${e.message}`, 'json');
+  }
+  const place = { line: e.line, column: e.column };
+  const detail = syntaxDetail(text, e.message.replace(/\s*\(\d+:\d+\)$/, ''), e.offset ?? -1);
+  return new DataFileError(`不是有效的 JSON：第 ${place.line} 行第 ${place.column} 列附近有语法错误（${detail}）`, 'json', place);
+}
+
+function syntaxDetail(text: string, message: string, offset: number): string {
+  const before = offset > 0 ? text.slice(0, offset).trimEnd().at(-1) : undefined;
+  if (message.startsWith('Unexpected end of input')) return '文件意外结束：可能缺少「}」「]」或引号';
+  const token = /^Unexpected token (\w+) found\.$/.exec(message)?.[1];
+  if (token) {
+    if ((token === 'RBrace' || token === 'RBracket') && before === ',') return '最后一项后面不能有逗号';
+    if (token === 'Comma' && before === ',') return '多了一个逗号';
+    if (token === 'Comma' && (before === '{' || before === '[')) return '开头不能是逗号';
+    if (['String', 'Number', 'Boolean', 'Null', 'LBrace', 'LBracket'].includes(token) && before && /["\d}\]el]/.test(before)) {
+      return '上一项后面缺少逗号';
+    }
+    return `这里不应出现${TOKEN_TEXT[token] ?? token}`;
+  }
+  const identifier = /^Unexpected identifier '(.*)' found\.$/.exec(message)?.[1];
+  if (identifier !== undefined) return `不认识的「${identifier}」：文字要用英文双引号 " 括起来`;
+  const char = /^Unexpected character '([\s\S]*)' found\.$/.exec(message)?.[1];
+  if (char !== undefined) {
+    // momoa names one UTF-16 unit; take the whole character from the text when that is half of one.
+    const c = /^[\ud800-\udfff]$/.test(char) && offset >= 0 && offset < text.length ? String.fromCodePoint(text.codePointAt(offset)!) : char;
+    if (c === "'") return '字符串要用英文双引号 "，不能用单引号';
+    if ('“”‘’'.includes(c)) return `用了中文引号「${c}」，应为英文双引号 "`;
+    if ('，：'.includes(c)) return `用了中文标点「${c}」，应为英文的「${c === '，' ? ',' : ':'}」`;
+    if (c === '/') return 'JSON 里不能写注释';
+    if (c === '\\') return '「\\」后面只能跟 " \\ / b f n r t 或 u 加四位十六进制数';
+    return `这里不应出现字符「${c}」（U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}）`;
+  }
+  const escape = /^Invalid unicode escape (.*)\.$/.exec(message)?.[1];
+  if (escape !== undefined) return `无效的转义「${escape}」：\\u 后面应是四位十六进制数`;
+  return message;
+}

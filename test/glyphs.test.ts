@@ -1,0 +1,119 @@
+// Glyph coverage: a character the font lacks is an error at the field that holds it, with its
+// code point, before anything is rendered; characters the font has raise nothing.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  declarationDocument,
+  glyphDiagnostics,
+  loadFonts,
+  loadTemplates,
+  missingGlyphs,
+  summaryDocument,
+  type FormTemplates,
+  type GridDocument,
+  type LoadedFonts,
+} from '../src/index.js';
+import { loadSeed } from './support/seed.js';
+
+let fonts: LoadedFonts;
+let templates: FormTemplates;
+beforeAll(async () => {
+  [fonts, templates] = await Promise.all([loadFonts(), loadTemplates()]);
+});
+
+describe('what Noto Serif SC has', () => {
+  it('lacks CJK Extension B, emoji and private use; has Extension A and the rare characters of 通用规范汉字表', () => {
+    const has = (char: string) => [fonts.faces.regular.hasGlyph(char.codePointAt(0)!), fonts.faces.bold.hasGlyph(char.codePointAt(0)!)];
+    for (const char of ['𠀀', '😀', '\uE000', '\u200B']) expect(has(char), char).toEqual([false, false]);
+    // 㐀 (U+3400, Ext A), 𬌗 (U+2C317, Ext E) and 𫖮 (U+2B5AE, Ext C) are in the 通用规范汉字表; 堃 喆 镕 are common in names.
+    for (const char of ['㐀', '𬌗', '𫖮', '堃', '喆', '镕', '≥', '（', '·', '—', '“']) expect(has(char), char).toEqual([true, true]);
+  });
+});
+
+describe('missingGlyphs', () => {
+  it('names the field, the character and its code point, once per character per field', () => {
+    const seed = loadSeed();
+    const project = {
+      ...seed.projects[2]!,
+      annualGoal: '为王𠀀同志等发放补贴😀，王𠀀\n签收', // 𠀀 twice: one problem
+      indicators: seed.projects[2]!.indicators.map((indicator, i) => (i === 1 ? { ...indicator, name: `㐀𬌗\uE000${indicator.name}` } : indicator)),
+    };
+    const problems = missingGlyphs(declarationDocument(templates, project, seed.year, 2), fonts);
+    expect(problems).toEqual([
+      { path: ['projects', 2, 'annualGoal'], char: '𠀀', codePoint: 'U+20000', font: 'NotoSerifSC-Regular' },
+      { path: ['projects', 2, 'annualGoal'], char: '😀', codePoint: 'U+1F600', font: 'NotoSerifSC-Regular' },
+      { path: ['projects', 2, 'indicators', 1, 'name'], char: '\uE000', codePoint: 'U+E000', font: 'NotoSerifSC-Regular' },
+    ]);
+
+    expect(glyphDiagnostics(problems)).toEqual([
+      {
+        severity: 'error',
+        path: ['projects', 2, 'annualGoal'],
+        message: '「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+        hint: '这是生僻字（CJK 扩展 B 区）：可用 --font、--font-bold 换用收有此字的中文字体，或按本单位惯例改写（如以同音字代替并加注）',
+        ruleId: 'glyph-missing',
+      },
+      {
+        severity: 'error',
+        path: ['projects', 2, 'annualGoal'],
+        message: '「😀」（U+1F600）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+        hint: '表格中不宜用表情符号，请删去或改用文字',
+        ruleId: 'glyph-missing',
+      },
+      {
+        severity: 'error',
+        path: ['projects', 2, 'indicators', 1, 'name'],
+        message: '「\uE000」（U+E000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+        hint: '这是私用区字符（造字程序或输入法自造的字），换了电脑或字体就显示不出来；请改用标准汉字，或用文字说明它的写法',
+        ruleId: 'glyph-missing',
+      },
+    ]);
+  });
+
+  it('finds nothing in the seed packet, forms and 汇总表 alike', () => {
+    expect(missingGlyphs(summaryDocument(templates, loadSeed()), fonts)).toEqual([]);
+  });
+
+  it('checks a title against the bold face that prints it, and every form in the 汇总表', () => {
+    const seed = loadSeed();
+    const packet = { ...seed, title: `${seed.title}𠀀`, projects: seed.projects.map((p, i) => (i === 4 ? { ...p, implementer: `${p.implementer}😀` } : p)) };
+    const problems = missingGlyphs(summaryDocument(templates, packet), fonts);
+    // The implementer shows in the front table and in the 5th form: one field, one problem.
+    expect(problems.map((p) => [p.path, p.char, p.font])).toEqual([
+      [['title'], '𠀀', 'NotoSerifSC-Bold'],
+      [['projects', 4, 'implementer'], '😀', 'NotoSerifSC-Regular'],
+    ]);
+  });
+
+  it('skips line breaks, spaces and variation selectors, which print no glyph', () => {
+    const text = '财 政\n项目\uFE00\u{E0100}';
+    expect(missingGlyphs(single(text), fonts)).toEqual([]);
+  });
+
+  it('reports a template’s own text (no path) with the text it is in', () => {
+    const problems = missingGlyphs(single('𠀀字段', 'label'), fonts);
+    expect(problems).toEqual([{ text: '𠀀字段', char: '𠀀', codePoint: 'U+20000', font: 'NotoSerifSC-Regular' }]);
+    expect(glyphDiagnostics(problems)).toEqual([
+      {
+        severity: 'error',
+        path: [],
+        message: '模板文字「𠀀字段」中的「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+        hint: '请修改模板中的这段文字，或用 --font、--font-bold 换用含有这个字的字体',
+        ruleId: 'glyph-missing',
+      },
+    ]);
+  });
+
+  it('is cheap: a thousand forms are checked in well under a second', () => {
+    const seed = loadSeed();
+    const documents = seed.projects.map((p, i) => declarationDocument(templates, p, seed.year, i));
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) for (const document of documents) missingGlyphs(document, fonts);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+/** A one-cell document. */
+function single(text: string, role: 'label' | 'value' = 'value'): GridDocument {
+  const cell = { col: 0, rowSpan: 1, colSpan: 1, text, role, align: 'left', valign: 'middle' } as const;
+  return { sections: [{ blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell] }] }] }] };
+}
