@@ -25,11 +25,22 @@ try {
   const seed = loadSeed();
   const templates = await loadTemplates();
   const fonts = await loadFonts();
-  const one = declarationDocument(templates, seed.projects[0]!, seed.year);
+  const one = declarationDocument(templates, seed.projects[0]!, seed.year, 0);
   const n = 20;
   t = performance.now();
   for (let i = 0; i < n; i++) await renderPdf(one, { fonts, creationDate: new Date(0) });
   console.log(`one-page form, separate documents: ${ms((performance.now() - t) / n)} per form (mean of ${n})`);
+
+  // A very long 年度总体目标 (issue 5): layout time should grow linearly with its length.
+  for (const chars of [20_000, 200_000]) {
+    const sentence = (i: number) => `第${i}项：推进基层社会治理体系建设，提升居民群众的获得感。${i % 7 === 0 ? '\n' : ''}`;
+    let annualGoal = '';
+    for (let i = 1; annualGoal.length < chars; i++) annualGoal += sentence(i);
+    const form = declarationDocument(templates, { ...seed.projects[0]!, annualGoal: annualGoal.slice(0, chars) }, seed.year, 0);
+    t = performance.now();
+    const { bytes } = await renderPdf(form, { fonts, creationDate: new Date(0) });
+    console.log(`${chars.toLocaleString('en-US')}-character goal:`.padEnd(36) + `${ms(performance.now() - t)}  (${mb(bytes.length)} PDF)`);
+  }
 
   const usage = process.memoryUsage();
   console.log(`memory: rss ${mb(usage.rss)}, heap used ${mb(usage.heapUsed)}, external ${mb(usage.external)}`);

@@ -209,6 +209,19 @@ describe('the year and the title', () => {
     expect(result.packet).toBeUndefined();
     expect(result.header?.year).toBe(2024);
     expect(result.accepted).toHaveLength(10);
+    // The dates (all in 2023) are not measured against the doubtful year: one fault, one message.
+    expect(result.diagnostics.filter((d) => d.ruleId === 'date-year')).toEqual([]);
+  });
+
+  it('measures the dates against the year even when another packet-level field is broken', () => {
+    const packet = { ...loadSeed(), unit: ' ' } as Raw;
+    (packet.projects as RawProject[])[0]!.endDate = '2024-01-31';
+    expect(validatePacket(packet).diagnostics.map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['unit', '不能为空'],
+      ['projects.0.endDate', '计划完成日期 2024-01-31 不在 2023 年度内'],
+      ['projects.2.indicators', '没有满意度指标'],
+      ['projects.3.indicators.12.name', '三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标'],
+    ]);
   });
 
   it('reads full-width digits and accepts a title without a year', () => {

@@ -26,6 +26,8 @@ export const LONG_TEXT = { maxNodeChars: 600 };
 export interface TextMetrics {
   /** pdfmake's font family name, registered in its virtual file system. */
   family: string;
+  /** The fonts registered under that name (measuring documents are kept per fonts object). */
+  fonts: object;
   fontSize: number;
   lineHeight: number;
   /** Width available to the text inside the cell, in pt, exactly as pdfmake computes it. */
@@ -98,7 +100,7 @@ interface PdfmakeLine {
   inlines: Inline[];
 }
 interface PdfmakeInternals {
-  buildInlines(text: string, family: string, fontSize: number, lineHeight: number): Inline[];
+  buildInlines(text: string, metrics: TextMetrics): Inline[];
   nextLine(inlines: Inline[], width: number): PdfmakeLine | null;
 }
 
@@ -116,15 +118,15 @@ function pdfmakeInternals(): PdfmakeInternals {
   const LayoutBuilder = (require('pdfmake/js/LayoutBuilder.js') as {
     default: { prototype: { buildNextLine(this: unknown, node: { _inlines: Inline[] }): PdfmakeLine | null } };
   }).default;
-  // One measuring document per font family: parsing the font is the expensive part.
-  const measurers = new Map<string, InstanceType<typeof TextInlines>>();
+  // One measuring document per fonts object: parsing the font is the expensive part.
+  const measurers = new WeakMap<object, InstanceType<typeof TextInlines>>();
   internals = {
-    buildInlines(text, family, fontSize, lineHeight) {
-      let measurer = measurers.get(family);
+    buildInlines(text, { family, fonts, fontSize, lineHeight }) {
+      let measurer = measurers.get(fonts);
       if (!measurer) {
         const document = new PDFDocument(pdfmake.fonts, {}, {}, {}, {}, pdfmake.virtualfs);
         measurer = new TextInlines(document);
-        measurers.set(family, measurer);
+        measurers.set(fonts, measurer);
       }
       return measurer.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight })).items;
     },
@@ -151,7 +153,7 @@ export function lineStarts(paragraph: string, metrics: TextMetrics): number[] {
   let window = WINDOW;
   while (paragraph.length - from > window) {
     const text = paragraph.slice(from, from + window);
-    const inlines = buildInlines(text, metrics.family, metrics.fontSize, metrics.lineHeight);
+    const inlines = buildInlines(text, metrics);
     if (inlines.map((inline) => inline.text).join('') !== text) return [0]; // not cut: one node
     const lengths: number[] = [];
     for (let line = nextLine(inlines, metrics.width); line; line = nextLine(inlines, metrics.width)) {

@@ -136,7 +136,8 @@ function documentDefinition(
       if (block.type === 'heading') nodes.push(heading(block));
       else {
         const t = tableIndex++;
-        nodes.push(pdfTable(block, (row) => rowId(t, row), { family: options.fonts.family, fontSize: block.fontSize ?? options.fontSize }));
+        const font = { family: options.fonts.family, fonts: options.fonts, fontSize: block.fontSize ?? options.fontSize };
+        nodes.push(pdfTable(block, (row) => rowId(t, row), font));
       }
     }
     const first = nodes[0] as Record<string, unknown> | undefined;
@@ -176,7 +177,7 @@ function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
     : { text: block.text, fontSize: 12, alignment: 'center', margin: [0, 0, 0, 8] };
 }
 
-function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: { family: string; fontSize: number }): ContentTable {
+function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: Omit<TextMetrics, 'lineHeight' | 'width'>): ContentTable {
   const columns = table.widths.length;
   const widths = contentWidths(table.widths);
   const body: TableCell[][] = table.rows.map((row, r) => {

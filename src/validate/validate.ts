@@ -44,13 +44,16 @@ export function validatePacket(raw: unknown): Validation {
   // which prints both, and not the forms: they print only the year, checked against their own
   // dates, and the good ones still build so that the office sees them.
   let header: Validation['header'];
+  let headerFaults: Diagnostic[] = [];
   if (!failedSchema.has(undefined)) {
     const { projects: _projects, ...fields } = raw as Record<string, unknown>;
     header = HeaderSchema.parse(fields);
-    diagnostics.push(...checkHeader(header));
+    headerFaults = checkHeader(header);
+    diagnostics.push(...headerFaults);
   }
-  // The year the dates are measured against, even when some other packet-level field is broken.
-  const year = header?.year ?? yearOf(raw);
+  // The year the dates are measured against, even when some other packet-level field is broken;
+  // none when it contradicts the title: every project's dates would then repeat that one fault.
+  const year = headerFaults.length ? undefined : (header?.year ?? yearOf(raw));
 
   // Every project that passes the schema gets the business rules, whatever its neighbours hold.
   const accepted: AcceptedProject[] = [];
