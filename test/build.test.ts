@@ -30,9 +30,10 @@ describe('buildPacketFile', () => {
 
   it('clears staging folders left by a build that was killed outright', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
-    await mkdir(path.join(out, `.minhang-2023.partial-${deadPid}-1`, 'x'), { recursive: true });
+    const abandoned = path.join(out, 'minhang-2023', `.shenbao-staging-${deadPid}-1`);
+    await mkdir(path.join(abandoned, 'x'), { recursive: true });
     await buildPacketFile(SEED_FILE, { outDir: out, only: ['培训费'] });
-    expect(await readdir(out)).toEqual(['minhang-2023']);
+    expect((await readdir(path.join(out, 'minhang-2023'))).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('writes byte-identical PDFs for the same data and creation date', async () => {

@@ -33,6 +33,7 @@ describe('seed packet build', () => {
       '08-社会建设重点工作研究.pdf',
       '09-社会建设宣传.pdf',
       '10-调研经费.pdf',
+      'manifest.json',
       '汇总表.pdf',
     ]);
   });

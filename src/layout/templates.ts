@@ -4,7 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { UserError } from '../errors.js';
+import { fsFailure, UserError } from '../errors.js';
 import { checkTemplateSource, parseMarkup } from './markup.js';
 import type { GridSection } from './grid.js';
 import type { DeclarationView, SummaryView } from './view.js';
@@ -48,7 +48,7 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
 /** A template's text, checked against the markup subset as written. */
 async function readTemplate(file: string): Promise<string> {
   const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(`无法读取模板 ${file}：${error.code ?? error.message}`);
+    throw fsFailure(error, '读取模板', file);
   });
   checkTemplateSource(source, file);
   return source;

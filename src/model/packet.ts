@@ -13,14 +13,25 @@ const text = (title: string, maxLength = NAME_MAX_LENGTH) => textField(title, { 
 /** Goal text: kept as written (line breaks, indentation), up to GOAL_MAX_LENGTH characters. */
 const goal = (title: string, blank = '不能为空') => textField(title, { maxLength: GOAL_MAX_LENGTH, trim: false, blank });
 
+const MONEY_MESSAGE = '金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"';
+
 const money = (title: string) =>
   z
-    .string()
-    .regex(MONEY_PATTERN, { error: '金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"' })
+    // A number (200000) instead of a string gets the same advice: the quotes are what is missing.
+    .string({ error: (issue) => (issue.input === undefined ? '缺少必填项' : MONEY_MESSAGE) })
+    .regex(MONEY_PATTERN, { error: MONEY_MESSAGE })
     .meta({ title, examples: ['200000.00', '0.00'] });
 
 const isoDate = (title: string) =>
-  z.iso.date({ error: '日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"' }).meta({ title });
+  z.iso
+    .date({
+      // 2023-02-30 is written right but is no day of the calendar: say that, not the format.
+      error: (issue) =>
+        typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
+          ? `日期 ${issue.input} 不存在，请检查月份和日期`
+          : '日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
+    })
+    .meta({ title });
 
 export const NATURES = ['经常性项目', '阶段性项目', '一次性项目'] as const;
 

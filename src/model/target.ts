@@ -56,7 +56,12 @@ export function parseTarget(target: string): ParsedTarget {
   else if (after === '%') unit = '%';
   else if (after.startsWith('(')) {
     const bracketed = /^\(([^()]*)\)$/.exec(after);
-    if (!bracketed) return operator ? { kind: 'malformed', reason: `单位的括号「${after}」不成对` } : { kind: 'text' };
+    if (!bracketed) {
+      if (!operator) return { kind: 'text' };
+      // `≥4(次)😀`: the brackets pair, but something follows them.
+      const trailing = /^\([^()]*\)(.+)$/.exec(after);
+      return { kind: 'malformed', reason: trailing ? `单位「${after.slice(0, after.length - trailing[1]!.length)}」后面多了「${trailing[1]}」` : `单位的括号「${after}」不成对` };
+    }
     unit = bracketed[1]!.trim();
     if (unit === '') return operator ? { kind: 'malformed', reason: '括号里缺少单位' } : { kind: 'text' };
   } else if (operator) {

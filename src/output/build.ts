@@ -219,17 +219,17 @@ export async function buildPacketFile(file: string, options: BuildOptions, conte
 }
 
 function checkDistinctFolders(files: readonly string[]): void {
-  const seen = new Map<string, string>();
+  const groups = new Map<string, string[]>();
   for (const file of files) {
     const key = foldName(packetDirName(file));
-    const first = seen.get(key);
-    if (first !== undefined) {
-      throw new UserError(
-        `数据文件 ${first} 和 ${file} 会写到同一个输出文件夹「${packetDirName(file)}」，后一个会覆盖前一个：请给其中一个改名`,
-      );
-    }
-    seen.set(key, file);
+    groups.set(key, [...(groups.get(key) ?? []), file]);
   }
+  // Every file of the first clash is named (单位?.json, 单位:.json, 单位_.json), not just two of them.
+  const clash = [...groups.values()].find((group) => group.length > 1);
+  if (!clash) return;
+  const names = `${clash.slice(0, -1).join('、')} 和 ${clash.at(-1)!}`;
+  const advice = clash.length === 2 ? '后一个会覆盖前一个：请给其中一个改名' : `会互相覆盖：请给其中 ${clash.length - 1} 个改名`;
+  throw new UserError(`数据文件 ${names} 会写到同一个输出文件夹「${packetDirName(clash.at(-1)!)}」，${advice}`);
 }
 
 /** An output folder that holds its own input is refused: the two must not be confused. */

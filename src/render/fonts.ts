@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
-import { UserError } from '../errors.js';
+import { fsFailure, UserError } from '../errors.js';
 
 export interface FontFiles {
   /** Family name used inside the PDF. */
@@ -82,7 +82,7 @@ const readOnce = (file: string) => {
     loaded = readFile(file).then(
       (data) => checkFontFile(file, data),
       (error: NodeJS.ErrnoException) => {
-        throw new UserError(`无法读取字体文件 ${file}：${error.code ?? error.message}`);
+        throw fsFailure(error, '读取字体文件', file);
       },
     );
     cache.set(file, loaded);
