@@ -165,13 +165,14 @@ async function build(
   for (const report of reports) {
     printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
     const removed = report.removed.length > 0 ? `，删除 ${report.removed.length} 个旧文件` : '';
-    io.stderr(`${report.file}：写出 ${report.written.length} 个文件${removed}，${countLine(report.diagnostics)}\n`);
+    const outcome = report.packetDir === undefined ? '输出文件夹未改动' : `写出 ${report.written.length} 个文件${removed}`;
+    io.stderr(`${report.file}：${outcome}，${countLine(report.diagnostics)}\n`);
   }
   return reports.every((r) => r.ok) ? EXIT.ok : EXIT.dataErrors;
 }
 
 function progress(io: CliIO, event: BuildProgress): void {
-  if (event.kind === 'start') io.stderr(`生成 ${event.file}（共 ${event.total} 个文件）\n`);
+  if (event.kind === 'start') io.stderr(event.total > 0 ? `生成 ${event.file}（共 ${event.total} 个文件）\n` : `${event.file}：没有可以生成的文件\n`);
   else if (event.kind === 'summary') io.stderr(`  汇总表：排版 ${event.forms} 张申报表…\n`);
   else if (event.kind === 'written') io.stderr(`  [${event.done}/${event.total}] ${event.output}\n`);
 }

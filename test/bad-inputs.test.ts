@@ -16,18 +16,18 @@
 //     单位?.json, 单位:.json, 单位_.json in one folder ...... '单位?.json, 单位:.json and 单位_.json in one folder'
 //   Silent empty boxes (tofu)
 //     𠀀 (CJK Extension B) ................................ 'tofu: 𠀀 (U+20000, CJK Extension B) in a goal'
-//     an emoji ............................................ 'tofu: an emoji in an indicator target'
+//     an emoji ............................................ 'tofu: an emoji in an indicator name' (+ 'an emoji after the unit of a target')
 //     U+E000 .............................................. 'tofu: U+E000 (private use) in an indicator name'
 //     a zero-width space .................................. 'a zero-width space pasted into a project name'
 //     --font pointing at a Latin-only font ................ '--font: a Latin-only font (Roboto)'
 //   A stale 汇总表 after --only
 //     --only X after an amount was changed ................ '--only after an amount changed'
 //     after projects were reordered ....................... '--only after the projects were reordered'
-//     --only with no name ................................. '--only with no name'
+//     --only with no name ................................. '--only with no name' (+ '--only with a name that matches nothing')
 //   Stack traces for everyday faults
 //     -o naming a file (ENOTDIR) .......................... '-o naming a file'
 //     an unwritable folder (EACCES) ....................... 'EACCES: an output folder the user may not write'
-//     a full disk (ENOSPC) ................................ 'ENOSPC: a full disk while writing a form' (+ '… the 汇总表')
+//     a full disk (ENOSPC) ................................ 'ENOSPC: a full disk while writing a form' (+ '… the 汇总表', '… the manifest')
 //     schema -o into a missing folder ..................... 'schema -o into a missing folder'
 //     a truncated TTF font ................................ '--font: a truncated TTF'
 //   Encoding
@@ -57,14 +57,16 @@ import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
+type Op = 'mkdir' | 'writeFile' | 'rename';
+
 // Faults of the environment, injected into this process only (the one mocked module of this file):
 // `fail(op, file)` returns the errno code a call must fail with, or undefined to let it through.
-const faults = vi.hoisted(() => ({ fail: undefined as ((op: 'mkdir' | 'writeFile', file: string) => string | undefined) | undefined }));
+const faults = vi.hoisted(() => ({ fail: undefined as ((op: 'mkdir' | 'writeFile' | 'rename', file: string) => string | undefined) | undefined }));
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
-  const check = (op: 'mkdir' | 'writeFile', file: unknown) => {
+  const check = (op: Op, file: unknown) => {
     const code = faults.fail?.(op, String(file));
-    if (code) throw Object.assign(new Error(`${code}: injected, ${op} '${String(file)}'`), { code, syscall: op === 'mkdir' ? 'mkdir' : 'open', path: String(file) });
+    if (code) throw Object.assign(new Error(`${code}: injected, ${op} '${String(file)}'`), { code, syscall: op === 'writeFile' ? 'open' : op, path: String(file) });
   };
   return {
     ...fs,
@@ -75,6 +77,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     writeFile: async (file: string, ...rest: unknown[]) => {
       check('writeFile', file);
       return (fs.writeFile as (...a: unknown[]) => Promise<void>)(file, ...rest);
+    },
+    rename: async (from: string, to: string) => {
+      check('rename', to);
+      return fs.rename(from, to);
     },
   };
 });
@@ -122,7 +128,6 @@ const F3 = '03-残疾人就业保障金.pdf';
 const SUMMARY = '汇总表.pdf';
 const MANIFEST = 'manifest.json';
 /** What the user keeps in an output folder: a spreadsheet and a folder of stamped scans. */
-const USER_FILES = ['底稿.xlsx', '盖章件/'];
 const userFiles = (folder: string): Record<string, string> => ({
   [`${folder}/底稿.xlsx`]: 'PK\u0003\u0004 the office’s working spreadsheet',
   [`${folder}/盖章件/01-培训费.pdf`]: '%PDF-1.4 stamped and scanned',
@@ -186,9 +191,9 @@ interface Case {
   process?: 'self' | 'nobody';
   /** Before the run, after hashing (e.g. permissions). */
   prepare?: (dir: string) => Promise<void>;
-  fault?: (op: 'mkdir' | 'writeFile', file: string) => string | undefined;
-  /** More checks after the run (e.g. what the 汇总表 says). */
-  check?: (dir: string) => Promise<void>;
+  fault?: (op: Op, file: string) => string | undefined;
+  /** More checks after the run (e.g. what the 汇总表 says), with the tree's hashes before and after. */
+  check?: (dir: string, before: Record<string, string>, after: Record<string, string>) => Promise<void>;
   /** Upper bound on the run's duration, ms. */
   within?: number;
   timeout?: number;
@@ -198,7 +203,6 @@ interface Case {
 const DATA = 'data/unit-2023.json';
 const OUT = 'out/unit-2023';
 const BUILD = ['build', `<dir>/${DATA}`, '-o', '<dir>/out', '--date', '2023-01-01'];
-const BUILT = [F1, F2, F3, MANIFEST, SUMMARY, ...USER_FILES].sort();
 
 /** The usual case: the data file, the user's files in the packet folder, one build. */
 const data = (text: string | Uint8Array, more: Partial<Case> = {}): Pick<Case, 'files' | 'args'> & Partial<Case> => ({
@@ -623,6 +627,53 @@ const cases: Case[] = [
     },
   },
   {
+    name: '--only naming a project that has an error',
+    ...rebuild(json((_, p) => (p[1]!.funds.annual.total = '1.00')), { args: [...BUILD, '--only', '闵行区居村民服务自治平台（2023运维）'] }),
+    expect: {
+      code: 1,
+      stderr: [
+        '<dir>/data/unit-2023.json：没有可以生成的文件',
+        '<dir>/data/unit-2023.json:115:20：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·年度资金申请总额（projects[1].funds.annual.total）：错误：年度资金申请总额 1.00 不等于 当年财政拨款 + 上年结转资金 + 其他资金 = 71,200.00',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+        '<dir>/data/unit-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf 已删除，以免它与数据不一致',
+        '    提示：改正上面列出的错误后重新生成',
+        '<dir>/data/unit-2023.json：写出 0 个文件，删除 2 个旧文件，2 个错误，1 条警告',
+      ],
+      // The named project's old form goes too: it no longer matches its data.
+      folders: {
+        'out/unit-2023': ['01-培训费.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '盖章件/'],
+      },
+    },
+  },
+  {
+    name: '--only with two packets, the name in one of them',
+    files: { 'data/a-2023.json': json(), 'data/b-2023.json': json((_, p) => (p[0]!.name = '干部培训费')), ...userFiles('out/a-2023'), ...userFiles('out/b-2023') },
+    previous: [['build', '<dir>/data', '-o', '<dir>/out', '--date', '2023-01-01']],
+    then: { 'data/a-2023.json': json((_, p) => (p[0]!.funds.annual = { total: '987654.32', fiscal: '900000.00', carryover: '80000.00', other: '7654.32' })) },
+    args: ['build', '<dir>/data', '-o', '<dir>/out', '--date', '2023-01-01', '--only', '培训费'],
+    check: async (_, before, after) => {
+      const ofB = (tree: Record<string, string>) => Object.entries(tree).filter(([key]) => key.startsWith('out/b-2023'));
+      expect(ofB(after)).toEqual(ofB(before)); // the packet without that name is left alone
+    },
+    expect: {
+      code: 0,
+      stderr: [
+        '生成 <dir>/data/a-2023.json（共 2 个文件）',
+        '  [1/2] <dir>/out/a-2023/01-培训费.pdf',
+        '  汇总表：排版 3 张申报表…',
+        '  [2/2] <dir>/out/a-2023/汇总表.pdf',
+        '<dir>/data/a-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+        '<dir>/data/a-2023.json：写出 2 个文件，0 个错误，1 条警告',
+        '<dir>/data/b-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+        '<dir>/data/b-2023.json：输出文件夹未改动，0 个错误，1 条警告',
+      ],
+      folders: {
+        'out/a-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
+        'out/b-2023': ['01-干部培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
+      },
+    },
+  },
+  {
     name: '--only with no name',
     ...rebuild(json(), { args: [...BUILD, '--only'] }),
     expect: {
@@ -735,6 +786,89 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'EROFS: a read-only disk, as the staging folder is made beside an earlier build',
+    ...rebuild(json((_, p) => (p[0]!.annualGoal = '新的年度总体目标'))),
+    // On a read-only disk `mkdir -p` of a folder that exists succeeds; making a new one does not.
+    fault: (op, file) => (op === 'mkdir' && file.includes('.shenbao-staging-') ? 'EROFS' : undefined),
+    expect: {
+      code: 3,
+      stderr: [
+        '生成 <dir>/data/unit-2023.json（共 4 个文件）',
+        '无法创建临时文件夹于 <dir>/out/unit-2023：所在的磁盘是只读的，请用 -o 换一个输出目录',
+      ],
+      folders: {
+        'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
+      },
+    },
+  },
+  {
+    name: 'ENOSPC: a full disk while writing the manifest',
+    ...rebuild(json((_, p) => (p[0]!.annualGoal = '新的年度总体目标'))),
+    fault: (op, file) => (op === 'writeFile' && path.basename(file) === '.manifest.pending' ? 'ENOSPC' : undefined),
+    expect: {
+      code: 3,
+      stderr: [
+        '生成 <dir>/data/unit-2023.json（共 4 个文件）',
+        '  [1/4] <dir>/out/unit-2023/01-培训费.pdf',
+        '  [2/4] <dir>/out/unit-2023/02-闵行区居村民服务自治平台（2023运维）.pdf',
+        '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
+        '  汇总表：排版 3 张申报表…',
+        '  [4/4] <dir>/out/unit-2023/汇总表.pdf',
+        '磁盘空间不足，无法写入 <dir>/out/unit-2023/manifest.json：请清理磁盘空间，或用 -o 换一个输出目录后重试',
+      ],
+      folders: {
+        'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
+      },
+    },
+  },
+  {
+    name: 'EPERM: a PDF held open by a viewer while it is replaced',
+    ...rebuild(json((_, p) => (p[0]!.annualGoal = '新的年度总体目标'))),
+    fault: (() => {
+      let once = true; // one refusal: moving the old version back then works
+      return (op: Op, file: string) => {
+        if (op !== 'rename' || path.basename(file) !== F3 || file.includes('.shenbao-staging-') || !once) return undefined;
+        once = false;
+        return 'EPERM';
+      };
+    })(),
+    expect: {
+      code: 3,
+      stderr: [
+        '生成 <dir>/data/unit-2023.json（共 4 个文件）',
+        '  [1/4] <dir>/out/unit-2023/01-培训费.pdf',
+        '  [2/4] <dir>/out/unit-2023/02-闵行区居村民服务自治平台（2023运维）.pdf',
+        '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
+        '  汇总表：排版 3 张申报表…',
+        '  [4/4] <dir>/out/unit-2023/汇总表.pdf',
+        '没有权限替换 <dir>/out/unit-2023/03-残疾人就业保障金.pdf：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录',
+      ],
+      folders: {
+        'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
+      },
+    },
+  },
+  {
+    name: 'EACCES: a data file the user may not read',
+    files: { [DATA]: json(), 'out/unit-2023/底稿.xlsx': 'draft' },
+    args: ['build', DATA, '-o', 'out', '--date', '2023-01-01'],
+    process: 'nobody',
+    prepare: async (dir) => {
+      for (const folder of ['', 'data', 'out', 'out/unit-2023']) await chmod(path.join(dir, folder), 0o777);
+      await chmod(path.join(dir, DATA), 0o600);
+    },
+    expect: {
+      code: 1,
+      stderr: [
+        'data/unit-2023.json：错误：无法读取文件：没有读取权限（EACCES），请检查文件的权限或换一个有权限的用户运行',
+        'data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
+      ],
+      folders: {
+        'out/unit-2023': ['底稿.xlsx'],
+      },
+    },
+  },
+  {
     name: 'schema -o into a missing folder',
     files: { '底稿.xlsx': 'draft' },
     args: ['schema', '-o', '<dir>/nowhere/packet.schema.json'],
@@ -767,7 +901,7 @@ const cases: Case[] = [
     expect: {
       code: 2,
       stderr: [
-        '字体文件 <dir>/fonts/宋体.ttf 不是 TrueType/OpenType 字体文件',
+        '字体文件 <dir>/fonts/宋体.ttf 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -830,7 +964,7 @@ const cases: Case[] = [
     expect: {
       code: 2,
       stderr: [
-        '找不到文件或目录：<dir>/data/unit-2023.json',
+        '找不到文件或目录：<dir>/data/unit-2023.json，请检查路径是否写对',
       ],
       folders: {
         '.': ['底稿.xlsx'],
@@ -857,7 +991,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json：错误：文件是空的',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -870,7 +1004,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json：错误：文件含有 NUL 字节（第 6 个字节），不是文本文件；请确认选对了文件（不是 Excel、Word 或压缩文件）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -927,7 +1061,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json：错误：文件像是没有 BOM 的 UTF-16 编码，无法可靠读取；请另存为 UTF-8',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -941,7 +1075,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json：错误：文件开头标明是 UTF-8 编码，但内容不是有效的 UTF-8；请用编辑器另存为 UTF-8',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -951,12 +1085,26 @@ const cases: Case[] = [
 
   // --- JSON syntax ----------------------------------------------------------------------------
   {
-    name: 'JSON: a trailing comma', ...data(json().replace('"year": 2023,', '"year": 2023,,')),
+    name: 'JSON: a trailing comma after the last indicator',
+    ...data(json().replace(/\}\n {6}\]\n {4}\}\n {2}\]\n\}\n$/, '},\n      ]\n    }\n  ]\n}\n')),
+    expect: {
+      code: 1,
+      stderr: [
+        '<dir>/data/unit-2023.json:222:7：错误：不是有效的 JSON：第 222 行第 7 列附近有语法错误（最后一项后面不能有逗号）',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
+      ],
+      folders: {
+        'out/unit-2023': ['底稿.xlsx', '盖章件/'],
+      },
+    },
+  },
+  {
+    name: 'JSON: a doubled comma', ...data(json().replace('"year": 2023,', '"year": 2023,,')),
     expect: {
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:5:16：错误：不是有效的 JSON：第 5 行第 16 列附近有语法错误（多了一个逗号）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -969,7 +1117,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:4:3：错误：不是有效的 JSON：第 4 行第 3 列附近有语法错误（字符串要用英文双引号 "，不能用单引号）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -982,7 +1130,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:4:3：错误：不是有效的 JSON：第 4 行第 3 列附近有语法错误（用了中文引号「“」，应为英文双引号 "）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -995,7 +1143,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:5:17：错误：不是有效的 JSON：第 5 行第 17 列附近有语法错误（JSON 里不能写注释）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1008,7 +1156,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:224:4：错误：不是有效的 JSON：第 224 行第 4 列附近有语法错误（文件意外结束：可能缺少「}」「]」或引号）',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1046,7 +1194,7 @@ const cases: Case[] = [
         '<dir>/data/unit-2023.json:6:11：年度（year）：错误：年度 2024 与汇总表标题中的「2023年」不一致',
         '    提示：标题是「上海市闵行区地区工作办公室2023年度项目绩效目标汇总表」；改正年度（year）或标题，使两者一致',
         '<dir>/data/unit-2023.json:198:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-        '<dir>/data/unit-2023.json：写出 0 个文件，2 个错误，1 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，2 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1081,9 +1229,9 @@ const cases: Case[] = [
     expect: {
       code: 1,
       stderr: [
-        '<dir>/data/unit-2023.json:5:11：年度（year）：错误：不能小于 2000',
+        '<dir>/data/unit-2023.json:5:11：年度（year）：错误：年度应在 2000 到 2100 之间',
         '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，1 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1095,9 +1243,9 @@ const cases: Case[] = [
     expect: {
       code: 1,
       stderr: [
-        '<dir>/data/unit-2023.json:5:11：年度（year）：错误：应为数字',
+        '<dir>/data/unit-2023.json:5:11：年度（year）：错误：应为整数年份，如 2023',
         '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，1 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1111,7 +1259,7 @@ const cases: Case[] = [
       stderr: [
         '<dir>/data/unit-2023.json:3:12：汇总表标题（title）：错误：不能为空',
         '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，1 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1124,7 +1272,7 @@ const cases: Case[] = [
       code: 1,
       stderr: [
         '<dir>/data/unit-2023.json:6:15：项目（projects）：错误：至少需要 1 项',
-        '<dir>/data/unit-2023.json：写出 0 个文件，1 个错误，0 条警告',
+        '<dir>/data/unit-2023.json：输出文件夹未改动，1 个错误，0 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -1137,7 +1285,7 @@ const cases: Case[] = [
     expect: {
       code: 1,
       stderr: [
-        '生成 <dir>/data/unit-2023.json（共 0 个文件）',
+        '<dir>/data/unit-2023.json：没有可以生成的文件',
         '<dir>/data/unit-2023.json:13:20：项目 1「培训费」：计划开始日期（projects[0].startDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
         '<dir>/data/unit-2023.json:106:20：项目 2「闵行区居村民服务自治平台（2023运维）」：计划开始日期（projects[1].startDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
         '<dir>/data/unit-2023.json:185:20：项目 3「残疾人就业保障金」：计划开始日期（projects[2].startDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
@@ -1217,7 +1365,7 @@ const cases: Case[] = [
         '生成 <dir>/data/unit-2023.json（共 2 个文件）',
         '  [1/2] <dir>/out/unit-2023/01-培训费.pdf',
         '  [2/2] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
-        '<dir>/data/unit-2023.json:100:5：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：anualGoal',
+        '<dir>/data/unit-2023.json:178:20：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：anualGoal',
         '    提示：检查字段名的拼写，或对照 schema/packet.schema.json',
         '<dir>/data/unit-2023.json:198:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '<dir>/data/unit-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项',
@@ -1918,7 +2066,9 @@ describe('bad inputs', () => {
         expect({ code: result.code, stderr, stdout, folders }).toEqual({ stdout: '', ...c.expect });
         expect([...touched, ...added, ...recordedMissing]).toEqual([]);
         if (c.within !== undefined) expect(took).toBeLessThan(c.within);
-        await c.check?.(dir);
+        // A command that stopped (usage, setup or the system refused) left everything as it was, byte for byte.
+        if (result.code >= 2) expect(after).toEqual(before);
+        await c.check?.(dir, before, after);
       } finally {
         await chmod(dir, 0o700).catch(() => undefined);
         await rm(dir, { recursive: true, force: true });

@@ -23,7 +23,7 @@ describe('shenbao validate', () => {
       'data/broken-2023.json:100:5：项目 2「闵行区居村民服务自治平台（2023运维）」：实施单位（projects[1].implementer）：错误：缺少必填项',
       'data/broken-2023.json:106:18：项目 2「闵行区居村民服务自治平台（2023运维）」：计划完成日期（projects[1].endDate）：错误：日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
       'data/broken-2023.json:113:20：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·其他资金（projects[1].funds.annual.other）：错误：金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"',
-      'data/broken-2023.json:100:5：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：remark',
+      'data/broken-2023.json:173:17：项目 2「闵行区居村民服务自治平台（2023运维）」：错误：有不认识的字段：remark',
       '    提示：检查字段名的拼写，或对照 schema/packet.schema.json',
       'data/broken-2023.json:193:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
       'data/broken-2023.json：未通过，5 个错误，1 条警告',
@@ -93,13 +93,13 @@ describe('shenbao build', () => {
 
   it('says plainly when the input is missing, and exits 2', async () => {
     const run = await shenbao(['build', 'nowhere.json'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '找不到文件或目录：nowhere.json\n' });
+    expect(run).toMatchObject({ code: 2, stderr: '找不到文件或目录：nowhere.json，请检查路径是否写对\n' });
   });
 
   it('refuses a font file that is not a TrueType font, naming it', async () => {
     await writeFile(path.join(dir, 'song.ttf'), 'not a font');
     const run = await shenbao(['build', 'data/broken-2023.json', '--font', 'song.ttf'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件\n' });
+    expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件\n' });
   });
 
   it('refuses --date that is not a real date', async () => {

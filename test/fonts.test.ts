@@ -121,7 +121,7 @@ describe('loading a font', () => {
     const ttc = await file('a.ttc', Buffer.concat([Buffer.from('ttcf'), Buffer.alloc(64)]));
     expect(await refusal(ttc)).toBe(`UserError: 字体文件 ${ttc} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
     const text = await file('a.ttf', Buffer.from('not a font at all'));
-    expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件`);
+    expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件`);
   });
 });
 

@@ -172,7 +172,7 @@ describe('loadPacketFile: encodings', () => {
     await truncate(path.join(dir, 'huge.json'), MAX_DATA_FILE_BYTES + 1); // sparse: refused before reading
     expect(await messages(path.join(dir, 'huge.json'))).toEqual(['文件太大（256 MB），超过数据文件 256 MB 的上限；请确认选对了文件']);
     expect(await messages(dir)).toEqual(['无法读取文件：这是一个文件夹，不是数据文件（EISDIR）']);
-    expect(await messages(path.join(dir, 'nothing.json'))).toEqual(['无法读取文件：找不到文件（ENOENT）']);
+    expect(await messages(path.join(dir, 'nothing.json'))).toEqual(['无法读取文件：找不到文件（ENOENT），请检查路径是否写对']);
     const utf16 = await load('utf16-nobom.json', Buffer.from(SMALL, 'utf16le'));
     expect(utf16.diagnostics).toEqual([
       { severity: 'error', path: [], message: '文件像是没有 BOM 的 UTF-16 编码，无法可靠读取；请另存为 UTF-8', ruleId: 'encoding' },

@@ -111,7 +111,7 @@ describe('validatePacket', () => {
 describe('loadPacketFile', () => {
   it('reports unreadable files and JSON syntax errors with line and column', async () => {
     const missing = await loadPacketFile('no/such.json');
-    expect(missing.diagnostics.map((d) => formatDiagnostic(d, missing.file))).toEqual(['no/such.json：错误：无法读取文件：找不到文件（ENOENT）']);
+    expect(missing.diagnostics.map((d) => formatDiagnostic(d, missing.file))).toEqual(['no/such.json：错误：无法读取文件：找不到文件（ENOENT），请检查路径是否写对']);
 
     const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

@@ -33,6 +33,8 @@ const isoDate = (title: string) =>
     })
     .meta({ title });
 
+const YEAR_RANGE = '年度应在 2000 到 2100 之间';
+
 export const NATURES = ['经常性项目', '阶段性项目', '一次性项目'] as const;
 
 export const IndicatorSchema = z
@@ -95,7 +97,11 @@ export const PacketSchema = z
     $schema: z.string().optional(),
     title: text('汇总表标题'),
     unit: text('单位'),
-    year: z.int().min(2000).max(2100).meta({ title: '年度' }),
+    year: z
+      .int({ error: (issue) => (issue.input === undefined ? '缺少必填项' : '应为整数年份，如 2023') })
+      .min(2000, { error: YEAR_RANGE })
+      .max(2100, { error: YEAR_RANGE })
+      .meta({ title: '年度' }),
     projects: z.array(ProjectSchema).min(1).meta({ title: '项目' }),
   })
   .strict()

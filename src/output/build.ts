@@ -180,9 +180,12 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
     }
 
     // --only keeps shenbao's forms of the projects it did not name, as long as they still exist
-    // under the same number and name; everything else of shenbao's that was not written goes.
-    const keep = options.only ? [...plan.fileNames.values()].filter((name) => plan.folder.owned.has(name)) : [];
-    if (options.only) diagnostics.push(...onlyWarnings(plan, keep, new Set(written.map((w) => path.basename(w)))));
+    // under the same number and name; everything else of shenbao's that was not written goes,
+    // including the old form of a named project that now has errors.
+    const named = new Set(options.only);
+    const unnamed = [...plan.fileNames].filter(([number]) => !named.has(loaded.projectNames[number - 1]!));
+    const keep = options.only ? unnamed.map(([, name]) => name).filter((name) => plan.folder.owned.has(name)) : [];
+    if (options.only) diagnostics.push(...onlyWarnings(plan, unnamed, keep, new Set(written.map((w) => path.basename(w)))));
     options.signal?.throwIfAborted();
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'begin' });
     const { removed } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
@@ -284,12 +287,17 @@ function summarySkipped(removedOld: boolean): Diagnostic {
 }
 
 /**
- * --only: a form it did not write is either kept from before — then it must still match its
- * project's data — or missing (a project renumbered or never built): both are said.
+ * --only: a form of a project it was not asked for is either kept from before — then it must
+ * still match its project's data — or missing (a project renumbered or never built): both are said.
  */
-function onlyWarnings(plan: PacketPlan, keep: readonly string[], written: ReadonlySet<string>): Diagnostic[] {
+function onlyWarnings(
+  plan: PacketPlan,
+  unnamed: ReadonlyArray<[number, string]>,
+  keep: readonly string[],
+  written: ReadonlySet<string>,
+): Diagnostic[] {
   const accepted = new Map(plan.loaded.accepted.map((a) => [a.number, a.project]));
-  return [...plan.fileNames].flatMap(([number, name]): Diagnostic[] => {
+  return unnamed.flatMap(([number, name]): Diagnostic[] => {
     if (written.has(name)) return [];
     const at = ['projects', number - 1];
     if (!keep.includes(name)) {

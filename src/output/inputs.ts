@@ -8,7 +8,7 @@ export async function findDataFiles(input: string): Promise<string[]> {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
     throw error;
   });
-  if (!info) throw new UserError(`找不到文件或目录：${input}`);
+  if (!info) throw new UserError(`找不到文件或目录：${input}，请检查路径是否写对`);
   if (!info.isDirectory()) return [input];
   const entries = await fsStep('读取文件夹', input, () => readdir(input));
   const files = entries.filter((f) => f.toLowerCase().endsWith('.json') && !f.startsWith('.')).sort();

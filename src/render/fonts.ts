@@ -101,7 +101,7 @@ function checkFontFile(file: string, data: Buffer): LoadedFile {
   const tag = data.subarray(0, 4);
   const known = tag.equals(Buffer.from([0, 1, 0, 0])) || ['true', 'OTTO'].includes(tag.toString('latin1'));
   if (!known) {
-    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件';
+    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件';
     throw new UserError(`字体文件 ${file} ${hint}`);
   }
   const face = parseFace(file, data);

@@ -35,11 +35,18 @@ export const chineseErrorMap: z.core.$ZodErrorMap = (issue) => {
 };
 
 export function diagnosticsFromZod(error: z.core.$ZodError): Diagnostic[] {
-  return error.issues.map((issue) => ({
-    severity: 'error' as const,
-    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: issue.message,
-    hint: issue.code === 'unrecognized_keys' ? '检查字段名的拼写，或对照 schema/packet.schema.json' : undefined,
-    ruleId: 'schema',
-  }));
+  return error.issues.flatMap((issue): Diagnostic[] => {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    // One diagnostic per unknown key, at the key itself, so its line is the misspelt field's.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        severity: 'error',
+        path: [...path, key],
+        message: `有不认识的字段：${key}`,
+        hint: '检查字段名的拼写，或对照 schema/packet.schema.json',
+        ruleId: 'schema',
+      }));
+    }
+    return [{ severity: 'error', path, message: issue.message, ruleId: 'schema' }];
+  });
 }

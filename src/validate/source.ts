@@ -69,16 +69,16 @@ const megabytes = (size: number): string => String(Math.round((size / 1024 / 102
 function readErrorText(error: NodeJS.ErrnoException): string {
   switch (error.code) {
     case 'ENOENT':
-      return '找不到文件（ENOENT）';
+      return '找不到文件（ENOENT），请检查路径是否写对';
     case 'EACCES':
     case 'EPERM':
-      return `没有读取权限（${error.code}）`;
+      return `没有读取权限（${error.code}），请检查文件的权限或换一个有权限的用户运行`;
     case 'EISDIR':
       return '这是一个文件夹，不是数据文件（EISDIR）';
     case 'ENOTDIR':
       return '路径中的某一级不是文件夹（ENOTDIR）';
     default:
-      return error.code ?? error.message;
+      return `${error.code ?? error.message}，请检查文件和磁盘`;
   }
 }
 
