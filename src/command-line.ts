@@ -1,20 +1,21 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
-import { fsStep, UserError } from './errors.js';
+import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
-import { packetJsonSchema } from './model/json-schema.js';
-import { buildFiles, type BuildProgress, type BuildReport } from './output/build.js';
+import { packetJsonSchema, SCHEMA_TITLE } from './model/json-schema.js';
+import { buildFiles, createBuildContext, type BuildProgress, type BuildReport } from './output/build.js';
 import { findDataFiles } from './output/inputs.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/fonts.js';
-import { hasErrors, type Diagnostic } from './validate/diagnostic.js';
+import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
-import { loadPacketFile } from './validate/validate.js';
+import { readPacketFile } from './validate/validate.js';
+import { checkPrintable } from './output/printable.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -83,7 +84,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             default: 'out',
           })
           .option('only', {
-            describe: '只重新生成这些项目的申报表（写项目名称，可给多个），汇总表也随之重新生成；其他项目已有的申报表保留',
+            describe: '只重新生成这个项目的申报表（写项目名称；多个项目就写多次：--only 甲 --only 乙），汇总表也随之重新生成；其他项目已有的申报表保留',
             type: 'string',
             array: true,
           })
@@ -105,7 +106,10 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
         y
           .positional('input', { describe: '数据文件（.json），或包含数据文件的目录', type: 'string', demandOption: true })
           .option('json', { describe: '以 JSON 输出全部问题（到标准输出），供其他程序读取', type: 'boolean', default: false })
-          .option('strict', { describe: '有警告也算不通过（退出码 1）', type: 'boolean', default: false }),
+          .option('strict', { describe: '有警告也算不通过（退出码 1）', type: 'boolean', default: false })
+          .option('templates', { describe: '按这个模板目录检查（与 build 相同），默认用自带模板', type: 'string' })
+          .option('font', { describe: '按这个正文字体检查每个字能否印出（与 build 相同），默认 Noto Serif SC', type: 'string' })
+          .option('font-bold', { describe: '按这个标题字体检查', type: 'string' }),
       run(validate),
     )
     .command(
@@ -115,6 +119,14 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       run(schema),
     )
     .demandCommand(1, '请给出命令：build、validate 或 schema')
+    // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
+    .parserConfiguration({ 'greedy-arrays': false })
+    .check((argv) => {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict']) {
+        if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
+      }
+      return true;
+    })
     .strict()
     .help()
     .alias('help', 'h')
@@ -158,17 +170,38 @@ async function build(
     templateDir: argv.templates,
     fonts: chooseFonts(argv.font, argv.fontBold),
     creationDate: date,
-    onProgress: (event: BuildProgress) => progress(io, event),
     signal: io.signal,
   };
-  const reports: BuildReport[] = io.isolate ? await buildFilesIsolated(files, options) : await buildFiles(files, options);
-  for (const report of reports) {
-    printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
-    const removed = report.removed.length > 0 ? `，删除 ${report.removed.length} 个旧文件` : '';
-    const outcome = report.packetDir === undefined ? '输出文件夹未改动' : `写出 ${report.written.length} 个文件${removed}`;
-    io.stderr(`${report.file}：${outcome}，${countLine(report.diagnostics)}\n`);
+  // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never
+  // hides what happened to the files before it.
+  const done: BuildReport[] = [];
+  const swapped = new Set<string>(); // files whose new output is in place, reported or not yet
+  const onProgress = (event: BuildProgress) => {
+    if (event.kind === 'commit' && event.phase === 'end') swapped.add(event.file);
+    if (event.kind !== 'report') return progress(io, event);
+    done.push(event.report);
+    printReport(io, event.report);
+  };
+  const run = io.isolate ? buildFilesIsolated : buildFiles;
+  try {
+    await run(files, { ...options, onProgress });
+  } catch (error) {
+    const finished = [...new Set([...done.map((r) => r.file), ...swapped])];
+    if (isAbort(error) && finished.length > 0) io.stderr(`（中断前已生成完毕：${finished.join('、')}）\n`);
+    throw error;
   }
-  return reports.every((r) => r.ok) ? EXIT.ok : EXIT.dataErrors;
+  return Math.max(EXIT.ok, ...done.map((r) => r.failure?.exitCode ?? (r.ok ? EXIT.ok : EXIT.dataErrors)));
+}
+
+function printReport(io: CliIO, report: BuildReport): void {
+  printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
+  if (report.failure) {
+    io.stderr(`${report.failure.message}\n${report.file}：未能生成，输出文件夹保持原样，${countLine(report.diagnostics)}\n`);
+    return;
+  }
+  const removed = report.removed.length > 0 ? `，删除 ${report.removed.length} 个旧文件` : '';
+  const outcome = report.packetDir === undefined ? '输出文件夹未改动' : `写出 ${report.written.length} 个文件${removed}`;
+  io.stderr(`${report.file}：${outcome}，${countLine(report.diagnostics)}\n`);
 }
 
 function progress(io: CliIO, event: BuildProgress): void {
@@ -177,11 +210,19 @@ function progress(io: CliIO, event: BuildProgress): void {
   else if (event.kind === 'written') io.stderr(`  [${event.done}/${event.total}] ${event.output}\n`);
 }
 
-async function validate(argv: { input: string; json: boolean; strict: boolean }, io: CliIO): Promise<number> {
+async function validate(
+  argv: { input: string; json: boolean; strict: boolean; templates?: string; font?: string; fontBold?: string },
+  io: CliIO,
+): Promise<number> {
   let failed = false;
   const all: unknown[] = [];
-  for (const file of await findDataFiles(argv.input)) {
-    const loaded = await loadPacketFile(file);
+  const files = await findDataFiles(argv.input);
+  // The same check as build: every character against the font that will print it.
+  const context = await createBuildContext({ templateDir: argv.templates, fonts: chooseFonts(argv.font, argv.fontBold) });
+  for (const file of files) {
+    const read = await readPacketFile(file);
+    const glyphs = checkPrintable(read.loaded, context, read.locate).diagnostics;
+    const loaded = { ...read.loaded, diagnostics: sortByPlace([...read.loaded.diagnostics, ...glyphs]) };
     const ok = !hasErrors(loaded.diagnostics) && !(argv.strict && loaded.diagnostics.length > 0);
     failed ||= !ok;
     if (argv.json) all.push(...loaded.diagnostics.map((d) => diagnosticJson(d, file, loaded.projectNames)));
@@ -194,6 +235,22 @@ async function validate(argv: { input: string; json: boolean; strict: boolean },
   return failed ? EXIT.dataErrors : EXIT.ok;
 }
 
+/** `schema -o` replaces only a schema shenbao wrote (a data file names the schema on its first line: easy to mistype). */
+async function refuseForeign(out: string): Promise<void> {
+  const existing = await readFile(out, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw fsFailure(error, '读取', out);
+  });
+  if (existing === undefined) return;
+  let ours = false;
+  try {
+    ours = (JSON.parse(existing) as { title?: unknown }).title === SCHEMA_TITLE;
+  } catch {
+    // not JSON: not ours
+  }
+  if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
+}
+
 async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
   if (!argv.out) {
     io.stdout(packetJsonSchema());
@@ -201,6 +258,7 @@ async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
   }
   // Written beside and renamed into place: a full disk never leaves half a schema.
   const out = argv.out;
+  await refuseForeign(out);
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
   await fsStep('写入', out, async () => {
     try {

@@ -233,17 +233,17 @@ const cases: Case[] = [
         '生成 data/minhang-2023.json（共 2 个文件）',
         '  [1/2] minhang-2023/01-培训费.pdf',
         '  [2/2] minhang-2023/03-残疾人就业保障金.pdf',
+        'data/minhang-2023.json:118:20：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·其他资金（projects[1].funds.annual.other）：错误：金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"',
+        'data/minhang-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+        'data/minhang-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项',
+        '    提示：改正上面列出的错误后重新生成',
+        'data/minhang-2023.json：写出 2 个文件，2 个错误，1 条警告',
         '生成 data/xuhui-2024.json（共 4 个文件）',
         '  [1/4] xuhui-2024/01-培训费.pdf',
         '  [2/4] xuhui-2024/02-闵行区居村民服务自治平台（2024运维）.pdf',
         '  [3/4] xuhui-2024/03-残疾人就业保障金.pdf',
         '  汇总表：排版 3 张申报表…',
         '  [4/4] xuhui-2024/汇总表.pdf',
-        'data/minhang-2023.json:118:20：项目 2「闵行区居村民服务自治平台（2023运维）」：年度资金·其他资金（projects[1].funds.annual.other）：错误：金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"',
-        'data/minhang-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-        'data/minhang-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项',
-        '    提示：改正上面列出的错误后重新生成',
-        'data/minhang-2023.json：写出 2 个文件，2 个错误，1 条警告',
         'data/xuhui-2024.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         'data/xuhui-2024.json：写出 4 个文件，0 个错误，1 条警告',
       ],
@@ -378,6 +378,7 @@ const cases: Case[] = [
         '输出文件夹里已有同名文件，不是 shenbao 生成的（或生成后被改动过），shenbao 不会覆盖它们，这次什么也没有写：',
         '  <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
         '请把它们移走或改名，或用 -o 换一个输出目录，然后重新生成',
+        '（这个文件夹里没有 manifest.json，shenbao 靠它认出自己的文件。若这些文件是 shenbao 以前生成的——旧版本生成的，或 manifest.json 被删除了——确认后删除它们即可）',
       ],
       folders: {
         'out/unit-2023': ['03-残疾人就业保障金.pdf', '底稿.xlsx', '盖章件/'],
@@ -728,7 +729,9 @@ const cases: Case[] = [
       code: 3,
       stderr: [
         '生成 data/unit-2023.json（共 4 个文件）',
+        'data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '没有权限创建输出目录 locked/unit-2023：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录',
+        'data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'locked': ['底稿.xlsx'],
@@ -744,7 +747,9 @@ const cases: Case[] = [
       stderr: [
         '生成 <dir>/data/unit-2023.json（共 4 个文件）',
         '  [1/4] <dir>/out/unit-2023/01-培训费.pdf',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '磁盘空间不足，无法写入 <dir>/out/unit-2023/02-闵行区居村民服务自治平台（2023运维）.pdf：请清理磁盘空间，或用 -o 换一个输出目录后重试',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
@@ -763,7 +768,9 @@ const cases: Case[] = [
         '  [2/4] <dir>/out/unit-2023/02-闵行区居村民服务自治平台（2023运维）.pdf',
         '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
         '  汇总表：排版 3 张申报表…',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '磁盘空间不足，无法写入 <dir>/out/unit-2023/汇总表.pdf：请清理磁盘空间，或用 -o 换一个输出目录后重试',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],
@@ -778,7 +785,9 @@ const cases: Case[] = [
       code: 3,
       stderr: [
         '生成 <dir>/data/unit-2023.json（共 4 个文件）',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '无法创建输出目录 <dir>/out/unit-2023：所在的磁盘是只读的，请用 -o 换一个输出目录',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
@@ -794,7 +803,9 @@ const cases: Case[] = [
       code: 3,
       stderr: [
         '生成 <dir>/data/unit-2023.json（共 4 个文件）',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '无法创建临时文件夹于 <dir>/out/unit-2023：所在的磁盘是只读的，请用 -o 换一个输出目录',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
@@ -814,7 +825,9 @@ const cases: Case[] = [
         '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
         '  汇总表：排版 3 张申报表…',
         '  [4/4] <dir>/out/unit-2023/汇总表.pdf',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '磁盘空间不足，无法写入 <dir>/out/unit-2023/manifest.json：请清理磁盘空间，或用 -o 换一个输出目录后重试',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],
@@ -841,7 +854,9 @@ const cases: Case[] = [
         '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
         '  汇总表：排版 3 张申报表…',
         '  [4/4] <dir>/out/unit-2023/汇总表.pdf',
+        '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '没有权限替换 <dir>/out/unit-2023/03-残疾人就业保障金.pdf：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录',
+        '<dir>/data/unit-2023.json：未能生成，输出文件夹保持原样，0 个错误，1 条警告',
       ],
       folders: {
         'out/unit-2023': ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx', '汇总表.pdf', '盖章件/'],

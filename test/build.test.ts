@@ -2,7 +2,7 @@
 // the same bytes.
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPacketFile, createBuildContext } from '../src/index.js';
@@ -30,7 +30,8 @@ describe('buildPacketFile', () => {
 
   it('clears staging folders left by a build that was killed outright', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
-    const abandoned = path.join(out, 'minhang-2023', `.shenbao-staging-${deadPid}-1`);
+    const host = hostname().replace(/[^A-Za-z0-9]/g, '');
+    const abandoned = path.join(out, 'minhang-2023', `.shenbao-staging-${host}-${deadPid}-1`);
     await mkdir(path.join(abandoned, 'x'), { recursive: true });
     await buildPacketFile(SEED_FILE, { outDir: out, only: ['培训费'] });
     expect((await readdir(path.join(out, 'minhang-2023'))).filter((f) => f.startsWith('.'))).toEqual([]);

@@ -31,6 +31,19 @@ describe('shenbao validate', () => {
   });
 });
 
+describe('shenbao validate checks what build checks', () => {
+  it('reports a character the font lacks, as build would', async () => {
+    const packet = JSON.parse(await readFile(path.join(ROOT, 'data', 'minhang-2023.json'), 'utf8'));
+    packet.projects[1].annualGoal = '建设𠀀平台';
+    await writeFile(path.join(dir, 'data', 'rare.json'), JSON.stringify(packet, null, 2));
+    const run = await shenbao(['validate', 'data/rare.json'], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'data/rare.json:117:21：项目 2「闵行区居村民服务自治平台（2023运维）」：年度总体目标（projects[1].annualGoal）：错误：「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+    );
+  });
+});
+
 describe('shenbao validate --json / --strict', () => {
   it('prints every problem as JSON for other programs, and lets warnings fail with --strict', async () => {
     await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'minhang-2023.json'));
@@ -124,11 +137,22 @@ describe('shenbao build', () => {
     await chmod(out, 0o555);
     const before = await treeHashes(out);
     const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'locked'], dir, isRoot ? { uid: 65534, gid: 65534 } : {});
-    expect(run).toMatchObject({
-      code: 3,
-      stderr: `生成 data/broken-2023.json（共 1 个文件）\n没有权限创建输出目录 ${path.join('locked', 'broken-2023')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录\n`,
-    });
+    expect(run.code).toBe(3);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toBe('生成 data/broken-2023.json（共 1 个文件）');
+    // The data's own problems are still listed, then the one line about the folder, then the outcome.
+    expect(lines.slice(-2)).toEqual([
+      `没有权限创建输出目录 ${path.join('locked', 'broken-2023')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
+      'data/broken-2023.json：未能生成，输出文件夹保持原样，5 个错误，1 条警告',
+    ]);
     expect(await treeHashes(out)).toEqual(before);
+  });
+
+  it('refuses an option given twice, and takes the input after --only', async () => {
+    expect(await shenbao(['build', 'data/broken-2023.json', '-o', 'a', '-o', 'b'], dir)).toMatchObject({ code: 2, stderr: '选项 --out 只能给一次\n' });
+    const run = await shenbao(['build', '--only', '残疾人就业保障金', 'data/broken-2023.json', '-o', 'out'], dir);
+    expect(run.code).toBe(1);
+    expect(await readdir(path.join(dir, 'out', 'broken-2023'))).toEqual(['03-残疾人就业保障金.pdf', 'manifest.json']);
   });
 
   it('explains every option in --help', async () => {
@@ -144,6 +168,16 @@ describe('shenbao schema', () => {
   it('says in one line that the folder for -o does not exist', async () => {
     const run = await shenbao(['schema', '-o', 'nowhere/packet.schema.json'], dir);
     expect(run).toMatchObject({ code: 2, stderr: '无法写入 nowhere/packet.schema.json：找不到它或它所在的文件夹，请检查路径\n' });
+  });
+
+  it('never writes over a data file (its first line names the schema: an easy slip)', async () => {
+    const before = await readFile(path.join(dir, 'data', 'broken-2023.json'));
+    const run = await shenbao(['schema', '-o', 'data/broken-2023.json'], dir);
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: 'data/broken-2023.json 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走\n',
+    });
+    expect((await readFile(path.join(dir, 'data', 'broken-2023.json'))).equals(before)).toBe(true);
   });
 
   it('writes the schema to a file', async () => {

@@ -2,7 +2,7 @@
 // (recorded in manifest.json), never anything else, and refuses, changing nothing, when a file it
 // would write is taken. A failure half-way through the swap is undone.
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildFiles, createBuildContext, readManifest, type BuildContext, type Packet } from '../src/index.js';
@@ -224,9 +224,11 @@ describe('a swap that fails or is cut short', () => {
     await writeData(changed);
     const before = await treeHashes(out);
     faults.renameTo = '03-残疾人就业保障金.pdf';
-    await expect(build()).rejects.toThrow(
-      `没有权限替换 ${path.join(packetDir(), '03-残疾人就业保障金.pdf')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
-    );
+    const [report] = await build();
+    expect(report!.failure).toEqual({
+      message: `没有权限替换 ${path.join(packetDir(), '03-残疾人就业保障金.pdf')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
+      exitCode: 3,
+    });
     expect(await treeHashes(out)).toEqual(before);
   });
 
@@ -234,7 +236,8 @@ describe('a swap that fails or is cut short', () => {
     await build();
     const before = await treeHashes(out);
     faults.writeName = '02-闵行区居村民服务自治平台（2023运维）.pdf';
-    await expect(build()).rejects.toThrow(
+    const [report] = await build();
+    expect(report!.failure?.message).toBe(
       `磁盘空间不足，无法写入 ${path.join(packetDir(), '02-闵行区居村民服务自治平台（2023运维）.pdf')}：请清理磁盘空间，或用 -o 换一个输出目录后重试`,
     );
     expect(await treeHashes(out)).toEqual(before);
@@ -242,7 +245,7 @@ describe('a swap that fails or is cut short', () => {
 
   it('a full disk in a new folder leaves no folder behind', async () => {
     faults.writeName = '01-培训费.pdf';
-    await expect(build()).rejects.toThrow('磁盘空间不足');
+    expect((await build())[0]!.failure?.message).toMatch(/^磁盘空间不足/);
     expect(await readdir(out)).toEqual([]);
   });
 
@@ -265,3 +268,73 @@ describe('a swap that fails or is cut short', () => {
 function sumText(annual: { fiscal: string; carryover: string; other: string }): string {
   return ((Number(annual.fiscal) * 100 + Number(annual.carryover) * 100 + Number(annual.other) * 100) / 100).toFixed(2);
 }
+
+describe('other hands in the folder while a build runs', () => {
+  it('refuses to replace an output the user saved over during the build, changing nothing', async () => {
+    await build();
+    const before = await treeHashes(out);
+    const [report] = await buildFiles([data], {
+      outDir: out,
+      creationDate,
+      onProgress: async (event) => {
+        // The user stamps the old 汇总表 while the new forms are being written.
+        if (event.kind === 'written' && event.done === 1) await writeFile(path.join(packetDir(), '汇总表.pdf'), 'stamped scan');
+      },
+    }, context);
+    expect(report!.failure?.message).toBe(
+      `${path.join(packetDir(), '汇总表.pdf')} 在生成期间被改动或新放入，shenbao 没有替换它，这次什么也没有改：请重新生成`,
+    );
+    expect(await readFile(path.join(packetDir(), '汇总表.pdf'), 'utf8')).toBe('stamped scan');
+    expect(await treeHashes(out)).toEqual({ ...before, 'unit-2023/汇总表.pdf': (await treeHashes(out))['unit-2023/汇总表.pdf'] });
+  });
+
+  it('refuses to write over a file that appeared under an output’s name during the build', async () => {
+    const [report] = await buildFiles([data], {
+      outDir: out,
+      creationDate,
+      onProgress: async (event) => {
+        if (event.kind === 'written' && event.done === 1) await writeFile(path.join(packetDir(), '03-残疾人就业保障金.pdf'), 'mine');
+      },
+    }, context);
+    expect(report!.failure?.message).toBe(
+      `${path.join(packetDir(), '03-残疾人就业保障金.pdf')} 在生成期间被改动或新放入，shenbao 没有替换它，这次什么也没有改：请重新生成`,
+    );
+    expect(await readdir(packetDir())).toEqual(['03-残疾人就业保障金.pdf']);
+  });
+
+  it('waits for no one: a folder another build holds is reported, and the other packets are still built', async () => {
+    const other = path.join(root, 'other-2023.json');
+    await writeFile(other, await readFile(data));
+    await mkdir(packetDir(), { recursive: true });
+    // A live process of this host holds the lock (our parent, say).
+    const owner = { host: hostname(), pid: process.ppid, started: '2026-11-26T08:00:00.000Z' };
+    await writeFile(path.join(packetDir(), '.shenbao.lock'), JSON.stringify(owner));
+    const reports = await buildFiles([other, data], { outDir: out, creationDate }, context);
+    expect(reports.map((r) => [path.basename(r.file), r.written.length, r.failure?.exitCode])).toEqual([
+      ['other-2023.json', 4, undefined],
+      ['unit-2023.json', 0, 2],
+    ]);
+    expect(reports[1]!.failure?.message).toBe(
+      `另一个 shenbao 正在生成 ${packetDir()}（${owner.host} 上的进程 ${owner.pid}，${owner.started} 开始）：请等它结束后再生成。如果确定没有 shenbao 在运行，删除 ${path.join(packetDir(), '.shenbao.lock')} 后重试`,
+    );
+  });
+
+  it('takes over the lock of a build of this host that was killed', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    await mkdir(packetDir(), { recursive: true });
+    await writeFile(path.join(packetDir(), '.shenbao.lock'), JSON.stringify({ host: hostname(), pid: deadPid, started: 'x' }));
+    const [report] = await build();
+    expect(report!.written).toHaveLength(4);
+    expect(await readdir(packetDir())).not.toContain('.shenbao.lock');
+  });
+
+  it('refuses a manifest.json whose entries are damaged or name paths', async () => {
+    await build();
+    const manifest = (await readManifest(packetDir()))!;
+    for (const files of [[...manifest.files, null], [{ name: '../unit-2023.json', size: 1, sha256: 'x' }]]) {
+      await writeFile(path.join(packetDir(), 'manifest.json'), JSON.stringify({ ...manifest, files }));
+      await expect(build()).rejects.toThrow(`输出目录 ${packetDir()} 中已有一个 manifest.json，但不是 shenbao 写的（或已损坏）`);
+    }
+  });
+});

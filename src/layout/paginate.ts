@@ -1,8 +1,24 @@
 // Continuation pages. Given the rows where a table must start a new page, cut it into one table
 // per page: every later piece starts with the header rows marked `repeat` above its first row,
 // and a merged cell cut by the break is split, its text (the 一级/二级 label) printed again on
-// the new page. Renderer-neutral: the PDF renderer measures where pages break, this cuts.
+// the new page. Renderer-neutral: the renderer measures, page-flow.ts decides where pages break
+// from those measurements, this cuts.
 import type { GridCell, GridDocument, GridRow, GridSection, GridTable } from './grid.js';
+import { planBreaks, type PageMeasure } from './page-flow.js';
+
+/**
+ * The document paginated: every table cut where `measure` says its pages break (page-flow.ts),
+ * each continuation a section of its own. `forced[t]`: rows of the t-th table that must begin a
+ * page in any case (a renderer's correction where a measurement was off).
+ */
+export function paginate(
+  document: GridDocument,
+  measure: PageMeasure,
+  forced: ReadonlyArray<readonly number[]> = [],
+): LaidOutDocument & { breaks: number[][] } {
+  const breaks = planBreaks(document, measure, forced);
+  return { ...cutDocument(document, breaks), breaks };
+}
 
 export interface TablePiece {
   table: GridTable;

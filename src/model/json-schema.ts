@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { PacketSchema } from './packet.js';
 
+export const SCHEMA_TITLE = '项目绩效目标汇总表（shenbao 数据文件）';
+
 export function packetJsonSchema(): string {
   const schema = z.toJSONSchema(PacketSchema, { target: 'draft-2020-12', io: 'input' });
-  return `${JSON.stringify({ ...schema, title: '项目绩效目标汇总表（shenbao 数据文件）' }, null, 2)}\n`;
+  return `${JSON.stringify({ ...schema, title: SCHEMA_TITLE }, null, 2)}\n`;
 }

@@ -5,6 +5,9 @@ import Big from 'big.js';
 /** A non-negative amount in 元 with at most two decimals, without thousands separators. */
 export const MONEY_PATTERN = /^(0|[1-9]\d*)(\.\d{1,2})?$/;
 
+/** At most 11 digits before the point: up to 99,999,999,999.99. */
+export const MONEY_LIMIT = /^(?![1-9]\d{11})/;
+
 const grouped = new Intl.NumberFormat('en-US', {
   minimumFractionDigits: 2,
   maximumFractionDigits: 2,

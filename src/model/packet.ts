@@ -2,7 +2,7 @@
 // validation of every input, and schema/packet.schema.json for editors. Each field's `title` is
 // its label on the form, so diagnostics can name fields the way the office knows them.
 import { z } from 'zod';
-import { MONEY_PATTERN } from './money.js';
+import { MONEY_LIMIT, MONEY_PATTERN } from './money.js';
 import { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, textField } from './text.js';
 
 export { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH } from './text.js';
@@ -20,6 +20,8 @@ const money = (title: string) =>
     // A number (200000) instead of a string gets the same advice: the quotes are what is missing.
     .string({ error: (issue) => (issue.input === undefined ? '缺少必填项' : MONEY_MESSAGE) })
     .regex(MONEY_PATTERN, { error: MONEY_MESSAGE })
+    // 99,999,999,999.99 元 is far beyond any district budget line; more is a slip of the keyboard.
+    .regex(MONEY_LIMIT, { error: '金额过大：最多 99999999999.99（千亿元以下），请检查是否多打了数字' })
     .meta({ title, examples: ['200000.00', '0.00'] });
 
 const isoDate = (title: string) =>

@@ -9,18 +9,20 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { hasErrors, projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
-import { declarationSections, summaryDocument } from '../layout/forms.js';
+import { summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridSection } from '../layout/grid.js';
+import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
-import { renderPdf } from '../render/pdf.js';
+import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { stagePacketFolder } from './staging.js';
+import { lockPacketFolder } from './lock.js';
+import { checkPrintable } from './printable.js';
+import { exitCodeOf } from '../exit-codes.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -41,7 +43,9 @@ export type BuildProgress =
   | { kind: 'staging'; file: string; packetDir: string; createdDir: boolean }
   | { kind: 'summary'; file: string; forms: number }
   | { kind: 'written'; file: string; output: string; done: number; total: number }
-  | { kind: 'commit'; file: string; packetDir: string; phase: 'begin' | 'end' };
+  | { kind: 'commit'; file: string; packetDir: string; phase: 'begin' | 'end' }
+  /** One data file done (built, or failed with `report.failure`). */
+  | { kind: 'report'; report: BuildReport };
 
 export interface BuildReport {
   file: string;
@@ -55,6 +59,8 @@ export interface BuildReport {
   /** Validation diagnostics plus anything that went wrong while building. */
   diagnostics: Diagnostic[];
   ok: boolean;
+  /** The packet could not be built at all (its folder left as it was): why, and the exit code that says so. */
+  failure?: { message: string; exitCode: number };
 }
 
 /** Templates and fonts, loaded once and shared by every packet of a run. */
@@ -120,7 +126,7 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
 /** Build one planned packet. The plan must come from planBuild with the same options. */
 export async function buildPacket(plan: PacketPlan, options: BuildOptions, context: BuildContext): Promise<BuildReport> {
   const { file, loaded, packetDir } = plan;
-  const diagnostics = [...loaded.diagnostics];
+  let diagnostics = [...loaded.diagnostics];
   const report = (extra: Partial<BuildReport> = {}): BuildReport => ({
     file,
     loaded,
@@ -132,17 +138,9 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   });
   if (!loaded.header || !plan.wanted) return report();
 
-  const { year } = loaded.header;
-  // Every form is laid out as a grid first (the 汇总表 needs them all, --only or not), and every
-  // character they will print is checked against the font before anything is written.
-  const forms = new Map<number, GridSection[]>(
-    loaded.accepted.map(({ number, project }) => [number, declarationSections(context.templates, project, year, number - 1)]),
-  );
-  const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
-  const glyphProblems = glyphDiagnostics(missingGlyphs({ sections: [...front, ...[...forms.values()].flat()] }, context.fonts));
-  diagnostics.push(...glyphProblems.map((d) => ({ ...d, ...plan.locate(d.path) })));
-  sortByProject(diagnostics);
-  const unprintable = new Set(glyphProblems.map(projectIndexOf));
+  // Every character the forms will print is checked against the font before anything is written.
+  const { forms, diagnostics: glyphProblems, unprintable } = checkPrintable(loaded, context, plan.locate);
+  diagnostics = sortByPlace([...diagnostics, ...glyphProblems]);
   const selected = plan.selected.filter(({ number }) => !unprintable.has(number - 1));
   const packet = glyphProblems.length === 0 ? loaded.packet : undefined;
 
@@ -150,8 +148,39 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   const total = selected.length + (summaryWanted ? 1 : 0);
   options.onProgress?.({ kind: 'start', file, total });
 
+  // The folder is locked against other builds and read again: planBuild read it a while ago.
+  const lock = await lockPacketFolder(packetDir);
+  options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: lock.createdDir });
+  let empty = false;
+  try {
+    const folder = await inspectPacketFolder(packetDir);
+    checkCollisions([{ ...plan, folder }]);
+    return await buildLocked({ ...plan, folder }, options, context, { forms, selected, packet, total, diagnostics, report }).then((built) => {
+      empty = built.empty;
+      return built.report;
+    });
+  } finally {
+    await lock.release(empty);
+  }
+}
+
+interface Prepared {
+  forms: Map<number, GridSection[]>;
+  selected: AcceptedProject[];
+  packet: LoadedPacket['packet'];
+  total: number;
+  diagnostics: Diagnostic[];
+  report: (extra?: Partial<BuildReport>) => BuildReport;
+}
+
+async function buildLocked(
+  plan: PacketPlan,
+  options: BuildOptions,
+  context: BuildContext,
+  { forms, selected, packet, total, diagnostics, report }: Prepared,
+): Promise<{ report: BuildReport; empty: boolean }> {
+  const { file, loaded, packetDir } = plan;
   const staging = await stagePacketFolder(plan.folder);
-  options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: !plan.folder.exists });
   const written: string[] = [];
   const pdfOptions = { fonts: context.fonts, creationDate: options.creationDate ?? new Date() };
   const emit = async (name: string, bytes: Uint8Array, data: string) => {
@@ -165,7 +194,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
     // Each form as laid out for its own PDF goes into the 汇总表 as is: its pages break the same.
     for (const { number, project } of selected) {
       options.signal?.throwIfAborted();
-      const pdf = await renderPdf({ sections: forms.get(number)! }, { ...pdfOptions, title: project.name });
+      const pdf = await render({ sections: forms.get(number)! }, { ...pdfOptions, title: project.name });
       forms.set(number, pdf.laidOut.sections);
       await emit(plan.fileNames.get(number)!, pdf.bytes, sha256(JSON.stringify(project)));
     }
@@ -174,7 +203,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
       options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length });
       const sections = packet.projects.map((_, i) => forms.get(i + 1)!);
       options.signal?.throwIfAborted();
-      const pdf = await renderPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
+      const pdf = await render(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
       await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes, sha256(JSON.stringify(packet)));
       summaryBuilt = true;
     }
@@ -188,30 +217,55 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
     if (options.only) diagnostics.push(...onlyWarnings(plan, unnamed, keep, new Set(written.map((w) => path.basename(w)))));
     options.signal?.throwIfAborted();
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'begin' });
-    const { removed } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
+    const { removed, empty } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'end' });
 
     if (!summaryBuilt) diagnostics.push(summarySkipped(removed.includes(`${SUMMARY_FILE_NAME}.pdf`)));
     diagnostics.push(...changedFileWarnings(plan));
-    return report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) });
+    return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
     await staging.discard();
   }
 }
 
-/** Packet-level diagnostics first, then by project, each project's in the order found. */
-function sortByProject(diagnostics: Diagnostic[]): void {
-  const order = diagnostics.map((d, i) => ({ d, i, p: projectIndexOf(d) ?? -1 }));
-  order.sort((a, b) => a.p - b.p || a.i - b.i);
-  order.forEach(({ d }, i) => (diagnostics[i] = d));
+/**
+ * renderPdf, with a font damaged past what loading checks (fontkit reads glyphs lazily, so a
+ * broken glyph deep in the file fails only when it is drawn) said as such rather than as a bug.
+ */
+async function render(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
+  try {
+    return await renderPdf(document, options);
+  } catch (error) {
+    const inFont = error instanceof Error && /node_modules[\\/](fontkit|restructure)[\\/]/.test(error.stack ?? '');
+    if (!inFont) throw error;
+    const files = [...new Set([options.fonts.faces.regular.file, options.fonts.faces.bold.file])].join('、');
+    throw new UserError(`排版时读取字体出错，字体文件可能已损坏：${files}（${(error as Error).message}）。请重新复制字体文件，或换用别的字体`);
+  }
 }
 
-/** A whole run: plan every file, then build each. Usage problems throw before anything is written. */
+/**
+ * A whole run: plan every file, then build each. Usage problems found in planning throw before
+ * anything is written. A packet that then fails (a full disk, a folder locked by another build)
+ * gets its failure in its report and the next packet is built; each report is also sent as a
+ * progress event the moment its packet is done, so what was finished is known even if the run
+ * is stopped later.
+ */
 export async function buildFiles(files: readonly string[], options: BuildOptions, context?: BuildContext): Promise<BuildReport[]> {
   const plans = await planBuild(files, options);
   const ctx = context ?? (await createBuildContext(options));
   const reports: BuildReport[] = [];
-  for (const plan of plans) reports.push(await buildPacket(plan, options, ctx));
+  for (const plan of plans) {
+    let report: BuildReport;
+    try {
+      report = await buildPacket(plan, options, ctx);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      const diagnostics = plan.loaded.diagnostics;
+      report = { file: plan.file, loaded: plan.loaded, written: [], removed: [], diagnostics, ok: false, failure: { message: error.message, exitCode: exitCodeOf(error) } };
+    }
+    reports.push(report);
+    options.onProgress?.({ kind: 'report', report });
+  }
   return reports;
 }
 
@@ -261,10 +315,13 @@ function checkOnly(only: readonly string[] | undefined, plans: readonly PacketPl
 
 /** Every file a build may write must be free or shenbao's; else nothing is written at all. */
 function checkCollisions(plans: readonly PacketPlan[]): void {
+  let withoutManifest = false;
   const lines = plans.flatMap((plan) => {
     if (!plan.wanted) return [];
     const names = [...plan.fileNames.values(), `${SUMMARY_FILE_NAME}.pdf`, MANIFEST_FILE];
-    return collisions(plan.folder, names).map((name) => `  ${path.join(plan.packetDir, name)}`);
+    const found = collisions(plan.folder, names);
+    withoutManifest ||= found.length > 0 && !plan.folder.manifest;
+    return found.map((name) => `  ${path.join(plan.packetDir, name)}`);
   });
   if (lines.length === 0) return;
   throw new UserError(
@@ -272,6 +329,9 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
       '输出文件夹里已有同名文件，不是 shenbao 生成的（或生成后被改动过），shenbao 不会覆盖它们，这次什么也没有写：',
       ...lines,
       '请把它们移走或改名，或用 -o 换一个输出目录，然后重新生成',
+      ...(withoutManifest
+        ? [`（这个文件夹里没有 ${MANIFEST_FILE}，shenbao 靠它认出自己的文件。若这些文件是 shenbao 以前生成的——旧版本生成的，或 ${MANIFEST_FILE} 被删除了——确认后删除它们即可）`]
+        : []),
     ].join('\n'),
   );
 }

@@ -1,12 +1,12 @@
 // Which data files a command works on: a file as given, or every *.json directly in a folder.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, UserError } from '../errors.js';
 
 export async function findDataFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-    throw error;
+    throw fsFailure(error, '读取', input);
   });
   if (!info) throw new UserError(`找不到文件或目录：${input}，请检查路径是否写对`);
   if (!info.isDirectory()) return [input];

@@ -4,11 +4,13 @@
 // lets a swap that has begun finish (it takes milliseconds, and leaves the folder whole), stops
 // the worker wherever it is, and removes the worker's staging folders, so the output folders are
 // exactly as they were.
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, UserError } from '../errors.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './build.js';
+import { releaseOwnLock } from './lock.js';
 import { removeOwnStaging } from './staging.js';
 
 export interface WorkerRequest {
@@ -50,7 +52,11 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
       stopping = true;
       if (Atomics.load(flag, 0) === 1) await new Promise<void>((done) => (swapEnded = done));
       await worker.terminate();
-      for (const [dir, created] of staged) await removeOwnStaging(dir, created);
+      for (const [dir, created] of staged) {
+        await removeOwnStaging(dir);
+        await releaseOwnLock(dir);
+        if (created) await rmdir(dir).catch(() => undefined);
+      }
       settle(() => reject(signal?.reason instanceof Error ? signal.reason : new DOMException('已中断', 'AbortError')));
     };
     if (signal?.aborted) void abort();
@@ -60,10 +66,8 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
       if (message.type === 'progress') {
         const event = message.event;
         if (event.kind === 'staging') staged.set(event.packetDir, event.createdDir);
-        if (event.kind === 'commit' && event.phase === 'end') {
-          staged.delete(event.packetDir);
-          swapEnded();
-        }
+        // The folder stays on the list after its swap: its lock is released a moment later.
+        if (event.kind === 'commit' && event.phase === 'end') swapEnded();
         onProgress?.(event);
       } else if (message.type === 'done') {
         settle(() => resolve(message.reports));

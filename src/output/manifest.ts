@@ -46,12 +46,28 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
   }
   try {
     const manifest = JSON.parse(text) as Manifest;
-    if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files)) return manifest;
+    if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files) && manifest.files.every(isEntry)) {
+      return manifest;
+    }
   } catch {
     // not ours: fall through
   }
   throw new UserError(
     `输出目录 ${dir} 中已有一个 ${MANIFEST_FILE}，但不是 shenbao 写的（或已损坏）：shenbao 不会覆盖它。请把它移走，或用 -o 换一个输出目录`,
+  );
+}
+
+/** A file entry as shenbao writes it; a name is a plain file name, never a path. */
+function isEntry(entry: unknown): entry is ManifestEntry {
+  const e = entry as Partial<ManifestEntry> | null;
+  return (
+    typeof e?.name === 'string' &&
+    e.name !== '' &&
+    path.basename(e.name) === e.name &&
+    e.name !== '.' &&
+    e.name !== '..' &&
+    typeof e.size === 'number' &&
+    typeof e.sha256 === 'string'
   );
 }
 

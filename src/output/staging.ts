@@ -5,14 +5,18 @@
 // folder holds either the previous result or the new one. manifest.json is swapped first in a
 // form that names both versions of each replaced file (complete: false), so even a build killed
 // outright in the middle of the swap leaves a folder whose files are all still known as shenbao's.
-import { mkdir, readdir, rename, rm, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
-import { fsFailure, fsStep } from '../errors.js';
+import { fsFailure, fsStep, UserError } from '../errors.js';
 import type { PacketFolder } from './folder.js';
-import { MANIFEST_FILE, manifestBytes, sha256, type Manifest, type ManifestEntry } from './manifest.js';
+import { MANIFEST_FILE, manifestBytes, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
-const STAGING_PREFIX = '.shenbao-staging-';
-const STAGING_NAME = /^\.shenbao-staging-(\d+)-\d+$/;
+// .shenbao-staging-<host>-<pid>-<time>: the host, so that a build on another machine sharing the
+// folder (or in another container) never takes this one's staging folder for abandoned.
+const HOST = hostname().replace(/[^A-Za-z0-9]/g, '') || 'host';
+const STAGING_PREFIX = `.shenbao-staging-${HOST}-`;
+const STAGING_NAME = /^\.shenbao-staging-([A-Za-z0-9]+)-(\d+)-\d+$/;
 export const isStagingName = (name: string): boolean => STAGING_NAME.test(name);
 
 export interface CommitPlan {
@@ -24,6 +28,8 @@ export interface CommitPlan {
 export interface CommitResult {
   /** Names of shenbao's earlier files that were removed (projects gone, renumbered, in error). */
   removed: string[];
+  /** No file of shenbao's is left in the folder. */
+  empty: boolean;
 }
 
 export interface Staging {
@@ -35,13 +41,13 @@ export interface Staging {
   write(name: string, bytes: Uint8Array, data?: string): Promise<void>;
   /** Swap the written files in; shenbao's earlier files not written again and not kept go. */
   commit(plan: CommitPlan): Promise<CommitResult>;
-  /** Throw away what was written (does nothing after commit); remove the folder if this build made it and it is empty. */
+  /** Throw away what was written (does nothing after commit). */
   discard(): Promise<void>;
 }
 
+/** Stage a build of `folder`, which exists and which this process has locked (lock.ts). */
 export async function stagePacketFolder(folder: PacketFolder): Promise<Staging> {
   const target = folder.dir;
-  await fsStep('创建输出目录', target, () => mkdir(target, { recursive: true }));
   await sweepAbandoned(target);
   const dir = path.join(target, `${STAGING_PREFIX}${process.pid}-${Date.now()}`);
   await fsStep('创建临时文件夹于', target, () => mkdir(dir));
@@ -59,13 +65,10 @@ export async function stagePacketFolder(folder: PacketFolder): Promise<Staging> 
       const result = await swapIn(folder, dir, written, plan);
       done = true;
       await rm(dir, { recursive: true, force: true });
-      if (!folder.exists || result.empty) await rmdir(target).catch(() => undefined);
-      return { removed: result.removed };
+      return result;
     },
     async discard() {
-      if (done) return;
-      await rm(dir, { recursive: true, force: true });
-      if (!folder.exists) await rmdir(target).catch(() => undefined);
+      if (!done) await rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -103,7 +106,7 @@ async function swapIn(
       await move();
     } catch (error) {
       for (const revert of undo.reverse()) await revert().catch(() => undefined);
-      throw fsFailure(error, '替换', path.join(target, name));
+      throw error instanceof UserError ? error : fsFailure(error, '替换', path.join(target, name));
     }
     undo.push(back);
   };
@@ -112,11 +115,32 @@ async function swapIn(
   await fsStep('创建临时文件夹于', target, () => mkdir(previous));
   if (folder.manifest) await step(MANIFEST_FILE, move(manifest, path.join(previous, MANIFEST_FILE)), move(path.join(previous, MANIFEST_FILE), manifest));
   await step(MANIFEST_FILE, move(pendingFile, manifest), () => unlink(manifest));
-  for (const { name } of outgoing) {
-    await step(name, move(path.join(target, name), path.join(previous, name)), move(path.join(previous, name), path.join(target, name)));
+  // The folder was read when the build began; a file the user saved over an output since, or put
+  // under a new output's name, is theirs: checked again right before each move.
+  const changedMeanwhile = (name: string) =>
+    new UserError(`${path.join(target, name)} 在生成期间被改动或新放入，shenbao 没有替换它，这次什么也没有改：请重新生成`);
+  for (const entry of outgoing) {
+    const file = path.join(target, entry.name);
+    await step(
+      entry.name,
+      async () => {
+        if ((await sha256File(file)) !== entry.sha256) throw changedMeanwhile(entry.name);
+        await rename(file, path.join(previous, entry.name));
+      },
+      move(path.join(previous, entry.name), file),
+    );
   }
+  const outgoingNames = new Set(outgoing.map((e) => e.name));
   for (const { name } of written) {
-    await step(name, move(path.join(staging, name), path.join(target, name)), move(path.join(target, name), path.join(staging, name)));
+    const file = path.join(target, name);
+    await step(
+      name,
+      async () => {
+        if (!outgoingNames.has(name) && (await exists(file))) throw changedMeanwhile(name);
+        await rename(path.join(staging, name), file);
+      },
+      move(file, path.join(staging, name)),
+    );
   }
   // A folder left with no file of shenbao's needs no manifest.
   if (files.length === 0) await step(MANIFEST_FILE, () => unlink(manifest), async () => undefined);
@@ -124,20 +148,25 @@ async function swapIn(
   return { removed, empty: files.length === 0 };
 }
 
-/** Staging folders of builds that were killed outright (no chance to clean up). */
+const exists = (file: string) => lstat(file).then(
+  () => true,
+  () => false,
+);
+
+/** Staging folders of builds of this host that were killed outright (no chance to clean up). */
 async function sweepAbandoned(target: string): Promise<void> {
   for (const entry of await readdir(target).catch(() => [] as string[])) {
-    const pid = STAGING_NAME.exec(entry)?.[1];
-    if (pid && !isRunning(Number(pid))) await rm(path.join(target, entry), { recursive: true, force: true });
+    const [, host, pid] = STAGING_NAME.exec(entry) ?? [];
+    if (host === HOST && pid && !isRunning(Number(pid))) await rm(path.join(target, entry), { recursive: true, force: true });
   }
 }
 
 /** This process's own staging folders under `target` (the CLI's clean-up after a stopped worker). */
-export async function removeOwnStaging(target: string, createdTarget: boolean): Promise<void> {
+export async function removeOwnStaging(target: string): Promise<void> {
   for (const entry of await readdir(target).catch(() => [] as string[])) {
-    if (STAGING_NAME.exec(entry)?.[1] === String(process.pid)) await rm(path.join(target, entry), { recursive: true, force: true });
+    const [, host, pid] = STAGING_NAME.exec(entry) ?? [];
+    if (host === HOST && pid === String(process.pid)) await rm(path.join(target, entry), { recursive: true, force: true });
   }
-  if (createdTarget) await rmdir(target).catch(() => undefined);
 }
 
 function isRunning(pid: number): boolean {

@@ -118,7 +118,8 @@ function checkFontFile(file: string, data: Buffer): LoadedFile {
 }
 
 /** The tables every face needs, besides its outlines (glyf + loca, or CFF). */
-const REQUIRED_TABLES = ['cmap', 'head', 'hhea', 'hmtx', 'maxp'];
+// pdfkit reads post (isFixedPitch, italicAngle) and name when it embeds a face.
+const REQUIRED_TABLES = ['cmap', 'head', 'hhea', 'hmtx', 'maxp', 'post', 'name'];
 
 interface TableDirectory {
   tables: Record<string, { tag: string; offset: number; length: number }>;

@@ -32,6 +32,8 @@ export interface TextMetrics {
   lineHeight: number;
   /** Width available to the text inside the cell, in pt, exactly as pdfmake computes it. */
   width: number;
+  /** Bold face of the family (headings). */
+  bold?: boolean;
 }
 
 /** A pdfmake cell's text content: the text itself, or a stack of pieces of it. */
@@ -41,6 +43,24 @@ export function pdfText(text: string, metrics: () => TextMetrics, maxChars = LON
   if (text.length <= maxChars) return { text };
   const pieces = textPieces(text, maxChars, (paragraph) => lineStarts(paragraph, metrics()));
   return pieces.length === 1 ? { text } : { stack: pieces.map((piece) => ({ text: piece })) };
+}
+
+/**
+ * The heights of the lines pdfmake lays `text` out in, top to bottom, as `pdfText` hands it over
+ * (one node, or a stack of pieces laid out one below the other): what the text adds to a cell's
+ * height, line by line, so that layout can tell where a page would break it. Runs pdfmake's own
+ * inline builder and line breaker, on short nodes only, so the cost is linear in the text's length.
+ */
+export function textLineHeights(text: string, metrics: TextMetrics, maxChars = LONG_TEXT.maxNodeChars): number[] {
+  const cut = pdfText(text, () => metrics, maxChars);
+  const pieces = 'text' in cut ? [cut.text] : cut.stack.map((piece) => piece.text);
+  const { buildInlines, nextLine } = pdfmakeInternals();
+  const heights: number[] = [];
+  for (const piece of pieces) {
+    const inlines = buildInlines(piece, metrics);
+    for (let line = nextLine(inlines, metrics.width); line; line = nextLine(inlines, metrics.width)) heights.push(line.getHeight());
+  }
+  return heights;
 }
 
 /**
@@ -98,6 +118,7 @@ interface Inline {
 }
 interface PdfmakeLine {
   inlines: Inline[];
+  getHeight(): number;
 }
 interface PdfmakeInternals {
   buildInlines(text: string, metrics: TextMetrics): Inline[];
@@ -121,14 +142,14 @@ function pdfmakeInternals(): PdfmakeInternals {
   // One measuring document per fonts object: parsing the font is the expensive part.
   const measurers = new WeakMap<object, InstanceType<typeof TextInlines>>();
   internals = {
-    buildInlines(text, { family, fonts, fontSize, lineHeight }) {
+    buildInlines(text, { family, fonts, fontSize, lineHeight, bold = false }) {
       let measurer = measurers.get(fonts);
       if (!measurer) {
         const document = new PDFDocument(pdfmake.fonts, {}, {}, {}, {}, pdfmake.virtualfs);
         measurer = new TextInlines(document);
         measurers.set(fonts, measurer);
       }
-      return measurer.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight })).items;
+      return measurer.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight, bold })).items;
     },
     nextLine(inlines, width) {
       const layout = { writer: { context: () => ({ availableWidth: width }) } };

@@ -2,21 +2,28 @@
 // in the footer, one bookmark per section that names one.
 //
 // pdfmake does not repeat a merged cell's label after a page break (upstream #2274, #2895), and
-// repeats header rows only at the top of a table. So tables are laid out, where each row landed
-// is read back (every cell node carries an id; pdfmake's pageBreakBefore hook sees each node's
-// pages), the table is cut before the first row that went onto a new page or was split across
-// two (layout/paginate.ts), and laid out again, until every piece fits its page. Rows may break
-// in pdfmake's layout only so that a row taller than a page (a very long goal text) continues on
-// the next page instead of being clipped; any other split row is moved whole to a new page.
-// A row that ran over three pages or more is taller than a page and stays where it is.
-// A table that fits is laid out once. Long cell text reaches pdfmake in short pieces
-// (render/pdf-text.ts), so layout time grows linearly with text length.
+// repeats header rows only at the top of a table. So the document is paginated before pdfmake
+// sees it: this file measures (the line heights of every heading and cell, from pdfmake's own line
+// breaker; rules, paddings, page height), layout/page-flow.ts decides every page break of every
+// table from those measurements in one go, layout/paginate.ts cuts the tables there (repeated
+// header rows, merged labels printed again), and pdfmake lays out and writes the result once.
+// Rows may break in pdfmake's layout only so that a row taller than a page (a very long goal
+// text) continues on the next page instead of being clipped; any other split row is moved whole
+// to a new page. A row that would run over three pages or more stays where it is.
+//
+// The one layout is checked, not trusted: every cell node carries an id, and pdfmake's
+// pageBreakBefore hook sees each node's pages. If a piece still spilled onto a further page (a
+// measurement was off), its first row that did is forced to begin a page, the rest of the table
+// is paginated again and pdfmake lays it out again. With exact measurements that never happens:
+// one pdfmake pass per document, whatever its length (`PdfResult.layoutPasses`). Long cell text reaches
+// pdfmake in short pieces (render/pdf-text.ts), so layout time grows linearly with text length.
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { GridBlock, GridCell, GridDocument, GridTable } from '../layout/grid.js';
-import { cutDocument, type LaidOutDocument } from '../layout/paginate.js';
+import type { GridBlock, GridCell, GridDocument, GridHeading, GridTable } from '../layout/grid.js';
+import type { PageMeasure } from '../layout/page-flow.js';
+import { cutDocument, paginate, type LaidOutDocument } from '../layout/paginate.js';
 import type { LoadedFonts } from './fonts.js';
-import { pdfText, type TextMetrics } from './pdf-text.js';
+import { pdfText, textLineHeights, type TextMetrics } from './pdf-text.js';
 
 export interface PdfOptions {
   fonts: LoadedFonts;
@@ -26,6 +33,12 @@ export interface PdfOptions {
   title?: string;
   /** Table text size in pt, where a table does not set its own. */
   fontSize?: number;
+  /**
+   * true (default): place every page break from one measurement, then lay out once. false: find
+   * them the slow way, laying the document out again after each break found (one pdfmake pass per
+   * continuation page); tests compare the two.
+   */
+  planBreaks?: boolean;
 }
 
 export const DEFAULT_PDF_OPTIONS = {
@@ -34,6 +47,7 @@ export const DEFAULT_PDF_OPTIONS = {
 
 const A4_PORTRAIT = { pageSize: 'A4', pageOrientation: 'portrait' } as const;
 const A4_WIDTH = 595.28;
+const A4_HEIGHT = 841.89;
 const PAGE_MARGINS: [number, number, number, number] = [36, 36, 36, 48];
 const RULE = 0.6;
 const PADDING_X = 3;
@@ -52,25 +66,52 @@ export interface PdfResult {
    * own. Rendering it again (say, inside the 汇总表) takes a single pass.
    */
   laidOut: GridDocument;
+  /** How many times pdfmake laid out the document (1 unless a measurement was off). */
+  layoutPasses: number;
 }
 
 export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions): Promise<PdfResult> {
   const options = { ...DEFAULT_PDF_OPTIONS, ...pdfOptions };
   registerFonts(options.fonts);
-  let breaks: number[][] = [];
+  const measure = pdfMeasure(options);
+  let forced: number[][] = [];
 
-  // Each pass either fits or adds a break strictly inside a piece, never the same row twice: so at
-  // most one pass per row, in practice one per continuation page of the longest form.
-  for (;;) {
-    const laidOut = cutDocument(document, breaks);
+  // Each pass either fits or forces a break strictly inside a piece, never the same row twice: so
+  // it ends. Planned, the first pass fits unless a measurement was off.
+  for (let passes = 1; ; passes++) {
+    const laidOut = options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
     const placements: Placements = new Map();
     const definition = documentDefinition(laidOut.document, options, (id, pages) => place(placements, id, pages));
     const bytes = await pdfmake.createPdf(definition).getBuffer();
 
     const added = overflowRows(laidOut.pieces, placements);
-    if (added.length === 0) return { bytes, laidOut: laidOut.document };
-    breaks = mergeBreaks(breaks, added);
+    if (added.length === 0) return { bytes, laidOut: laidOut.document, layoutPasses: passes };
+    forced = mergeBreaks(forced, added);
   }
+}
+
+/** What layout needs to know to break pages: every heading's and cell's lines, as pdfmake sets them. */
+function pdfMeasure(options: Required<Pick<PdfOptions, 'fontSize'>> & PdfOptions): PageMeasure {
+  const { family } = options.fonts;
+  const fonts = options.fonts;
+  return {
+    // In pdfmake's order of operations (DocumentContext.initializePage).
+    pageHeight: A4_HEIGHT - PAGE_MARGINS[1] - PAGE_MARGINS[3],
+    heading(block) {
+      const style = headingStyle(block);
+      const width = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2];
+      const metrics = { family, fonts, fontSize: style.fontSize, bold: style.bold, lineHeight: LINE_HEIGHT, width };
+      return { lines: textLineHeights(block.text, metrics, Infinity), marginTop: style.margin[1], marginBottom: style.margin[3] };
+    },
+    table(block) {
+      const widths = contentWidths(block.widths);
+      const fontSize = block.fontSize ?? options.fontSize;
+      const lines = block.rows.map((row) =>
+        row.cells.map((cell) => textLineHeights(cell.text, { family, fonts, fontSize, lineHeight: LINE_HEIGHT, width: cellWidth(widths, cell) })),
+      );
+      return { rule: RULE, paddingTop: PADDING_Y, paddingBottom: PADDING_Y, lines };
+    },
+  };
 }
 
 function registerFonts(fonts: LoadedFonts): void {
@@ -171,10 +212,17 @@ function documentDefinition(
   };
 }
 
-function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
+function headingStyle(block: GridHeading) {
   return block.level === 1
-    ? { text: block.text, fontSize: 18, bold: true, alignment: 'center', margin: [0, 0, 0, 4] }
-    : { text: block.text, fontSize: 12, alignment: 'center', margin: [0, 0, 0, 8] };
+    ? { fontSize: 18, bold: true, alignment: 'center', margin: [0, 0, 0, 4] as [number, number, number, number] }
+    : { fontSize: 12, bold: false, alignment: 'center', margin: [0, 0, 0, 8] as [number, number, number, number] };
+}
+
+function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
+  const { fontSize, bold, alignment, margin } = headingStyle(block);
+  return block.level === 1
+    ? { text: block.text, fontSize, bold, alignment: alignment as 'center', margin }
+    : { text: block.text, fontSize, alignment: alignment as 'center', margin };
 }
 
 function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: Omit<TextMetrics, 'lineHeight' | 'width'>): ContentTable {

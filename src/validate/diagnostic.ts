@@ -25,3 +25,11 @@ export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
 export function projectIndexOf(d: Diagnostic): number | undefined {
   return d.path[0] === 'projects' && typeof d.path[1] === 'number' ? d.path[1] : undefined;
 }
+
+/** Stable order: packet-level first, then by project, keeping each check's own order. */
+export function sortByPlace(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i, p: projectIndexOf(d) ?? -1 }))
+    .sort((a, b) => a.p - b.p || a.i - b.i)
+    .map(({ d }) => d);
+}

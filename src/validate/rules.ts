@@ -97,6 +97,16 @@ function checkAmounts(project: Project, at: (...rest: Path) => Path): Diagnostic
       });
   }
 
+  // Parts without their total would print a form whose 项目资金总额 cell is blank beside filled parts.
+  if (whole.total === undefined && (whole.fiscal !== undefined || whole.other !== undefined))
+    diagnostics.push({
+      severity: 'error',
+      path: at('funds', 'project', 'total'),
+      message: '填了项目资金的财政资金或其他资金，却没有填项目资金总额',
+      hint: '项目资金总额 = 财政资金 + 其他资金；整个项目的资金不填时，这三项都留空',
+      ruleId: 'amount-project-total-missing',
+    });
+
   if (whole.total !== undefined && compareMoney(whole.total, annual.total) < 0)
     diagnostics.push({
       severity: 'error',

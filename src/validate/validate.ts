@@ -2,7 +2,7 @@
 // carries every project that can be rendered, numbered by its place in the file.
 import { DataFileError, encodingDiagnostic, parseDataText, readDataFile, type Encoding, type Place } from './source.js';
 import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
-import { hasErrors, projectIndexOf, type Diagnostic } from './diagnostic.js';
+import { hasErrors, projectIndexOf, sortByPlace, type Diagnostic } from './diagnostic.js';
 import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
 
@@ -138,10 +138,4 @@ function failed(file: string, diagnostic: Diagnostic, encoding?: Encoding): Load
   return { file, encoding, accepted: [], diagnostics: notice ? [notice, diagnostic] : [diagnostic], projectNames: [] };
 }
 
-/** Stable order: packet-level first, then by project, keeping each check's own order. */
-function sortByPlace(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics
-    .map((d, i) => ({ d, i, p: projectIndexOf(d) ?? -1 }))
-    .sort((a, b) => a.p - b.p || a.i - b.i)
-    .map(({ d }) => d);
-}
+

@@ -1,0 +1,233 @@
+// Where every table breaks, from one measurement. The renderer measures (the heights of the lines
+// each heading and cell is printed in, its rules and paddings, the page's height); this flows the
+// document down its pages and decides, like a print engine would, which rows must begin a page:
+//   - each section starts a new page; headings flow line by line;
+//   - a table row fits if all its lines do: above it its top rule (first row of a table piece
+//     only) and padding, below it padding and the rule, as pdfmake lays out a table;
+//   - a row whose text does not fit is moved whole to a new page, where the table's `repeat` rows
+//     are printed again and every merged label that covers the row is printed again with it;
+//   - a row taller than a page is not moved when it would run over three pages or more from where
+//     it is (moving it gains nothing): it continues page after page, each continuation page
+//     starting with the row's rule and padding; the row after it begins a new page;
+//   - a merged label taller than the rows it spans makes the last of them taller.
+// Pure: measurements in, row indexes out (paginate.ts cuts the tables there). The renderer checks
+// its one layout against these breaks and, where a measurement was off, asks again with that row
+// forced to begin a page (`forced`), so correctness never rests on the estimate.
+import type { GridCell, GridDocument, GridHeading, GridTable } from './grid.js';
+
+/** A renderer's measurements, in pt. */
+export interface PageMeasure {
+  /** Height of a page's content area (inside the margins). */
+  pageHeight: number;
+  heading(block: GridHeading): HeadingBox;
+  table(block: GridTable): TableBox;
+}
+
+export interface HeadingBox {
+  /** Heights of the lines the heading is printed in. */
+  lines: number[];
+  marginTop: number;
+  marginBottom: number;
+}
+
+export interface TableBox {
+  /** Width of the horizontal rule above and below every row. */
+  rule: number;
+  /** Space between a rule and a cell's text, above and below. */
+  paddingTop: number;
+  paddingBottom: number;
+  /** Heights of the lines of each cell's text: `lines[r][i]` for `table.rows[r].cells[i]`. */
+  lines: number[][][];
+}
+
+/** A place on the page flow: page index, and the height still available below it on that page. */
+interface Spot {
+  page: number;
+  available: number;
+}
+
+const later = (a: Spot, b: Spot): Spot =>
+  a.page > b.page || (a.page === b.page && a.available < b.available) ? a : b;
+
+/**
+ * For each table of the document (document order), the rows (ascending, > 0) that must begin a
+ * page. `forced[t]`: rows of table t that must begin a page whatever the measurements say.
+ */
+export function planBreaks(
+  document: GridDocument,
+  measure: PageMeasure,
+  forced: ReadonlyArray<readonly number[]> = [],
+): number[][] {
+  const breaks: number[][] = [];
+  let spot: Spot = { page: -1, available: 0 };
+  let atTop = true;
+  for (const section of document.sections) {
+    spot = { page: spot.page + 1, available: measure.pageHeight };
+    atTop = true;
+    for (const block of section.blocks) {
+      if (block.type === 'heading') {
+        const box = measure.heading(block);
+        spot = { ...spot, available: spot.available - box.marginTop };
+        for (const height of box.lines) {
+          if (height > spot.available && !atTop) spot = { page: spot.page + 1, available: measure.pageHeight };
+          spot = { ...spot, available: spot.available - height };
+          atTop = false;
+        }
+        spot = { ...spot, available: spot.available - box.marginBottom };
+      } else {
+        const t = breaks.length;
+        const planned = planTable(block, measure.table(block), measure.pageHeight, spot, new Set(forced[t] ?? []));
+        breaks.push(planned.breaks);
+        spot = planned.end;
+        atTop = false;
+      }
+    }
+  }
+  return breaks;
+}
+
+/** A cell of the whole table: its row, its index in that row. */
+interface CellRef {
+  row: number;
+  index: number;
+  cell: GridCell;
+}
+
+function planTable(
+  table: GridTable,
+  box: TableBox,
+  pageHeight: number,
+  start: Spot,
+  forced: ReadonlySet<number>,
+): { breaks: number[]; end: Spot } {
+  const { rule, paddingTop, paddingBottom } = box;
+  const reserved = rule + paddingBottom;
+  // Text space on a page a row continues onto: the row's rule and padding above, reserved below.
+  const continuedAvailable = pageHeight - reserved - (paddingTop + rule);
+
+  // The merged cells (rowSpan > 1) covering each row, in row then column order.
+  const covering: CellRef[][] = table.rows.map(() => []);
+  table.rows.forEach((row, r) => {
+    row.cells.forEach((cell, index) => {
+      if (cell.rowSpan <= 1) return;
+      for (let c = r; c < Math.min(r + cell.rowSpan, table.rows.length); c++) covering[c]!.push({ row: r, index, cell });
+    });
+  });
+
+  /** Where a cell's lines end when they start at `from`: lines that do not fit go to the next page. */
+  const flow = (lines: number[], from: Spot) => {
+    let spot = from;
+    let firstPage: number | undefined;
+    for (const height of lines) {
+      if (height > spot.available) spot = { page: spot.page + 1, available: continuedAvailable };
+      firstPage ??= spot.page;
+      spot = { page: spot.page, available: spot.available - height };
+    }
+    return { end: spot, firstPage, lastPage: spot.page };
+  };
+  const printed = (ref: { cell: GridCell }, lines: number[]) => ref.cell.text !== '' && lines.length > 0;
+
+  const breaks: number[] = [];
+  let spot = start;
+  // The piece being filled: how many rows it has, the page its first own row starts on, and the
+  // merged cells it has started, each with where its text ends.
+  let pieceRows = 0;
+  let startPage: number | undefined;
+  let started = new Map<string, { last: number; end: Spot }>();
+
+  let pieceFirst = 0;
+  // The piece's rows after its first own row: for each, whether it would have to begin a page if
+  // the piece ended with it (its merged cells then span it alone and count as its own text).
+  let movable: Array<{ row: number; aloneSplit: boolean }> = [];
+  /**
+   * The last row of the piece a merged cell covers: its own last row, unless the piece skips it (a
+   * repeated header row's cell that ends above the piece's first own row).
+   */
+  const lastInPiece = (last: number, r: number, role: 'repeated' | 'first' | 'next'): number => {
+    if (role !== 'repeated' || last >= pieceFirst) return last;
+    let h = last;
+    while (h > r && !table.rows[h]!.repeat) h--;
+    return h;
+  };
+  /**
+   * Lays out source row `r` as the next row of the piece. Returns false if it has to begin a page
+   * instead (asked for rows after a piece's first own row only), else moves `spot` below it.
+   */
+  const place = (r: number, role: 'repeated' | 'first' | 'next'): boolean => {
+    let available = spot.available;
+    if (pieceRows === 0) available -= rule; // the table's top rule
+    available -= reserved;
+    available -= paddingTop;
+    const top: Spot = { page: spot.page, available };
+
+    let bottom: Spot = top;
+    let firstPage = Infinity;
+    let split = false;
+    let tall = false;
+    table.rows[r]!.cells.forEach((cell, index) => {
+      if (cell.rowSpan > 1) return;
+      const lines = box.lines[r]![index]!;
+      const laid = flow(lines, top);
+      bottom = later(bottom, laid.end);
+      if (!printed({ cell }, lines)) return;
+      firstPage = Math.min(firstPage, laid.firstPage!);
+      if (laid.lastPage > laid.firstPage!) split = true;
+      if (laid.lastPage > laid.firstPage! + 1) tall = true;
+    });
+    // Merged cells start in the first row of the piece they cover: their own row, or the first
+    // row of a continuation, where their label is printed again.
+    let aloneSplit = split;
+    let aloneTall = tall;
+    for (const ref of covering[r]!) {
+      const key = `${ref.row}:${ref.index}`;
+      if (started.has(key)) continue;
+      const lines = box.lines[ref.row]![ref.index]!;
+      const laid = flow(lines, top);
+      started.set(key, { last: lastInPiece(ref.row + ref.cell.rowSpan - 1, r, role), end: laid.end });
+      if (!printed(ref, lines)) continue;
+      firstPage = Math.min(firstPage, laid.firstPage!);
+      if (laid.lastPage > laid.firstPage!) aloneSplit = true;
+      if (laid.lastPage > laid.firstPage! + 1) aloneTall = true;
+    }
+
+    if (role === 'first') startPage = firstPage === Infinity ? undefined : firstPage;
+    if (role === 'next' && startPage !== undefined && firstPage !== Infinity) {
+      if (firstPage > startPage || (split && !tall)) return false;
+      movable.push({ row: r, aloneSplit: aloneSplit && !aloneTall });
+    }
+
+    for (const ref of covering[r]!) {
+      const span = started.get(`${ref.row}:${ref.index}`)!;
+      if (span.last === r) bottom = later(bottom, span.end);
+    }
+    available = bottom.available;
+    available -= paddingBottom;
+    available += reserved;
+    available -= rule;
+    spot = { page: bottom.page, available };
+    pieceRows++;
+    return true;
+  };
+
+  for (let r = 0; r < table.rows.length; r++) {
+    if (r === 0) {
+      place(r, 'first');
+      continue;
+    }
+    if (!forced.has(r) && place(r, 'next')) continue;
+    // Row r begins a page. The row above it then ends the piece, and a merged label starting
+    // there spans it alone: if that label now runs onto the next page, that row goes too.
+    for (let last = movable.pop(); last && last.row === r - 1 && last.aloneSplit; last = movable.pop()) r--;
+    // A new piece, its repeated header rows first.
+    breaks.push(r);
+    spot = { page: spot.page + 1, available: pageHeight };
+    pieceRows = 0;
+    startPage = undefined;
+    started = new Map();
+    movable = [];
+    pieceFirst = r;
+    for (let h = 0; h < r; h++) if (table.rows[h]!.repeat) place(h, 'repeated');
+    place(r, 'first');
+  }
+  return { breaks, end: spot };
+}

@@ -1,0 +1,39 @@
+// Can every character be printed? Each valid project's form is laid out as a grid (the 汇总表 needs
+// them all), and every character the forms and the 汇总表's own table will print is checked
+// against the font that prints it — before anything is written, and by `validate` as well as
+// `build`, so the two never disagree.
+import { declarationSections, summaryDocument } from '../layout/forms.js';
+import type { GridSection } from '../layout/grid.js';
+import type { FormTemplates } from '../layout/templates.js';
+import type { LoadedFonts } from '../render/fonts.js';
+import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
+import { projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
+import type { Place } from '../validate/source.js';
+import type { LoadedPacket } from '../validate/validate.js';
+
+export interface Printable {
+  /** Glyph errors, placed (line and column) where `locate` can. */
+  diagnostics: Diagnostic[];
+  /** Each valid project's form as a grid, by 1-based number. */
+  forms: Map<number, GridSection[]>;
+  /** 0-based indexes of the projects with characters the font lacks. */
+  unprintable: Set<number | undefined>;
+}
+
+export function checkPrintable(
+  loaded: LoadedPacket,
+  context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> },
+  locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
+): Printable {
+  const forms = new Map<number, GridSection[]>();
+  if (!loaded.header) return { diagnostics: [], forms, unprintable: new Set() };
+  const { year } = loaded.header;
+  for (const { number, project } of loaded.accepted) forms.set(number, declarationSections(context.templates, project, year, number - 1));
+  const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
+  const problems = glyphDiagnostics(missingGlyphs({ sections: [...front, ...[...forms.values()].flat()] }, context.fonts));
+  return {
+    diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
+    forms,
+    unprintable: new Set(problems.map(projectIndexOf)),
+  };
+}
