@@ -357,3 +357,34 @@ describe('targets (年度(/项目)指标值)', () => {
     expect(ofFirstProject(packet)).toEqual([]);
   });
 });
+
+describe('amounts a form cannot hold', () => {
+  it('refuses an amount of 12 digits before the point, and takes 11', () => {
+    const big = withFirstProject((p) => {
+      (p.funds as { annual: Raw }).annual = { total: '100000000000.00', fiscal: '100000000000.00', carryover: '0.00', other: '0.00' };
+    });
+    expect(ofFirstProject(big).map((d) => [d.path.join('.'), d.message])).toEqual([
+      ['projects.0.funds.annual.total', '金额过大：最多 99999999999.99（千亿元以下），请检查是否多打了数字'],
+      ['projects.0.funds.annual.fiscal', '金额过大：最多 99999999999.99（千亿元以下），请检查是否多打了数字'],
+    ]);
+    const largest = withFirstProject((p) => {
+      (p.funds as { annual: Raw; project: Raw }).annual = { total: '99999999999.99', fiscal: '99999999999.99', carryover: '0.00', other: '0.00' };
+    });
+    expect(ofFirstProject(largest)).toEqual([]);
+  });
+
+  it('refuses parts of the project funds without their total', () => {
+    const packet = withFirstProject((p) => {
+      (p.funds as { project: Raw }).project = { fiscal: '300000.00' };
+    });
+    expect(ofFirstProject(packet)).toEqual([
+      {
+        severity: 'error',
+        path: ['projects', 0, 'funds', 'project', 'total'],
+        message: '填了项目资金的财政资金或其他资金，却没有填项目资金总额',
+        hint: '项目资金总额 = 财政资金 + 其他资金；整个项目的资金不填时，这三项都留空',
+        ruleId: 'amount-project-total-missing',
+      },
+    ]);
+  });
+});

@@ -50,7 +50,12 @@ export async function lockPacketFolder(dir: string): Promise<FolderLock> {
     createdDir: created !== undefined,
     async release(removeIfEmpty = false) {
       await unlink(file).catch(() => undefined);
-      if (created !== undefined || removeIfEmpty) await rmdir(dir).catch(() => undefined);
+      if (created === undefined && !removeIfEmpty) return;
+      // Up to the first folder this build made (mkdir -p made `out/` too, say), while empty.
+      for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+        if (!(await rmdir(folder).then(() => true, () => false))) break;
+        if (created === undefined || folder === path.resolve(created)) break;
+      }
     },
   };
 }
