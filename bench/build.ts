@@ -4,7 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildPacketFile, createBuildContext, declarationDocument, loadFonts, loadTemplates, renderPdf } from '../src/index.js';
+import {
+  buildPacketFile,
+  createBuildContext,
+  declarationDocument,
+  loadFonts,
+  loadTemplates,
+  renderPdf,
+  summaryDocument,
+} from '../src/index.js';
 import { loadSeed, SEED_FILE } from '../test/support/seed.js';
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
@@ -40,6 +48,32 @@ try {
     t = performance.now();
     const { bytes } = await renderPdf(form, { fonts, creationDate: new Date(0) });
     console.log(`${chars.toLocaleString('en-US')}-character goal:`.padEnd(36) + `${ms(performance.now() - t)}  (${mb(bytes.length)} PDF)`);
+  }
+
+  // Long tables (issue 7): every page break placed from one measurement, so pdfmake lays each
+  // document out once, however many rows and pages (before: one pass per page, 97 s for the first).
+  const tag = (t: string, chars: number) => `【${t}】${'推进基层社会治理体系建设，提升居民群众的获得感。'.repeat(chars)}`.slice(0, chars);
+  const indicators = (n: number, chars: number | null) =>
+    Array.from({ length: n }, (_, i) => ({
+      level1: '产出指标',
+      level2: '数量指标',
+      name: chars ? tag(`N${i}`, chars) : `测试指标${i + 1}`,
+      target: chars ? tag(`T${i}`, chars) : `≥${i + 1}(次)`,
+    }));
+  const long = {
+    '100 indicators, 500-char texts:': declarationDocument(templates, { ...seed.projects[0]!, indicators: indicators(100, 500) }, seed.year, 0),
+    '1,000 indicators:': declarationDocument(templates, { ...seed.projects[0]!, indicators: indicators(1000, null) }, seed.year, 0),
+    '汇总表 front table, 300 projects:': summaryDocument(
+      templates,
+      { ...seed, projects: Array.from({ length: 300 }, (_, i) => ({ ...seed.projects[i % 10]!, name: `${seed.projects[i % 10]!.name}${i + 1}` })) },
+      [],
+    ),
+  };
+  for (const [name, document] of Object.entries(long)) {
+    t = performance.now();
+    const { bytes, layoutPasses } = await renderPdf(document, { fonts, creationDate: new Date(0) });
+    const pages = (bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
+    console.log(name.padEnd(36) + `${ms(performance.now() - t)}  (${pages} pages, ${layoutPasses} layout pass${layoutPasses > 1 ? 'es' : ''})`);
   }
 
   const usage = process.memoryUsage();

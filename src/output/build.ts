@@ -151,16 +151,14 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   // The folder is locked against other builds and read again: planBuild read it a while ago.
   const lock = await lockPacketFolder(packetDir);
   options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: lock.createdDir });
-  let empty = false;
+  let built: { report: BuildReport; empty: boolean } | undefined;
   try {
     const folder = await inspectPacketFolder(packetDir);
     checkCollisions([{ ...plan, folder }]);
-    return await buildLocked({ ...plan, folder }, options, context, { forms, selected, packet, total, diagnostics, report }).then((built) => {
-      empty = built.empty;
-      return built.report;
-    });
+    built = await buildLocked({ ...plan, folder }, options, context, { forms, selected, packet, total, diagnostics, report });
+    return built.report;
   } finally {
-    await lock.release(empty);
+    await lock.release(built?.empty);
   }
 }
 

@@ -1,0 +1,244 @@
+// Every page break of a table placed from one measurement (layout/page-flow.ts), so pdfmake lays a
+// document out a small, fixed number of times however many rows and pages it has. Shown by
+// structure: the passes are counted (PdfResult.layoutPasses), not timed; and nothing is lost or
+// printed twice on the way (read back with pdf-parse).
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  declarationDocument,
+  loadFonts,
+  loadTemplates,
+  renderPdf,
+  summaryDocument,
+  type GridDocument,
+  type GridTable,
+  type Packet,
+  type Project,
+} from '../src/index.js';
+import { planBreaks, type PageMeasure } from '../src/layout/page-flow.js';
+import type { LoadedFonts } from '../src/render/fonts.js';
+import type { FormTemplates } from '../src/layout/templates.js';
+import { compact, expectInOrder, readPdf } from './support/pdf.js';
+import { declarationValues, loadSeed, money } from './support/seed.js';
+
+const MAX_PASSES = 2;
+
+let templates: FormTemplates;
+let fonts: LoadedFonts;
+beforeAll(async () => {
+  [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
+});
+
+const LEVELS = [
+  ['产出指标', '数量指标'],
+  ['产出指标', '质量指标'],
+  ['效益指标', '社会效益指标'],
+  ['满意度指标', '服务对象满意度指标'],
+] as const;
+const PHRASE = '推进基层社会治理体系建设，提升居民群众的获得感和安全感，Target done 2023。';
+
+/** `chars` characters starting with a unique tag 【N0001】 (so each text can be counted). */
+const tagged = (tag: string, chars: number) => {
+  let text = `【${tag}】`;
+  while (text.length < chars) text += PHRASE;
+  return text.slice(0, chars);
+};
+
+/** The seed's first project with `n` indicators in four groups; names and targets `chars` long. */
+function manyIndicators(n: number, chars: number | null): Project {
+  const base = loadSeed().projects[0]!;
+  return {
+    ...base,
+    name: `${n}项指标测试项目`,
+    indicators: Array.from({ length: n }, (_, i) => {
+      const [level1, level2] = LEVELS[Math.floor((i * LEVELS.length) / n)]!;
+      const id = String(i + 1).padStart(4, '0');
+      return chars === null
+        ? { level1, level2, name: `【N${id}】测试指标`, target: `≥${i + 1}(次)` }
+        : { level1, level2, name: tagged(`N${id}`, chars), target: tagged(`T${id}`, chars) };
+    }),
+  };
+}
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+/** Page texts, compacted, without their footers, after checking each footer: 第 X 页 共 Y 页. */
+function withoutFooters(pages: string[]): string[] {
+  return pages.map((page, p) => {
+    const footer = `第${p + 1}页共${pages.length}页`;
+    const text = compact(page);
+    expect(text.endsWith(footer), `page ${p + 1} ends with 「${text.slice(-20)}」`).toBe(true);
+    return text.slice(0, -footer.length);
+  });
+}
+
+async function renderForm(project: Project, planBreaks = true) {
+  return renderPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0), planBreaks });
+}
+
+describe('one pdfmake pass, whatever the length', () => {
+  it('a form of 100 indicators with 500-character names and targets', async () => {
+    const project = manyIndicators(100, 500);
+    const result = await renderForm(project);
+    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
+    const pdf = await readPdf(result.bytes);
+    // A 500-character target in its narrow column is taller than a page: each indicator row
+    // begins a page and runs onto the next.
+    expect(result.laidOut.sections.length).toBeGreaterThan(100);
+    expect(pdf.pages.length).toBeGreaterThan(result.laidOut.sections.length);
+    const text = withoutFooters(pdf.pages).join('');
+    const indicators = project.indicators;
+    expectInOrder(text, declarationValues({ ...project, indicators: [] }, 2023));
+    // The two cells of a row that runs over two pages come back interleaved page by page, so
+    // check the tags that open them: each printed once, in order.
+    expectInOrder(text, indicators.flatMap((indicator) => [indicator.name.slice(0, 7), indicator.target.slice(0, 7)]));
+    expect(count(text, '【N'), 'names printed').toBe(100);
+    expect(count(text, '【T'), 'targets printed').toBe(100);
+  }, 120_000);
+
+  it('a form of 1,000 indicators', async () => {
+    const project = manyIndicators(1000, null);
+    const result = await renderForm(project);
+    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
+    const pdf = await readPdf(result.bytes);
+    expect(pdf.pages.length).toBeGreaterThan(30);
+    expect(result.laidOut.sections).toHaveLength(pdf.pages.length);
+    const text = withoutFooters(pdf.pages).join('');
+    expectInOrder(text, declarationValues(project, 2023));
+    expect(count(text, '【N'), 'names printed').toBe(1000);
+    // Every continuation page opens with the indicator header row.
+    for (const page of pdf.pages.slice(1)) expect(compact(page).startsWith('绩效指标一级指标二级指标三级指标')).toBe(true);
+  }, 120_000);
+
+  it('the 汇总表 front table of 300 projects', async () => {
+    const seed = loadSeed();
+    const projects = Array.from({ length: 300 }, (_, i) => {
+      const p = seed.projects[i % seed.projects.length]!;
+      return { ...p, name: `${p.name}（第${String(i + 1).padStart(3, '0')}号）` };
+    });
+    const packet: Packet = { ...seed, projects };
+    const result = await renderPdf(summaryDocument(templates, packet, []), { fonts, creationDate: new Date(0) });
+    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
+    const pdf = await readPdf(result.bytes);
+    expect(pdf.pages.length).toBeGreaterThan(5);
+    expect(result.laidOut.sections).toHaveLength(pdf.pages.length);
+    const text = withoutFooters(pdf.pages).join('');
+    expectInOrder(text, [packet.title, ...projects.flatMap((p, i) => [String(i + 1), p.name, money(p.funds.annual.total)]), '合计']);
+    expect(count(text, '号）'), 'project rows printed').toBe(300);
+    for (const page of pdf.pages.slice(1)) expect(compact(page).startsWith('序号项目名称项目性质')).toBe(true);
+  }, 120_000);
+});
+
+describe('the planned breaks are the ones found by laying out again and again', () => {
+  // planBreaks: false finds each break by a full layout (one pass per continuation page): the
+  // plan must give the same document, byte for byte.
+  const cases: Record<string, () => Project> = {
+    '80 short indicators': () => manyIndicators(80, null),
+    '30 indicators of 120 characters': () => manyIndicators(30, 120),
+    '40 indicators below a 1,200-character goal': () => ({ ...manyIndicators(40, 30), annualGoal: tagged('G', 1200) }),
+    'goals of 2,500 and 4,000 characters (a goal row taller than a page)': () => ({
+      ...manyIndicators(40, null),
+      overallGoal: tagged('O', 2500),
+      annualGoal: tagged('G', 4000),
+    }),
+  };
+  for (const [name, project] of Object.entries(cases)) {
+    it(name, async () => {
+      const planned = await renderForm(project());
+      const iterated = await renderForm(project(), false);
+      expect(planned.layoutPasses).toBe(1);
+      expect(iterated.layoutPasses).toBe(planned.laidOut.sections.length);
+      expect(planned.laidOut).toEqual(iterated.laidOut);
+      expect(planned.bytes.equals(iterated.bytes)).toBe(true);
+    }, 60_000);
+  }
+});
+
+// ---- the pure function, on made-up measurements ----
+
+/** A table: a title row, a `repeat` header row, then rows 2… given as line counts, one column. */
+function table(rows: Array<number | { label: number; span: number; lines: number }>): GridTable {
+  const cell = (col: number, rowSpan: number, text: string) =>
+    ({ col, rowSpan, colSpan: 1, text, role: 'value', align: 'left', valign: 'top' }) as const;
+  return {
+    type: 'table',
+    widths: [1, 1],
+    rows: [
+      { repeat: false, cells: [cell(0, 1, 'title'), cell(1, 1, '1')] },
+      { repeat: true, cells: [cell(0, 1, 'label'), cell(1, 1, '1')] },
+      ...rows.map((row) => ({
+        repeat: false,
+        cells: typeof row === 'number' ? [cell(1, 1, String(row))] : [cell(0, row.span, `L${row.label}`), cell(1, 1, String(row.lines))],
+      })),
+    ],
+  };
+}
+
+/**
+ * Lines 10 pt high, rule 1, padding 2: a one-line row takes 15 pt (the table's first row 16); a
+ * cell's text says its number of lines (a label 'L3': 3 lines).
+ */
+const measure = (pageHeight: number, heading = 0): PageMeasure => ({
+  pageHeight,
+  heading: () => ({ lines: [heading], marginTop: 0, marginBottom: 0 }),
+  table: (block) => ({
+    rule: 1,
+    paddingTop: 2,
+    paddingBottom: 2,
+    lines: block.rows.map((row) =>
+      row.cells.map((cell) => Array(cell.text.startsWith('L') ? Number(cell.text.slice(1)) : Number(cell.text) || 1).fill(10)),
+    ),
+  }),
+});
+const doc = (t: GridTable, heading = false): GridDocument => ({
+  sections: [{ blocks: heading ? [{ type: 'heading', level: 1, text: 'h' }, t] : [t] }],
+});
+
+describe('planBreaks', () => {
+  it('fills each page, counting the repeated header row on continuation pages', () => {
+    // 10 one-line rows: page of 100 pt holds the first row (16) + 5 more (75) = 91; a continuation
+    // holds the header (16) + 5 rows (75).
+    const t = table(Array(10).fill(1));
+    expect(planBreaks(doc(t), measure(100))).toEqual([[6, 11]]);
+    // Exactly full still fits; a hair less does not.
+    expect(planBreaks(doc(t), measure(91))).toEqual([[6, 11]]);
+    expect(planBreaks(doc(t), measure(90.99))).toEqual([[5, 9]]);
+  });
+
+  it('counts the headings above the table on the first page only', () => {
+    const t = table(Array(10).fill(1));
+    expect(planBreaks(doc(t, true), measure(100, 30))).toEqual([[4, 9]]);
+  });
+
+  // Rows 2–4 one line each; row 5 starts a 3-line label over rows 5–7; rows 5–9 one line each.
+  const labelled = table([1, 1, 1, { label: 3, span: 3, lines: 1 }, 1, 1, 1, 1]);
+
+  it('prints a merged label again on a continuation, as tall as it needs', () => {
+    // Page 70: rows 0–3 (61); rows 4–6 after the header (61); row 7 forced onto a page of its own.
+    // There the label spans row 7 alone, which grows to its 3 lines: 16 + 35 + 15 (row 8) = 66,
+    // and row 9 (81) no longer fits. Counted as one line, row 7 would leave room for row 9.
+    expect(planBreaks(doc(labelled), measure(70), [[7]])).toEqual([[4, 7, 9]]);
+  });
+
+  it('moves a row with the next one when its label, then alone, would run onto the next page', () => {
+    // Page 91: rows 0–5 fit exactly, row 6 does not. Ending the page after row 5 would leave the
+    // 3-line label spanning row 5 alone, with room for one line: row 5 goes too, and on the new
+    // page the label spans rows 5–7 again.
+    expect(planBreaks(doc(labelled), measure(91))).toEqual([[5]]);
+  });
+
+  it('keeps a row taller than a page where it is only if it runs over three pages or more', () => {
+    // Page 100: a 12-line row (125 pt) starting at 31 spans 2 pages: it is moved to a new page.
+    expect(planBreaks(doc(table([1, 12, 1])), measure(100))).toEqual([[3, 4]]);
+    // A 20-line row would run over 3 pages from there: it stays, the next row begins a page.
+    expect(planBreaks(doc(table([1, 20, 1])), measure(100))).toEqual([[4]]);
+  });
+
+  it('honours forced breaks and plans the rest of the table after them', () => {
+    const t = table(Array(10).fill(1));
+    expect(planBreaks(doc(t), measure(100), [[3]])).toEqual([[3, 8]]);
+    expect(planBreaks({ sections: [{ blocks: [t] }, { blocks: [t] }] }, measure(100), [[], [3]])).toEqual([
+      [6, 11],
+      [3, 8],
+    ]);
+  });
+});
