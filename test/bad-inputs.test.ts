@@ -56,6 +56,7 @@ import { ROOT, shenbao } from './support/cli.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
+import { gbk, utf16le } from './support/encodings.js';
 
 type Op = 'mkdir' | 'writeFile' | 'rename';
 
@@ -133,28 +134,7 @@ const userFiles = (folder: string): Record<string, string> => ({
   [`${folder}/盖章件/01-培训费.pdf`]: '%PDF-1.4 stamped and scanned',
 });
 
-/** GBK bytes, from the two-byte table of the WHATWG gb18030 decoder (nothing installed, no iconv). */
-function gbk(text: string): Uint8Array {
-  const table = new Map<string, [number, number]>();
-  const decoder = new TextDecoder('gb18030');
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const char = decoder.decode(Uint8Array.from([lead, trail]));
-      if (char.length === 1 && char !== '\ufffd' && !table.has(char)) table.set(char, [lead, trail]);
-    }
-  }
-  const bytes: number[] = [];
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x80) bytes.push(code);
-    else if (table.has(char)) bytes.push(...table.get(char)!);
-    else throw new Error(`not in GBK: ${char}`);
-  }
-  return Uint8Array.from(bytes);
-}
 
-const utf16le = (text: string): Uint8Array => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 
 const ROBOTO = readFileSync(path.join(ROOT, 'node_modules/pdfmake/fonts/Roboto/Roboto-Regular.ttf'));
 const NOTO = path.join(ROOT, 'node_modules/@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf');

@@ -8,7 +8,7 @@ import { declarationDocument, loadFonts, loadTemplates, renderPdf, type Project 
 import type { LoadedFonts } from '../src/render/fonts.js';
 import { LONG_TEXT } from '../src/render/pdf-text.js';
 import type { FormTemplates } from '../src/layout/templates.js';
-import { compact, expectInOrder, readPdf } from './support/pdf.js';
+import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
 import { declarationValues, loadSeed } from './support/seed.js';
 
 const PHRASES = ['推进基层社会治理体系建设', '完成居村委会换届后的培训', '提升居民群众的获得感和安全感', '开展专题调研并形成报告'];
@@ -58,15 +58,6 @@ function longestText(node: unknown): number {
   return 0;
 }
 
-/** Page texts without their footers, after checking each footer: 第 X 页 共 Y 页. */
-function withoutFooters(pages: string[]): string[] {
-  return pages.map((page, p) => {
-    const footer = `第${p + 1}页共${pages.length}页`;
-    const text = compact(page);
-    expect(text.endsWith(footer), `page ${p + 1} ends with 「${text.slice(-20)}」`).toBe(true);
-    return text.slice(0, -footer.length);
-  });
-}
 
 function expectEachOnceInOrder(text: string, sentences: string[]): void {
   expectInOrder(text, sentences);

@@ -17,7 +17,7 @@ import {
 import { planBreaks, type PageMeasure } from '../src/layout/page-flow.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import type { FormTemplates } from '../src/layout/templates.js';
-import { compact, expectInOrder, readPdf } from './support/pdf.js';
+import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
 import { declarationValues, loadSeed, money } from './support/seed.js';
 
 const MAX_PASSES = 2;
@@ -61,15 +61,6 @@ function manyIndicators(n: number, chars: number | null): Project {
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
-/** Page texts, compacted, without their footers, after checking each footer: 第 X 页 共 Y 页. */
-function withoutFooters(pages: string[]): string[] {
-  return pages.map((page, p) => {
-    const footer = `第${p + 1}页共${pages.length}页`;
-    const text = compact(page);
-    expect(text.endsWith(footer), `page ${p + 1} ends with 「${text.slice(-20)}」`).toBe(true);
-    return text.slice(0, -footer.length);
-  });
-}
 
 async function renderForm(project: Project, planBreaks = true) {
   return renderPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0), planBreaks });

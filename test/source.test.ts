@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDataFile, formatDiagnostic, loadPacketFile, MAX_DATA_FILE_BYTES, parseDataText } from '../src/index.js';
 import { SEED_FILE } from './support/seed.js';
+import { gbk } from './support/encodings.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,28 +20,6 @@ async function load(name: string, content: string | Uint8Array) {
   return loadPacketFile(file);
 }
 
-/** GBK bytes for text, from the two-byte table of the WHATWG gb18030 decoder (nothing installed). */
-function gbkEncoder(): (text: string) => Uint8Array {
-  const table = new Map<string, number[]>();
-  const decoder = new TextDecoder('gb18030');
-  for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x40; trail <= 0xfe; trail++) {
-      if (trail === 0x7f) continue;
-      const char = decoder.decode(Uint8Array.from([lead, trail]));
-      if (char.length === 1 && char !== '\ufffd' && !table.has(char)) table.set(char, [lead, trail]);
-    }
-  }
-  return (text) => {
-    const bytes: number[] = [];
-    for (const char of text) {
-      const code = char.codePointAt(0)!;
-      if (code < 0x80) bytes.push(code);
-      else if (table.has(char)) bytes.push(...table.get(char)!);
-      else throw new Error(`not in GBK: ${char}`);
-    }
-    return Uint8Array.from(bytes);
-  };
-}
 
 const utf16be = (text: string): Uint8Array => {
   const le = Buffer.from(text, 'utf16le');
@@ -105,7 +84,7 @@ describe('decodeDataFile', () => {
   it('reads GBK bytes (no BOM, not UTF-8) as GB18030', () => {
     const bytes = Uint8Array.from([0x22, 0xc5, 0xe0, 0xd1, 0xb5, 0xb7, 0xd1, 0x22]); // "培训费" in GBK
     expect(decodeDataFile(bytes)).toEqual({ text: '"培训费"', encoding: 'gb18030' });
-    expect(gbkEncoder()('"培训费"')).toEqual(bytes);
+    expect(gbk('"培训费"')).toEqual(bytes);
   });
 
   it('follows a BOM: UTF-8, UTF-16LE, UTF-16BE', () => {
@@ -133,21 +112,21 @@ describe('loadPacketFile: encodings', () => {
   it('validates a GBK copy of the seed exactly like the UTF-8 one, plus the encoding warning', async () => {
     const source = await readFile(SEED_FILE, 'utf8');
     const utf8 = await load('seed-utf8.json', source);
-    const gbk = await load('seed-gbk.json', gbkEncoder()(source));
+    const fromGbk = await load('seed-gbk.json', gbk(source));
     expect(utf8.encoding).toBe('utf-8');
-    expect(gbk.encoding).toBe('gb18030');
-    expect(gbk.diagnostics[0]).toEqual({
+    expect(fromGbk.encoding).toBe('gb18030');
+    expect(fromGbk.diagnostics[0]).toEqual({
       severity: 'warning',
       path: [],
       message: WARNING_GBK,
       hint: '记事本：文件 → 另存为 → 编码选 UTF-8；VS Code：点右下角的编码 → 通过编码保存 → UTF-8',
       ruleId: 'encoding',
     });
-    expect(gbk.diagnostics.slice(1)).toEqual(utf8.diagnostics);
+    expect(fromGbk.diagnostics.slice(1)).toEqual(utf8.diagnostics);
     expect(utf8.diagnostics.length).toBeGreaterThan(0);
-    expect(gbk.packet).toEqual(utf8.packet);
-    expect(gbk.packet?.projects[0]?.name).toBe('培训费');
-    expect(gbk.accepted.map((a) => a.number)).toEqual(utf8.accepted.map((a) => a.number));
+    expect(fromGbk.packet).toEqual(utf8.packet);
+    expect(fromGbk.packet?.projects[0]?.name).toBe('培训费');
+    expect(fromGbk.accepted.map((a) => a.number)).toEqual(utf8.accepted.map((a) => a.number));
   });
 
   it('reads UTF-16 with a BOM, with a warning naming it; UTF-8 with a BOM without one', async () => {

@@ -41,3 +41,13 @@ export function expectInOrder(text: string, expected: readonly string[]): void {
     from = at + needle.length;
   }
 }
+
+/** Page texts, compacted, without their footers, after checking each footer: 第 X 页 共 Y 页. */
+export function withoutFooters(pages: string[]): string[] {
+  return pages.map((page, p) => {
+    const footer = `第${p + 1}页共${pages.length}页`;
+    const text = compact(page);
+    expect(text.endsWith(footer), `page ${p + 1} ends with 「${text.slice(-20)}」`).toBe(true);
+    return text.slice(0, -footer.length);
+  });
+}
