@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// The process: hand the arguments to runCli (command-line.ts), turn SIGINT/SIGTERM into an abort,
-// set the exit code. A second Ctrl-C kills at once (the handlers are one-shot).
+// The process: hand the arguments to runCli (command-line.ts), turn SIGINT/SIGTERM into an abort
+// while a build runs, set the exit code. A second Ctrl-C kills at once (the handlers are one-shot).
 import { runCli } from './command-line.js';
-
-const interrupt = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => interrupt.abort(new DOMException(signal, 'AbortError')));
-}
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isolate: true,
-  signal: interrupt.signal,
+  interrupts: () => {
+    const interrupt = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => interrupt.abort(new DOMException(signal, 'AbortError')));
+    }
+    return interrupt.signal;
+  },
 });

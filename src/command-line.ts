@@ -22,8 +22,12 @@ export interface CliIO {
   stderr(text: string): void;
   /** Run builds in a worker thread so that `signal` stops them at once (the real CLI). */
   isolate: boolean;
-  /** Ctrl-C / SIGTERM: abort with reason 'SIGINT' or 'SIGTERM'. */
-  signal?: AbortSignal;
+  /**
+   * Ctrl-C / SIGTERM for a build: an AbortSignal that fires with reason 'SIGINT' or 'SIGTERM'.
+   * Asked for only by build, so that the other commands (which write nothing, or write in one
+   * step) keep the default: the process ends at once, even in the middle of synchronous work.
+   */
+  interrupts?: () => AbortSignal;
 }
 
 /** Run one command line; never throws: every outcome is an exit code (see exit-codes.ts). */
@@ -170,7 +174,7 @@ async function build(
     templateDir: argv.templates,
     fonts: chooseFonts(argv.font, argv.fontBold),
     creationDate: date,
-    signal: io.signal,
+    signal: io.interrupts?.(),
   };
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never
   // hides what happened to the files before it.

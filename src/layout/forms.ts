@@ -3,13 +3,16 @@
 // with its absolute path in the packet (['projects', 2, 'funds', 'annual', 'total']).
 import type { Packet, Project } from '../model/packet.js';
 import type { GridDocument, GridSection } from './grid.js';
+import { checkDeclarationCoverage, checkSummaryCoverage } from './coverage.js';
 import { anchorPaths } from './markup.js';
 import type { FormTemplates } from './templates.js';
 import { declarationView, summaryView } from './view.js';
 
 /** The 申报表 of `project`, which is `packet.projects[index]` (its cells' paths say so). */
 export function declarationSections(templates: FormTemplates, project: Project, year: number, index: number): GridSection[] {
-  const [first, ...rest] = anchorPaths(templates.declaration(declarationView(project, year)), ['projects', index]);
+  const sections = anchorPaths(templates.declaration(declarationView(project, year)), ['projects', index]);
+  checkDeclarationCoverage(templates.files.declaration, sections, project, index);
+  const [first, ...rest] = sections;
   if (!first) return [];
   return [{ ...first, bookmark: project.name }, ...rest];
 }
@@ -24,5 +27,7 @@ export function summaryDocument(
   packet: Packet,
   declarations: GridSection[][] = packet.projects.map((p, i) => declarationSections(templates, p, packet.year, i)),
 ): GridDocument {
-  return { sections: [...anchorPaths(templates.summary(summaryView(packet)), []), ...declarations.flat()] };
+  const front = anchorPaths(templates.summary(summaryView(packet)), []);
+  checkSummaryCoverage(templates.files.summary, front, packet);
+  return { sections: [...front, ...declarations.flat()] };
 }

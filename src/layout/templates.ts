@@ -15,6 +15,8 @@ export const DEFAULT_TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', im
 export interface FormTemplates {
   declaration(view: DeclarationView): GridSection[];
   summary(view: SummaryView): GridSection[];
+  /** The template files, for messages. */
+  files: { declaration: string; summary: string };
 }
 
 export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise<FormTemplates> {
@@ -42,6 +44,7 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
   return {
     declaration: await load<DeclarationView>('declaration'),
     summary: await load<SummaryView>('summary'),
+    files: { declaration: path.join(dir, 'declaration.hbs'), summary: path.join(dir, 'summary.hbs') },
   };
 }
 

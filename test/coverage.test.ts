@@ -1,0 +1,55 @@
+// An office's own template must still print every value of the data: one that drops a cell, or
+// prints nothing at all, is refused, naming the template and the fields it misses.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TEMPLATE_DIR, declarationDocument, loadTemplates, summaryDocument } from '../src/index.js';
+import { loadSeed } from './support/seed.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'shenbao-coverage-'));
+  await cp(DEFAULT_TEMPLATE_DIR, dir, { recursive: true });
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const edit = async (name: string, change: (text: string) => string) => {
+  const file = path.join(dir, name);
+  await writeFile(file, change(await readFile(file, 'utf8')));
+};
+
+describe('template coverage', () => {
+  it('accepts the bundled templates for every seed project and the 汇总表', async () => {
+    const templates = await loadTemplates(dir);
+    const seed = loadSeed();
+    seed.projects.forEach((project, i) => expect(() => declarationDocument(templates, project, seed.year, i)).not.toThrow());
+    expect(() => summaryDocument(templates, seed)).not.toThrow();
+  });
+
+  it('refuses a declaration template that drops the 上年结转资金 cell', async () => {
+    await edit('declaration.hbs', (t) => t.replace('field="funds.annual.carryover">{{funds.annual.carryover}}', '>'));
+    const templates = await loadTemplates(dir);
+    const seed = loadSeed();
+    expect(() => declarationDocument(templates, seed.projects[0]!, seed.year, 0)).toThrow(
+      `模板 ${path.join(dir, 'declaration.hbs')} 没有印出这些字段：funds.annual.carryover。表上每个数据都要有一个写明 field="…" 的单元格（见 README「模板与表格网格」）`,
+    );
+  });
+
+  it('refuses an empty declaration template instead of printing blank forms', async () => {
+    await writeFile(path.join(dir, 'declaration.hbs'), '');
+    const templates = await loadTemplates(dir);
+    const seed = loadSeed();
+    expect(() => declarationDocument(templates, seed.projects[0]!, seed.year, 0)).toThrow(
+      `模板 ${path.join(dir, 'declaration.hbs')} 没有印出这些字段：name、nature、category、department、implementer 等 `,
+    );
+  });
+
+  it('refuses a 汇总表 template whose table lacks a project’s amounts', async () => {
+    await edit('summary.hbs', (t) => t.replace(/field="projects\.\{\{@index\}\}\.funds\.annual\.other"/, ''));
+    const templates = await loadTemplates(dir);
+    expect(() => summaryDocument(templates, loadSeed())).toThrow(
+      `模板 ${path.join(dir, 'summary.hbs')} 没有印出这些字段：projects.0.funds.annual.other、projects.1.funds.annual.other`,
+    );
+  });
+});
