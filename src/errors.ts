@@ -31,6 +31,8 @@ export function fsFailure(error: unknown, action: string, target: string): Error
       return new EnvironmentError(`磁盘空间不足，无法${place}：请清理磁盘空间，或用 -o 换一个输出目录后重试`);
     case 'EACCES':
     case 'EPERM':
+      // Reading the user's own inputs: another output folder would not help.
+      if (action.startsWith('读取')) return new EnvironmentError(`没有权限${place}：请检查它的权限，或换一个有权限的用户运行`);
       return new EnvironmentError(
         `没有权限${place}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
       );

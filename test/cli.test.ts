@@ -155,6 +155,15 @@ describe('shenbao build', () => {
     expect(await readdir(path.join(dir, 'out', 'broken-2023'))).toEqual(['03-残疾人就业保障金.pdf', 'manifest.json']);
   });
 
+  it('says in one line that the input cannot be read (exit 3), without advising another output folder', async () => {
+    const isRoot = process.getuid?.() === 0;
+    await chmod(dir, 0o755);
+    await chmod(path.join(dir, 'data'), 0o700); // the data folder is another user's
+    const run = await shenbao(['build', 'data/broken-2023.json'], dir, isRoot ? { uid: 65534, gid: 65534 } : {});
+    await chmod(path.join(dir, 'data'), 0o755);
+    expect(run).toMatchObject({ code: 3, stderr: '没有权限读取 data/broken-2023.json：请检查它的权限，或换一个有权限的用户运行\n' });
+  });
+
   it('explains every option in --help', async () => {
     const run = await shenbao(['build', '--help'], dir);
     expect(run.code).toBe(0);
