@@ -158,7 +158,8 @@ describe('shenbao build', () => {
   it('says in one line that the input cannot be read (exit 3), without advising another output folder', async () => {
     const isRoot = process.getuid?.() === 0;
     await chmod(dir, 0o755);
-    await chmod(path.join(dir, 'data'), 0o700); // the data folder is another user's
+    // The data folder is another user's (as root, run the command as nobody; else lock out ourselves).
+    await chmod(path.join(dir, 'data'), isRoot ? 0o700 : 0o000);
     const run = await shenbao(['build', 'data/broken-2023.json'], dir, isRoot ? { uid: 65534, gid: 65534 } : {});
     await chmod(path.join(dir, 'data'), 0o755);
     expect(run).toMatchObject({ code: 3, stderr: '没有权限读取 data/broken-2023.json：请检查它的权限，或换一个有权限的用户运行\n' });
