@@ -11,8 +11,8 @@ export { parseTarget, type ParsedTarget, type TargetOperator } from './model/tar
 export { GOAL_MAX_LENGTH, NAME_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH } from './model/text.js';
 export { LEVEL1_NAMES, LEVEL2_BY_LEVEL1 } from './model/framework.js';
 export { packetJsonSchema } from './model/json-schema.js';
-export { hasErrors, type Diagnostic, type Severity } from './validate/diagnostic.js';
-export { validatePacket, loadPacketFile, type Validation, type LoadedPacket } from './validate/validate.js';
+export { hasErrors, sortByPlace, type Diagnostic, type Severity } from './validate/diagnostic.js';
+export { validatePacket, loadPacketFile, readPacketFile, type Validation, type LoadedPacket } from './validate/validate.js';
 export { formatDiagnostic } from './validate/format.js';
 export { diagnosticJson, fieldLabel, pathText, type DiagnosticJson } from './validate/format.js';
 export { decodeDataFile, readDataFile, parseDataText, encodingDiagnostic, DataFileError, MAX_DATA_FILE_BYTES, type Encoding, type Place, type ParsedData } from './validate/source.js';
@@ -20,7 +20,8 @@ export type * from './layout/grid.js';
 export { loadTemplates, DEFAULT_TEMPLATE_DIR, type FormTemplates } from './layout/templates.js';
 export { declarationDocument, declarationSections, summaryDocument } from './layout/forms.js';
 export { parseMarkup, anchorPaths, MarkupError } from './layout/markup.js';
-export { splitTable, cutDocument, type TablePiece, type LaidOutDocument } from './layout/paginate.js';
+export { paginate, splitTable, cutDocument, type TablePiece, type LaidOutDocument } from './layout/paginate.js';
+export { planBreaks, type PageMeasure } from './layout/page-flow.js';
 export { renderPdf, DEFAULT_PDF_OPTIONS, type PdfOptions, type PdfResult } from './render/pdf.js';
 export { loadFonts, chooseFonts, DEFAULT_FONTS, REQUIRED_TEXT, type FontFiles, type FontFace, type LoadedFonts } from './render/fonts.js';
 export { missingGlyphs, glyphDiagnostics, codePointName, type GlyphProblem } from './render/glyphs.js';
@@ -37,6 +38,8 @@ export {
   type PacketPlan,
 } from './output/build.js';
 export { buildFilesIsolated } from './output/isolated.js';
+export { checkPrintable, type Printable } from './output/printable.js';
+export { lockPacketFolder, LOCK_FILE } from './output/lock.js';
 export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from './output/manifest.js';
 export { findDataFiles } from './output/inputs.js';
 export { runCli, type CliIO } from './command-line.js';
