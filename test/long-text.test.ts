@@ -8,7 +8,7 @@ import { declarationDocument, loadFonts, loadTemplates, renderPdf, type Project 
 import type { LoadedFonts } from '../src/render/fonts.js';
 import { LONG_TEXT } from '../src/render/pdf-text.js';
 import type { FormTemplates } from '../src/layout/templates.js';
-import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
+import { expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
 import { declarationValues, loadSeed } from './support/seed.js';
 
 const PHRASES = ['推进基层社会治理体系建设', '完成居村委会换届后的培训', '提升居民群众的获得感和安全感', '开展专题调研并形成报告'];
