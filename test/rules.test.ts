@@ -388,3 +388,23 @@ describe('amounts a form cannot hold', () => {
     ]);
   });
 });
+
+describe('slips a finance officer cannot see', () => {
+  it('names a space around 项目性质 instead of only listing the natures', () => {
+    const packet = withFirstProject((p) => (p.nature = '经常性项目 '));
+    expect(ofFirstProject(packet)).toEqual([schemaError(['projects', 0, 'nature'], '「经常性项目 」前后有多余的空格，请删去')]);
+  });
+
+  it('warns about a negative quantity', () => {
+    const packet = withFirstProject((p) => (p.indicators[0]!.target = '≥-5(次)'));
+    expect(ofFirstProject(packet)).toEqual([
+      {
+        severity: 'warning',
+        path: ['projects', 0, 'indicators', 0, 'target'],
+        message: '指标值「≥-5(次)」是负数',
+        hint: '次数、人数、比例等通常不为负；确是下降幅度等可忽略此警告',
+        ruleId: 'target-negative',
+      },
+    ]);
+  });
+});

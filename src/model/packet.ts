@@ -74,7 +74,15 @@ export const AnnualFundsSchema = z
 export const ProjectSchema = z
   .object({
     name: text('项目名称'),
-    nature: z.enum(NATURES).meta({ title: '项目性质' }),
+    nature: z
+      .enum(NATURES, {
+        // "经常性项目 " is right but for a space no one sees: say that, not just the list.
+        error: (issue) =>
+          typeof issue.input === 'string' && (NATURES as readonly string[]).includes(issue.input.trim())
+            ? `「${issue.input}」前后有多余的空格，请删去`
+            : undefined,
+      })
+      .meta({ title: '项目性质' }),
     category: text('项目类别'),
     department: text('主管部门'),
     implementer: text('实施单位'),

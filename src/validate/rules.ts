@@ -280,6 +280,14 @@ function checkTargets(project: Project, at: (...rest: Path) => Path): Diagnostic
         hint: '百分比通常不超过 100%；增长率等确可超过 100% 的指标可忽略此警告',
         ruleId: 'target-percent',
       });
+    else if (parsed.kind === 'quantity' && new Big(parsed.value).lt(0))
+      diagnostics.push({
+        severity: 'warning',
+        path: at('indicators', i, 'target'),
+        message: `指标值「${target}」是负数`,
+        hint: '次数、人数、比例等通常不为负；确是下降幅度等可忽略此警告',
+        ruleId: 'target-negative',
+      });
   });
   return diagnostics;
 }
