@@ -165,9 +165,6 @@ async function build(
 ): Promise<number> {
   const date = creationDate(argv.date);
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
-  if (argv.only && (argv.only.length === 0 || argv.only.some((name) => name.trim() === ''))) {
-    throw new UserError('--only 后面要写项目名称，如 --only 培训费（可以写多个）');
-  }
   const files = await findDataFiles(argv.input);
   const options = {
     outDir: argv.out,

@@ -11,14 +11,8 @@ import {
   type Project,
 } from '../src/index.js';
 import { compact, expectInOrder, readPdf, type PdfReadback } from './support/pdf.js';
-import { declarationValues, loadSeed } from './support/seed.js';
+import { declarationValues, loadSeed, LEVELS } from './support/seed.js';
 
-const LEVELS = [
-  ['产出指标', '数量指标'],
-  ['产出指标', '质量指标'],
-  ['效益指标', '社会效益指标'],
-  ['满意度指标', '服务对象满意度指标'],
-] as const;
 
 /** The seed's first project with 80 indicators in four groups of 20; names are unique (A001…). */
 export function longProject(): Project {

@@ -18,7 +18,7 @@ import { planBreaks, type PageMeasure } from '../src/layout/page-flow.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import type { FormTemplates } from '../src/layout/templates.js';
 import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
-import { declarationValues, loadSeed, money } from './support/seed.js';
+import { declarationValues, loadSeed, money, LEVELS } from './support/seed.js';
 
 const MAX_PASSES = 2;
 
@@ -28,12 +28,6 @@ beforeAll(async () => {
   [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
 });
 
-const LEVELS = [
-  ['产出指标', '数量指标'],
-  ['产出指标', '质量指标'],
-  ['效益指标', '社会效益指标'],
-  ['满意度指标', '服务对象满意度指标'],
-] as const;
 const PHRASE = '推进基层社会治理体系建设，提升居民群众的获得感和安全感，Target done 2023。';
 
 /** `chars` characters starting with a unique tag 【N0001】 (so each text can be counted). */

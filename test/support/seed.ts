@@ -29,3 +29,11 @@ export function declarationValues(project: Project, year: number): string[] {
     ...project.indicators.flatMap((indicator) => [indicator.name, indicator.target]),
   ];
 }
+
+/** Four 一级/二级 groups, for generated forms with many indicators. */
+export const LEVELS = [
+  ['产出指标', '数量指标'],
+  ['产出指标', '质量指标'],
+  ['效益指标', '社会效益指标'],
+  ['满意度指标', '服务对象满意度指标'],
+] as const;
