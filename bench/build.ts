@@ -10,7 +10,7 @@ import {
   declarationDocument,
   loadFonts,
   loadTemplates,
-  renderPdf,
+  pagedPdf,
   summaryDocument,
 } from '../src/index.js';
 import { loadSeed, SEED_FILE } from '../test/support/seed.js';
@@ -36,7 +36,7 @@ try {
   const one = declarationDocument(templates, seed.projects[0]!, seed.year, 0);
   const n = 20;
   t = performance.now();
-  for (let i = 0; i < n; i++) await renderPdf(one, { fonts, creationDate: new Date(0) });
+  for (let i = 0; i < n; i++) await pagedPdf(one, { fonts, creationDate: new Date(0) });
   console.log(`one-page form, separate documents: ${ms((performance.now() - t) / n)} per form (mean of ${n})`);
 
   // A very long 年度总体目标 (issue 5): layout time should grow linearly with its length.
@@ -46,7 +46,7 @@ try {
     for (let i = 1; annualGoal.length < chars; i++) annualGoal += sentence(i);
     const form = declarationDocument(templates, { ...seed.projects[0]!, annualGoal: annualGoal.slice(0, chars) }, seed.year, 0);
     t = performance.now();
-    const { bytes } = await renderPdf(form, { fonts, creationDate: new Date(0) });
+    const { bytes } = await pagedPdf(form, { fonts, creationDate: new Date(0) });
     console.log(`${chars.toLocaleString('en-US')}-character goal:`.padEnd(36) + `${ms(performance.now() - t)}  (${mb(bytes.length)} PDF)`);
   }
 
@@ -71,7 +71,7 @@ try {
   };
   for (const [name, document] of Object.entries(long)) {
     t = performance.now();
-    const { bytes, layoutPasses } = await renderPdf(document, { fonts, creationDate: new Date(0) });
+    const { bytes, layoutPasses } = await pagedPdf(document, { fonts, creationDate: new Date(0) });
     const pages = (bytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
     console.log(name.padEnd(36) + `${ms(performance.now() - t)}  (${pages} pages, ${layoutPasses} layout pass${layoutPasses > 1 ? 'es' : ''})`);
   }

@@ -20,9 +20,11 @@ export type * from './layout/grid.js';
 export { loadTemplates, DEFAULT_TEMPLATE_DIR, type FormTemplates } from './layout/templates.js';
 export { declarationDocument, declarationSections, summaryDocument } from './layout/forms.js';
 export { parseMarkup, anchorPaths, MarkupError } from './layout/markup.js';
-export { paginate, splitTable, cutDocument, type TablePiece, type LaidOutDocument } from './layout/paginate.js';
-export { planBreaks, type PageMeasure } from './layout/page-flow.js';
-export { renderPdf, DEFAULT_PDF_OPTIONS, type PdfOptions, type PdfResult } from './render/pdf.js';
+export { paginate, splitTable, cutDocument, spilledRows, withForcedRows, type TablePiece, type LaidOutDocument, type PagedDocument } from './layout/paginate.js';
+export { planBreaks } from './layout/page-flow.js';
+export { FORM_PAGE } from './layout/page-style.js';
+export { renderPdf, pdfMeasure, type PdfOptions, type PdfResult } from './render/pdf.js';
+export { pagedPdf, type PagedPdf, type PagedPdfOptions } from './output/paged-pdf.js';
 export { loadFonts, chooseFonts, DEFAULT_FONTS, REQUIRED_TEXT, type FontFiles, type FontFace, type LoadedFonts } from './render/fonts.js';
 export { missingGlyphs, glyphDiagnostics, codePointName, type GlyphProblem } from './render/glyphs.js';
 export {

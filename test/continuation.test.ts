@@ -5,7 +5,7 @@ import {
   declarationDocument,
   loadFonts,
   loadTemplates,
-  renderPdf,
+  pagedPdf,
   type GridDocument,
   type GridTable,
   type Project,
@@ -34,19 +34,19 @@ const HEADER = '绩效指标一级指标二级指标三级指标年度(/项目)�
 describe('a form of 80 indicators', () => {
   const project = longProject();
   let pdf: PdfReadback;
-  let laidOut: GridDocument;
+  let paged: GridDocument;
   beforeAll(async () => {
     const templates = await loadTemplates();
     const document = declarationDocument(templates, project, 2023, 0);
-    const result = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
+    const result = await pagedPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
     pdf = await readPdf(result.bytes);
-    laidOut = result.laidOut;
+    paged = result.paged;
   });
 
   it('is laid out as one grid section per page, each continuation opening with the header row', () => {
-    expect(laidOut.sections).toHaveLength(pdf.pages.length);
-    expect(laidOut.sections.map((s) => s.bookmark)).toEqual([project.name, ...laidOut.sections.slice(1).map(() => undefined)]);
-    for (const section of laidOut.sections.slice(1)) {
+    expect(paged.sections).toHaveLength(pdf.pages.length);
+    expect(paged.sections.map((s) => s.bookmark)).toEqual([project.name, ...paged.sections.slice(1).map(() => undefined)]);
+    for (const section of paged.sections.slice(1)) {
       const [table] = section.blocks as GridTable[];
       expect(table!.rows[0]!.repeat).toBe(true);
       expect(table!.rows[0]!.cells.map((c) => c.text)).toEqual(['绩效指标', '一级指标', '二级指标', '三级指标', '年度(/项目)指标值']);
@@ -88,7 +88,7 @@ describe('a goal text longer than a page', () => {
 
   it('continues on the next pages instead of being clipped', async () => {
     const document = declarationDocument(await loadTemplates(), project, 2023, 0);
-    const { bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
+    const { bytes } = await pagedPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) });
     const pdf = await readPdf(bytes);
     expect(pdf.pages.length).toBeGreaterThanOrEqual(3);
     // Page footers come between the pieces of the text, so look for it sentence by sentence.

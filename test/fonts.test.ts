@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseFonts, declarationDocument, DEFAULT_FONTS, loadFonts, loadTemplates, renderPdf } from '../src/index.js';
+import { chooseFonts, declarationDocument, DEFAULT_FONTS, loadFonts, loadTemplates, pagedPdf } from '../src/index.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 
@@ -25,7 +25,7 @@ describe('embedded font', () => {
   beforeAll(async () => {
     const seed = loadSeed();
     const document = declarationDocument(await loadTemplates(), seed.projects[3]!, seed.year, 3);
-    ({ bytes } = await renderPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
+    ({ bytes } = await pagedPdf(document, { fonts: await loadFonts(), creationDate: new Date(0) }));
   });
 
   it('embeds Noto Serif SC as subsets (ABCDEF+ prefix, FontFile2, ToUnicode)', () => {

@@ -13,6 +13,7 @@ import {
   type LoadedFonts,
 } from '../src/index.js';
 import { loadSeed } from './support/seed.js';
+import { FORM_PAGE } from '../src/layout/page-style.js';
 
 let fonts: LoadedFonts;
 let templates: FormTemplates;
@@ -115,5 +116,5 @@ describe('missingGlyphs', () => {
 /** A one-cell document. */
 function single(text: string, role: 'label' | 'value' = 'value'): GridDocument {
   const cell = { col: 0, rowSpan: 1, colSpan: 1, text, role, align: 'left', valign: 'middle' } as const;
-  return { sections: [{ blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell] }] }] }] };
+  return { page: FORM_PAGE, sections: [{ blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell] }] }] }] };
 }

@@ -4,7 +4,7 @@
 // lays out one node in time quadratic in its length).
 import pdfmake from 'pdfmake';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { declarationDocument, loadFonts, loadTemplates, renderPdf, type Project } from '../src/index.js';
+import { declarationDocument, loadFonts, loadTemplates, pagedPdf, type Project } from '../src/index.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import { LONG_TEXT } from '../src/render/pdf-text.js';
 import type { FormTemplates } from '../src/layout/templates.js';
@@ -46,7 +46,7 @@ async function render(annualGoal: string) {
     longestNode = Math.max(longestNode, longestText(definition.content));
     return createPdf(definition, ...rest);
   });
-  const result = await renderPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0) });
+  const result = await pagedPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0) });
   vi.restoreAllMocks();
   return { project, passes, longestNode, ...result };
 }
@@ -89,8 +89,8 @@ describe('a 200,000-character goal', () => {
 
   it('starts right below the goal header, not on a page of its own', () => {
     // The goal row runs over many pages, so moving it to a new page would gain nothing.
-    expect(rendered.laidOut.sections).toHaveLength(2);
-    const [first] = rendered.laidOut.sections;
+    expect(rendered.paged.sections).toHaveLength(2);
+    const [first] = rendered.paged.sections;
     expect(first!.blocks.some((b) => b.type === 'table' && b.rows.some((r) => r.cells.some((c) => c.text === text)))).toBe(true);
   });
 });

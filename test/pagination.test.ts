@@ -7,7 +7,7 @@ import {
   declarationDocument,
   loadFonts,
   loadTemplates,
-  renderPdf,
+  pagedPdf,
   summaryDocument,
   type GridDocument,
   type GridTable,
@@ -15,6 +15,7 @@ import {
   type Project,
 } from '../src/index.js';
 import { planBreaks, type PageMeasure } from '../src/layout/page-flow.js';
+import { FORM_PAGE } from '../src/layout/page-style.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import type { FormTemplates } from '../src/layout/templates.js';
 import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
@@ -57,7 +58,7 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 
 async function renderForm(project: Project, planBreaks = true) {
-  return renderPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0), planBreaks });
+  return pagedPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0), planBreaks });
 }
 
 describe('one pdfmake pass, whatever the length', () => {
@@ -68,8 +69,8 @@ describe('one pdfmake pass, whatever the length', () => {
     const pdf = await readPdf(result.bytes);
     // A 500-character target in its narrow column is taller than a page: each indicator row
     // begins a page and runs onto the next.
-    expect(result.laidOut.sections.length).toBeGreaterThan(100);
-    expect(pdf.pages.length).toBeGreaterThan(result.laidOut.sections.length);
+    expect(result.paged.sections.length).toBeGreaterThan(100);
+    expect(pdf.pages.length).toBeGreaterThan(result.paged.sections.length);
     const text = withoutFooters(pdf.pages).join('');
     const indicators = project.indicators;
     expectInOrder(text, declarationValues({ ...project, indicators: [] }, 2023));
@@ -86,7 +87,7 @@ describe('one pdfmake pass, whatever the length', () => {
     expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
     const pdf = await readPdf(result.bytes);
     expect(pdf.pages.length).toBeGreaterThan(30);
-    expect(result.laidOut.sections).toHaveLength(pdf.pages.length);
+    expect(result.paged.sections).toHaveLength(pdf.pages.length);
     const text = withoutFooters(pdf.pages).join('');
     expectInOrder(text, declarationValues(project, 2023));
     expect(count(text, '【N'), 'names printed').toBe(1000);
@@ -101,11 +102,11 @@ describe('one pdfmake pass, whatever the length', () => {
       return { ...p, name: `${p.name}（第${String(i + 1).padStart(3, '0')}号）` };
     });
     const packet: Packet = { ...seed, projects };
-    const result = await renderPdf(summaryDocument(templates, packet, []), { fonts, creationDate: new Date(0) });
+    const result = await pagedPdf(summaryDocument(templates, packet, []), { fonts, creationDate: new Date(0) });
     expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
     const pdf = await readPdf(result.bytes);
     expect(pdf.pages.length).toBeGreaterThan(5);
-    expect(result.laidOut.sections).toHaveLength(pdf.pages.length);
+    expect(result.paged.sections).toHaveLength(pdf.pages.length);
     const text = withoutFooters(pdf.pages).join('');
     expectInOrder(text, [packet.title, ...projects.flatMap((p, i) => [String(i + 1), p.name, money(p.funds.annual.total)]), '合计']);
     expect(count(text, '号）'), 'project rows printed').toBe(300);
@@ -131,8 +132,8 @@ describe('the planned breaks are the ones found by laying out again and again', 
       const planned = await renderForm(project());
       const iterated = await renderForm(project(), false);
       expect(planned.layoutPasses).toBe(1);
-      expect(iterated.layoutPasses).toBe(planned.laidOut.sections.length);
-      expect(planned.laidOut).toEqual(iterated.laidOut);
+      expect(iterated.layoutPasses).toBe(planned.paged.sections.length);
+      expect(planned.paged).toEqual(iterated.paged);
       expect(planned.bytes.equals(iterated.bytes)).toBe(true);
     }, 60_000);
   }
@@ -175,6 +176,7 @@ const measure = (pageHeight: number, heading = 0): PageMeasure => ({
   }),
 });
 const doc = (t: GridTable, heading = false): GridDocument => ({
+  page: FORM_PAGE,
   sections: [{ blocks: heading ? [{ type: 'heading', level: 1, text: 'h' }, t] : [t] }],
 });
 
@@ -221,7 +223,7 @@ describe('planBreaks', () => {
   it('honours forced breaks and plans the rest of the table after them', () => {
     const t = table(Array(10).fill(1));
     expect(planBreaks(doc(t), measure(100), [[3]])).toEqual([[3, 8]]);
-    expect(planBreaks({ sections: [{ blocks: [t] }, { blocks: [t] }] }, measure(100), [[], [3]])).toEqual([
+    expect(planBreaks({ page: FORM_PAGE, sections: [{ blocks: [t] }, { blocks: [t] }] }, measure(100), [[], [3]])).toEqual([
       [6, 11],
       [3, 8],
     ]);

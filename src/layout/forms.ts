@@ -3,6 +3,7 @@
 // with its absolute path in the packet (['projects', 2, 'funds', 'annual', 'total']).
 import type { Packet, Project } from '../model/packet.js';
 import type { GridDocument, GridSection } from './grid.js';
+import { FORM_PAGE } from './page-style.js';
 import { checkDeclarationCoverage, checkSummaryCoverage } from './coverage.js';
 import { anchorPaths } from './markup.js';
 import type { FormTemplates } from './templates.js';
@@ -18,10 +19,10 @@ export function declarationSections(templates: FormTemplates, project: Project, 
 }
 
 export function declarationDocument(templates: FormTemplates, project: Project, year: number, index: number): GridDocument {
-  return { sections: declarationSections(templates, project, year, index) };
+  return { page: FORM_PAGE, sections: declarationSections(templates, project, year, index) };
 }
 
-/** The 汇总表; pass each form's sections when they are already laid out (see renderPdf's `laidOut`). */
+/** The 汇总表: its front table, then every form. Pass the forms' sections when they are already paginated. */
 export function summaryDocument(
   templates: FormTemplates,
   packet: Packet,
@@ -29,5 +30,5 @@ export function summaryDocument(
 ): GridDocument {
   const front = anchorPaths(templates.summary(summaryView(packet)), []);
   checkSummaryCoverage(templates.files.summary, front, packet);
-  return { sections: [...front, ...declarations.flat()] };
+  return { page: FORM_PAGE, sections: [...front, ...declarations.flat()] };
 }

@@ -1,18 +1,49 @@
 // The grid model: what a form looks like, independent of PDF or Word. Plain JSON-safe data, no
 // classes, nothing from pdfmake or docx. Both renderers only translate it.
 //
-//   GridDocument ─ sections (each starts a new page; may carry a PDF bookmark)
-//     └ blocks: headings (title, year line) and tables
-//         └ rows ─ cells placed on resolved slots (col, rowSpan, colSpan)
+//   GridDocument ─ page: paper, margins, type sizes, heading styles, footer (PageStyle)
+//     └ sections (each starts a new page; may carry a PDF bookmark)
+//         └ blocks: headings (title, year line) and tables
+//             └ rows ─ cells placed on resolved slots (col, rowSpan, colSpan)
 //
 // A heading or cell that shows a data value carries its absolute `path` in the packet, in the
 // same form as a diagnostic's path, so readers can map it back and diagnostics can point at it.
+//
+// The grid is the whole hand-off from layout to the writers: a writer reads the page and the
+// cells from here and holds no page or type constants of its own. The PDF writer gets the grid
+// paginated (layout/paginate.ts, from the renderer's `PageMeasure`); Word flows its own pages.
 
 /** Where a value lives in the data file: ['projects', 3, 'indicators', 5, 'target'], ['year']. */
 export type DataPath = Array<string | number>;
 
 export interface GridDocument {
+  page: PageStyle;
   sections: GridSection[];
+}
+
+/** The printed page, in pt (1/72 inch). Layout fills it in (layout/page-style.ts). */
+export interface PageStyle {
+  /** Paper size; A4 portrait is 595.28 × 841.89. */
+  size: { width: number; height: number };
+  margins: { top: number; right: number; bottom: number; left: number };
+  /** Body text size (table cells unless a table sets its own). */
+  fontSize: number;
+  /** Line height as a multiple of the text size. */
+  lineHeight: number;
+  /** Title (level 1) and the line under it (level 2). */
+  headings: { title: HeadingStyle; subtitle: HeadingStyle };
+  /** Table rules and the space between a rule and a cell's text. */
+  table: { rule: number; paddingX: number; paddingY: number };
+  /** Page footer, centred in the bottom margin: text and fields (this page's number, the page count). */
+  footer: { parts: Array<string | { field: 'page' | 'pages' }>; fontSize: number; /** from the top of the bottom margin */ offset: number };
+}
+
+export interface HeadingStyle {
+  fontSize: number;
+  bold: boolean;
+  align: Align;
+  spaceBefore: number;
+  spaceAfter: number;
 }
 
 export interface GridSection {
@@ -67,4 +98,42 @@ export interface GridCell {
    * 'total']. Labels and computed values (the 汇总表's 序号 and 合计) have none.
    */
   path?: DataPath;
+}
+
+// What a renderer tells layout so that layout can break pages (layout/page-flow.ts), and what it
+// reports back after laying the pages out, as data.
+
+/** A renderer's measurements, in pt. */
+export interface PageMeasure {
+  /** Height of a page's content area (inside the margins). */
+  pageHeight: number;
+  heading(block: GridHeading): HeadingBox;
+  table(block: GridTable): TableBox;
+}
+
+export interface HeadingBox {
+  /** Heights of the lines the heading is printed in. */
+  lines: number[];
+  marginTop: number;
+  marginBottom: number;
+}
+
+export interface TableBox {
+  /** Width of the horizontal rule above and below every row. */
+  rule: number;
+  /** Space between a rule and a cell's text, above and below. */
+  paddingTop: number;
+  paddingBottom: number;
+  /** Heights of the lines of each cell's text: `lines[r][i]` for `table.rows[r].cells[i]`. */
+  lines: number[][][];
+}
+
+/**
+ * Where a renderer actually put a row: the page its cells start on (0-based), whether a one-row
+ * cell of it ran onto the next page (`split`), or over three pages or more (`tall`).
+ */
+export interface RowPlacement {
+  page: number;
+  split: boolean;
+  tall: boolean;
 }

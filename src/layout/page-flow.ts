@@ -13,32 +13,9 @@
 // Pure: measurements in, row indexes out (paginate.ts cuts the tables there). The renderer checks
 // its one layout against these breaks and, where a measurement was off, asks again with that row
 // forced to begin a page (`forced`), so correctness never rests on the estimate.
-import type { GridCell, GridDocument, GridHeading, GridTable } from './grid.js';
+import type { GridCell, GridDocument, GridTable, PageMeasure, TableBox } from './grid.js';
 
-/** A renderer's measurements, in pt. */
-export interface PageMeasure {
-  /** Height of a page's content area (inside the margins). */
-  pageHeight: number;
-  heading(block: GridHeading): HeadingBox;
-  table(block: GridTable): TableBox;
-}
-
-export interface HeadingBox {
-  /** Heights of the lines the heading is printed in. */
-  lines: number[];
-  marginTop: number;
-  marginBottom: number;
-}
-
-export interface TableBox {
-  /** Width of the horizontal rule above and below every row. */
-  rule: number;
-  /** Space between a rule and a cell's text, above and below. */
-  paddingTop: number;
-  paddingBottom: number;
-  /** Heights of the lines of each cell's text: `lines[r][i]` for `table.rows[r].cells[i]`. */
-  lines: number[][][];
-}
+export type { HeadingBox, PageMeasure, TableBox } from './grid.js';
 
 /** A place on the page flow: page index, and the height still available below it on that page. */
 interface Spot {

@@ -1,23 +1,63 @@
-// Continuation pages. Given the rows where a table must start a new page, cut it into one table
-// per page: every later piece starts with the header rows marked `repeat` above its first row,
-// and a merged cell cut by the break is split, its text (the 一级/二级 label) printed again on
-// the new page. Renderer-neutral: the renderer measures, page-flow.ts decides where pages break
-// from those measurements, this cuts.
-import type { GridCell, GridDocument, GridRow, GridSection, GridTable } from './grid.js';
-import { planBreaks, type PageMeasure } from './page-flow.js';
+// Pagination, a layout stage: grid in, paginated grid out. The renderer only measures
+// (PageMeasure); page-flow.ts decides from those measurements where every table breaks, and this
+// cuts the tables there into one piece per page: every later piece starts with the header rows
+// marked `repeat` above its first row, and a merged cell cut by the break is split, its text (the
+// 一级/二级 label) printed again on the new page.
+//
+// The renderer then reports where the rows really landed (RowPlacement, as data). Where a piece
+// still spilled onto a further page (a measurement was off), `spilledRows` names the first row
+// that did, and paginating again with that row forced to begin a page corrects it.
+import type { GridCell, GridDocument, GridRow, GridSection, GridTable, PageMeasure, RowPlacement } from './grid.js';
+import { planBreaks } from './page-flow.js';
+
+export interface PagedDocument extends LaidOutDocument {
+  /** For each table of the unpaginated document, the rows that begin a page. */
+  breaks: number[][];
+}
 
 /**
  * The document paginated: every table cut where `measure` says its pages break (page-flow.ts),
  * each continuation a section of its own. `forced[t]`: rows of the t-th table that must begin a
  * page in any case (a renderer's correction where a measurement was off).
  */
-export function paginate(
-  document: GridDocument,
-  measure: PageMeasure,
-  forced: ReadonlyArray<readonly number[]> = [],
-): LaidOutDocument & { breaks: number[][] } {
+export function paginate(document: GridDocument, measure: PageMeasure, forced: ReadonlyArray<readonly number[]> = []): PagedDocument {
   const breaks = planBreaks(document, measure, forced);
   return { ...cutDocument(document, breaks), breaks };
+}
+
+/**
+ * `placements[i][r]`: where row r of the i-th table of `paged.document` landed. Returns, for each
+ * piece that ran onto a further page, the first row that did, as a row of the unpaginated table
+ * (`table`: its index there): pass them as `forced` to paginate again. Empty when every piece fit.
+ */
+export function spilledRows(
+  paged: LaidOutDocument,
+  placements: ReadonlyArray<ReadonlyArray<RowPlacement | undefined>>,
+): Array<{ table: number; row: number }> {
+  return paged.pieces.flatMap(({ table, piece }, i) => {
+    const rows = placements[i] ?? [];
+    const first = piece.repeatedRows;
+    const startPage = rows[first]?.page;
+    if (startPage === undefined) return [];
+    // The piece's first row may itself be taller than a page: nothing to gain by moving it.
+    for (let row = first + 1; row < piece.sourceRows.length; row++) {
+      const placement = rows[row];
+      if (placement && (placement.page > startPage || (placement.split && !placement.tall))) {
+        return [{ table, row: piece.sourceRows[row]! }];
+      }
+    }
+    return [];
+  });
+}
+
+/** `forced` with the spilled rows added, each table's rows ascending. */
+export function withForcedRows(
+  forced: ReadonlyArray<readonly number[]>,
+  added: ReadonlyArray<{ table: number; row: number }>,
+): number[][] {
+  const merged = forced.map((rows) => [...rows]);
+  for (const { table, row } of added) (merged[table] ??= []).push(row);
+  return Array.from(merged, (rows) => (rows ?? []).sort((a, b) => a - b));
 }
 
 export interface TablePiece {
@@ -99,5 +139,5 @@ export function cutDocument(document: GridDocument, breaks: ReadonlyArray<readon
     }
     sections.push(current);
   }
-  return { document: { sections }, pieces };
+  return { document: { page: document.page, sections }, pieces };
 }

@@ -13,9 +13,9 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridDocument, GridSection } from '../layout/grid.js';
+import type { GridDocument } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { pagedPdf } from './paged-pdf.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
@@ -163,7 +163,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
 }
 
 interface Prepared {
-  forms: Map<number, GridSection[]>;
+  forms: Map<number, GridDocument>;
   selected: AcceptedProject[];
   packet: LoadedPacket['packet'];
   total: number;
@@ -189,19 +189,19 @@ async function buildLocked(
   };
 
   try {
-    // Each form as laid out for its own PDF goes into the 汇总表 as is: its pages break the same.
+    // Each form as paginated for its own PDF goes into the 汇总表 as is: its pages break the same.
     for (const { number, project } of selected) {
       options.signal?.throwIfAborted();
-      const pdf = await render({ sections: forms.get(number)! }, { ...pdfOptions, title: project.name });
-      forms.set(number, pdf.laidOut.sections);
+      const pdf = await pagedPdf(forms.get(number)!, { ...pdfOptions, title: project.name });
+      forms.set(number, pdf.paged);
       await emit(plan.fileNames.get(number)!, pdf.bytes, sha256(JSON.stringify(project)));
     }
     let summaryBuilt = false;
     if (packet) {
       options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length });
-      const sections = packet.projects.map((_, i) => forms.get(i + 1)!);
+      const sections = packet.projects.map((_, i) => forms.get(i + 1)!.sections);
       options.signal?.throwIfAborted();
-      const pdf = await render(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
+      const pdf = await pagedPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
       await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes, sha256(JSON.stringify(packet)));
       summaryBuilt = true;
     }
@@ -223,21 +223,6 @@ async function buildLocked(
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
     await staging.discard();
-  }
-}
-
-/**
- * renderPdf, with a font damaged past what loading checks (fontkit reads glyphs lazily, so a
- * broken glyph deep in the file fails only when it is drawn) said as such rather than as a bug.
- */
-async function render(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
-  try {
-    return await renderPdf(document, options);
-  } catch (error) {
-    const inFont = error instanceof Error && /node_modules[\\/](fontkit|restructure)[\\/]/.test(error.stack ?? '');
-    if (!inFont) throw error;
-    const files = [...new Set([options.fonts.faces.regular.file, options.fonts.faces.bold.file])].join('、');
-    throw new UserError(`排版时读取字体出错，字体文件可能已损坏：${files}（${(error as Error).message}）。请重新复制字体文件，或换用别的字体`);
   }
 }
 

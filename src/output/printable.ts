@@ -2,8 +2,8 @@
 // them all), and every character the forms and the 汇总表's own table will print is checked
 // against the font that prints it — before anything is written, and by `validate` as well as
 // `build`, so the two never disagree.
-import { declarationSections, summaryDocument } from '../layout/forms.js';
-import type { GridSection } from '../layout/grid.js';
+import { declarationDocument, summaryDocument } from '../layout/forms.js';
+import type { GridDocument } from '../layout/grid.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
@@ -15,7 +15,7 @@ export interface Printable {
   /** Glyph errors, placed (line and column) where `locate` can. */
   diagnostics: Diagnostic[];
   /** Each valid project's form as a grid, by 1-based number. */
-  forms: Map<number, GridSection[]>;
+  forms: Map<number, GridDocument>;
   /** 0-based indexes of the projects with characters the font lacks. */
   unprintable: Set<number | undefined>;
 }
@@ -25,12 +25,13 @@ export function checkPrintable(
   context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> },
   locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
 ): Printable {
-  const forms = new Map<number, GridSection[]>();
+  const forms = new Map<number, GridDocument>();
   if (!loaded.header) return { diagnostics: [], forms, unprintable: new Set() };
   const { year } = loaded.header;
-  for (const { number, project } of loaded.accepted) forms.set(number, declarationSections(context.templates, project, year, number - 1));
+  for (const { number, project } of loaded.accepted) forms.set(number, declarationDocument(context.templates, project, year, number - 1));
   const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
-  const problems = glyphDiagnostics(missingGlyphs({ sections: [...front, ...[...forms.values()].flat()] }, context.fonts));
+  const sections = [...front, ...[...forms.values()].flatMap((form) => form.sections)];
+  const problems = glyphDiagnostics(missingGlyphs({ sections }, context.fonts));
   return {
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
     forms,

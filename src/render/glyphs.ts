@@ -27,7 +27,7 @@ export interface GlyphProblem {
  * The characters `document` prints that its fonts lack: one problem per character per field (or
  * per template text), in document order, however often it occurs.
  */
-export function missingGlyphs(document: GridDocument, fonts: Pick<LoadedFonts, 'faces'>): GlyphProblem[] {
+export function missingGlyphs(document: Pick<GridDocument, 'sections'>, fonts: Pick<LoadedFonts, 'faces'>): GlyphProblem[] {
   const problems: GlyphProblem[] = [];
   const seen = new Set<string>();
   const check = (text: string, face: FontFace, path: DataPath | undefined) => {

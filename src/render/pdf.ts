@@ -1,27 +1,19 @@
-// Grid -> PDF bytes (pdfmake). A4 portrait, the CJK font embedded as a subset, 第 X 页 共 Y 页
-// in the footer, one bookmark per section that names one.
+// Grid -> PDF bytes (pdfmake). The page, type sizes, rules and footer come from the grid
+// (GridDocument.page); the CJK font is embedded as a subset; one bookmark per section that names one.
 //
-// pdfmake does not repeat a merged cell's label after a page break (upstream #2274, #2895), and
-// repeats header rows only at the top of a table. So the document is paginated before pdfmake
-// sees it: this file measures (the line heights of every heading and cell, from pdfmake's own line
-// breaker; rules, paddings, page height), layout/page-flow.ts decides every page break of every
-// table from those measurements in one go, layout/paginate.ts cuts the tables there (repeated
-// header rows, merged labels printed again), and pdfmake lays out and writes the result once.
-// Rows may break in pdfmake's layout only so that a row taller than a page (a very long goal
-// text) continues on the next page instead of being clipped; any other split row is moved whole
-// to a new page. A row that would run over three pages or more stays where it is.
-//
-// The one layout is checked, not trusted: every cell node carries an id, and pdfmake's
-// pageBreakBefore hook sees each node's pages. If a piece still spilled onto a further page (a
-// measurement was off), its first row that did is forced to begin a page, the rest of the table
-// is paginated again and pdfmake lays it out again. With exact measurements that never happens:
-// one pdfmake pass per document, whatever its length (`PdfResult.layoutPasses`). Long cell text reaches
-// pdfmake in short pieces (render/pdf-text.ts), so layout time grows linearly with text length.
+// This file only translates, and measures. pdfmake does not repeat a merged cell's label after a
+// page break (upstream #2274, #2895), and repeats header rows only at the top of a table, so the
+// grid reaches renderPdf already paginated by layout (layout/paginate.ts), from the measurements
+// `pdfMeasure` gives: the line heights of every heading and cell, from pdfmake's own line breaker
+// (render/pdf-text.ts), and the rules, paddings and page height. renderPdf lays the pages out once
+// and reports where every row landed (`placements`), so the caller can check the layout against
+// the plan rather than trust it (output/paged-pdf.ts). Rows may break in pdfmake's layout only so
+// that a row taller than a page (a very long goal text) continues on the next page rather than
+// being clipped. Long cell text reaches pdfmake in short pieces, so layout time grows linearly
+// with text length.
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { GridBlock, GridCell, GridDocument, GridHeading, GridTable } from '../layout/grid.js';
-import type { PageMeasure } from '../layout/page-flow.js';
-import { cutDocument, paginate, type LaidOutDocument } from '../layout/paginate.js';
+import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
 import { pdfText, textLineHeights, type TextMetrics } from './pdf-text.js';
 
@@ -31,28 +23,7 @@ export interface PdfOptions {
   creationDate: Date;
   /** Document title (PDF metadata). */
   title?: string;
-  /** Table text size in pt, where a table does not set its own. */
-  fontSize?: number;
-  /**
-   * true (default): place every page break from one measurement, then lay out once. false: find
-   * them the slow way, laying the document out again after each break found (one pdfmake pass per
-   * continuation page); tests compare the two.
-   */
-  planBreaks?: boolean;
 }
-
-export const DEFAULT_PDF_OPTIONS = {
-  fontSize: 10.5,
-} satisfies Partial<PdfOptions>;
-
-const A4_PORTRAIT = { pageSize: 'A4', pageOrientation: 'portrait' } as const;
-const A4_WIDTH = 595.28;
-const A4_HEIGHT = 841.89;
-const PAGE_MARGINS: [number, number, number, number] = [36, 36, 36, 48];
-const RULE = 0.6;
-const PADDING_X = 3;
-const PADDING_Y = 3;
-const LINE_HEIGHT = 1.2;
 
 // Fonts and files come from memory only: no network, no file read during rendering.
 const vfs = (pdfmake as unknown as { virtualfs: { writeFileSync(name: string, data: Buffer): void } }).virtualfs;
@@ -61,55 +32,42 @@ pdfmake.setLocalAccessPolicy(() => false);
 
 export interface PdfResult {
   bytes: Buffer;
-  /**
-   * The document as laid out: tables cut at their page breaks, each continuation a section of its
-   * own. Rendering it again (say, inside the 汇总表) takes a single pass.
-   */
-  laidOut: GridDocument;
-  /** How many times pdfmake laid out the document (1 unless a measurement was off). */
-  layoutPasses: number;
+  /** `placements[t][r]`: where row r of the t-th table (document order) landed. */
+  placements: RowPlacement[][];
 }
 
-export async function renderPdf(document: GridDocument, pdfOptions: PdfOptions): Promise<PdfResult> {
-  const options = { ...DEFAULT_PDF_OPTIONS, ...pdfOptions };
+/** Lays the grid out once, as it is: tables already cut at their page breaks. */
+export async function renderPdf(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
   registerFonts(options.fonts);
-  const measure = pdfMeasure(options);
-  let forced: number[][] = [];
-
-  // Each pass either fits or forces a break strictly inside a piece, never the same row twice: so
-  // it ends. Planned, the first pass fits unless a measurement was off.
-  for (let passes = 1; ; passes++) {
-    const laidOut = options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
-    const placements: Placements = new Map();
-    const definition = documentDefinition(laidOut.document, options, (id, pages) => place(placements, id, pages));
-    const bytes = await pdfmake.createPdf(definition).getBuffer();
-
-    const added = overflowRows(laidOut.pieces, placements);
-    if (added.length === 0) return { bytes, laidOut: laidOut.document, layoutPasses: passes };
-    forced = mergeBreaks(forced, added);
-  }
+  const placements: RowPlacement[][] = [];
+  const definition = documentDefinition(document, options, (id, pages) => place(placements, id, pages));
+  const bytes = await pdfmake.createPdf(definition).getBuffer();
+  return { bytes, placements };
 }
 
 /** What layout needs to know to break pages: every heading's and cell's lines, as pdfmake sets them. */
-function pdfMeasure(options: Required<Pick<PdfOptions, 'fontSize'>> & PdfOptions): PageMeasure {
-  const { family } = options.fonts;
-  const fonts = options.fonts;
+export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
+  // Measuring asks pdfmake's own text layout, which finds the fonts by name.
+  registerFonts(fonts);
+  const { family } = fonts;
+  const { size, margins, lineHeight } = page;
   return {
     // In pdfmake's order of operations (DocumentContext.initializePage).
-    pageHeight: A4_HEIGHT - PAGE_MARGINS[1] - PAGE_MARGINS[3],
+    pageHeight: size.height - margins.top - margins.bottom,
     heading(block) {
-      const style = headingStyle(block);
-      const width = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2];
-      const metrics = { family, fonts, fontSize: style.fontSize, bold: style.bold, lineHeight: LINE_HEIGHT, width };
-      return { lines: textLineHeights(block.text, metrics, Infinity), marginTop: style.margin[1], marginBottom: style.margin[3] };
+      const style = headingStyle(page, block);
+      const width = size.width - margins.left - margins.right;
+      const metrics = { family, fonts, fontSize: style.fontSize, bold: style.bold, lineHeight, width };
+      return { lines: textLineHeights(block.text, metrics, Infinity), marginTop: style.spaceBefore, marginBottom: style.spaceAfter };
     },
     table(block) {
-      const widths = contentWidths(block.widths);
-      const fontSize = block.fontSize ?? options.fontSize;
+      const widths = contentWidths(page, block.widths);
+      const fontSize = block.fontSize ?? page.fontSize;
       const lines = block.rows.map((row) =>
-        row.cells.map((cell) => textLineHeights(cell.text, { family, fonts, fontSize, lineHeight: LINE_HEIGHT, width: cellWidth(widths, cell) })),
+        row.cells.map((cell) => textLineHeights(cell.text, { family, fonts, fontSize, lineHeight, width: cellWidth(page, widths, cell) })),
       );
-      return { rule: RULE, paddingTop: PADDING_Y, paddingBottom: PADDING_Y, lines };
+      const { rule, paddingY } = page.table;
+      return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines };
     },
   };
 }
@@ -122,63 +80,36 @@ function registerFonts(fonts: LoadedFonts): void {
   pdfmake.setFonts({ [fonts.family]: { normal: regular, bold, italics: regular, bolditalics: bold } });
 }
 
-/**
- * Where the rows landed, by row id: the page each starts on, whether it ran onto the next, and
- * whether it is taller than a page (ran over three pages or more).
- */
-type Placements = Map<string, { page: number; split: boolean; tall: boolean }>;
+// Cell ids, unique in a document and never leaving this file: `t<table>r<row>:<column>:<rowSpan>`.
+const cellId = (table: number, row: number, cell: GridCell) => `t${table}r${row}:${cell.col}:${cell.rowSpan}`;
 
-// Cell ids must be unique in a document: `<row id>:<column>:<rowSpan>`.
-const rowId = (table: number, row: number) => `t${table}r${row}`;
-
-function place(placements: Placements, cellId: string, pages: number[]): void {
-  const [row, , rowSpan] = cellId.split(':');
-  const placement = placements.get(row!) ?? { page: Infinity, split: false, tall: false };
-  placement.page = Math.min(placement.page, ...pages);
+/** pdfmake's pages of one cell, folded into its row's placement. */
+function place(placements: RowPlacement[][], id: string, pages: number[]): void {
+  const [, table, row, rowSpan] = /^t(\d+)r(\d+):\d+:(\d+)$/.exec(id)!.map(Number) as [number, number, number, number];
+  const rows = (placements[table] ??= []);
+  const placement = (rows[row] ??= { page: Infinity, split: false, tall: false });
+  placement.page = Math.min(placement.page, ...pages.map((p) => p - 1));
   // A merged label may sit on either side of a break; only one-row cells tell a split row.
-  if (rowSpan === '1' && pages.length > 1) placement.split = true;
-  if (rowSpan === '1' && pages.length > 2) placement.tall = true;
-  placements.set(row!, placement);
-}
-
-/** For each piece that spilled onto a further page, the first row that did: a new break. */
-function overflowRows(pieces: LaidOutDocument['pieces'], placements: Placements): Array<{ table: number; row: number }> {
-  return pieces.flatMap(({ table, piece }, i) => {
-    const first = piece.repeatedRows;
-    const startPage = placements.get(rowId(i, first))?.page;
-    if (startPage === undefined) return [];
-    // The piece's first row may itself be taller than a page: nothing to gain by moving it.
-    for (let row = first + 1; row < piece.sourceRows.length; row++) {
-      const placement = placements.get(rowId(i, row));
-      if (placement && (placement.page > startPage || (placement.split && !placement.tall))) {
-        return [{ table, row: piece.sourceRows[row]! }];
-      }
-    }
-    return [];
-  });
-}
-
-function mergeBreaks(breaks: number[][], added: Array<{ table: number; row: number }>): number[][] {
-  const merged = breaks.map((rows) => [...rows]);
-  for (const { table, row } of added) (merged[table] ??= []).push(row);
-  return merged.map((rows) => (rows ?? []).sort((a, b) => a - b));
+  if (rowSpan === 1 && pages.length > 1) placement.split = true;
+  if (rowSpan === 1 && pages.length > 2) placement.tall = true;
 }
 
 function documentDefinition(
   document: GridDocument,
-  options: Required<Pick<PdfOptions, 'fontSize'>> & PdfOptions,
+  options: PdfOptions,
   record: (cellId: string, pages: number[]) => void,
 ): TDocumentDefinitions {
+  const { page } = document;
   let tableIndex = 0;
   const content: Content[] = [];
   document.sections.forEach((section, s) => {
     const nodes: Content[] = [];
     for (const block of section.blocks) {
-      if (block.type === 'heading') nodes.push(heading(block));
+      if (block.type === 'heading') nodes.push(heading(page, block));
       else {
         const t = tableIndex++;
-        const font = { family: options.fonts.family, fonts: options.fonts, fontSize: block.fontSize ?? options.fontSize };
-        nodes.push(pdfTable(block, (row) => rowId(t, row), font));
+        const font = { family: options.fonts.family, fonts: options.fonts, fontSize: block.fontSize ?? page.fontSize };
+        nodes.push(pdfTable(page, block, t, font));
       }
     }
     const first = nodes[0] as Record<string, unknown> | undefined;
@@ -187,9 +118,11 @@ function documentDefinition(
     content.push(...nodes);
   });
 
+  const { size, margins, footer } = page;
   return {
-    ...A4_PORTRAIT,
-    pageMargins: PAGE_MARGINS,
+    pageSize: { width: size.width, height: size.height },
+    pageOrientation: size.width > size.height ? 'landscape' : 'portrait',
+    pageMargins: [margins.left, margins.top, margins.right, margins.bottom],
     info: {
       title: options.title,
       creator: 'shenbao',
@@ -197,12 +130,12 @@ function documentDefinition(
       creationDate: options.creationDate,
       modDate: options.creationDate,
     },
-    defaultStyle: { font: options.fonts.family, fontSize: options.fontSize, lineHeight: LINE_HEIGHT },
+    defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
     footer: (currentPage: number, pageCount: number) => ({
-      text: `第 ${currentPage} 页 共 ${pageCount} 页`,
+      text: footer.parts.map((part) => (typeof part === 'string' ? part : part.field === 'page' ? currentPage : pageCount)).join(''),
       alignment: 'center',
-      fontSize: 9,
-      margin: [0, 18, 0, 0],
+      fontSize: footer.fontSize,
+      margin: [0, footer.offset, 0, 0],
     }),
     content,
     pageBreakBefore: (node: { id?: string; pageNumbers?: number[] }) => {
@@ -212,40 +145,38 @@ function documentDefinition(
   };
 }
 
-function headingStyle(block: GridHeading) {
-  return block.level === 1
-    ? { fontSize: 18, bold: true, alignment: 'center', margin: [0, 0, 0, 4] as [number, number, number, number] }
-    : { fontSize: 12, bold: false, alignment: 'center', margin: [0, 0, 0, 8] as [number, number, number, number] };
+function headingStyle(page: PageStyle, block: GridHeading): HeadingStyle {
+  return block.level === 1 ? page.headings.title : page.headings.subtitle;
 }
 
-function heading(block: Extract<GridBlock, { type: 'heading' }>): Content {
-  const { fontSize, bold, alignment, margin } = headingStyle(block);
-  return block.level === 1
-    ? { text: block.text, fontSize, bold, alignment: alignment as 'center', margin }
-    : { text: block.text, fontSize, alignment: alignment as 'center', margin };
+function heading(page: PageStyle, block: GridHeading): Content {
+  const { fontSize, bold, align, spaceBefore, spaceAfter } = headingStyle(page, block);
+  const margin: [number, number, number, number] = [0, spaceBefore, 0, spaceAfter];
+  return { text: block.text, fontSize, ...(bold ? { bold } : {}), alignment: align, margin };
 }
 
-function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: Omit<TextMetrics, 'lineHeight' | 'width'>): ContentTable {
+function pdfTable(page: PageStyle, table: GridTable, t: number, font: Omit<TextMetrics, 'lineHeight' | 'width'>): ContentTable {
   const columns = table.widths.length;
-  const widths = contentWidths(table.widths);
+  const widths = contentWidths(page, table.widths);
   const body: TableCell[][] = table.rows.map((row, r) => {
     // pdfmake wants every slot filled; slots covered by a span hold empty placeholders.
     const slots: TableCell[] = Array.from({ length: columns }, () => ({}));
     for (const cell of row.cells) {
-      const metrics = () => ({ ...font, lineHeight: LINE_HEIGHT, width: cellWidth(widths, cell) });
-      slots[cell.col] = pdfCell(cell, `${rowIdOf(r)}:${cell.col}:${cell.rowSpan}`, table.fontSize, metrics);
+      const metrics = () => ({ ...font, lineHeight: page.lineHeight, width: cellWidth(page, widths, cell) });
+      slots[cell.col] = pdfCell(cell, cellId(t, r, cell), table.fontSize, metrics);
     }
     return slots;
   });
+  const { rule, paddingX, paddingY } = page.table;
   return {
     table: { widths, body },
     layout: {
-      hLineWidth: () => RULE,
-      vLineWidth: () => RULE,
-      paddingLeft: () => PADDING_X,
-      paddingRight: () => PADDING_X,
-      paddingTop: () => PADDING_Y,
-      paddingBottom: () => PADDING_Y,
+      hLineWidth: () => rule,
+      vLineWidth: () => rule,
+      paddingLeft: () => paddingX,
+      paddingRight: () => paddingX,
+      paddingTop: () => paddingY,
+      paddingBottom: () => paddingY,
     },
   };
 }
@@ -254,18 +185,19 @@ function pdfTable(table: GridTable, rowIdOf: (row: number) => string, font: Omit
  * The grid's widths are the columns' outer widths, shares of the full text width, as a form
  * designer measures them; pdfmake wants each column's width inside its padding and rules.
  */
-function contentWidths(widths: number[]): number[] {
+function contentWidths(page: PageStyle, widths: number[]): number[] {
+  const { size, margins, table } = page;
   const total = widths.reduce((a, b) => a + b, 0);
-  const textWidth = A4_WIDTH - PAGE_MARGINS[0] - PAGE_MARGINS[2] - RULE;
-  return widths.map((w) => (w / total) * textWidth - 2 * PADDING_X - RULE);
+  const textWidth = size.width - margins.left - margins.right - table.rule;
+  return widths.map((w) => (w / total) * textWidth - 2 * table.paddingX - table.rule);
 }
 
 /**
  * The width pdfmake gives a cell's text: its columns' widths and, between them, the padding and
  * rule (pdfmake's table offsets), summed in pdfmake's order so that lines break where it breaks them.
  */
-function cellWidth(widths: number[], cell: GridCell): number {
-  const gap = PADDING_X + RULE + PADDING_X;
+function cellWidth(page: PageStyle, widths: number[], cell: GridCell): number {
+  const gap = page.table.paddingX + page.table.rule + page.table.paddingX;
   let width = widths[cell.col]!;
   for (let j = 1; j < cell.colSpan; j++) width += widths[cell.col + j]! + gap;
   return width;

@@ -1,0 +1,56 @@
+// A grid to PDF bytes, pages checked: layout paginates the grid from the PDF writer's measurements
+// (one measuring pass places every break of every table), the writer lays it out once, and the
+// rows' placements it reports are checked against the plan. With exact measurements that is the
+// end: one pdfmake pass per document, whatever its length. Where a piece still spilled onto a
+// further page (a measurement was off), its first row that did is forced to begin a page, the
+// grid is paginated again and laid out again; each such pass forces a row strictly inside a
+// piece, never the same row twice, so it ends.
+import type { GridDocument } from '../layout/grid.js';
+import { cutDocument, paginate, spilledRows, withForcedRows, type PagedDocument } from '../layout/paginate.js';
+import { UserError } from '../errors.js';
+import { pdfMeasure, renderPdf, type PdfOptions } from '../render/pdf.js';
+
+export interface PagedPdfOptions extends PdfOptions {
+  /**
+   * true (default): place every page break from one measurement, then lay out once. false: find
+   * them the slow way, laying the document out again after each break found (one pdfmake pass per
+   * continuation page); tests compare the two.
+   */
+  planBreaks?: boolean;
+}
+
+export interface PagedPdf {
+  bytes: Buffer;
+  /** The grid as printed: tables cut at their page breaks, each continuation a section of its own. */
+  paged: GridDocument;
+  /** How many times pdfmake laid out the document (1 unless a measurement was off). */
+  layoutPasses: number;
+}
+
+export async function pagedPdf(document: GridDocument, options: PagedPdfOptions): Promise<PagedPdf> {
+  const measure = pdfMeasure(document.page, options.fonts);
+  let forced: number[][] = [];
+  for (let passes = 1; ; passes++) {
+    const paged: PagedDocument | ReturnType<typeof cutDocument> =
+      options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
+    const { bytes, placements } = await renderInFont(paged.document, options);
+    const spilled = spilledRows(paged, placements);
+    if (spilled.length === 0) return { bytes, paged: paged.document, layoutPasses: passes };
+    forced = withForcedRows(forced, spilled);
+  }
+}
+
+/**
+ * renderPdf, with a font damaged past what loading checks (fontkit reads glyphs lazily, so a
+ * broken glyph deep in the file fails only when it is drawn) said as such rather than as a bug.
+ */
+async function renderInFont(document: GridDocument, options: PdfOptions) {
+  try {
+    return await renderPdf(document, options);
+  } catch (error) {
+    const inFont = error instanceof Error && /node_modules[\\/](fontkit|restructure)[\\/]/.test(error.stack ?? '');
+    if (!inFont) throw error;
+    const files = [...new Set([options.fonts.faces.regular.file, options.fonts.faces.bold.file])].join('、');
+    throw new UserError(`排版时读取字体出错，字体文件可能已损坏：${files}（${(error as Error).message}）。请重新复制字体文件，或换用别的字体`);
+  }
+}
