@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import { packetJsonSchema, SCHEMA_TITLE } from './model/json-schema.js';
-import { buildFiles, createBuildContext, type BuildProgress, type BuildReport } from './output/build.js';
+import { buildFiles, createBuildContext, OUTPUT_FORMATS, type BuildProgress, type BuildReport, type OutputFormat } from './output/build.js';
 import { findDataFiles } from './output/inputs.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/fonts.js';
@@ -77,7 +77,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     .usage('$0 <命令> [选项]\n\n由 JSON 数据生成 财政项目支出绩效目标申报表（PDF）和 项目绩效目标汇总表。')
     .command(
       'build <input>',
-      '生成每个项目的申报表 PDF 和汇总表 PDF',
+      '生成每个项目的申报表和汇总表（PDF 和 Word）',
       (y) =>
         y
           .positional('input', { describe: '数据文件（.json），或包含数据文件的目录', type: 'string', demandOption: true })
@@ -96,10 +96,20 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .option('font', { describe: '正文字体 TrueType 文件（.ttf），默认自带的思源宋体 Noto Serif SC', type: 'string' })
           .option('font-bold', { describe: '标题用的粗体 TrueType 文件；只给 --font 时标题也用它', type: 'string' })
           .option('date', {
-            describe: '写进 PDF 的创建时间，如 2023-01-01 或 2023-01-01T08:00:00+08:00；固定它可使输出可重现，默认当前时间',
+            describe: '写进 PDF 和 Word 文件的创建时间，如 2023-01-01 或 2023-01-01T08:00:00+08:00；固定它可使输出逐字节可重现，默认当前时间',
             type: 'string',
           })
-          .example('$0 build data/minhang-2023.json -o out/', '生成 out/minhang-2023/ 下的 11 个 PDF')
+          .option('format', {
+            describe: '输出哪些格式，用逗号分隔：pdf（定稿、归档）、docx（发给部门修改的 Word 稿）',
+            type: 'string',
+            default: 'pdf,docx',
+          })
+          .option('docx-font', {
+            describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）。只写字体名，不嵌入字体',
+            type: 'string',
+          })
+          .example('$0 build data/minhang-2023.json -o out/', '生成 out/minhang-2023/ 下的 11 个 PDF 和 11 个 Word 文件')
+          .example('$0 build data/minhang-2023.json --format pdf', '只生成 PDF')
           .example('$0 build data/minhang-2023.json --only 培训费', '重新生成「培训费」的申报表和汇总表'),
       run(build),
     )
@@ -126,7 +136,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
-      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict']) {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
       return true;
@@ -159,11 +169,24 @@ function creationDate(text: string | undefined): Date | undefined {
   return date;
 }
 
+/** --format pdf,docx: each known, at least one. */
+function outputFormats(text: string): OutputFormat[] {
+  const asked = text.split(/[,，\s]+/).map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  const unknown = asked.filter((f) => !(OUTPUT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UserError(`--format「${text}」：只能是 ${OUTPUT_FORMATS.join('、')}，或用逗号连起来，如 --format pdf,docx`);
+  }
+  return OUTPUT_FORMATS.filter((f) => asked.includes(f));
+}
+
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string },
   io: CliIO,
 ): Promise<number> {
   const date = creationDate(argv.date);
+  const formats = outputFormats(argv.format);
+  const docxFont = argv.docxFont?.trim();
+  if (docxFont === '') throw new UserError('--docx-font 后面要写字体名，如 --docx-font 仿宋_GB2312');
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
   const files = await findDataFiles(argv.input);
   const options = {
@@ -172,6 +195,8 @@ async function build(
     templateDir: argv.templates,
     fonts: chooseFonts(argv.font, argv.fontBold),
     creationDate: date,
+    formats,
+    docxFonts: docxFont ? { eastAsia: docxFont } : undefined,
     signal: io.interrupts?.(),
   };
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never

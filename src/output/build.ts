@@ -1,5 +1,6 @@
-// Data files -> out/<packet>/: NN-<项目名称>.pdf per valid project and 汇总表.pdf when the whole
-// packet is valid. Bad projects are reported and skipped; the others are still built.
+// Data files -> out/<packet>/: NN-<项目名称>.pdf and .docx per valid project, and 汇总表.pdf and
+// .docx when the whole packet is valid (each format only if asked for). Bad projects are reported
+// and skipped; the others are still built.
 //
 // Two steps. planBuild reads and validates every data file and checks everything that could make
 // a build change what it must not: two data files sharing a packet folder, an output folder that
@@ -16,6 +17,8 @@ import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridDocument } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { pagedPdf } from './paged-pdf.js';
+import { renderDocx, type DocxFonts } from '../render/docx.js';
+import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
@@ -30,12 +33,19 @@ export interface BuildOptions {
   only?: readonly string[];
   templateDir?: string;
   fonts?: FontFiles;
-  /** Stamped into the PDFs; defaults to now. */
+  /** Stamped into the PDFs and .docx files; defaults to now. */
   creationDate?: Date;
+  /** Which files to write for each form and the 汇总表; default both, PDF and Word. */
+  formats?: readonly OutputFormat[];
+  /** Fonts the .docx files name (default 宋体 SimSun and Times New Roman). */
+  docxFonts?: Partial<DocxFonts>;
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between files; nothing of it is left in the output folder. */
   signal?: AbortSignal;
 }
+
+export const OUTPUT_FORMATS = ['pdf', 'docx'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export type BuildProgress =
   | { kind: 'start'; file: string; total: number }
@@ -81,8 +91,11 @@ export interface PacketPlan {
   packetDir: string;
   folder: PacketFolder;
   sourceSha256: string;
-  /** The output name of each project that has a name, by 1-based number. */
-  fileNames: Map<number, string>;
+  /** The output names (one per format, in OUTPUT_FORMATS order) of each project that has a name, by 1-based number. */
+  fileNames: Map<number, string[]>;
+  /** The 汇总表's output names, one per format. */
+  summaryNames: string[];
+  formats: OutputFormat[];
   /** The valid projects to build now (all of them, or those --only names). */
   selected: AcceptedProject[];
   /** false when --only names no project of this file: the file is left alone. */
@@ -91,17 +104,19 @@ export interface PacketPlan {
   locate: (path: Diagnostic['path']) => { line: number; column: number } | undefined;
 }
 
-export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only'>): Promise<PacketPlan[]> {
+export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only' | 'formats'>): Promise<PacketPlan[]> {
   checkDistinctFolders(files);
+  const formats = OUTPUT_FORMATS.filter((format) => (options.formats ?? OUTPUT_FORMATS).includes(format));
+  if (formats.length === 0) throw new UserError(`请至少选一种输出格式：${OUTPUT_FORMATS.join('、')}`);
   const plans: PacketPlan[] = [];
   for (const file of files) {
     const { loaded, locate } = await readPacketFile(file);
     const packetDir = path.join(options.outDir, packetDirName(file));
     await checkOutsideInput(packetDir, file);
     const count = loaded.projectNames.length;
-    const fileNames = new Map<number, string>();
+    const fileNames = new Map<number, string[]>();
     loaded.projectNames.forEach((name, i) => {
-      if (name !== undefined) fileNames.set(i + 1, projectFileName(i + 1, count, name, 'pdf'));
+      if (name !== undefined) fileNames.set(i + 1, formats.map((format) => projectFileName(i + 1, count, name, format)));
     });
     const only = options.only && new Set(options.only);
     const selected = only ? loaded.accepted.filter(({ project }) => only.has(project.name)) : loaded.accepted;
@@ -113,6 +128,8 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
       folder: await inspectPacketFolder(packetDir),
       sourceSha256: await sha256File(file).catch(() => ''),
       fileNames,
+      summaryNames: formats.map((format) => `${SUMMARY_FILE_NAME}.${format}`),
+      formats,
       selected,
       wanted,
       locate,
@@ -145,7 +162,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   const packet = glyphProblems.length === 0 ? loaded.packet : undefined;
 
   const summaryWanted = packet !== undefined;
-  const total = selected.length + (summaryWanted ? 1 : 0);
+  const total = (selected.length + (summaryWanted ? 1 : 0)) * plan.formats.length;
   options.onProgress?.({ kind: 'start', file, total });
 
   // The folder is locked against other builds and read again: planBuild read it a while ago.
@@ -180,7 +197,11 @@ async function buildLocked(
   const { file, loaded, packetDir } = plan;
   const staging = await stagePacketFolder(plan.folder);
   const written: string[] = [];
-  const pdfOptions = { fonts: context.fonts, creationDate: options.creationDate ?? new Date() };
+  const creationDate = options.creationDate ?? new Date();
+  const pdfOptions = { fonts: context.fonts, creationDate };
+  const docxOptions = { creationDate, fonts: options.docxFonts, properties: loaded.header && wordProperties(loaded.header) };
+  const wants = (format: OutputFormat) => plan.formats.includes(format);
+  const nameOf = (names: string[], format: OutputFormat) => names[plan.formats.indexOf(format)]!;
   const emit = async (name: string, bytes: Uint8Array, data: string) => {
     options.signal?.throwIfAborted();
     await staging.write(name, bytes, data);
@@ -189,20 +210,38 @@ async function buildLocked(
   };
 
   try {
-    // Each form as paginated for its own PDF goes into the 汇总表 as is: its pages break the same.
+    // Each form as paginated for its own PDF goes into the 汇总表 PDF as is: its pages break the
+    // same. Word flows its own pages: the .docx files get the forms unpaginated.
+    const paged = new Map<number, GridDocument>();
     for (const { number, project } of selected) {
+      const names = plan.fileNames.get(number)!;
+      const data = sha256(JSON.stringify(project));
       options.signal?.throwIfAborted();
-      const pdf = await pagedPdf(forms.get(number)!, { ...pdfOptions, title: project.name });
-      forms.set(number, pdf.paged);
-      await emit(plan.fileNames.get(number)!, pdf.bytes, sha256(JSON.stringify(project)));
+      if (wants('pdf')) {
+        const pdf = await pagedPdf(forms.get(number)!, { ...pdfOptions, title: project.name });
+        paged.set(number, pdf.paged);
+        await emit(nameOf(names, 'pdf'), pdf.bytes, data);
+      }
+      if (wants('docx')) {
+        const docx = await renderDocx(forms.get(number)!, { ...docxOptions, title: project.name, subject: loaded.header?.title });
+        await emit(nameOf(names, 'docx'), docx, data);
+      }
     }
     let summaryBuilt = false;
     if (packet) {
       options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length });
-      const sections = packet.projects.map((_, i) => forms.get(i + 1)!.sections);
+      const data = sha256(JSON.stringify(packet));
       options.signal?.throwIfAborted();
-      const pdf = await pagedPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
-      await emit(`${SUMMARY_FILE_NAME}.pdf`, pdf.bytes, sha256(JSON.stringify(packet)));
+      if (wants('pdf')) {
+        const sections = packet.projects.map((_, i) => (paged.get(i + 1) ?? forms.get(i + 1)!).sections);
+        const pdf = await pagedPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
+        await emit(nameOf(plan.summaryNames, 'pdf'), pdf.bytes, data);
+      }
+      if (wants('docx')) {
+        const sections = packet.projects.map((_, i) => forms.get(i + 1)!.sections);
+        const docx = await renderDocx(summaryDocument(context.templates, packet, sections), { ...docxOptions, title: packet.title, subject: packet.unit });
+        await emit(nameOf(plan.summaryNames, 'docx'), docx, data);
+      }
       summaryBuilt = true;
     }
 
@@ -210,7 +249,9 @@ async function buildLocked(
     // under the same number and name; everything else of shenbao's that was not written goes,
     // including the old form of a named project that now has errors.
     const named = new Set(options.only);
-    const unnamed = [...plan.fileNames].filter(([number]) => !named.has(loaded.projectNames[number - 1]!));
+    const unnamed = [...plan.fileNames]
+      .filter(([number]) => !named.has(loaded.projectNames[number - 1]!))
+      .flatMap(([number, names]) => names.map((name): [number, string] => [number, name]));
     const keep = options.only ? unnamed.map(([, name]) => name).filter((name) => plan.folder.owned.has(name)) : [];
     if (options.only) diagnostics.push(...onlyWarnings(plan, unnamed, keep, new Set(written.map((w) => path.basename(w)))));
     options.signal?.throwIfAborted();
@@ -218,7 +259,7 @@ async function buildLocked(
     const { removed, empty } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'end' });
 
-    if (!summaryBuilt) diagnostics.push(summarySkipped(removed.includes(`${SUMMARY_FILE_NAME}.pdf`)));
+    if (!summaryBuilt) diagnostics.push(summarySkipped(removed.filter((name) => name.startsWith(`${SUMMARY_FILE_NAME}.`))));
     diagnostics.push(...changedFileWarnings(plan));
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
@@ -301,7 +342,7 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
   let withoutManifest = false;
   const lines = plans.flatMap((plan) => {
     if (!plan.wanted) return [];
-    const names = [...plan.fileNames.values(), `${SUMMARY_FILE_NAME}.pdf`, MANIFEST_FILE];
+    const names = [...[...plan.fileNames.values()].flat(), ...plan.summaryNames, MANIFEST_FILE];
     const found = collisions(plan.folder, names);
     withoutManifest ||= found.length > 0 && !plan.folder.manifest;
     return found.map((name) => `  ${path.join(plan.packetDir, name)}`);
@@ -319,11 +360,12 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
   );
 }
 
-function summarySkipped(removedOld: boolean): Diagnostic {
+function summarySkipped(removedOld: string[]): Diagnostic {
+  const removed = removedOld.length > 0 ? `；原有的 ${removedOld.join('、')} 已删除，以免它与数据不一致` : '';
   return {
     severity: 'error',
     path: [],
-    message: `汇总表未生成：数据中有错误的项目，汇总表不能缺项${removedOld ? `；原有的 ${SUMMARY_FILE_NAME}.pdf 已删除，以免它与数据不一致` : ''}`,
+    message: `汇总表未生成：数据中有错误的项目，汇总表不能缺项${removed}`,
     hint: '改正上面列出的错误后重新生成',
     ruleId: 'summary-skipped',
   };

@@ -1,0 +1,291 @@
+// Grid -> Word (.docx) bytes (docx 9). A translation of the grid, not a second layout: one handler
+// per block type (heading, table), in the style of mdast-util-to-hast. The page, type sizes, rules
+// and footer come from the grid (GridDocument.page), as in the PDF.
+//
+// Word flows its own pages: a department adds rows, and each form must stay one table that flows,
+// so the writer takes the grid unpaginated and puts no page break inside a form. Each grid section
+// starts a new page (pageBreakBefore on its first paragraph). Rows never split across pages
+// (cantSplit). Word repeats header rows (tblHeader) only at the top of a table, so a table whose
+// `repeat` rows stand lower down (the 绩效指标 header of a form) is written as two tables, the
+// second starting at those rows, with a 1-pt paragraph between them (Word would join two tables
+// that touch). Word cannot print a merged 一级/二级 label again after a page break.
+//
+// Deterministic: the same grid and options give the same bytes. docx stamps the time into
+// docProps/core.xml and the zip entries; this writes core.xml itself (dates from `creationDate`)
+// and zips again with a fixed entry time. The font table is written here too, to name a fallback.
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Footer,
+  HeightRule,
+  LineRuleType,
+  Packer,
+  PageNumber,
+  Paragraph,
+  Table,
+  TableCell,
+  TableLayoutType,
+  TableRow,
+  TextRun,
+  VerticalAlign,
+  WidthType,
+  type IRunOptions,
+} from 'docx';
+import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import type { Align, GridBlock, GridCell, GridDocument, GridHeading, GridRow, GridTable, PageStyle, VAlign } from '../layout/grid.js';
+
+export interface DocxOptions {
+  /** docProps/core.xml created/modified; pass a fixed date for reproducible output. */
+  creationDate: Date;
+  /** Document properties: title (the project or the packet) and subject. */
+  title: string;
+  subject?: string;
+  /** Custom document properties (name → text), e.g. what a reader needs that the page does not show. */
+  properties?: Record<string, string>;
+  fonts?: Partial<DocxFonts>;
+}
+
+export interface DocxFonts {
+  /** East Asian text: the form's Song face, as Windows names it. */
+  eastAsia: string;
+  /** Latin letters and digits. */
+  latin: string;
+}
+
+/** 宋体 for Chinese, Times New Roman for digits: what Windows offices have and expect. */
+export const DEFAULT_DOCX_FONTS: DocxFonts = { eastAsia: 'SimSun', latin: 'Times New Roman' };
+
+/**
+ * What a reader without the named East Asian font should use instead (w:altName in the font
+ * table, which Word and LibreOffice read): the old GB2312 faces' successors on Windows, else the
+ * CJK serif that LibreOffice on Linux usually has (Noto Serif CJK SC, from fonts-noto-cjk).
+ */
+const FALLBACK: Record<string, string> = { 仿宋_GB2312: 'FangSong', 楷体_GB2312: 'KaiTi' };
+const CJK_FALLBACK = 'Noto Serif CJK SC';
+
+/** Word measures in twips (1/20 pt), type in half-points, borders in eighths of a point. */
+const twips = (pt: number) => Math.round(pt * 20);
+
+/** Zip entry time: fixed, and the same in every time zone (fflate writes local time). */
+const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
+
+export async function renderDocx(grid: GridDocument, options: DocxOptions): Promise<Buffer> {
+  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
+  const { page } = grid;
+  const children = grid.sections.flatMap((section, s) => {
+    const blocks = section.blocks.flatMap((block) => handlers[block.type](block as never, page));
+    // Each section starts a new page, as in the PDF.
+    if (s > 0) {
+      const first = blocks[0];
+      if (first instanceof Paragraph) blocks[0] = pageBreakParagraph(section.blocks[0] as GridHeading, page);
+      else blocks.unshift(new Paragraph({ pageBreakBefore: true, spacing: { before: 0, after: 0 } }));
+    }
+    return blocks;
+  });
+
+  const font = { ascii: fonts.latin, hAnsi: fonts.latin, cs: fonts.latin, eastAsia: fonts.eastAsia, hint: 'eastAsia' };
+  const document = new Document({
+    title: options.title,
+    subject: options.subject ?? '',
+    creator: 'shenbao',
+    lastModifiedBy: 'shenbao',
+    revision: 1,
+    customProperties: Object.entries(options.properties ?? {}).map(([name, value]) => ({ name, value })),
+    styles: {
+      default: {
+        document: {
+          run: { font, size: page.fontSize * 2, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+          paragraph: { spacing: { before: 0, after: 0, line: Math.round(240 * page.lineHeight), lineRule: LineRuleType.AUTO } },
+        },
+      },
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: twips(page.size.width), height: twips(page.size.height) },
+            margin: {
+              top: twips(page.margins.top),
+              right: twips(page.margins.right),
+              bottom: twips(page.margins.bottom),
+              left: twips(page.margins.left),
+              header: twips(page.margins.top / 2),
+              footer: twips(Math.max(0, page.margins.bottom - page.footer.offset - page.footer.fontSize * page.lineHeight)),
+            },
+          },
+        },
+        footers: { default: footer(page) },
+        children,
+      },
+    ],
+  });
+
+  const packed = await Packer.toBuffer(document);
+  return deterministic(packed, options, fonts);
+}
+
+type Handler<B extends GridBlock> = (block: B, page: PageStyle) => Array<Paragraph | Table>;
+
+const handlers: { [K in GridBlock['type']]: Handler<Extract<GridBlock, { type: K }>> } = {
+  heading: (block, page) => [headingParagraph(block, page)],
+  table: (block, page) => tables(block, page),
+};
+
+function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore = false): Paragraph {
+  const style = block.level === 1 ? page.headings.title : page.headings.subtitle;
+  return new Paragraph({
+    alignment: alignment(style.align),
+    pageBreakBefore,
+    keepNext: true,
+    spacing: { before: twips(style.spaceBefore), after: twips(style.spaceAfter) },
+    children: lines(block.text, { size: style.fontSize * 2, bold: style.bold }),
+  });
+}
+
+function pageBreakParagraph(block: GridHeading, page: PageStyle): Paragraph {
+  return headingParagraph(block, page, true);
+}
+
+/** The grid table as Word tables: cut before its first `repeat` row below the top (see above). */
+function tables(table: GridTable, page: PageStyle): Array<Paragraph | Table> {
+  const cut = table.rows.findIndex((row, r) => r > 0 && row.repeat && !table.rows[r - 1]!.repeat);
+  if (cut <= 0) return [wordTable(table, table.rows, page)];
+  const crossing = table.rows.slice(0, cut).some((row, r) => row.cells.some((cell) => r + cell.rowSpan > cut));
+  if (crossing) throw new Error(`bug: a merged cell crosses the table's header row ${cut}; Word cannot repeat it`);
+  return [wordTable(table, table.rows.slice(0, cut), page), joint(), wordTable(table, table.rows.slice(cut), page)];
+}
+
+/** The paragraph between two tables that must look like one: 1 pt high, no space. */
+function joint(): Paragraph {
+  return new Paragraph({ spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
+}
+
+function wordTable(table: GridTable, rows: readonly GridRow[], page: PageStyle): Table {
+  const textWidth = twips(page.size.width - page.margins.left - page.margins.right);
+  const widths = columnTwips(table.widths, textWidth);
+  const rule = { style: BorderStyle.SINGLE, size: Math.max(2, Math.round(page.table.rule * 8)), color: '000000' };
+  const fontSize = table.fontSize ?? page.fontSize;
+  // The header rows at the top (all of them `repeat`) repeat on every page the table runs onto.
+  let heading = true;
+  return new Table({
+    layout: TableLayoutType.FIXED,
+    width: { size: textWidth, type: WidthType.DXA },
+    columnWidths: widths,
+    borders: { top: rule, bottom: rule, left: rule, right: rule, insideHorizontal: rule, insideVertical: rule },
+    margins: {
+      top: twips(page.table.paddingY),
+      bottom: twips(page.table.paddingY),
+      left: twips(page.table.paddingX),
+      right: twips(page.table.paddingX),
+    },
+    // docx changes rows in place (it adds the merged cells' continuations): built fresh each time.
+    rows: rows.map((row) => {
+      heading &&= row.repeat;
+      return new TableRow({
+        tableHeader: heading,
+        cantSplit: true,
+        height: { value: 0, rule: HeightRule.AUTO },
+        children: row.cells.map((cell) => wordCell(cell, widths, fontSize, page)),
+      });
+    }),
+  });
+}
+
+function wordCell(cell: GridCell, widths: number[], fontSize: number, page: PageStyle): TableCell {
+  const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
+  const size = fontSize === page.fontSize ? undefined : fontSize * 2;
+  return new TableCell({
+    width: { size: width, type: WidthType.DXA },
+    rowSpan: cell.rowSpan,
+    columnSpan: cell.colSpan,
+    verticalAlign: verticalAlign(cell.valign),
+    // One paragraph per line: Enter in Word makes a new one, and the reader joins them again.
+    children: cell.text.split('\n').map((line) => new Paragraph({ alignment: alignment(cell.align), children: lines(line, { size }) })),
+  });
+}
+
+/** Text as runs; a '\n' inside (a heading) is a line break. Spaces are kept (xml:space). */
+function lines(text: string, run: Omit<IRunOptions, 'text' | 'children' | 'break'>): TextRun[] {
+  return text.split('\n').map((line, i) => new TextRun({ ...run, text: line, ...(i > 0 ? { break: 1 } : {}) }));
+}
+
+/** Column widths in twips, summing to the table width exactly (largest remainders get the odd twips). */
+function columnTwips(shares: number[], total: number): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  const exact = shares.map((w) => (w / sum) * total);
+  const widths = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0, left = total - widths.reduce((a, b) => a + b, 0); k < left; k++) widths[order[k % order.length]![1]]! += 1;
+  return widths;
+}
+
+function footer(page: PageStyle): Footer {
+  const size = page.footer.fontSize * 2;
+  const children = page.footer.parts.map((part) =>
+    typeof part === 'string'
+      ? new TextRun({ text: part, size })
+      : new TextRun({ size, children: [part.field === 'page' ? PageNumber.CURRENT : PageNumber.TOTAL_PAGES] }),
+  );
+  return new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children })] });
+}
+
+function alignment(align: Align) {
+  return { left: AlignmentType.LEFT, center: AlignmentType.CENTER, right: AlignmentType.RIGHT }[align];
+}
+
+function verticalAlign(valign: VAlign) {
+  return { top: VerticalAlign.TOP, middle: VerticalAlign.CENTER, bottom: VerticalAlign.BOTTOM }[valign];
+}
+
+/** The packed file with fixed dates, our font table, and fixed zip entry times. */
+function deterministic(packed: Buffer, options: DocxOptions, fonts: DocxFonts): Buffer {
+  const entries = unzipSync(packed);
+  entries['docProps/core.xml'] = strToU8(coreXml(options));
+  entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
+  delete entries['word/_rels/fontTable.xml.rels'];
+  const files: Zippable = {};
+  for (const name of Object.keys(entries).sort(zipOrder)) files[name] = [entries[name]!, { mtime: ZIP_TIME, level: 6 }];
+  return Buffer.from(zipSync(files));
+}
+
+/** [Content_Types].xml first, as Office writes it; then by name. */
+const zipOrder = (a: string, b: string) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : a < b ? -1 : a > b ? 1 : 0);
+
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** No author: the files go to other offices. Created = modified = the build's date. */
+function coreXml(options: DocxOptions): string {
+  const date = options.creationDate.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+    `<dc:title>${xml(options.title)}</dc:title>` +
+    `<dc:subject>${xml(options.subject ?? '')}</dc:subject>` +
+    '<dc:creator>shenbao</dc:creator><cp:lastModifiedBy>shenbao</cp:lastModifiedBy><cp:revision>1</cp:revision>' +
+    `<dcterms:created xsi:type="dcterms:W3CDTF">${date}</dcterms:created>` +
+    `<dcterms:modified xsi:type="dcterms:W3CDTF">${date}</dcterms:modified>` +
+    '</cp:coreProperties>'
+  );
+}
+
+/**
+ * The fonts the document names, each with a fallback (w:altName), the GB2312 character set and a
+ * Song-like panose for the East Asian one, so that a reader without it substitutes a CJK serif.
+ */
+function fontTableXml(fonts: DocxFonts): string {
+  const eastAsia =
+    `<w:font w:name="${xml(fonts.eastAsia)}"><w:altName w:val="${xml(FALLBACK[fonts.eastAsia] ?? CJK_FALLBACK)}"/>` +
+    '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>';
+  const latin =
+    fonts.latin === fonts.eastAsia
+      ? ''
+      : `<w:font w:name="${xml(fonts.latin)}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+    eastAsia +
+    latin +
+    '</w:fonts>'
+  );
+}
