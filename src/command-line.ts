@@ -16,6 +16,9 @@ import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.j
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
 import { readPacketFile } from './validate/validate.js';
 import { checkPrintable } from './output/printable.js';
+import { loadTemplates } from './layout/templates.js';
+import { comparablePacket, extractFile, isWordFile } from './extract/revision.js';
+import { diffPackets, formatChange } from './extract/diff.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -132,7 +135,29 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       (y) => y.option('out', { alias: 'o', describe: '写到这个文件，默认输出到屏幕', type: 'string' }),
       run(schema),
     )
-    .demandCommand(1, '请给出命令：build、validate 或 schema')
+    .command(
+      'extract <input>',
+      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据',
+      (y) =>
+        y
+          .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）：一张申报表或汇总表', type: 'string', demandOption: true })
+          .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
+          .option('templates', { describe: '生成这个 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
+          .example('$0 extract 01-培训费.docx -o 培训费-修改稿.json', '读回部门改过的申报表'),
+      run(extract),
+    )
+    .command(
+      'diff <old> <new>',
+      '逐项列出两份数据（JSON 或 shenbao 生成的 .docx）的不同：项目、栏目、原值和新值；有不同时退出码为 1',
+      (y) =>
+        y
+          .positional('old', { describe: '原来的数据文件（.json）或 Word 文件（.docx）', type: 'string', demandOption: true })
+          .positional('new', { describe: '修改后的数据文件或 Word 文件', type: 'string', demandOption: true })
+          .option('templates', { describe: '生成 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
+          .example('$0 diff data/minhang-2023.json 汇总表-修改稿.docx', '看部门改了哪些内容'),
+      run(diff),
+    )
+    .demandCommand(1, '请给出命令：build、validate、extract、diff 或 schema')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
@@ -278,23 +303,68 @@ async function refuseForeign(out: string): Promise<void> {
   if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
-async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
-  if (!argv.out) {
-    io.stdout(packetJsonSchema());
-    return EXIT.ok;
+async function extract(argv: { input: string; out?: string; templates?: string }, io: CliIO): Promise<number> {
+  if (!isWordFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx），${argv.input} 不是`);
+  if (argv.out !== undefined) await refuseExisting(argv.out);
+  const read = await extractFile(argv.input, await loadTemplates(argv.templates));
+  if (read.problems.length > 0) {
+    for (const problem of read.problems) io.stderr(`${problem}\n`);
+    io.stderr(`${argv.input}：有 ${read.problems.length} 处修改无法读取，没有写出数据\n`);
+    return EXIT.dataErrors;
   }
-  // Written beside and renamed into place: a full disk never leaves half a schema.
-  const out = argv.out;
-  await refuseForeign(out);
+  printDiagnostics(io, argv.input, read.diagnostics, read.projectNames);
+  // The valid packet has the schema's key order; data with errors is written as read, to be fixed.
+  const json = `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
+  if (argv.out === undefined) io.stdout(json);
+  else await writeAtomically(argv.out, json);
+  const kind = read.kind === 'summary' ? '汇总表' : '申报表';
+  io.stderr(`${argv.input}：读回${kind}，${read.packet?.projects.length ?? 0} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
+  return hasErrors(read.diagnostics) ? EXIT.dataErrors : EXIT.ok;
+}
+
+async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {
+  const templates = await loadTemplates(argv.templates);
+  const before = await comparablePacket(argv.old, templates);
+  const after = await comparablePacket(argv.new, templates);
+  const changes = diffPackets(before, after);
+  for (const change of changes) io.stdout(`${formatChange(change)}\n`);
+  io.stderr(changes.length === 0 ? `${argv.old} 和 ${argv.new} 的内容相同\n` : `共 ${changes.length} 处不同\n`);
+  return changes.length === 0 ? EXIT.ok : EXIT.dataErrors;
+}
+
+/** Never write over a file the user has: extract's output must be a new file. */
+async function refuseExisting(out: string): Promise<void> {
+  const exists = await readFile(out).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      if (error.code === 'EISDIR') throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
+      throw fsFailure(error, '读取', out);
+    },
+  );
+  if (exists) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
+}
+
+/** Written beside and renamed into place: a full disk never leaves half a file. */
+async function writeAtomically(out: string, text: string): Promise<void> {
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
   await fsStep('写入', out, async () => {
     try {
-      await writeFile(temporary, packetJsonSchema());
+      await writeFile(temporary, text);
       await rename(temporary, out);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);
       throw error;
     }
   });
+}
+
+async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
+  if (!argv.out) {
+    io.stdout(packetJsonSchema());
+    return EXIT.ok;
+  }
+  await refuseForeign(argv.out);
+  await writeAtomically(argv.out, packetJsonSchema());
   return EXIT.ok;
 }

@@ -149,11 +149,17 @@ function pageBreakParagraph(block: GridHeading, page: PageStyle): Paragraph {
 
 /** The grid table as Word tables: cut before its first `repeat` row below the top (see above). */
 function tables(table: GridTable, page: PageStyle): Array<Paragraph | Table> {
+  const [top, ...rest] = wordTableParts(table);
+  return [wordTable(table, top!, page), ...rest.flatMap((rows) => [joint(), wordTable(table, rows, page)])];
+}
+
+/** The rows of each Word table a grid table becomes (one, or two: see above). The reader needs it too. */
+export function wordTableParts(table: GridTable): GridRow[][] {
   const cut = table.rows.findIndex((row, r) => r > 0 && row.repeat && !table.rows[r - 1]!.repeat);
-  if (cut <= 0) return [wordTable(table, table.rows, page)];
+  if (cut <= 0) return [table.rows];
   const crossing = table.rows.slice(0, cut).some((row, r) => row.cells.some((cell) => r + cell.rowSpan > cut));
   if (crossing) throw new Error(`bug: a merged cell crosses the table's header row ${cut}; Word cannot repeat it`);
-  return [wordTable(table, table.rows.slice(0, cut), page), joint(), wordTable(table, table.rows.slice(cut), page)];
+  return [table.rows.slice(0, cut), table.rows.slice(cut)];
 }
 
 /** The paragraph between two tables that must look like one: 1 pt high, no space. */
