@@ -56,7 +56,8 @@ function interrupt(args: string[], signal: NodeJS.Signals, ready: (stderr: strin
   });
 }
 
-const formsUnderWay = (stderr: string) => /\[5\/301\]/.test(stderr);
+// 300 forms and the 汇总表, each as PDF and Word: 602 files.
+const formsUnderWay = (stderr: string) => /\[5\/602\]/.test(stderr);
 const summaryUnderWay = (stderr: string) => stderr.includes('汇总表：排版 300 张申报表');
 
 describe.each([

@@ -1,0 +1,123 @@
+// npm run check:office — an independent check of our .docx files: LibreOffice (a real office
+// suite, not our own reader) turns each one into a PDF, and every heading and cell of the form's
+// grid must come out of it, complete and in document order. Not part of `npm test`: it needs
+// LibreOffice and takes a while.
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { PDFParse } from 'pdf-parse';
+import { buildFiles, declarationDocument, loadTemplates, summaryDocument, type GridDocument } from '../src/index.js';
+
+const run = promisify(execFile);
+const DATA_FILES = ['data/minhang-2023.json', 'test/fixtures/distinct.json'];
+// One soffice call given many files once converted only part of them and still exited 0.
+const BATCH = 50;
+
+/** soffice or libreoffice on PATH, looked up here rather than with `which`, which may be missing too. */
+async function findOffice(): Promise<string | undefined> {
+  for (const name of ['soffice', 'libreoffice']) {
+    for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+      const file = path.join(dir, name);
+      if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
+    }
+  }
+  return undefined;
+}
+
+const compact = (text: string) => text.replace(/\s+/g, '');
+
+/** Headings and cell texts in document order: what a reader of the page must see, in that order. */
+function expectedTexts(doc: GridDocument): string[] {
+  return doc.sections.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'heading' ? [b.text] : b.rows.flatMap((r) => r.cells.map((c) => c.text)))));
+}
+
+/** The first expected item not found after the previous one, with the text where it should have been. */
+function firstMissing(text: string, expected: readonly string[]): string | undefined {
+  const haystack = compact(text);
+  let from = 0;
+  for (const [i, item] of expected.entries()) {
+    const needle = compact(item);
+    if (needle === '') continue;
+    const at = haystack.indexOf(needle, from);
+    if (at < 0) {
+      const elsewhere = haystack.indexOf(needle) >= 0 ? '（在前面出现过：顺序不对 / out of order）' : '';
+      return `item ${i}「${item}」${elsewhere} not found after position ${from}; text there:「${haystack.slice(from, from + 80)}」`;
+    }
+    from = at + needle.length;
+  }
+  return undefined;
+}
+
+const office = await findOffice();
+if (!office) {
+  console.log('跳过：没有找到 LibreOffice（soffice）。安装：apt-get install -y libreoffice-writer-nogui');
+  console.log('Skipped: LibreOffice (soffice) not found on PATH. Install: apt-get install -y libreoffice-writer-nogui');
+  process.exit(0);
+}
+
+// Without a Chinese font LibreOffice prints boxes, and pdf-parse reads every CJK character of a run as its first one.
+const cjkFonts = await run('fc-list', [':lang=zh', 'family']).then((r) => r.stdout.trim(), () => 'unknown');
+if (cjkFonts === '') console.log('注意：没有中文字体，下面的失败多半因此。安装：apt-get install -y fonts-noto-cjk\nNote: no CJK font installed; failures below likely come from that. Install: apt-get install -y fonts-noto-cjk');
+
+const started = Date.now();
+const work = await mkdtemp(path.join(tmpdir(), 'shenbao-office-'));
+// A private profile: a second soffice with the default profile would hand its files to the first.
+const profile = pathToFileURL(path.join(work, 'profile')).href;
+let failures = 0;
+try {
+  const templates = await loadTemplates();
+  const reports = await buildFiles(DATA_FILES, { outDir: path.join(work, 'out'), formats: ['docx'], creationDate: new Date('2023-01-01T00:00:00Z') });
+  for (const report of reports) {
+    const { packet, accepted, header } = report.loaded;
+    if (!report.ok || !packet || !header) {
+      console.log(`✗ ${report.file}: build failed ${report.failure?.message ?? report.diagnostics.map((d) => d.message).join('; ')}`);
+      failures++;
+      continue;
+    }
+    // The grid each file was written from: NN-… is project NN, 汇总表 is the whole packet.
+    const gridOf = (docx: string): GridDocument => {
+      const number = /^(\d+)-/.exec(path.basename(docx))?.[1];
+      if (number === undefined) return summaryDocument(templates, packet);
+      const { project } = accepted.find((a) => a.number === Number(number))!;
+      return declarationDocument(templates, project, packet.year, Number(number) - 1);
+    };
+    const docxFiles = report.written.filter((f) => f.endsWith('.docx'));
+    // Per packet: both packets have a 汇总表.docx, and soffice names a PDF after its input only.
+    const pdfDir = path.join(work, 'pdf', path.basename(report.packetDir!));
+    for (let i = 0; i < docxFiles.length; i += BATCH) {
+      const batch = docxFiles.slice(i, i + BATCH);
+      await run(office, [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', pdfDir, ...batch], { timeout: 10 * 60_000, maxBuffer: 16 << 20 });
+    }
+    const made = new Set(await readdir(pdfDir).catch(() => [] as string[]));
+    console.log(`${path.basename(report.packetDir!)}: ${made.size} PDFs from ${docxFiles.length} .docx`);
+    for (const docx of docxFiles) {
+      const name = path.basename(docx, '.docx');
+      if (!made.has(`${name}.pdf`)) {
+        console.log(`✗ ${name}: 没有转换出 PDF / no PDF was made`);
+        failures++;
+        continue;
+      }
+      const parser = new PDFParse({ data: new Uint8Array(await readFile(path.join(pdfDir, `${name}.pdf`))) });
+      const result = await parser.getText().finally(() => parser.destroy());
+      // Page numbers are Word fields: only an office suite fills them in, so every page must say its own.
+      const pages = result.pages.map((p) => compact(p.text));
+      const footers = pages.map((_, i) => `第${i + 1}页共${pages.length}页`);
+      const badFooter = pages.findIndex((p, i) => !p.includes(footers[i]!));
+      // Pages joined without footers or pdf-parse's '-- 1 of 3 --' separators: a cell may run onto the next page.
+      const body = pages.map((p, i) => p.replace(footers[i]!, '')).join('');
+      const problem =
+        firstMissing(body, expectedTexts(gridOf(docx))) ??
+        (badFooter < 0 ? undefined : `footer ${footers[badFooter]} not found on page ${badFooter + 1}; page ends:「${pages[badFooter]!.slice(-30)}」`);
+      if (problem) failures++;
+      console.log(`${problem ? '✗' : '✓'} ${name}  ${result.total} 页${problem ? `\n    ${problem}` : ''}`);
+    }
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+console.log(`${failures === 0 ? '全部通过 / all passed' : `${failures} 个失败 / failed`} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,170 @@
+// The Word writer: each seed form's exact grid in the .docx (rows, columns, merges, text), the
+// page and fonts, header rows that repeat, rows that never split, properties, determinism.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridTable } from '../src/index.js';
+import { readDocx, type DocxTable } from '../src/extract/docx-read.js';
+import { renderDocx, wordTableParts } from '../src/render/docx.js';
+import { buildDocx, part, readBytes } from './support/docx.js';
+import { loadSeed } from './support/seed.js';
+
+const seed = loadSeed();
+let templates: FormTemplates;
+let seedDir: string;
+beforeAll(async () => {
+  templates = await loadTemplates();
+  seedDir = await buildDocx('data/minhang-2023.json');
+}, 60_000);
+
+const formFile = (i: number) => {
+  const name = readFileSync(path.join(seedDir, 'manifest.json'), 'utf8');
+  const files = (JSON.parse(name) as { files: Array<{ name: string }> }).files.map((f) => f.name);
+  return path.join(seedDir, files.find((f) => f.startsWith(`${String(i + 1).padStart(2, '0')}-`) && f.endsWith('.docx'))!);
+};
+
+/** The Word tables a grid's tables must become: cells starting in each row, with spans and text. */
+function expectedTables(grid: GridDocument): Array<Pick<DocxTable, 'gridColumns' | 'rows'>> {
+  const tables = grid.sections.flatMap((s) => s.blocks).filter((b): b is GridTable => b.type === 'table');
+  return tables.flatMap((table) =>
+    wordTableParts(table).map((rows) => ({
+      gridColumns: table.widths.length,
+      rows: rows.map((row, r) => row.cells.map((cell) => ({ row: r, col: cell.col, rowSpan: cell.rowSpan, colSpan: cell.colSpan, text: cell.text }))),
+    })),
+  );
+}
+
+describe('each seed form in Word has the grid of the form', () => {
+  it.each(seed.projects.map((p, i) => [i + 1, p.name, i] as const))('form %i %s: rows, columns, merges and text', (_, __, i) => {
+    const content = readDocx(readBytes(formFile(i)));
+    const words = content.blocks.filter((b): b is DocxTable => b.type === 'table').map(({ gridColumns, rows }) => ({ gridColumns, rows }));
+    expect(words).toEqual(expectedTables(declarationDocument(templates, seed.projects[i]!, seed.year, i)));
+    // Outside the tables: the title and the year line, then nothing but the joint between them.
+    expect(content.blocks.filter((b) => b.type === 'paragraph').map((b) => (b.type === 'paragraph' ? b.text : ''))).toEqual([
+      '财政项目支出绩效目标申报表',
+      '(2023年度)',
+      '',
+    ]);
+  });
+
+  it('form 1 培训费, spelled out: the upper table and the indicator table with its merged groups', () => {
+    const [upper, indicators] = readDocx(readBytes(formFile(0))).blocks.filter((b): b is DocxTable => b.type === 'table');
+    const spans = (t: DocxTable) => t.rows.map((row) => row.map((c) => `${c.text}@${c.col}:${c.rowSpan}x${c.colSpan}`));
+    expect(spans(upper!)).toEqual([
+      ['项目名称@0:1x1', '培训费@1:1x2', '项目性质@3:1x1', '经常性项目@4:1x1', '项目类别@5:1x1', '特定目标类@6:1x1'],
+      ['主管部门@0:1x1', '上海市闵行区地区工作办公室（汇总）@1:1x2', '实施单位@3:1x2', '上海市闵行区地区工作办公室@5:1x2'],
+      ['计划开始日期@0:1x1', '2023-01-01@1:1x2', '计划完成日期@3:1x2', '2023-12-31@5:1x2'],
+      ['项目资金（元）@0:4x1', '项目资金总额@1:1x1', '@2:1x1', '年度资金申请总额@3:1x2', '200,000.00@5:1x2'],
+      ['其中：财政资金@1:2x1', '@2:2x1', '其中：当年财政拨款@3:1x2', '200,000.00@5:1x2'],
+      ['上年结转资金@3:1x2', '0.00@5:1x2'],
+      ['其他资金@1:1x1', '@2:1x1', '其他资金@3:1x2', '0.00@5:1x2'],
+      ['项目绩效目标@0:2x1', '项目总目标@1:1x2', '年度总体目标@3:1x4'],
+      ['@1:1x2', `${seed.projects[0]!.annualGoal}@3:1x4`],
+    ]);
+    const rows = spans(indicators!);
+    expect(rows[0]).toEqual(['绩效指标@0:13x1', '一级指标@1:1x1', '二级指标@2:1x1', '三级指标@3:1x3', '年度(/项目)指标值@6:1x1']);
+    expect(rows).toHaveLength(13);
+    // 产出 over 6 rows (数量 3, 质量 2, 时效 1), 效益 over 4 (社会 3, 可持续 1), 满意度 over 2.
+    expect(rows.map((row) => row.filter((c) => /指标@[12]:/.test(c)))).toEqual([
+      ['一级指标@1:1x1', '二级指标@2:1x1'],
+      ['产出指标@1:6x1', '数量指标@2:3x1'],
+      [],
+      [],
+      ['质量指标@2:2x1'],
+      [],
+      ['时效指标@2:1x1'],
+      ['效益指标@1:4x1', '社会效益指标@2:3x1'],
+      [],
+      [],
+      ['可持续影响指标@2:1x1'],
+      ['满意度指标@1:2x1', '服务对象满意度指标@2:2x1'],
+      [],
+    ]);
+    expect(rows[1]!.slice(2)).toEqual(['社会治理培训完成次数@3:1x3', '≥4(次)@6:1x1']);
+  });
+
+  it('the 汇总表.docx: the front table, then every form, each starting a new page', () => {
+    const bytes = readBytes(path.join(seedDir, '汇总表.docx'));
+    const words = readDocx(bytes).blocks.filter((b): b is DocxTable => b.type === 'table').map(({ gridColumns, rows }) => ({ gridColumns, rows }));
+    expect(words).toEqual(expectedTables(summaryDocument(templates, seed)));
+    const xml = part(bytes, 'word/document.xml');
+    // One page break before each form; none inside a form (Word flows its own pages).
+    expect(xml.match(/<w:pageBreakBefore\/>/g)).toHaveLength(seed.projects.length);
+    expect(xml).not.toMatch(/w:type="page"/);
+  });
+});
+
+describe('Word page, fonts and table properties come from the grid', () => {
+  let xml: string;
+  beforeAll(() => {
+    xml = part(readBytes(formFile(0)), 'word/document.xml');
+  });
+
+  it('A4 with the PDF margins; the footer 第 X 页 共 Y 页 as fields', () => {
+    expect(xml).toContain('<w:pgSz w:w="11906" w:h="16838" w:orient="portrait"/>');
+    expect(xml).toMatch(/<w:pgMar w:top="720" w:right="720" w:bottom="960" w:left="720" /);
+    const footer = part(readBytes(path.join(seedDir, '汇总表.docx')), 'word/footer1.xml');
+    expect(footer.replace(/<[^>]+>/g, '')).toBe('第 PAGE 页 共 NUMPAGES 页');
+    expect(footer).toMatch(/<w:instrText xml:space="preserve">PAGE<\/w:instrText>/);
+    expect(footer).toMatch(/<w:instrText xml:space="preserve">NUMPAGES<\/w:instrText>/);
+  });
+
+  it('fixed column widths summing to the text width, rows that never split, the indicator header repeated', () => {
+    expect(xml.match(/<w:tblLayout w:type="fixed"\/>/g)).toHaveLength(2);
+    const grids = [...xml.matchAll(/<w:tblGrid>(.*?)<\/w:tblGrid>/g)].map((m) => [...m[1]!.matchAll(/w:w="(\d+)"/g)].map((w) => Number(w[1])));
+    expect(grids).toHaveLength(2);
+    for (const widths of grids) expect(widths.reduce((a, b) => a + b, 0)).toBe(11906 - 720 - 720);
+    expect(grids[0]).toEqual(grids[1]);
+    const rows = xml.match(/<w:tr>.*?<\/w:tr>|<w:tr .*?<\/w:tr>/g)!;
+    expect(rows).toHaveLength(9 + 13);
+    for (const row of rows) expect(row).toContain('<w:cantSplit/>');
+    // Only the 绩效指标 header row, the first row of the second table, repeats.
+    expect(rows.map((row) => row.includes('<w:tblHeader/>'))).toEqual([...Array(9).fill(false), true, ...Array(12).fill(false)]);
+  });
+
+  it('宋体 for Chinese (zh-CN), Times New Roman for digits; a fallback in the font table; the title bold at 18 pt', () => {
+    const bytes = readBytes(formFile(0));
+    const styles = part(bytes, 'word/styles.xml');
+    expect(styles).toMatch(/<w:rFonts w:ascii="Times New Roman" w:cs="Times New Roman" w:eastAsia="SimSun" w:hAnsi="Times New Roman" w:hint="eastAsia"\/>/);
+    expect(styles).toMatch(/<w:lang w:val="en-US" w:eastAsia="zh-CN"\/>/);
+    expect(styles).toMatch(/<w:sz w:val="21"\/>/);
+    expect(part(bytes, 'word/fontTable.xml')).toContain('<w:font w:name="SimSun"><w:altName w:val="Noto Serif CJK SC"/>');
+    expect(xml).toMatch(/<w:b\/>.*?<w:sz w:val="36"\/>.*?财政项目支出绩效目标申报表/);
+  });
+
+  it('--docx-font names another East Asian font, with its Windows successor as fallback', async () => {
+    const grid = declarationDocument(templates, seed.projects[0]!, seed.year, 0);
+    const bytes = await renderDocx(grid, { creationDate: new Date(0), title: 't', fonts: { eastAsia: '仿宋_GB2312' } });
+    expect(part(bytes, 'word/styles.xml')).toContain('w:eastAsia="仿宋_GB2312"');
+    expect(part(bytes, 'word/fontTable.xml')).toContain('<w:font w:name="仿宋_GB2312"><w:altName w:val="FangSong"/>');
+  });
+
+  it('properties: title and subject, no personal data, the build date, the packet fields a form does not print', () => {
+    const bytes = readBytes(formFile(0));
+    const core = part(bytes, 'docProps/core.xml');
+    expect(core).toContain('<dc:title>培训费</dc:title>');
+    expect(core).toContain(`<dc:subject>${seed.title}</dc:subject>`);
+    expect(core).toContain('<dc:creator>shenbao</dc:creator><cp:lastModifiedBy>shenbao</cp:lastModifiedBy>');
+    expect(core).toContain('<dcterms:created xsi:type="dcterms:W3CDTF">2023-01-01T00:00:00Z</dcterms:created>');
+    expect(core).toContain('<dcterms:modified xsi:type="dcterms:W3CDTF">2023-01-01T00:00:00Z</dcterms:modified>');
+    expect(readDocx(bytes).custom).toEqual({ 汇总表标题: seed.title, 单位: seed.unit, shenbao数据格式: '../schema/packet.schema.json' });
+    const app = part(bytes, 'docProps/app.xml');
+    expect(app).not.toMatch(/<Company>|<Manager>/);
+  });
+
+  it('XML special characters in a title stay valid XML', async () => {
+    const grid = declarationDocument(templates, seed.projects[0]!, seed.year, 0);
+    const bytes = await renderDocx(grid, { creationDate: new Date(0), title: 'R&D <预算> "x"', subject: 'a&b' });
+    expect(part(bytes, 'docProps/core.xml')).toContain('<dc:title>R&amp;D &lt;预算&gt; &quot;x&quot;</dc:title>');
+    expect(readDocx(bytes).core.title).toBe('R&D <预算> "x"');
+  });
+});
+
+describe('determinism', () => {
+  it('two builds of the seed give byte-identical .docx files, in any time zone', async () => {
+    const again = await buildDocx('data/minhang-2023.json');
+    const names = (JSON.parse(readFileSync(path.join(seedDir, 'manifest.json'), 'utf8')) as { files: Array<{ name: string }> }).files.map((f) => f.name);
+    expect(names.filter((n) => n.endsWith('.docx'))).toHaveLength(11);
+    for (const name of names) expect(readBytes(path.join(again, name)), name).toEqual(readBytes(path.join(seedDir, name)));
+  }, 60_000);
+});
