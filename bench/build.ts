@@ -1,6 +1,6 @@
 // npm run bench: how long the seed packet takes, and how much memory, on this machine.
 // Prints figures; asserts nothing (tests assert behaviour, not timings).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +13,8 @@ import {
   pagedPdf,
   summaryDocument,
 } from '../src/index.js';
+import { extractDocx } from '../src/extract/docx.js';
+import { renderDocx } from '../src/render/docx.js';
 import { loadSeed, SEED_FILE } from '../test/support/seed.js';
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
@@ -26,8 +28,25 @@ try {
 
   for (const run of [1, 2, 3]) {
     t = performance.now();
-    const report = await buildPacketFile(SEED_FILE, { outDir: out }, context);
+    const report = await buildPacketFile(SEED_FILE, { outDir: out, formats: ['pdf'] }, context);
     console.log(`seed packet, 11 PDFs (run ${run}):      ${ms(performance.now() - t)}  (${report.written.length} files)`);
+  }
+  for (const run of [1, 2, 3]) {
+    t = performance.now();
+    const report = await buildPacketFile(SEED_FILE, { outDir: out, formats: ['docx'] }, context);
+    console.log(`seed packet, 11 .docx (run ${run}):     ${ms(performance.now() - t)}  (${report.written.length} files)`);
+  }
+  {
+    // A revised 汇总表 read back: the seed's, and one form grown to 10,000 indicator rows.
+    const summary = await readFile(path.join(out, 'minhang-2023', '汇总表.docx'));
+    t = performance.now();
+    extractDocx(summary, '汇总表.docx', context.templates);
+    console.log(`extract the seed 汇总表.docx:         ${ms(performance.now() - t)}`);
+    const big = { ...loadSeed(), projects: [{ ...loadSeed().projects[0]!, indicators: Array.from({ length: 10_000 }, (_, i) => ({ ...loadSeed().projects[0]!.indicators[i % 12]!, name: `指标${i}` })) }] };
+    const bytes = await renderDocx(declarationDocument(context.templates, big.projects[0]!, big.year, 0), { creationDate: new Date(0), title: 'bench' });
+    t = performance.now();
+    const read = extractDocx(bytes, 'big.docx', context.templates);
+    console.log(`extract a form of 10,000 indicators:  ${ms(performance.now() - t)}  (${mb(bytes.length)} .docx, ${read.problems.length} problems)`);
   }
 
   const seed = loadSeed();

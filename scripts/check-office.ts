@@ -8,9 +8,11 @@ import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { PDFParse } from 'pdf-parse';
 import { buildFiles, declarationDocument, loadTemplates, summaryDocument, type GridDocument } from '../src/index.js';
+import { extractFile } from '../src/extract/revision.js';
+import { diffPackets, formatChange } from '../src/extract/diff.js';
 
 const run = promisify(execFile);
 const DATA_FILES = ['data/minhang-2023.json', 'test/fixtures/distinct.json'];
@@ -114,6 +116,25 @@ try {
         (badFooter < 0 ? undefined : `footer ${footers[badFooter]} not found on page ${badFooter + 1}; page ends:「${pages[badFooter]!.slice(-30)}」`);
       if (problem) failures++;
       console.log(`${problem ? '✗' : '✓'} ${name}  ${result.total} 页${problem ? `\n    ${problem}` : ''}`);
+    }
+
+    // The other direction: each file saved again by LibreOffice as .docx (it rewrites the tables:
+    // vMerge="continue", unused grid columns dropped) must read back as exactly its data.
+    const resaved = path.join(work, 'resaved', path.basename(report.packetDir!));
+    for (let i = 0; i < docxFiles.length; i += BATCH) {
+      const batch = docxFiles.slice(i, i + BATCH);
+      await run(office, [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'docx:MS Word 2007 XML', '--outdir', resaved, ...batch], { timeout: 10 * 60_000, maxBuffer: 16 << 20 });
+    }
+    for (const docx of docxFiles) {
+      const name = path.basename(docx, '.docx');
+      const number = /^(\d+)-/.exec(name)?.[1];
+      const expected = number === undefined ? packet : { ...packet, projects: [packet.projects[Number(number) - 1]!] };
+      const read = await extractFile(path.join(resaved, `${name}.docx`), templates).catch((error: Error) => ({ problems: [error.message], packet: undefined }));
+      // Compared as diff compares (an amount "95174" is the "95174.00" the form prints), and strictly the rest.
+      const changes = read.packet ? diffPackets(expected, read.packet).map(formatChange) : read.problems;
+      const same = read.packet !== undefined && changes.length === 0 && isDeepStrictEqual(Object.keys(read.packet), Object.keys(expected));
+      if (!same) failures++;
+      console.log(`${same ? '✓' : '✗'} ${name}（LibreOffice 另存后读回 / re-saved by LibreOffice, read back）${same ? '' : `\n    ${changes.join('\n    ') || '数据不同 / data differs'}`}`);
     }
   }
 } finally {

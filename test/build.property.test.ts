@@ -111,9 +111,13 @@ describe('any valid packet', () => {
         await writeFile(file, JSON.stringify(packet));
         const [report] = await buildFiles([file], { outDir: path.join(dir, 'out'), creationDate: new Date(0) }, context);
         expect(report!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-        expect(report!.written).toHaveLength(packet.projects.length + 1);
+        // Each form and the 汇总表 as a PDF and, beside it, as a Word file of the same name.
+        const pdfs = report!.written.filter((f) => f.endsWith('.pdf'));
+        expect(report!.written).toHaveLength(2 * (packet.projects.length + 1));
+        expect(pdfs).toHaveLength(packet.projects.length + 1);
+        expect(report!.written.filter((f) => f.endsWith('.docx'))).toEqual(pdfs.map((f) => f.replace(/\.pdf$/, '.docx')));
         for (const [i, project] of packet.projects.entries()) {
-          const pdf = await readPdf(await readFile(report!.written[i]!));
+          const pdf = await readPdf(await readFile(pdfs[i]!));
           expectForm(pdf.pages, project, packet.year);
         }
       }),

@@ -37,12 +37,15 @@ describe('buildPacketFile', () => {
     expect((await readdir(path.join(out, 'minhang-2023'))).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  it('writes byte-identical PDFs for the same data and creation date', async () => {
+  it('writes byte-identical PDFs and Word files for the same data and creation date', async () => {
     const context = await createBuildContext();
     const creationDate = new Date('2023-01-01T00:00:00Z');
     const first = await buildPacketFile(SEED_FILE, { outDir: path.join(out, 'a'), creationDate }, context);
     const second = await buildPacketFile(SEED_FILE, { outDir: path.join(out, 'b'), creationDate }, context);
-    expect(first.written).toHaveLength(11);
+    expect(first.written).toHaveLength(22);
+    expect(first.written.filter((f) => f.endsWith('.pdf'))).toHaveLength(11);
+    expect(first.written.filter((f) => f.endsWith('.docx'))).toHaveLength(11);
+    expect(second.written.map((f) => path.basename(f))).toEqual(first.written.map((f) => path.basename(f)));
     for (const [i, file] of first.written.entries()) {
       expect((await readFile(file)).equals(await readFile(second.written[i]!)), file).toBe(true);
     }

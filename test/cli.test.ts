@@ -79,16 +79,22 @@ describe('shenbao build', () => {
 
     const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'out'], dir);
     expect(run.code).toBe(1);
-    expect((await readdir(path.join(dir, 'out', 'broken-2023'))).sort()).toEqual(['03-残疾人就业保障金.pdf', 'manifest.json', '底稿.xlsx']);
+    expect((await readdir(path.join(dir, 'out', 'broken-2023'))).sort()).toEqual([
+      '03-残疾人就业保障金.docx',
+      '03-残疾人就业保障金.pdf',
+      'manifest.json',
+      '底稿.xlsx',
+    ]);
     const lines = run.stderr.trim().split('\n');
-    expect(lines.slice(0, 2)).toEqual([
-      '生成 data/broken-2023.json（共 1 个文件）',
-      `  [1/1] ${path.join('out', 'broken-2023', '03-残疾人就业保障金.pdf')}`,
+    expect(lines.slice(0, 3)).toEqual([
+      '生成 data/broken-2023.json（共 2 个文件）',
+      `  [1/2] ${path.join('out', 'broken-2023', '03-残疾人就业保障金.pdf')}`,
+      `  [2/2] ${path.join('out', 'broken-2023', '03-残疾人就业保障金.docx')}`,
     ]);
     expect(lines.slice(-3)).toEqual([
-      'data/broken-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf 已删除，以免它与数据不一致',
+      'data/broken-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf、汇总表.docx 已删除，以免它与数据不一致',
       '    提示：改正上面列出的错误后重新生成',
-      'data/broken-2023.json：写出 1 个文件，删除 10 个旧文件，6 个错误，1 条警告',
+      'data/broken-2023.json：写出 2 个文件，删除 20 个旧文件，6 个错误，1 条警告',
     ]);
   });
 
@@ -139,7 +145,7 @@ describe('shenbao build', () => {
     const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'locked'], dir, isRoot ? { uid: 65534, gid: 65534 } : {});
     expect(run.code).toBe(3);
     const lines = run.stderr.trim().split('\n');
-    expect(lines[0]).toBe('生成 data/broken-2023.json（共 1 个文件）');
+    expect(lines[0]).toBe('生成 data/broken-2023.json（共 2 个文件）');
     // The data's own problems are still listed, then the one line about the folder, then the outcome.
     expect(lines.slice(-2)).toEqual([
       `没有权限创建输出目录 ${path.join('locked', 'broken-2023')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
@@ -152,7 +158,7 @@ describe('shenbao build', () => {
     expect(await shenbao(['build', 'data/broken-2023.json', '-o', 'a', '-o', 'b'], dir)).toMatchObject({ code: 2, stderr: '选项 --out 只能给一次\n' });
     const run = await shenbao(['build', '--only', '残疾人就业保障金', 'data/broken-2023.json', '-o', 'out'], dir);
     expect(run.code).toBe(1);
-    expect(await readdir(path.join(dir, 'out', 'broken-2023'))).toEqual(['03-残疾人就业保障金.pdf', 'manifest.json']);
+    expect((await readdir(path.join(dir, 'out', 'broken-2023'))).sort()).toEqual(['03-残疾人就业保障金.docx', '03-残疾人就业保障金.pdf', 'manifest.json']);
   });
 
   it('says in one line that the input cannot be read (exit 3), without advising another output folder', async () => {

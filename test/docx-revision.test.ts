@@ -10,7 +10,7 @@ import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js'
 import { extractDocx } from '../src/extract/docx.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
 import { validatePacket } from '../src/validate/validate.js';
-import { buildDocx, cellsOf, cellWithText, children, descendants, editDocx, readBytes, rowsOf, run, setCellText, tables, W } from './support/docx.js';
+import { buildDocx, cellsOf, cellWithText, children, descendants, editDocx, part, readBytes, rowsOf, run, setCellText, tables, W } from './support/docx.js';
 import { shenbao, ROOT } from './support/cli.js';
 import { DISTINCT_FILE, loadDistinct } from './support/golden.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
@@ -71,6 +71,16 @@ describe('extract(build(x)) is x', () => {
 
   it('the distinct 汇总表', () => {
     expect(extract(readBytes(path.join(distinctDir, '汇总表.docx')))).toEqual(rawJson(DISTINCT_FILE));
+  });
+
+  // Saved again by a real LibreOffice (test/fixtures/libreoffice/README.md): its tables rewritten.
+  it.each([
+    ['minhang-2023-汇总表.docx', SEED_FILE],
+    ['distinct-汇总表.docx', DISTINCT_FILE],
+  ])('test/fixtures/libreoffice/%s, as LibreOffice saved it', (name, data) => {
+    const bytes = readBytes(path.join(ROOT, 'test', 'fixtures', 'libreoffice', name));
+    expect(part(bytes, 'word/document.xml')).toContain('<w:vMerge w:val="continue"/>');
+    expect(extract(bytes)).toEqual(rawJson(data));
   });
 });
 

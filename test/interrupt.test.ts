@@ -41,9 +41,12 @@ function interrupt(args: string[], signal: NodeJS.Signals, ready: (stderr: strin
     const child = spawn(process.execPath, [CLI, ...args], { cwd: dir });
     let stderr = '';
     let sentAt = 0;
+    let scheduled = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (!sentAt && ready(stderr)) {
+      // Once: a second signal is a second Ctrl-C, which ends the process at once.
+      if (!scheduled && ready(stderr)) {
+        scheduled = true;
         // Let the phase get under way: the 汇总表 is then deep inside pdfmake.
         setTimeout(() => {
           sentAt = performance.now();

@@ -49,7 +49,9 @@ const packetDir = () => path.join(out, 'unit-2023');
 const creationDate = new Date('2023-01-01T00:00:00Z');
 const writeData = (packet: unknown) => writeFile(data, JSON.stringify(packet, null, 2));
 const build = (only?: string[]) => buildFiles([data], { outDir: out, creationDate, only }, context);
-const OUTPUTS = ['01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.pdf', '03-残疾人就业保障金.pdf', '汇总表.pdf'];
+/** Each form, as a PDF and as a Word file beside it. */
+const FORMS = ['01-培训费', '02-闵行区居村民服务自治平台（2023运维）', '03-残疾人就业保障金'].flatMap((name) => [`${name}.pdf`, `${name}.docx`]);
+const OUTPUTS = [...FORMS, '汇总表.pdf', '汇总表.docx'];
 
 beforeAll(async () => {
   context = await createBuildContext();
@@ -134,8 +136,16 @@ describe('files of projects that are gone or renumbered', () => {
     packet.projects = [packet.projects[2]!, packet.projects[0]!]; // 03 becomes 01, 01 becomes 02, 02 is gone
     await writeData(packet);
     const [report] = await build();
-    expect((await readdir(packetDir())).sort()).toEqual(['01-残疾人就业保障金.pdf', '02-培训费.pdf', 'manifest.json', '汇总表.pdf']);
-    expect(report!.removed.map((f) => path.basename(f)).sort()).toEqual(OUTPUTS.slice(0, 3).sort());
+    expect((await readdir(packetDir())).sort()).toEqual([
+      '01-残疾人就业保障金.docx',
+      '01-残疾人就业保障金.pdf',
+      '02-培训费.docx',
+      '02-培训费.pdf',
+      'manifest.json',
+      '汇总表.docx',
+      '汇总表.pdf',
+    ]);
+    expect(report!.removed.map((f) => path.basename(f)).sort()).toEqual([...FORMS].sort());
   });
 });
 
@@ -148,13 +158,14 @@ describe('--only', () => {
     changed.projects[1]!.funds.annual.total = sumText(changed.projects[1]!.funds.annual);
     await writeData(changed);
     const [report] = await build(['培训费']);
-    expect(report!.written.map((f) => path.basename(f))).toEqual(['01-培训费.pdf', '汇总表.pdf']);
+    expect(report!.written.map((f) => path.basename(f))).toEqual(['01-培训费.pdf', '01-培训费.docx', '汇总表.pdf', '汇总表.docx']);
     const summary = compact((await readPdf(await readFile(path.join(packetDir(), '汇总表.pdf')))).pages.join(''));
     expect(summary).toContain('987,654.32');
     expect(summary).not.toContain('123,456.78');
     // The form not named is kept, and said to be out of date.
     expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form').map((d) => [d.path, d.message])).toEqual([
       [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.pdf 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
+      [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.docx 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
     ]);
   });
 
@@ -164,9 +175,9 @@ describe('--only', () => {
     broken.projects[2]!.funds.annual.total = '1.00';
     await writeData(broken);
     const [report] = await build(['培训费']);
-    expect((await readdir(packetDir())).sort()).toEqual([...OUTPUTS.slice(0, 3), 'manifest.json'].sort());
+    expect((await readdir(packetDir())).sort()).toEqual([...FORMS, 'manifest.json'].sort());
     expect(report!.diagnostics.find((d) => d.ruleId === 'summary-skipped')?.message).toBe(
-      '汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf 已删除，以免它与数据不一致',
+      '汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf、汇总表.docx 已删除，以免它与数据不一致',
     );
   });
 
@@ -177,10 +188,12 @@ describe('--only', () => {
     await writeData(packet);
     const [report] = await build(['培训费']);
     const files = await readdir(packetDir());
-    expect(files.filter((f) => f.includes('培训费'))).toEqual(['02-培训费.pdf']);
+    expect(files.filter((f) => f.includes('培训费')).sort()).toEqual(['02-培训费.docx', '02-培训费.pdf']);
     expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.pdf');
+    expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.docx');
     expect(report!.diagnostics.filter((d) => d.ruleId === 'missing-form').map((d) => d.message)).toEqual([
       '01-闵行区居村民服务自治平台（2023运维）.pdf 不存在：这次 --only 没有生成它',
+      '01-闵行区居村民服务自治平台（2023运维）.docx 不存在：这次 --only 没有生成它',
     ]);
   });
 
@@ -312,7 +325,7 @@ describe('other hands in the folder while a build runs', () => {
     await writeFile(path.join(packetDir(), '.shenbao.lock'), JSON.stringify(owner));
     const reports = await buildFiles([other, data], { outDir: out, creationDate }, context);
     expect(reports.map((r) => [path.basename(r.file), r.written.length, r.failure?.exitCode])).toEqual([
-      ['other-2023.json', 4, undefined],
+      ['other-2023.json', 8, undefined],
       ['unit-2023.json', 0, 2],
     ]);
     expect(reports[1]!.failure?.message).toBe(
@@ -326,7 +339,7 @@ describe('other hands in the folder while a build runs', () => {
     await mkdir(packetDir(), { recursive: true });
     await writeFile(path.join(packetDir(), '.shenbao.lock'), JSON.stringify({ host: hostname(), pid: deadPid, started: 'x' }));
     const [report] = await build();
-    expect(report!.written).toHaveLength(4);
+    expect(report!.written).toHaveLength(8);
     expect(await readdir(packetDir())).not.toContain('.shenbao.lock');
   });
 

@@ -20,20 +20,31 @@ beforeAll(async () => {
 afterAll(() => rm(outDir, { recursive: true, force: true }));
 
 describe('seed packet build', () => {
-  it('writes one PDF per project, numbered in data order, and the 汇总表', async () => {
+  it('writes one PDF and one Word file per project, numbered in data order, and the 汇总表 in both', async () => {
     expect(report.ok).toBe(true);
     expect((await readdir(packetDir())).sort()).toEqual([
+      '01-培训费.docx',
       '01-培训费.pdf',
+      '02-闵行区居村民服务自治平台（2023运维）.docx',
       '02-闵行区居村民服务自治平台（2023运维）.pdf',
+      '03-残疾人就业保障金.docx',
       '03-残疾人就业保障金.pdf',
+      '04-居村自治共治建设.docx',
       '04-居村自治共治建设.pdf',
+      '05-委办局党建经费.docx',
       '05-委办局党建经费.pdf',
+      '06-政府雇员项目.docx',
       '06-政府雇员项目.pdf',
+      '07-邻里中心项目建设.docx',
       '07-邻里中心项目建设.pdf',
+      '08-社会建设重点工作研究.docx',
       '08-社会建设重点工作研究.pdf',
+      '09-社会建设宣传.docx',
       '09-社会建设宣传.pdf',
+      '10-调研经费.docx',
       '10-调研经费.pdf',
       'manifest.json',
+      '汇总表.docx',
       '汇总表.pdf',
     ]);
   });
@@ -51,7 +62,7 @@ describe.each(seed.projects.map((project, i) => [i + 1, project.name, project] a
   (number, name, project) => {
     let pdf: PdfReadback;
     beforeAll(async () => {
-      const file = (await readdir(packetDir())).find((f) => f.startsWith(`${String(number).padStart(2, '0')}-`))!;
+      const file = (await readdir(packetDir())).find((f) => f.startsWith(`${String(number).padStart(2, '0')}-`) && f.endsWith('.pdf'))!;
       pdf = await readPdf(await readFile(path.join(packetDir(), file)));
     });
 

@@ -2,6 +2,7 @@
 // the document properties, as Word would show them after "Accept All Changes". It knows nothing of
 // our forms: the caller maps tables to fields. Unreadable input is a UserError in Chinese.
 import { unzipSync, type UnzipFileInfo } from 'fflate';
+import { SaxesParser } from 'saxes';
 import { UserError } from '../errors.js';
 
 export interface DocxCell {
@@ -67,16 +68,18 @@ export function readDocx(bytes: Uint8Array, file?: string): DocxContent {
 
   const main = pick(named.document, DEFAULT_DOCUMENT);
   if (!main) throw new UserError(notDocx(file, `压缩包中没有 ${DEFAULT_DOCUMENT}`));
-  const root = parseXml(main[1], main[0], file);
-  const body = wName(root) === 'document' ? childW(root, 'body') : undefined;
-  if (!body) throw new UserError(`${wordFile(file)}已损坏或不是 Word 正文：${main[0]} 中没有正文（w:body）`);
+  const blocks = readPart(main[1], main[0], file, (root) => {
+    const body = wName(root) === 'document' ? childW(root, 'body') : undefined;
+    if (!body) throw new UserError(`${wordFile(file)}已损坏或不是 Word 正文：${main[0]} 中没有正文（w:body）`);
+    return readBody(body);
+  });
 
   const core = pick(named.core, DEFAULT_CORE);
   const custom = pick(named.custom, DEFAULT_CUSTOM);
   return {
-    blocks: readBody(body),
-    core: core ? readCore(parseXml(core[1], core[0], file)) : {},
-    custom: custom ? readCustom(parseXml(custom[1], custom[0], file)) : {},
+    blocks,
+    core: core ? readPart(core[1], core[0], file, readCore) : {},
+    custom: custom ? readPart(custom[1], custom[0], file, readCustom) : {},
   };
 }
 
@@ -139,20 +142,21 @@ function partNames(bytes: Uint8Array, file: string | undefined): { document: str
   const names = { document: DEFAULT_DOCUMENT, core: DEFAULT_CORE, custom: DEFAULT_CUSTOM };
   const relsBytes = unzipParts(bytes, file, new Map([['_rels/.rels', MAX_SMALL_PART_BYTES]])).get('_rels/.rels');
   if (!relsBytes) return names;
-  let rels: XmlElement;
   try {
-    rels = parseXml(relsBytes, '_rels/.rels', file);
-  } catch {
-    return names; // Word rebuilds broken relationships; the usual names still work.
-  }
-  for (const rel of rels.children) {
-    if (typeof rel === 'string' || rel.local !== 'Relationship' || attr(rel, 'TargetMode') === 'External') continue;
-    const type = attr(rel, 'Type') ?? '';
-    const target = partName(attr(rel, 'Target') ?? '');
-    if (!target) continue;
-    if (type.endsWith('/officeDocument')) names.document = target;
-    else if (type.endsWith('/core-properties')) names.core = target;
-    else if (type.endsWith('/custom-properties')) names.custom = target;
+    readPart(relsBytes, '_rels/.rels', file, (rels) => {
+      for (const rel of rels.children) {
+        if (typeof rel === 'string' || rel.local !== 'Relationship' || attr(rel, 'TargetMode') === 'External') continue;
+        const type = attr(rel, 'Type') ?? '';
+        const target = partName(attr(rel, 'Target') ?? '');
+        if (!target) continue;
+        if (type.endsWith('/officeDocument')) names.document = target;
+        else if (type.endsWith('/core-properties')) names.core = target;
+        else if (type.endsWith('/custom-properties')) names.custom = target;
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    // Word rebuilds broken relationships; the usual names still work.
   }
   return names;
 }
@@ -169,171 +173,128 @@ function partName(target: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// XML. A small strict parser rather than @xmldom/xmldom: xmldom 0.9 compiles a Unicode RegExp
-// for every end tag and reads Word XML at about 3 MB/s (a 10,000-row form took 8 s), while this
-// reads it at well over 50 MB/s. It checks well-formedness (tags nest and match, one root,
-// entities and character references are valid, attributes are unique) and resolves namespaces;
-// DTDs are refused, which also rules out entity expansion attacks.
+// XML, parsed with saxes into a small tree. saxes checks well-formedness (tags nest and match, one
+// root, references and names are valid, no duplicate attributes) and resolves namespaces. DTDs are
+// refused, which also rules out entity expansion attacks.
 
 interface XmlElement {
   /** namespace URI, '' for none */
   ns: string;
   local: string;
-  attrs: XmlAttr[];
+  /**
+   * Flat [local name, namespace URI, value] triples (xmlns declarations included), kept only for
+   * the elements in ATTRIBUTES_READ: a 30 MB document has a million attributes, and keeping them
+   * all alive took about a third of the time to read it.
+   */
+  attrs: string[];
   children: XmlChild[];
-}
-interface XmlAttr {
-  ns: string;
-  local: string;
-  value: string;
 }
 type XmlChild = XmlElement | string;
 
-class XmlSyntaxError extends Error {
-  constructor(
-    message: string,
-    readonly at: number,
-  ) {
-    super(message);
+/** A part that is not well-formed; the message starts "第 n 行：". */
+class XmlSyntaxError extends Error {}
+
+const NO_CHILDREN: XmlChild[] = [];
+const NO_ATTRS: string[] = [];
+/** Local names of the only elements whose attributes the reader looks at (attr() checks this). */
+const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
+  ...['Relationship', 'property'], // package relationships, custom properties
+  ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
+  ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr'], // text
+]);
+
+/** Where saxes stopped, for a message: its place in `text`, and the start tag the last end tag met. */
+interface Failure {
+  text: string;
+  position: number;
+  closed: string;
+}
+/** The markup from the last `open` before the parser's place up to it, e.g. "</w:p>" or "&nbsp;". */
+const markupBefore = ({ text, position }: Failure, open: string): string => text.slice(text.lastIndexOf(open, position - 1), position);
+
+/** The last name in the start tag just read that begins with `prefix` and ends with `suffix`. */
+function nameInTag(at: Failure, prefix: string, suffix: string): string {
+  const names = markupBefore(at, '<').replace(/"[^"]*"|'[^']*'/g, '').match(/[^\s<>/=]+/g) ?? [];
+  return names.filter((name) => name.startsWith(prefix) && name.endsWith(suffix)).pop() ?? `${prefix}${suffix}`;
+}
+
+/** saxes' messages ("unclosed tag: w:body"), in the words of our error messages. */
+const SAXES_MESSAGES: [RegExp, (match: RegExpExecArray, at: Failure) => string][] = [
+  [/^unclosed tag: (.*)$/, (m) => `元素 <${m[1]}> 没有结束标签（文件可能不完整）`],
+  [/^unmatched closing tag: (.*)\.$/, (m) => `多余的结束标签 </${m[1]}>`],
+  [/^unexpected close tag\.$/, (_, at) => `结束标签 ${markupBefore(at, '</')} 与开始标签 <${at.closed}> 不匹配`],
+  [/^unbound namespace prefix: "(.*)"\.$/, (m, at) => `名称 ${nameInTag(at, `${m[1]}:`, '')} 的前缀 ${m[1]} 没有声明命名空间`],
+  [/^duplicate attribute: (\{.*\})?(.*)\.$/, (m, at) => `属性 ${m[1] ? nameInTag(at, '', `:${m[2]}`) : m[2]} 重复`],
+  [/^(?:undefined entity|disallowed character in entity name|empty entity name)\.$/, (_, at) => `“&”后面不是有效的实体引用：${markupBefore(at, '&')}`],
+  [/^malformed character entity\.$/, (_, at) => `无效的字符引用 ${markupBefore(at, '&')}`],
+  [/^documents may contain only one root\.$/, () => '有不止一个根元素'],
+  [/^text data outside of root node\.$/, () => '根元素之外有文字'],
+  [/^document must contain a root element\.$/, () => '没有根元素'],
+  [/^unexpected end\.$/, () => '文件在标记中间结束（文件可能不完整）'],
+  [/^disallowed character\.$/, () => '含有 XML 不允许的字符'],
+  [/doctype/, () => '含有 DOCTYPE（Word 文件不会有，不予读取）'],
+  [/^malformed comment\.$/, () => '注释写法有误'],
+  [/"\]\]>" is disallowed/, () => '文字中不能有“]]>”'],
+  [/tag name|attribute|opening tag|closing tag|malformed name/, () => '标签写法有误（标签名无效、属性写法有误或没有“>”）'],
+];
+
+function translate(message: string, at: Failure): string {
+  const english = message.replace(/^\d+:\d+: /, '');
+  for (const [pattern, say] of SAXES_MESSAGES) {
+    const match = pattern.exec(english);
+    if (match) return say(match, at);
   }
+  return `XML 语法错误：${english}`;
 }
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-type Scope = Record<string, string>;
-const BASE_SCOPE: Scope = Object.assign(Object.create(null) as Scope, { xml: XML_NS, '': '' });
-
-// Names are only checked for the characters that would break the markup around them.
-const NAME = /[^\s<>/=!?"'&]+/y;
-const ATTRIBUTE = /\s+([^\s<>/=!?"'&]+)\s*=\s*(?:"([^"<]*)"|'([^'<]*)')/y;
-const TAG_END = /\s*(\/?)>/y;
-const REFERENCE = /&(?:#x([0-9a-fA-F]{1,6});|#([0-9]{1,7});|(lt|gt|amp|quot|apos);)?/g;
-const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-const isXmlChar = (code: number): boolean =>
-  code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-
-function decodeReferences(text: string, at: number): string {
-  if (!text.includes('&')) return text;
-  return text.replace(REFERENCE, (match, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (name) return NAMED[name]!;
-    if (!hex && !dec) throw new XmlSyntaxError(`“&”后面不是有效的实体引用：${JSON.stringify(text.slice(text.indexOf(match), text.indexOf(match) + 12))}`, at);
-    const code = Number.parseInt((hex ?? dec)!, hex ? 16 : 10);
-    if (!isXmlChar(code)) throw new XmlSyntaxError(`无效的字符引用 ${match}`, at);
-    return String.fromCodePoint(code);
-  });
-}
-
-function qualified(qname: string, scope: Scope, isElement: boolean, at: number): { ns: string; local: string } {
-  const colon = qname.indexOf(':');
-  if (colon < 0) return { ns: isElement ? scope['']! : '', local: qname };
-  const prefix = qname.slice(0, colon);
-  const ns = scope[prefix];
-  if (ns === undefined || ns === '') throw new XmlSyntaxError(`名称 ${qname} 的前缀 ${prefix} 没有声明命名空间`, at);
-  return { ns, local: qname.slice(colon + 1) };
-}
-
-function parseXmlText(source: string): XmlElement {
-  const src = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
-  const open: { el: XmlElement; qname: string; scope: Scope }[] = [];
-  let top: { el: XmlElement; qname: string; scope: Scope } | undefined;
+/** Parse a whole part into a tree; a malformed part throws an XmlSyntaxError. */
+function parseXmlText(text: string): XmlElement {
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const open: XmlElement[] = [];
+  let top: XmlElement | undefined;
   let root: XmlElement | undefined;
-  let pos = 0;
-  const fail = (message: string, at: number): never => {
-    throw new XmlSyntaxError(message, at);
+  let closed = '';
+  // A document repeats few names: share one string for each instead of keeping a million copies.
+  const names = new Map<string, string>();
+  const shared = (name: string): string => {
+    const known = names.get(name);
+    if (known !== undefined) return known;
+    names.set(name, name);
+    return name;
   };
-  while (pos < src.length) {
-    const lt = src.indexOf('<', pos);
-    const textEnd = lt < 0 ? src.length : lt;
-    if (textEnd > pos) {
-      const text = src.slice(pos, textEnd);
-      if (top) top.el.children.push(decodeReferences(text, pos));
-      else if (/\S/.test(text)) fail('根元素之外有文字', pos);
-    }
-    if (lt < 0) break;
-    const next = src.charCodeAt(lt + 1);
-
-    if (next === 0x2f /* </ */) {
-      const gt = src.indexOf('>', lt + 2);
-      if (gt < 0) fail('结束标签没有“>”', lt);
-      const qname = src.slice(lt + 2, gt).trimEnd();
-      const closed = open.pop();
-      if (!closed) fail(`多余的结束标签 </${qname}>`, lt);
-      else if (closed.qname !== qname) fail(`结束标签 </${qname}> 与开始标签 <${closed.qname}> 不匹配`, lt);
-      top = open[open.length - 1];
-      pos = gt + 1;
-      continue;
-    }
-    if (next === 0x21 /* <! */) {
-      if (src.startsWith('!--', lt + 1)) {
-        const end = src.indexOf('-->', lt + 4);
-        if (end < 0) fail('注释没有结束', lt);
-        pos = end + 3;
-      } else if (src.startsWith('![CDATA[', lt + 1)) {
-        const end = src.indexOf(']]>', lt + 9);
-        if (end < 0) fail('CDATA 没有结束', lt);
-        if (!top) fail('根元素之外有 CDATA', lt);
-        else top.el.children.push(src.slice(lt + 9, end));
-        pos = end + 3;
-      } else {
-        fail(src.startsWith('!DOCTYPE', lt + 1) ? '含有 DOCTYPE（Word 文件不会有，不予读取）' : '无法识别的“<!”标记', lt);
-      }
-      continue;
-    }
-    if (next === 0x3f /* <? */) {
-      const end = src.indexOf('?>', lt + 2);
-      if (end < 0) fail('处理指令没有结束', lt);
-      pos = end + 2;
-      continue;
-    }
-
-    NAME.lastIndex = lt + 1;
-    const name = NAME.exec(src);
-    if (!name) return fail('“<”后面不是有效的标签名', lt);
-    const qname = name[0];
-    const raw: string[] = []; // name, value, name, value…
-    let at = NAME.lastIndex;
-    for (;;) {
-      ATTRIBUTE.lastIndex = at;
-      const attribute = ATTRIBUTE.exec(src);
-      if (!attribute) break;
-      raw.push(attribute[1]!, attribute[2] ?? attribute[3]!);
-      at = ATTRIBUTE.lastIndex;
-    }
-    TAG_END.lastIndex = at;
-    const end = TAG_END.exec(src);
-    if (!end) return fail(`标签 <${qname}> 没有正确结束，或属性写法有误`, at);
-    pos = TAG_END.lastIndex;
-
-    let scope = top?.scope ?? BASE_SCOPE;
-    for (let i = 0; i < raw.length; i += 2) {
-      const attrName = raw[i]!;
-      for (let j = 0; j < i; j += 2) if (raw[j] === attrName) fail(`标签 <${qname}> 的属性 ${attrName} 重复`, lt);
-      if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
-        if (scope === (top?.scope ?? BASE_SCOPE)) scope = Object.create(scope) as Scope;
-        scope[attrName === 'xmlns' ? '' : attrName.slice(6)] = decodeReferences(raw[i + 1]!, lt);
+  const fail = (message: string): never => {
+    throw new XmlSyntaxError(`第 ${parser.line} 行：${message}`);
+  };
+  // saxes calls this with its first error; throwing stops it there.
+  parser.on('error', (error) => fail(translate(error.message, { text, position: parser.position, closed })));
+  parser.on('doctype', () => fail('含有 DOCTYPE（Word 文件不会有，不予读取）'));
+  parser.on('opentag', (tag) => {
+    let attrs = NO_ATTRS;
+    if (ATTRIBUTES_READ.has(tag.local)) {
+      attrs = [];
+      for (const qname in tag.attributes) {
+        const { local, uri, value } = tag.attributes[qname]!;
+        attrs.push(shared(local), uri, value);
       }
     }
-    const { ns, local } = qualified(qname, scope, true, lt);
-    const el: XmlElement = { ns, local, attrs: [], children: [] };
-    for (let i = 0; i < raw.length; i += 2) {
-      const attrName = raw[i]!;
-      if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
-      // Literal whitespace in attribute values reads as spaces; character references keep theirs.
-      const value = decodeReferences(raw[i + 1]!.replace(/[\t\n]/g, ' '), lt);
-      el.attrs.push({ ...qualified(attrName, scope, false, lt), value });
-    }
-
-    if (top) top.el.children.push(el);
-    else if (root) fail('有不止一个根元素', lt);
+    const el: XmlElement = { ns: tag.uri, local: shared(tag.local), attrs, children: tag.isSelfClosing ? NO_CHILDREN : [] };
+    if (top) top.children.push(el);
     else root = el;
-    if (end[1] !== '/') {
-      top = { el, qname, scope };
-      open.push(top);
-    }
-  }
-  if (top) fail(`元素 <${top.qname}> 没有结束标签（文件可能不完整）`, src.length);
-  if (!root) return fail('没有根元素', 0);
-  return root;
+    open.push(el);
+    top = el;
+  });
+  parser.on('closetag', (tag) => {
+    closed = tag.name;
+    open.pop();
+    top = open[open.length - 1];
+  });
+  const addText = (chars: string): void => {
+    if (top) top.children.push(chars);
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.write(text).close();
+  return root!;
 }
 
 function decodeXml(bytes: Uint8Array): string {
@@ -342,19 +303,16 @@ function decodeXml(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes); // UTF-8; drops a BOM
 }
 
-/** Parse a part of the package; a syntax error is the user's damaged file. */
-function parseXml(bytes: Uint8Array, part: string, file: string | undefined): XmlElement {
-  const text = decodeXml(bytes);
+/** Parse a part of the package and read it with `read`; a syntax error is the user's damaged file. */
+function readPart<T>(bytes: Uint8Array, part: string, file: string | undefined, read: (root: XmlElement) => T): T {
+  let root: XmlElement;
   try {
-    return parseXmlText(text);
+    root = parseXmlText(decodeXml(bytes));
   } catch (error) {
     if (!(error instanceof XmlSyntaxError)) throw error;
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < error.at; i = text.indexOf('\n', i + 1)) line++;
-    throw new UserError(
-      `${wordFile(file)}已损坏：其中的 ${part} 不是有效的 XML（第 ${line} 行：${error.message}）。请用 Word 打开后重新保存再试`,
-    );
+    throw new UserError(`${wordFile(file)}已损坏：其中的 ${part} 不是有效的 XML（${error.message}）。请用 Word 打开后重新保存再试`);
   }
+  return read(root);
 }
 
 /** The text of an element and its descendants. */
@@ -379,11 +337,13 @@ function childW(parent: XmlElement | undefined, name: string): XmlElement | unde
 /** An attribute by local name: w:val and friends are namespace-qualified; a few generators write them bare. */
 function attr(el: XmlElement | undefined, name: string): string | null {
   if (!el) return null;
+  if (!ATTRIBUTES_READ.has(el.local)) throw new Error(`docx-read: add ${el.local} to ATTRIBUTES_READ to read its attributes`);
   let bare: string | null = null;
-  for (const a of el.attrs) {
-    if (a.local !== name) continue;
-    if (a.ns === el.ns) return a.value;
-    if (a.ns === '') bare = a.value;
+  const { attrs } = el;
+  for (let i = 0; i < attrs.length; i += 3) {
+    if (attrs[i] !== name) continue;
+    if (attrs[i + 1] === el.ns) return attrs[i + 2]!;
+    if (attrs[i + 1] === '') bare = attrs[i + 2]!;
   }
   return bare;
 }
@@ -676,11 +636,16 @@ function readTable(tbl: XmlElement): DocxTable {
 // ---------------------------------------------------------------------------------------------
 // Document properties
 
+/** A key from the file, even "__proto__", as a plain own property. */
+const setOwn = (record: Record<string, string>, key: string, value: string): void => {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+};
+
 /** docProps/core.xml: each property element's local name and text (dc:title → title). */
 function readCore(root: XmlElement): Record<string, string> {
   const core: Record<string, string> = {};
   for (const el of root.children) {
-    if (typeof el !== 'string' && !Object.hasOwn(core, el.local)) core[el.local] = textOf(el);
+    if (typeof el !== 'string' && !Object.hasOwn(core, el.local)) setOwn(core, el.local, textOf(el));
   }
   return core;
 }
@@ -691,7 +656,7 @@ function readCustom(root: XmlElement): Record<string, string> {
   for (const el of root.children) {
     if (typeof el === 'string' || el.local !== 'property') continue;
     const name = attr(el, 'name');
-    if (name !== null && !Object.hasOwn(custom, name)) custom[name] = textOf(el);
+    if (name !== null && !Object.hasOwn(custom, name)) setOwn(custom, name, textOf(el));
   }
   return custom;
 }

@@ -12,7 +12,7 @@
 //
 // Assumes what shenbao's templates do: a value cell prints its value alone (no text around it),
 // and the only rows that vary with the data are the indicator rows.
-import type { GridBlock, GridCell, GridDocument, GridHeading, GridTable } from '../layout/grid.js';
+import type { GridBlock, GridCell, GridDocument, GridHeading, GridRow, GridTable } from '../layout/grid.js';
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet, Project } from '../model/packet.js';
@@ -150,17 +150,20 @@ function readAgainst(
   // Tables: the Word tables of each grid table, one after another, read as one.
   let next = 0;
   for (const table of gridBlocks(grid).filter((b): b is GridTable => b.type === 'table')) {
-    const parts = wordTableParts(table).length;
-    const words = docxTables.slice(next, next + parts);
+    const parts = wordTableParts(table);
     const firstNumber = next + 1;
-    next += parts;
-    const shapeOk = words.every((word, p) => {
+    const words: DocxTable[] = [];
+    next += parts.length;
+    const shapeOk = parts.every((partRows, p) => {
       const number = firstNumber + p;
       const rows = expected[number - 1]!;
-      if (word.gridColumns !== table.widths.length) {
+      const word = docxTables[number - 1]!;
+      const columns = inGridColumns(word, partRows, table.widths.length);
+      if (!columns) {
         problems.push(`${where}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`);
         return false;
       }
+      words.push(columns);
       if (word.rows.length !== rows) {
         problems.push(
           `${where}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`,
@@ -172,6 +175,24 @@ function readAgainst(
     if (shapeOk) values.push(...readTable(table, words, firstNumber, where, problems));
   }
   return { values, headings };
+}
+
+/**
+ * The Word table with its cells' columns counted in the grid's columns. Word keeps our column
+ * grid; LibreOffice, when it saves, drops the column boundaries no cell uses (the three columns
+ * under 三级指标 become one). Either is read; any other number of columns means a column was
+ * deleted or added: undefined.
+ */
+function inGridColumns(word: DocxTable, rows: readonly GridRow[], columns: number): DocxTable | undefined {
+  if (word.gridColumns === columns) return word;
+  const used = [...new Set(rows.flatMap((row) => row.cells.flatMap((cell) => [cell.col, cell.col + cell.colSpan])))].sort((a, b) => a - b);
+  if (used[0] !== 0 || used.at(-1) !== columns || word.gridColumns !== used.length - 1) return undefined;
+  const at = (boundary: number) => used[boundary]!;
+  return {
+    ...word,
+    gridColumns: columns,
+    rows: word.rows.map((cells) => cells.map((cell) => ({ ...cell, col: at(cell.col), colSpan: at(cell.col + cell.colSpan) - at(cell.col) }))),
+  };
 }
 
 /** The Word tables of one grid table against it, cell by cell. */

@@ -259,7 +259,7 @@ async function buildLocked(
     const { removed, empty } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'end' });
 
-    if (!summaryBuilt) diagnostics.push(summarySkipped(removed.filter((name) => name.startsWith(`${SUMMARY_FILE_NAME}.`))));
+    if (!summaryBuilt) diagnostics.push(summarySkipped(inFormatOrder(removed.filter((name) => name.startsWith(`${SUMMARY_FILE_NAME}.`)))));
     diagnostics.push(...changedFileWarnings(plan));
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
@@ -358,6 +358,12 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
         : []),
     ].join('\n'),
   );
+}
+
+/** File names in OUTPUT_FORMATS order (the PDF before the Word file), however the folder listed them. */
+function inFormatOrder(names: string[]): string[] {
+  const rank = (name: string) => (OUTPUT_FORMATS as readonly string[]).indexOf(path.extname(name).slice(1));
+  return [...names].sort((a, b) => rank(a) - rank(b));
 }
 
 function summarySkipped(removedOld: string[]): Diagnostic {
