@@ -149,6 +149,46 @@ describe('files of projects that are gone or renumbered', () => {
   });
 });
 
+describe('--format', () => {
+  const buildAs = (formats: Array<'pdf' | 'docx'>) => buildFiles([data], { outDir: out, creationDate, formats }, context);
+
+  it('writes only the formats asked for, and keeps the files of the others from before', async () => {
+    await build();
+    const before = await treeHashes(packetDir());
+    const [report] = await buildAs(['pdf']);
+    expect(report!.written.map((f) => path.basename(f))).toEqual(OUTPUTS.filter((f) => f.endsWith('.pdf')));
+    expect(report!.removed).toEqual([]);
+    expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form')).toEqual([]);
+    // Same data, same date: every file, PDF and Word, is as it was, and still recorded as shenbao's.
+    expect(await treeHashes(packetDir())).toEqual(before);
+    expect((await readManifest(packetDir()))!.files.map((f) => f.name).sort()).toEqual(OUTPUTS.sort());
+  });
+
+  it('says which kept files are out of date, one line per form', async () => {
+    await build();
+    const changed = threeProjects();
+    changed.projects[0]!.funds.annual = { total: '987654.32', fiscal: '900000.00', carryover: '80000.00', other: '7654.32' };
+    await writeData(changed);
+    const [report] = await buildAs(['docx']);
+    expect(report!.written.map((f) => path.basename(f))).toEqual(OUTPUTS.filter((f) => f.endsWith('.docx')));
+    expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form').map((d) => [d.path, d.message])).toEqual([
+      [['projects', 0], '01-培训费.pdf 是以前生成的，与现在的数据不一致（这次 --format 没有重新生成它）'],
+      [[], '汇总表.pdf 是以前生成的，与现在的数据不一致（这次 --format 没有重新生成它）'],
+    ]);
+    expect((await readdir(packetDir())).sort()).toEqual([...OUTPUTS, 'manifest.json'].sort());
+  });
+
+  it('removes both files of a project now in error', async () => {
+    await build();
+    const broken = threeProjects();
+    broken.projects[2]!.funds.annual.total = '1.00';
+    await writeData(broken);
+    const [report] = await buildAs(['pdf']);
+    expect(report!.removed.map((f) => path.basename(f)).sort()).toEqual(['03-残疾人就业保障金.docx', '03-残疾人就业保障金.pdf', '汇总表.docx', '汇总表.pdf']);
+    expect((await readdir(packetDir())).sort()).toEqual(['01-培训费.docx', '01-培训费.pdf', '02-闵行区居村民服务自治平台（2023运维）.docx', '02-闵行区居村民服务自治平台（2023运维）.pdf', 'manifest.json']);
+  });
+});
+
 describe('--only', () => {
   it('rebuilds the named form and the 汇总表, so the 汇总表 never shows an old amount', async () => {
     await build();
@@ -164,8 +204,7 @@ describe('--only', () => {
     expect(summary).not.toContain('123,456.78');
     // The form not named is kept, and said to be out of date.
     expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form').map((d) => [d.path, d.message])).toEqual([
-      [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.pdf 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
-      [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.docx 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
+      [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.pdf、02-闵行区居村民服务自治平台（2023运维）.docx 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
     ]);
   });
 
@@ -192,8 +231,7 @@ describe('--only', () => {
     expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.pdf');
     expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.docx');
     expect(report!.diagnostics.filter((d) => d.ruleId === 'missing-form').map((d) => d.message)).toEqual([
-      '01-闵行区居村民服务自治平台（2023运维）.pdf 不存在：这次 --only 没有生成它',
-      '01-闵行区居村民服务自治平台（2023运维）.docx 不存在：这次 --only 没有生成它',
+      '01-闵行区居村民服务自治平台（2023运维）.pdf、01-闵行区居村民服务自治平台（2023运维）.docx 不存在：这次 --only 没有生成它',
     ]);
   });
 

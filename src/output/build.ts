@@ -246,14 +246,20 @@ async function buildLocked(
     }
 
     // --only keeps shenbao's forms of the projects it did not name, as long as they still exist
-    // under the same number and name; everything else of shenbao's that was not written goes,
+    // under the same number and name; --format keeps the files of the formats it did not ask for
+    // beside the forms it wrote. Everything else of shenbao's that was not written goes,
     // including the old form of a named project that now has errors.
+    const writtenNames = new Set(written.map((w) => path.basename(w)));
     const named = new Set(options.only);
-    const unnamed = [...plan.fileNames]
-      .filter(([number]) => !named.has(loaded.projectNames[number - 1]!))
-      .flatMap(([number, names]) => names.map((name): [number, string] => [number, name]));
-    const keep = options.only ? unnamed.map(([, name]) => name).filter((name) => plan.folder.owned.has(name)) : [];
-    if (options.only) diagnostics.push(...onlyWarnings(plan, unnamed, keep, new Set(written.map((w) => path.basename(w)))));
+    const unnamed = options.only ? [...plan.fileNames].filter(([number]) => !named.has(loaded.projectNames[number - 1]!)) : [];
+    const skippedFormats = OUTPUT_FORMATS.filter((format) => !plan.formats.includes(format));
+    const otherFormats = [...plan.fileNames, [0, plan.summaryNames] as [number, string[]]]
+      .filter(([, names]) => writtenNames.has(names[0]!))
+      .map(([number, names]): [number, string[]] => [number, skippedFormats.map((format) => withFormat(names[0]!, format))]);
+    const kept = [...unnamed.map(([number, names]): [number, string[]] => [number, OUTPUT_FORMATS.map((f) => withFormat(names[0]!, f))]), ...otherFormats];
+    const keep = kept.flatMap(([, names]) => names).filter((name) => plan.folder.owned.has(name));
+    diagnostics.push(...keptWarnings(plan, unnamed, keep, writtenNames, '--only'));
+    diagnostics.push(...keptWarnings(plan, otherFormats, keep, writtenNames, '--format'));
     options.signal?.throwIfAborted();
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'begin' });
     const { removed, empty } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
@@ -377,34 +383,47 @@ function summarySkipped(removedOld: string[]): Diagnostic {
   };
 }
 
+/** `01-培训费.pdf` as `01-培训费.docx`. */
+function withFormat(name: string, format: OutputFormat): string {
+  return `${name.slice(0, name.length - path.extname(name).length)}.${format}`;
+}
+
 /**
- * --only: a form of a project it was not asked for is either kept from before — then it must
- * still match its project's data — or missing (a project renumbered or never built): both are said.
+ * Files kept from before, one warning per project: for --only, the forms of projects it did not
+ * name, kept if they still match their data (else said) or missing (a project renumbered or never
+ * built: said); for --format, the files of the formats not asked for, said when out of date.
+ * Number 0 stands for the 汇总表.
  */
-function onlyWarnings(
+function keptWarnings(
   plan: PacketPlan,
-  unnamed: ReadonlyArray<[number, string]>,
+  entries: ReadonlyArray<[number, string[]]>,
   keep: readonly string[],
   written: ReadonlySet<string>,
+  option: '--only' | '--format',
 ): Diagnostic[] {
-  const accepted = new Map(plan.loaded.accepted.map((a) => [a.number, a.project]));
-  return unnamed.flatMap(([number, name]): Diagnostic[] => {
-    if (written.has(name)) return [];
-    const at = ['projects', number - 1];
-    if (!keep.includes(name)) {
-      return [{ severity: 'warning', path: at, message: `${name} 不存在：这次 --only 没有生成它`, hint: '不带 --only 重新生成，或把这个项目也写进 --only', ruleId: 'missing-form' }];
+  const data = new Map(plan.loaded.accepted.map((a) => [a.number, sha256(JSON.stringify(a.project))]));
+  if (plan.loaded.packet) data.set(0, sha256(JSON.stringify(plan.loaded.packet)));
+  const hint = option === '--only' ? '不带 --only 重新生成，或把这个项目也写进 --only' : `不带 --format 重新生成（${OUTPUT_FORMATS.join('、')} 都生成）`;
+  return entries.flatMap(([number, names]): Diagnostic[] => {
+    const at = number === 0 ? [] : ['projects', number - 1];
+    const unwritten = names.filter((name) => !written.has(name));
+    // A file of a format not asked for may well be absent: only the asked-for ones are missed.
+    const missing = unwritten.filter((name) => !keep.includes(name) && plan.formats.includes(path.extname(name).slice(1) as OutputFormat));
+    const stale = unwritten.filter((name) => keep.includes(name) && plan.folder.owned.get(name)?.data !== data.get(number));
+    const warnings: Diagnostic[] = [];
+    if (missing.length > 0) {
+      warnings.push({ severity: 'warning', path: at, message: `${missing.join('、')} 不存在：这次 ${option} 没有生成它`, hint, ruleId: 'missing-form' });
     }
-    const project = accepted.get(number);
-    if (project && plan.folder.owned.get(name)?.data === sha256(JSON.stringify(project))) return [];
-    return [
-      {
+    if (stale.length > 0) {
+      warnings.push({
         severity: 'warning',
         path: at,
-        message: `${name} 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）`,
-        hint: '不带 --only 重新生成，或把这个项目也写进 --only',
+        message: `${stale.join('、')} 是以前生成的，与现在的数据不一致（这次 ${option} 没有重新生成它）`,
+        hint,
         ruleId: 'stale-form',
-      },
-    ];
+      });
+    }
+    return warnings;
   });
 }
 
