@@ -77,7 +77,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
   return yargs()
     .scriptName('shenbao')
     .locale('zh_CN')
-    .usage('$0 <命令> [选项]\n\n由 JSON 数据生成 财政项目支出绩效目标申报表（PDF）和 项目绩效目标汇总表。')
+    .usage('$0 <命令> [选项]\n\n由 JSON 数据生成 财政项目支出绩效目标申报表和项目绩效目标汇总表（PDF 和 Word），并把改过的 Word 稿读回为数据。')
     .command(
       'build <input>',
       '生成每个项目的申报表和汇总表（PDF 和 Word）',

@@ -174,8 +174,16 @@ describe('shenbao build', () => {
   it('explains every option in --help', async () => {
     const run = await shenbao(['build', '--help'], dir);
     expect(run.code).toBe(0);
-    for (const option of ['--out', '--only', '--templates', '--font', '--font-bold', '--date', '--help']) {
+    for (const option of ['--out', '--only', '--templates', '--font', '--font-bold', '--date', '--format', '--docx-font', '--help']) {
       expect(run.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
+    }
+    for (const [command, options] of [
+      ['extract', ['--out', '--templates', '--help']],
+      ['diff', ['--templates', '--help']],
+    ] as const) {
+      const help = await shenbao([command, '--help'], dir);
+      expect(help.code).toBe(0);
+      for (const option of options) expect(help.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
     }
   });
 });
