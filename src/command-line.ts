@@ -312,13 +312,15 @@ async function extract(argv: { input: string; out?: string; templates?: string }
     io.stderr(`${argv.input}：有 ${read.problems.length} 处修改无法读取，没有写出数据\n`);
     return EXIT.dataErrors;
   }
+  for (const note of read.notes) io.stderr(`${note}\n`);
   printDiagnostics(io, argv.input, read.diagnostics, read.projectNames);
   // The valid packet has the schema's key order; data with errors is written as read, to be fixed.
   const json = `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
   else await writeAtomically(argv.out, json);
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
-  io.stderr(`${argv.input}：读回${kind}，${read.packet?.projects.length ?? 0} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
+  const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
+  io.stderr(`${argv.input}：读回${kind}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
   return hasErrors(read.diagnostics) ? EXIT.dataErrors : EXIT.ok;
 }
 

@@ -298,10 +298,14 @@ describe('diffPackets', () => {
     expect(lines(diffPackets(distinct(), after))).toEqual(['删除项目 2「智慧社区平台二期建设」', '新增项目 3「社区微更新」']);
   });
 
-  it('ignores a reordering of projects (they are matched by name)', () => {
+  it('reports a reordering of projects once, as the new order (the forms are renumbered)', () => {
     const after = distinct();
     after.projects.reverse();
-    expect(diffPackets(distinct(), after)).toEqual([]);
+    const changes = diffPackets(distinct(), after);
+    expect(lines(changes)).toEqual([
+      '项目顺序：「社区睦邻学堂运营、智慧社区平台二期建设、老旧小区加装电梯补贴」→「老旧小区加装电梯补贴、智慧社区平台二期建设、社区睦邻学堂运营」',
+    ]);
+    expect(changes[0]!.path).toEqual(['projects']);
   });
 
   it('reports packet-level fields first, without a project; $schema is not compared', () => {

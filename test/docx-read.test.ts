@@ -337,7 +337,7 @@ describe('text as accepted', () => {
     ).toBe('2024年1月2日，第3页');
   });
 
-  it('reads one branch of mc:AlternateContent, and skips drawings', () => {
+  it('reads one branch of mc:AlternateContent, and marks a drawing (a text box) with U+FFFC', () => {
     expect(
       bodyText(
         p(
@@ -346,7 +346,16 @@ describe('text as accepted', () => {
           `<w:r><w:drawing><w:inline><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:inline></w:drawing></w:r>`,
         ),
       ),
-    ).toBe('勾选：☒');
+    ).toBe('勾选：☒\uFFFC');
+  });
+
+  it('leaves out hidden text and the pinyin of 拼音指南; marks an equation with U+FFFC', () => {
+    const hidden = '<w:r><w:rPr><w:vanish/></w:rPr><w:t>（内部备注）</w:t></w:r>';
+    const shown = '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>以上</w:t></w:r>';
+    const ruby =
+      '<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr><w:rt><w:r><w:t>pīn</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>拼</w:t></w:r></w:rubyBase></w:ruby></w:r>';
+    const math = '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:r><m:t>10%</m:t></m:r></m:oMath>';
+    expect(bodyText(p(t('增长'), hidden, ruby, math, shown))).toBe('增长拼\uFFFC以上');
   });
 
   it('shows check-box symbols and legacy check-box fields as boxes', () => {

@@ -8,7 +8,9 @@ import Big from 'big.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js';
 import { extractDocx } from '../src/extract/docx.js';
+import { UserError } from '../src/errors.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
+import { extractFile } from '../src/extract/revision.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { buildDocx, cellsOf, cellWithText, children, descendants, editDocx, part, readBytes, rowsOf, run, setCellText, tables, W } from './support/docx.js';
 import { shenbao, ROOT } from './support/cli.js';
@@ -203,6 +205,49 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
+  it('hidden text and an empty line left after the annual goal are not part of the form', () => {
+    revise(
+      (d) => {
+        const goal = cellWithText(d, before.projects[0]!.annualGoal);
+        const p = children(goal as never, 'p')[0]!;
+        const hidden = run(d, '（内部：待核）');
+        const rPr = d.createElementNS(W, 'w:rPr');
+        rPr.appendChild(d.createElementNS(W, 'w:vanish'));
+        hidden.insertBefore(rPr, hidden.firstChild);
+        p.appendChild(hidden);
+        goal.appendChild(d.createElementNS(W, 'w:p'));
+      },
+      () => undefined,
+      [],
+    );
+  });
+
+  it('the empty line between the two tables deleted, which joins them in Word', () => {
+    revise(
+      (d) => {
+        const [upper, lower] = tables(d);
+        upper!.parentNode!.removeChild(upper!.nextSibling!);
+        for (const row of rowsOf(lower!)) upper!.appendChild(row);
+        lower!.parentNode!.removeChild(lower!);
+      },
+      () => undefined,
+      [],
+    );
+  });
+
+  it('amounts retyped without separators or decimals come back as the form prints them', () => {
+    revise(
+      (d) => {
+        setCellText(cellWithText(d, '95,174.00'), ' 95174 ');
+        setCellText(cellWithText(d, '48,251.36'), '48251.36');
+      },
+      () => undefined,
+      [],
+    );
+    const read = extract(editDocx(original, (d) => setCellText(cellWithText(d, '95,174.00'), '95174.5'))) as unknown as Packet;
+    expect(read.projects[0]!.funds.project.other).toBe('95174.50');
+  });
+
   it('a file re-saved by LibreOffice (vMerge written as continue) reads the same', () => {
     revise(
       (d) => {
@@ -271,12 +316,49 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ]);
   });
 
-  it('a Word file that is not a shenbao form', () => {
+  it('a Word file that is not a shenbao form (a usage error, not an edit)', () => {
     const other = editDocx(original, (d) => {
       const body = d.getElementsByTagNameNS(W, 'body')[0]!;
       for (const p of children(body as never, 'p')) body.removeChild(p);
     });
-    expect(extractDocx(other, 'x.docx', templates).problems).toEqual(['x.docx：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表']);
+    expect(() => extractDocx(other, 'x.docx', templates)).toThrow(new UserError('x.docx：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表'));
+  });
+
+  it('text typed above the form (附件1)', () => {
+    expect(
+      problems((d) => {
+        const body = d.getElementsByTagNameNS(W, 'body')[0]!;
+        const p = d.createElementNS(W, 'w:p');
+        p.appendChild(run(d, '附件1'));
+        body.insertBefore(p, body.firstChild);
+      }),
+    ).toEqual(['x.docx：第 1 张申报表的标题前面多了文字 「附件1」，请删去']);
+  });
+
+  it('the year line deleted, or retyped out of shape', () => {
+    const yearLine = (d: Parameters<Parameters<typeof editDocx>[1]>[0]) =>
+      descendants(d, 'p').find((p) => children(p as never, 'r').length > 0 && descendants(p, 't').map((t) => t.textContent).join('') === '(2024年度)')!;
+    expect(problems((d) => yearLine(d).parentNode!.removeChild(yearLine(d)))).toEqual([
+      'x.docx：第 1 张申报表：表格上面应有标题 「财政项目支出绩效目标申报表」「(YYYY年度)」，现在只有 「财政项目支出绩效目标申报表」。请把删去的标题加回去',
+    ]);
+    expect(
+      problems((d) => {
+        const p = yearLine(d);
+        for (const r of children(p as never, 'r')) p.removeChild(r);
+        p.appendChild(run(d, '(二〇二四年度)'));
+      }),
+    ).toEqual(['x.docx：第 1 张申报表：标题「(二〇二四年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
+  });
+
+  it('a text box or an equation in a cell, which Word shows but is not text', () => {
+    expect(
+      problems((d) => {
+        const p = children(cellWithText(d, '≥120(场)') as never, 'p')[0]!;
+        const r = d.createElementNS(W, 'w:r');
+        r.appendChild(d.createElementNS(W, 'w:drawing'));
+        p.appendChild(r);
+      }),
+    ).toEqual(['x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列：单元格里有文本框、图片或公式，无法读取。请改成文字']);
   });
 
   it('the 汇总表 and a form that disagree', () => {
@@ -284,6 +366,41 @@ describe('edits that cannot be read are refused, never guessed', () => {
     const edited = editDocx(bytes, (d) => setCellText(descendants(d, 'tc').find((tc) => tc.textContent === '社区睦邻学堂运营')!, '社区学堂'));
     expect(extractDocx(edited, 'x.docx', templates).problems).toEqual([
       'x.docx：汇总表第 1 个表格第 2 行第 2 列：「社区学堂」与第 1 张申报表上的「社区睦邻学堂运营」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）',
+    ]);
+  });
+});
+
+describe('values the data cannot take are said with their place in Word', () => {
+  it('an amount on two lines is never pieced together', async () => {
+    const original = readBytes(path.join(distinctDir, formName(distinctDir, 0)));
+    const edited = editDocx(original, (d) => {
+      const cell = cellWithText(d, '2,488,903.76');
+      setCellText(cell, '300000');
+      const p = d.createElementNS(W, 'w:p');
+      p.appendChild(run(d, '50000'));
+      cell.appendChild(p);
+    });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'shenbao-amount-'));
+    const file = path.join(dir, 'x.docx');
+    writeFileSync(file, edited);
+    const read = await extractFile(file, templates);
+    expect(read.problems).toEqual([]);
+    expect((read.data!.projects as Packet['projects'])[0]!.funds.project.total).toBe('300000\n50000');
+    expect(read.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.path.join('.'), d.message])).toEqual([
+      [
+        'projects.0.funds.project.total',
+        '金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"（Word 第 1 张申报表第 1 个表格第 4 行第 3 列：「300000\n50000」）',
+      ],
+    ]);
+  });
+
+  it('a 合计 or 序号 changed in the 汇总表 is refused: they are worked out', () => {
+    const bytes = readBytes(path.join(distinctDir, '汇总表.docx'));
+    const total = distinct.projects.map((p) => new Big(p.funds.annual.total)).reduce((a, b) => a.plus(b));
+    const printed = Number(total).toLocaleString('en-US', { minimumFractionDigits: 2 });
+    const edited = editDocx(bytes, (d) => setCellText(cellWithText(d, printed), '1.00'));
+    expect(extractDocx(edited, 'x.docx', templates).problems).toEqual([
+      `x.docx：汇总表第 1 个表格第 5 行第 6 列：「1.00」是按各项目算出来的，不能改（按现在的数据应是「${printed}」）。请改各项目的数据，或把它改回去`,
     ]);
   });
 });

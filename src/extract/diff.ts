@@ -304,6 +304,7 @@ export function diffPackets(before: Packet, after: Packet): PacketChange[] {
   partner.forEach((j, i) => j !== undefined && newToOld.set(j, i));
   return [
     ...fieldChanges(PACKET_FIELDS, before, after, [], undefined),
+    ...orderChange(before, after, partner),
     ...inNewOrder<PacketChange>(
       before.projects.length,
       after.projects.length,
@@ -320,6 +321,19 @@ export function diffPackets(before: Packet, after: Packet): PacketChange[] {
       },
     ),
   ];
+}
+
+/**
+ * Projects that are in both but in another order: one change naming the new order. The order is
+ * the forms' numbers (NN-) and the 汇总表's rows, so it matters even when nothing else changed.
+ */
+function orderChange(before: Packet, after: Packet, partner: ReadonlyArray<number | undefined>): PacketChange[] {
+  const kept = partner.flatMap((j, i) => (j === undefined ? [] : [{ i, j }]));
+  const oldOrder = kept.map(({ i }) => before.projects[i]!.name);
+  const newOrder = [...kept].sort((a, b) => a.j - b.j).map(({ i }) => before.projects[i]!.name);
+  if (oldOrder.every((name, k) => name === newOrder[k])) return [];
+  const names = (order: string[]) => order.join('、');
+  return [{ kind: 'changed', path: ['projects'], label: '项目顺序', before: names(oldOrder), after: names(newOrder) }];
 }
 
 // ── as text ─────────────────────────────────────────────────────────────────────────────────────

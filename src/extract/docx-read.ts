@@ -46,6 +46,12 @@ const MB = 1024 * 1024;
 const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const W_STRICT = 'http://purl.oclc.org/ooxml/wordprocessingml/main';
 const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
+const MATH = 'http://schemas.openxmlformats.org/officeDocument/2006/math';
+/**
+ * U+FFFC OBJECT REPLACEMENT CHARACTER stands in the text for what Word shows but is not text (a
+ * text box, a picture, an equation), so that a caller can refuse it rather than lose it.
+ */
+export const OBJECT = '\uFFFC';
 
 const DEFAULT_DOCUMENT = 'word/document.xml';
 const DEFAULT_CORE = 'docProps/core.xml';
@@ -200,7 +206,7 @@ const NO_ATTRS: string[] = [];
 const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
   ...['Relationship', 'property'], // package relationships, custom properties
   ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
-  ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr'], // text
+  ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr', 'vanish'], // text
 ]);
 
 /** Where saxes stopped, for a message: its place in `text`, and the start tag the last end tag met. */
@@ -413,6 +419,8 @@ function inlineText(parent: XmlElement, text: string): string {
     if (name === undefined) {
       const chosen = alternative(el);
       if (chosen) text = inlineText(chosen, text);
+      // An equation: shown, but not text; the caller refuses what it cannot read.
+      else if (el.ns === MATH) text += OBJECT;
       continue;
     }
     switch (name) {
@@ -420,6 +428,19 @@ function inlineText(parent: XmlElement, text: string): string {
         text += textOf(el);
         break;
       case 'r':
+        // Hidden text (字体 → 隐藏) is neither printed nor shown: not part of the form.
+        if (!isOn(childW(childW(el, 'rPr'), 'vanish'))) text = inlineText(el, text);
+        break;
+      case 'ruby':
+        // 拼音指南: the characters, not the pinyin above them.
+        text = inlineText(childW(el, 'rubyBase') ?? el, text);
+        break;
+      case 'drawing':
+      case 'pict':
+      case 'object':
+        // A text box, picture or embedded object: shown, but not text the reader can take.
+        text += OBJECT;
+        break;
       case 'ins':
       case 'moveTo':
       case 'hyperlink':

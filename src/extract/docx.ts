@@ -18,7 +18,9 @@ import type { FormTemplates } from '../layout/templates.js';
 import type { Packet, Project } from '../model/packet.js';
 import { wordTableParts } from '../render/docx.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
-import { readDocx, type DocxBlock, type DocxCell, type DocxTable } from './docx-read.js';
+import Big from 'big.js';
+import { UserError } from '../errors.js';
+import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxTable } from './docx-read.js';
 
 export interface ExtractedDocx {
   /** A 汇总表 (front table and forms) or forms only. */
@@ -27,6 +29,10 @@ export interface ExtractedDocx {
   data?: Record<string, unknown>;
   /** Edits that cannot be read, each naming the form, table, row, column and what was expected. */
   problems: string[];
+  /** Worth saying, but the data was read: e.g. packet fields the file no longer carries. */
+  notes: string[];
+  /** Where each value was read (by data path, `projects.0.funds.annual.total`) and its text there. */
+  places: Map<string, { place: string; text: string }>;
 }
 
 /** Fields whose cells the template merges down a group, and a department may merge over added rows. */
@@ -39,29 +45,30 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
   const blocks = content.blocks.filter((b) => b.type === 'table' || b.text.trim() !== '');
   const formTitle = titleOf(probeForm(templates, 0, 0));
   const starts = blocks.flatMap((b, i) => (b.type === 'paragraph' && squeeze(b.text) === squeeze(formTitle) ? [i] : []));
+  if (starts.length === 0) throw new UserError(`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
   const problems: string[] = [];
-  if (starts.length === 0) {
-    return { kind: 'form', problems: [`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`] };
-  }
+  const notes: string[] = [];
+  const places = new Map<string, { place: string; text: string }>();
   const front = blocks.slice(0, starts[0]);
-  const kind = front.length > 0 ? 'summary' : 'form';
+  const kind = front.some((b) => b.type === 'table') ? 'summary' : 'form';
+  if (kind === 'form' && front.length > 0) {
+    const text = front.map((b) => `「${b.type === 'paragraph' ? b.text : ''}」`).join('');
+    problems.push(`${file}：第 1 张申报表的标题前面多了文字 ${text}，请删去`);
+  }
 
   const projects: Record<string, unknown>[] = [];
   const years = new Set<number>();
   starts.forEach((start, k) => {
     const segment = blocks.slice(start, starts[k + 1] ?? blocks.length);
-    const where = `${file}：第 ${k + 1} 张申报表`;
-    const read = readAgainst(segment, (n) => probeForm(templates, k, n), where, problems);
+    const read = readAgainst(segment, (n) => probeForm(templates, k, n), { file, form: `第 ${k + 1} 张申报表` }, problems);
     const project: Record<string, unknown> = {};
     const packet = { projects: [] as unknown[] };
     packet.projects[k] = project;
-    for (const { path, text } of read.values) setValue(packet, path, text);
-    for (const { path, text } of read.headings) {
-      if (path.join('.') === 'year') {
-        const year = Number(text);
-        if (Number.isInteger(year)) years.add(year);
-      }
+    for (const { path, text, place } of read.values) {
+      setValue(packet, path, text);
+      places.set(path.join('.'), { place, text });
     }
+    for (const { path, text } of read.headings) if (path.join('.') === 'year') years.add(Number(text));
     project.indicators = ((project.indicators as unknown[] | undefined) ?? []).filter((i) => i !== undefined);
     projects.push(project);
   });
@@ -73,37 +80,79 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
   if (title !== undefined) data.title = title;
   const unit = content.custom[WORD_PROPERTY.unit];
   if (unit !== undefined) data.unit = unit;
+  if (years.size > 1) problems.push(`${file}：各张申报表的年度不一致（${[...years].join('、')}），请改成同一年度`);
+  if (years.size === 1) data.year = [...years][0];
+  data.projects = projects;
 
   if (kind === 'summary') {
-    const where = `${file}：汇总表`;
+    const where = { file, form: '汇总表' };
     const read = readAgainst(front, () => probeFront(templates, projects.length), where, problems);
     for (const { path, text } of read.headings) if (path.join('.') === 'title') data.title = text;
     // The front table repeats what the forms say: the two must agree, or which one is meant is a guess.
     for (const { path, text, place } of read.values) {
       const [, index, ...rest] = path as ['projects', number, ...string[]];
       const inForm = valueAt(projects[index], rest);
-      const value = valueOf(path, text);
-      if (inForm !== value) {
+      if (inForm !== valueOf(path, text)) {
         problems.push(
-          `${where}${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`,
+          `${file}：${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`,
         );
       }
     }
+    if (problems.length === 0) problems.push(...computedEdits(templates, data, read.computed, file));
   }
 
-  if (years.size > 1) problems.push(`${file}：各张申报表的年度不一致（${[...years].join('、')}），请改成同一年度`);
-  if (years.size === 1) data.year = [...years][0];
-  data.projects = projects;
+  const missing = [
+    ...(data.title === undefined ? ['汇总表标题'] : []),
+    ...(data.unit === undefined ? ['单位'] : []),
+  ];
+  if (missing.length > 0) {
+    notes.push(
+      `${file}：文件里没有 shenbao 记下的${missing.join('和')}（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这${missing.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
+    );
+  }
   // Keys in the schema's order, as a person would write the file.
   const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'projects']);
-  return problems.length > 0 ? { kind, problems } : { kind, data: ordered, problems };
+  return problems.length > 0 ? { kind, problems, notes, places } : { kind, data: ordered, problems, notes, places };
+}
+
+/**
+ * 序号 and 合计 are worked out, not read: an edit there cannot be taken, so it is refused. Checked
+ * against the 汇总表 drawn from the data as read (when its amounts can be added up at all).
+ */
+function computedEdits(templates: FormTemplates, data: Record<string, unknown>, computed: ComputedCell[], file: string): string[] {
+  let grid: GridDocument;
+  try {
+    grid = summaryDocument(templates, data as unknown as Packet, []);
+  } catch {
+    return []; // amounts that do not add up: validation says which
+  }
+  const table = gridBlocks(grid).find((b): b is GridTable => b.type === 'table');
+  return computed.flatMap(({ row, col, text, place }) => {
+    const expected = table?.rows[row]?.cells.find((c) => c.col === col)?.text;
+    if (expected === undefined || squeeze(expected) === squeeze(text)) return [];
+    return [`${file}：${place}：「${text}」是按各项目算出来的，不能改（按现在的数据应是「${expected}」）。请改各项目的数据，或把它改回去`];
+  });
 }
 
 interface ReadValue {
   path: Array<string | number>;
   text: string;
-  /** Where in the Word file: 第 t 个表格第 r 行第 c 列. */
+  /** Where in the Word file: 第 k 张申报表第 t 个表格第 r 行第 c 列. */
   place: string;
+}
+
+/** A cell the template works out (序号, 合计): where it stands in the grid, and its text in Word. */
+interface ComputedCell {
+  row: number;
+  col: number;
+  text: string;
+  place: string;
+}
+
+interface Where {
+  file: string;
+  /** 第 k 张申报表, or 汇总表 */
+  form: string;
 }
 
 /**
@@ -113,44 +162,55 @@ interface ReadValue {
 function readAgainst(
   blocks: readonly DocxBlock[],
   probe: (indicatorRows: number) => GridDocument,
-  where: string,
+  where: Where,
   problems: string[],
-): { values: ReadValue[]; headings: Array<{ path: Array<string | number>; text: string }> } {
+): { values: ReadValue[]; computed: ComputedCell[]; headings: Array<{ path: Array<string | number>; text: string }> } {
   const values: ReadValue[] = [];
+  const computed: ComputedCell[] = [];
   const headings: Array<{ path: Array<string | number>; text: string }> = [];
+  const at = `${where.file}：${where.form}`;
   const docxTables = blocks.filter((b): b is DocxTable => b.type === 'table');
-  const paragraphs = blocks.filter((b) => b.type === 'paragraph');
+  const paragraphs = blocks.filter((b): b is Extract<DocxBlock, { type: 'paragraph' }> => b.type === 'paragraph');
 
-  const expectedRows = (grid: GridDocument) => gridBlocks(grid).flatMap((b) => (b.type === 'table' ? wordTableParts(b).map((p) => p.length) : []));
+  // Each grid table is written as one Word table or two (see render/docx.ts). Deleting the empty
+  // line between the two in Word joins them again: that is read as well.
+  const gridTables = (grid: GridDocument) => gridBlocks(grid).filter((b): b is GridTable => b.type === 'table');
+  const split = gridTables(probe(0)).flatMap((t) => wordTableParts(t)).length;
+  const joined = docxTables.length !== split && docxTables.length === gridTables(probe(0)).length;
+  const partsOf = (table: GridTable) => (joined ? [table.rows] : wordTableParts(table));
+  const expectedRows = (grid: GridDocument) => gridTables(grid).flatMap((t) => partsOf(t).map((p) => p.length));
+  if (docxTables.length !== split && !joined) {
+    problems.push(`${at}：应有 ${split} 个表格，现在有 ${docxTables.length} 个。表格被删除、拆开或粘贴进来了，无法读取`);
+    return { values, computed, headings };
+  }
   const bare = expectedRows(probe(0));
   const found = docxTables.reduce((sum, t) => sum + t.rows.length, 0);
-  if (docxTables.length !== bare.length) {
-    problems.push(`${where}：应有 ${bare.length} 个表格，现在有 ${docxTables.length} 个。表格被删除、拆开或粘贴进来了，无法读取`);
-    return { values, headings };
-  }
   const grid = probe(Math.max(0, found - bare.reduce((a, b) => a + b, 0)));
   const expected = expectedRows(grid);
   const gridHeadings = gridBlocks(grid).filter((b): b is GridHeading => b.type === 'heading');
 
-  // Headings: the same paragraphs in the same order, text outside the tables being nothing else.
-  if (paragraphs.length !== gridHeadings.length) {
-    const extra = paragraphs.slice(gridHeadings.length).map((p) => `「${p.type === 'paragraph' ? p.text : ''}」`);
+  // Headings: the same paragraphs in the same order, and no other text outside the tables.
+  const list = (texts: string[]) => texts.map((t) => `「${t}」`).join('');
+  if (paragraphs.length > gridHeadings.length) {
+    const extra = paragraphs.slice(gridHeadings.length).map((p) => p.text);
+    problems.push(`${at}：表格外只应有标题 ${list(gridHeadings.map((h) => h.text))}，现在多了 ${list(extra)}。请把表格外加的文字删去`);
+  } else if (paragraphs.length < gridHeadings.length) {
     problems.push(
-      `${where}：表格外应只有 ${gridHeadings.map((h) => `「${h.text}」`).join('')} ${gridHeadings.length} 段标题，现在有 ${paragraphs.length} 段${extra.length ? `（多出 ${extra.join('')}）` : ''}。请把表格外加的文字删去`,
+      `${at}：表格上面应有标题 ${list(gridHeadings.map((h) => patternOf(h)))}，现在只有 ${list(paragraphs.map((p) => p.text))}。请把删去的标题加回去`,
     );
   } else {
     gridHeadings.forEach((heading, i) => {
-      const text = (paragraphs[i] as { text: string }).text;
-      const read = readHeading(heading, text, probeValue(heading));
-      if (read === undefined) problems.push(`${where}：标题「${text}」应是「${heading.text}」的样子`);
+      const text = paragraphs[i]!.text;
+      const read = text.includes(OBJECT) ? undefined : readHeading(heading, text, probeValue(heading));
+      if (read === undefined) problems.push(`${at}：标题「${text}」应是「${patternOf(heading)}」这样${heading.path?.join('.') === 'year' ? '（YYYY 是四位数的年份）' : ''}`);
       else if (heading.path) headings.push({ path: heading.path, text: read });
     });
   }
 
   // Tables: the Word tables of each grid table, one after another, read as one.
   let next = 0;
-  for (const table of gridBlocks(grid).filter((b): b is GridTable => b.type === 'table')) {
-    const parts = wordTableParts(table);
+  for (const table of gridTables(grid)) {
+    const parts = partsOf(table);
     const firstNumber = next + 1;
     const words: DocxTable[] = [];
     next += parts.length;
@@ -160,21 +220,23 @@ function readAgainst(
       const word = docxTables[number - 1]!;
       const columns = inGridColumns(word, partRows, table.widths.length);
       if (!columns) {
-        problems.push(`${where}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`);
+        problems.push(`${at}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`);
         return false;
       }
       words.push(columns);
       if (word.rows.length !== rows) {
-        problems.push(
-          `${where}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`,
-        );
+        problems.push(`${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`);
         return false;
       }
       return true;
     });
-    if (shapeOk) values.push(...readTable(table, words, firstNumber, where, problems));
+    if (shapeOk) {
+      const read = readTable(table, words, firstNumber, where, problems);
+      values.push(...read.values);
+      computed.push(...read.computed);
+    }
   }
-  return { values, headings };
+  return { values, computed, headings };
 }
 
 /**
@@ -196,7 +258,13 @@ function inGridColumns(word: DocxTable, rows: readonly GridRow[], columns: numbe
 }
 
 /** The Word tables of one grid table against it, cell by cell. */
-function readTable(table: GridTable, words: readonly DocxTable[], firstNumber: number, where: string, problems: string[]): ReadValue[] {
+function readTable(
+  table: GridTable,
+  words: readonly DocxTable[],
+  firstNumber: number,
+  where: Where,
+  problems: string[],
+): { values: ReadValue[]; computed: ComputedCell[] } {
   // Each grid row's Word table and row there; the Word cells by slot (grid row, column).
   const origin: Array<{ number: number; row: number }> = [];
   const slots: Array<Array<DocxCell | undefined>> = [];
@@ -216,41 +284,42 @@ function readTable(table: GridTable, words: readonly DocxTable[], firstNumber: n
     });
     offset += word.rows.length;
   });
-  const placeOf = (row: number, col: number) => `第 ${origin[row]!.number} 个表格第 ${origin[row]!.row + 1} 行第 ${col + 1} 列`;
+  const placeOf = (row: number, col: number) => `${where.form}第 ${origin[row]!.number} 个表格第 ${origin[row]!.row + 1} 行第 ${col + 1} 列`;
 
   const values: ReadValue[] = [];
-  const used = new Set<DocxCell>();
+  const computed: ComputedCell[] = [];
+  const refuse = (place: string, why: string) => problems.push(`${where.file}：${place}：${why}`);
   table.rows.forEach((row, r) => {
     for (const cell of row.cells) {
       const place = placeOf(r, cell.col);
       const word = slots[r]?.[cell.col];
       if (!word) {
-        problems.push(`${where}${place}：这里应有「${label(cell)}」的单元格，现在没有`);
+        refuse(place, `这里应有「${label(cell)}」的单元格，现在没有`);
         continue;
       }
       const groupMerge = cell.rowSpan === 1 && GROUP_FIELDS.has(String(cell.path?.at(-1)));
       const sameSpan = word.row === r && word.col === cell.col && word.colSpan === cell.colSpan && word.rowSpan === cell.rowSpan;
       const coversGroup = groupMerge && word.col === cell.col && word.colSpan === cell.colSpan && word.row <= r && word.row + word.rowSpan >= r + 1;
       if (!sameSpan && !coversGroup) {
-        problems.push(`${where}${place}：单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`);
+        refuse(place, `单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`);
         continue;
       }
       if (word.nestedTable) {
-        problems.push(`${where}${place}：单元格里粘贴了表格，无法读取`);
+        refuse(place, '单元格里粘贴了表格，无法读取');
         continue;
       }
-      used.add(word);
+      if (word.text.includes(OBJECT)) {
+        refuse(place, '单元格里有文本框、图片或公式，无法读取。请改成文字');
+        continue;
+      }
       // A cell with a path holds data, even when printed as a label (一级/二级指标).
-      if (!cell.path) {
-        if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
-          problems.push(`${where}${place}：这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`);
-        }
-        continue;
-      }
-      values.push({ path: cell.path, text: word.text, place });
+      if (cell.path) values.push({ path: cell.path, text: word.text, place });
+      else if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
+        refuse(place, `这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`);
+      } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place });
     }
   });
-  return values;
+  return { values, computed };
 }
 
 const spanText = (rows: number, cols: number) => (rows === 1 && cols === 1 ? '不合并' : `跨 ${rows} 行 ${cols} 列`);
@@ -304,6 +373,11 @@ function readHeading(heading: GridHeading, text: string, value: string | undefin
   return inner;
 }
 
+/** How a heading reads, with YYYY for the year it shows: 「(YYYY年度)」. */
+function patternOf(heading: GridHeading): string {
+  return heading.path?.join('.') === 'year' ? heading.text.replace(String(PROBE_YEAR), 'YYYY') : heading.text;
+}
+
 function titleOf(grid: GridDocument): string {
   const title = gridBlocks(grid).find((b): b is GridHeading => b.type === 'heading' && b.level === 1);
   return title?.text ?? '';
@@ -314,17 +388,29 @@ const gridBlocks = (grid: GridDocument): GridBlock[] => grid.sections.flatMap((s
 /** Whitespace does not count in labels and titles: a line break typed into one is harmless. */
 const squeeze = (text: string) => text.replace(/\s+/g, '');
 
+/** An amount as the form prints it (200,000.00) or as a person types it (200000): nothing else. */
+const AMOUNT_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
+
 /**
- * A cell's text as data at `path`: amounts without thousands separators, blank optional values
- * left out (undefined), everything else as written.
+ * A cell's text as data at `path`. Amounts without thousands separators, with two decimals as the
+ * form prints them; an amount written any other way is kept as written, for validation to refuse
+ * (never pieced together: "300000⏎50000" is not 30000050000). Blank optional values are left out
+ * (undefined). A goal loses the empty lines Word leaves at its end (Enter after the last line);
+ * everything else is as written.
  */
 function valueOf(path: ReadonlyArray<string | number>, text: string): string | undefined {
   const field = String(path.at(-1));
   if (path.includes('funds')) {
-    const bare = text.replace(/[,，\s]/g, '');
-    return bare === '' ? undefined : bare;
+    const amount = text.trim();
+    if (amount === '') return undefined;
+    if (!AMOUNT_TEXT.test(amount)) return text;
+    const plain = amount.replace(/,/g, '');
+    return /\.\d{3,}$/.test(plain) ? plain : new Big(plain).toFixed(2);
   }
-  if (field === 'overallGoal' && text.trim() === '') return undefined;
+  if (field === 'overallGoal' || field === 'annualGoal') {
+    const goal = text.replace(/(?:\n[ \t\u3000]*)+$/, '');
+    return field === 'overallGoal' && goal.trim() === '' ? undefined : goal;
+  }
   return text;
 }
 

@@ -23,7 +23,12 @@ export async function extractFile(file: string, templates: FormTemplates): Promi
   const extracted = extractDocx(bytes, file, templates);
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
-  return { ...extracted, diagnostics: validation.diagnostics, packet: validation.packet, projectNames: validation.projectNames };
+  // A Word file has no line numbers: a problem with a value says where in Word it was read, and what.
+  const diagnostics = validation.diagnostics.map((d) => {
+    const read = extracted.places.get(d.path.join('.'));
+    return read ? { ...d, message: `${d.message}（Word ${read.place}：「${read.text}」）` } : d;
+  });
+  return { ...extracted, diagnostics, packet: validation.packet, projectNames: validation.projectNames };
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
