@@ -143,7 +143,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）：一张申报表或汇总表', type: 'string', demandOption: true })
           .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
           .option('templates', { describe: '生成这个 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
-          .example('$0 extract 01-培训费.docx -o 培训费-修改稿.json', '读回部门改过的申报表'),
+          .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表'),
       run(extract),
     )
     .command(
@@ -154,7 +154,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .positional('old', { describe: '原来的数据文件（.json）或 Word 文件（.docx）', type: 'string', demandOption: true })
           .positional('new', { describe: '修改后的数据文件或 Word 文件', type: 'string', demandOption: true })
           .option('templates', { describe: '生成 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
-          .example('$0 diff data/minhang-2023.json 汇总表-修改稿.docx', '看部门改了哪些内容'),
+          .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）'),
       run(diff),
     )
     .demandCommand(1, '请给出命令：build、validate、extract、diff 或 schema')
