@@ -41,6 +41,9 @@ export function chooseFonts(regular?: string, bold?: string): FontFiles {
   };
 }
 
+/** How many times this process parsed a font file (fontkit.create): once per file is the goal. */
+export const FONT_PARSES = { count: 0 };
+
 /** One font file, parsed and checked. */
 export interface FontFace {
   /** The file it was read from. */
@@ -135,6 +138,7 @@ function parseFace(file: string, data: Buffer): FontFace {
     new UserError(`字体文件 ${file} 已损坏或不完整（${detail}），请重新复制或下载这个字体文件`);
   let font: fontkit.Font;
   try {
+    FONT_PARSES.count++;
     const parsed = fontkit.create(data);
     if ('fonts' in parsed) throw new UserError(`字体文件 ${file} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
     font = parsed;

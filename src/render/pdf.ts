@@ -15,6 +15,7 @@ import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
+import { shareFont } from './shared-fonts.js';
 import { pdfText, textLineHeights, type TextMetrics } from './pdf-text.js';
 
 export interface PdfOptions {
@@ -77,6 +78,9 @@ function registerFonts(fonts: LoadedFonts): void {
   const bold = `${fonts.family}-bold.ttf`;
   vfs.writeFileSync(regular, fonts.regular);
   vfs.writeFileSync(bold, fonts.bold);
+  // Parsed once, by loadFonts: no document parses them again (render/shared-fonts.ts).
+  shareFont(regular, fonts.faces.regular.font);
+  shareFont(bold, fonts.faces.bold.font);
   pdfmake.setFonts({ [fonts.family]: { normal: regular, bold, italics: regular, bolditalics: bold } });
 }
 

@@ -1,0 +1,118 @@
+// Each font parsed once per process, and shared by every PDF.
+//
+// pdfkit parses a font for every document it embeds it in (PDFFontFactory.open calls
+// fontkit.create on the file's bytes), and fontkit then decodes its tables again, lazily, for that
+// document: for a 15 MB CJK font that was ~40 % of the time of a one-page form. pdfkit accepts no
+// parsed font. So pdfmake's PDFDocument.provideFont, the one place where pdfmake asks pdfkit for a
+// font, is wrapped: for a font registered here it builds pdfkit's EmbeddedFont around the fontkit
+// font that loadFonts already parsed (render/fonts.ts), and registers it in the document exactly as
+// pdfkit's own `font()` would. The subset (which glyphs a PDF embeds) stays per document; what
+// is shared is the parsed font and pdfkit's cache of laid-out words, which depend on nothing but
+// the font. The PDFs are byte-identical to those pdfkit makes itself (test/shared-fonts.test.ts).
+//
+// Relies on internals of pdfmake 0.3.11 (PDFDocument.provideFont, fonts, fontCache) and pdfkit
+// 0.19.1 (EmbeddedFont(document, font, id), _fontCount, _fontFamilies, _font, _fontSource,
+// _fontFamily, layoutCache); both are pinned in package.json, and the test fails if an upgrade
+// changes them.
+import { createRequire } from 'node:module';
+import type * as fontkit from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+/** What this file touches of pdfkit's EmbeddedFont. */
+interface EmbeddedFont {
+  name: string;
+  id: string;
+  font: fontkit.Font;
+  layoutCache?: Record<string, unknown>;
+}
+type EmbeddedFontClass = new (document: object, font: fontkit.Font, id: string) => EmbeddedFont;
+
+/** What this file touches of a pdfmake PDFDocument (a pdfkit document). */
+interface PdfmakeDocument {
+  fonts: Record<string, Record<string, unknown>>;
+  fontCache: Record<string, Record<string, EmbeddedFont>>;
+  getFontType(bold: boolean, italics: boolean): string;
+  _fontCount: number;
+  _fontFamilies: Record<string, EmbeddedFont>;
+  _font: EmbeddedFont;
+  _fontSource: unknown;
+  _fontFamily: unknown;
+}
+
+interface SharedFont {
+  font: fontkit.Font;
+  /** pdfkit's cache of laid-out words (text → glyph run): the same for every document. */
+  layoutCache: Record<string, unknown>;
+}
+
+/** By the name the font file has in pdfmake's virtual file system. */
+const shared = new Map<string, SharedFont>();
+
+/** Fonts handed to documents: from the shared parse, or parsed by pdfkit itself (not registered here). */
+export const FONT_USE = { shared: 0, parsedByPdfkit: 0 };
+
+/** Off: pdfkit parses every font itself again, as without this file (tests compare the PDFs). */
+export const SHARED_FONTS = { enabled: true };
+
+/** Every document that names `vfsName` gets `font`, parsed once, from now on. */
+export function shareFont(vfsName: string, font: fontkit.Font): void {
+  installHook();
+  if (shared.get(vfsName)?.font !== font) shared.set(vfsName, { font, layoutCache: Object.create(null) as Record<string, unknown> });
+}
+
+let installed = false;
+let embeddedFont: EmbeddedFontClass | undefined;
+
+function installHook(): void {
+  if (installed) return;
+  installed = true;
+  const PDFDocument = (require('pdfmake/js/PDFDocument.js') as { default: { prototype: PdfmakeDocument & { provideFont: ProvideFont } } }).default;
+  const provideFont = PDFDocument.prototype.provideFont;
+  PDFDocument.prototype.provideFont = function (this: PdfmakeDocument, family, bold, italics) {
+    const type = this.getFontType(bold, italics);
+    const cached = this.fontCache[family]?.[type];
+    if (cached) return cached;
+    const file = this.fonts[family]?.[type];
+    const entry = typeof file === 'string' && SHARED_FONTS.enabled ? shared.get(file) : undefined;
+    if (!entry) {
+      FONT_USE.parsedByPdfkit++;
+      return provideFont.call(this, family, bold, italics);
+    }
+    FONT_USE.shared++;
+    (this.fontCache[family] ??= {})[type] = embed(this, entry);
+    return this.fontCache[family][type];
+  };
+}
+type ProvideFont = (this: PdfmakeDocument, family: string, bold: boolean, italics: boolean) => EmbeddedFont;
+
+/** pdfkit's `document.font(bytes)`, with the font already parsed (pdfkit 0.19.1, FontsMixin.font). */
+function embed(document: PdfmakeDocument, entry: SharedFont): EmbeddedFont {
+  const id = `F${++document._fontCount}`;
+  const font = new (embeddedFontClass(entry.font))(document, entry.font, id);
+  if (font.layoutCache) font.layoutCache = entry.layoutCache;
+  document._fontSource = null;
+  document._fontFamily = null;
+  // No cache key (pdfkit's is the family, or a string source): registered by PostScript name,
+  // reusing an equal font registered before (the same file as regular and bold), else by id.
+  const known = document._fontFamilies[font.name];
+  if (known && known.font === font.font) return (document._font = known);
+  document._font = font;
+  if (font.name && !known) document._fontFamilies[font.name] = font;
+  if (!font.name || document._fontFamilies[font.name] !== font) document._fontFamilies[font.id] = font;
+  return font;
+}
+
+/**
+ * pdfkit's EmbeddedFont class, which pdfkit does not export: taken from a font it opens once, a
+ * one-glyph subset of the shared font (a few hundred bytes, not the 15 MB file).
+ */
+function embeddedFontClass(font: fontkit.Font): EmbeddedFontClass {
+  if (embeddedFont) return embeddedFont;
+  const PDFKit = require('pdfkit') as new (options: object) => { font(src: Buffer): { _font: EmbeddedFont } };
+  const subset = font.createSubset();
+  subset.includeGlyph(font.getGlyph(0));
+  const tiny = Buffer.from(subset.encode());
+  embeddedFont = new PDFKit({ autoFirstPage: false }).font(tiny)._font.constructor as EmbeddedFontClass;
+  return embeddedFont;
+}

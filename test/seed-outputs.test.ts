@@ -1,0 +1,27 @@
+// The seed packet's outputs, byte for byte: SHA-256 of every file a build with a fixed date writes,
+// compared with test/fixtures/seed-outputs/sha256.json. A change that should not show in the
+// output (speed-ups, refactoring) must leave them all as they are; one that should is reviewed
+// and the file refreshed with `UPDATE_GOLDEN=1 npx vitest run test/seed-outputs.test.ts`.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { buildFiles } from '../src/index.js';
+import { expectGolden } from './support/golden.js';
+import { SEED_FILE } from './support/seed.js';
+
+it('the seed packet builds to the same bytes as before (--date 2023-01-01)', async () => {
+  const outDir = await mkdtemp(path.join(tmpdir(), 'shenbao-seed-'));
+  try {
+    const [report] = await buildFiles([SEED_FILE], { outDir, creationDate: new Date('2023-01-01T00:00:00Z') });
+    expect(report!.written).toHaveLength(22);
+    const hashes: Record<string, string> = {};
+    for (const file of [...report!.written, path.join(report!.packetDir!, 'manifest.json')]) {
+      hashes[path.basename(file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+    }
+    expectGolden('seed-outputs', hashes, 'sha256.json');
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}, 60_000);

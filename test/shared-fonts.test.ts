@@ -1,0 +1,65 @@
+// Each font is parsed once per process and shared by every PDF (render/shared-fonts.ts), and the
+// PDFs are byte for byte those pdfkit makes when it parses the font itself for each document.
+// The hook relies on internals of the pinned pdfmake and pdfkit: an upgrade that changes them
+// fails here.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { declarationDocument, loadFonts, loadTemplates, pagedPdf, type FormTemplates, type LoadedFonts } from '../src/index.js';
+import { FONT_PARSES } from '../src/render/fonts.js';
+import { FONT_USE, SHARED_FONTS } from '../src/render/shared-fonts.js';
+import { loadDistinct } from './support/golden.js';
+import { loadSeed } from './support/seed.js';
+
+const require = createRequire(import.meta.url);
+const seed = loadSeed();
+const distinct = loadDistinct();
+let templates: FormTemplates;
+let fonts: LoadedFonts;
+beforeAll(async () => {
+  templates = await loadTemplates();
+  fonts = await loadFonts();
+});
+
+const form = (packet: typeof seed, i: number) => pagedPdf(declarationDocument(templates, packet.projects[i]!, packet.year, i), { fonts, creationDate: new Date(0) });
+
+describe('fonts parsed once per process', () => {
+  it('rendering more forms parses no font again', async () => {
+    await form(seed, 0); // the first also makes pdfmake's measuring document (render/pdf-text.ts)
+    const [parses, use] = [FONT_PARSES.count, { ...FONT_USE }];
+    for (let i = 0; i < 4; i++) await form(seed, i);
+    expect(FONT_PARSES.count - parses).toBe(0);
+    expect(FONT_USE.parsedByPdfkit - use.parsedByPdfkit).toBe(0);
+    // Regular and bold, for each of the 4 documents.
+    expect(FONT_USE.shared - use.shared).toBe(8);
+  });
+
+  it('a process parses each font file once', () => {
+    // loadFonts caches per file; the default regular and bold are two files.
+    expect(FONT_PARSES.count).toBe(2);
+  });
+});
+
+describe('the PDFs are those pdfkit makes parsing the font itself', () => {
+  it.each([
+    ['seed form 4 (two pages)', () => form(seed, 3)],
+    ['distinct form 2', () => form(distinct, 1)],
+  ])('%s', async (_, render) => {
+    const sharedBytes = (await render()).bytes;
+    SHARED_FONTS.enabled = false;
+    let own: Buffer;
+    const before = FONT_USE.parsedByPdfkit;
+    try {
+      own = (await render()).bytes;
+    } finally {
+      SHARED_FONTS.enabled = true;
+    }
+    expect(FONT_USE.parsedByPdfkit - before).toBe(2);
+    expect(sharedBytes.equals(own)).toBe(true);
+  });
+
+  it('runs on the versions it was written for', () => {
+    const version = (name: string) => (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    expect([version('pdfmake'), version('pdfkit')]).toEqual(['0.3.11', '0.19.1']);
+  });
+});
