@@ -2,6 +2,7 @@
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
@@ -107,6 +108,12 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             type: 'string',
             default: 'pdf,docx',
           })
+          .option('jobs', {
+            alias: 'j',
+            describe: `同时用几个线程生成申报表，默认为本机的 CPU 核数（${availableParallelism()}）；结果与 --jobs 1 完全相同`,
+            type: 'number',
+            default: availableParallelism(),
+          })
           .option('docx-font', {
             describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）。只写字体名，不嵌入字体',
             type: 'string',
@@ -161,7 +168,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
-      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font']) {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
       return true;
@@ -205,13 +212,16 @@ function outputFormats(text: string): OutputFormat[] {
 }
 
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: number },
   io: CliIO,
 ): Promise<number> {
   const date = creationDate(argv.date);
   const formats = outputFormats(argv.format);
   const docxFont = argv.docxFont?.trim();
   if (docxFont === '') throw new UserError('--docx-font 后面要写字体名，如 --docx-font 仿宋_GB2312');
+  if (!Number.isInteger(argv.jobs) || argv.jobs < 1 || argv.jobs > 256) {
+    throw new UserError(`--jobs 应是 1 到 256 之间的整数（线程数），现在是「${String(argv.jobs)}」`);
+  }
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
   const files = await findDataFiles(argv.input);
   const options = {
@@ -222,6 +232,7 @@ async function build(
     creationDate: date,
     formats,
     docxFonts: docxFont ? { eastAsia: docxFont } : undefined,
+    jobs: argv.jobs,
     signal: io.interrupts?.(),
   };
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never

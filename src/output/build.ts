@@ -14,10 +14,12 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridDocument } from '../layout/grid.js';
+import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { pagedPdf } from './paged-pdf.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
+import { makeForm, type FormJob, type FormOutput } from './forms.js';
+import { FormPool } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
@@ -39,6 +41,11 @@ export interface BuildOptions {
   formats?: readonly OutputFormat[];
   /** Fonts the .docx files name (default 宋体 SimSun and Times New Roman). */
   docxFonts?: Partial<DocxFonts>;
+  /**
+   * Worker threads that make the forms (default 1: in this thread). Files, reports and messages
+   * are the same for any number. A packet of few forms is made in this thread anyway.
+   */
+  jobs?: number;
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between files; nothing of it is left in the output folder. */
   signal?: AbortSignal;
@@ -211,21 +218,24 @@ async function buildLocked(
 
   try {
     // Each form as paginated for its own PDF goes into the 汇总表 PDF as is: its pages break the
-    // same. Word flows its own pages: the .docx files get the forms unpaginated.
-    const paged = new Map<number, GridDocument>();
-    for (const { number, project } of selected) {
+    // same. Word flows its own pages: the .docx files get the forms unpaginated. Forms are made
+    // ahead (on the pool's workers, with --jobs) and written in order.
+    const paged = new Map<number, GridSection[]>();
+    const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
+      grid: forms.get(number)!,
+      title: project.name,
+      creationDate,
+      pdf: wants('pdf'),
+      docx: wants('docx') ? { fonts: options.docxFonts, properties: docxOptions.properties, subject: loaded.header?.title } : undefined,
+    });
+    for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options)) {
       const names = plan.fileNames.get(number)!;
       const data = sha256(JSON.stringify(project));
-      options.signal?.throwIfAborted();
-      if (wants('pdf')) {
-        const pdf = await pagedPdf(forms.get(number)!, { ...pdfOptions, title: project.name });
-        paged.set(number, pdf.paged);
-        await emit(nameOf(names, 'pdf'), pdf.bytes, data);
+      if (made.pdf) {
+        paged.set(number, made.pdf.sections);
+        await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
       }
-      if (wants('docx')) {
-        const docx = await renderDocx(forms.get(number)!, { ...docxOptions, title: project.name, subject: loaded.header?.title });
-        await emit(nameOf(names, 'docx'), docx, data);
-      }
+      if (made.docx) await emit(nameOf(names, 'docx'), made.docx, data);
     }
     let summaryBuilt = false;
     if (packet) {
@@ -233,7 +243,7 @@ async function buildLocked(
       const data = sha256(JSON.stringify(packet));
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
-        const sections = packet.projects.map((_, i) => (paged.get(i + 1) ?? forms.get(i + 1)!).sections);
+        const sections = packet.projects.map((_, i) => paged.get(i + 1) ?? forms.get(i + 1)!.sections);
         const pdf = await pagedPdf(summaryDocument(context.templates, packet, sections), { ...pdfOptions, title: packet.title });
         await emit(nameOf(plan.summaryNames, 'pdf'), pdf.bytes, data);
       }
@@ -270,6 +280,49 @@ async function buildLocked(
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
     await staging.discard();
+  }
+}
+
+/** Below this many forms per worker, starting workers (each loads its modules and fonts) costs more than it saves. */
+const FORMS_PER_WORKER = 10;
+
+/**
+ * Each project's outputs, in the order of `selected`: made in this thread, or with `jobs` > 1 on a
+ * pool of workers, a few forms ahead of the one being written (not all at once: a batch is never
+ * held in memory).
+ */
+async function* formsInOrder(
+  selected: readonly AcceptedProject[],
+  jobOf: (accepted: AcceptedProject) => FormJob,
+  context: BuildContext,
+  options: BuildOptions,
+): AsyncGenerator<[AcceptedProject, FormOutput]> {
+  const workers = Math.min(options.jobs ?? 1, Math.floor(selected.length / FORMS_PER_WORKER));
+  if (workers <= 1) {
+    for (const accepted of selected) {
+      options.signal?.throwIfAborted();
+      yield [accepted, await makeForm(jobOf(accepted), context.fonts)];
+    }
+    return;
+  }
+  const pool = new FormPool(workers, options.fonts ?? DEFAULT_FONTS);
+  const ahead: Array<Promise<FormOutput>> = [];
+  let next = 0;
+  const fill = () => {
+    while (next < selected.length && ahead.length < 2 * workers) {
+      const made = pool.make(jobOf(selected[next++]!));
+      made.catch(() => undefined); // awaited below, in order; not an unhandled rejection meanwhile
+      ahead.push(made);
+    }
+  };
+  try {
+    for (const accepted of selected) {
+      options.signal?.throwIfAborted();
+      fill();
+      yield [accepted, await ahead.shift()!];
+    }
+  } finally {
+    await pool.close();
   }
 }
 

@@ -1,0 +1,101 @@
+// One bench task per process, so that each peak RSS is its own: `tsx bench/tasks.ts <task> <n>`.
+// Prints one JSON line: { seconds, peakRssMb, ... }. bench/build.ts runs them and prints the table.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  buildFiles,
+  declarationDocument,
+  loadFonts,
+  loadTemplates,
+  paginate,
+  pagedPdf,
+  pdfMeasure,
+  renderPdf,
+  summaryDocument,
+  validatePacket,
+  type Packet,
+  type Project,
+} from '../src/index.js';
+import { renderDocx } from '../src/render/docx.js';
+import { loadSeed } from '../test/support/seed.js';
+
+const [task = '', count = '0'] = process.argv.slice(2);
+const n = Number(count);
+const seed = loadSeed();
+const out = await mkdtemp(path.join(tmpdir(), 'shenbao-bench-'));
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** The seed's 10 projects repeated to n, each name made unique, so no two forms are equal. */
+function projects(count: number): Project[] {
+  return Array.from({ length: count }, (_, i) => ({ ...seed.projects[i % 10]!, name: `${seed.projects[i % 10]!.name}（第${i + 1}项）` }));
+}
+
+const report = (result: Record<string, unknown>) => console.log(JSON.stringify({ ...result, peakRssMb: peakRssMb() }));
+
+try {
+  const [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
+  const creationDate = new Date('2023-01-01T00:00:00Z');
+
+  if (task === 'pdf-forms' || task === 'docx-forms') {
+    // n per-project files, the cost of each step summed over all of them.
+    const split = { validate: 0, layout: 0, measure: 0, render: 0, write: 0 };
+    let bytes = 0;
+    const step = async <T>(name: keyof typeof split, work: () => T | Promise<T>): Promise<T> => {
+      const t = performance.now();
+      const result = await work();
+      split[name] += performance.now() - t;
+      return result;
+    };
+    const started = performance.now();
+    for (const [i, project] of projects(n).entries()) {
+      const packet: Packet = { ...seed, projects: [project] };
+      await step('validate', () => validatePacket(packet));
+      const grid = await step('layout', () => declarationDocument(templates, project, seed.year, 0));
+      let file: Uint8Array;
+      if (task === 'pdf-forms') {
+        const paged = await step('measure', () => paginate(grid, pdfMeasure(grid.page, fonts)));
+        file = (await step('render', () => renderPdf(paged.document, { fonts, creationDate, title: project.name }))).bytes;
+      } else {
+        file = await step('render', () => renderDocx(grid, { creationDate, title: project.name }));
+      }
+      bytes += file.length;
+      await step('write', () => writeFile(path.join(out, `${i}.${task === 'pdf-forms' ? 'pdf' : 'docx'}`), file));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const perForm = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, +(v / n).toFixed(2)]));
+    report({ seconds, formsPerSecond: n / seconds, averageKb: bytes / n / 1024, msPerForm: perForm });
+  } else if (task === 'packet') {
+    // A packet of n projects through build: every form's PDF and the 汇总表.
+    const data = path.join(out, `unit-${n}.json`);
+    await writeFile(data, JSON.stringify({ ...seed, projects: projects(n) }));
+    const started = performance.now();
+    const [result] = await buildFiles([data], { outDir: path.join(out, 'out'), formats: ['pdf'], creationDate });
+    report({ seconds: (performance.now() - started) / 1000, files: result!.written.length, ok: result!.ok });
+  } else if (task === 'indicators') {
+    const indicators = Array.from({ length: n }, (_, i) => ({ level1: '产出指标', level2: '数量指标', name: `测试指标${i + 1}`, target: `≥${i + 1}(次)` }));
+    const grid = declarationDocument(templates, { ...seed.projects[0]!, indicators }, seed.year, 0);
+    const started = performance.now();
+    const pdf = await pagedPdf(grid, { fonts, creationDate });
+    report({ seconds: (performance.now() - started) / 1000, pages: pdf.paged.sections.length, layoutPasses: pdf.layoutPasses });
+  } else if (task === 'goal') {
+    // A 年度总体目标 of n characters: layout time grows linearly with its length.
+    let annualGoal = '';
+    for (let i = 1; annualGoal.length < n; i++) annualGoal += `第${i}项：推进基层社会治理体系建设，提升居民群众的获得感。${i % 7 === 0 ? '\n' : ''}`;
+    const grid = declarationDocument(templates, { ...seed.projects[0]!, annualGoal: annualGoal.slice(0, n) }, seed.year, 0);
+    const started = performance.now();
+    const pdf = await pagedPdf(grid, { fonts, creationDate });
+    report({ seconds: (performance.now() - started) / 1000, pages: pdf.paged.sections.length, layoutPasses: pdf.layoutPasses });
+  } else if (task === 'front') {
+    // The 汇总表's own table for n projects.
+    const grid = summaryDocument(templates, { ...seed, projects: projects(n) }, []);
+    const started = performance.now();
+    const pdf = await pagedPdf(grid, { fonts, creationDate });
+    report({ seconds: (performance.now() - started) / 1000, pages: pdf.paged.sections.length, layoutPasses: pdf.layoutPasses });
+  } else {
+    throw new Error(`unknown bench task ${task}`);
+  }
+} finally {
+  await rm(out, { recursive: true, force: true });
+}

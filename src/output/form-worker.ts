@@ -1,0 +1,20 @@
+// A worker of the form pool (form-pool.ts): loads the fonts once (each worker parses them once),
+// then makes every form it is sent and posts the bytes back, moved rather than copied.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadFonts, type FontFiles } from '../render/fonts.js';
+import { makeForm, type FormJob } from './forms.js';
+
+const fonts = loadFonts(workerData as FontFiles);
+
+parentPort!.on('message', async ({ id, job }: { id: number; job: FormJob }) => {
+  try {
+    const output = await makeForm(job, await fonts);
+    // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
+    const own = (bytes?: Uint8Array) => (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
+    const transfer = [...own(output.pdf?.bytes), ...own(output.docx)];
+    parentPort!.postMessage({ id, output }, transfer);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    parentPort!.postMessage({ id, error: { name: e.name, message: e.message, stack: e.stack } });
+  }
+});
