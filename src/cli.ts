@@ -15,6 +15,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isolate: true,
+  terminal: process.stderr.isTTY ? process.stderr : undefined,
   interrupts: () => {
     const interrupt = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {

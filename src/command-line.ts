@@ -17,6 +17,7 @@ import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.j
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
 import { readPacketFile } from './validate/validate.js';
 import { checkPrintable } from './output/printable.js';
+import { progressDisplay } from './progress.js';
 import { loadTemplates } from './layout/templates.js';
 import { comparablePacket, extractFile, isWordFile } from './extract/revision.js';
 import { diffPackets, formatChange } from './extract/diff.js';
@@ -32,6 +33,8 @@ export interface CliIO {
    * step) keep the default: the process ends at once, even in the middle of synchronous work.
    */
   interrupts?: () => AbortSignal;
+  /** The terminal stderr is, if it is one: builds then draw a progress bar on it. */
+  terminal?: NodeJS.WriteStream;
 }
 
 /** Run one command line; never throws: every outcome is an exit code (see exit-codes.ts). */
@@ -114,6 +117,12 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             type: 'number',
             default: availableParallelism(),
           })
+          .option('quiet', {
+            alias: 'q',
+            describe: '只打印问题（错误和警告），不显示进度',
+            type: 'boolean',
+            default: false,
+          })
           .option('docx-font', {
             describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）。只写字体名，不嵌入字体',
             type: 'string',
@@ -168,7 +177,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
-      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs']) {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
       return true;
@@ -212,7 +221,7 @@ function outputFormats(text: string): OutputFormat[] {
 }
 
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: number },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: number; quiet: boolean },
   io: CliIO,
 ): Promise<number> {
   const date = creationDate(argv.date);
@@ -239,16 +248,19 @@ async function build(
   // hides what happened to the files before it.
   const done: BuildReport[] = [];
   const swapped = new Set<string>(); // files whose new output is in place, reported or not yet
+  const display = progressDisplay(argv.quiet ? 'quiet' : io.terminal ? 'bar' : 'lines', io.stderr, io.terminal);
   const onProgress = (event: BuildProgress) => {
     if (event.kind === 'commit' && event.phase === 'end') swapped.add(event.file);
-    if (event.kind !== 'report') return progress(io, event);
+    if (event.kind !== 'report') return display.show(event);
+    display.pause();
     done.push(event.report);
-    printReport(io, event.report);
+    printReport(io, event.report, argv.quiet);
   };
   const run = io.isolate ? buildFilesIsolated : buildFiles;
   try {
     await run(files, { ...options, onProgress });
   } catch (error) {
+    display.pause();
     const finished = [...new Set([...done.map((r) => r.file), ...swapped])];
     if (isAbort(error) && finished.length > 0) io.stderr(`（中断前已生成完毕：${finished.join('、')}）\n`);
     throw error;
@@ -256,21 +268,16 @@ async function build(
   return Math.max(EXIT.ok, ...done.map((r) => r.failure?.exitCode ?? (r.ok ? EXIT.ok : EXIT.dataErrors)));
 }
 
-function printReport(io: CliIO, report: BuildReport): void {
+function printReport(io: CliIO, report: BuildReport, quiet = false): void {
   printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
   if (report.failure) {
     io.stderr(`${report.failure.message}\n${report.file}：未能生成，输出文件夹保持原样，${countLine(report.diagnostics)}\n`);
     return;
   }
+  if (quiet && report.diagnostics.length === 0) return;
   const removed = report.removed.length > 0 ? `，删除 ${report.removed.length} 个旧文件` : '';
   const outcome = report.packetDir === undefined ? '输出文件夹未改动' : `写出 ${report.written.length} 个文件${removed}`;
   io.stderr(`${report.file}：${outcome}，${countLine(report.diagnostics)}\n`);
-}
-
-function progress(io: CliIO, event: BuildProgress): void {
-  if (event.kind === 'start') io.stderr(event.total > 0 ? `生成 ${event.file}（共 ${event.total} 个文件）\n` : `${event.file}：没有可以生成的文件\n`);
-  else if (event.kind === 'summary') io.stderr(`  汇总表：排版 ${event.forms} 张申报表…\n`);
-  else if (event.kind === 'written') io.stderr(`  [${event.done}/${event.total}] ${event.output}\n`);
 }
 
 async function validate(

@@ -171,10 +171,23 @@ describe('shenbao build', () => {
     expect(run).toMatchObject({ code: 3, stderr: '没有权限读取 data/broken-2023.json：请检查它的权限，或换一个有权限的用户运行\n' });
   });
 
+  it('prints only the problems with --quiet', async () => {
+    const run = await shenbao(['build', path.join(ROOT, 'data', 'minhang-2023.json'), '-o', 'quiet-out', '-q', '--format', 'pdf'], dir);
+    expect(run.code).toBe(0);
+    const minhang = path.join(ROOT, 'data', 'minhang-2023.json');
+    expect(run.stderr.split('\n').map((line) => line.replace(minhang, 'data'))).toEqual([
+      'data:193:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+      'data:314:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
+      '    提示：可能归错了类别；表上照原样打印',
+      'data：写出 11 个文件，0 个错误，2 条警告',
+      '',
+    ]);
+  });
+
   it('explains every option in --help', async () => {
     const run = await shenbao(['build', '--help'], dir);
     expect(run.code).toBe(0);
-    for (const option of ['--out', '--only', '--templates', '--font', '--font-bold', '--date', '--format', '--docx-font', '--help']) {
+    for (const option of ['--out', '--only', '--templates', '--font', '--font-bold', '--date', '--format', '--jobs', '--quiet', '--docx-font', '--help']) {
       expect(run.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
     }
     for (const [command, options] of [
