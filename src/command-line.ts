@@ -8,19 +8,26 @@ import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
-import { packetJsonSchema, SCHEMA_TITLE } from './model/json-schema.js';
-import { buildFiles, createBuildContext, OUTPUT_FORMATS, type BuildProgress, type BuildReport, type OutputFormat } from './output/build.js';
+import type { BuildProgress, BuildReport } from './output/build.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { buildFilesIsolated } from './output/isolated.js';
-import { chooseFonts } from './render/fonts.js';
+import { chooseFonts } from './render/font-files.js';
 import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
-import { readPacketFile } from './validate/validate.js';
-import { checkPrintable } from './output/printable.js';
 import { progressDisplay } from './progress.js';
-import { loadTemplates } from './layout/templates.js';
-import { comparablePacket, extractFile, isWordFile } from './extract/revision.js';
-import { diffPackets, formatChange } from './extract/diff.js';
+
+// What a command needs beyond this is loaded when it runs: a build in a worker thread (the real
+// command) loads pdfmake, docx and the fonts there only, not here as well.
+const library = {
+  build: () => import('./output/build.js'),
+  printable: () => import('./output/printable.js'),
+  validate: () => import('./validate/validate.js'),
+  templates: () => import('./layout/templates.js'),
+  revision: () => import('./extract/revision.js'),
+  diff: () => import('./extract/diff.js'),
+  schema: () => import('./model/json-schema.js'),
+};
 
 export interface CliIO {
   stdout(text: string): void;
@@ -256,7 +263,7 @@ async function build(
     done.push(event.report);
     printReport(io, event.report, argv.quiet);
   };
-  const run = io.isolate ? buildFilesIsolated : buildFiles;
+  const run = io.isolate ? buildFilesIsolated : (await library.build()).buildFiles;
   try {
     await run(files, { ...options, onProgress });
   } catch (error) {
@@ -287,6 +294,7 @@ async function validate(
   let failed = false;
   const all: unknown[] = [];
   const files = await findDataFiles(argv.input);
+  const [{ createBuildContext }, { readPacketFile }, { checkPrintable }] = await Promise.all([library.build(), library.validate(), library.printable()]);
   // The same check as build: every character against the font that will print it.
   const context = await createBuildContext({ templateDir: argv.templates, fonts: chooseFonts(argv.font, argv.fontBold) });
   for (const file of files) {
@@ -307,6 +315,7 @@ async function validate(
 
 /** `schema -o` replaces only a schema shenbao wrote (a data file names the schema on its first line: easy to mistype). */
 async function refuseForeign(out: string): Promise<void> {
+  const { SCHEMA_TITLE } = await library.schema();
   const existing = await readFile(out, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw fsFailure(error, '读取', out);
@@ -322,6 +331,7 @@ async function refuseForeign(out: string): Promise<void> {
 }
 
 async function extract(argv: { input: string; out?: string; templates?: string }, io: CliIO): Promise<number> {
+  const [{ isWordFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
   if (!isWordFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx），${argv.input} 不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const read = await extractFile(argv.input, await loadTemplates(argv.templates));
@@ -343,6 +353,7 @@ async function extract(argv: { input: string; out?: string; templates?: string }
 }
 
 async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {
+  const [{ comparablePacket }, { diffPackets, formatChange }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
   const templates = await loadTemplates(argv.templates);
   const before = await comparablePacket(argv.old, templates);
   const after = await comparablePacket(argv.new, templates);
@@ -380,6 +391,7 @@ async function writeAtomically(out: string, text: string): Promise<void> {
 }
 
 async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
+  const { packetJsonSchema } = await library.schema();
   if (!argv.out) {
     io.stdout(packetJsonSchema());
     return EXIT.ok;

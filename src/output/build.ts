@@ -51,8 +51,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-export const OUTPUT_FORMATS = ['pdf', 'docx'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
+export { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 
 export type BuildProgress =
   | { kind: 'start'; file: string; total: number }

@@ -8,38 +8,13 @@
 // one Chinese line naming the file. What passes is parsed (fontkit) for the glyph check
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
 import { fsFailure, UserError } from '../errors.js';
 
-export interface FontFiles {
-  /** Family name used inside the PDF. */
-  family: string;
-  regular: string;
-  bold: string;
-}
-
-const require = createRequire(import.meta.url);
-
-export const DEFAULT_FONTS: FontFiles = {
-  family: 'NotoSerifSC',
-  regular: require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf'),
-};
-
-/**
- * The office's own fonts in place of the default: `bold` falls back to `regular` (titles then use
- * the same face), and either falls back to Noto Serif SC.
- */
-export function chooseFonts(regular?: string, bold?: string): FontFiles {
-  if (!regular && !bold) return DEFAULT_FONTS;
-  return {
-    family: 'OfficeFont',
-    regular: regular ?? DEFAULT_FONTS.regular,
-    bold: bold ?? regular ?? DEFAULT_FONTS.bold,
-  };
-}
+export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
+import type { FontFiles } from './font-files.js';
+import { DEFAULT_FONTS } from './font-files.js';
 
 /** How many times this process parsed a font file (fontkit.create): once per file is the goal. */
 export const FONT_PARSES = { count: 0 };
