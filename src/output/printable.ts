@@ -1,5 +1,4 @@
-// Can every character be printed? Each valid project's form is laid out as a grid (the 汇总表 needs
-// them all), and every character the forms and the 汇总表's own table will print is checked
+// Can every character be printed? Each valid project's form is laid out as a grid, and every character the forms and the 汇总表's own table will print is checked
 // against the font that prints it — before anything is written, and by `validate` as well as
 // `build`, so the two never disagree.
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
@@ -14,8 +13,6 @@ import type { LoadedPacket } from '../validate/validate.js';
 export interface Printable {
   /** Glyph errors, placed (line and column) where `locate` can. */
   diagnostics: Diagnostic[];
-  /** Each valid project's form as a grid, by 1-based number. */
-  forms: Map<number, GridDocument>;
   /** 0-based indexes of the projects with characters the font lacks. */
   unprintable: Set<number | undefined>;
 }
@@ -26,7 +23,7 @@ export function checkPrintable(
   locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
 ): Printable {
   const forms = new Map<number, GridDocument>();
-  if (!loaded.header) return { diagnostics: [], forms, unprintable: new Set() };
+  if (!loaded.header) return { diagnostics: [], unprintable: new Set() };
   const { year } = loaded.header;
   for (const { number, project } of loaded.accepted) forms.set(number, declarationDocument(context.templates, project, year, number - 1));
   const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
@@ -34,7 +31,6 @@ export function checkPrintable(
   const problems = glyphDiagnostics(missingGlyphs({ sections }, context.fonts));
   return {
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
-    forms,
     unprintable: new Set(problems.map(projectIndexOf)),
   };
 }

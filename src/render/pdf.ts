@@ -24,6 +24,11 @@ export interface PdfOptions {
   creationDate: Date;
   /** Document title (PDF metadata). */
   title?: string;
+  /**
+   * The footer's numbers when this document is part of a longer one (a 汇总表 made in parts):
+   * its first page is page `first` of `total`. Default: its own pages, 1 of N.
+   */
+  pageNumbers?: { first: number; total: number };
 }
 
 // Fonts and files come from memory only: no network, no file read during rendering.
@@ -136,7 +141,15 @@ function documentDefinition(
     },
     defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
     footer: (currentPage: number, pageCount: number) => ({
-      text: footer.parts.map((part) => (typeof part === 'string' ? part : part.field === 'page' ? currentPage : pageCount)).join(''),
+      text: footer.parts
+        .map((part) =>
+          typeof part === 'string'
+            ? part
+            : part.field === 'page'
+              ? currentPage + (options.pageNumbers ? options.pageNumbers.first - 1 : 0)
+              : (options.pageNumbers?.total ?? pageCount),
+        )
+        .join(''),
       alignment: 'center',
       fontSize: footer.fontSize,
       margin: [0, footer.offset, 0, 0],

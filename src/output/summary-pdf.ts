@@ -1,0 +1,115 @@
+// The 汇总表 PDF: its front table, then every form as already paginated for its own PDF.
+//
+// A packet of hundreds of projects makes a 汇总表 of a thousand pages and more, and pdfmake holds
+// a whole document in memory while it lays it out (1.4 GB for 1,000 forms). So a long 汇总表 is
+// made in parts of at most SUMMARY_PARTS.forms forms each, every part a pdfmake document of its
+// own whose footers already count the pages of the whole (第 X 页 共 Y 页), and the parts are then
+// joined into one PDF (pdf-lib), with one bookmark per form. The front table is paginated on its
+// own; the forms are not measured or paginated again. A 汇总表 of one part is made exactly as
+// before, in one document.
+//
+// The page count of the whole comes from the pagination (each section is a page); a row taller
+// than a page makes a section run over more pages, which the parts' placements show: then the
+// parts are made again with the right numbers. The result is the same bytes for the same input.
+import { PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
+import type { GridDocument, GridSection, RowPlacement } from '../layout/grid.js';
+import { summaryDocument } from '../layout/forms.js';
+import type { FormTemplates } from '../layout/templates.js';
+import type { Packet } from '../model/packet.js';
+import { renderPdf } from '../render/pdf.js';
+import { pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
+
+/** Forms per part. Tests lower it to make a short 汇总表 in parts. */
+export const SUMMARY_PARTS = { forms: 50 };
+
+interface Part {
+  sections: GridSection[];
+  /** The sections (index into `sections`) that start a form, with the form's bookmark. */
+  bookmarks: Array<{ section: number; title: string }>;
+}
+
+export async function summaryPdf(
+  templates: FormTemplates,
+  packet: Packet,
+  forms: GridSection[][],
+  options: PagedPdfOptions,
+): Promise<Buffer> {
+  if (forms.length <= SUMMARY_PARTS.forms) return (await pagedPdf(summaryDocument(templates, packet, forms), options)).bytes;
+
+  const front = await pagedPdf(summaryDocument(templates, packet, []), options);
+  const page = front.paged.page;
+  const parts: Part[] = [];
+  for (let first = 0; first < forms.length; first += SUMMARY_PARTS.forms) {
+    const part: Part = { sections: first === 0 ? [...front.paged.sections] : [], bookmarks: [] };
+    for (const form of forms.slice(first, first + SUMMARY_PARTS.forms)) {
+      if (form[0]?.bookmark) part.bookmarks.push({ section: part.sections.length, title: form[0].bookmark });
+      part.sections.push(...form);
+    }
+    parts.push(part);
+  }
+
+  // Pages as paginated: one a section. Made again only if a part ran to more. Each part's pages
+  // are copied into the whole as soon as it is made, so one part at a time is held, not all.
+  let pages = parts.map((part) => part.sections.length);
+  for (;;) {
+    const total = pages.reduce((a, b) => a + b, 0);
+    const whole = await PDFDocument.create({ updateMetadata: false });
+    const outline: Array<{ title: string; page: number }> = [];
+    const actual: number[] = [];
+    let first = 1;
+    for (const [k, part] of parts.entries()) {
+      const document: GridDocument = { page, sections: part.sections };
+      const rendered = await renderPdf(document, { ...options, pageNumbers: { first, total } });
+      const pdf = await PDFDocument.load(rendered.bytes, { updateMetadata: false });
+      const starts = sectionStarts(document, rendered.placements);
+      const offset = whole.getPageCount();
+      for (const copied of await whole.copyPages(pdf, pdf.getPageIndices())) whole.addPage(copied);
+      for (const { section, title } of part.bookmarks) outline.push({ title, page: offset + starts[section]! });
+      actual.push(pdf.getPageCount());
+      first += pages[k]!;
+    }
+    if (actual.every((n, k) => n === pages[k])) return finish(whole, outline, options);
+    pages = actual;
+  }
+}
+
+/** The page (0-based) each section starts on: where its first row landed. */
+function sectionStarts(document: GridDocument, placements: RowPlacement[][]): number[] {
+  let table = 0;
+  return document.sections.map((section, s) => {
+    const first = section.blocks.some((b) => b.type === 'table') ? placements[table]?.[0]?.page : undefined;
+    table += section.blocks.filter((b) => b.type === 'table').length;
+    return first ?? s;
+  });
+}
+
+/** The document's metadata and a bookmark per form, then the bytes. */
+async function finish(whole: PDFDocument, outline: Array<{ title: string; page: number }>, options: PagedPdfOptions): Promise<Buffer> {
+  if (options.title) whole.setTitle(options.title);
+  whole.setCreator('shenbao');
+  whole.setProducer('shenbao (pdfmake, pdf-lib)');
+  whole.setCreationDate(options.creationDate);
+  whole.setModificationDate(options.creationDate);
+  addOutline(whole, outline);
+  return Buffer.from(await whole.save({ useObjectStreams: false }));
+}
+
+/** One bookmark per entry, at the top level, each opening its page (pdf-lib has no outline API). */
+function addOutline(document: PDFDocument, entries: ReadonlyArray<{ title: string; page: number }>): void {
+  if (entries.length === 0) return;
+  const { context } = document;
+  const root = context.nextRef();
+  const refs: PDFRef[] = entries.map(() => context.nextRef());
+  entries.forEach(({ title, page }, i) => {
+    const item = context.obj({
+      Title: PDFHexString.fromText(title),
+      Parent: root,
+      Dest: [document.getPage(page).ref, 'XYZ', null, null, null],
+    });
+    if (i > 0) item.set(PDFName.of('Prev'), refs[i - 1]!);
+    if (i < entries.length - 1) item.set(PDFName.of('Next'), refs[i + 1]!);
+    context.assign(refs[i]!, item);
+  });
+  context.assign(root, context.obj({ Type: 'Outlines', First: refs[0]!, Last: refs.at(-1)!, Count: entries.length }));
+  document.catalog.set(PDFName.of('Outlines'), root);
+}
