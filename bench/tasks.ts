@@ -1,11 +1,11 @@
 // One bench task per process, so that each peak RSS is its own: `tsx bench/tasks.ts <task> <n>`.
 // Prints one JSON line: { seconds, peakRssMb, ... }. bench/build.ts runs them and prints the table.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
-  buildFiles,
   declarationDocument,
   loadFonts,
   loadTemplates,
@@ -21,6 +21,7 @@ import {
 import { renderDocx } from '../src/render/docx.js';
 import { loadSeed } from '../test/support/seed.js';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const [task = '', count = '0'] = process.argv.slice(2);
 const n = Number(count);
 const seed = loadSeed();
@@ -71,7 +72,10 @@ try {
     const data = path.join(out, `unit-${n}.json`);
     await writeFile(data, JSON.stringify({ ...seed, projects: projects(n) }));
     const started = performance.now();
-    const [result] = await buildFiles([data], { outDir: path.join(out, 'out'), formats: ['pdf'], creationDate });
+    // As the command runs it: forms and 汇总表 parts on one worker per core. From dist/ (built by
+    // npm run bench): the workers are plain JavaScript modules there.
+    const { buildFiles } = (await import(path.join(ROOT, 'dist', 'index.js'))) as typeof import('../src/index.js');
+    const [result] = await buildFiles([data], { outDir: path.join(out, 'out'), formats: ['pdf'], creationDate, jobs: availableParallelism() });
     report({ seconds: (performance.now() - started) / 1000, files: result!.written.length, ok: result!.ok });
   } else if (task === 'indicators') {
     const indicators = Array.from({ length: n }, (_, i) => ({ level1: '产出指标', level2: '数量指标', name: `测试指标${i + 1}`, target: `≥${i + 1}(次)` }));

@@ -14,11 +14,11 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridSection } from '../layout/grid.js';
+import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf } from './summary-pdf.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
-import { makeForm, type FormJob, type FormOutput } from './forms.js';
+import { inOrder, makeForm, type FormJob, type FormOutput, type PartJob } from './forms.js';
 import { FormPool } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
@@ -202,6 +202,7 @@ async function buildLocked(
 ): Promise<{ report: BuildReport; empty: boolean }> {
   const { file, loaded, packetDir } = plan;
   const staging = await stagePacketFolder(plan.folder);
+  const pool = formPool(selected.length, options);
   const written: string[] = [];
   const creationDate = options.creationDate ?? new Date();
   const pdfOptions = { fonts: context.fonts, creationDate };
@@ -230,7 +231,7 @@ async function buildLocked(
       pdf: wants('pdf'),
       docx: wants('docx') ? { fonts: options.docxFonts, properties: docxOptions.properties, subject: loaded.header?.title } : undefined,
     });
-    for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options)) {
+    for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options, pool)) {
       const names = plan.fileNames.get(number)!;
       const data = sha256(JSON.stringify(project));
       if (made.pdf) {
@@ -246,7 +247,9 @@ async function buildLocked(
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
         const sections = packet.projects.map((project, i) => paged.get(i + 1) ?? gridOf(i + 1, project).sections);
-        const pdf = await summaryPdf(context.templates, packet, sections, { ...pdfOptions, title: packet.title });
+        // The parts of a long 汇总表 are made on the workers too (summary-pdf.ts).
+        const renderer = pool && { render: (grid: GridDocument, rest: PartJob['options']) => pool.renderPart({ grid, options: rest }), ahead: 2 * pool.size };
+        const pdf = await summaryPdf(context.templates, packet, sections, { ...pdfOptions, title: packet.title }, renderer);
         await emit(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {
@@ -280,6 +283,7 @@ async function buildLocked(
     diagnostics.push(...changedFileWarnings(plan));
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
+    await pool?.close();
     await staging.discard();
   }
 }
@@ -287,43 +291,29 @@ async function buildLocked(
 /** Below this many forms per worker, starting workers (each loads its modules and fonts) costs more than it saves. */
 const FORMS_PER_WORKER = 10;
 
+/** With --jobs, a pool of workers for this packet's forms and 汇总表 parts; none for a few forms. */
+function formPool(selected: number, options: BuildOptions): FormPool | undefined {
+  const workers = Math.min(options.jobs ?? 1, Math.floor(selected / FORMS_PER_WORKER));
+  return workers > 1 ? new FormPool(workers, options.fonts ?? DEFAULT_FONTS) : undefined;
+}
+
 /**
- * Each project's outputs, in the order of `selected`: made in this thread, or with `jobs` > 1 on a
- * pool of workers, a few forms ahead of the one being written (not all at once: a batch is never
- * held in memory).
+ * Each project's outputs, in the order of `selected`: made in this thread, or on the pool's
+ * workers a few forms ahead of the one being written (not all at once: a batch is never held in
+ * memory).
  */
 async function* formsInOrder(
   selected: readonly AcceptedProject[],
   jobOf: (accepted: AcceptedProject) => FormJob,
   context: BuildContext,
   options: BuildOptions,
+  pool: FormPool | undefined,
 ): AsyncGenerator<[AcceptedProject, FormOutput]> {
-  const workers = Math.min(options.jobs ?? 1, Math.floor(selected.length / FORMS_PER_WORKER));
-  if (workers <= 1) {
-    for (const accepted of selected) {
-      options.signal?.throwIfAborted();
-      yield [accepted, await makeForm(jobOf(accepted), context.fonts)];
-    }
-    return;
-  }
-  const pool = new FormPool(workers, options.fonts ?? DEFAULT_FONTS);
-  const ahead: Array<Promise<FormOutput>> = [];
-  let next = 0;
-  const fill = () => {
-    while (next < selected.length && ahead.length < 2 * workers) {
-      const made = pool.make(jobOf(selected[next++]!));
-      made.catch(() => undefined); // awaited below, in order; not an unhandled rejection meanwhile
-      ahead.push(made);
-    }
-  };
-  try {
-    for (const accepted of selected) {
-      options.signal?.throwIfAborted();
-      fill();
-      yield [accepted, await ahead.shift()!];
-    }
-  } finally {
-    await pool.close();
+  const make = (i: number) => (pool ? pool.make(jobOf(selected[i]!)) : makeForm(jobOf(selected[i]!), context.fonts));
+  let i = 0;
+  for await (const made of inOrder(selected.length, make, pool ? 2 * pool.size : 1)) {
+    options.signal?.throwIfAborted();
+    yield [selected[i++]!, made];
   }
 }
 

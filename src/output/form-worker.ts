@@ -2,13 +2,18 @@
 // then makes every form it is sent and posts the bytes back, moved rather than copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFonts, type FontFiles } from '../render/fonts.js';
-import { makeForm, type FormJob } from './forms.js';
+import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
 
 const fonts = loadFonts(workerData as FontFiles);
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: FormJob }) => {
+parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob; part?: PartJob }) => {
   try {
-    const output = await makeForm(job, await fonts);
+    if (part) {
+      const result = await renderPart(part, await fonts);
+      parentPort!.postMessage({ id, output: result });
+      return;
+    }
+    const output = await makeForm(job!, await fonts);
     // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
     const own = (bytes?: Uint8Array) => (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
     const transfer = [...own(output.pdf?.bytes), ...own(output.docx)];

@@ -4,6 +4,7 @@
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
+import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { pagedPdf } from './paged-pdf.js';
 
 export interface FormJob {
@@ -30,4 +31,36 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts): Promise<FormOu
   }
   if (job.docx) output.docx = await renderDocx(job.grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;
+}
+
+/** A part of a long 汇总表 (summary-pdf.ts): an already paginated grid, rendered once. */
+export interface PartJob {
+  grid: GridDocument;
+  options: Omit<PdfOptions, 'fonts'>;
+}
+
+export function renderPart(job: PartJob, fonts: LoadedFonts): Promise<PdfResult> {
+  return renderPdf(job.grid, { ...job.options, fonts });
+}
+
+/**
+ * The results of `count` jobs in order, each started by `start(i)` at most `window` ahead of the
+ * one being taken: a pool keeps busy, and no batch of results is held in memory.
+ */
+export async function* inOrder<T>(count: number, start: (i: number) => Promise<T>, window: number): AsyncGenerator<T> {
+  const ahead: Array<Promise<T>> = [];
+  let next = 0;
+  try {
+    for (let i = 0; i < count; i++) {
+      while (next < count && ahead.length < window) {
+        const started = start(next++);
+        started.catch(() => undefined); // taken below, in order; not an unhandled rejection meanwhile
+        ahead.push(started);
+      }
+      yield await ahead.shift()!;
+    }
+  } finally {
+    // Stopped early (an error, an abort): let the started jobs settle, their results unused.
+    await Promise.allSettled(ahead);
+  }
 }

@@ -16,7 +16,8 @@ import type { GridDocument, GridSection, RowPlacement } from '../layout/grid.js'
 import { summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
-import { renderPdf } from '../render/pdf.js';
+import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { inOrder } from './forms.js';
 import { pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
 
 /** Forms per part. Tests lower it to make a short 汇总表 in parts. */
@@ -28,11 +29,18 @@ interface Part {
   bookmarks: Array<{ section: number; title: string }>;
 }
 
+/** Renders one part: in this thread, or on a worker (`--jobs`); `ahead`: how many at a time. */
+export interface PartRenderer {
+  render(document: GridDocument, options: Omit<PdfOptions, 'fonts'>): Promise<PdfResult>;
+  ahead: number;
+}
+
 export async function summaryPdf(
   templates: FormTemplates,
   packet: Packet,
   forms: GridSection[][],
   options: PagedPdfOptions,
+  renderer: PartRenderer = { render: (document, rest) => renderPdf(document, { ...rest, fonts: options.fonts }), ahead: 1 },
 ): Promise<Buffer> {
   if (forms.length <= SUMMARY_PARTS.forms) return (await pagedPdf(summaryDocument(templates, packet, forms), options)).bytes;
 
@@ -56,17 +64,19 @@ export async function summaryPdf(
     const whole = await PDFDocument.create({ updateMetadata: false });
     const outline: Array<{ title: string; page: number }> = [];
     const actual: number[] = [];
-    let first = 1;
-    for (const [k, part] of parts.entries()) {
-      const document: GridDocument = { page, sections: part.sections };
-      const rendered = await renderPdf(document, { ...options, pageNumbers: { first, total } });
+    const firsts = pages.map((_, k) => 1 + pages.slice(0, k).reduce((a, b) => a + b, 0));
+    const documents = parts.map((part): GridDocument => ({ page, sections: part.sections }));
+    const partOptions = (k: number) => ({ creationDate: options.creationDate, title: options.title, pageNumbers: { first: firsts[k]!, total } });
+    const rendering = inOrder(parts.length, (k) => renderer.render(documents[k]!, partOptions(k)), renderer.ahead);
+    let k = 0;
+    for await (const rendered of rendering) {
       const pdf = await PDFDocument.load(rendered.bytes, { updateMetadata: false });
-      const starts = sectionStarts(document, rendered.placements);
+      const starts = sectionStarts(documents[k]!, rendered.placements);
       const offset = whole.getPageCount();
       for (const copied of await whole.copyPages(pdf, pdf.getPageIndices())) whole.addPage(copied);
-      for (const { section, title } of part.bookmarks) outline.push({ title, page: offset + starts[section]! });
+      for (const { section, title } of parts[k]!.bookmarks) outline.push({ title, page: offset + starts[section]! });
       actual.push(pdf.getPageCount());
-      first += pages[k]!;
+      k++;
     }
     if (actual.every((n, k) => n === pages[k])) return finish(whole, outline, options);
     pages = actual;
