@@ -11,7 +11,7 @@
 // The page count of the whole comes from the pagination (each section is a page); a row taller
 // than a page makes a section run over more pages, which the parts' placements show: then the
 // parts are made again with the right numbers. The result is the same bytes for the same input.
-import { PDFDocument, PDFHexString, PDFName, type PDFRef } from 'pdf-lib';
+import type { PDFDocument, PDFRef } from 'pdf-lib';
 import type { GridDocument, GridSection, RowPlacement } from '../layout/grid.js';
 import { summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
@@ -19,6 +19,8 @@ import type { Packet } from '../model/packet.js';
 import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { inOrder } from './forms.js';
 import { pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
+
+type PdfLib = typeof import('pdf-lib');
 
 /** Forms per part. Tests lower it to make a short 汇总表 in parts. */
 export const SUMMARY_PARTS = { forms: 50 };
@@ -44,6 +46,8 @@ export async function summaryPdf(
 ): Promise<Buffer> {
   if (forms.length <= SUMMARY_PARTS.forms) return (await pagedPdf(summaryDocument(templates, packet, forms), options)).bytes;
 
+  // Loaded only for a 汇总表 in parts: a process that makes none does not pay for it.
+  const pdfLib = await import('pdf-lib');
   const front = await pagedPdf(summaryDocument(templates, packet, []), options);
   const page = front.paged.page;
   const parts: Part[] = [];
@@ -61,7 +65,7 @@ export async function summaryPdf(
   let pages = parts.map((part) => part.sections.length);
   for (;;) {
     const total = pages.reduce((a, b) => a + b, 0);
-    const whole = await PDFDocument.create({ updateMetadata: false });
+    const whole = await pdfLib.PDFDocument.create({ updateMetadata: false });
     const outline: Array<{ title: string; page: number }> = [];
     const actual: number[] = [];
     const firsts = pages.map((_, k) => 1 + pages.slice(0, k).reduce((a, b) => a + b, 0));
@@ -70,7 +74,7 @@ export async function summaryPdf(
     const rendering = inOrder(parts.length, (k) => renderer.render(documents[k]!, partOptions(k)), renderer.ahead);
     let k = 0;
     for await (const rendered of rendering) {
-      const pdf = await PDFDocument.load(rendered.bytes, { updateMetadata: false });
+      const pdf = await pdfLib.PDFDocument.load(rendered.bytes, { updateMetadata: false });
       const starts = sectionStarts(documents[k]!, rendered.placements);
       const offset = whole.getPageCount();
       for (const copied of await whole.copyPages(pdf, pdf.getPageIndices())) whole.addPage(copied);
@@ -78,7 +82,7 @@ export async function summaryPdf(
       actual.push(pdf.getPageCount());
       k++;
     }
-    if (actual.every((n, k) => n === pages[k])) return finish(whole, outline, options);
+    if (actual.every((n, k) => n === pages[k])) return finish(pdfLib, whole, outline, options);
     pages = actual;
   }
 }
@@ -94,18 +98,18 @@ function sectionStarts(document: GridDocument, placements: RowPlacement[][]): nu
 }
 
 /** The document's metadata and a bookmark per form, then the bytes. */
-async function finish(whole: PDFDocument, outline: Array<{ title: string; page: number }>, options: PagedPdfOptions): Promise<Buffer> {
+async function finish(pdfLib: PdfLib, whole: PDFDocument, outline: Array<{ title: string; page: number }>, options: PagedPdfOptions): Promise<Buffer> {
   if (options.title) whole.setTitle(options.title);
   whole.setCreator('shenbao');
   whole.setProducer('shenbao (pdfmake, pdf-lib)');
   whole.setCreationDate(options.creationDate);
   whole.setModificationDate(options.creationDate);
-  addOutline(whole, outline);
+  addOutline(pdfLib, whole, outline);
   return Buffer.from(await whole.save({ useObjectStreams: false }));
 }
 
 /** One bookmark per entry, at the top level, each opening its page (pdf-lib has no outline API). */
-function addOutline(document: PDFDocument, entries: ReadonlyArray<{ title: string; page: number }>): void {
+function addOutline({ PDFHexString, PDFName }: PdfLib, document: PDFDocument, entries: ReadonlyArray<{ title: string; page: number }>): void {
   if (entries.length === 0) return;
   const { context } = document;
   const root = context.nextRef();

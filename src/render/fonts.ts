@@ -9,7 +9,13 @@
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
+import type * as FontkitModule from 'fontkit';
+import { createRequire } from 'node:module';
+
+// The CommonJS build of fontkit, the one pdfkit loads: one copy in memory, and the fonts parsed
+// here are the same kind of object pdfkit makes (render/shared-fonts.ts hands them to it).
+const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModule;
+
 import { fsFailure, UserError } from '../errors.js';
 
 export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
@@ -26,7 +32,7 @@ export interface FontFace {
   /** As the font names itself (PostScript name, e.g. NotoSerifSC-Regular), else the file's name. */
   name: string;
   /** The parsed font, shared: parse it again nowhere else. */
-  font: fontkit.Font;
+  font: FontkitModule.Font;
   /** Whether the font maps this code point to a glyph of its own (not .notdef); cached. */
   hasGlyph(codePoint: number): boolean;
 }
@@ -111,7 +117,7 @@ interface TableDirectory {
 function parseFace(file: string, data: Buffer): FontFace {
   const damaged = (detail: string) =>
     new UserError(`字体文件 ${file} 已损坏或不完整（${detail}），请重新复制或下载这个字体文件`);
-  let font: fontkit.Font;
+  let font: FontkitModule.Font;
   try {
     FONT_PARSES.count++;
     const parsed = fontkit.create(data);
