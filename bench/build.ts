@@ -30,7 +30,7 @@ function task(name: string, n: number): Result {
 
 const s = (seconds: number) => (seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(0)} s`);
 const line = (label: string, figure: string, target?: { ok: boolean; text: string }) =>
-  console.log(`${label.padEnd(44)}${figure.padEnd(40)}${target ? `${target.ok ? '✓' : '✗'} target ${target.text}` : ''}`);
+  console.log(`${label.padEnd(52)}${figure.padEnd(40)}${target ? `${target.ok ? '✓' : '✗'} target ${target.text}` : ''}`);
 
 console.log(`shenbao bench — ${cpus()[0]?.model.trim() ?? 'cpu'}, ${availableParallelism()} cores, Node ${process.version}\n`);
 
