@@ -63,7 +63,9 @@ export async function summaryPdf(
   // Pages as paginated: one a section. Made again only if a part ran to more. Each part's pages
   // are copied into the whole as soon as it is made, so one part at a time is held, not all.
   let pages = parts.map((part) => part.sections.length);
-  for (;;) {
+  for (let pass = 1; ; pass++) {
+    // The footers do not change where the body's pages break: the second pass always agrees.
+    if (pass > 2) throw new Error('bug: the 汇总表 parts ran to a different number of pages twice');
     const total = pages.reduce((a, b) => a + b, 0);
     const whole = await pdfLib.PDFDocument.create({ updateMetadata: false });
     const outline: Array<{ title: string; page: number }> = [];
