@@ -3,17 +3,23 @@
 // while a build runs, set the exit code. A second Ctrl-C kills at once (the handlers are one-shot).
 import { runCli } from './command-line.js';
 
-// `shenbao diff … | head` closes the pipe early: the reader has what it wanted, which is no fault.
+// `shenbao … | head` closes the pipe early: the reader has what it wanted, which is no fault. The
+// command goes on (a build finishes its swap, or the folder would be left half done), its output
+// to that pipe dropped, and ends with its own exit code.
+const closed = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    closed.add(stream);
   });
 }
+const write = (stream: NodeJS.WriteStream) => (text: string) => {
+  if (!closed.has(stream)) stream.write(text);
+};
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: write(process.stdout),
+  stderr: write(process.stderr),
   isolate: true,
   terminal: process.stderr.isTTY ? process.stderr : undefined,
   interrupts: () => {

@@ -121,8 +121,8 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .option('jobs', {
             alias: 'j',
             describe: `同时用几个线程生成申报表，默认为本机的 CPU 核数（${availableParallelism()}）；结果与 --jobs 1 完全相同`,
-            type: 'number',
-            default: availableParallelism(),
+            type: 'string',
+            default: String(availableParallelism()),
           })
           .option('quiet', {
             alias: 'q',
@@ -228,15 +228,16 @@ function outputFormats(text: string): OutputFormat[] {
 }
 
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: number; quiet: boolean },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: string; quiet: boolean },
   io: CliIO,
 ): Promise<number> {
   const date = creationDate(argv.date);
   const formats = outputFormats(argv.format);
   const docxFont = argv.docxFont?.trim();
   if (docxFont === '') throw new UserError('--docx-font 后面要写字体名，如 --docx-font 仿宋_GB2312');
-  if (!Number.isInteger(argv.jobs) || argv.jobs < 1 || argv.jobs > 256) {
-    throw new UserError(`--jobs 应是 1 到 256 之间的整数（线程数），现在是「${String(argv.jobs)}」`);
+  const jobs = Number(argv.jobs);
+  if (!/^\d+$/.test(argv.jobs.trim()) || jobs < 1 || jobs > 256) {
+    throw new UserError(`--jobs 应是 1 到 256 之间的整数（线程数），现在是「${argv.jobs}」`);
   }
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
   const files = await findDataFiles(argv.input);
@@ -248,7 +249,7 @@ async function build(
     creationDate: date,
     formats,
     docxFonts: docxFont ? { eastAsia: docxFont } : undefined,
-    jobs: argv.jobs,
+    jobs,
     signal: io.interrupts?.(),
   };
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never

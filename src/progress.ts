@@ -36,10 +36,13 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
       if (event.kind === 'start') {
         stop();
         if (event.total === 0) return;
+        // The file's name on a line of its own: the bar line fits an 80-column terminal.
+        stream.write(`生成 ${event.file}\n`);
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: '{file} {bar} {value}/{total} 个文件 · {rate} 个/秒 · 还需 {eta_formatted} {step}',
+            format: '{bar} {value}/{total} 个文件 · {rate} 个/秒 · 还需 {eta_formatted} {step}',
+            barsize: Math.max(10, Math.min(40, (stream.columns ?? 80) - 62)),
             barCompleteChar: '█',
             barIncompleteChar: '░',
             hideCursor: true,
@@ -48,8 +51,8 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
           cliProgress.Presets.shades_classic,
         );
         started = Date.now();
-        bar.start(event.total, 0, { file: event.file, rate: '0', step: '' });
-      } else if (event.kind === 'summary') bar?.update({ step: `汇总表排版中（${event.forms} 张申报表）` });
+        bar.start(event.total, 0, { rate: '0', step: '' });
+      } else if (event.kind === 'summary') bar?.update({ step: '汇总表排版中' });
       else if (event.kind === 'written') {
         const seconds = Math.max((Date.now() - started) / 1000, 0.001);
         bar?.update(event.done, { rate: (event.done / seconds).toFixed(1), step: '' });

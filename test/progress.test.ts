@@ -53,7 +53,8 @@ describe('build progress', () => {
     display.pause();
     // eslint-disable-next-line no-control-regex
     const plain = drawn.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
-    expect(plain).toMatch(/data\/unit\.json █+ 3\/3 个文件 · [\d.]+ 个\/秒 · 还需 \d+s/);
+    expect(plain).toMatch(/^生成 data\/unit\.json\n/);
+    expect(plain).toMatch(/█+ 3\/3 个文件 · [\d.]+ 个\/秒 · 还需 \d+s/);
     expect(plain).not.toContain('[1/3]');
   });
 });

@@ -1,8 +1,11 @@
 // A long 汇总表 is made in parts and joined (output/summary-pdf.ts). Read back, it must be the
 // 汇总表 made in one document: every page's text, 第 X 页 共 Y 页 counting the whole, one
 // bookmark per form at its first page; and the same bytes every time.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadFonts, loadTemplates, pagedPdf, summaryDocument, type FormTemplates, type GridSection, type LoadedFonts } from '../src/index.js';
+import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, summaryDocument, type FormTemplates, type GridSection, type LoadedFonts } from '../src/index.js';
 import { summaryPdf, SUMMARY_PARTS } from '../src/output/summary-pdf.js';
 import { readPdf, withoutFooters } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
@@ -51,4 +54,30 @@ describe('the 汇总表 in parts', () => {
     const before = await pagedPdf(summaryDocument(templates, seed, forms), options());
     expect((await inParts(10)).equals(before.bytes)).toBe(true);
   });
+});
+
+describe('the 汇总表 in parts, from a build', () => {
+  it('with --only: the forms it did not make are paginated for it as well', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-parts-'));
+    const before = SUMMARY_PARTS.forms;
+    SUMMARY_PARTS.forms = 3;
+    try {
+      const data = path.join(dir, 'unit.json');
+      await writeFile(data, JSON.stringify(seed));
+      const build = async (out: string, only?: string[]) => {
+        const [report] = await buildFiles([data], { outDir: path.join(dir, out), formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), only });
+        expect(report!.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        return readPdf(await readFile(path.join(dir, out, 'unit', '汇总表.pdf')));
+      };
+      const full = await build('full');
+      await build('only');
+      const only = await build('only', ['培训费']);
+      // Forms 4 and 9 run to two pages: unpaginated, they came out blank, without footers.
+      expect(withoutFooters(only.pages)).toEqual(withoutFooters(full.pages));
+      expect(only.bookmarks).toEqual(full.bookmarks);
+    } finally {
+      SUMMARY_PARTS.forms = before;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

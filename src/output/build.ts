@@ -17,6 +17,7 @@ import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf } from './summary-pdf.js';
+import { paginatedSections } from './paged-pdf.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, type FormJob, type FormOutput, type PartJob } from './forms.js';
 import { FormPool } from './form-pool.js';
@@ -246,7 +247,11 @@ async function buildLocked(
       const data = sha256(JSON.stringify(packet));
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
-        const sections = packet.projects.map((project, i) => paged.get(i + 1) ?? gridOf(i + 1, project).sections);
+        // Every form paginated; those --only did not make this time, paginated now (not written).
+        const sections: GridSection[][] = [];
+        for (const [i, project] of packet.projects.entries()) {
+          sections.push(paged.get(i + 1) ?? (await paginatedSections(gridOf(i + 1, project), context.fonts)));
+        }
         // The parts of a long 汇总表 are made on the workers too (summary-pdf.ts).
         const renderer = pool && { render: (grid: GridDocument, rest: PartJob['options']) => pool.renderPart({ grid, options: rest }), ahead: 2 * pool.size };
         const pdf = await summaryPdf(context.templates, packet, sections, { ...pdfOptions, title: packet.title }, renderer);

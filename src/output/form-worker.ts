@@ -3,13 +3,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFonts, type FontFiles } from '../render/fonts.js';
 import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
+import { inFont } from './paged-pdf.js';
 
 const fonts = loadFonts(workerData as FontFiles);
 
 parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob; part?: PartJob }) => {
   try {
     if (part) {
-      const result = await renderPart(part, await fonts);
+      const loaded = await fonts;
+      const result = await inFont(loaded, () => renderPart(part, loaded));
       parentPort!.postMessage({ id, output: result });
       return;
     }

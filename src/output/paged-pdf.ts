@@ -8,6 +8,7 @@
 import type { GridDocument } from '../layout/grid.js';
 import { cutDocument, paginate, spilledRows, withForcedRows, type PagedDocument } from '../layout/paginate.js';
 import { UserError } from '../errors.js';
+import type { LoadedFonts } from '../render/fonts.js';
 import { pdfMeasure, renderPdf, type PdfOptions } from '../render/pdf.js';
 
 export interface PagedPdfOptions extends PdfOptions {
@@ -28,29 +29,37 @@ export interface PagedPdf {
 }
 
 export async function pagedPdf(document: GridDocument, options: PagedPdfOptions): Promise<PagedPdf> {
-  const measure = pdfMeasure(document.page, options.fonts);
-  let forced: number[][] = [];
-  for (let passes = 1; ; passes++) {
-    const paged: PagedDocument | ReturnType<typeof cutDocument> =
-      options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
-    const { bytes, placements } = await renderInFont(paged.document, options);
-    const spilled = spilledRows(paged, placements);
-    if (spilled.length === 0) return { bytes, paged: paged.document, layoutPasses: passes };
-    forced = withForcedRows(forced, spilled);
-  }
+  return inFont(options.fonts, async () => {
+    const measure = pdfMeasure(document.page, options.fonts);
+    let forced: number[][] = [];
+    for (let passes = 1; ; passes++) {
+      const paged: PagedDocument | ReturnType<typeof cutDocument> =
+        options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
+      const { bytes, placements } = await renderPdf(paged.document, options);
+      const spilled = spilledRows(paged, placements);
+      if (spilled.length === 0) return { bytes, paged: paged.document, layoutPasses: passes };
+      forced = withForcedRows(forced, spilled);
+    }
+  });
+}
+
+/** The document paginated from the PDF writer's measurements, without writing it (a form the 汇总表 needs, not made this time). */
+export function paginatedSections(document: GridDocument, fonts: LoadedFonts): Promise<GridDocument['sections']> {
+  return inFont(fonts, async () => paginate(document, pdfMeasure(document.page, fonts)).document.sections);
 }
 
 /**
- * renderPdf, with a font damaged past what loading checks (fontkit reads glyphs lazily, so a
- * broken glyph deep in the file fails only when it is drawn) said as such rather than as a bug.
+ * Measuring and rendering, with a font damaged past what loading checks (fontkit reads glyphs
+ * lazily, so a broken glyph deep in the file fails only when it is measured or drawn) said as
+ * such rather than as a bug.
  */
-async function renderInFont(document: GridDocument, options: PdfOptions) {
+export async function inFont<T>(fonts: LoadedFonts, work: () => Promise<T>): Promise<T> {
   try {
-    return await renderPdf(document, options);
+    return await work();
   } catch (error) {
-    const inFont = error instanceof Error && /node_modules[\\/](fontkit|restructure)[\\/]/.test(error.stack ?? '');
-    if (!inFont) throw error;
-    const files = [...new Set([options.fonts.faces.regular.file, options.fonts.faces.bold.file])].join('、');
+    const inFontFile = error instanceof Error && /node_modules[\\/](fontkit|restructure)[\\/]/.test(error.stack ?? '');
+    if (!inFontFile) throw error;
+    const files = [...new Set([fonts.faces.regular.file, fonts.faces.bold.file])].join('、');
     throw new UserError(`排版时读取字体出错，字体文件可能已损坏：${files}（${(error as Error).message}）。请重新复制字体文件，或换用别的字体`);
   }
 }

@@ -18,7 +18,7 @@ import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { inOrder } from './forms.js';
-import { pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
+import { inFont, pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
 
 type PdfLib = typeof import('pdf-lib');
 
@@ -42,7 +42,7 @@ export async function summaryPdf(
   packet: Packet,
   forms: GridSection[][],
   options: PagedPdfOptions,
-  renderer: PartRenderer = { render: (document, rest) => renderPdf(document, { ...rest, fonts: options.fonts }), ahead: 1 },
+  renderer: PartRenderer = { render: (document, rest) => inFont(options.fonts, () => renderPdf(document, { ...rest, fonts: options.fonts })), ahead: 1 },
 ): Promise<Buffer> {
   if (forms.length <= SUMMARY_PARTS.forms) return (await pagedPdf(summaryDocument(templates, packet, forms), options)).bytes;
 
@@ -107,6 +107,8 @@ async function finish(pdfLib: PdfLib, whole: PDFDocument, outline: Array<{ title
   whole.setCreationDate(options.creationDate);
   whole.setModificationDate(options.creationDate);
   addOutline(pdfLib, whole, outline);
+  // Open with the bookmarks shown, as pdfmake's one-document 汇总表 does.
+  whole.catalog.set(pdfLib.PDFName.of('PageMode'), pdfLib.PDFName.of('UseOutlines'));
   return Buffer.from(await whole.save({ useObjectStreams: false }));
 }
 
