@@ -10,6 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { PDFParse } from 'pdf-parse';
+import { compact, firstMissing } from '../test/support/in-order.js';
 import { buildFiles, declarationDocument, loadTemplates, summaryDocument, type GridDocument } from '../src/index.js';
 import { extractFile } from '../src/extract/revision.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
@@ -30,28 +31,9 @@ async function findOffice(): Promise<string | undefined> {
   return undefined;
 }
 
-const compact = (text: string) => text.replace(/\s+/g, '');
-
 /** Headings and cell texts in document order: what a reader of the page must see, in that order. */
 function expectedTexts(doc: GridDocument): string[] {
   return doc.sections.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'heading' ? [b.text] : b.rows.flatMap((r) => r.cells.map((c) => c.text)))));
-}
-
-/** The first expected item not found after the previous one, with the text where it should have been. */
-function firstMissing(text: string, expected: readonly string[]): string | undefined {
-  const haystack = compact(text);
-  let from = 0;
-  for (const [i, item] of expected.entries()) {
-    const needle = compact(item);
-    if (needle === '') continue;
-    const at = haystack.indexOf(needle, from);
-    if (at < 0) {
-      const elsewhere = haystack.indexOf(needle) >= 0 ? '（在前面出现过：顺序不对 / out of order）' : '';
-      return `item ${i}「${item}」${elsewhere} not found after position ${from}; text there:「${haystack.slice(from, from + 80)}」`;
-    }
-    from = at + needle.length;
-  }
-  return undefined;
 }
 
 const office = await findOffice();

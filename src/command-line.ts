@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -366,15 +366,13 @@ async function diff(argv: { old: string; new: string; templates?: string }, io: 
 
 /** Never write over a file the user has: extract's output must be a new file. */
 async function refuseExisting(out: string): Promise<void> {
-  const exists = await readFile(out).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      if (error.code === 'EISDIR') throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
-      throw fsFailure(error, '读取', out);
-    },
-  );
-  if (exists) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
+  // lstat, not a read: the file is only looked at, and a dangling link counts as taken too.
+  const found = await lstat(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw fsFailure(error, '读取', out);
+  });
+  if (found?.isDirectory()) throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
+  if (found) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
 /** Written beside and renamed into place: a full disk never leaves half a file. */

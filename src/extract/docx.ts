@@ -175,15 +175,16 @@ function readAgainst(
   // Each grid table is written as one Word table or two (see render/docx.ts). Deleting the empty
   // line between the two in Word joins them again: that is read as well.
   const gridTables = (grid: GridDocument) => gridBlocks(grid).filter((b): b is GridTable => b.type === 'table');
-  const split = gridTables(probe(0)).flatMap((t) => wordTableParts(t)).length;
-  const joined = docxTables.length !== split && docxTables.length === gridTables(probe(0)).length;
+  const bareGrid = probe(0);
+  const split = gridTables(bareGrid).flatMap((t) => wordTableParts(t)).length;
+  const joined = docxTables.length !== split && docxTables.length === gridTables(bareGrid).length;
   const partsOf = (table: GridTable) => (joined ? [table.rows] : wordTableParts(table));
   const expectedRows = (grid: GridDocument) => gridTables(grid).flatMap((t) => partsOf(t).map((p) => p.length));
   if (docxTables.length !== split && !joined) {
     problems.push(`${at}：应有 ${split} 个表格，现在有 ${docxTables.length} 个。表格被删除、拆开或粘贴进来了，无法读取`);
     return { values, computed, headings };
   }
-  const bare = expectedRows(probe(0));
+  const bare = expectedRows(bareGrid);
   const found = docxTables.reduce((sum, t) => sum + t.rows.length, 0);
   const grid = probe(Math.max(0, found - bare.reduce((a, b) => a + b, 0)));
   const expected = expectedRows(grid);

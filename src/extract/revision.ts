@@ -1,8 +1,7 @@
 // Reading a revised draft: a .docx back to a validated packet, and either side of `diff` (a data
 // file or a .docx) as a packet to compare.
 import { readFile } from 'node:fs/promises';
-import { UserError } from '../errors.js';
-import { fsStep } from '../errors.js';
+import { fsStep, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';

@@ -208,6 +208,7 @@ async function buildLocked(
   const creationDate = options.creationDate ?? new Date();
   const pdfOptions = { fonts: context.fonts, creationDate };
   const docxOptions = { creationDate, fonts: options.docxFonts, properties: loaded.header && wordProperties(loaded.header) };
+  const formDocx = { fonts: docxOptions.fonts, properties: docxOptions.properties, subject: loaded.header?.title };
   const wants = (format: OutputFormat) => plan.formats.includes(format);
   const nameOf = (names: string[], format: OutputFormat) => names[plan.formats.indexOf(format)]!;
   const emit = async (name: string, bytes: Uint8Array, data: string) => {
@@ -230,7 +231,7 @@ async function buildLocked(
       title: project.name,
       creationDate,
       pdf: wants('pdf'),
-      docx: wants('docx') ? { fonts: options.docxFonts, properties: docxOptions.properties, subject: loaded.header?.title } : undefined,
+      docx: wants('docx') ? formDocx : undefined,
     });
     for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options, pool)) {
       const names = plan.fileNames.get(number)!;

@@ -6,7 +6,7 @@
 // grid is paginated again and laid out again; each such pass forces a row strictly inside a
 // piece, never the same row twice, so it ends.
 import type { GridDocument } from '../layout/grid.js';
-import { cutDocument, paginate, spilledRows, withForcedRows, type PagedDocument } from '../layout/paginate.js';
+import { cutDocument, paginate, spilledRows, withForcedRows, type LaidOutDocument } from '../layout/paginate.js';
 import { UserError } from '../errors.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { pdfMeasure, renderPdf, type PdfOptions } from '../render/pdf.js';
@@ -33,7 +33,7 @@ export async function pagedPdf(document: GridDocument, options: PagedPdfOptions)
     const measure = pdfMeasure(document.page, options.fonts);
     let forced: number[][] = [];
     for (let passes = 1; ; passes++) {
-      const paged: PagedDocument | ReturnType<typeof cutDocument> =
+      const paged: LaidOutDocument =
         options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
       const { bytes, placements } = await renderPdf(paged.document, options);
       const spilled = spilledRows(paged, placements);

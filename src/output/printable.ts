@@ -2,7 +2,6 @@
 // against the font that prints it — before anything is written, and by `validate` as well as
 // `build`, so the two never disagree.
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
-import type { GridDocument } from '../layout/grid.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
@@ -22,12 +21,11 @@ export function checkPrintable(
   context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> },
   locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
 ): Printable {
-  const forms = new Map<number, GridDocument>();
   if (!loaded.header) return { diagnostics: [], unprintable: new Set() };
   const { year } = loaded.header;
-  for (const { number, project } of loaded.accepted) forms.set(number, declarationDocument(context.templates, project, year, number - 1));
   const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
-  const sections = [...front, ...[...forms.values()].flatMap((form) => form.sections)];
+  const forms = loaded.accepted.flatMap(({ number, project }) => declarationDocument(context.templates, project, year, number - 1).sections);
+  const sections = [...front, ...forms];
   const problems = glyphDiagnostics(missingGlyphs({ sections }, context.fonts));
   return {
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),

@@ -78,7 +78,7 @@ export async function renderDocx(grid: GridDocument, options: DocxOptions): Prom
     // Each section starts a new page, as in the PDF.
     if (s > 0) {
       const first = blocks[0];
-      if (first instanceof Paragraph) blocks[0] = pageBreakParagraph(section.blocks[0] as GridHeading, page);
+      if (first instanceof Paragraph) blocks[0] = headingParagraph(section.blocks[0] as GridHeading, page, true);
       else blocks.unshift(new Paragraph({ pageBreakBefore: true, spacing: { before: 0, after: 0 } }));
     }
     return blocks;
@@ -141,10 +141,6 @@ function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore =
     spacing: { before: twips(style.spaceBefore), after: twips(style.spaceAfter) },
     children: lines(block.text, { size: style.fontSize * 2, bold: style.bold }),
   });
-}
-
-function pageBreakParagraph(block: GridHeading, page: PageStyle): Paragraph {
-  return headingParagraph(block, page, true);
 }
 
 /** The grid table as Word tables: cut before its first `repeat` row below the top (see above). */

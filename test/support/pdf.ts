@@ -1,6 +1,7 @@
 // Reading our PDFs back in tests: text per page (pdf-parse), bookmarks, and the in-order check.
 import { PDFParse } from 'pdf-parse';
 import { expect } from 'vitest';
+import { compact, firstMissing } from './in-order.js';
 
 export interface PdfReadback {
   /** Text of each page, in page order. */
@@ -23,23 +24,11 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfReadback> {
   }
 }
 
-/** Whitespace and line breaks removed, nothing else normalised (wrapped cells break lines). */
-export const compact = (text: string): string => text.replace(/\s+/g, '');
+export { compact } from './in-order.js';
 
 /** Every expected string occurs in `text`, each after the previous one (all compared compacted). */
 export function expectInOrder(text: string, expected: readonly string[]): void {
-  const haystack = compact(text);
-  let from = 0;
-  for (const [i, item] of expected.entries()) {
-    const needle = compact(item);
-    if (needle === '') continue;
-    const at = haystack.indexOf(needle, from);
-    expect(
-      at,
-      `item ${i} 「${item}」 not found after position ${from}; text there: 「${haystack.slice(from, from + 80)}」`,
-    ).toBeGreaterThanOrEqual(0);
-    from = at + needle.length;
-  }
+  expect(firstMissing(text, expected)).toBeUndefined();
 }
 
 /** Page texts, compacted, without their footers, after checking each footer: 第 X 页 共 Y 页. */
