@@ -34,6 +34,8 @@ export interface TextMetrics {
   width: number;
   /** Bold face of the family (headings). */
   bold?: boolean;
+  /** Where the lines sit in their width (recorded on the inlines; breaking does not depend on it). */
+  alignment?: 'left' | 'center' | 'right';
 }
 
 /** A pdfmake cell's text content: the text itself, or a stack of pieces of it. */
@@ -46,21 +48,45 @@ export function pdfText(text: string, metrics: () => TextMetrics, maxChars = LON
 }
 
 /**
- * The heights of the lines pdfmake lays `text` out in, top to bottom, as `pdfText` hands it over
- * (one node, or a stack of pieces laid out one below the other): what the text adds to a cell's
- * height, line by line, so that layout can tell where a page would break it. Runs pdfmake's own
- * inline builder and line breaker, on short nodes only, so the cost is linear in the text's length.
+ * The lines pdfmake lays `text` out in, top to bottom, as `pdfText` hands it over (one node, or a
+ * stack of pieces laid out one below the other): what the text adds to a cell's height, line by
+ * line, so that layout can tell where a page would break it, and what render/pdf-pages.ts places.
+ * Runs pdfmake's own inline builder and line breaker, on short nodes only, so the cost is linear in
+ * the text's length. The lines are shared (a cache per fonts object: a form's labels are the same
+ * in every form) and must not be changed; their inlines carry the measuring document's fonts.
  */
-export function textLineHeights(text: string, metrics: TextMetrics, maxChars = LONG_TEXT.maxNodeChars): number[] {
+export function textLines(text: string, metrics: TextMetrics, maxChars = LONG_TEXT.maxNodeChars): readonly PdfLine[] {
+  const { family, fontSize, lineHeight, bold = false, alignment = 'left', width } = metrics;
+  const key = `${family}|${fontSize}|${lineHeight}|${bold}|${alignment}|${width}|${maxChars}|${text}`;
+  let cache = lineCaches.get(metrics.fonts);
+  if (!cache) lineCaches.set(metrics.fonts, (cache = new Map()));
+  const cached = cache.get(key);
+  if (cached) return cached;
   const cut = pdfText(text, () => metrics, maxChars);
   const pieces = 'text' in cut ? [cut.text] : cut.stack.map((piece) => piece.text);
   const { buildInlines, nextLine } = pdfmakeInternals();
-  const heights: number[] = [];
+  const lines: PdfLine[] = [];
   for (const piece of pieces) {
     const inlines = buildInlines(piece, metrics);
-    for (let line = nextLine(inlines, metrics.width); line; line = nextLine(inlines, metrics.width)) heights.push(line.getHeight());
+    for (let line = nextLine(inlines, width); line; line = nextLine(inlines, width)) lines.push(line);
   }
-  return heights;
+  // Bounded: a batch of varied data would otherwise keep every text it ever measured.
+  if (cache.size >= LINE_CACHE_SIZE) cache.clear();
+  cache.set(key, lines);
+  return lines;
+}
+
+const LINE_CACHE_SIZE = 20_000;
+const lineCaches = new WeakMap<object, Map<string, readonly PdfLine[]>>();
+
+/** The heights of `textLines`. */
+export function textLineHeights(text: string, metrics: TextMetrics, maxChars = LONG_TEXT.maxNodeChars): number[] {
+  return textLines(text, metrics, maxChars).map((line) => line.getHeight());
+}
+
+/** The face of a measured line's inline: the measuring document's bold font, or its regular one. */
+export function isBoldFont(fonts: TextMetrics['fonts'], family: string, font: object): boolean {
+  return font === pdfmakeInternals().font(fonts, family, true);
 }
 
 /**
@@ -113,16 +139,33 @@ export function textPieces(text: string, maxChars: number, starts: (paragraph: s
 
 // ---- pdfmake's line breaker, on a bounded window of a paragraph at a time ----
 
-interface Inline {
+/** What this project reads of a pdfmake inline (a word, or one CJK character, as measured). */
+export interface PdfInline {
   text: string;
+  /** Left edge within its line. */
+  x: number;
+  width: number;
+  /** The measuring document's pdfkit font. */
+  font: object;
+  fontSize: number;
+  alignment?: string;
 }
-interface PdfmakeLine {
-  inlines: Inline[];
+/** pdfmake's Line (pdfmake/js/Line.js). */
+export interface PdfLine {
+  inlines: PdfInline[];
   getHeight(): number;
+  getAscenderHeight(): number;
+  getWidth(): number;
 }
 interface PdfmakeInternals {
-  buildInlines(text: string, metrics: TextMetrics): Inline[];
-  nextLine(inlines: Inline[], width: number): PdfmakeLine | null;
+  buildInlines(text: string, metrics: TextMetrics): PdfInline[];
+  nextLine(inlines: PdfInline[], width: number): PdfLine | null;
+  /** The measuring document's font for a face. */
+  font(fonts: object, family: string, bold: boolean): object;
+}
+
+interface MeasuringDocument {
+  provideFont(family: string, bold: boolean, italics: boolean): object;
 }
 
 let internals: PdfmakeInternals | undefined;
@@ -131,26 +174,30 @@ function pdfmakeInternals(): PdfmakeInternals {
   const pdfmake = require('pdfmake') as { virtualfs: unknown; fonts: Record<string, Record<string, string>> };
   const PDFDocument = (require('pdfmake/js/PDFDocument.js') as { default: new (...args: unknown[]) => unknown }).default;
   const TextInlines = (require('pdfmake/js/TextInlines.js') as {
-    default: new (doc: unknown) => { buildInlines(text: string, styles: unknown): { items: Inline[] } };
+    default: new (doc: unknown) => { buildInlines(text: string, styles: unknown): { items: PdfInline[] } };
   }).default;
   const StyleContextStack = (require('pdfmake/js/StyleContextStack.js') as {
     default: new (dictionary: object, defaults: object) => unknown;
   }).default;
   const LayoutBuilder = (require('pdfmake/js/LayoutBuilder.js') as {
-    default: { prototype: { buildNextLine(this: unknown, node: { _inlines: Inline[] }): PdfmakeLine | null } };
+    default: { prototype: { buildNextLine(this: unknown, node: { _inlines: PdfInline[] }): PdfLine | null } };
   }).default;
   // One measuring document per fonts object: parsing the font is the expensive part.
-  const measurers = new WeakMap<object, InstanceType<typeof TextInlines>>();
+  const measurers = new WeakMap<object, { document: MeasuringDocument; inlines: InstanceType<typeof TextInlines> }>();
+  const measurer = (fonts: object) => {
+    let found = measurers.get(fonts);
+    if (!found) {
+      const document = new PDFDocument(pdfmake.fonts, {}, {}, {}, {}, pdfmake.virtualfs) as MeasuringDocument;
+      found = { document, inlines: new TextInlines(document) };
+      measurers.set(fonts, found);
+    }
+    return found;
+  };
   internals = {
-    buildInlines(text, { family, fonts, fontSize, lineHeight, bold = false }) {
-      let measurer = measurers.get(fonts);
-      if (!measurer) {
-        const document = new PDFDocument(pdfmake.fonts, {}, {}, {}, {}, pdfmake.virtualfs);
-        measurer = new TextInlines(document);
-        measurers.set(fonts, measurer);
-      }
-      return measurer.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight, bold })).items;
+    buildInlines(text, { family, fonts, fontSize, lineHeight, bold = false, alignment = 'left' }) {
+      return measurer(fonts).inlines.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight, bold, alignment })).items;
     },
+    font: (fonts, family, bold) => measurer(fonts).document.provideFont(family, bold, false),
     nextLine(inlines, width) {
       const layout = { writer: { context: () => ({ availableWidth: width }) } };
       return LayoutBuilder.prototype.buildNextLine.call(layout, { _inlines: inlines });

@@ -11,12 +11,16 @@
 // that a row taller than a page (a very long goal text) continues on the next page rather than
 // being clipped. Long cell text reaches pdfmake in short pieces, so layout time grows linearly
 // with text length.
+import { createRequire } from 'node:module';
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
 import { shareFont } from './shared-fonts.js';
-import { pdfText, textLineHeights, type TextMetrics } from './pdf-text.js';
+import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
+import { isBoldFont, pdfText, textLineHeights, type PdfLine, type TextMetrics } from './pdf-text.js';
+
+const require = createRequire(import.meta.url);
 
 export interface PdfOptions {
   fonts: LoadedFonts;
@@ -42,13 +46,125 @@ export interface PdfResult {
   placements: RowPlacement[][];
 }
 
-/** Lays the grid out once, as it is: tables already cut at their page breaks. */
+/** Off: pdfmake lays every document out itself, as before render/pdf-pages.ts (tests compare the PDFs). */
+export const OWN_LAYOUT = { enabled: true };
+
+/**
+ * Lays the grid out once, as it is: tables already cut at their page breaks. Laid out here
+ * (render/pdf-pages.ts) and drawn by pdfmake's Renderer, or, where a row is taller than a page,
+ * laid out by pdfmake itself; the bytes are the same either way.
+ */
 export async function renderPdf(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
   registerFonts(options.fonts);
+  const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (page, pages) => footerText(document.page, options, page, pages));
+  if (laid) {
+    const placements = laid.rowPages.map((rows) => rows.map((page) => ({ page, split: false, tall: false })));
+    return { bytes: await drawPages(laid.pages, options), placements };
+  }
   const placements: RowPlacement[][] = [];
   const definition = documentDefinition(document, options, (id, pages) => place(placements, id, pages));
   const bytes = await pdfmake.createPdf(definition).getBuffer();
   return { bytes, placements };
+}
+
+/** The footer's text on a page: 第 X 页 共 Y 页. */
+function footerText(page: PageStyle, options: PdfOptions, currentPage: number, pageCount: number): string {
+  return page.footer.parts
+    .map((part) =>
+      typeof part === 'string'
+        ? part
+        : part.field === 'page'
+          ? currentPage + (options.pageNumbers ? options.pageNumbers.first - 1 : 0)
+          : (options.pageNumbers?.total ?? pageCount),
+    )
+    .join('');
+}
+
+// pdfmake's document and renderer (pdfmake 0.3.11: Printer.createPdfKitDocument, Renderer).
+interface PdfkitDocument {
+  provideFont(family: string, bold: boolean, italics: boolean): object;
+  on(event: 'data', listener: (chunk: Buffer) => void): void;
+  on(event: 'end' | 'error', listener: (error?: Error) => void): void;
+  end(): void;
+}
+type PdfmakeDocumentClass = new (
+  fonts: object,
+  images: object,
+  patterns: object,
+  attachments: object,
+  options: object,
+  virtualfs: unknown,
+) => PdfkitDocument;
+type RendererClass = new (document: PdfkitDocument) => { renderPages(pages: unknown[]): void };
+
+/** Draws laid-out pages into a new PDF, exactly as pdfmake's createPdf would after its own layout. */
+async function drawPages(pages: PdfmakePage[], options: PdfOptions): Promise<Buffer> {
+  const PdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: PdfmakeDocumentClass }).default;
+  const Renderer = (require('pdfmake/js/Renderer.js') as { default: RendererClass }).default;
+  const [page] = pages;
+  // Printer.createPdfKitDocument's options and createMetadata's info, for this document.
+  const info: Record<string, unknown> = { Producer: 'shenbao (pdfmake)', Creator: 'shenbao' };
+  Object.assign(info, {
+    ...(options.title ? { Title: options.title } : {}),
+    CreationDate: options.creationDate,
+    ModDate: options.creationDate,
+  });
+  const pdf = new PdfmakeDocument(
+    (pdfmake as unknown as { fonts: object }).fonts,
+    {},
+    {},
+    {},
+    {
+      size: page ? [page.pageSize.width, page.pageSize.height] : undefined,
+      pdfVersion: '1.3',
+      subset: undefined,
+      tagged: false,
+      displayTitle: false,
+      compress: true,
+      fontLayoutCache: true,
+      bufferPages: false,
+      autoFirstPage: false,
+      info,
+      font: null,
+    },
+    vfs,
+  );
+  const { family } = options.fonts;
+  const faces = new Map<object, object>();
+  const faceOf = (font: object) => {
+    let face = faces.get(font);
+    if (!face) faces.set(font, (face = pdf.provideFont(family, isBoldFont(options.fonts, family, font), false)));
+    return face;
+  };
+  const rendered = pages.map((p) => ({ ...p, items: p.items.map((item) => pdfmakeItem(item, faceOf)) }));
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('data', (chunk) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  new Renderer(pdf).renderPages(rendered);
+  pdf.end();
+  return done;
+}
+
+/** A laid-out item as pdfmake's Renderer reads it: lines with this document's fonts. */
+function pdfmakeItem(item: PageItem, faceOf: (font: object) => object): unknown {
+  if (item.type !== 'line') return item;
+  const { line, x, y, outline, id } = item.item;
+  return {
+    type: 'line',
+    item: {
+      x,
+      y,
+      id,
+      inlines: line.inlines.map((inline) => ({ ...inline, font: faceOf(inline.font) })),
+      _outline: outline === undefined ? undefined : { text: outline, expanded: false },
+      getHeight: () => line.getHeight(),
+      getAscenderHeight: () => line.getAscenderHeight(),
+      getWidth: () => line.getWidth(),
+    } satisfies Record<string, unknown> & Partial<Record<keyof PdfLine, unknown>>,
+  };
 }
 
 /** What layout needs to know to break pages: every heading's and cell's lines, as pdfmake sets them. */
@@ -141,15 +257,7 @@ function documentDefinition(
     },
     defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
     footer: (currentPage: number, pageCount: number) => ({
-      text: footer.parts
-        .map((part) =>
-          typeof part === 'string'
-            ? part
-            : part.field === 'page'
-              ? currentPage + (options.pageNumbers ? options.pageNumbers.first - 1 : 0)
-              : (options.pageNumbers?.total ?? pageCount),
-        )
-        .join(''),
+      text: footerText(page, options, currentPage, pageCount),
       alignment: 'center',
       fontSize: footer.fontSize,
       margin: [0, footer.offset, 0, 0],
@@ -196,17 +304,6 @@ function pdfTable(page: PageStyle, table: GridTable, t: number, font: Omit<TextM
       paddingBottom: () => paddingY,
     },
   };
-}
-
-/**
- * The grid's widths are the columns' outer widths, shares of the full text width, as a form
- * designer measures them; pdfmake wants each column's width inside its padding and rules.
- */
-function contentWidths(page: PageStyle, widths: number[]): number[] {
-  const { size, margins, table } = page;
-  const total = widths.reduce((a, b) => a + b, 0);
-  const textWidth = size.width - margins.left - margins.right - table.rule;
-  return widths.map((w) => (w / total) * textWidth - 2 * table.paddingX - table.rule);
 }
 
 /**
