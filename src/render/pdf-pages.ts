@@ -38,8 +38,6 @@ export interface PlacedLine {
   y: number;
   /** The bookmark this line opens (pdfmake's `_outline`). */
   outline?: string;
-  /** A named destination at the line (pdfmake's `id`): `t<table>r<row>:<col>:<rowSpan>`. */
-  id?: string;
 }
 
 export interface RuleVector {
@@ -281,13 +279,9 @@ function table(block: GridTable, t: number, style: PageStyle, flow: Flow, page: 
         const beginBox: AlignmentBox = { verticalAlignment: cell.valign, isCellContentMultiPage: false };
         page.items.push({ type: 'beginVerticalAlignment', item: beginBox });
         const prevTop = flow.y;
-        let firstLine = true;
         for (const line of lines(cell.text, fontSize, width, cell.align)) {
           if (!fits(line, flow, top)) return false;
-          const placed = flow.addLine(line);
-          if (firstLine) placed.id = `t${t}r${r}:${cell.col}:${cell.rowSpan}`;
-          firstLine = false;
-          page.items.push({ type: 'line', item: placed });
+          page.items.push({ type: 'line', item: flow.addLine(line) });
         }
         page.items.push({ type: 'endVerticalAlignment', item: { verticalAlignment: cell.valign, isCellContentMultiPage: false } });
         boxes.push({ slot, begin: beginBox, height: flow.y - prevTop });

@@ -62,7 +62,7 @@ export async function renderPdf(document: GridDocument, options: PdfOptions): Pr
     return { bytes: await drawPages(laid.pages, options), placements };
   }
   const placements: RowPlacement[][] = [];
-  const definition = documentDefinition(document, options, (id, pages) => place(placements, id, pages));
+  const definition = documentDefinition(document, options, (cell, pages) => place(placements, cell, pages));
   const bytes = await pdfmake.createPdf(definition).getBuffer();
   return { bytes, placements };
 }
@@ -151,13 +151,12 @@ async function drawPages(pages: PdfmakePage[], options: PdfOptions): Promise<Buf
 /** A laid-out item as pdfmake's Renderer reads it: lines with this document's fonts. */
 function pdfmakeItem(item: PageItem, faceOf: (font: object) => object): unknown {
   if (item.type !== 'line') return item;
-  const { line, x, y, outline, id } = item.item;
+  const { line, x, y, outline } = item.item;
   return {
     type: 'line',
     item: {
       x,
       y,
-      id,
       inlines: line.inlines.map((inline) => ({ ...inline, font: faceOf(inline.font) })),
       _outline: outline === undefined ? undefined : { text: outline, expanded: false },
       getHeight: () => line.getHeight(),
@@ -205,12 +204,15 @@ function registerFonts(fonts: LoadedFonts): void {
   pdfmake.setFonts({ [fonts.family]: { normal: regular, bold, italics: regular, bolditalics: bold } });
 }
 
-// Cell ids, unique in a document and never leaving this file: `t<table>r<row>:<column>:<rowSpan>`.
-const cellId = (table: number, row: number, cell: GridCell) => `t${table}r${row}:${cell.col}:${cell.rowSpan}`;
+/** A table cell as pdfmake reports it back: which table and row, and how many rows it spans. */
+interface CellPlace {
+  table: number;
+  row: number;
+  rowSpan: number;
+}
 
 /** pdfmake's pages of one cell, folded into its row's placement. */
-function place(placements: RowPlacement[][], id: string, pages: number[]): void {
-  const [, table, row, rowSpan] = /^t(\d+)r(\d+):\d+:(\d+)$/.exec(id)!.map(Number) as [number, number, number, number];
+function place(placements: RowPlacement[][], { table, row, rowSpan }: CellPlace, pages: number[]): void {
   const rows = (placements[table] ??= []);
   const placement = (rows[row] ??= { page: Infinity, split: false, tall: false });
   placement.page = Math.min(placement.page, ...pages.map((p) => p - 1));
@@ -222,9 +224,14 @@ function place(placements: RowPlacement[][], id: string, pages: number[]): void 
 function documentDefinition(
   document: GridDocument,
   options: PdfOptions,
-  record: (cellId: string, pages: number[]) => void,
+  record: (cell: CellPlace, pages: number[]) => void,
 ): TDocumentDefinitions {
   const { page } = document;
+  // Each cell is known by its index here, passed to pdfmake as the cell's `headlineLevel`: pdfmake
+  // hands it back to pageBreakBefore and uses it for nothing else (an `id` would also become a
+  // named destination in the PDF).
+  const cells: CellPlace[] = [];
+  const cellIndex = (cell: CellPlace) => cells.push(cell) - 1;
   let tableIndex = 0;
   const content: Content[] = [];
   document.sections.forEach((section, s) => {
@@ -234,7 +241,7 @@ function documentDefinition(
       else {
         const t = tableIndex++;
         const font = { family: options.fonts.family, fonts: options.fonts, fontSize: block.fontSize ?? page.fontSize };
-        nodes.push(pdfTable(page, block, t, font));
+        nodes.push(pdfTable(page, block, font, (row, cell) => cellIndex({ table: t, row, rowSpan: cell.rowSpan })));
       }
     }
     const first = nodes[0] as Record<string, unknown> | undefined;
@@ -263,8 +270,9 @@ function documentDefinition(
       margin: [0, footer.offset, 0, 0],
     }),
     content,
-    pageBreakBefore: (node: { id?: string; pageNumbers?: number[] }) => {
-      if (node.id?.startsWith('t') && node.pageNumbers?.length) record(node.id, node.pageNumbers);
+    pageBreakBefore: (node: { headlineLevel?: unknown; pageNumbers?: number[] }) => {
+      const cell = typeof node.headlineLevel === 'number' ? cells[node.headlineLevel] : undefined;
+      if (cell && node.pageNumbers?.length) record(cell, node.pageNumbers);
       return false;
     },
   };
@@ -280,7 +288,12 @@ function heading(page: PageStyle, block: GridHeading): Content {
   return { text: block.text, fontSize, ...(bold ? { bold } : {}), alignment: align, margin };
 }
 
-function pdfTable(page: PageStyle, table: GridTable, t: number, font: Omit<TextMetrics, 'lineHeight' | 'width'>): ContentTable {
+function pdfTable(
+  page: PageStyle,
+  table: GridTable,
+  font: Omit<TextMetrics, 'lineHeight' | 'width'>,
+  cellIndex: (row: number, cell: GridCell) => number,
+): ContentTable {
   const columns = table.widths.length;
   const widths = contentWidths(page, table.widths);
   const body: TableCell[][] = table.rows.map((row, r) => {
@@ -288,7 +301,7 @@ function pdfTable(page: PageStyle, table: GridTable, t: number, font: Omit<TextM
     const slots: TableCell[] = Array.from({ length: columns }, () => ({}));
     for (const cell of row.cells) {
       const metrics = () => ({ ...font, lineHeight: page.lineHeight, width: cellWidth(page, widths, cell) });
-      slots[cell.col] = pdfCell(cell, cellId(t, r, cell), table.fontSize, metrics);
+      slots[cell.col] = pdfCell(cell, cellIndex(r, cell), table.fontSize, metrics);
     }
     return slots;
   });
@@ -317,11 +330,11 @@ function cellWidth(page: PageStyle, widths: number[], cell: GridCell): number {
   return width;
 }
 
-function pdfCell(cell: GridCell, id: string, fontSize: number | undefined, metrics: () => TextMetrics): TableCell {
+function pdfCell(cell: GridCell, index: number, fontSize: number | undefined, metrics: () => TextMetrics): TableCell {
   return {
     ...pdfText(cell.text, metrics),
     ...(fontSize ? { fontSize } : {}),
-    id,
+    headlineLevel: index,
     rowSpan: cell.rowSpan,
     colSpan: cell.colSpan,
     alignment: cell.align,
