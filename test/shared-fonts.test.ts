@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declarationDocument, loadFonts, loadTemplates, pagedPdf, type FormTemplates, type LoadedFonts } from '../src/index.js';
 import { FONT_PARSES } from '../src/render/fonts.js';
-import { FONT_USE, SHARED_FONTS } from '../src/render/shared-fonts.js';
+import { FONT_USE, GLYPH_COPIES, SHARED_FONTS } from '../src/render/shared-fonts.js';
 import { loadDistinct } from './support/golden.js';
 import { loadSeed } from './support/seed.js';
 
@@ -32,6 +32,15 @@ describe('fonts parsed once per process', () => {
     expect(FONT_USE.parsedByPdfkit - use.parsedByPdfkit).toBe(0);
     // Regular and bold, for each of the 4 documents.
     expect(FONT_USE.shared - use.shared).toBe(8);
+  });
+
+  it('a glyph is read from the font once, then copied into every subset from the cache', async () => {
+    await form(seed, 5);
+    const before = { ...GLYPH_COPIES };
+    await form(seed, 5);
+    expect(GLYPH_COPIES.decoded - before.decoded).toBe(0);
+    // Every glyph of the form (well over a hundred different characters) came from the cache.
+    expect(GLYPH_COPIES.fromCache - before.fromCache).toBeGreaterThan(100);
   });
 
   it('a process parses each font file once', () => {

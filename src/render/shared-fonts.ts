@@ -10,6 +10,12 @@
 // is shared is the parsed font and pdfkit's cache of laid-out words, which depend on nothing but
 // the font. The PDFs are byte-identical to those pdfkit makes itself (test/shared-fonts.test.ts).
 //
+// The subset itself is made per document, but what it copies of each glyph does not change: for a
+// TrueType font, fontkit's TTFSubset decodes every glyph's outline again for every document only to
+// tell a composite glyph from a simple one (a fifth of a one-page form's time). So each shared
+// font's subsets take a glyph's bytes, components and metrics from a cache kept with the font
+// (`cachedGlyphs`, fontkit 2.0.4's TTFSubset._addGlyph without the decoding).
+//
 // Relies on internals of pdfmake 0.3.11 (PDFDocument.provideFont, fonts, fontCache) and pdfkit
 // 0.19.1 (EmbeddedFont(document, font, id), _fontCount, _fontFamilies, _font, _fontSource,
 // _fontFamily, layoutCache); both are pinned in package.json, and the test fails if an upgrade
@@ -58,6 +64,7 @@ export const SHARED_FONTS = { enabled: true };
 /** Every document that names `vfsName` gets `font`, parsed once, from now on. */
 export function shareFont(vfsName: string, font: fontkit.Font): void {
   installHook();
+  cacheGlyphs(font);
   if (shared.get(vfsName)?.font !== font) shared.set(vfsName, { font, layoutCache: Object.create(null) as Record<string, unknown> });
 }
 
@@ -115,4 +122,84 @@ function embeddedFontClass(font: fontkit.Font): EmbeddedFontClass {
   const tiny = Buffer.from(subset.encode());
   embeddedFont = new PDFKit({ autoFirstPage: false }).font(tiny)._font.constructor as EmbeddedFontClass;
   return embeddedFont;
+}
+
+// ---- glyphs copied into subsets, from a cache kept with the font (fontkit 2.0.4) ----
+
+/** What TTFSubset copies of a glyph: its bytes in the glyf table, its components, its metrics. */
+interface CopiedGlyph {
+  bytes: Uint8Array;
+  /** A composite glyph's components and where their glyph ids sit in `bytes`. */
+  components?: Array<{ glyphID: number; pos: number }>;
+  advance: number;
+  bearing: number;
+}
+
+/** What this file touches of fontkit's TTFSubset. */
+interface TrueTypeSubset {
+  font: TrueTypeFont;
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: Array<{ advance: number; bearing: number }> };
+  offset: number;
+  includeGlyph(glyph: number): number;
+  _addGlyph(gid: number): number;
+}
+interface TrueTypeFont {
+  directory: { tables: Record<string, unknown> };
+  loca?: { offsets: number[] };
+  _variationProcessor?: unknown;
+  createSubset(): TrueTypeSubset;
+  getGlyph(gid: number): { advanceWidth: number; _getMetrics(): { leftBearing: number }; _decode(): { numberOfContours: number; components?: Array<{ glyphID: number; pos: number }> } | null };
+  _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
+}
+
+/** Glyphs copied so far, per font: counted by tests. */
+export const GLYPH_COPIES = { decoded: 0, fromCache: 0 };
+
+const cachedFonts = new WeakSet<object>();
+
+function cacheGlyphs(shared: fontkit.Font): void {
+  const font = shared as unknown as TrueTypeFont;
+  // TrueType outlines only (a CFF font's subset works differently), and no variations (their glyphs are re-encoded).
+  if (cachedFonts.has(font) || font.directory.tables['CFF '] || !font.loca || font._variationProcessor) return;
+  cachedFonts.add(font);
+  const copied = new Map<number, CopiedGlyph>();
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    subset._addGlyph = function (this: TrueTypeSubset, gid: number) {
+      let glyph = copied.get(gid);
+      if (glyph) GLYPH_COPIES.fromCache++;
+      else {
+        GLYPH_COPIES.decoded++;
+        copied.set(gid, (glyph = copyGlyph(font, gid)));
+      }
+      let bytes = glyph.bytes;
+      if (glyph.components) {
+        // A composite glyph names its components by glyph id: their ids in this subset.
+        bytes = new Uint8Array(bytes);
+        const view = new DataView(bytes.buffer);
+        for (const component of glyph.components) view.setUint16(component.pos, this.includeGlyph(component.glyphID));
+      }
+      this.glyf.push(bytes);
+      this.loca.offsets.push(this.offset);
+      this.hmtx.metrics.push({ advance: glyph.advance, bearing: glyph.bearing });
+      this.offset += bytes.length;
+      return this.glyf.length - 1;
+    };
+    return subset;
+  };
+}
+
+/** TTFSubset._addGlyph's reading of one glyph (fontkit 2.0.4). */
+function copyGlyph(font: TrueTypeFont, gid: number): CopiedGlyph {
+  const glyph = font.getGlyph(gid);
+  const glyf = glyph._decode();
+  const offsets = font.loca!.offsets;
+  const stream = font._getTableStream('glyf');
+  stream.pos += offsets[gid]!;
+  const bytes = Uint8Array.from(stream.readBuffer(offsets[gid + 1]! - offsets[gid]!));
+  const components = glyf && glyf.numberOfContours < 0 ? glyf.components!.map(({ glyphID, pos }) => ({ glyphID, pos })) : undefined;
+  return { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing };
 }
