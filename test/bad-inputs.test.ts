@@ -83,6 +83,16 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       check('rename', to);
       return fs.rename(from, to);
     },
+    // A file written in chunks (the 汇总表) fails as a full disk fails it: at a write, not at open.
+    open: async (file: string, ...rest: unknown[]) => {
+      const handle = await (fs.open as (...a: unknown[]) => Promise<import('node:fs/promises').FileHandle>)(file, ...rest);
+      const write = handle.writeFile.bind(handle);
+      handle.writeFile = async (...args: Parameters<typeof write>) => {
+        check('writeFile', file);
+        return write(...args);
+      };
+      return handle;
+    },
   };
 });
 

@@ -1,12 +1,14 @@
-// A long 汇总表 is made in parts and joined (output/summary-pdf.ts). Read back, it must be the
-// 汇总表 made in one document: every page's text, 第 X 页 共 Y 页 counting the whole, one
-// bookmark per form at its first page; and the same bytes every time.
+// The 汇总表 is streamed form after form (output/summary-pdf.ts), or, where pdfmake must lay a
+// form out itself, made in parts and joined. Either way it must be the 汇总表 made in one
+// document: every page's text, 第 X 页 共 Y 页 counting the whole, one bookmark per form at its
+// first page; and the same bytes every time. The stream is those bytes exactly.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, summaryDocument, type FormTemplates, type GridSection, type LoadedFonts } from '../src/index.js';
 import { summaryPdf, SUMMARY_PARTS } from '../src/output/summary-pdf.js';
+import { OWN_LAYOUT } from '../src/render/pdf.js';
 import { readPdf, withoutFooters } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 
@@ -24,15 +26,50 @@ beforeAll(async () => {
   }
 });
 
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; chunks: number }> {
+  const all: Uint8Array[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return { bytes: Buffer.concat(all), chunks: all.length };
+}
+
+const summaryForms = () => ({ count: forms.length, sections: async (i: number) => forms[i]! });
+
+/** The 汇总表 as pdfmake lays it out itself (a form with a row taller than a page): parts of `size` forms. */
 async function inParts(size: number): Promise<Buffer> {
   const before = SUMMARY_PARTS.forms;
   SUMMARY_PARTS.forms = size;
+  OWN_LAYOUT.enabled = false;
   try {
-    return await summaryPdf(templates, seed, forms, options());
+    return (await collect(summaryPdf(templates, seed, summaryForms(), options()))).bytes;
   } finally {
     SUMMARY_PARTS.forms = before;
+    OWN_LAYOUT.enabled = true;
   }
 }
+
+describe('the 汇总表 streamed', () => {
+  it('is byte for byte the 汇总表 made in one document, written form after form', async () => {
+    const streamed = await collect(summaryPdf(templates, seed, summaryForms(), options()));
+    // The front table, then each form, then the end: no chunk holds the whole.
+    expect(streamed.chunks).toBe(1 + seed.projects.length + 1);
+    const one = await pagedPdf(summaryDocument(templates, seed, forms), options());
+    expect(streamed.bytes.equals(one.bytes)).toBe(true);
+  });
+
+  it('takes each form’s page count from its own PDF, and paginates a form only when it is drawn', async () => {
+    const asked: number[] = [];
+    const streamed = await collect(
+      summaryPdf(templates, seed, {
+        count: forms.length,
+        sections: async (i) => (asked.push(i), forms[i]!),
+        known: (i) => ({ pages: forms[i]!.length, laidOutHere: true }),
+      }, options()),
+    );
+    expect(asked).toEqual(seed.projects.map((_, i) => i));
+    // And it is the one document pdfmake lays out itself, byte for byte.
+    expect(streamed.bytes.equals(await inParts(1000))).toBe(true);
+  });
+});
 
 describe('the 汇总表 in parts', () => {
   it('reads back as the 汇总表 made in one document', async () => {
@@ -56,11 +93,15 @@ describe('the 汇总表 in parts', () => {
   });
 });
 
-describe('the 汇总表 in parts, from a build', () => {
-  it('with --only: the forms it did not make are paginated for it as well', async () => {
+describe('the 汇总表 from a build', () => {
+  it.each([
+    ['streamed', true],
+    ['in parts', false],
+  ])('%s, with --only: the forms it did not make are paginated for it as well', async (_, ownLayout) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-parts-'));
     const before = SUMMARY_PARTS.forms;
     SUMMARY_PARTS.forms = 3;
+    OWN_LAYOUT.enabled = ownLayout;
     try {
       const data = path.join(dir, 'unit.json');
       await writeFile(data, JSON.stringify(seed));
@@ -77,6 +118,7 @@ describe('the 汇总表 in parts, from a build', () => {
       expect(only.bookmarks).toEqual(full.bookmarks);
     } finally {
       SUMMARY_PARTS.forms = before;
+      OWN_LAYOUT.enabled = true;
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -16,7 +16,7 @@ import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { summaryPdf } from './summary-pdf.js';
+import { summaryPdf, type SummaryForms } from './summary-pdf.js';
 import { paginatedSections } from './paged-pdf.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, type FormJob, type FormOutput, type PartJob } from './forms.js';
@@ -211,11 +211,19 @@ async function buildLocked(
   const formDocx = { fonts: docxOptions.fonts, properties: docxOptions.properties, subject: loaded.header?.title };
   const wants = (format: OutputFormat) => plan.formats.includes(format);
   const nameOf = (names: string[], format: OutputFormat) => names[plan.formats.indexOf(format)]!;
+  const emitted = (name: string) => {
+    written.push(path.join(packetDir, name));
+    options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
+  };
   const emit = async (name: string, bytes: Uint8Array, data: string) => {
     options.signal?.throwIfAborted();
     await staging.write(name, bytes, data);
-    written.push(path.join(packetDir, name));
-    options.onProgress?.({ kind: 'written', file, output: path.join(packetDir, name), done: written.length, total });
+    emitted(name);
+  };
+  const emitChunks = async (name: string, chunks: AsyncIterable<Uint8Array>, data: string) => {
+    options.signal?.throwIfAborted();
+    await staging.writeChunks(name, abortable(chunks, options.signal), data);
+    emitted(name);
   };
 
   try {
@@ -225,7 +233,7 @@ async function buildLocked(
     // when it is needed (it takes well under a millisecond) rather than held for the whole batch.
     const year = loaded.header!.year;
     const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1);
-    const paged = new Map<number, GridSection[]>();
+    const formPages = new Map<number, { pages: number; laidOutHere: boolean }>();
     const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
       grid: gridOf(number, project),
       title: project.name,
@@ -237,7 +245,7 @@ async function buildLocked(
       const names = plan.fileNames.get(number)!;
       const data = sha256(JSON.stringify(project));
       if (made.pdf) {
-        paged.set(number, made.pdf.sections);
+        formPages.set(number, { pages: made.pdf.pages, laidOutHere: made.pdf.laidOutHere });
         await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
       }
       if (made.docx) await emit(nameOf(names, 'docx'), made.docx, data);
@@ -248,15 +256,17 @@ async function buildLocked(
       const data = sha256(JSON.stringify(packet));
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
-        // Every form paginated; those --only did not make this time, paginated now (not written).
-        const sections: GridSection[][] = [];
-        for (const [i, project] of packet.projects.entries()) {
-          sections.push(paged.get(i + 1) ?? (await paginatedSections(gridOf(i + 1, project), context.fonts)));
-        }
-        // The parts of a long 汇总表 are made on the workers too (summary-pdf.ts).
+        // Each form paginated again as the 汇总表 comes to it, as for its own PDF (those --only did
+        // not make this time too); streamed to the file. Where pdfmake must lay a form out itself,
+        // the parts of a long 汇总表 are made on the workers (summary-pdf.ts).
+        const forms: SummaryForms = {
+          count: packet.projects.length,
+          sections: (i) => paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
+          known: (i) => formPages.get(i + 1),
+        };
         const renderer = pool && { render: (grid: GridDocument, rest: PartJob['options']) => pool.renderPart({ grid, options: rest }), ahead: 2 * pool.size };
-        const pdf = await summaryPdf(context.templates, packet, sections, { ...pdfOptions, title: packet.title }, renderer);
-        await emit(nameOf(plan.summaryNames, 'pdf'), pdf, data);
+        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title }, renderer);
+        await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {
         const docx = await renderDocx(summaryDocument(context.templates, packet), { ...docxOptions, title: packet.title, subject: packet.unit });
@@ -291,6 +301,14 @@ async function buildLocked(
   } finally {
     await pool?.close();
     await staging.discard();
+  }
+}
+
+/** The chunks, stopping between two at an abort (a long 汇总表 is not finished after Ctrl-C). */
+async function* abortable<T>(chunks: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  for await (const chunk of chunks) {
+    signal?.throwIfAborted();
+    yield chunk;
   }
 }
 

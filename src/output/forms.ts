@@ -1,7 +1,7 @@
-// One project's outputs: its form as PDF (with the paginated grid the 汇总表 reuses) and as
-// .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
+// One project's outputs: its form as PDF (with what the 汇总表 needs to know of its pages) and
+// as .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
 // so `--jobs` changes where forms are made, never what they are.
-import type { GridDocument, GridSection } from '../layout/grid.js';
+import type { GridDocument } from '../layout/grid.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
 import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
@@ -18,8 +18,8 @@ export interface FormJob {
 }
 
 export interface FormOutput {
-  /** The PDF, and the form's sections as paginated for it. */
-  pdf?: { bytes: Uint8Array; sections: GridSection[] };
+  /** The PDF, its pages, and whether it was laid out here (the 汇总表 can then draw the form again as is). */
+  pdf?: { bytes: Uint8Array; pages: number; laidOutHere: boolean };
   docx?: Uint8Array;
 }
 
@@ -27,7 +27,7 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts): Promise<FormOu
   const output: FormOutput = {};
   if (job.pdf) {
     const pdf = await pagedPdf(job.grid, { fonts, creationDate: job.creationDate, title: job.title });
-    output.pdf = { bytes: pdf.bytes, sections: pdf.paged.sections };
+    output.pdf = { bytes: pdf.bytes, pages: pdf.paged.sections.length, laidOutHere: pdf.laidOutHere };
   }
   if (job.docx) output.docx = await renderDocx(job.grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;

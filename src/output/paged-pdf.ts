@@ -24,8 +24,10 @@ export interface PagedPdf {
   bytes: Buffer;
   /** The grid as printed: tables cut at their page breaks, each continuation a section of its own. */
   paged: GridDocument;
-  /** How many times pdfmake laid out the document (1 unless a measurement was off). */
+  /** How many times the document was laid out (1 unless a measurement was off). */
   layoutPasses: number;
+  /** Laid out here (render/pdf-pages.ts), not by pdfmake: no row taller than a page. */
+  laidOutHere: boolean;
 }
 
 export async function pagedPdf(document: GridDocument, options: PagedPdfOptions): Promise<PagedPdf> {
@@ -35,9 +37,9 @@ export async function pagedPdf(document: GridDocument, options: PagedPdfOptions)
     for (let passes = 1; ; passes++) {
       const paged: LaidOutDocument =
         options.planBreaks === false ? cutDocument(document, forced) : paginate(document, measure, forced);
-      const { bytes, placements } = await renderPdf(paged.document, options);
+      const { bytes, placements, laidOutHere } = await renderPdf(paged.document, options);
       const spilled = spilledRows(paged, placements);
-      if (spilled.length === 0) return { bytes, paged: paged.document, layoutPasses: passes };
+      if (spilled.length === 0) return { bytes, paged: paged.document, layoutPasses: passes, laidOutHere };
       forced = withForcedRows(forced, spilled);
     }
   });

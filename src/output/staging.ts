@@ -5,7 +5,8 @@
 // folder holds either the previous result or the new one. manifest.json is swapped first in a
 // form that names both versions of each replaced file (complete: false), so even a build killed
 // outright in the middle of the swap leaves a folder whose files are all still known as shenbao's.
-import { lstat, mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
@@ -39,6 +40,8 @@ export interface Staging {
   dir: string;
   /** Write one output file into the staging folder, with what the manifest records of it. */
   write(name: string, bytes: Uint8Array, data?: string): Promise<void>;
+  /** The same for a file made in chunks (the 汇总表): each is written as it comes, none kept. */
+  writeChunks(name: string, chunks: AsyncIterable<Uint8Array>, data?: string): Promise<void>;
   /** Swap the written files in; shenbao's earlier files not written again and not kept go. */
   commit(plan: CommitPlan): Promise<CommitResult>;
   /** Throw away what was written (does nothing after commit). */
@@ -60,6 +63,21 @@ export async function stagePacketFolder(folder: PacketFolder): Promise<Staging> 
     async write(name, bytes, data) {
       await fsStep('写入', path.join(target, name), () => writeFile(path.join(dir, name), bytes));
       written.push({ name, size: bytes.byteLength, sha256: sha256(bytes), ...(data ? { data } : {}) });
+    },
+    async writeChunks(name, chunks, data) {
+      const hash = createHash('sha256');
+      let size = 0;
+      const file = await fsStep('写入', path.join(target, name), () => open(path.join(dir, name), 'w'));
+      try {
+        for await (const chunk of chunks) {
+          await fsStep('写入', path.join(target, name), () => file.writeFile(chunk));
+          hash.update(chunk);
+          size += chunk.byteLength;
+        }
+      } finally {
+        await file.close();
+      }
+      written.push({ name, size, sha256: hash.digest('hex'), ...(data ? { data } : {}) });
     },
     async commit(plan) {
       const result = await swapIn(folder, dir, written, plan);

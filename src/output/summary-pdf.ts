@@ -1,28 +1,33 @@
 // The 汇总表 PDF: its front table, then every form as already paginated for its own PDF.
 //
-// A packet of hundreds of projects makes a 汇总表 of a thousand pages and more, and pdfmake holds
-// a whole document in memory while it lays it out (1.4 GB for 1,000 forms). So a long 汇总表 is
-// made in parts of at most SUMMARY_PARTS.forms forms each, every part a pdfmake document of its
-// own whose footers already count the pages of the whole (第 X 页 共 Y 页), and the parts are then
-// joined into one PDF (pdf-lib), with one bookmark per form. The front table is paginated on its
-// own; the forms are not measured or paginated again. A 汇总表 of one part is made exactly as
-// before, in one document.
+// A packet of thousands of projects makes a 汇总表 of thousands of pages. So it is written as a
+// stream: the front table is paginated on its own, then each form in turn is paginated again
+// (exactly as for its own PDF; the forms are not held meanwhile), laid out (render/pdf-pages.ts)
+// and drawn into one PDF whose bytes go to the file as they are made. The page count of the whole,
+// which every footer prints (第 X 页 共 Y 页), is known before the first page is drawn: each
+// section is one page, and each form's page count comes from making its own PDF. Memory stays
+// flat and time linear in the number of forms; the result is byte for byte the one-document
+// 汇总表 (for the seed, its SHA-256 did not change).
 //
-// The page count of the whole comes from the pagination (each section is a page); a row taller
-// than a page makes a section run over more pages, which the parts' placements show: then the
-// parts are made again with the right numbers. The result is the same bytes for the same input.
+// A form with a row taller than a page needs pdfmake's own layout, which holds a whole document
+// in memory while it lays it out (1.4 GB for 1,000 forms). A 汇总表 with such a form is made as
+// before this stream existed: in one pdfmake document up to SUMMARY_PARTS.forms forms, else in
+// parts of that many forms, each part a document whose footers already count the pages of the
+// whole, joined into one PDF (pdf-lib) with one bookmark per form. Where a row runs over more
+// pages than its sections (the parts' placements show it), the parts are made again with the
+// right numbers. The result is the same bytes for the same input.
 import type { PDFDocument, PDFRef } from 'pdf-lib';
 import type { GridDocument, GridSection, RowPlacement } from '../layout/grid.js';
 import { summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
-import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { laysOutHere, pdfPartWriter, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { inOrder } from './forms.js';
-import { inFont, pagedPdf, type PagedPdfOptions } from './paged-pdf.js';
+import { inFont, pagedPdf, paginatedSections, type PagedPdfOptions } from './paged-pdf.js';
 
 type PdfLib = typeof import('pdf-lib');
 
-/** Forms per part. Tests lower it to make a short 汇总表 in parts. */
+/** Forms per part (a 汇总表 made by pdfmake's own layout). Tests lower it to make a short 汇总表 in parts. */
 export const SUMMARY_PARTS = { forms: 50 };
 
 interface Part {
@@ -37,7 +42,65 @@ export interface PartRenderer {
   ahead: number;
 }
 
-export async function summaryPdf(
+/** The forms of the 汇总表, in packet order. */
+export interface SummaryForms {
+  count: number;
+  /** Form i (0-based), paginated as for its own PDF. */
+  sections(i: number): Promise<GridSection[]>;
+  /** What making form i's own PDF showed: its pages, and whether it was laid out here. Else found from `sections`. */
+  known?(i: number): { pages: number; laidOutHere: boolean } | undefined;
+}
+
+/** The 汇总表 PDF, as chunks of bytes in order, made as they are taken. */
+export async function* summaryPdf(
+  templates: FormTemplates,
+  packet: Packet,
+  forms: SummaryForms,
+  options: PagedPdfOptions,
+  renderer?: PartRenderer,
+): AsyncGenerator<Uint8Array> {
+  const { fonts } = options;
+  const frontDocument = summaryDocument(templates, packet, []);
+  const front = await paginatedSections(frontDocument, fonts);
+  const { page } = frontDocument;
+  // Every form's pages first: the footers count the pages of the whole.
+  const pages: number[] = [];
+  let streamable = true;
+  for (let i = 0; i < forms.count; i++) {
+    const known = forms.known?.(i);
+    if (known) {
+      pages.push(known.pages);
+      streamable &&= known.laidOutHere;
+    } else {
+      const sections = await forms.sections(i);
+      pages.push(sections.length);
+      streamable &&= await inFont(fonts, async () => laysOutHere({ page, sections }, fonts));
+    }
+  }
+  const writer = streamable ? pdfPartWriter(page, { fonts, creationDate: options.creationDate, title: options.title }) : undefined;
+  const total = front.length + pages.reduce((a, b) => a + b, 0);
+  if (!writer || !(await inFont(fonts, async () => writer.draw({ page, sections: front }, { first: 1, total })))) {
+    const all: GridSection[][] = [];
+    for (let i = 0; i < forms.count; i++) all.push(await forms.sections(i));
+    yield await summaryInParts(templates, packet, all, options, renderer);
+    return;
+  }
+  yield Buffer.concat(await writer.take());
+  let first = 1 + front.length;
+  for (let i = 0; i < forms.count; i++) {
+    const sections = await forms.sections(i);
+    if (sections.length !== pages[i]) throw new Error(`bug: form ${i + 1} of the 汇总表 paginated to ${sections.length} pages, its own PDF to ${pages[i]}`);
+    if (!(await inFont(fonts, async () => writer.draw({ page, sections }, { first, total })))) {
+      throw new Error(`bug: form ${i + 1} of the 汇总表 was laid out for its own PDF, not in the 汇总表`);
+    }
+    first += sections.length;
+    yield Buffer.concat(await writer.take());
+  }
+  yield Buffer.concat(await writer.end());
+}
+
+/** The 汇总表 made by pdfmake's own layout: in one document, or in parts joined by pdf-lib. */
+async function summaryInParts(
   templates: FormTemplates,
   packet: Packet,
   forms: GridSection[][],

@@ -44,6 +44,8 @@ export interface PdfResult {
   bytes: Buffer;
   /** `placements[t][r]`: where row r of the t-th table (document order) landed. */
   placements: RowPlacement[][];
+  /** Laid out here (render/pdf-pages.ts), not by pdfmake: a writer can then draw it as part of a longer PDF. */
+  laidOutHere: boolean;
 }
 
 /** Off: pdfmake lays every document out itself, as before render/pdf-pages.ts (tests compare the PDFs). */
@@ -56,26 +58,66 @@ export const OWN_LAYOUT = { enabled: true };
  */
 export async function renderPdf(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
   registerFonts(options.fonts);
-  const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (page, pages) => footerText(document.page, options, page, pages));
+  const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (page, pages) => footerText(document.page, options.pageNumbers, page, pages));
   if (laid) {
+    const writer = pdfWriter(document.page, options);
+    writer.drawPages(laid.pages);
     const placements = laid.rowPages.map((rows) => rows.map((page) => ({ page, split: false, tall: false })));
-    return { bytes: await drawPages(laid.pages, options), placements };
+    return { bytes: Buffer.concat(await writer.end()), placements, laidOutHere: true };
   }
   const placements: RowPlacement[][] = [];
   const definition = documentDefinition(document, options, (cell, pages) => place(placements, cell, pages));
   const bytes = await pdfmake.createPdf(definition).getBuffer();
-  return { bytes, placements };
+  return { bytes, placements, laidOutHere: false };
+}
+
+/**
+ * A PDF written part after part, each part laid out here as it comes and its bytes handed on
+ * (`take`) rather than kept: a 汇总表 of thousands of pages is never held in memory. The parts
+ * make the same PDF, byte for byte, as renderPdf makes of all their sections at once.
+ */
+export interface PdfPartWriter {
+  /**
+   * Lays out and draws the sections, whose first page is page `first` of `total`. False, with
+   * nothing drawn, where they need pdfmake's own layout (a row taller than a page).
+   */
+  draw(document: GridDocument, pageNumbers: { first: number; total: number }): boolean;
+  /** The bytes written since the last call. */
+  take(): Promise<Buffer[]>;
+  /** Ends the PDF: its last bytes. */
+  end(): Promise<Buffer[]>;
+}
+
+/** Whether the sections are laid out here (no row taller than a page), so that a PdfPartWriter can draw them. */
+export function laysOutHere(document: GridDocument, fonts: LoadedFonts): boolean {
+  registerFonts(fonts);
+  return OWN_LAYOUT.enabled && layoutPages(document, fonts, () => '') !== undefined;
+}
+
+export function pdfPartWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>): PdfPartWriter {
+  registerFonts(options.fonts);
+  const writer = pdfWriter(page, options);
+  return {
+    draw(document, pageNumbers) {
+      const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (p, n) => footerText(document.page, pageNumbers, p, n));
+      if (!laid) return false;
+      writer.drawPages(laid.pages);
+      return true;
+    },
+    take: writer.take,
+    end: writer.end,
+  };
 }
 
 /** The footer's text on a page: 第 X 页 共 Y 页. */
-function footerText(page: PageStyle, options: PdfOptions, currentPage: number, pageCount: number): string {
+function footerText(page: PageStyle, pageNumbers: PdfOptions['pageNumbers'], currentPage: number, pageCount: number): string {
   return page.footer.parts
     .map((part) =>
       typeof part === 'string'
         ? part
         : part.field === 'page'
-          ? currentPage + (options.pageNumbers ? options.pageNumbers.first - 1 : 0)
-          : (options.pageNumbers?.total ?? pageCount),
+          ? currentPage + (pageNumbers ? pageNumbers.first - 1 : 0)
+          : (pageNumbers?.total ?? pageCount),
     )
     .join('');
 }
@@ -97,11 +139,13 @@ type PdfmakeDocumentClass = new (
 ) => PdfkitDocument;
 type RendererClass = new (document: PdfkitDocument) => { renderPages(pages: unknown[]): void };
 
-/** Draws laid-out pages into a new PDF, exactly as pdfmake's createPdf would after its own layout. */
-async function drawPages(pages: PdfmakePage[], options: PdfOptions): Promise<Buffer> {
+/**
+ * A new PDF that laid-out pages are drawn into, exactly as pdfmake's createPdf draws them after
+ * its own layout (its document, its Renderer, its options and metadata).
+ */
+function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
   const PdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: PdfmakeDocumentClass }).default;
   const Renderer = (require('pdfmake/js/Renderer.js') as { default: RendererClass }).default;
-  const [page] = pages;
   // Printer.createPdfKitDocument's options and createMetadata's info, for this document.
   const info: Record<string, unknown> = { Producer: 'shenbao (pdfmake)', Creator: 'shenbao' };
   Object.assign(info, {
@@ -115,7 +159,7 @@ async function drawPages(pages: PdfmakePage[], options: PdfOptions): Promise<Buf
     {},
     {},
     {
-      size: page ? [page.pageSize.width, page.pageSize.height] : undefined,
+      size: [page.size.width, page.size.height],
       pdfVersion: '1.3',
       subset: undefined,
       tagged: false,
@@ -136,16 +180,36 @@ async function drawPages(pages: PdfmakePage[], options: PdfOptions): Promise<Buf
     if (!face) faces.set(font, (face = pdf.provideFont(family, isBoldFont(options.fonts, family, font), false)));
     return face;
   };
-  const rendered = pages.map((p) => ({ ...p, items: p.items.map((item) => pdfmakeItem(item, faceOf)) }));
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on('data', (chunk) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
+  let chunks: Buffer[] = [];
+  let failed: Error | undefined;
+  const ended = new Promise<void>((resolve, reject) => {
+    pdf.on('end', () => resolve());
+    pdf.on('error', (error) => reject((failed = error)));
   });
-  new Renderer(pdf).renderPages(rendered);
-  pdf.end();
-  return done;
+  ended.catch(() => undefined); // said by take() or end()
+  pdf.on('data', (chunk) => chunks.push(chunk));
+  const renderer = new Renderer(pdf);
+  const taken = () => {
+    if (failed) throw failed;
+    const out = chunks;
+    chunks = [];
+    return out;
+  };
+  return {
+    drawPages(pages: PdfmakePage[]): void {
+      renderer.renderPages(pages.map((p) => ({ ...p, items: p.items.map((item) => pdfmakeItem(item, faceOf)) })));
+    },
+    /** pdfkit hands its bytes on asynchronously: those written so far, once they have come out. */
+    async take(): Promise<Buffer[]> {
+      await new Promise((resolve) => setImmediate(resolve));
+      return taken();
+    },
+    async end(): Promise<Buffer[]> {
+      pdf.end();
+      await ended;
+      return taken();
+    },
+  };
 }
 
 /** A laid-out item as pdfmake's Renderer reads it: lines with this document's fonts. */
@@ -264,7 +328,7 @@ function documentDefinition(
     },
     defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
     footer: (currentPage: number, pageCount: number) => ({
-      text: footerText(page, options, currentPage, pageCount),
+      text: footerText(page, options.pageNumbers, currentPage, pageCount),
       alignment: 'center',
       fontSize: footer.fontSize,
       margin: [0, footer.offset, 0, 0],
