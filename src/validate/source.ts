@@ -170,7 +170,12 @@ export function parseDataText(text: string): ParsedData {
   } catch (error) {
     throw error instanceof DataFileError ? error : syntaxError(text, error);
   }
-  return { value, duplicates, locate: (path) => locate(body, path) };
+  // The syntax tree is ten times the size of the value (a packet of 3,000 projects: over 100 MB) and
+  // is needed after validation only for the rare problem found while building. So it is held
+  // weakly: once collected, a place is found by parsing the text again.
+  const tree = new WeakRef(body);
+  const reparsed = () => parse(text, { mode: 'json' }).body;
+  return { value, duplicates, locate: (path) => locate(tree.deref() ?? reparsed(), path) };
 }
 
 /** `path` is the node's place, pushed and popped as the walk goes (copied only for a duplicate). */
