@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDataFile, formatDiagnostic, loadPacketFile, MAX_DATA_FILE_BYTES, parseDataText } from '../src/index.js';
 import { SEED_FILE } from './support/seed.js';
 import { gbk } from './support/encodings.js';
+import { parse as momoa, type ValueNode } from '@humanwhocodes/momoa';
 
 let dir: string;
 beforeAll(async () => {
@@ -182,6 +183,25 @@ describe('loadPacketFile: places', () => {
     const repeated = parseDataText('{\n  "a": 1,\n  "a": 2\n}');
     expect(repeated.value).toEqual({ a: 2 });
     expect(repeated.locate(['a'])).toEqual({ line: 3, column: 8 });
+  });
+
+  it.each([
+    ['\n', '\n'],
+    ['\r\n', '\r\n'],
+    ['\r', '\r'],
+  ])('places every value of the seed where momoa’s syntax tree does, with %j line ends', async (_, end) => {
+    const text = (await readFile(SEED_FILE, 'utf8')).replace(/\r?\n/g, end);
+    const parsed = parseDataText(text);
+    // Every path of the data, from momoa's tree (the places before places.ts), against places.ts.
+    const expected: Array<[Array<string | number>, { line: number; column: number }]> = [];
+    const walk = (node: ValueNode, at: Array<string | number>) => {
+      expected.push([at, { line: node.loc.start.line, column: node.loc.start.column }]);
+      if (node.type === 'Object') for (const m of node.members) walk(m.value, [...at, (m.name as { value: string }).value]);
+      if (node.type === 'Array') node.elements.forEach((e, i) => walk(e.value, [...at, i]));
+    };
+    walk(momoa(text, { mode: 'json' }).body, []);
+    expect(expected.length).toBeGreaterThan(500);
+    expect(expected.map(([at]) => [at, parsed.locate(at)])).toEqual(expected);
   });
 
   it('reports every repeated key at its line, and still validates the rest', async () => {

@@ -19,9 +19,10 @@
 import type { PDFDocument, PDFRef } from 'pdf-lib';
 import type { GridDocument, GridSection, RowPlacement } from '../layout/grid.js';
 import { summaryDocument } from '../layout/forms.js';
+import { FORM_PAGE } from '../layout/page-style.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
-import { laysOutHere, pdfPartWriter, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { laysOutHere, pdfPartWriter, renderPdf, type PdfOptions, type PdfPartWriter, type PdfResult } from '../render/pdf.js';
 import { inOrder } from './forms.js';
 import { inFont, pagedPdf, paginatedSections, type PagedPdfOptions } from './paged-pdf.js';
 
@@ -60,9 +61,7 @@ export async function* summaryPdf(
   renderer?: PartRenderer,
 ): AsyncGenerator<Uint8Array> {
   const { fonts } = options;
-  const frontDocument = summaryDocument(templates, packet, []);
-  const front = await paginatedSections(frontDocument, fonts);
-  const { page } = frontDocument;
+  const page = FORM_PAGE; // the 汇总表's page, as summaryDocument sets it
   // Every form's pages first: the footers count the pages of the whole.
   const pages: number[] = [];
   let streamable = true;
@@ -77,16 +76,24 @@ export async function* summaryPdf(
       streamable &&= await inFont(fonts, async () => laysOutHere({ page, sections }, fonts));
     }
   }
+  // The front table (a row per project) is let go once drawn.
+  const drawFront = async (writer: PdfPartWriter) => {
+    const front = await paginatedSections(summaryDocument(templates, packet, []), fonts);
+    const total = front.length + pages.reduce((a, b) => a + b, 0);
+    const drawn = await inFont(fonts, async () => writer.draw({ page, sections: front }, { first: 1, total }));
+    return drawn && { first: 1 + front.length, total };
+  };
   const writer = streamable ? pdfPartWriter(page, { fonts, creationDate: options.creationDate, title: options.title }) : undefined;
-  const total = front.length + pages.reduce((a, b) => a + b, 0);
-  if (!writer || !(await inFont(fonts, async () => writer.draw({ page, sections: front }, { first: 1, total })))) {
+  const numbers = writer && (await drawFront(writer));
+  if (!writer || !numbers) {
     const all: GridSection[][] = [];
     for (let i = 0; i < forms.count; i++) all.push(await forms.sections(i));
     yield await summaryInParts(templates, packet, all, options, renderer);
     return;
   }
+  const { total } = numbers;
   yield Buffer.concat(await writer.take());
-  let first = 1 + front.length;
+  let { first } = numbers;
   for (let i = 0; i < forms.count; i++) {
     const sections = await forms.sections(i);
     if (sections.length !== pages[i]) throw new Error(`bug: form ${i + 1} of the 汇总表 paginated to ${sections.length} pages, its own PDF to ${pages[i]}`);

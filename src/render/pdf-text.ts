@@ -61,7 +61,12 @@ export function textLines(text: string, metrics: TextMetrics, maxChars = LONG_TE
   let cache = lineCaches.get(metrics.fonts);
   if (!cache) lineCaches.set(metrics.fonts, (cache = new Map()));
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    // Most recently used last: the labels every form prints stay, a finished form's data goes.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
   const cut = pdfText(text, () => metrics, maxChars);
   const pieces = 'text' in cut ? [cut.text] : cut.stack.map((piece) => piece.text);
   const { buildInlines, nextLine } = pdfmakeInternals();
@@ -70,13 +75,14 @@ export function textLines(text: string, metrics: TextMetrics, maxChars = LONG_TE
     const inlines = buildInlines(piece, metrics);
     for (let line = nextLine(inlines, width); line; line = nextLine(inlines, width)) lines.push(line);
   }
-  // Bounded: a batch of varied data would otherwise keep every text it ever measured.
-  if (cache.size >= LINE_CACHE_SIZE) cache.clear();
+  // Bounded (a text's lines take about 4 KB): a batch of varied data would otherwise keep every text it measured.
+  if (cache.size >= LINE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, lines);
   return lines;
 }
 
-const LINE_CACHE_SIZE = 20_000;
+/** Texts whose lines are kept: a few forms' worth (one form has about 200 texts). */
+const LINE_CACHE_SIZE = 2_000;
 const lineCaches = new WeakMap<object, Map<string, readonly PdfLine[]>>();
 
 /** The heights of `textLines`. */

@@ -1,19 +1,17 @@
 // A data file's bytes -> text -> JSON value, keeping where every value stands in the file.
 // Offices save JSON from Notepad, WPS or Excel add-ins: UTF-8 with or without a BOM, UTF-16 with a
 // BOM, or the system's "ANSI" code page, which on a Chinese Windows is GBK (GB18030 is its superset).
-// Decoding is the WHATWG TextDecoder's (full ICU in Node); parsing is momoa's, which keeps
-// line/column for every node, so each diagnostic can name the place of its value.
+// Decoding is the WHATWG TextDecoder's (full ICU in Node). A valid text's value is JSON.parse's,
+// and the place of every value comes from places.ts (no syntax tree is kept). A text that is not
+// valid JSON goes through momoa, whose tree gives the place and kind of the first mistake.
 import { readFile, stat } from 'node:fs/promises';
 import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
 import type { Diagnostic } from './diagnostic.js';
+import { placesOf, type Place } from './places.js';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
-/** 1-based, as editors count (columns in UTF-16 code units, as VS Code counts them). */
-export interface Place {
-  line: number;
-  column: number;
-}
+export type { Place } from './places.js';
 
 /** Larger than any real packet by far; refused before it is read. */
 export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
@@ -157,72 +155,52 @@ export interface ParsedData {
 /** Text -> value with places; throws DataFileError (with its place) for a text that is not JSON. */
 export function parseDataText(text: string): ParsedData {
   if (text.trim() === '') throw new DataFileError('文件是空的', 'empty-file');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw mistakeOf(text);
+  }
+  const { locate, duplicates } = placesOf(text);
+  return { value, duplicates, locate };
+}
+
+/** The first mistake of a text that JSON.parse refused, with its place, found through momoa's tree. */
+function mistakeOf(text: string): DataFileError {
   let body: ValueNode;
   try {
     body = parse(text, { mode: 'json' }).body;
   } catch (error) {
-    throw syntaxError(text, error);
+    return syntaxError(text, error);
   }
-  const duplicates: Diagnostic[] = [];
-  let value: unknown;
   try {
-    value = toValue(text, body, [], duplicates);
+    // momoa accepts what JSON does not (raw control characters in strings): found on the walk.
+    checkValue(text, body);
   } catch (error) {
-    throw error instanceof DataFileError ? error : syntaxError(text, error);
+    return error instanceof DataFileError ? error : syntaxError(text, error);
   }
-  // The syntax tree is ten times the size of the value (a packet of 3,000 projects: over 100 MB) and
-  // is needed after validation only for the rare problem found while building. So it is held
-  // weakly: once collected, a place is found by parsing the text again.
-  const tree = new WeakRef(body);
-  const reparsed = () => parse(text, { mode: 'json' }).body;
-  return { value, duplicates, locate: (path) => locate(tree.deref() ?? reparsed(), path) };
+  return syntaxError(text, new Error('JSON.parse refused it'));
 }
 
-/** `path` is the node's place, pushed and popped as the walk goes (copied only for a duplicate). */
-function toValue(text: string, node: ValueNode, path: Array<string | number>, duplicates: Diagnostic[]): unknown {
+/** Walks a tree momoa accepted for what JSON refuses: raw control characters in a string (stringValue). */
+function checkValue(text: string, node: ValueNode): void {
   switch (node.type) {
-    case 'Object': {
-      const object: Record<string, unknown> = {};
-      const first = new Map<string, MemberNode>();
+    case 'Object':
       for (const member of node.members) {
-        const key = stringValue(text, member.name);
-        const earlier = first.get(key);
-        if (earlier) {
-          duplicates.push({
-            severity: 'error',
-            path: [...path, key],
-            message: `字段「${key}」重复出现（第一次在第 ${earlier.name.loc.start.line} 行）；JSON 里同名字段只有最后一个有效`,
-            hint: '保留正确的一个，删除其余的',
-            ruleId: 'duplicate-key',
-            line: member.name.loc.start.line,
-            column: member.name.loc.start.column,
-          });
-        } else {
-          first.set(key, member);
-        }
-        path.push(key);
-        const item = toValue(text, member.value, path, duplicates);
-        path.pop();
-        // As JSON.parse: "__proto__" is an ordinary own key, not the prototype.
-        if (key === '__proto__') Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
-        else object[key] = item;
+        stringValue(text, member.name);
+        checkValue(text, member.value);
       }
-      return object;
-    }
+      return;
     case 'Array':
-      return node.elements.map((element, i) => {
-        path.push(i);
-        const item = toValue(text, element.value, path, duplicates);
-        path.pop();
-        return item;
-      });
+      for (const element of node.elements) checkValue(text, element.value);
+      return;
     case 'String':
-      return stringValue(text, node);
+      stringValue(text, node);
+      return;
     case 'Number':
     case 'Boolean':
-      return node.value;
     case 'Null':
-      return null;
+      return;
     default:
       // NaN and Infinity exist only in json5 mode.
       throw new DataFileError(`不是有效的 JSON：第 ${node.loc.start.line} 行第 ${node.loc.start.column} 列附近有语法错误`, 'json', node.loc.start);
@@ -246,22 +224,6 @@ function stringValue(text: string, node: MemberNode['name']): string {
     }
   }
   return node.value;
-}
-
-function locate(body: ValueNode, path: ReadonlyArray<string | number>): Place {
-  let node = body;
-  for (const key of path) {
-    let next: ValueNode | undefined;
-    if (node.type === 'Object' && typeof key === 'string') {
-      // The last of repeated keys is the one that counts.
-      for (const member of node.members) if (member.name.type === 'String' && member.name.value === key) next = member.value;
-    } else if (node.type === 'Array' && typeof key === 'number') {
-      next = node.elements[key]?.value;
-    }
-    if (!next) break;
-    node = next;
-  }
-  return { line: node.loc.start.line, column: node.loc.start.column };
 }
 
 const TOKEN_TEXT: Record<string, string> = {
