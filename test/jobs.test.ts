@@ -35,3 +35,38 @@ it('refuses a --jobs that is not a whole number of threads', async () => {
   const run = await shenbao(['build', 'unit.json', '--jobs', '0'], dir);
   expect([run.code, run.stderr]).toEqual([2, '--jobs 应是 1 到 256 之间的整数（线程数），现在是「0」\n']);
 });
+
+it('a form too big for a worker’s heap is made on the build’s thread: the same files as --jobs 1', async () => {
+  // From dist/, as the command runs: the workers are plain JavaScript modules there.
+  const dist = path.resolve('dist');
+  const { buildFiles } = (await import(path.join(dist, 'index.js'))) as typeof import('../src/index.js');
+  const { WORKER_HEAP, OUT_OF_MEMORY } = (await import(path.join(dist, 'output', 'form-pool.js'))) as typeof import('../src/output/form-pool.js');
+  const packet = loadSeed();
+  const base = packet.projects;
+  packet.projects = Array.from({ length: 24 }, (_, i) => ({ ...structuredClone(base[i % base.length]!), name: `${base[i % base.length]!.name}（第${i + 1}项）` }));
+  let annualGoal = '';
+  for (let i = 1; annualGoal.length < 100_000; i++) annualGoal += `第${i}项：推进基层社会治理体系建设，提升居民群众的获得感。`;
+  packet.projects[9]!.annualGoal = annualGoal;
+  await writeFile(path.join(dir, 'big.json'), JSON.stringify(packet));
+  const build = (out: string, jobs: number) =>
+    buildFiles([path.join(dir, 'big.json')], { outDir: path.join(dir, out), formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs });
+  const saved = { ...WORKER_HEAP };
+  try {
+    const [one] = await build('big1', 1);
+    // 32 MB: enough for a worker to start and make the ordinary forms, not the one with a 100,000-character goal.
+    Object.assign(WORKER_HEAP, { oldGenerationMb: 32, youngGenerationMb: 2 });
+    const before = OUT_OF_MEMORY.workers;
+    const [two] = await build('big2', 2);
+    expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(1);
+    // 4 MB: no worker even starts; every form is made on the build's thread.
+    Object.assign(WORKER_HEAP, { oldGenerationMb: 4, youngGenerationMb: 1 });
+    const [none] = await build('big3', 2);
+    expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(3);
+    expect([one!.ok, two!.ok, none!.ok]).toEqual([true, true, true]);
+    expect(two!.diagnostics).toEqual(one!.diagnostics);
+    expect(await treeHashes(path.join(dir, 'big2'))).toEqual(await treeHashes(path.join(dir, 'big1')));
+    expect(await treeHashes(path.join(dir, 'big3'))).toEqual(await treeHashes(path.join(dir, 'big1')));
+  } finally {
+    Object.assign(WORKER_HEAP, saved);
+  }
+}, 120_000);

@@ -14,13 +14,13 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridDocument, GridSection } from '../layout/grid.js';
+import type { GridDocument } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
-import { paginatedSections } from './paged-pdf.js';
+import { inFont, paginatedSections } from './paged-pdf.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
-import { inOrder, makeForm, type FormJob, type FormOutput, type PartJob } from './forms.js';
-import { FormPool } from './form-pool.js';
+import { inOrder, makeForm, renderPart, type FormJob, type FormOutput, type PartJob } from './forms.js';
+import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { MANIFEST_FILE, sha256, sha256File } from './manifest.js';
@@ -264,7 +264,12 @@ async function buildLocked(
           sections: (i) => paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
           known: (i) => formPages.get(i + 1),
         };
-        const renderer = pool && { render: (grid: GridDocument, rest: PartJob['options']) => pool.renderPart({ grid, options: rest }), ahead: 2 * pool.size };
+        const partInThread = (grid: GridDocument, rest: PartJob['options']) => inFont(context.fonts, () => renderPart({ grid, options: rest }, context.fonts));
+        const renderer = pool && {
+          render: (grid: GridDocument, rest: PartJob['options']) =>
+            pool.renderPart({ grid, options: rest }).catch((error) => (error instanceof WorkerOutOfMemory ? partInThread(grid, rest) : Promise.reject(error))),
+          ahead: 2 * pool.size,
+        };
         const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title }, renderer);
         await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
@@ -333,7 +338,9 @@ async function* formsInOrder(
   options: BuildOptions,
   pool: FormPool | undefined,
 ): AsyncGenerator<[AcceptedProject, FormOutput]> {
-  const make = (i: number) => (pool ? pool.make(jobOf(selected[i]!)) : makeForm(jobOf(selected[i]!), context.fonts));
+  const inThread = (i: number) => makeForm(jobOf(selected[i]!), context.fonts);
+  // A form too big for a worker's heap is made here (form-pool.ts).
+  const make = (i: number) => (pool ? pool.make(jobOf(selected[i]!)).catch((error) => (error instanceof WorkerOutOfMemory ? inThread(i) : Promise.reject(error))) : inThread(i));
   let i = 0;
   for await (const made of inOrder(selected.length, make, pool ? 2 * pool.size : 1)) {
     options.signal?.throwIfAborted();

@@ -1,6 +1,12 @@
 // `--jobs N`: forms made on N worker threads, handed back in the order they were asked for. Each
 // worker loads the fonts once; the build's thread writes the files, in the same order as with one
 // job, so files, reports and messages do not depend on N.
+//
+// Each worker's heap is capped (WORKER_HEAP): V8 otherwise lets a busy thread's heap grow to
+// hundreds of MB of garbage before it collects, and a batch's memory is then the workers'. A form
+// needs a few MB; one that needs more than a worker has (a goal text of hundreds of thousands of
+// characters) ends that worker, and its job is said to be WorkerOutOfMemory: the build makes it on
+// its own thread instead. A pool whose workers all ran out hands every job back the same way.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -14,24 +20,46 @@ const WORKER = new URL(`./form-worker${path.extname(fileURLToPath(import.meta.ur
 
 type Settle = { resolve: (output: never) => void; reject: (error: Error) => void };
 
+/** A worker's V8 heap: old generation (live data) and young generation (new objects), in MB. */
+export const WORKER_HEAP = { oldGenerationMb: 96, youngGenerationMb: 8 };
+
+/** Workers ended for want of memory in this process (counted by tests). */
+export const OUT_OF_MEMORY = { workers: 0 };
+
+/** The job did not fit in a worker's heap: make it on the build's thread. */
+export class WorkerOutOfMemory extends Error {
+  constructor() {
+    super('a worker ran out of memory');
+  }
+}
+
 export class FormPool {
   private readonly workers: Worker[];
   private readonly waiting = new Map<number, Settle>();
   private readonly idle: Worker[];
+  /** The job each busy worker has. */
+  private readonly running = new Map<Worker, number>();
   private readonly queue: Array<{ id: number; job?: FormJob; part?: PartJob }> = [];
   private nextId = 0;
 
   constructor(size: number, fonts: FontFiles) {
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(WORKER, { workerData: fonts });
+      const worker = new Worker(WORKER, {
+        workerData: fonts,
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP.oldGenerationMb, maxYoungGenerationSizeMb: WORKER_HEAP.youngGenerationMb },
+      });
       worker.on('message', (message: { id: number; output?: unknown; error?: { name: string; message: string; stack?: string } }) => {
         const settle = this.waiting.get(message.id)!;
         this.waiting.delete(message.id);
+        this.running.delete(worker);
         this.dispatch(worker);
         if (message.output) settle.resolve(message.output as never);
         else settle.reject(revive(message.error!));
       });
-      worker.on('error', (error) => this.failAll(error));
+      worker.on('error', (error: Error & { code?: string }) => {
+        if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') this.outOfMemory(worker);
+        else this.failAll(error);
+      });
       return worker;
     });
     this.idle = [...this.workers];
@@ -53,6 +81,7 @@ export class FormPool {
 
   private send<T>(message: { job?: FormJob; part?: PartJob }): Promise<T> {
     const id = this.nextId++;
+    if (this.workers.length === 0) return Promise.reject(new WorkerOutOfMemory());
     const result = new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve: resolve as (output: never) => void, reject }));
     this.queue.push({ id, ...message });
     const worker = this.idle.pop();
@@ -66,8 +95,25 @@ export class FormPool {
 
   private dispatch(worker: Worker): void {
     const next = this.queue.shift();
-    if (next) worker.postMessage(next);
-    else this.idle.push(worker);
+    if (next) {
+      this.running.set(worker, next.id);
+      worker.postMessage(next);
+    } else this.idle.push(worker);
+  }
+
+  /** A worker ended for want of memory: its job, and all jobs once no worker is left, go back to the build. */
+  private outOfMemory(worker: Worker): void {
+    OUT_OF_MEMORY.workers++;
+    this.workers.splice(this.workers.indexOf(worker), 1);
+    if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
+    const id = this.running.get(worker);
+    this.running.delete(worker);
+    const handBack = (job: number) => {
+      this.waiting.get(job)?.reject(new WorkerOutOfMemory());
+      this.waiting.delete(job);
+    };
+    if (id !== undefined) handBack(id);
+    if (this.workers.length === 0) for (const queued of this.queue.splice(0)) handBack(queued.id);
   }
 
   private failAll(error: Error): void {
