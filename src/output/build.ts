@@ -264,6 +264,8 @@ async function buildLocked(
           sections: (i) => paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
           known: (i) => formPages.get(i + 1),
         };
+        // Streamed on this thread when every form was laid out here: the idle workers' memory goes first.
+        if (packet.projects.every((_, i) => formPages.get(i + 1)?.laidOutHere)) await pool?.close();
         const partInThread = (grid: GridDocument, rest: PartJob['options']) => inFont(context.fonts, () => renderPart({ grid, options: rest }, context.fonts));
         const renderer = pool && {
           render: (grid: GridDocument, rest: PartJob['options']) =>

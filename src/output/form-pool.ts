@@ -89,8 +89,11 @@ export class FormPool {
     return result;
   }
 
+  /** Ends the workers; the pool takes no more jobs (they are handed back, as when out of memory). */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    const workers = this.workers.splice(0);
+    this.idle.splice(0);
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
   private dispatch(worker: Worker): void {
