@@ -5,7 +5,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridTable } from '../src/index.js';
 import { readDocx, type DocxTable } from '../src/extract/docx-read.js';
-import { renderDocx, wordTableParts } from '../src/render/docx.js';
+import { DOCX_SHELL, renderDocx, wordTableParts } from '../src/render/docx.js';
+import { loadDistinct } from './support/golden.js';
 import { buildDocx, part, readBytes } from './support/docx.js';
 import { loadSeed } from './support/seed.js';
 
@@ -157,6 +158,58 @@ describe('Word page, fonts and table properties come from the grid', () => {
     const bytes = await renderDocx(grid, { creationDate: new Date(0), title: 'R&D <预算> "x"', subject: 'a&b' });
     expect(part(bytes, 'docProps/core.xml')).toContain('<dc:title>R&amp;D &lt;预算&gt; &quot;x&quot;</dc:title>');
     expect(readDocx(bytes).core.title).toBe('R&D <预算> "x"');
+  });
+});
+
+describe('document.xml written here is the one docx writes', () => {
+  const cell = (col: number, rowSpan: number, colSpan: number, text: string, align: 'left' | 'center' | 'right', valign: 'top' | 'middle' | 'bottom') =>
+    ({ col, rowSpan, colSpan, text, align, valign, role: 'value' }) as const;
+  // What the forms do not show: escapes, a heading of two lines and an empty one, a merged cell of
+  // two paragraphs, a table-first section, a small type size, spaces kept.
+  const edges = (): GridDocument => {
+    const page = declarationDocument(templates, seed.projects[0]!, seed.year, 0).page;
+    return {
+      page,
+      sections: [
+        {
+          blocks: [
+            { type: 'heading', level: 1, text: 'R&D <预算> "甲" \'乙\'\n第二行' },
+            { type: 'heading', level: 2, text: '' },
+            {
+              type: 'table',
+              widths: [1, 2, 3],
+              fontSize: 9,
+              rows: [
+                { repeat: true, cells: [cell(0, 3, 1, '一\n二', 'left', 'top'), cell(1, 1, 2, '', 'right', 'bottom')] },
+                { repeat: false, cells: [cell(1, 1, 1, ' x  y ', 'center', 'middle'), cell(2, 1, 1, 'z', 'center', 'middle')] },
+                { repeat: false, cells: [cell(1, 1, 2, 'w', 'left', 'middle')] },
+                { repeat: true, cells: [cell(0, 1, 3, '表头', 'center', 'middle')] },
+                { repeat: false, cells: [cell(0, 2, 1, '甲', 'center', 'middle'), cell(1, 1, 2, '乙', 'right', 'top')] },
+                { repeat: false, cells: [cell(1, 1, 2, '丙', 'right', 'top')] },
+              ],
+            },
+          ],
+        },
+        { blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell(0, 1, 1, 'only', 'left', 'top')] }] }] },
+        { bookmark: 'x', blocks: [{ type: 'heading', level: 1, text: 'third' }] },
+      ],
+    };
+  };
+  const distinct = loadDistinct();
+  it.each<[string, () => GridDocument]>([
+    ...seed.projects.map((p, i): [string, () => GridDocument] => [`seed form ${i + 1}`, () => declarationDocument(templates, p, seed.year, i)]),
+    ...distinct.projects.map((p, i): [string, () => GridDocument] => [`distinct form ${i + 1}`, () => declarationDocument(templates, p, distinct.year, i)]),
+    ['the seed’s 汇总表', () => summaryDocument(templates, seed)],
+    ['edge cases', edges],
+  ])('%s: the same bytes either way', async (_, grid) => {
+    const options = { creationDate: new Date('2023-06-30T08:00:00Z'), title: '标题', subject: '主题', properties: { 单位: '某单位' }, fonts: { eastAsia: '仿宋_GB2312' } };
+    const fast = await renderDocx(grid(), options);
+    DOCX_SHELL.enabled = false;
+    try {
+      expect(fast.equals(await renderDocx(grid(), options))).toBe(true);
+    } finally {
+      DOCX_SHELL.enabled = true;
+    }
   });
 });
 
