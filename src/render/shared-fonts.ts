@@ -14,7 +14,7 @@
 // TrueType font, fontkit's TTFSubset decodes every glyph's outline again for every document only to
 // tell a composite glyph from a simple one (a fifth of a one-page form's time). So each shared
 // font's subsets take a glyph's bytes, components and metrics from a cache kept with the font
-// (`cachedGlyphs`, fontkit 2.0.4's TTFSubset._addGlyph without the decoding).
+// (fontkit 2.0.4, pinned: TTFSubset._addGlyph without the decoding).
 //
 // Relies on internals of pdfmake 0.3.11 (PDFDocument.provideFont, fonts, fontCache) and pdfkit
 // 0.19.1 (EmbeddedFont(document, font, id), _fontCount, _fontFamilies, _font, _fontSource,
