@@ -1,7 +1,9 @@
 // A grid to PDF bytes, pages checked: layout paginates the grid from the PDF writer's measurements
 // (one measuring pass places every break of every table), the writer lays it out once, and the
 // rows' placements it reports are checked against the plan. With exact measurements that is the
-// end: one pdfmake pass per document, whatever its length. Where a piece still spilled onto a
+// end: one layout pass per document, whatever its length (laid out by render/pdf-pages.ts, which
+// places rows exactly as planned; pdfmake's own layout, for a row taller than a page, reports
+// where rows really went). Where a piece still spilled onto a
 // further page (a measurement was off), its first row that did is forced to begin a page, the
 // grid is paginated again and laid out again; each such pass forces a row strictly inside a
 // piece, never the same row twice, so it ends.
@@ -14,7 +16,7 @@ import { pdfMeasure, renderPdf, type PdfOptions } from '../render/pdf.js';
 export interface PagedPdfOptions extends PdfOptions {
   /**
    * true (default): place every page break from one measurement, then lay out once. false: find
-   * them the slow way, laying the document out again after each break found (one pdfmake pass per
+   * them the slow way, laying the document out again after each break found (one layout pass per
    * continuation page); tests compare the two.
    */
   planBreaks?: boolean;

@@ -7,10 +7,14 @@
 // `pdfMeasure` gives: the line heights of every heading and cell, from pdfmake's own line breaker
 // (render/pdf-text.ts), and the rules, paddings and page height. renderPdf lays the pages out once
 // and reports where every row landed (`placements`), so the caller can check the layout against
-// the plan rather than trust it (output/paged-pdf.ts). Rows may break in pdfmake's layout only so
-// that a row taller than a page (a very long goal text) continues on the next page rather than
-// being clipped. Long cell text reaches pdfmake in short pieces, so layout time grows linearly
-// with text length.
+// the plan rather than trust it (output/paged-pdf.ts).
+//
+// Two ways to lay out, one result. A paginated grid whose every row fits its page is laid out by
+// render/pdf-pages.ts (pdfmake's arithmetic, without pdfmake's per-document style lookups and
+// measuring) and drawn by pdfmake's Renderer into pdfmake's document: the same bytes as pdfmake's
+// createPdf, a third of the time. A grid with a row taller than a page (a very long goal text,
+// which must continue on the next page rather than be clipped) goes to pdfmake's own layout, its
+// long cell text in short pieces so that layout time grows linearly with text length.
 import { createRequire } from 'node:module';
 import pdfmake from 'pdfmake';
 import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
@@ -29,7 +33,7 @@ export interface PdfOptions {
   /** Document title (PDF metadata). */
   title?: string;
   /**
-   * The footer's numbers when this document is part of a longer one (a 汇总表 made in parts):
+   * The footer's numbers when this document is part of a longer one (a 汇总表 made in parts by pdfmake):
    * its first page is page `first` of `total`. Default: its own pages, 1 of N.
    */
   pageNumbers?: { first: number; total: number };
