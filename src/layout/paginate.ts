@@ -71,26 +71,34 @@ export interface TablePiece {
 /** `breaks`: row indexes (ascending, > 0) that must begin a page. */
 export function splitTable(table: GridTable, breaks: readonly number[]): TablePiece[] {
   const bounds = [0, ...breaks, table.rows.length];
+  const repeatRows = range(0, table.rows.length).filter((r) => table.rows[r]!.repeat);
+  // Cells may start above a piece and reach into it: look back as far as the longest span.
+  let longestSpan = 1;
+  for (const row of table.rows) for (const cell of row.cells) longestSpan = Math.max(longestSpan, cell.rowSpan);
   const pieces: TablePiece[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
     const [start, end] = [bounds[k]!, bounds[k + 1]!];
-    const repeated = k === 0 ? [] : range(0, start).filter((r) => table.rows[r]!.repeat);
+    const repeated = k === 0 ? [] : repeatRows.filter((r) => r < start);
     const sourceRows = [...repeated, ...range(start, end)];
-    pieces.push({ table: tableOfRows(table, sourceRows), sourceRows, repeatedRows: repeated.length });
+    const candidates = [...new Set([...repeated, ...range(Math.max(0, start - longestSpan + 1), end)])].sort((a, b) => a - b);
+    pieces.push({ table: tableOfRows(table, sourceRows, candidates), sourceRows, repeatedRows: repeated.length });
   }
   return pieces;
 }
 
 /**
  * A table made of the given rows of `table` (in order). Each cell that covers any of them appears
- * once, at the first of them it covers, spanning those it covers.
+ * once, at the first of them it covers, spanning those it covers. `candidates`: the rows (ascending)
+ * whose cells may cover one of them (the piece's rows and, above its first, as far as a span reaches),
+ * so that cutting a long table into pages takes time linear in its length.
  */
-function tableOfRows(table: GridTable, rows: number[]): GridTable {
+function tableOfRows(table: GridTable, rows: number[], candidates: number[]): GridTable {
   const position = new Map(rows.map((r, i) => [r, i]));
   const pieceRows: GridRow[] = rows.map((r) => ({ repeat: table.rows[r]!.repeat, cells: [] }));
-  table.rows.forEach((row, r) => {
-    for (const cell of row.cells) {
-      const covered = range(r, r + cell.rowSpan).flatMap((c) => (position.has(c) ? [position.get(c)!] : []));
+  for (const r of candidates) {
+    for (const cell of table.rows[r]!.cells) {
+      const covered: number[] = [];
+      for (let c = r; c < r + cell.rowSpan; c++) if (position.has(c)) covered.push(position.get(c)!);
       if (covered.length === 0) continue;
       const first = covered[0]!;
       if (covered[covered.length - 1]! - first + 1 !== covered.length) {
@@ -99,7 +107,7 @@ function tableOfRows(table: GridTable, rows: number[]): GridTable {
       const copy: GridCell = { ...cell, rowSpan: covered.length };
       pieceRows[first]!.cells.push(copy);
     }
-  });
+  }
   for (const row of pieceRows) row.cells.sort((a, b) => a.col - b.col);
   return { ...table, rows: pieceRows };
 }
