@@ -82,6 +82,16 @@ describe('pages laid out here are pdfmake’s', () => {
     expect(own.includes('/Dests <<\n  /Names [\n]')).toBe(true);
   });
 
+  it('a document of no sections, or with an empty one, is left to pdfmake, with the same result', async () => {
+    const grid = declarationDocument(templates, distinct.projects[0]!, distinct.year, 0);
+    for (const sections of [[], [grid.sections[0]!, { blocks: [] }, ...grid.sections.slice(1)], [...grid.sections, { blocks: [] }]]) {
+      const document = { page: grid.page, sections };
+      expect(layoutPages(document, fonts, footer)).toBeUndefined();
+      const { own, pdfmake } = await bothWays(document, 'empty');
+      expect(own.equals(pdfmake)).toBe(true);
+    }
+  });
+
   it('a row taller than a page is left to pdfmake, with the same result', async () => {
     const annualGoal = Array.from({ length: 90 }, (_, i) => `第${i + 1}项：推进基层社会治理体系建设，提升居民群众的获得感和满意度。`).join('\n');
     const grid = declarationDocument(templates, { ...distinct.projects[1]!, annualGoal }, distinct.year, 1);

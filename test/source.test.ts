@@ -204,6 +204,13 @@ describe('loadPacketFile: places', () => {
     expect(expected.map(([at]) => [at, parsed.locate(at)])).toEqual(expected);
   });
 
+  it('says a valid JSON nested too deeply to place its values is nested too deeply, as before', () => {
+    const depth = 20_000;
+    const text = `{"title": ${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    expect(() => JSON.parse(text)).not.toThrow();
+    expect(() => parseDataText(text)).toThrow('不是有效的 JSON：嵌套层数太多');
+  });
+
   it('reports every repeated key at its line, and still validates the rest', async () => {
     const text = SMALL.replace('"unit": "示例单位",', '"unit": "示例单位", "unit": "另一单位", "unit": "第三单位",') // line 3
       .replace('"name": "印刷费",', '"name": "印刷费", "nature": "经常性项目",'); // line 25, before line 26's

@@ -75,6 +75,8 @@ export function layoutPages(document: GridDocument, fonts: LoadedFonts, footerTe
   const text = (value: string, fontSize: number, width: number, alignment: Align, bold = false, maxChars?: number) =>
     textLines(value, { family: fonts.family, fonts, fontSize, lineHeight: style.lineHeight, bold, alignment, width }, maxChars);
 
+  // pdfmake makes one blank page of no sections, and none of an empty one: not followed here.
+  if (document.sections.length === 0 || document.sections.some((section) => section.blocks.length === 0)) return undefined;
   const pages: PdfmakePage[] = [];
   const rowPages: number[][] = [];
   let tableIndex = 0;

@@ -94,7 +94,8 @@ export function fieldLabel(path: ReadonlyArray<string | number>): string {
 function child(schema: z.ZodType, key: string | number): z.ZodType | undefined {
   const inner = unwrap(schema);
   if (typeof key === 'number') return inner instanceof z.ZodArray ? (inner.element as z.ZodType) : undefined;
-  if (inner instanceof z.ZodObject) return inner.shape[key] as z.ZodType | undefined;
+  // Own fields only: a data key named "constructor" or "toString" is not a field of the schema.
+  if (inner instanceof z.ZodObject) return Object.hasOwn(inner.shape, key) ? (inner.shape[key] as z.ZodType) : undefined;
   return undefined;
 }
 

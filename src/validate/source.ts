@@ -161,8 +161,14 @@ export function parseDataText(text: string): ParsedData {
   } catch {
     throw mistakeOf(text);
   }
-  const { locate, duplicates } = placesOf(text);
-  return { value, duplicates, locate };
+  let places: ReturnType<typeof placesOf>;
+  try {
+    places = placesOf(text);
+  } catch (error) {
+    // JSON.parse takes nesting far deeper than the walk can: said as before, for momoa's walk.
+    throw syntaxError(text, error);
+  }
+  return { value, duplicates: places.duplicates, locate: places.locate };
 }
 
 /** The first mistake of a text that JSON.parse refused, with its place, found through momoa's tree. */
