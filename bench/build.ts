@@ -2,7 +2,7 @@
 // targets of issue 7. Prints figures; asserts nothing (tests assert behaviour, not timings).
 // Each figure is a process of its own (bench/tasks.ts), so each peak RSS is its own.
 //   npm run bench              every figure but the 10,000-project packet
-//   npm run bench -- --full    that one too (minutes, and gigabytes while the 汇总表 is one document)
+//   npm run bench -- --full    that one too (a few minutes)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';

@@ -72,10 +72,10 @@ describe('validatePacket', () => {
 
   it('takes keys named like Object.prototype members for unknown fields, not for the schema’s', () => {
     const packet = withFirstProject((p) => {
-      p.constructor = 1;
-      (p.funds as Record<string, unknown>).toString = '1';
+      Object.assign(p, { constructor: 1 });
+      Object.assign(p.funds as object, { toString: '1' });
     });
-    (packet as Record<string, unknown>).hasOwnProperty = true;
+    Object.assign(packet, { hasOwnProperty: true });
     expect(messages(packet).filter((m) => m.includes('错误'))).toEqual([
       'data/x.json：错误：有不认识的字段：hasOwnProperty\n    提示：检查字段名的拼写，或对照 schema/packet.schema.json',
       'data/x.json：项目 1「培训费」：项目资金（元）（projects[0].funds.toString）：错误：有不认识的字段：toString\n    提示：检查字段名的拼写，或对照 schema/packet.schema.json',
