@@ -67,8 +67,8 @@ try {
     const seconds = (performance.now() - started) / 1000;
     const perForm = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, +(v / n).toFixed(2)]));
     report({ seconds, formsPerSecond: n / seconds, averageKb: bytes / n / 1024, msPerForm: perForm });
-  } else if (task === 'packet') {
-    // A packet of n projects through build: every form's PDF and the 汇总表.
+  } else if (task === 'packet' || task === 'packet-docx') {
+    // A packet of n projects through build: every form's PDF (or .docx) and the 汇总表.
     const data = path.join(out, `unit-${n}.json`);
     await writeFile(data, JSON.stringify({ ...seed, projects: projects(n) }));
     const started = performance.now();
@@ -78,7 +78,7 @@ try {
     let formsDone = 0;
     const [result] = await buildFiles([data], {
       outDir: path.join(out, 'out'),
-      formats: ['pdf'],
+      formats: [task === 'packet' ? 'pdf' : 'docx'],
       creationDate,
       jobs: availableParallelism(),
       onProgress: (event) => {

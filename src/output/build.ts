@@ -235,7 +235,9 @@ async function buildLocked(
     const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1);
     const formPages = new Map<number, { pages: number; laidOutHere: boolean }>();
     const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
-      grid: gridOf(number, project),
+      project,
+      year,
+      index: number - 1,
       title: project.name,
       creationDate,
       pdf: wants('pdf'),
@@ -325,7 +327,7 @@ const FORMS_PER_WORKER = 10;
 /** With --jobs, a pool of workers for this packet's forms and 汇总表 parts; none for a few forms. */
 function formPool(selected: number, options: BuildOptions): FormPool | undefined {
   const workers = Math.min(options.jobs ?? 1, Math.floor(selected / FORMS_PER_WORKER));
-  return workers > 1 ? new FormPool(workers, options.fonts ?? DEFAULT_FONTS) : undefined;
+  return workers > 1 ? new FormPool(workers, options.fonts ?? DEFAULT_FONTS, options.templateDir) : undefined;
 }
 
 /**
@@ -340,7 +342,7 @@ async function* formsInOrder(
   options: BuildOptions,
   pool: FormPool | undefined,
 ): AsyncGenerator<[AcceptedProject, FormOutput]> {
-  const inThread = (i: number) => makeForm(jobOf(selected[i]!), context.fonts);
+  const inThread = (i: number) => makeForm(jobOf(selected[i]!), context.fonts, context.templates);
   // A form too big for a worker's heap is made here (form-pool.ts).
   const make = (i: number) => (pool ? pool.make(jobOf(selected[i]!)).catch((error) => (error instanceof WorkerOutOfMemory ? inThread(i) : Promise.reject(error))) : inThread(i));
   let i = 0;

@@ -46,10 +46,10 @@ export class FormPool {
   private readonly queue: Array<{ id: number; job?: FormJob; part?: PartJob }> = [];
   private nextId = 0;
 
-  constructor(size: number, fonts: FontFiles) {
+  constructor(size: number, fonts: FontFiles, templateDir?: string) {
     this.workers = Array.from({ length: size }, () => {
       const worker = new Worker(WORKER, {
-        workerData: fonts,
+        workerData: { fonts, templateDir },
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP.oldGenerationMb, maxYoungGenerationSizeMb: WORKER_HEAP.youngGenerationMb },
       });
       worker.on('message', (message: { id: number; output?: unknown; error?: { name: string; message: string; stack?: string } }) => {

@@ -1,21 +1,27 @@
-// A worker of the form pool (form-pool.ts): loads the fonts once (each worker parses them once),
-// then makes every form it is sent and posts the bytes back, moved rather than copied.
+// A worker of the form pool (form-pool.ts): loads the fonts and templates once (each worker
+// parses them once), then makes every form it is sent and posts the bytes back, moved rather than
+// copied.
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadTemplates } from '../layout/templates.js';
 import { loadFonts, type FontFiles } from '../render/fonts.js';
 import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
 import { inFont } from './paged-pdf.js';
 
-const fonts = loadFonts(workerData as FontFiles);
+const { fonts: fontFiles, templateDir } = workerData as { fonts: FontFiles; templateDir?: string };
+// The fonts (two 15 MB files to parse) only once a PDF is asked for: a Word-only build needs none.
+let fonts: ReturnType<typeof loadFonts> | undefined;
+const fontsOf = () => (fonts ??= loadFonts(fontFiles));
+const templates = loadTemplates(templateDir);
 
 parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob; part?: PartJob }) => {
   try {
     if (part) {
-      const loaded = await fonts;
+      const loaded = await fontsOf();
       const result = await inFont(loaded, () => renderPart(part, loaded));
       parentPort!.postMessage({ id, output: result });
       return;
     }
-    const output = await makeForm(job!, await fonts);
+    const output = await makeForm(job!, job!.pdf ? await fontsOf() : undefined, await templates);
     // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
     const own = (bytes?: Uint8Array) => (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
     const transfer = [...own(output.pdf?.bytes), ...own(output.docx)];

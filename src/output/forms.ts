@@ -2,14 +2,20 @@
 // as .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
 // so `--jobs` changes where forms are made, never what they are.
 import type { GridDocument } from '../layout/grid.js';
+import { declarationDocument } from '../layout/forms.js';
+import type { FormTemplates } from '../layout/templates.js';
+import type { Project } from '../model/packet.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
 import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { pagedPdf } from './paged-pdf.js';
 
 export interface FormJob {
-  /** The form's grid (layout/forms.ts), unpaginated. */
-  grid: GridDocument;
+  /** The project, its packet's year and its index (the form's grid is laid out where it is made: a
+   * project is a few KB to send to a worker, its grid a hundred). */
+  project: Project;
+  year: number;
+  index: number;
   title: string;
   creationDate: Date;
   pdf: boolean;
@@ -23,13 +29,16 @@ export interface FormOutput {
   docx?: Uint8Array;
 }
 
-export async function makeForm(job: FormJob, fonts: LoadedFonts): Promise<FormOutput> {
+/** `fonts`: needed for the PDF only. */
+export async function makeForm(job: FormJob, fonts: LoadedFonts | undefined, templates: FormTemplates): Promise<FormOutput> {
   const output: FormOutput = {};
+  const grid = declarationDocument(templates, job.project, job.year, job.index);
   if (job.pdf) {
-    const pdf = await pagedPdf(job.grid, { fonts, creationDate: job.creationDate, title: job.title });
+    if (!fonts) throw new Error('bug: a PDF form without fonts');
+    const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title });
     output.pdf = { bytes: pdf.bytes, pages: pdf.paged.sections.length, laidOutHere: pdf.laidOutHere };
   }
-  if (job.docx) output.docx = await renderDocx(job.grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
+  if (job.docx) output.docx = await renderDocx(grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;
 }
 

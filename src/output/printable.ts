@@ -23,10 +23,12 @@ export function checkPrintable(
 ): Printable {
   if (!loaded.header) return { diagnostics: [], unprintable: new Set() };
   const { year } = loaded.header;
-  const front = loaded.packet ? summaryDocument(context.templates, loaded.packet, []).sections : [];
-  const forms = loaded.accepted.flatMap(({ number, project }) => declarationDocument(context.templates, project, year, number - 1).sections);
-  const sections = [...front, ...forms];
-  const problems = glyphDiagnostics(missingGlyphs({ sections }, context.fonts));
+  // One form at a time (a packet of 10,000 forms' grids would take a gigabyte at once).
+  const missing = loaded.packet ? missingGlyphs(summaryDocument(context.templates, loaded.packet, []), context.fonts) : [];
+  for (const { number, project } of loaded.accepted) {
+    missing.push(...missingGlyphs(declarationDocument(context.templates, project, year, number - 1), context.fonts));
+  }
+  const problems = glyphDiagnostics(missing);
   return {
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
     unprintable: new Set(problems.map(projectIndexOf)),
