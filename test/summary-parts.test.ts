@@ -56,6 +56,22 @@ describe('the 汇总表 streamed', () => {
     expect(streamed.bytes.equals(one.bytes)).toBe(true);
   });
 
+  it('draws a front table of several pages a page at a time, to the same bytes', async () => {
+    const packet = { ...seed, projects: Array.from({ length: 70 }, (_, i) => ({ ...seed.projects[i % 10]!, name: `${seed.projects[i % 10]!.name}（第${i + 1}项）` })) };
+    const own: GridSection[][] = [];
+    for (const [i, project] of packet.projects.entries()) own.push((await pagedPdf(declarationDocument(templates, project, packet.year, i), options())).paged.sections);
+    const before = SUMMARY_PARTS.frontPages;
+    SUMMARY_PARTS.frontPages = 1;
+    try {
+      const streamed = await collect(summaryPdf(templates, packet, { count: own.length, sections: async (i) => own[i]! }, options()));
+      const one = await pagedPdf(summaryDocument(templates, packet, own), options());
+      expect(one.paged.sections.length - own.flat().length).toBeGreaterThan(2); // the front table runs over several pages
+      expect(streamed.bytes.equals(one.bytes)).toBe(true);
+    } finally {
+      SUMMARY_PARTS.frontPages = before;
+    }
+  }, 60_000);
+
   it('takes each form’s page count from its own PDF, and paginates a form only when it is drawn', async () => {
     const asked: number[] = [];
     const streamed = await collect(

@@ -28,8 +28,11 @@ import { inFont, pagedPdf, paginatedSections, type PagedPdfOptions } from './pag
 
 type PdfLib = typeof import('pdf-lib');
 
-/** Forms per part (a 汇总表 made by pdfmake's own layout). Tests lower it to make a short 汇总表 in parts. */
-export const SUMMARY_PARTS = { forms: 50 };
+/**
+ * forms: forms per part (a 汇总表 made by pdfmake's own layout); frontPages: pages of the front
+ * table laid out and drawn at a time (streamed). Tests lower them.
+ */
+export const SUMMARY_PARTS = { forms: 50, frontPages: 20 };
 
 interface Part {
   sections: GridSection[];
@@ -80,8 +83,12 @@ export async function* summaryPdf(
   const drawFront = async (writer: PdfPartWriter) => {
     const front = await paginatedSections(summaryDocument(templates, packet, []), fonts);
     const total = front.length + pages.reduce((a, b) => a + b, 0);
-    const drawn = await inFont(fonts, async () => writer.draw({ page, sections: front }, { first: 1, total }));
-    return drawn && { first: 1 + front.length, total };
+    // A few pages at a time: a page's laid-out items are many (600 pages for 10,000 projects).
+    for (let first = 0; first < front.length; first += SUMMARY_PARTS.frontPages) {
+      const sections = front.slice(first, first + SUMMARY_PARTS.frontPages);
+      if (!(await inFont(fonts, async () => writer.draw({ page, sections }, { first: 1 + first, total })))) return undefined;
+    }
+    return { first: 1 + front.length, total };
   };
   const writer = streamable ? pdfPartWriter(page, { fonts, creationDate: options.creationDate, title: options.title }) : undefined;
   const numbers = writer && (await drawFront(writer));
