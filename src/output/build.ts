@@ -14,7 +14,7 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
-import type { GridDocument } from '../layout/grid.js';
+import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
 import { inFont, paginatedSections } from './paged-pdf.js';
@@ -233,7 +233,7 @@ async function buildLocked(
     // when it is needed (it takes well under a millisecond) rather than held for the whole batch.
     const year = loaded.header!.year;
     const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1);
-    const formPages = new Map<number, { pages: number; laidOutHere: boolean }>();
+    const formPages = new Map<number, { pages: number; laidOutHere: boolean; sections?: GridSection[] }>();
     const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
       project,
       year,
@@ -247,7 +247,7 @@ async function buildLocked(
       const names = plan.fileNames.get(number)!;
       const data = sha256(JSON.stringify(project));
       if (made.pdf) {
-        formPages.set(number, { pages: made.pdf.pages, laidOutHere: made.pdf.laidOutHere });
+        formPages.set(number, { pages: made.pdf.pages, laidOutHere: made.pdf.laidOutHere, sections: made.pdf.sections });
         await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
       }
       if (made.docx) await emit(nameOf(names, 'docx'), made.docx, data);
@@ -259,11 +259,12 @@ async function buildLocked(
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
         // Each form paginated again as the 汇总表 comes to it, as for its own PDF (those --only did
-        // not make this time too); streamed to the file. Where pdfmake must lay a form out itself,
-        // the parts of a long 汇总表 are made on the workers (summary-pdf.ts).
+        // not make this time too); streamed to the file. A form pdfmake laid out itself (a row
+        // taller than a page: rare) keeps its sections as its PDF finally had them; the parts of
+        // such a 汇总表 are made on the workers (summary-pdf.ts).
         const forms: SummaryForms = {
           count: packet.projects.length,
-          sections: (i) => paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
+          sections: async (i) => formPages.get(i + 1)?.sections ?? paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
           known: (i) => formPages.get(i + 1),
         };
         // Streamed on this thread when every form was laid out here: the idle workers' memory goes first.

@@ -1,7 +1,7 @@
 // One project's outputs: its form as PDF (with what the 汇总表 needs to know of its pages) and
 // as .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
 // so `--jobs` changes where forms are made, never what they are.
-import type { GridDocument } from '../layout/grid.js';
+import type { GridDocument, GridSection } from '../layout/grid.js';
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Project } from '../model/packet.js';
@@ -24,8 +24,12 @@ export interface FormJob {
 }
 
 export interface FormOutput {
-  /** The PDF, its pages, and whether it was laid out here (the 汇总表 can then draw the form again as is). */
-  pdf?: { bytes: Uint8Array; pages: number; laidOutHere: boolean };
+  /**
+   * The PDF, its pages, and whether it was laid out here (the 汇总表 can then draw the form again
+   * as is). A form pdfmake laid out itself (a row taller than a page) also hands back its sections
+   * as finally paginated (a measurement may have been corrected): the 汇总表 then uses those.
+   */
+  pdf?: { bytes: Uint8Array; pages: number; laidOutHere: boolean; sections?: GridSection[] };
   docx?: Uint8Array;
 }
 
@@ -36,7 +40,8 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts | undefined, tem
   if (job.pdf) {
     if (!fonts) throw new Error('bug: a PDF form without fonts');
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title });
-    output.pdf = { bytes: pdf.bytes, pages: pdf.paged.sections.length, laidOutHere: pdf.laidOutHere };
+    const { sections } = pdf.paged;
+    output.pdf = { bytes: pdf.bytes, pages: sections.length, laidOutHere: pdf.laidOutHere, ...(pdf.laidOutHere ? {} : { sections }) };
   }
   if (job.docx) output.docx = await renderDocx(grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;
