@@ -120,7 +120,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           })
           .option('jobs', {
             alias: 'j',
-            describe: `同时用几个线程生成申报表，默认为本机的 CPU 核数（${availableParallelism()}）；结果与 --jobs 1 完全相同`,
+            describe: `同时用几个线程生成申报表，默认为本机的 CPU 核数（${availableParallelism()}）；结果与 --jobs 1 完全相同；申报表少时不另开线程`,
             type: 'string',
             default: String(availableParallelism()),
           })
