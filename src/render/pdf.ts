@@ -62,7 +62,7 @@ export const OWN_LAYOUT = { enabled: true };
  */
 export async function renderPdf(document: GridDocument, options: PdfOptions): Promise<PdfResult> {
   registerFonts(options.fonts);
-  const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (page, pages) => footerText(document.page, options.pageNumbers, page, pages));
+  const laid = layOutHere(document, options.fonts, options.pageNumbers);
   if (laid) {
     const writer = pdfWriter(document.page, options);
     writer.drawPages(laid.pages);
@@ -95,7 +95,13 @@ export interface PdfPartWriter {
 /** Whether the sections are laid out here (no row taller than a page), so that a PdfPartWriter can draw them. */
 export function laysOutHere(document: GridDocument, fonts: LoadedFonts): boolean {
   registerFonts(fonts);
-  return OWN_LAYOUT.enabled && layoutPages(document, fonts, () => '') !== undefined;
+  return layOutHere(document, fonts, undefined) !== undefined;
+}
+
+/** The pages as render/pdf-pages.ts lays them out, footers numbered; undefined where pdfmake must lay them out. */
+function layOutHere(document: GridDocument, fonts: LoadedFonts, pageNumbers: PdfOptions['pageNumbers']) {
+  if (!OWN_LAYOUT.enabled) return undefined;
+  return layoutPages(document, fonts, (page, pages) => footerText(document.page, pageNumbers, page, pages));
 }
 
 export function pdfPartWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>): PdfPartWriter {
@@ -103,7 +109,7 @@ export function pdfPartWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNu
   const writer = pdfWriter(page, options);
   return {
     draw(document, pageNumbers) {
-      const laid = OWN_LAYOUT.enabled && layoutPages(document, options.fonts, (p, n) => footerText(document.page, pageNumbers, p, n));
+      const laid = layOutHere(document, options.fonts, pageNumbers);
       if (!laid) return false;
       writer.drawPages(laid.pages);
       return true;
@@ -151,12 +157,13 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
   const PdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: PdfmakeDocumentClass }).default;
   const Renderer = (require('pdfmake/js/Renderer.js') as { default: RendererClass }).default;
   // Printer.createPdfKitDocument's options and createMetadata's info, for this document.
-  const info: Record<string, unknown> = { Producer: 'shenbao (pdfmake)', Creator: 'shenbao' };
-  Object.assign(info, {
+  const info = {
+    Producer: 'shenbao (pdfmake)',
+    Creator: 'shenbao',
     ...(options.title ? { Title: options.title } : {}),
     CreationDate: options.creationDate,
     ModDate: options.creationDate,
-  });
+  };
   const pdf = new PdfmakeDocument(
     (pdfmake as unknown as { fonts: object }).fonts,
     {},
