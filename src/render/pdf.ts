@@ -21,6 +21,7 @@ import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdf
 import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
 import { shareFont } from './shared-fonts.js';
+import './pdf-lines.js'; // every pdfmake line drawn as text runs
 import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
 import { isBoldFont, pdfText, textLineHeights, type PdfLine, type TextMetrics } from './pdf-text.js';
 
