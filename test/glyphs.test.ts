@@ -14,6 +14,12 @@ import {
 } from '../src/index.js';
 import { loadSeed } from './support/seed.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
+import { checkPrintable, GLYPH_CHECK } from '../src/output/printable.js';
+import { validatePacket } from '../src/validate/validate.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_TEMPLATE_DIR } from '../src/layout/templates.js';
 
 let fonts: LoadedFonts;
 let templates: FormTemplates;
@@ -110,6 +116,51 @@ describe('missingGlyphs', () => {
     const started = performance.now();
     for (let i = 0; i < 100; i++) for (const document of documents) missingGlyphs(document, fonts);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('checkPrintable lays out only the forms that may lack a glyph', () => {
+  const seed = loadSeed();
+  const check = (packet: unknown, formTemplates = templates) => {
+    const validation = validatePacket(packet);
+    const before = GLYPH_CHECK.formsLaidOut;
+    const result = checkPrintable({ ...validation, file: 'unit.json' }, { templates: formTemplates, fonts });
+    return { ...result, laidOut: GLYPH_CHECK.formsLaidOut - before };
+  };
+
+  it('lays out no form when every value and the templates’ own text are in both faces', () => {
+    const { diagnostics, laidOut } = check(seed);
+    expect(diagnostics).toEqual([]);
+    expect(laidOut).toBe(0);
+  });
+
+  it('lays out a form whose data has a character a face lacks, and finds it where it prints, once (the 汇总表 prints it too)', () => {
+    const projects = seed.projects.map((p, i) => (i === 6 ? { ...p, implementer: '王𠀀所' } : p));
+    const { diagnostics, unprintable, laidOut } = check({ ...seed, projects });
+    expect(laidOut).toBe(1);
+    expect([...unprintable]).toEqual([6]);
+    expect(diagnostics.map((d) => [d.path, d.message])).toEqual([
+      [['projects', 6, 'implementer'], '「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框'],
+    ]);
+  });
+
+  it('lays out every form of templates that write a character reference (it prints what the source does not show)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-templates-'));
+    try {
+      for (const name of ['declaration.hbs', 'summary.hbs']) {
+        const source = await readFile(path.join(DEFAULT_TEMPLATE_DIR, name), 'utf8');
+        await writeFile(path.join(dir, name), name === 'declaration.hbs' ? source.replace('>项目名称<', '>项目名称&#x20000;<') : source);
+      }
+      const custom = await loadTemplates(dir);
+      expect(custom.ownCharacters).toBeUndefined();
+      const { diagnostics, laidOut } = check(seed, custom);
+      expect(laidOut).toBe(seed.projects.length);
+      // One problem, however many forms print the text.
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]!.message).toBe('模板文字「项目名称𠀀」中的「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -17,20 +17,32 @@ export interface FormTemplates {
   summary(view: SummaryView): GridSection[];
   /** The template files, for messages. */
   files: { declaration: string; summary: string };
+  /**
+   * Every character the templates' own text can print (labels, titles): their source as written.
+   * Undefined when a template writes a character reference (`&#x4E00;`), which prints a character
+   * its source does not show.
+   */
+  ownCharacters: ReadonlySet<string> | undefined;
 }
 
 export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise<FormTemplates> {
   const handlebars = Handlebars.create();
+  const sources: string[] = [];
+  const read = async (file: string) => {
+    const source = await readTemplate(file);
+    sources.push(source);
+    return source;
+  };
   const partialDir = path.join(dir, 'partials');
   const partials = await readdir(partialDir).catch(() => [] as string[]);
   for (const file of partials.filter((f) => f.endsWith('.hbs'))) {
-    handlebars.registerPartial(path.basename(file, '.hbs'), await readTemplate(path.join(partialDir, file)));
+    handlebars.registerPartial(path.basename(file, '.hbs'), await read(path.join(partialDir, file)));
   }
 
   const load = async <View>(name: string) => {
     const file = path.join(dir, `${name}.hbs`);
     // strict: a misspelt field in a template fails loudly instead of printing blank.
-    const render = handlebars.compile<View>(await readTemplate(file), { strict: true });
+    const render = handlebars.compile<View>(await read(file), { strict: true });
     return (view: View): GridSection[] => {
       let markup: string;
       try {
@@ -41,10 +53,14 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
       return parseMarkup(markup, file);
     };
   };
+  const declaration = await load<DeclarationView>('declaration');
+  const summary = await load<SummaryView>('summary');
+  const text = sources.join('');
   return {
-    declaration: await load<DeclarationView>('declaration'),
-    summary: await load<SummaryView>('summary'),
+    declaration,
+    summary,
     files: { declaration: path.join(dir, 'declaration.hbs'), summary: path.join(dir, 'summary.hbs') },
+    ownCharacters: /&#?\w/.test(text) ? undefined : new Set(text),
   };
 }
 

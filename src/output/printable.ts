@@ -1,10 +1,16 @@
 // Can every character be printed? Each valid project's form is laid out as a grid, and every character the forms and the 汇总表's own table will print is checked
 // against the font that prints it — before anything is written, and by `validate` as well as
 // `build`, so the two never disagree.
+//
+// Laying every form out here cost as much as a tenth of making it, on the build's own thread. A
+// form prints nothing but its templates' own text and its view's values (layout/view.ts: data,
+// amounts, numbers), so where all of those are in both faces, nothing can be missing and the form
+// is not laid out. Otherwise it is, and each missing character is found where it prints.
 import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
-import type { LoadedFonts } from '../render/fonts.js';
-import { glyphDiagnostics, missingGlyphs } from '../render/glyphs.js';
+import { declarationView } from '../layout/view.js';
+import type { FontFace, LoadedFonts } from '../render/fonts.js';
+import { glyphDiagnostics, missingGlyphs, printsNoGlyph } from '../render/glyphs.js';
 import { projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
 import type { Place } from '../validate/source.js';
 import type { LoadedPacket } from '../validate/validate.js';
@@ -16,6 +22,9 @@ export interface Printable {
   unprintable: Set<number | undefined>;
 }
 
+/** Forms laid out by the check (counted by tests: the fast path is taken, or not). */
+export const GLYPH_CHECK = { formsLaidOut: 0 };
+
 export function checkPrintable(
   loaded: LoadedPacket,
   context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> },
@@ -25,12 +34,48 @@ export function checkPrintable(
   const { year } = loaded.header;
   // One form at a time (a packet of 10,000 forms' grids would take a gigabyte at once).
   const missing = loaded.packet ? missingGlyphs(summaryDocument(context.templates, loaded.packet, []), context.fonts) : [];
+  const printable = printableCharacter(context.fonts.faces);
+  const own = context.templates.ownCharacters;
+  const templatesPrintable = own !== undefined && [...own].every(printable);
   for (const { number, project } of loaded.accepted) {
+    if (templatesPrintable && printableValues(declarationView(project, year), printable)) continue;
+    GLYPH_CHECK.formsLaidOut++;
     missing.push(...missingGlyphs(declarationDocument(context.templates, project, year, number - 1), context.fonts));
   }
-  const problems = glyphDiagnostics(missing);
+  // A field the 汇总表 prints as well as the form (name, implementer, amounts) is one problem.
+  const seen = new Set<string>();
+  const problems = glyphDiagnostics(
+    missing.filter((p) => {
+      const key = JSON.stringify([p.path ?? p.text, p.char, p.font]);
+      return !seen.has(key) && seen.add(key);
+    }),
+  );
   return {
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
     unprintable: new Set(problems.map(projectIndexOf)),
   };
+}
+
+/** In both faces, or printing no glyph at all (as glyphs.ts skips them). */
+function printableCharacter(faces: { regular: FontFace; bold: FontFace }): (char: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (char) => {
+    let ok = known.get(char);
+    if (ok === undefined) {
+      const codePoint = char.codePointAt(0)!;
+      ok = printsNoGlyph(codePoint) || (faces.regular.hasGlyph(codePoint) && faces.bold.hasGlyph(codePoint));
+      known.set(char, ok);
+    }
+    return ok;
+  };
+}
+
+/** Every string and number in the view (as a template prints it) is printable. */
+function printableValues(value: unknown, printable: (char: string) => boolean): boolean {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    for (const char of String(value)) if (!printable(char)) return false;
+    return true;
+  }
+  if (value && typeof value === 'object') return Object.values(value).every((v) => printableValues(v, printable));
+  return true;
 }

@@ -33,7 +33,7 @@ export function missingGlyphs(document: Pick<GridDocument, 'sections'>, fonts: P
   const check = (text: string, face: FontFace, path: DataPath | undefined) => {
     for (const char of text) {
       const codePoint = char.codePointAt(0)!;
-      if (codePoint === 0x0a || codePoint === 0x20 || isVariationSelector(codePoint) || face.hasGlyph(codePoint)) continue;
+      if (printsNoGlyph(codePoint) || face.hasGlyph(codePoint)) continue;
       const key = `${face.name}\u0000${path ? JSON.stringify(path) : `text:${text}`}\u0000${char}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -68,7 +68,8 @@ export function glyphDiagnostics(problems: readonly GlyphProblem[]): Diagnostic[
 /** 'U+20000', 'U+E000' */
 export const codePointName = (codePoint: number): string => `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
 
-const isVariationSelector = (c: number) => (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef);
+/** A line break, a plain space or a variation selector: nothing to look for in a font. */
+export const printsNoGlyph = (c: number): boolean => c === 0x0a || c === 0x20 || (c >= 0xfe00 && c <= 0xfe0f) || (c >= 0xe0100 && c <= 0xe01ef);
 
 /** Where a rare character lives, as input methods and font makers name the blocks. */
 const HAN_BLOCKS: ReadonlyArray<[number, number, string]> = [
