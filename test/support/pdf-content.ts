@@ -71,7 +71,7 @@ const round = (n: number) => Math.round(n * 1e6) / 1e6;
 export async function pageDrawings(bytes: Uint8Array): Promise<PageDrawing[]> {
   const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
   const context = pdf.context;
-  const lookup = <T extends PDFObject>(object: PDFObject | undefined): T => (object instanceof PDFRef ? (context.lookup(object) as T) : (object as T));
+  const lookup = <T extends PDFObject | undefined>(object: PDFObject | undefined): T => (object instanceof PDFRef ? (context.lookup(object) as T) : (object as T));
   return pdf.getPages().map((page, p) => {
     const fonts = new Map<string, { name: string; widths: Map<number, number> }>();
     const fontDict = lookup<PDFDict | undefined>(page.node.Resources()?.get(PDFName.of('Font')));
