@@ -1,6 +1,9 @@
 // One bench task per process, so that each peak RSS is its own: `tsx bench/tasks.ts <task> <n>`.
 // Prints one JSON line: { seconds, peakRssMb, ... }. bench/build.ts runs them and prints the table.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -68,25 +71,26 @@ try {
     const perForm = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, +(v / n).toFixed(2)]));
     report({ seconds, formsPerSecond: n / seconds, averageKb: bytes / n / 1024, msPerForm: perForm });
   } else if (task === 'packet' || task === 'packet-docx') {
-    // A packet of n projects through build: every form's PDF (or .docx) and the 汇总表.
+    // A packet of n projects through `shenbao build`, as a user runs it: the command line from
+    // dist/ (built by npm run bench), its own process, its default --jobs (the cores). Its peak RSS
+    // is its own (bench/peak-rss.mjs reports it at exit); the forms are done when it starts the 汇总表.
     const data = path.join(out, `unit-${n}.json`);
     await writeFile(data, JSON.stringify({ ...seed, projects: projects(n) }));
+    const format = task === 'packet' ? 'pdf' : 'docx';
+    const args = ['--import', path.join(ROOT, 'bench', 'peak-rss.mjs'), path.join(ROOT, 'dist', 'cli.js'), 'build', data, '-o', path.join(out, 'out')];
     const started = performance.now();
-    // As the command runs it: forms and 汇总表 parts on one worker per core. From dist/ (built by
-    // npm run bench): the workers are plain JavaScript modules there.
-    const { buildFiles } = (await import(path.join(ROOT, 'dist', 'index.js'))) as typeof import('../src/index.js');
+    const child = spawn(process.execPath, [...args, '--format', format, '--date', '2023-01-01'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let formsDone = 0;
-    const [result] = await buildFiles([data], {
-      outDir: path.join(out, 'out'),
-      formats: [task === 'packet' ? 'pdf' : 'docx'],
-      creationDate,
-      jobs: availableParallelism(),
-      onProgress: (event) => {
-        if (event.kind === 'summary') formsDone = performance.now();
-      },
-    });
+    let cli: { peakRssMb: number } | undefined;
+    let files = 0;
+    for await (const line of createInterface({ input: child.stderr! })) {
+      if (!formsDone && line.includes('汇总表：')) formsDone = performance.now();
+      if (/^\s+\[\d+\/\d+\]/.test(line)) files++;
+      if (line.startsWith('shenbao-bench ')) cli = JSON.parse(line.slice('shenbao-bench '.length)) as { peakRssMb: number };
+    }
+    const [code] = (await once(child, 'close')) as [number];
     const seconds = (performance.now() - started) / 1000;
-    report({ seconds, formsSeconds: (formsDone - started) / 1000, jobs: availableParallelism(), files: result!.written.length, ok: result!.ok });
+    console.log(JSON.stringify({ seconds, formsSeconds: (formsDone - started) / 1000, jobs: availableParallelism(), files, ok: code === 0, peakRssMb: cli?.peakRssMb }));
   } else if (task === 'indicators') {
     const indicators = Array.from({ length: n }, (_, i) => ({ level1: '产出指标', level2: '数量指标', name: `测试指标${i + 1}`, target: `≥${i + 1}(次)` }));
     const grid = declarationDocument(templates, { ...seed.projects[0]!, indicators }, seed.year, 0);

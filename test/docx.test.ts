@@ -5,7 +5,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridTable } from '../src/index.js';
 import { readDocx, type DocxTable } from '../src/extract/docx-read.js';
-import { DOCX_SHELL, renderDocx, wordTableParts } from '../src/render/docx.js';
+import { unzipSync } from 'fflate';
+import { summarySections } from '../src/layout/forms.js';
+import { FORM_PAGE } from '../src/layout/page-style.js';
+import { docxChunks, DOCX_SHELL, renderDocx, wordTableParts } from '../src/render/docx.js';
+import { zipChunks } from '../src/render/docx-zip.js';
 import { loadDistinct } from './support/golden.js';
 import { buildDocx, part, readBytes } from './support/docx.js';
 import { loadSeed } from './support/seed.js';
@@ -210,6 +214,25 @@ describe('document.xml written here is the one docx writes', () => {
     } finally {
       DOCX_SHELL.enabled = true;
     }
+  });
+});
+
+describe('the 汇总表 written as it is made', () => {
+  it('streamed form by form, it has exactly the parts of the 汇总表 made whole', async () => {
+    const options = { creationDate: new Date('2023-06-30T08:00:00Z'), title: '汇总', subject: '单位', properties: { 单位: '某单位' } };
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of docxChunks(FORM_PAGE, summarySections(templates, seed), options)) chunks.push(chunk);
+    // word/document.xml comes out a section at a time (13 of them), not in one piece at the end.
+    expect(chunks.length).toBeGreaterThan(seed.projects.length + 18);
+    const streamed = unzipSync(Buffer.concat(chunks));
+    const whole = unzipSync(await renderDocx(summaryDocument(templates, seed), options));
+    expect(Object.keys(streamed)).toEqual(Object.keys(whole));
+    for (const name of Object.keys(whole)) expect(Buffer.from(streamed[name]!).equals(Buffer.from(whole[name]!)), name).toBe(true);
+  });
+
+  it('a part named twice is a bug, not a second entry', () => {
+    const part = { name: 'word/document.xml', pieces: ['<w:document/>'] };
+    expect(() => [...zipChunks([part, part])]).toThrow('bug: word/document.xml twice in one zip');
   });
 });
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseFonts, declarationDocument, DEFAULT_FONTS, loadFonts, loadTemplates, pagedPdf } from '../src/index.js';
+import { sharedFontBytes } from '../src/render/fonts.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 
@@ -79,6 +80,17 @@ describe('loading a font', () => {
     expect((await loadFonts()).faces.regular).toBe(fonts.faces.regular);
     expect(fonts.faces.regular.hasGlyph(0x8d22)).toBe(true); // 财
     expect(fonts.faces.regular.hasGlyph(0x20000)).toBe(false); // 𠀀
+  });
+
+  it('reads the files into shared memory, which a worker parses without reading them again', async () => {
+    const fonts = await loadFonts();
+    const shared = sharedFontBytes(fonts)!;
+    expect(shared.regular).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.regular.byteLength).toBe(noto.length);
+    // Files that do not exist: the faces can only come from the shared bytes.
+    const elsewhere = await loadFonts({ family: 'Shared', regular: '/nonexistent/regular.ttf', bold: '/nonexistent/bold.ttf' }, shared);
+    expect(elsewhere.faces.bold.name).toBe('NotoSerifSC-Bold');
+    expect(elsewhere.regular.buffer).toBe(shared.regular);
   });
 
   it('refuses a font cut short, naming the file and what to do', async () => {

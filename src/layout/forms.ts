@@ -32,3 +32,12 @@ export function summaryDocument(
   checkSummaryCoverage(templates.files.summary, front, packet);
   return { page: FORM_PAGE, sections: [...front, ...declarations.flat()] };
 }
+
+/**
+ * The 汇总表's sections in order, made as they are taken: the front table, then one form at a
+ * time (a packet of thousands of forms is never held whole). The page is FORM_PAGE.
+ */
+export function* summarySections(templates: FormTemplates, packet: Packet): Generator<GridSection> {
+  yield* summaryDocument(templates, packet, []).sections;
+  for (const [i, project] of packet.projects.entries()) yield* declarationSections(templates, project, packet.year, i);
+}

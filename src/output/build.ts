@@ -12,13 +12,14 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
-import { declarationDocument, summaryDocument } from '../layout/forms.js';
+import { declarationDocument, summarySections } from '../layout/forms.js';
+import { FORM_PAGE } from '../layout/page-style.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
-import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
+import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
 import { inFont, paginatedSections } from './paged-pdf.js';
-import { renderDocx, type DocxFonts } from '../render/docx.js';
+import { docxChunks, type DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, renderPart, type FormJob, type FormOutput, type PartJob } from './forms.js';
 import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
@@ -203,7 +204,8 @@ async function buildLocked(
 ): Promise<{ report: BuildReport; empty: boolean }> {
   const { file, loaded, packetDir } = plan;
   const staging = await stagePacketFolder(plan.folder);
-  const pool = formPool(selected.length, options);
+  // A Word form takes about a millisecond: less than handing it to a worker and back. Workers make PDFs.
+  const pool = plan.formats.includes('pdf') ? formPool(selected.length, options, context.fonts) : undefined;
   const written: string[] = [];
   const creationDate = options.creationDate ?? new Date();
   const pdfOptions = { fonts: context.fonts, creationDate };
@@ -279,8 +281,8 @@ async function buildLocked(
         await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {
-        const docx = await renderDocx(summaryDocument(context.templates, packet), { ...docxOptions, title: packet.title, subject: packet.unit });
-        await emit(nameOf(plan.summaryNames, 'docx'), docx, data);
+        const docx = docxChunks(FORM_PAGE, summarySections(context.templates, packet), { ...docxOptions, title: packet.title, subject: packet.unit });
+        await emitChunks(nameOf(plan.summaryNames, 'docx'), docx, data);
       }
       summaryBuilt = true;
     }
@@ -332,9 +334,12 @@ async function* abortable<T>(chunks: AsyncIterable<T>, signal: AbortSignal | und
 export const POOL = { formsPerWorker: 150 };
 
 /** With --jobs, a pool of workers for this packet's forms and 汇总表 parts; none for a few forms. */
-function formPool(selected: number, options: BuildOptions): FormPool | undefined {
+function formPool(selected: number, options: BuildOptions, fonts: LoadedFonts): FormPool | undefined {
   const workers = Math.min(options.jobs ?? 1, Math.floor(selected / POOL.formsPerWorker));
-  return workers > 1 ? new FormPool(workers, options.fonts ?? DEFAULT_FONTS, options.templateDir) : undefined;
+  if (workers <= 1) return undefined;
+  // The fonts this build loaded, shared with the workers (one copy of 30 MB, not one per thread).
+  const files = { family: fonts.family, regular: fonts.faces.regular.file, bold: fonts.faces.bold.file };
+  return new FormPool(workers, files, options.templateDir, sharedFontBytes(fonts));
 }
 
 /**
@@ -353,7 +358,9 @@ async function* formsInOrder(
   // A form too big for a worker's heap is made here (form-pool.ts).
   const make = (i: number) => (pool ? pool.make(jobOf(selected[i]!)).catch((error) => (error instanceof WorkerOutOfMemory ? inThread(i) : Promise.reject(error))) : inThread(i));
   let i = 0;
-  for await (const made of inOrder(selected.length, make, pool ? 2 * pool.size : 1)) {
+  // In this thread too, the next form is started before the last one's files are written: it is
+  // made while they are on their way to the disk.
+  for await (const made of inOrder(selected.length, make, pool ? 2 * pool.size : 2)) {
     options.signal?.throwIfAborted();
     yield [selected[i++]!, made];
   }

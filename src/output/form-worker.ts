@@ -3,14 +3,15 @@
 // copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTemplates } from '../layout/templates.js';
-import { loadFonts, type FontFiles } from '../render/fonts.js';
+import { loadFonts, type FontFiles, type SharedFontBytes } from '../render/fonts.js';
 import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
 import { inFont } from './paged-pdf.js';
 
-const { fonts: fontFiles, templateDir } = workerData as { fonts: FontFiles; templateDir?: string };
-// The fonts (two 15 MB files to parse) only once a PDF is asked for: a Word-only build needs none.
+const { fonts: fontFiles, templateDir, fontBytes } = workerData as { fonts: FontFiles; templateDir?: string; fontBytes?: SharedFontBytes };
+// The fonts (two 15 MB files to parse, in memory shared with the build) only once a PDF is asked
+// for: a Word-only build needs none.
 let fonts: ReturnType<typeof loadFonts> | undefined;
-const fontsOf = () => (fonts ??= loadFonts(fontFiles));
+const fontsOf = () => (fonts ??= loadFonts(fontFiles, fontBytes));
 const templates = loadTemplates(templateDir);
 
 parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob; part?: PartJob }) => {

@@ -7,6 +7,7 @@
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, UserError } from '../errors.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './build.js';
@@ -29,9 +30,20 @@ export type WorkerMessage =
 // The worker's entry sits beside this file: worker.ts under tsx (tests), worker.js in dist/.
 const WORKER = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
 
+/**
+ * How far a build's heaps grow past what is live before V8 collects them (percent; V8 picks up to
+ * 300% when collecting is cheap). A 1,000-project packet keeps about 50 MB live on the build's
+ * thread, yet its heap reached 210 MB before V8 collected; at 25% it stays near 100 MB, at the same
+ * speed. A percentage, not a cap: a packet that needs more memory still gets it.
+ */
+export const HEAP_GROWING_PERCENT = 25;
+
 /** buildFiles in a worker thread; rejects with an AbortError, output folders untouched, when `signal` fires. */
 export function buildFilesIsolated(files: readonly string[], options: BuildOptions): Promise<BuildReport[]> {
   const { onProgress, signal, ...rest } = options;
+  // Process-wide: the build's thread and the form pool's workers alike. V8 reads it at each
+  // collection (measured: setting it here works as the command-line flag does).
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const swapping = new SharedArrayBuffer(4);
   const flag = new Int32Array(swapping);
   const worker = new Worker(WORKER, { workerData: { files, options: rest, swapping } satisfies WorkerRequest });

@@ -32,8 +32,9 @@ import {
   WidthType,
   type IRunOptions,
 } from 'docx';
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
-import type { Align, GridBlock, GridCell, GridDocument, GridHeading, GridRow, GridTable, PageStyle, VAlign } from '../layout/grid.js';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
+import type { Align, GridBlock, GridCell, GridDocument, GridHeading, GridRow, GridSection, GridTable, PageStyle, VAlign } from '../layout/grid.js';
+import { deflatePart, zipChunks, type DeflatedPart, type StreamedPart } from './docx-zip.js';
 
 export interface DocxOptions {
   /** docProps/core.xml created/modified; pass a fixed date for reproducible output. */
@@ -67,9 +68,6 @@ const CJK_FALLBACK = 'Noto Serif CJK SC';
 /** Word measures in twips (1/20 pt), type in half-points, borders in eighths of a point. */
 const twips = (pt: number) => Math.round(pt * 20);
 
-/** Zip entry time: fixed, and the same in every time zone (fflate writes local time). */
-const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
-
 /**
  * Off: every .docx is packed whole by the docx library (tests compare the two ways byte for byte).
  * On: the parts that do not depend on the grid (styles, numbering, footer, settings, relationships,
@@ -80,12 +78,13 @@ const ZIP_TIME = new Date(1980, 0, 1, 0, 0, 0);
 export const DOCX_SHELL = { enabled: true };
 
 export async function renderDocx(grid: GridDocument, options: DocxOptions): Promise<Buffer> {
-  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
   if (DOCX_SHELL.enabled) {
-    const shell = await shellOf(grid.page, fonts, options.properties);
-    const entries = { ...shell.entries, 'word/document.xml': strToU8(shell.head + bodyXml(grid) + shell.tail) };
-    return pack(entries, options, fonts);
+    const shell = await shellOf(grid.page, { ...DEFAULT_DOCX_FONTS, ...options.fonts }, options.properties);
+    // document.xml in one piece: deflated as the docx library's would be (test/docx.test.ts compares the bytes).
+    const document: StreamedPart = { name: 'word/document.xml', pieces: [[...documentPieces(shell, grid.page, grid.sections)].join('')] };
+    return Buffer.concat([...zipChunks(inZipOrder([...shell.parts, document, corePart(options)]))]);
   }
+  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
   const { page } = grid;
   const children = grid.sections.flatMap((section, s) => {
     const blocks = section.blocks.flatMap((block) => handlers[block.type](block as never, page));
@@ -98,7 +97,39 @@ export async function renderDocx(grid: GridDocument, options: DocxOptions): Prom
     return blocks;
   });
   const packed = await Packer.toBuffer(wordDocument(page, fonts, options, children));
-  return pack(unzipSync(packed), options, fonts);
+  const entries = unzipSync(packed);
+  entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
+  delete entries['word/_rels/fontTable.xml.rels'];
+  delete entries['docProps/core.xml']; // ours, with fixed dates
+  const parts = Object.entries(entries).map(([name, data]): StreamedPart => ({ name, pieces: [data] }));
+  return Buffer.concat([...zipChunks(inZipOrder([...parts, corePart(options)]))]);
+}
+
+/**
+ * The .docx of `sections` (in order; each starts a new page), as chunks of bytes made as they are
+ * taken: a 汇总表 of thousands of forms is written out section by section (render/docx-zip.ts).
+ */
+export async function* docxChunks(page: PageStyle, sections: Iterable<GridSection>, options: DocxOptions): AsyncGenerator<Uint8Array> {
+  const shell = await shellOf(page, { ...DEFAULT_DOCX_FONTS, ...options.fonts }, options.properties);
+  const document: StreamedPart = { name: 'word/document.xml', pieces: documentPieces(shell, page, sections) };
+  yield* zipChunks(inZipOrder([...shell.parts, document, corePart(options)]));
+}
+
+function* documentPieces(shell: Shell, page: PageStyle, sections: Iterable<GridSection>): Generator<string> {
+  yield shell.head;
+  let first = true;
+  for (const section of sections) {
+    yield sectionXml(section, page, !first);
+    first = false;
+  }
+  yield shell.tail;
+}
+
+/** docProps/core.xml: the form's own title and subject, and the build's date. */
+const corePart = (options: DocxOptions): StreamedPart => ({ name: 'docProps/core.xml', pieces: [coreXml(options)] });
+
+function inZipOrder<P extends { name: string }>(parts: P[]): P[] {
+  return parts.sort((a, b) => zipOrder(a.name, b.name));
 }
 
 function wordDocument(page: PageStyle, fonts: DocxFonts, options: Pick<DocxOptions, 'title' | 'subject' | 'properties'>, children: Array<Paragraph | Table>): Document {
@@ -140,9 +171,12 @@ function wordDocument(page: PageStyle, fonts: DocxFonts, options: Pick<DocxOptio
   });
 }
 
-/** What docx packs around the body: every part but the body, and document.xml's text before and after it. */
+/**
+ * What docx packs around the body: every part but the body and core.xml, deflated once (our font
+ * table among them), and document.xml's text before and after the body.
+ */
 interface Shell {
-  entries: Record<string, Uint8Array>;
+  parts: DeflatedPart[];
   head: string;
   tail: string;
 }
@@ -158,9 +192,11 @@ function shellOf(page: PageStyle, fonts: DocxFonts, properties: DocxOptions['pro
     shell = (async () => {
       const entries = unzipSync(await Packer.toBuffer(wordDocument(page, fonts, { title: '', properties }, [])));
       const document = strFromU8(entries['word/document.xml']!);
-      delete entries['word/document.xml'];
+      for (const name of ['word/document.xml', 'docProps/core.xml', 'word/_rels/fontTable.xml.rels']) delete entries[name];
+      entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
       const body = document.indexOf('<w:body>') + '<w:body>'.length;
-      return { entries, head: document.slice(0, body), tail: document.slice(body) };
+      const parts = Object.entries(entries).map(([name, data]) => deflatePart(name, data));
+      return { parts, head: document.slice(0, body), tail: document.slice(body) };
     })();
     shells.set(key, shell);
   }
@@ -282,17 +318,6 @@ function verticalAlign(valign: VAlign) {
   return { top: VerticalAlign.TOP, middle: VerticalAlign.CENTER, bottom: VerticalAlign.BOTTOM }[valign];
 }
 
-/** The parts, with fixed dates, our font table, and fixed zip entry times, zipped. */
-function pack(parts: Record<string, Uint8Array>, options: DocxOptions, fonts: DocxFonts): Buffer {
-  const entries = { ...parts };
-  entries['docProps/core.xml'] = strToU8(coreXml(options));
-  entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
-  delete entries['word/_rels/fontTable.xml.rels'];
-  const files: Zippable = {};
-  for (const name of Object.keys(entries).sort(zipOrder)) files[name] = [entries[name]!, { mtime: ZIP_TIME, level: 6 }];
-  return Buffer.from(zipSync(files));
-}
-
 /** [Content_Types].xml first, as Office writes it; then by name. */
 const zipOrder = (a: string, b: string) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : a < b ? -1 : a > b ? 1 : 0);
 
@@ -342,21 +367,18 @@ const text = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;
 const JC: Record<Align, string> = { left: 'left', center: 'center', right: 'right' };
 const V_ALIGN: Record<VAlign, string> = { top: 'top', middle: 'center', bottom: 'bottom' };
 
-function bodyXml(grid: GridDocument): string {
-  const { page } = grid;
+/** A section's body XML; every section but the document's first starts a new page, as in the PDF (see renderDocx). */
+function sectionXml(section: GridSection, page: PageStyle, newPage: boolean): string {
   const out: string[] = [];
-  grid.sections.forEach((section, s) => {
-    section.blocks.forEach((block, b) => {
-      // Each section starts a new page, as in the PDF (see renderDocx).
-      const breakBefore = s > 0 && b === 0;
-      if (block.type === 'heading') out.push(headingXml(block, page, breakBefore));
-      else {
-        if (breakBefore) out.push('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:after="0" w:before="0"/></w:pPr></w:p>');
-        const [top, ...rest] = wordTableParts(block);
-        out.push(tableXml(block, top!, page));
-        for (const rows of rest) out.push(JOINT_XML, tableXml(block, rows, page));
-      }
-    });
+  section.blocks.forEach((block, b) => {
+    const breakBefore = newPage && b === 0;
+    if (block.type === 'heading') out.push(headingXml(block, page, breakBefore));
+    else {
+      if (breakBefore) out.push('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:after="0" w:before="0"/></w:pPr></w:p>');
+      const [top, ...rest] = wordTableParts(block);
+      out.push(tableXml(block, top!, page));
+      for (const rows of rest) out.push(JOINT_XML, tableXml(block, rows, page));
+    }
   });
   return out.join('');
 }

@@ -7,7 +7,7 @@
 // read) and one that cannot print the form (no Chinese, no digits for the page footer), each with
 // one Chinese line naming the file. What passes is parsed (fontkit) for the glyph check
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type * as FontkitModule from 'fontkit';
 import { createRequire } from 'node:module';
@@ -58,12 +58,15 @@ interface LoadedFile {
   face: FontFace;
 }
 
-/** Read and check the font files once per process (they are ~15 MB each), however many documents follow. */
+/**
+ * Read and check the font files once per process (they are ~15 MB each), however many documents
+ * follow. `bytes`: the file's bytes, already read (a worker of the form pool gets the build's).
+ */
 const cache = new Map<string, Promise<LoadedFile>>();
-const readOnce = (file: string) => {
+const readOnce = (file: string, bytes?: Buffer) => {
   let loaded = cache.get(file);
   if (!loaded) {
-    loaded = readFile(file).then(
+    loaded = (bytes ? Promise.resolve(bytes) : readShared(file)).then(
       (data) => checkFontFile(file, data),
       (error: NodeJS.ErrnoException) => {
         throw fsFailure(error, '读取字体文件', file);
@@ -75,9 +78,45 @@ const readOnce = (file: string) => {
   return loaded;
 };
 
-export async function loadFonts(files: FontFiles = DEFAULT_FONTS): Promise<LoadedFonts> {
-  const [regular, bold] = await Promise.all([readOnce(files.regular), readOnce(files.bold)]);
+/** The files' bytes in shared memory, for the form pool's workers: they parse them without a copy. */
+export interface SharedFontBytes {
+  regular: SharedArrayBuffer;
+  bold: SharedArrayBuffer;
+}
+
+/** `shared`: the bytes of `files` as another thread read them (sharedFontBytes). */
+export async function loadFonts(files: FontFiles = DEFAULT_FONTS, shared?: SharedFontBytes): Promise<LoadedFonts> {
+  const [regular, bold] = await Promise.all([
+    readOnce(files.regular, shared && Buffer.from(shared.regular)),
+    readOnce(files.bold, shared && Buffer.from(shared.bold)),
+  ]);
   return { family: files.family, regular: regular.data, bold: bold.data, faces: { regular: regular.face, bold: bold.face } };
+}
+
+/** The loaded fonts' bytes, to hand to a worker (they are read into shared memory). */
+export function sharedFontBytes(fonts: Pick<LoadedFonts, 'regular' | 'bold'>): SharedFontBytes | undefined {
+  const whole = (data: Buffer) => (data.buffer instanceof SharedArrayBuffer && data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data.buffer : undefined);
+  const [regular, bold] = [whole(fonts.regular), whole(fonts.bold)];
+  return regular && bold ? { regular, bold } : undefined;
+}
+
+/**
+ * A file read into shared memory: the form pool's workers then parse these bytes rather than
+ * each reading its own copy of 30 MB of fonts.
+ */
+async function readShared(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const data = Buffer.from(new SharedArrayBuffer(size));
+    let read = 0;
+    for (let bytesRead = -1; read < size && bytesRead !== 0; read += bytesRead) {
+      ({ bytesRead } = await handle.read(data, read, size - read, read));
+    }
+    return read === size ? data : data.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** TrueType or OpenType, by the first four bytes; collections (.ttc) and other files are refused. */
