@@ -45,6 +45,8 @@ const valueAt = (path: DataPath): unknown =>
 /** What the cell at `path` must print: amounts as #,##0.00, text as written, a blank as ''. */
 function expectedText(path: DataPath): string {
   const value = valueAt(path);
+  // The goal column's heading: the project's own, else the form's.
+  if (path.at(-1) === 'overallGoalHeading') return (value as string | undefined) ?? '项目总目标';
   if (value === undefined) return '';
   if (typeof value !== 'string') throw new Error(`${path.join('.')} is not a printed leaf`);
   return path.includes('funds') ? money(value) : value;
@@ -183,8 +185,9 @@ const LEFT_LABEL: Record<string, string> = {
   'funds.annual.fiscal': '其中：当年财政拨款',
   'funds.annual.carryover': '上年结转资金',
   'funds.annual.other': '其他资金',
+  overallGoalHeading: '项目绩效目标',
 };
-const ABOVE_LABEL: Record<string, string> = { overallGoal: '项目总目标', annualGoal: '年度总体目标' };
+const ABOVE_LABEL: Record<string, string> = { annualGoal: '年度总体目标' };
 const INDICATOR_HEADER: Record<string, string> = { level1: '一级指标', level2: '二级指标', name: '三级指标', target: '年度(/项目)指标值' };
 
 /**
@@ -239,7 +242,7 @@ const fixedPart = (indicatorCount: number): Shape[][] => [
   [['其中：财政资金', 1, 2, 1], ['@funds.project.fiscal', 2, 2, 1], ['其中：当年财政拨款', 3, 1, 2], ['@funds.annual.fiscal', 5, 1, 2]],
   [['上年结转资金', 3, 1, 2], ['@funds.annual.carryover', 5, 1, 2]],
   [['其他资金', 1, 1, 1], ['@funds.project.other', 2, 1, 1], ['其他资金', 3, 1, 2], ['@funds.annual.other', 5, 1, 2]],
-  [['项目绩效目标', 0, 2, 1], ['项目总目标', 1, 1, 2], ['年度总体目标', 3, 1, 4]],
+  [['项目绩效目标', 0, 2, 1], ['@overallGoalHeading', 1, 1, 2], ['年度总体目标', 3, 1, 4]],
   [['@overallGoal', 1, 1, 2], ['@annualGoal', 3, 1, 4]],
   [['绩效指标', 0, indicatorCount + 1, 1], ['一级指标', 1, 1, 1], ['二级指标', 2, 1, 1], ['三级指标', 3, 1, 3], ['年度(/项目)指标值', 6, 1, 1]],
 ];
@@ -280,7 +283,7 @@ describe.each(packet.projects.map((project, index) => [index + 1, project.name, 
   it('has one cell for every field of the project, and one only', () => {
     const groupStarts = GROUPS[index]!.map(([start, level]) => `indicators.${start}.${level}`);
     const expected = [
-      ...['name', 'nature', 'category', 'department', 'implementer', 'startDate', 'endDate', 'overallGoal', 'annualGoal'],
+      ...['name', 'nature', 'category', 'department', 'implementer', 'startDate', 'endDate', 'overallGoalHeading', 'overallGoal', 'annualGoal'],
       ...PROJECT_KEYS.map((k) => `funds.project.${k}`),
       ...ANNUAL_KEYS.map((k) => `funds.annual.${k}`),
       ...project.indicators.flatMap((_, i) => [`indicators.${i}.name`, `indicators.${i}.target`]),
@@ -312,6 +315,10 @@ describe.each(packet.projects.map((project, index) => [index + 1, project.name, 
         else if (which === 'level2') expect([left.text, left.path?.at(-1)], field).toEqual([indicator.level1, 'level1']);
         else if (which === 'name') expect([left.text, left.path?.at(-1)], field).toEqual([indicator.level2, 'level2']);
         else expect(key(left.path), field).toBe(key([...base, 'indicators', i, 'name']));
+      } else if (field === 'overallGoal') {
+        // Under the goal column's heading, itself a label that holds data.
+        const above = slots[at.row - 1]![at.cell.col]!.cell;
+        expect([above.role, key(above.path)], field).toEqual(['label', key([...base, 'overallGoalHeading'])]);
       } else if (LEFT_LABEL[field]) expectLabel(slots, at, 'left', LEFT_LABEL[field]);
       else if (ABOVE_LABEL[field]) expectLabel(slots, at, 'above', ABOVE_LABEL[field]);
       else throw new Error(`no label expected for ${field}`);
@@ -321,9 +328,10 @@ describe.each(packet.projects.map((project, index) => [index + 1, project.name, 
   it('draws the fixed part of the form with its exact spans', () => {
     expect(table.widths).toHaveLength(7);
     expect(table.rows.slice(0, FIXED_ROWS).map((row) => row.cells.map(shape))).toEqual(fixedPart(project.indicators.length));
-    // Labels are labels, values are values; only the indicator header row repeats.
+    // Labels are labels, values are values (the goal column's heading is a label that holds data);
+    // only the indicator header row repeats.
     for (const row of table.rows.slice(0, FIXED_ROWS))
-      for (const cell of row.cells) expect(cell.role, cell.text).toBe(cell.path ? 'value' : 'label');
+      for (const cell of row.cells) expect(cell.role, cell.text).toBe(cell.path && cell.path.at(-1) !== 'overallGoalHeading' ? 'value' : 'label');
     expect(table.rows.map((row) => row.repeat)).toEqual(table.rows.map((_, r) => r === FIXED_ROWS - 1));
   });
 

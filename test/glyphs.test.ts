@@ -144,12 +144,15 @@ describe('checkPrintable lays out only the forms that may lack a glyph', () => {
     ]);
   });
 
-  it('lays out every form of templates that write a character reference (it prints what the source does not show)', async () => {
+  it.each([
+    ['a character reference', '&#x20000;'],
+    ['a character reference split by a comment', '&{{!}}#x20000;'],
+  ])('lays out every form of templates that write %s (it prints what the source does not show)', async (_, reference) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-templates-'));
     try {
       for (const name of ['declaration.hbs', 'summary.hbs']) {
         const source = await readFile(path.join(DEFAULT_TEMPLATE_DIR, name), 'utf8');
-        await writeFile(path.join(dir, name), name === 'declaration.hbs' ? source.replace('>项目名称<', '>项目名称&#x20000;<') : source);
+        await writeFile(path.join(dir, name), name === 'declaration.hbs' ? source.replace('>项目名称<', `>项目名称${reference}<`) : source);
       }
       const custom = await loadTemplates(dir);
       expect(custom.ownCharacters).toBeUndefined();

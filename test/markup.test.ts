@@ -100,10 +100,10 @@ describe('checkTemplateSource', () => {
     );
   });
 
-  it('refuses unescaped output', () => {
-    expect(errorOf(() => checkTemplateSource('<h1>\n{{{title}}}</h1>', 'x.hbs'))).toBe(
-      '模板 x.hbs 第 2 行：不允许用 {{{…}}} 或 {{&…}} 输出不转义的内容',
-    );
+  it('refuses unescaped output, with or without whitespace control', () => {
+    for (const tag of ['{{{title}}}', '{{&title}}', '{{~{title}~}}', '{{~&title}}', '{{~& title}}', '{{ &title}}']) {
+      expect(errorOf(() => checkTemplateSource(`<h1>\n${tag}</h1>`, 'x.hbs')), tag).toBe('模板 x.hbs 第 2 行：不允许用 {{{…}}} 或 {{&…}} 输出不转义的内容');
+    }
   });
 
   it('is applied when an office’s template folder is loaded', async () => {
@@ -187,9 +187,10 @@ describe('paths from the cells back to the data', () => {
     const paths = cells(table).flatMap((c) => (c.path ? [JSON.stringify(c.path)] : []));
     expect(new Set(paths).size).toBe(paths.length);
     expect(paths.every((p) => p.startsWith('["projects",2,'))).toBe(true);
-    // Labels carry none: the value cells are exactly the paths listed.
-    const labelled = cells(table).filter((c) => c.role === 'label' && c.path).map((c) => c.path![4]);
-    expect(new Set(labelled)).toEqual(new Set(['level1', 'level2']));
+    // Labels carry none but the 一级/二级 names and the goal column's heading (data printed as labels):
+    // the value cells are exactly the paths listed.
+    const labelled = cells(table).filter((c) => c.role === 'label' && c.path).map((c) => c.path!.at(-1));
+    expect(new Set(labelled)).toEqual(new Set(['level1', 'level2', 'overallGoalHeading']));
     expect(paths).toHaveLength(7 + 7 + 2 + 2 * project.indicators.length + labelled.length);
   });
 

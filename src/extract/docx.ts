@@ -19,6 +19,7 @@ import type { Packet, Project } from '../model/packet.js';
 import { wordTableParts } from '../render/docx.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
 import Big from 'big.js';
+import { OVERALL_GOAL_HEADING } from '../layout/view.js';
 import { UserError } from '../errors.js';
 import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxTable } from './docx-read.js';
 
@@ -408,6 +409,8 @@ function valueOf(path: ReadonlyArray<string | number>, text: string): string | u
     const plain = amount.replace(/,/g, '');
     return /\.\d{3,}$/.test(plain) ? plain : new Big(plain).toFixed(2);
   }
+  // The heading every form prints when the project names none: not data.
+  if (field === 'overallGoalHeading') return squeeze(text) === OVERALL_GOAL_HEADING ? undefined : text;
   if (field === 'overallGoal' || field === 'annualGoal') {
     const goal = text.replace(/(?:\n[ \t\u3000]*)+$/, '');
     return field === 'overallGoal' && goal.trim() === '' ? undefined : goal;

@@ -52,7 +52,8 @@ const ROW_CLASSES = ['repeat'];
 
 /** Check a template as written; mustaches are blanked out so tags keep their lines. */
 export function checkTemplateSource(source: string, template: string): void {
-  const unescaped = /\{\{\{|\{\{&/.exec(source);
+  // Also with whitespace control ({{~{name}~}}, {{~& name}}), which Handlebars compiles the same.
+  const unescaped = /\{\{~?\s*[{&]/.exec(source);
   if (unescaped) {
     throw new MarkupError(template, lineAt(source, unescaped.index), '不允许用 {{{…}}} 或 {{&…}} 输出不转义的内容');
   }

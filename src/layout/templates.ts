@@ -19,8 +19,9 @@ export interface FormTemplates {
   files: { declaration: string; summary: string };
   /**
    * Every character the templates' own text can print (labels, titles): their source as written.
-   * Undefined when a template writes a character reference (`&#x4E00;`), which prints a character
-   * its source does not show.
+   * Undefined when a template could print a character that neither its source nor the data shows:
+   * any `&` (a character reference, `&#x4E00;`, even one a tag splits: `&{{!}}#x4E00;`), or
+   * `lookup` (which can print half of a data character).
    */
   ownCharacters: ReadonlySet<string> | undefined;
 }
@@ -60,7 +61,7 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
     declaration,
     summary,
     files: { declaration: path.join(dir, 'declaration.hbs'), summary: path.join(dir, 'summary.hbs') },
-    ownCharacters: /&#?\w/.test(text) ? undefined : new Set(text),
+    ownCharacters: /&|\blookup\b/.test(text) ? undefined : new Set(text),
   };
 }
 

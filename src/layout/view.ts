@@ -1,5 +1,6 @@
 // Packet -> view models: everything a template prints, already formatted (amounts `#,##0.00`,
 // blanks as ''), and the indicator groups with the row spans their merged cells need.
+import { formatDate, withDefaults, yearLine, type Display } from '../model/display.js';
 import { formatMoney, sumMoney } from '../model/money.js';
 import type { Indicator, Packet, Project } from '../model/packet.js';
 
@@ -20,6 +21,8 @@ export interface IndicatorRowView {
 
 export interface DeclarationView {
   year: number;
+  /** The line under the title, in the packet's style: (2023年度), （2026年度）. */
+  yearLine: string;
   name: string;
   nature: string;
   category: string;
@@ -31,6 +34,8 @@ export interface DeclarationView {
     project: { total: string; fiscal: string; other: string };
     annual: { total: string; fiscal: string; carryover: string; other: string };
   };
+  /** The left goal column's heading: the project's own, else 项目总目标. */
+  overallGoalHeading: string;
   overallGoal: string;
   annualGoal: string;
   /** Rows under the 绩效指标 label: the indicator header row plus one per indicator. */
@@ -55,21 +60,29 @@ export interface SummaryView {
   total: DeclarationView['funds']['annual'];
 }
 
-export function declarationView(project: Project, year: number): DeclarationView {
+/** The heading of the left goal column when a project names none. */
+export const OVERALL_GOAL_HEADING = '项目总目标';
+
+/** `display`: the packet's house style (dates, zero amounts, the year line); by default the seed's. */
+export function declarationView(project: Project, year: number, display?: Display): DeclarationView {
   const { project: whole, annual } = project.funds;
+  const style = withDefaults(display);
+  const money = (amount: string | undefined) => formatMoney(amount, style.zeroAmount);
   return {
     year,
+    yearLine: yearLine(year, style.yearBrackets),
     name: project.name,
     nature: project.nature,
     category: project.category,
     department: project.department,
     implementer: project.implementer,
-    startDate: project.startDate,
-    endDate: project.endDate,
+    startDate: formatDate(project.startDate, style.dateFormat),
+    endDate: formatDate(project.endDate, style.dateFormat),
     funds: {
-      project: { total: formatMoney(whole.total), fiscal: formatMoney(whole.fiscal), other: formatMoney(whole.other) },
-      annual: annualView(annual),
+      project: { total: money(whole.total), fiscal: money(whole.fiscal), other: money(whole.other) },
+      annual: annualView(annual, style.zeroAmount),
     },
+    overallGoalHeading: project.overallGoalHeading ?? OVERALL_GOAL_HEADING,
     overallGoal: project.overallGoal ?? '',
     annualGoal: project.annualGoal ?? '',
     indicatorBlockRows: project.indicators.length + 1,
@@ -78,6 +91,7 @@ export function declarationView(project: Project, year: number): DeclarationView
 }
 
 export function summaryView(packet: Packet): SummaryView {
+  const { zeroAmount } = withDefaults(packet.display);
   const annuals = packet.projects.map((p) => p.funds.annual);
   const total = (key: keyof Project['funds']['annual']) => sumMoney(annuals.map((a) => a[key]));
   return {
@@ -90,18 +104,18 @@ export function summaryView(packet: Packet): SummaryView {
       nature: project.nature,
       category: project.category,
       implementer: project.implementer,
-      annual: annualView(project.funds.annual),
+      annual: annualView(project.funds.annual, zeroAmount),
     })),
-    total: annualView({ total: total('total'), fiscal: total('fiscal'), carryover: total('carryover'), other: total('other') }),
+    total: annualView({ total: total('total'), fiscal: total('fiscal'), carryover: total('carryover'), other: total('other') }, zeroAmount),
   };
 }
 
-function annualView(annual: Project['funds']['annual']): DeclarationView['funds']['annual'] {
+function annualView(annual: Project['funds']['annual'], zero: string): DeclarationView['funds']['annual'] {
   return {
-    total: formatMoney(annual.total),
-    fiscal: formatMoney(annual.fiscal),
-    carryover: formatMoney(annual.carryover),
-    other: formatMoney(annual.other),
+    total: formatMoney(annual.total, zero),
+    fiscal: formatMoney(annual.fiscal, zero),
+    carryover: formatMoney(annual.carryover, zero),
+    other: formatMoney(annual.other, zero),
   };
 }
 

@@ -14,9 +14,13 @@ const grouped = new Intl.NumberFormat('en-US', {
   useGrouping: true,
 });
 
-/** `#,##0.00`, as the form prints amounts; a blank amount stays blank. */
-export function formatMoney(amount: string | undefined): string {
+/**
+ * `#,##0.00`, as the form prints amounts; a blank amount stays blank. `zero`: how a zero amount
+ * prints (the packet's house style, model/display.ts), by default 0.00.
+ */
+export function formatMoney(amount: string | undefined, zero = '0.00'): string {
   if (amount === undefined) return '';
+  if (new Big(amount).eq(0)) return zero;
   // Intl.NumberFormat takes a decimal string exactly (no conversion to a JS number).
   return grouped.format(amount as unknown as number);
 }

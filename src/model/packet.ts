@@ -2,6 +2,7 @@
 // validation of every input, and schema/packet.schema.json for editors. Each field's `title` is
 // its label on the form, so diagnostics can name fields the way the office knows them.
 import { z } from 'zod';
+import { DisplaySchema } from './display.js';
 import { MONEY_LIMIT, MONEY_PATTERN } from './money.js';
 import { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH, textField } from './text.js';
 
@@ -92,6 +93,13 @@ export const ProjectSchema = z
       .object({ project: ProjectFundsSchema, annual: AnnualFundsSchema })
       .strict()
       .meta({ title: '项目资金（元）' }),
+    overallGoalHeading: text('项目总目标的标题')
+      .optional()
+      .meta({
+        title: '项目总目标的标题',
+        description: '申报表上“项目总目标”一栏的标题，省略时印“项目总目标”。跨年度的阶段性项目可写成如 "项目总体目标(2024年-2026年)"',
+        examples: ['项目总体目标(2024年-2026年)'],
+      }),
     overallGoal: goal('项目总目标', '不能为空：没有项目总目标时省略这一项')
       .optional()
       .meta({ title: '项目总目标', description: '可省略；保留换行' }),
@@ -112,6 +120,7 @@ export const PacketSchema = z
       .min(2000, { error: YEAR_RANGE })
       .max(2100, { error: YEAR_RANGE })
       .meta({ title: '年度' }),
+    display: DisplaySchema.optional(),
     projects: z.array(ProjectSchema).min(1).meta({ title: '项目' }),
   })
   .strict()
@@ -120,3 +129,4 @@ export const PacketSchema = z
 export type Indicator = z.infer<typeof IndicatorSchema>;
 export type Project = z.infer<typeof ProjectSchema>;
 export type Packet = z.infer<typeof PacketSchema>;
+export type { Display } from './display.js';

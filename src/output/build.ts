@@ -234,11 +234,13 @@ async function buildLocked(
     // ahead (on the pool's workers, with --jobs) and written in order. A form's grid is laid out
     // when it is needed (it takes well under a millisecond) rather than held for the whole batch.
     const year = loaded.header!.year;
-    const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1);
+    const display = loaded.header!.display;
+    const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1, display);
     const formPages = new Map<number, { pages: number; laidOutHere: boolean; sections?: GridSection[] }>();
     const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
       project,
       year,
+      display,
       index: number - 1,
       title: project.name,
       creationDate,

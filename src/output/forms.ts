@@ -4,7 +4,7 @@
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
-import type { Project } from '../model/packet.js';
+import type { Display, Project } from '../model/packet.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
 import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
@@ -15,6 +15,8 @@ export interface FormJob {
    * project is a few KB to send to a worker, its grid a hundred). */
   project: Project;
   year: number;
+  /** The packet's house style. */
+  display?: Display;
   index: number;
   title: string;
   creationDate: Date;
@@ -36,7 +38,7 @@ export interface FormOutput {
 /** `fonts`: needed for the PDF only. */
 export async function makeForm(job: FormJob, fonts: LoadedFonts | undefined, templates: FormTemplates): Promise<FormOutput> {
   const output: FormOutput = {};
-  const grid = declarationDocument(templates, job.project, job.year, job.index);
+  const grid = declarationDocument(templates, job.project, job.year, job.index, job.display);
   if (job.pdf) {
     if (!fonts) throw new Error('bug: a PDF form without fonts');
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title });

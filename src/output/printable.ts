@@ -31,16 +31,16 @@ export function checkPrintable(
   locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
 ): Printable {
   if (!loaded.header) return { diagnostics: [], unprintable: new Set() };
-  const { year } = loaded.header;
+  const { year, display } = loaded.header;
   // One form at a time (a packet of 10,000 forms' grids would take a gigabyte at once).
   const missing = loaded.packet ? missingGlyphs(summaryDocument(context.templates, loaded.packet, []), context.fonts) : [];
   const printable = printableCharacter(context.fonts.faces);
   const own = context.templates.ownCharacters;
   const templatesPrintable = own !== undefined && [...own].every(printable);
   for (const { number, project } of loaded.accepted) {
-    if (templatesPrintable && printableValues(declarationView(project, year), printable)) continue;
+    if (templatesPrintable && printableValues(declarationView(project, year, display), printable)) continue;
     GLYPH_CHECK.formsLaidOut++;
-    missing.push(...missingGlyphs(declarationDocument(context.templates, project, year, number - 1), context.fonts));
+    missing.push(...missingGlyphs(declarationDocument(context.templates, project, year, number - 1, display), context.fonts));
   }
   // A field the 汇总表 prints as well as the form (name, implementer, amounts) is one problem.
   const seen = new Set<string>();
