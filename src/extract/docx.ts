@@ -20,6 +20,7 @@ import { wordTableParts } from '../render/docx.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
 import Big from 'big.js';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
+import { DisplaySchema, parseDate, withDefaults, type Display } from '../model/display.js';
 import { UserError } from '../errors.js';
 import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxTable } from './docx-read.js';
 
@@ -42,9 +43,25 @@ const PROBE_YEAR = 2000;
 
 export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemplates): ExtractedDocx {
   const content = readDocx(bytes, file);
+  // The house style the forms were printed in (a custom property, output/word-properties.ts):
+  // the probe forms are drawn in it, and dates and zero amounts are read back through it.
+  const styleText = content.custom[WORD_PROPERTY.display];
+  let display: Display | undefined;
+  if (styleText !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(styleText);
+    } catch {
+      parsed = undefined;
+    }
+    const checked = DisplaySchema.safeParse(parsed);
+    if (!checked.success) throw new UserError(`${file}：自定义属性「${WORD_PROPERTY.display}」应是 shenbao 写下的印制样式，现在是「${styleText}」，无法按它读回日期和金额`);
+    display = checked.data;
+  }
+  const style = withDefaults(display);
   // Empty paragraphs carry no data: the joint between two tables, a page break, an empty line.
   const blocks = content.blocks.filter((b) => b.type === 'table' || b.text.trim() !== '');
-  const formTitle = titleOf(probeForm(templates, 0, 0));
+  const formTitle = titleOf(probeForm(templates, 0, 0, display));
   const starts = blocks.flatMap((b, i) => (b.type === 'paragraph' && squeeze(b.text) === squeeze(formTitle) ? [i] : []));
   if (starts.length === 0) throw new UserError(`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
   const problems: string[] = [];
@@ -61,12 +78,12 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
   const years = new Set<number>();
   starts.forEach((start, k) => {
     const segment = blocks.slice(start, starts[k + 1] ?? blocks.length);
-    const read = readAgainst(segment, (n) => probeForm(templates, k, n), { file, form: `第 ${k + 1} 张申报表` }, problems);
+    const read = readAgainst(segment, (n) => probeForm(templates, k, n, display), { file, form: `第 ${k + 1} 张申报表` }, problems);
     const project: Record<string, unknown> = {};
     const packet = { projects: [] as unknown[] };
     packet.projects[k] = project;
     for (const { path, text, place } of read.values) {
-      setValue(packet, path, text);
+      setValue(packet, path, text, style);
       places.set(path.join('.'), { place, text });
     }
     for (const { path, text } of read.headings) if (path.join('.') === 'year') years.add(Number(text));
@@ -83,17 +100,18 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
   if (unit !== undefined) data.unit = unit;
   if (years.size > 1) problems.push(`${file}：各张申报表的年度不一致（${[...years].join('、')}），请改成同一年度`);
   if (years.size === 1) data.year = [...years][0];
+  if (display !== undefined) data.display = display;
   data.projects = projects;
 
   if (kind === 'summary') {
     const where = { file, form: '汇总表' };
-    const read = readAgainst(front, () => probeFront(templates, projects.length), where, problems);
+    const read = readAgainst(front, () => probeFront(templates, projects.length, display), where, problems);
     for (const { path, text } of read.headings) if (path.join('.') === 'title') data.title = text;
     // The front table repeats what the forms say: the two must agree, or which one is meant is a guess.
     for (const { path, text, place } of read.values) {
       const [, index, ...rest] = path as ['projects', number, ...string[]];
       const inForm = valueAt(projects[index], rest);
-      if (inForm !== valueOf(path, text)) {
+      if (inForm !== valueOf(path, text, style)) {
         problems.push(
           `${file}：${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`,
         );
@@ -112,7 +130,7 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
     );
   }
   // Keys in the schema's order, as a person would write the file.
-  const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'projects']);
+  const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'display', 'projects']);
   return problems.length > 0 ? { kind, problems, notes, places } : { kind, data: ordered, problems, notes, places };
 }
 
@@ -328,13 +346,19 @@ const spanText = (rows: number, cols: number) => (rows === 1 && cols === 1 ? '�
 const label = (cell: GridCell) => (cell.role === 'label' ? cell.text : (cell.path?.join('.') ?? '值'));
 
 /** A form drawn for a project with `n` indicators, each in a group of its own. */
-function probeForm(templates: FormTemplates, index: number, n: number): GridDocument {
-  return declarationDocument(templates, probeProject(n), PROBE_YEAR, index);
+function probeForm(templates: FormTemplates, index: number, n: number, display: Display | undefined): GridDocument {
+  return declarationDocument(templates, probeProject(n), PROBE_YEAR, index, display);
 }
 
 /** The 汇总表's front (title and table) drawn for `count` projects. */
-function probeFront(templates: FormTemplates, count: number): GridDocument {
-  const packet: Packet = { title: '汇总表标题', unit: '单位', year: PROBE_YEAR, projects: Array.from({ length: count }, () => probeProject(0)) };
+function probeFront(templates: FormTemplates, count: number, display: Display | undefined): GridDocument {
+  const packet: Packet = {
+    title: '汇总表标题',
+    unit: '单位',
+    year: PROBE_YEAR,
+    ...(display ? { display } : {}),
+    projects: Array.from({ length: count }, () => probeProject(0)),
+  };
   return summaryDocument(templates, packet, []);
 }
 
@@ -400,15 +424,18 @@ const AMOUNT_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
  * (undefined). A goal loses the empty lines Word leaves at its end (Enter after the last line);
  * everything else is as written.
  */
-function valueOf(path: ReadonlyArray<string | number>, text: string): string | undefined {
+function valueOf(path: ReadonlyArray<string | number>, text: string, style: Required<Display>): string | undefined {
   const field = String(path.at(-1));
   if (path.includes('funds')) {
     const amount = text.trim();
-    if (amount === '') return undefined;
+    // Printed blank for zero: a year's amounts are never missing, so blank is 0 there. A project's
+    // (optional) amounts stay left out: blank cannot tell zero from none.
+    if (amount === '') return style.zeroAmount === '' && path.includes('annual') ? '0.00' : undefined;
     if (!AMOUNT_TEXT.test(amount)) return text;
     const plain = amount.replace(/,/g, '');
     return /\.\d{3,}$/.test(plain) ? plain : new Big(plain).toFixed(2);
   }
+  if (field === 'startDate' || field === 'endDate') return parseDate(text, style.dateFormat) ?? text;
   // The heading every form prints when the project names none: not data.
   if (field === 'overallGoalHeading') return squeeze(text) === OVERALL_GOAL_HEADING ? undefined : text;
   if (field === 'overallGoal' || field === 'annualGoal') {
@@ -419,8 +446,8 @@ function valueOf(path: ReadonlyArray<string | number>, text: string): string | u
 }
 
 /** Sets the value at `path`, creating the objects on the way even for a blank value (funds.project: {}). */
-function setValue(root: Record<string, unknown>, path: ReadonlyArray<string | number>, text: string): void {
-  const value = valueOf(path, text);
+function setValue(root: Record<string, unknown>, path: ReadonlyArray<string | number>, text: string, style: Required<Display>): void {
+  const value = valueOf(path, text, style);
   let node = root as Record<string | number, unknown>;
   path.forEach((key, i) => {
     if (i === path.length - 1) {

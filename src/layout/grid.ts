@@ -98,6 +98,10 @@ export interface GridCell {
    * 'total']. Labels and computed values (the 汇总表's 序号 and 合计) have none.
    */
   path?: DataPath;
+  /** Printed on one line (amounts): where the table's size would wrap it, layout sets `fontSize` (layout/fit.ts). */
+  noWrap?: boolean;
+  /** This cell's text size in pt, where it differs from its table's (set by layout/fit.ts). */
+  fontSize?: number;
 }
 
 // What a renderer tells layout so that layout can break pages (layout/page-flow.ts), and what it
@@ -109,6 +113,11 @@ export interface PageMeasure {
   pageHeight: number;
   heading(block: GridHeading): HeadingBox;
   table(block: GridTable): TableBox;
+  /**
+   * The largest text size, at most the cell's own, at which `cell` of `block` prints on one line
+   * (down to a least size of the writer's own). Absent (a test's measure): `nowrap` cells keep their size.
+   */
+  oneLineSize?(block: GridTable, cell: GridCell): number;
 }
 
 export interface HeadingBox {

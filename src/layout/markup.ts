@@ -3,8 +3,9 @@
 //   <h1 field>title</h1> <h2 field>year line</h2>    headings
 //   <table size="9"> <col width="12"> <tr class="repeat">  a table (size: its text in pt,
 //                                                    optional); col widths are relative;
-//     <td rowspan colspan align valign class field>  tr.repeat = header row repeated on
-//   </table>                                         continuation pages; td class label|value
+//     <td rowspan colspan align valign class field   tr.repeat = header row repeated on
+//         nowrap>                                    continuation pages; td class label|value;
+//   </table>                                         nowrap: one line, smaller if need be (amounts)
 //   <br>  (inside td/h1/h2)   <page-break/>          line break; new page (new section)
 //
 // `field` names the data value a heading or cell shows, so it can be traced back to the data file
@@ -41,7 +42,7 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
   table: ['size'],
   col: ['width'],
   tr: ['class'],
-  td: ['rowspan', 'colspan', 'align', 'valign', 'class', 'field'],
+  td: ['rowspan', 'colspan', 'align', 'valign', 'class', 'field', 'nowrap'],
   br: [],
   'page-break': [],
 };
@@ -196,6 +197,7 @@ class MarkupReader {
         align: this.choice(td, 'align', ALIGNS, 'left'),
         valign: this.choice(td, 'valign', VALIGNS, 'middle'),
         ...(path ? { path } : {}),
+        ...('nowrap' in td.attribs ? { noWrap: true } : {}),
       });
     }
     return { row: { repeat: rowClass === 'repeat', cells }, node: element, cellNodes: nodes };

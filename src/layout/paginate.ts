@@ -7,6 +7,7 @@
 // The renderer then reports where the rows really landed (RowPlacement, as data). Where a piece
 // still spilled onto a further page (a measurement was off), `spilledRows` names the first row
 // that did, and paginating again with that row forced to begin a page corrects it.
+import { fitOneLine } from './fit.js';
 import type { GridCell, GridDocument, GridRow, GridSection, GridTable, PageMeasure, RowPlacement } from './grid.js';
 import { planBreaks } from './page-flow.js';
 
@@ -20,7 +21,9 @@ export interface PagedDocument extends LaidOutDocument {
  * each continuation a section of its own. `forced[t]`: rows of the t-th table that must begin a
  * page in any case (a renderer's correction where a measurement was off).
  */
-export function paginate(document: GridDocument, measure: PageMeasure, forced: ReadonlyArray<readonly number[]> = []): PagedDocument {
+export function paginate(grid: GridDocument, measure: PageMeasure, forced: ReadonlyArray<readonly number[]> = []): PagedDocument {
+  // Amounts on one line first: a smaller size can make a row lower.
+  const document = fitOneLine(grid, measure);
   const breaks = planBreaks(document, measure, forced);
   return { ...cutDocument(document, breaks), breaks };
 }

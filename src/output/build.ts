@@ -14,6 +14,8 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summarySections } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
+import { fitEach } from '../layout/fit.js';
+import { pdfMeasure } from '../render/pdf.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
@@ -283,7 +285,8 @@ async function buildLocked(
         await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {
-        const docx = docxChunks(FORM_PAGE, summarySections(context.templates, packet), { ...docxOptions, title: packet.title, subject: packet.unit });
+        const sections = fitEach(summarySections(context.templates, packet), FORM_PAGE, pdfMeasure(FORM_PAGE, context.fonts));
+        const docx = docxChunks(FORM_PAGE, sections, { ...docxOptions, title: packet.title, subject: packet.unit });
         await emitChunks(nameOf(plan.summaryNames, 'docx'), docx, data);
       }
       summaryBuilt = true;

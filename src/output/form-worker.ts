@@ -8,8 +8,8 @@ import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
 import { inFont } from './paged-pdf.js';
 
 const { fonts: fontFiles, templateDir, fontBytes } = workerData as { fonts: FontFiles; templateDir?: string; fontBytes?: SharedFontBytes };
-// The fonts (two 15 MB files to parse, in memory shared with the build) only once a PDF is asked
-// for: a Word-only build needs none.
+// The fonts (two 15 MB files to parse, in memory shared with the build) once the first form is
+// asked for (Word forms fit their amounts with them too).
 let fonts: ReturnType<typeof loadFonts> | undefined;
 const fontsOf = () => (fonts ??= loadFonts(fontFiles, fontBytes));
 const templates = loadTemplates(templateDir);
@@ -22,7 +22,7 @@ parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob;
       parentPort!.postMessage({ id, output: result });
       return;
     }
-    const output = await makeForm(job!, job!.pdf ? await fontsOf() : undefined, await templates);
+    const output = await makeForm(job!, await fontsOf(), await templates);
     // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
     const own = (bytes?: Uint8Array) => (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
     const transfer = [...own(output.pdf?.bytes), ...own(output.docx)];

@@ -7,7 +7,8 @@ import type { FormTemplates } from '../layout/templates.js';
 import type { Display, Project } from '../model/packet.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
-import { renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { pdfMeasure, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import { fitOneLine } from '../layout/fit.js';
 import { pagedPdf } from './paged-pdf.js';
 
 export interface FormJob {
@@ -35,17 +36,19 @@ export interface FormOutput {
   docx?: Uint8Array;
 }
 
-/** `fonts`: needed for the PDF only. */
-export async function makeForm(job: FormJob, fonts: LoadedFonts | undefined, templates: FormTemplates): Promise<FormOutput> {
+/** `fonts`: the PDF's; the Word form prints its amounts at the sizes the PDF's fonts need (layout/fit.ts). */
+export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: FormTemplates): Promise<FormOutput> {
   const output: FormOutput = {};
   const grid = declarationDocument(templates, job.project, job.year, job.index, job.display);
   if (job.pdf) {
-    if (!fonts) throw new Error('bug: a PDF form without fonts');
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title });
     const { sections } = pdf.paged;
     output.pdf = { bytes: pdf.bytes, pages: sections.length, laidOutHere: pdf.laidOutHere, ...(pdf.laidOutHere ? {} : { sections }) };
   }
-  if (job.docx) output.docx = await renderDocx(grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
+  if (job.docx) {
+    const fitted = fitOneLine(grid, pdfMeasure(grid.page, fonts));
+    output.docx = await renderDocx(fitted, { ...job.docx, creationDate: job.creationDate, title: job.title });
+  }
   return output;
 }
 

@@ -8,6 +8,8 @@ export const WORD_PROPERTY = {
   title: '汇总表标题',
   unit: '单位',
   schema: 'shenbao数据格式',
+  /** The packet's house style (display), as JSON: extract reads dates and zero amounts back through it. */
+  display: '印制样式',
 } as const;
 
 export type PacketHeader = Omit<Packet, 'projects'>;
@@ -17,5 +19,6 @@ export function wordProperties(header: PacketHeader): Record<string, string> {
     [WORD_PROPERTY.title]: header.title,
     [WORD_PROPERTY.unit]: header.unit,
     ...(header.$schema !== undefined ? { [WORD_PROPERTY.schema]: header.$schema } : {}),
+    ...(header.display !== undefined ? { [WORD_PROPERTY.display]: JSON.stringify(header.display) } : {}),
   };
 }

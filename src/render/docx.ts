@@ -274,7 +274,8 @@ function wordTable(table: GridTable, rows: readonly GridRow[], page: PageStyle):
 
 function wordCell(cell: GridCell, widths: number[], fontSize: number, page: PageStyle): TableCell {
   const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
-  const size = fontSize === page.fontSize ? undefined : fontSize * 2;
+  const cellSize = cell.fontSize ?? fontSize;
+  const size = cellSize === page.fontSize ? undefined : cellSize * 2;
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     rowSpan: cell.rowSpan,
@@ -403,8 +404,12 @@ function tableXml(table: GridTable, rows: readonly GridRow[], page: PageStyle): 
   const widths = columnTwips(table.widths, textWidth);
   const rule = `w:val="single" w:color="000000" w:sz="${Math.max(2, Math.round(page.table.rule * 8))}"`;
   const [y, x] = [twips(page.table.paddingY), twips(page.table.paddingX)];
-  const fontSize = table.fontSize ?? page.fontSize;
-  const size = fontSize === page.fontSize ? undefined : fontSize * 2;
+  const tableSize = table.fontSize ?? page.fontSize;
+  // Half-points, where a cell's size differs from the document's (a table's, or one cell's: layout/fit.ts).
+  const sizeOf = (cell: GridCell) => {
+    const fontSize = cell.fontSize ?? tableSize;
+    return fontSize === page.fontSize ? undefined : fontSize * 2;
+  };
   const out = [
     `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${textWidth}"/><w:tblBorders>`,
     ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} ${rule}/>`).join(''),
@@ -426,6 +431,7 @@ function tableXml(table: GridTable, rows: readonly GridRow[], page: PageStyle): 
       const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
       const merge = continued ? '<w:vMerge w:val="continue"/>' : cell.rowSpan > 1 ? '<w:vMerge w:val="restart"/>' : '';
       const jc = `<w:pPr><w:jc w:val="${JC[cell.align]}"/></w:pPr>`;
+      const size = sizeOf(cell);
       const paragraphs = continued
         ? `<w:p>${jc}</w:p>`
         : cell.text

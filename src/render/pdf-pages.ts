@@ -281,7 +281,7 @@ function table(block: GridTable, t: number, style: PageStyle, flow: Flow, page: 
         const beginBox: AlignmentBox = { verticalAlignment: cell.valign, isCellContentMultiPage: false };
         page.items.push({ type: 'beginVerticalAlignment', item: beginBox });
         const prevTop = flow.y;
-        for (const line of lines(cell.text, fontSize, width, cell.align)) {
+        for (const line of lines(cell.text, cell.fontSize ?? fontSize, width, cell.align)) {
           if (!fits(line, flow, top)) return false;
           page.items.push({ type: 'line', item: flow.addLine(line) });
         }

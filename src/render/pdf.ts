@@ -23,7 +23,7 @@ import type { LoadedFonts } from './fonts.js';
 import { shareFont } from './shared-fonts.js';
 import './pdf-lines.js'; // every pdfmake line drawn as text runs
 import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
-import { isBoldFont, pdfText, textLineHeights, type PdfLine, type TextMetrics } from './pdf-text.js';
+import { isBoldFont, pdfText, textLineHeights, textLines, type PdfLine, type TextMetrics } from './pdf-text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -242,6 +242,9 @@ function pdfmakeItem(item: PageItem, faceOf: (font: object) => object): unknown 
   };
 }
 
+/** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step`, never below `minSize`. */
+export const ONE_LINE = { step: 0.25, minSize: 4 };
+
 /** What layout needs to know to break pages: every heading's and cell's lines, as pdfmake sets them. */
 export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
   // Measuring asks pdfmake's own text layout, which finds the fonts by name.
@@ -261,10 +264,21 @@ export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
       const widths = contentWidths(page, block.widths);
       const fontSize = block.fontSize ?? page.fontSize;
       const lines = block.rows.map((row) =>
-        row.cells.map((cell) => textLineHeights(cell.text, { family, fonts, fontSize, lineHeight, width: cellWidth(page, widths, cell) })),
+        row.cells.map((cell) =>
+          textLineHeights(cell.text, { family, fonts, fontSize: cell.fontSize ?? fontSize, lineHeight, width: cellWidth(page, widths, cell) }),
+        ),
       );
       const { rule, paddingY } = page.table;
       return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines };
+    },
+    oneLineSize(block, cell) {
+      const width = cellWidth(page, contentWidths(page, block.widths), cell);
+      const start = cell.fontSize ?? block.fontSize ?? page.fontSize;
+      // pdfmake's own line breaker decides, in steps of ONE_LINE.step pt.
+      for (let size = start; size > ONE_LINE.minSize; size = Math.round((size - ONE_LINE.step) * 100) / 100) {
+        if (textLines(cell.text, { family, fonts, fontSize: size, lineHeight, width }).length <= 1) return size;
+      }
+      return ONE_LINE.minSize;
     },
   };
 }
@@ -406,9 +420,10 @@ function cellWidth(page: PageStyle, widths: number[], cell: GridCell): number {
   return width;
 }
 
-function pdfCell(cell: GridCell, index: number, fontSize: number | undefined, metrics: () => TextMetrics): TableCell {
+function pdfCell(cell: GridCell, index: number, tableSize: number | undefined, metrics: () => TextMetrics): TableCell {
+  const fontSize = cell.fontSize ?? tableSize;
   return {
-    ...pdfText(cell.text, metrics),
+    ...pdfText(cell.text, () => ({ ...metrics(), fontSize: fontSize ?? metrics().fontSize })),
     ...(fontSize ? { fontSize } : {}),
     headlineLevel: index,
     rowSpan: cell.rowSpan,
