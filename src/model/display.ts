@@ -60,7 +60,7 @@ export const DisplaySchema = z
         examples: ['yyyy-MM-dd', 'yyyy/M/d', 'yyyy年M月d日'],
       }),
     zeroAmount: z
-      .enum(['0.00', '0', ''])
+      .enum(['0.00', '0', ''], { error: '应为 "0.00"（默认）、"0"，或 "" 留空' })
       .optional()
       .meta({ title: '零金额', description: '金额为零时怎样印出："0.00"（默认）、"0"，或 "" 留空' }),
     yearBrackets: z

@@ -242,8 +242,8 @@ function pdfmakeItem(item: PageItem, faceOf: (font: object) => object): unknown 
   };
 }
 
-/** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step`, never below `minSize`. */
-export const ONE_LINE = { step: 0.25, minSize: 4 };
+/** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step` (Word sizes are whole half-points), never below `minSize`. */
+export const ONE_LINE = { step: 0.5, minSize: 4 };
 
 /** What layout needs to know to break pages: every heading's and cell's lines, as pdfmake sets them. */
 export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
