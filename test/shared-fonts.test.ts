@@ -9,6 +9,7 @@ import { declarationDocument, loadFonts, loadTemplates, pagedPdf, type FormTempl
 import { FONT_PARSES } from '../src/render/fonts.js';
 import { FONT_USE, GLYPH_COPIES, SHARED_FONTS } from '../src/render/shared-fonts.js';
 import { loadDistinct } from './support/golden.js';
+import { readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 
 const require = createRequire(import.meta.url);
@@ -46,6 +47,22 @@ describe('fonts parsed once per process', () => {
   it('a process parses each font file once', () => {
     // loadFonts caches per file; the default regular and bold are two files.
     expect(FONT_PARSES.count).toBe(2);
+  });
+});
+
+describe('one PDF’s text does not change what another’s copies as', () => {
+  it('a variation selector or a soft hyphen in one project leaves the next project’s text as it is', async () => {
+    const seed = loadSeed();
+    // 培 + U+FE00 prints the 培 glyph; a soft hyphen prints the hyphen's. fontkit's shared glyph
+    // objects once kept those characters for every later PDF's ToUnicode map.
+    const odd = { ...seed.projects[0]!, name: '培\uFE00训班\u00AD费', startDate: '2023-01-02' };
+    const first = await pagedPdf(declarationDocument(templates, odd, seed.year, 0), { fonts, creationDate: new Date(0) });
+    expect((await readPdf(first.bytes)).pages[0]).toContain('培\uFE00'); // its own ToUnicode says so
+    const next = await pagedPdf(declarationDocument(templates, seed.projects[0]!, seed.year, 0), { fonts, creationDate: new Date(0) });
+    const text = (await readPdf(next.bytes)).pages.join('\n');
+    expect(text).toContain('培训费');
+    expect(text).toContain('2023-01-01');
+    expect(text).not.toMatch(/[\uFE00\u00AD]/);
   });
 });
 

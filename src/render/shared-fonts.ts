@@ -65,6 +65,7 @@ export const SHARED_FONTS = { enabled: true };
 export function shareFont(vfsName: string, font: fontkit.Font): void {
   installHook();
   cacheGlyphs(font);
+  ownCodePoints(font);
   if (shared.get(vfsName)?.font !== font) shared.set(vfsName, { font, layoutCache: Object.create(null) as Record<string, unknown> });
 }
 
@@ -122,6 +123,31 @@ function embeddedFontClass(font: fontkit.Font): EmbeddedFontClass {
   const tiny = Buffer.from(subset.encode());
   embeddedFont = new PDFKit({ autoFirstPage: false }).font(tiny)._font.constructor as EmbeddedFontClass;
   return embeddedFont;
+}
+
+// ---- each glyph with the characters it was laid out for (fontkit 2.0.4) ----
+
+/**
+ * fontkit keeps one glyph object per glyph id, with the characters of the text that first asked
+ * for it (getGlyph(id, codePoints)); pdfkit writes those characters into the PDF's ToUnicode map
+ * (what copying or extracting the text gives). With a font parsed per document that mattered
+ * within one document only; shared, one project's 培 + U+FE00 (a variation selector) made every
+ * 培 of every later PDF copy as 培︀, and a soft hyphen every "-" of their dates. So a glyph asked
+ * for with other characters than its cached object's comes as a view of that object with its own.
+ */
+const ownCodePointFonts = new WeakSet<object>();
+
+function ownCodePoints(font: fontkit.Font): void {
+  if (ownCodePointFonts.has(font)) return;
+  ownCodePointFonts.add(font);
+  type Glyph = { codePoints: number[] } | null;
+  const withCache = font as unknown as { getGlyph(id: number, codePoints?: number[]): Glyph };
+  const getGlyph = withCache.getGlyph.bind(font);
+  withCache.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    const same = !glyph || codePoints.length === 0 || (glyph.codePoints.length === codePoints.length && glyph.codePoints.every((c, i) => c === codePoints[i]));
+    return same ? glyph : (Object.create(glyph, { codePoints: { value: codePoints, enumerable: true } }) as Glyph);
+  };
 }
 
 // ---- glyphs copied into subsets, from a cache kept with the font (fontkit 2.0.4) ----
