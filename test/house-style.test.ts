@@ -23,7 +23,11 @@ import {
   type LoadedFonts,
   type Packet,
 } from '../src/index.js';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { diffPackets } from '../src/extract/diff.js';
 import { extractDocx } from '../src/extract/docx.js';
+import { DEFAULT_TEMPLATE_DIR } from '../src/layout/templates.js';
 import { dateFormatProblem, formatDate, parseDate } from '../src/model/display.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { part, readBytes } from './support/docx.js';
@@ -148,6 +152,59 @@ describe('the house style and the goal heading', () => {
   });
 });
 
+describe('read back as printed (hostile-test findings)', () => {
+  /** Builds `packet` (with `templateDir`, if given) and returns its 汇总表.docx. */
+  async function summaryDocx(packet: Packet, templateDir?: string): Promise<Uint8Array> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-house-style-'));
+    try {
+      const data = path.join(dir, 'unit.json');
+      await writeFile(data, JSON.stringify(packet));
+      const [report] = await buildFiles([data], { outDir: path.join(dir, 'out'), formats: ['docx'], creationDate: new Date(0), templateDir });
+      expect(report!.ok, JSON.stringify(report!.diagnostics)).toBe(true);
+      return new Uint8Array(await readFile(report!.written.find((f) => f.endsWith('汇总表.docx'))!));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('a heading written as the default reads back as the same form; one with a space keeps its space', async () => {
+    const projects = putuo.projects.map((p, i) => (i === 1 ? { ...p, overallGoalHeading: '项目 总目标' } : i === 2 ? { ...p, overallGoalHeading: '项目总目标' } : p));
+    const packet = { ...putuo, projects };
+    const read = extractDocx(await summaryDocx(packet), '汇总表.docx', templates);
+    const back = read.data as Packet;
+    expect(back.projects.map((p) => p.overallGoalHeading)).toEqual(['项目总体目标(2024年-2026年)', '项目 总目标', undefined]);
+    // Left out or written out, the default prints the same: no change.
+    expect(diffPackets(packet, back)).toEqual([]);
+    expect(diffPackets({ ...putuo, display: undefined }, { ...putuo, display: { dateFormat: 'yyyy-MM-dd', zeroAmount: '0.00', yearBrackets: 'ascii' } })).toEqual([]);
+  });
+
+  it('Word sizes are whole half-points, even from a template’s size="9.3"', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-templates-'));
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'declaration.hbs'), await readFile(path.join(DEFAULT_TEMPLATE_DIR, 'declaration.hbs')));
+      const summary = (await readFile(path.join(DEFAULT_TEMPLATE_DIR, 'summary.hbs'), 'utf8')).replace('<table size="9">', '<table size="9.3">');
+      await writeFile(path.join(dir, 'summary.hbs'), summary);
+      const xml = part(await summaryDocx(putuo, dir), 'word/document.xml');
+      const sizes = [...xml.matchAll(/<w:sz w:val="([^"]+)"\/>/g)].map((m) => m[1]!);
+      expect(sizes).toContain('19'); // 9.3 pt: 9.5 in Word
+      expect(sizes.filter((v) => !/^\d+$/.test(v))).toEqual([]);
+      expect(new Set(sizes).size).toBeGreaterThan(3); // the amounts shrunk: 9, 8.5, … (18, 17, …)
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a .docx that lost its house-style property says so, rather than only refusing its dates and year line', async () => {
+    const entries = unzipSync(await summaryDocx(putuo));
+    const custom = strFromU8(entries['docProps/custom.xml']!);
+    entries['docProps/custom.xml'] = strToU8(custom.replace(/<property[^>]*name="印制样式"[^>]*>.*?<\/property>/, ''));
+    expect(strFromU8(entries['docProps/custom.xml']!)).not.toContain('印制样式');
+    const read = extractDocx(zipSync(entries), '汇总表.docx', templates);
+    expect(read.problems.at(-1)).toMatch(/^汇总表\.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」/);
+  });
+});
+
 describe('bad house-style values', () => {
   const diagnosticsOf = (display: unknown) =>
     validatePacket({ ...putuo, display }).diagnostics.map((d) => [d.path.join('.'), d.message]);
@@ -160,6 +217,12 @@ describe('bad house-style values', () => {
       ],
     ]);
     expect(diagnosticsOf({ dateFormat: 'yyyy/M' })[0]![0]).toBe('display.dateFormat');
+    // A digit beside an unpadded month or day: 2026-01-11 would print 2026/1111 and read back as 2026-11-01.
+    expect(diagnosticsOf({ dateFormat: 'yyyy/M1d' })).toEqual([['display.dateFormat', '日期格式「yyyy/M1d」里的文字不能有数字：印出来分不清哪些数字是年月日']]);
+    // Printed into every date: one error here, not one per date (nor a font's missing glyph).
+    expect(diagnosticsOf({ dateFormat: 'yyyy/M/d\t' })).toEqual([
+      ['display.dateFormat', '日期格式里有不能印在日期里的字符 U+0009（换行、制表符、不可见字符或表情符号），请删去'],
+    ]);
   });
 
   it('an unknown field of display, and values outside the lists', () => {

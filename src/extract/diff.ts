@@ -2,6 +2,8 @@
 // office reviews a resubmitted declaration by the fields of the form, not by JSON lines. Fields
 // are named by their form labels (fieldLabel, from the schema's titles) and walked in schema
 // order, so a field added to the schema is compared without touching this file.
+import { OVERALL_GOAL_HEADING } from '../layout/view.js';
+import { DEFAULT_DISPLAY } from '../model/display.js';
 import { z } from 'zod';
 import { MONEY_PATTERN, compareMoney } from '../model/money.js';
 import { IndicatorSchema, PacketSchema, ProjectSchema, type Indicator, type Packet, type Project } from '../model/packet.js';
@@ -47,6 +49,12 @@ function leaves(schema: z.ZodType, prefix: string[] = []): Leaf[] {
   return [{ path: prefix, money: prefix[0] === 'funds' }];
 }
 
+/** What a field left out prints as, where that is something (by its path in its object). */
+const PRINTED_DEFAULTS = new Map<string, string>([
+  ['overallGoalHeading', OVERALL_GOAL_HEADING],
+  ...Object.entries(DEFAULT_DISPLAY).map(([key, value]): [string, string] => [`display.${key}`, value]),
+]);
+
 // `$schema` is the editor's pointer to the JSON schema, not part of the declaration.
 const PACKET_FIELDS = leaves(PacketSchema).filter((f) => f.path[0] !== '$schema');
 const PROJECT_FIELDS = leaves(ProjectSchema);
@@ -81,7 +89,9 @@ function fieldChanges(
   for (const field of fields) {
     const a = printed(valueAt(before, field.path));
     const b = printed(valueAt(after, field.path));
-    if (sameValue(a, b, field.money)) continue;
+    // Left out or written out, a default prints the same (the goal heading, the house style).
+    const printsAs = (value: string | undefined) => value ?? PRINTED_DEFAULTS.get(field.path.join('.'));
+    if (sameValue(a, b, field.money) || (printsAs(a) !== undefined && printsAs(a) === printsAs(b))) continue;
     const path = [...base, ...field.path];
     changes.push(withValues({ kind: 'changed', path, ...(project && { project }), label: fieldLabel(path) }, a, b));
   }

@@ -120,6 +120,17 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
     if (problems.length === 0) problems.push(...computedEdits(templates, data, read.computed, file));
   }
 
+  // Without the house style the file was printed in, its dates and year line are read the default
+  // way: a form printed as 2026/1/1 or （2026年度） then fails for no edit of the user's.
+  if (styleText === undefined) {
+    const dates = [...places].filter(([key]) => /\.(startDate|endDate)$/.test(key)).map(([, read]) => read.text.trim());
+    // A year line in full-width brackets, or a date written in another order or with other separators.
+    const styled = problems.some((p) => /「（\d{4}年度）」/.test(p)) || dates.some((date) => /^\d{4}\D\d{1,2}\D\d{1,2}\D?$/.test(date) && !/^\d{4}-\d{2}-\d{2}$/.test(date));
+    if (styled) {
+      const note = `${file}：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`;
+      (problems.length > 0 ? problems : notes).push(note);
+    }
+  }
   const missing = [
     ...(data.title === undefined ? ['汇总表标题'] : []),
     ...(data.unit === undefined ? ['单位'] : []),
@@ -437,7 +448,7 @@ function valueOf(path: ReadonlyArray<string | number>, text: string, style: Requ
   }
   if (field === 'startDate' || field === 'endDate') return parseDate(text, style.dateFormat) ?? text;
   // The heading every form prints when the project names none: not data.
-  if (field === 'overallGoalHeading') return squeeze(text) === OVERALL_GOAL_HEADING ? undefined : text;
+  if (field === 'overallGoalHeading') return text.trim() === OVERALL_GOAL_HEADING ? undefined : text;
   if (field === 'overallGoal' || field === 'annualGoal') {
     const goal = text.replace(/(?:\n[ \t\u3000]*)+$/, '');
     return field === 'overallGoal' && goal.trim() === '' ? undefined : goal;

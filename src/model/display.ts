@@ -28,6 +28,9 @@ function dateParts(format: string): Array<{ token: DateToken } | { text: string 
   return parts;
 }
 
+/** Dates whose months and days tell 1 from 11 and 12 apart. */
+const ROUND_TRIP_DATES = ['2026-01-01', '2026-01-11', '2026-11-01', '2026-11-11', '2026-12-31', '2026-01-12', '2026-12-01', '2026-10-10'];
+
 const DATE_FORMAT_HINT = '只能用 yyyy（四位年份）、M 或 MM（月）、d 或 dd（日），年、月、日各一次；其余文字照原样印出，如 "yyyy/M/d"、"yyyy年M月d日"';
 
 /** Why `format` is no date format, or undefined if it is one. */
@@ -38,9 +41,17 @@ export function dateFormatProblem(format: string): string | undefined {
   const count = (...of: DateToken[]) => tokens.filter((t) => of.includes(t)).length;
   if (count('yyyy') !== 1 || count('M', 'MM') !== 1 || count('d', 'dd') !== 1) return `日期格式「${format}」${DATE_FORMAT_HINT}`;
   // 2026/11/1 and 2026/1/11 both print 2026111 without a separator: it could not be read back.
+  // Printed into every date: what prints no visible character, or no character of the font, has no place there.
+  const literal = parts.flatMap((p) => ('text' in p ? [p.text] : [])).join('');
+  const odd = [...literal].find((c) => /[\p{C}\p{Zl}\p{Zp}\p{Extended_Pictographic}]|\s/u.test(c) && c !== ' ');
+  if (odd !== undefined) return `日期格式里有不能印在日期里的字符 U+${odd.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}（换行、制表符、不可见字符或表情符号），请删去`;
+  if (/\d/.test(literal)) return `日期格式「${format}」里的文字不能有数字：印出来分不清哪些数字是年月日`;
   const unpadded = (p: (typeof parts)[number] | undefined) => p !== undefined && 'token' in p && (p.token === 'M' || p.token === 'd');
   const adjacent = parts.some((p, i) => 'token' in p && parts[i + 1] !== undefined && 'token' in parts[i + 1]! && (unpadded(p) || unpadded(parts[i + 1])));
   if (adjacent) return `日期格式「${format}」里 M、d 紧挨着别的年月日，印出来读不回来：不补零的月、日前后要有分隔的文字，或改用 MM、dd`;
+  // Whatever else a format does, every date must read back as itself (extract).
+  const unreadable = ROUND_TRIP_DATES.find((date) => parseDate(formatDate(date, format), format) !== date);
+  if (unreadable) return `日期格式「${format}」印出的 ${formatDate(unreadable, format)} 读不回 ${unreadable}，请改用别的写法，如 "yyyy/M/d"`;
   return undefined;
 }
 

@@ -67,6 +67,8 @@ const CJK_FALLBACK = 'Noto Serif CJK SC';
 
 /** Word measures in twips (1/20 pt), type in half-points, borders in eighths of a point. */
 const twips = (pt: number) => Math.round(pt * 20);
+/** Word's type sizes are whole half-points (a template's size="9.3" prints at 9.5 pt there). */
+const halfPoints = (pt: number) => Math.round(pt * 2);
 
 /**
  * Off: every .docx is packed whole by the docx library (tests compare the two ways byte for byte).
@@ -144,7 +146,7 @@ function wordDocument(page: PageStyle, fonts: DocxFonts, options: Pick<DocxOptio
     styles: {
       default: {
         document: {
-          run: { font, size: page.fontSize * 2, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+          run: { font, size: halfPoints(page.fontSize), language: { value: 'en-US', eastAsia: 'zh-CN' } },
           paragraph: { spacing: { before: 0, after: 0, line: Math.round(240 * page.lineHeight), lineRule: LineRuleType.AUTO } },
         },
       },
@@ -217,7 +219,7 @@ function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore =
     pageBreakBefore,
     keepNext: true,
     spacing: { before: twips(style.spaceBefore), after: twips(style.spaceAfter) },
-    children: lines(block.text, { size: style.fontSize * 2, bold: style.bold }),
+    children: lines(block.text, { size: halfPoints(style.fontSize), bold: style.bold }),
   });
 }
 
@@ -275,7 +277,7 @@ function wordTable(table: GridTable, rows: readonly GridRow[], page: PageStyle):
 function wordCell(cell: GridCell, widths: number[], fontSize: number, page: PageStyle): TableCell {
   const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
   const cellSize = cell.fontSize ?? fontSize;
-  const size = cellSize === page.fontSize ? undefined : cellSize * 2;
+  const size = cellSize === page.fontSize ? undefined : halfPoints(cellSize);
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     rowSpan: cell.rowSpan,
@@ -302,7 +304,7 @@ function columnTwips(shares: number[], total: number): number[] {
 }
 
 function footer(page: PageStyle): Footer {
-  const size = page.footer.fontSize * 2;
+  const size = halfPoints(page.footer.fontSize);
   const children = page.footer.parts.map((part) =>
     typeof part === 'string'
       ? new TextRun({ text: part, size })
@@ -389,7 +391,7 @@ const JOINT_XML =
 
 function headingXml(block: GridHeading, page: PageStyle, pageBreakBefore: boolean): string {
   const style = block.level === 1 ? page.headings.title : page.headings.subtitle;
-  const size = style.fontSize * 2;
+  const size = halfPoints(style.fontSize);
   const rPr = `<w:rPr>${style.bold ? '<w:b/><w:bCs/>' : '<w:b w:val="false"/><w:bCs w:val="false"/>'}<w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr>`;
   const runs = block.text
     .split('\n')
@@ -408,7 +410,7 @@ function tableXml(table: GridTable, rows: readonly GridRow[], page: PageStyle): 
   // Half-points, where a cell's size differs from the document's (a table's, or one cell's: layout/fit.ts).
   const sizeOf = (cell: GridCell) => {
     const fontSize = cell.fontSize ?? tableSize;
-    return fontSize === page.fontSize ? undefined : fontSize * 2;
+    return fontSize === page.fontSize ? undefined : halfPoints(fontSize);
   };
   const out = [
     `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${textWidth}"/><w:tblBorders>`,

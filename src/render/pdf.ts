@@ -274,9 +274,12 @@ export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
     oneLineSize(block, cell) {
       const width = cellWidth(page, contentWidths(page, block.widths), cell);
       const start = cell.fontSize ?? block.fontSize ?? page.fontSize;
-      // pdfmake's own line breaker decides, in steps of ONE_LINE.step pt.
-      for (let size = start; size > ONE_LINE.minSize; size = Math.round((size - ONE_LINE.step) * 100) / 100) {
-        if (textLines(cell.text, { family, fonts, fontSize: size, lineHeight, width }).length <= 1) return size;
+      // pdfmake's own line breaker decides. Smaller sizes are whole steps (half-points, as Word has
+      // them), from the largest below the table's own (a template's size="9.3": 9, 8.5, …).
+      const fits = (fontSize: number) => textLines(cell.text, { family, fonts, fontSize, lineHeight, width }).length <= 1;
+      if (fits(start)) return start;
+      for (let size = Math.ceil(start / ONE_LINE.step - 1) * ONE_LINE.step; size > ONE_LINE.minSize; size -= ONE_LINE.step) {
+        if (fits(size)) return size;
       }
       return ONE_LINE.minSize;
     },
