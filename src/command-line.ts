@@ -27,6 +27,7 @@ const library = {
   revision: () => import('./extract/revision.js'),
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
+  verify: () => import('./output/verify.js'),
 };
 
 export interface CliIO {
@@ -180,7 +181,16 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）'),
       run(diff),
     )
-    .demandCommand(1, '请给出命令：build、validate、extract、diff 或 schema')
+    .command(
+      'verify <dir>',
+      '核对输出目录：manifest.json 记下的每个文件是否还在、是否被改动，有没有多出的文件；有不符时退出码为 1',
+      (y) =>
+        y
+          .positional('dir', { describe: '一个数据文件的输出目录（含 manifest.json），或 build 的输出目录（核对其中每个这样的目录）', type: 'string', demandOption: true })
+          .example('$0 verify out/minhang-2023', '核对归档的申报表和汇总表是否就是当初生成的'),
+      run(verify),
+    )
+    .demandCommand(1, '请给出命令：build、validate、extract、diff、verify 或 schema')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
@@ -362,6 +372,23 @@ async function diff(argv: { old: string; new: string; templates?: string }, io: 
   for (const change of changes) io.stdout(`${formatChange(change)}\n`);
   io.stderr(changes.length === 0 ? `${argv.old} 和 ${argv.new} 的内容相同\n` : `共 ${changes.length} 处不同\n`);
   return changes.length === 0 ? EXIT.ok : EXIT.dataErrors;
+}
+
+async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
+  const { verifyOutput } = await library.verify();
+  const folders = await verifyOutput(argv.dir);
+  let problems = 0;
+  for (const { dir, manifest, intact, findings } of folders) {
+    for (const finding of findings) io.stdout(`${finding.message}\n`);
+    problems += findings.length;
+    const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}`;
+    io.stderr(
+      findings.length === 0
+        ? `${dir}：${intact} 个文件都与 manifest.json 相符（${made}）\n`
+        : `${dir}：${intact} 个文件相符，${findings.length} 处不符（${made}）\n`,
+    );
+  }
+  return problems === 0 ? EXIT.ok : EXIT.dataErrors;
 }
 
 /** Never write over a file the user has: extract's output must be a new file. */

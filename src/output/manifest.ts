@@ -5,11 +5,21 @@
 // over ours) is the user's from then on.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 
 export const MANIFEST_FILE = 'manifest.json';
+
+/** shenbao's version (package.json) and its data format's: recorded in every manifest. */
+export const VERSIONS = { shenbao: packageVersion(), dataFormat: 1 };
+
+function packageVersion(): string {
+  // package.json sits two folders up from src/output and from dist/output alike.
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
 const GENERATOR = 'shenbao';
 const FORMAT = 1;
 
@@ -26,6 +36,8 @@ export interface Manifest {
   format: typeof FORMAT;
   /** The data file this folder was built from. */
   source: { file: string; sha256: string };
+  /** What wrote the files: shenbao's version, and the version of the data format (the JSON Schema) it read. Absent in older folders. */
+  versions?: { shenbao: string; dataFormat: number };
   /**
    * false while a build swaps its files in. Until it says true again, `files` lists the old and
    * the new version of every file being replaced, so a build killed half-way still knows its own.

@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
 import type { PacketFolder } from './folder.js';
-import { MANIFEST_FILE, manifestBytes, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
+import { MANIFEST_FILE, manifestBytes, sha256, sha256File, VERSIONS, type Manifest, type ManifestEntry } from './manifest.js';
 
 // .shenbao-staging-<host>-<pid>-<time>: the host, so that a build on another machine sharing the
 // folder (or in another container) never takes this one's staging folder for abandoned.
@@ -106,7 +106,7 @@ async function swapIn(
   const files = [...written, ...kept].sort((a, b) => a.name.localeCompare(b.name, 'en'));
   const outgoing = [...replaced, ...removed].map((name) => folder.owned.get(name)!);
 
-  const final: Manifest = { generator: 'shenbao', format: 1, source: plan.source, complete: true, files };
+  const final: Manifest = { generator: 'shenbao', format: 1, source: plan.source, versions: VERSIONS, complete: true, files };
   const pending: Manifest = { ...final, complete: false, files: [...files, ...outgoing] };
   const pendingFile = path.join(staging, '.manifest.pending');
   const finalFile = path.join(staging, '.manifest.final');

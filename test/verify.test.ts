@@ -1,0 +1,86 @@
+// `shenbao verify`: a built packet folder checks out against its manifest.json; a file changed by
+// one byte, deleted, added, or replaced by one built from other data is named, and the exit code
+// is 1. Nothing is written.
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shenbao } from './support/cli.js';
+import { loadSeed, SEED_FILE } from './support/seed.js';
+
+const F3 = '03-残疾人就业保障金.pdf';
+let work: string;
+let built: string; // out/minhang-2023 of a fresh build, copied for each case
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'shenbao-verify-'));
+  const run = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
+  expect(run.code, run.stderr).toBe(0);
+  built = path.join(work, 'out', 'minhang-2023');
+}, 60_000);
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+/** A copy of the fresh build, changed by `change`, verified. */
+async function verifyAfter(name: string, change: (dir: string) => Promise<void>) {
+  const dir = path.join(work, name, 'minhang-2023');
+  await cp(built, dir, { recursive: true });
+  await change(dir);
+  const before = (await readdir(dir)).sort();
+  const run = await shenbao(['verify', dir], work);
+  expect((await readdir(dir)).sort()).toEqual(before); // verify writes nothing
+  return { ...run, dir };
+}
+
+describe('shenbao verify', () => {
+  it('passes on a fresh build: every file as recorded, with the source and shenbao’s version', async () => {
+    const { code, stdout, stderr, dir } = await verifyAfter('fresh', async () => undefined);
+    expect([code, stdout]).toEqual([0, '']);
+    expect(stderr).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：22 个文件都与 manifest.json 相符（由 minhang-2023\\.json（SHA-256 [0-9a-f]{12}…）生成，shenbao \\d+\\.\\d+\\.\\d+）\n$`));
+    // An output folder checks each of its packet folders.
+    const whole = await shenbao(['verify', path.join(work, 'out')], work);
+    expect(whole.code).toBe(0);
+  });
+
+  it('fails, naming the file, when one byte of a PDF changed', async () => {
+    const { code, stdout, dir } = await verifyAfter('byte', async (dir) => {
+      const file = path.join(dir, F3);
+      const bytes = await readFile(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      await writeFile(file, bytes);
+    });
+    expect(code).toBe(1);
+    expect(stdout).toBe(`${path.join(dir, F3)}：已被改动，与生成时不同（大小相同，内容不同）\n`);
+  });
+
+  it('fails, naming the file, when a PDF was deleted', async () => {
+    const { code, stdout, dir } = await verifyAfter('deleted', (dir) => rm(path.join(dir, '汇总表.pdf')));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(new RegExp(`^${path.join(dir, '汇总表.pdf').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：缺少这个文件（manifest.json 记着它，\\d+ 字节）\n$`));
+  });
+
+  it('fails, naming it, when a file was added', async () => {
+    const { code, stdout, dir } = await verifyAfter('added', (dir) => writeFile(path.join(dir, '盖章件.pdf'), '%PDF-1.4 scanned'));
+    expect(code).toBe(1);
+    expect(stdout).toBe(`${path.join(dir, '盖章件.pdf')}：多出来的文件，manifest.json 里没有它（不是这次生成的）\n`);
+  });
+
+  it('fails, naming the file, when a PDF was replaced by one built from edited data', async () => {
+    const seed = loadSeed();
+    const edited = { ...seed, projects: seed.projects.map((p, i) => (i === 2 ? { ...p, annualGoal: `${p.annualGoal}（已修改）` } : p)) };
+    const other = path.join(work, 'edited');
+    await writeFile(path.join(work, 'minhang-2023.json'), JSON.stringify(edited));
+    const run = await shenbao(['build', path.join(work, 'minhang-2023.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
+    expect(run.code, run.stderr).toBe(0);
+    const { code, stdout, dir } = await verifyAfter('replaced', (dir) => cp(path.join(other, 'minhang-2023', F3), path.join(dir, F3)));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（.+）\n$`));
+  });
+
+  it('refuses a folder that shenbao did not build, and one that is not there', async () => {
+    const plain = path.join(work, 'plain');
+    await mkdir(path.join(plain, '草稿'), { recursive: true });
+    const run = await shenbao(['verify', plain], work);
+    expect([run.code, run.stderr]).toEqual([2, `${plain} 里没有 manifest.json，也没有含 manifest.json 的子目录：不是 shenbao 的输出目录\n`]);
+    const missing = await shenbao(['verify', path.join(work, 'nowhere')], work);
+    expect([missing.code, missing.stderr]).toEqual([2, `没有找到目录 ${path.join(work, 'nowhere')}\n`]);
+  });
+});
