@@ -44,7 +44,8 @@ describe('shenbao verify', () => {
     const { code, stdout, dir } = await verifyAfter('byte', async (dir) => {
       const file = path.join(dir, F3);
       const bytes = await readFile(file);
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       await writeFile(file, bytes);
     });
     expect(code).toBe(1);
