@@ -22,6 +22,7 @@ import {
   type Project,
 } from '../src/index.js';
 import { renderDocx } from '../src/render/docx.js';
+import { formArchive } from '../src/output/forms.js';
 import { loadSeed } from '../test/support/seed.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -60,7 +61,9 @@ try {
       let file: Uint8Array;
       if (task === 'pdf-forms') {
         const paged = await step('measure', () => paginate(grid, pdfMeasure(grid.page, fonts)));
-        file = (await step('render', () => renderPdf(paged.document, { fonts, creationDate, title: project.name }))).bytes;
+        // As a build makes it: PDF/A, with the project's data attached.
+        const archive = formArchive({ project, header: { title: seed.title, unit: seed.unit, year: seed.year } });
+        file = (await step('render', () => renderPdf(paged.document, { fonts, creationDate, title: project.name, archive }))).bytes;
       } else {
         file = await step('render', () => renderDocx(grid, { creationDate, title: project.name }));
       }

@@ -28,6 +28,7 @@ const library = {
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
   verify: () => import('./output/verify.js'),
+  pdfSource: () => import('./extract/pdf.js'),
 };
 
 export interface CliIO {
@@ -161,10 +162,10 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     )
     .command(
       'extract <input>',
-      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据',
+      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 则读出其中嵌入的数据',
       (y) =>
         y
-          .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）：一张申报表或汇总表', type: 'string', demandOption: true })
+          .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）或 PDF 文件：一张申报表或汇总表', type: 'string', demandOption: true })
           .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
           .option('templates', { describe: '生成这个 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
           .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表'),
@@ -342,8 +343,9 @@ async function refuseForeign(out: string): Promise<void> {
 }
 
 async function extract(argv: { input: string; out?: string; templates?: string }, io: CliIO): Promise<number> {
+  if (/\.pdf$/i.test(argv.input)) return extractPdf(argv, io);
   const [{ isWordFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
-  if (!isWordFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx），${argv.input} 不是`);
+  if (!isWordFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const read = await extractFile(argv.input, await loadTemplates(argv.templates));
   if (read.problems.length > 0) {
@@ -361,6 +363,27 @@ async function extract(argv: { input: string; out?: string; templates?: string }
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   io.stderr(`${argv.input}：读回${kind}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
   return hasErrors(read.diagnostics) ? EXIT.dataErrors : EXIT.ok;
+}
+
+/** The data a shenbao PDF carries, written out exactly as embedded, and checked like a data file. */
+async function extractPdf(argv: { input: string; out?: string }, io: CliIO): Promise<number> {
+  const [{ sourceOfPdf }, { validatePacket }] = await Promise.all([library.pdfSource(), library.validate()]);
+  if (argv.out !== undefined) await refuseExisting(argv.out);
+  const bytes = await fsStep('读取', argv.input, () => readFile(argv.input));
+  const json = await sourceOfPdf(bytes, argv.input);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new UserError(`${argv.input} 里嵌入的数据不是有效的 JSON，无法读回`);
+  }
+  const validation = validatePacket(data);
+  printDiagnostics(io, argv.input, validation.diagnostics, validation.projectNames);
+  if (argv.out === undefined) io.stdout(json);
+  else await writeAtomically(argv.out, json);
+  const count = (data as { projects?: unknown[] }).projects?.length ?? 0;
+  io.stderr(`${argv.input}：读出 PDF 里嵌入的数据，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(validation.diagnostics)}\n`);
+  return hasErrors(validation.diagnostics) ? EXIT.dataErrors : EXIT.ok;
 }
 
 async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {

@@ -22,7 +22,7 @@ import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedF
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
 import { inFont, paginatedSections } from './paged-pdf.js';
 import { docxChunks, type DocxFonts } from '../render/docx.js';
-import { inOrder, makeForm, renderPart, type FormJob, type FormOutput, type PartJob } from './forms.js';
+import { inOrder, makeForm, renderPart, summaryArchive, type FormJob, type FormOutput, type PartJob } from './forms.js';
 import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
@@ -243,6 +243,7 @@ async function buildLocked(
       project,
       year,
       display,
+      header: loaded.header!,
       index: number - 1,
       title: project.name,
       creationDate,
@@ -281,7 +282,7 @@ async function buildLocked(
             pool.renderPart({ grid, options: rest }).catch((error) => (error instanceof WorkerOutOfMemory ? partInThread(grid, rest) : Promise.reject(error))),
           ahead: 2 * pool.size,
         };
-        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title }, renderer);
+        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title, archive: summaryArchive(packet) }, renderer);
         await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {

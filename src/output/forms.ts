@@ -4,7 +4,8 @@
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
-import type { Display, Project } from '../model/packet.js';
+import type { Display, Packet, Project } from '../model/packet.js';
+import type { PacketHeader } from './word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
 import { pdfMeasure, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
@@ -18,6 +19,8 @@ export interface FormJob {
   year: number;
   /** The packet's house style. */
   display?: Display;
+  /** The packet's header (title, unit), for the PDF's metadata and the data it carries. */
+  header: PacketHeader;
   index: number;
   title: string;
   creationDate: Date;
@@ -41,7 +44,7 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
   const output: FormOutput = {};
   const grid = declarationDocument(templates, job.project, job.year, job.index, job.display);
   if (job.pdf) {
-    const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title });
+    const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title, archive: formArchive(job) });
     const { sections } = pdf.paged;
     output.pdf = { bytes: pdf.bytes, pages: sections.length, laidOutHere: pdf.laidOutHere, ...(pdf.laidOutHere ? {} : { sections }) };
   }
@@ -50,6 +53,31 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
     output.docx = await renderDocx(fitted, { ...job.docx, creationDate: job.creationDate, title: job.title });
   }
   return output;
+}
+
+/**
+ * What a form's PDF says of itself and carries: its packet with this one project, as validated,
+ * so that `shenbao extract` gives back data that builds this form again.
+ */
+export function formArchive(job: Pick<FormJob, 'project' | 'header'>): PdfOptions['archive'] {
+  const { $schema: _, ...header } = job.header;
+  return {
+    subject: '财政项目支出绩效目标申报表',
+    author: header.unit,
+    keywords: `${header.year}年度`,
+    source: { name: 'declaration.json', json: `${JSON.stringify({ ...header, projects: [job.project] }, null, 2)}\n`, description: '本申报表的数据（shenbao 数据格式）' },
+  };
+}
+
+/** What the 汇总表's PDF says of itself and carries: the whole packet, as validated. */
+export function summaryArchive(packet: Packet): PdfOptions['archive'] {
+  const { $schema: _, ...data } = packet;
+  return {
+    subject: '项目绩效目标汇总表',
+    author: packet.unit,
+    keywords: `${packet.year}年度`,
+    source: { name: 'packet.json', json: `${JSON.stringify(data, null, 2)}\n`, description: '本汇总表的全部数据（shenbao 数据格式）' },
+  };
 }
 
 /** A part of a long 汇总表 (summary-pdf.ts): an already paginated grid, rendered once. */

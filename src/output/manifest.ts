@@ -5,21 +5,15 @@
 // over ours) is the user's from then on.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { SHENBAO_VERSION } from '../version.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
 /** shenbao's version (package.json) and its data format's: recorded in every manifest. */
-export const VERSIONS = { shenbao: packageVersion(), dataFormat: 1 };
-
-function packageVersion(): string {
-  // package.json sits two folders up from src/output and from dist/output alike.
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
+export const VERSIONS = { shenbao: SHENBAO_VERSION, dataFormat: 1 };
 const GENERATOR = 'shenbao';
 const FORMAT = 1;
 

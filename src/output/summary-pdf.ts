@@ -90,7 +90,7 @@ export async function* summaryPdf(
     }
     return { first: 1 + front.length, total };
   };
-  const writer = streamable ? pdfPartWriter(page, { fonts, creationDate: options.creationDate, title: options.title }) : undefined;
+  const writer = streamable ? pdfPartWriter(page, { fonts, creationDate: options.creationDate, title: options.title, archive: options.archive }) : undefined;
   const numbers = writer && (await drawFront(writer));
   if (!writer || !numbers) {
     const all: GridSection[][] = [];

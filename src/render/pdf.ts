@@ -21,6 +21,8 @@ import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdf
 import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
 import { shareFont } from './shared-fonts.js';
+import { ARCHIVE_OPTIONS, archiveInfoDictionary, makeArchival, type ArchiveInfo } from './pdf-archive.js';
+import { SHENBAO_VERSION } from '../version.js';
 import './pdf-lines.js'; // every pdfmake line drawn as text runs
 import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
 import { isBoldFont, pdfText, textLineHeights, textLines, type PdfLine, type TextMetrics } from './pdf-text.js';
@@ -31,8 +33,10 @@ export interface PdfOptions {
   fonts: LoadedFonts;
   /** Written as the PDF's CreationDate/ModDate; pass a fixed date for reproducible output. */
   creationDate: Date;
-  /** Document title (PDF metadata). */
+  /** Document title (PDF metadata): the project's name, or the 汇总表's title. */
   title?: string;
+  /** The rest of what the archive file says of itself, and the declaration it carries (render/pdf-archive.ts). */
+  archive?: Omit<ArchiveInfo, 'title' | 'creationDate'>;
   /**
    * The footer's numbers when this document is part of a longer one (a 汇总表 made in parts by pdfmake):
    * its first page is page `first` of `total`. Default: its own pages, 1 of N.
@@ -72,8 +76,17 @@ export async function renderPdf(document: GridDocument, options: PdfOptions): Pr
   }
   const placements: RowPlacement[][] = [];
   const definition = documentDefinition(document, options, (cell, pages) => place(placements, cell, pages));
-  const bytes = await pdfmake.createPdf(definition).getBuffer();
-  return { bytes, placements, laidOutHere: false };
+  const doc = (await pdfmake.createPdf(definition).getStream()) as unknown as Parameters<typeof makeArchival>[0] & PdfkitDocument;
+  makeArchival(doc, archiveOf(options));
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', (error) => reject(error));
+  });
+  doc.end();
+  await ended;
+  return { bytes: Buffer.concat(chunks), placements, laidOutHere: false };
 }
 
 /**
@@ -158,13 +171,7 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
   const PdfmakeDocument = (require('pdfmake/js/PDFDocument.js') as { default: PdfmakeDocumentClass }).default;
   const Renderer = (require('pdfmake/js/Renderer.js') as { default: RendererClass }).default;
   // Printer.createPdfKitDocument's options and createMetadata's info, for this document.
-  const info = {
-    Producer: 'shenbao (pdfmake)',
-    Creator: 'shenbao',
-    ...(options.title ? { Title: options.title } : {}),
-    CreationDate: options.creationDate,
-    ModDate: options.creationDate,
-  };
+  const info = archiveInfoDictionary(archiveOf(options), PRODUCER);
   const pdf = new PdfmakeDocument(
     (pdfmake as unknown as { fonts: object }).fonts,
     {},
@@ -172,8 +179,9 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
     {},
     {
       size: [page.size.width, page.size.height],
-      pdfVersion: '1.3',
-      subset: undefined,
+      pdfVersion: ARCHIVE_OPTIONS.pdfVersion,
+      subset: ARCHIVE_OPTIONS.subset,
+      lang: ARCHIVE_OPTIONS.lang,
       tagged: false,
       displayTitle: false,
       compress: true,
@@ -185,6 +193,7 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
     },
     vfs,
   );
+  makeArchival(pdf as unknown as Parameters<typeof makeArchival>[0], archiveOf(options));
   const { family } = options.fonts;
   const faces = new Map<object, object>();
   const faceOf = (font: object) => {
@@ -223,6 +232,11 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
     },
   };
 }
+
+/** Written as every PDF's Producer. */
+const PRODUCER = `shenbao ${SHENBAO_VERSION}`;
+
+const archiveOf = (options: Omit<PdfOptions, 'pageNumbers'>): ArchiveInfo => ({ ...options.archive, title: options.title, creationDate: options.creationDate });
 
 /** A laid-out item as pdfmake's Renderer reads it: lines with this document's fonts. */
 function pdfmakeItem(item: PageItem, faceOf: (font: object) => object): unknown {
@@ -348,13 +362,11 @@ function documentDefinition(
     pageSize: { width: size.width, height: size.height },
     pageOrientation: size.width > size.height ? 'landscape' : 'portrait',
     pageMargins: [margins.left, margins.top, margins.right, margins.bottom],
-    info: {
-      title: options.title,
-      creator: 'shenbao',
-      producer: 'shenbao (pdfmake)',
-      creationDate: options.creationDate,
-      modDate: options.creationDate,
-    },
+    // createMetadata's keys, lower case, in the order archiveInfoDictionary gives them.
+    info: Object.fromEntries(Object.entries(archiveInfoDictionary(archiveOf(options), PRODUCER)).map(([key, value]) => [key.charAt(0).toLowerCase() + key.slice(1), value])),
+    version: ARCHIVE_OPTIONS.pdfVersion,
+    subset: ARCHIVE_OPTIONS.subset,
+    language: ARCHIVE_OPTIONS.lang,
     defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
     footer: (currentPage: number, pageCount: number) => ({
       text: footerText(page, options.pageNumbers, currentPage, pageCount),

@@ -1,0 +1,97 @@
+// Every PDF as an archive file: PDF/A-3b, with the declaration it was made from inside it.
+//
+// pdfkit 0.19.1 does most of it when asked (`subset: 'PDF/A-3b'`, which pdfmake passes on only
+// with `pdfVersion: '1.7'`): the sRGB output intent, the XMP stream with pdfaid part 3 / B, and
+// the catalog's /AF for a file attached with `relationship`. What it gets wrong is fixed here, on
+// the document before it ends: its XMP writes the Info values unescaped (a title `R&D <预算>` is
+// not XML) and lacks xmp:ModifyDate, which PDF/A requires to match the Info dictionary's ModDate.
+// The source JSON is attached as an associated file (AFRelationship /Source, application/json);
+// `shenbao extract` reads it back (extract/pdf.ts).
+import { createHash } from 'node:crypto';
+
+/** pdfkit document options that make a PDF/A-3b file. */
+export const ARCHIVE_OPTIONS = { pdfVersion: '1.7', subset: 'PDF/A-3b', lang: 'zh-CN' } as const;
+
+export interface ArchiveInfo {
+  /** The project's name, or the 汇总表's title. */
+  title?: string;
+  /** What the document is: 财政项目支出绩效目标申报表, or 项目绩效目标汇总表. */
+  subject?: string;
+  /** The unit that declares. */
+  author?: string;
+  /** The budget year, as a keyword: 2023年度. */
+  keywords?: string;
+  creationDate: Date;
+  /** The declaration as data (JSON text), attached as the document's source. */
+  source?: { name: string; json: string; description: string };
+}
+
+/** What this file touches of a pdfkit document (pdfkit 0.19.1). */
+interface PdfkitDocument {
+  info: Record<string, unknown>;
+  _id: Buffer;
+  appendXML(xml: string, newline?: boolean): void;
+  _addInfo(): void;
+  file(data: Buffer, options: { name: string; type: string; description: string; relationship: string; creationDate: Date; modifiedDate: Date }): void;
+}
+
+/** The Info dictionary for `info` (pdfkit writes it; the XMP below repeats it). */
+export function archiveInfoDictionary(info: ArchiveInfo, producer: string): Record<string, unknown> {
+  return {
+    Producer: producer,
+    Creator: 'shenbao',
+    ...(info.title ? { Title: info.title } : {}),
+    ...(info.author ? { Author: info.author } : {}),
+    ...(info.subject ? { Subject: info.subject } : {}),
+    ...(info.keywords ? { Keywords: info.keywords } : {}),
+    CreationDate: info.creationDate,
+    ModDate: info.creationDate,
+  };
+}
+
+/** Makes `doc` (not yet ended) an archive file: escaped, complete XMP; the source attached; an ID from the content. */
+export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
+  doc._addInfo = function addInfo(this: PdfkitDocument) {
+    this.appendXML(xmpOf(this.info));
+  };
+  // The file ID from what the PDF is made of (pdfkit's own hashes only the Info dictionary).
+  const id = createHash('md5').update(JSON.stringify([doc.info, info.source?.json ?? '']));
+  doc._id = id.digest();
+  if (info.source) {
+    doc.file(Buffer.from(info.source.json, 'utf8'), {
+      name: info.source.name,
+      type: 'application/json',
+      description: info.source.description,
+      relationship: 'Source',
+      creationDate: info.creationDate,
+      modifiedDate: info.creationDate,
+    });
+  }
+}
+
+const xml = (text: unknown) =>
+  String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const xmpDate = (date: unknown) => (date as Date).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** The XMP descriptions of the Info dictionary, every value escaped. */
+function xmpOf(info: Record<string, unknown>): string {
+  const parts = [
+    '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+    `<xmp:CreateDate>${xmpDate(info.CreationDate)}</xmp:CreateDate>`,
+    `<xmp:ModifyDate>${xmpDate(info.ModDate)}</xmp:ModifyDate>`,
+    `<xmp:CreatorTool>${xml(info.Creator)}</xmp:CreatorTool>`,
+    '</rdf:Description>',
+    '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '<dc:format>application/pdf</dc:format>',
+    '<dc:language><rdf:Bag><rdf:li>zh-CN</rdf:li></rdf:Bag></dc:language>',
+    ...(info.Title ? [`<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Title)}</rdf:li></rdf:Alt></dc:title>`] : []),
+    ...(info.Author ? [`<dc:creator><rdf:Seq><rdf:li>${xml(info.Author)}</rdf:li></rdf:Seq></dc:creator>`] : []),
+    ...(info.Subject ? [`<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xml(info.Subject)}</rdf:li></rdf:Alt></dc:description>`] : []),
+    '</rdf:Description>',
+    '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+    `<pdf:Producer>${xml(info.Producer)}</pdf:Producer>`,
+    ...(info.Keywords ? [`<pdf:Keywords>${xml(info.Keywords)}</pdf:Keywords>`] : []),
+    '</rdf:Description>',
+  ];
+  return parts.join('\n');
+}

@@ -1,0 +1,132 @@
+// Every PDF as an archive file (render/pdf-archive.ts): PDF/A-3b (XMP with pdfaid 3/B, an sRGB
+// output intent, every font embedded), its title, and the declaration it was made from attached as
+// its Source, which `shenbao extract file.pdf` gives back exactly. Read with pdf-lib and xmldom,
+// independently of pdfkit.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, type Packet } from '../src/index.js';
+import { sourceOfPdf } from '../src/extract/pdf.js';
+import { formArchive } from '../src/output/forms.js';
+import { shenbao } from './support/cli.js';
+import { loadSeed, SEED_FILE } from './support/seed.js';
+
+const seed = loadSeed();
+const { $schema: _, projects, ...header } = seed as Packet & { $schema?: string };
+let out: string;
+const pdfs = new Map<string, Uint8Array>();
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'shenbao-archive-'));
+  const [report] = await buildFiles([SEED_FILE], { outDir: out, formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z') });
+  for (const file of report!.written) pdfs.set(path.basename(file), new Uint8Array(await readFile(file)));
+}, 60_000);
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+/** What the seed's PDFs must carry: a form its packet with its one project, the 汇总表 the packet. */
+const expected = (name: string) => (name === '汇总表.pdf' ? { ...header, projects } : { ...header, projects: [projects[Number(name.slice(0, 2)) - 1]!] });
+const titleOf = (name: string) => (name === '汇总表.pdf' ? seed.title : projects[Number(name.slice(0, 2)) - 1]!.name);
+
+async function structure(bytes: Uint8Array) {
+  const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
+  const lookup = <T extends PDFObject | undefined>(object: PDFObject | undefined) => (object instanceof PDFRef ? pdf.context.lookup(object) : object) as T;
+  const text = (object: PDFObject | undefined) => {
+    const value = lookup<PDFObject>(object);
+    return value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined;
+  };
+  const metadata = lookup<PDFRawStream>(pdf.catalog.get(PDFName.of('Metadata')));
+  const xmp = Buffer.from(metadata.getContents()).toString('utf8');
+  const intents = lookup<PDFArray>(pdf.catalog.get(PDFName.of('OutputIntents')));
+  const intent = lookup<PDFDict>(intents?.get(0));
+  const profile = lookup<PDFRawStream>(intent?.get(PDFName.of('DestOutputProfile')));
+  const fonts = pdf.getPages().flatMap((page) => {
+    const resources = lookup<PDFDict>(page.node.Resources()?.get(PDFName.of('Font')));
+    return (resources?.entries() ?? []).map(([, ref]) => {
+      const font = lookup<PDFDict>(ref);
+      const descendant = lookup<PDFDict>(lookup<PDFArray>(font.get(PDFName.of('DescendantFonts'))).get(0));
+      const descriptor = lookup<PDFDict>(descendant.get(PDFName.of('FontDescriptor')));
+      return { name: lookup<PDFName>(font.get(PDFName.of('BaseFont'))).asString(), embedded: ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k))) };
+    });
+  });
+  const af = lookup<PDFArray>(pdf.catalog.get(PDFName.of('AF')));
+  const sources = (af?.asArray() ?? []).map((ref) => {
+    const spec = lookup<PDFDict>(ref);
+    const stream = lookup<PDFRawStream>(lookup<PDFDict>(spec.get(PDFName.of('EF'))).get(PDFName.of('F')));
+    return {
+      relationship: lookup<PDFName>(spec.get(PDFName.of('AFRelationship'))).asString(),
+      subtype: lookup<PDFName>(stream.dict.get(PDFName.of('Subtype'))).decodeText(),
+      json: Buffer.from(decodePDFRawStream(stream).decode()).toString('utf8'),
+    };
+  });
+  const info = lookup<PDFDict>(pdf.context.trailerInfo.Info);
+  return {
+    version: Buffer.from(bytes.subarray(0, 8)).toString('latin1'),
+    xmp,
+    intent: { subtype: lookup<PDFName>(intent?.get(PDFName.of('S')))?.asString(), components: lookup<PDFNumber>(profile?.dict.get(PDFName.of('N')))?.asNumber(), bytes: profile ? decodePDFRawStream(profile).decode().length : 0 },
+    fonts,
+    sources,
+    title: text(info.get(PDFName.of('Title'))),
+  };
+}
+
+/** The XMP as XML: parse errors fail the test; the values by their qualified names. */
+function readXmp(xmp: string): (name: string) => string[] {
+  const errors: string[] = [];
+  const document = new DOMParser({ onError: (level, message) => void (level !== 'warning' && errors.push(message)) }).parseFromString(xmp.replace(/^[\s\S]*?(<x:xmpmeta)/, '$1').replace(/<\?xpacket end[\s\S]*$/, ''), 'text/xml');
+  expect(errors).toEqual([]);
+  return (name) => Array.from(document.getElementsByTagName(name)).map((node) => node.textContent!.trim());
+}
+
+describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
+  const names = ['01-培训费.pdf', '04-居村自治共治建设.pdf', '10-调研经费.pdf', '汇总表.pdf'];
+
+  it('builds 11 PDFs', () => expect(pdfs.size).toBe(11));
+
+  it.each(names)('%s', async (name) => {
+    const pdf = await structure(pdfs.get(name)!);
+    expect(pdf.version).toBe('%PDF-1.7');
+    const xmp = readXmp(pdf.xmp);
+    expect([xmp('pdfaid:part'), xmp('pdfaid:conformance')]).toEqual([['3'], ['B']]);
+    expect(xmp('dc:title')).toEqual([titleOf(name)]);
+    expect(xmp('dc:creator')).toEqual([seed.unit]);
+    expect([xmp('xmp:CreateDate'), xmp('xmp:ModifyDate')]).toEqual([['2023-01-01T00:00:00Z'], ['2023-01-01T00:00:00Z']]);
+    expect(xmp('pdf:Producer')[0]).toMatch(/^shenbao \d+\.\d+\.\d+$/);
+    expect(pdf.title).toBe(titleOf(name));
+    expect(pdf.intent).toEqual({ subtype: '/GTS_PDFA1', components: 3, bytes: 3024 });
+    expect(pdf.fonts.length).toBeGreaterThan(0);
+    expect(pdf.fonts.filter((f) => !f.embedded)).toEqual([]);
+    expect(pdf.sources.map((s) => [s.relationship, s.subtype])).toEqual([['/Source', 'application/json']]);
+    expect(JSON.parse(pdf.sources[0]!.json)).toEqual(expected(name));
+  });
+
+  it('keeps the XMP XML with a title such as R&D <预算>', async () => {
+    const [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
+    const project = { ...projects[0]!, name: 'R&D <预算> "试点"' };
+    const grid = declarationDocument(templates, project, seed.year, 0);
+    const { bytes } = await pagedPdf(grid, { fonts, creationDate: new Date(0), title: project.name, archive: formArchive({ project, header: { ...header, unit: '某单位 & <分部>' } }) });
+    const pdf = await structure(bytes);
+    const xmp = readXmp(pdf.xmp);
+    expect([xmp('dc:title'), xmp('dc:creator')]).toEqual([['R&D <预算> "试点"'], ['某单位 & <分部>']]);
+  });
+
+  it('shenbao extract gives back exactly the data each PDF carries', async () => {
+    for (const name of names) {
+      const file = path.join(out, 'minhang-2023', name);
+      const run = await shenbao(['extract', file], out);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual(expected(name));
+      expect(run.stdout).toBe((await structure(pdfs.get(name)!)).sources[0]!.json);
+    }
+  });
+
+  it('a PDF without the data is refused, saying what it lacks', async () => {
+    const pdf = await PDFDocument.load(pdfs.get('01-培训费.pdf')!, { updateMetadata: false });
+    pdf.catalog.delete(PDFName.of('AF'));
+    const bare = await pdf.save();
+    await expect(sourceOfPdf(bare, 'x.pdf')).rejects.toThrow(
+      'x.pdf 里没有 shenbao 嵌入的数据（AFRelationship /Source 的 JSON 附件）：不是 shenbao 生成的，或是较早的版本生成的。从 PDF 上的文字读回申报表还不支持；请用同一数据的 .docx，或原数据文件',
+    );
+  });
+});
