@@ -23,6 +23,7 @@ import { FORM_PAGE } from '../layout/page-style.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { laysOutHere, pdfPartWriter, renderPdf, type PdfOptions, type PdfPartWriter, type PdfResult } from '../render/pdf.js';
+import { archiveFileId, archiveInfoDictionary, PRODUCER } from '../render/pdf-archive.js';
 import { inOrder } from './forms.js';
 import { inFont, pagedPdf, paginatedSections, type PagedPdfOptions } from './paged-pdf.js';
 
@@ -149,11 +150,15 @@ async function summaryInParts(
     const actual: number[] = [];
     const firsts = pages.map((_, k) => 1 + pages.slice(0, k).reduce((a, b) => a + b, 0));
     const documents = parts.map((part): GridDocument => ({ page, sections: part.sections }));
-    const partOptions = (k: number) => ({ creationDate: options.creationDate, title: options.title, pageNumbers: { first: firsts[k]!, total } });
+    // Each part says of itself what the whole does (its XMP becomes the whole's); the data goes to the whole only.
+    const archive = options.archive && { ...options.archive, source: undefined };
+    const partOptions = (k: number) => ({ creationDate: options.creationDate, title: options.title, archive, pageNumbers: { first: firsts[k]!, total } });
     const rendering = inOrder(parts.length, (k) => renderer.render(documents[k]!, partOptions(k)), renderer.ahead);
     let k = 0;
+    let first: PDFDocument | undefined;
     for await (const rendered of rendering) {
       const pdf = await pdfLib.PDFDocument.load(rendered.bytes, { updateMetadata: false });
+      first ??= pdf;
       const starts = sectionStarts(documents[k]!, rendered.placements);
       const offset = whole.getPageCount();
       for (const copied of await whole.copyPages(pdf, pdf.getPageIndices())) whole.addPage(copied);
@@ -161,7 +166,7 @@ async function summaryInParts(
       actual.push(pdf.getPageCount());
       k++;
     }
-    if (actual.every((n, k) => n === pages[k])) return finish(pdfLib, whole, outline, options);
+    if (actual.every((n, k) => n === pages[k])) return finish(pdfLib, whole, outline, options, first!);
     pages = actual;
   }
 }
@@ -176,13 +181,49 @@ function sectionStarts(document: GridDocument, placements: RowPlacement[][]): nu
   });
 }
 
-/** The document's metadata and a bookmark per form, then the bytes. */
-async function finish(pdfLib: PdfLib, whole: PDFDocument, outline: Array<{ title: string; page: number }>, options: PagedPdfOptions): Promise<Buffer> {
-  if (options.title) whole.setTitle(options.title);
-  whole.setCreator('shenbao');
-  whole.setProducer('shenbao (pdfmake, pdf-lib)');
+/**
+ * The document's metadata and a bookmark per form, then the bytes. An archive file as the parts
+ * are (render/pdf-archive.ts): the first part's XMP and output intent, the same Info, the data
+ * attached as the Source, the language and a file ID.
+ */
+async function finish(pdfLib: PdfLib, whole: PDFDocument, outline: Array<{ title: string; page: number }>, options: PagedPdfOptions, first: PDFDocument): Promise<Buffer> {
+  const { PDFName, PDFString, PDFHexString, PDFRawStream, PDFDict, PDFArray, decodePDFRawStream } = pdfLib;
+  const info = archiveInfoDictionary({ ...options.archive, title: options.title, creationDate: options.creationDate }, PRODUCER);
+  if (info.Title) whole.setTitle(info.Title as string);
+  if (info.Author) whole.setAuthor(info.Author as string);
+  if (info.Subject) whole.setSubject(info.Subject as string);
+  if (info.Keywords) whole.setKeywords([info.Keywords as string]);
+  whole.setCreator(info.Creator as string);
+  whole.setProducer(info.Producer as string);
   whole.setCreationDate(options.creationDate);
   whole.setModificationDate(options.creationDate);
+  const { context } = whole;
+  const metadata = first.catalog.lookup(PDFName.of('Metadata'));
+  if (metadata instanceof PDFRawStream) {
+    whole.catalog.set(PDFName.of('Metadata'), context.register(context.stream(metadata.getContents(), { Type: 'Metadata', Subtype: 'XML' })));
+  }
+  const intents = first.catalog.lookup(PDFName.of('OutputIntents'));
+  const intent = intents instanceof PDFArray ? intents.lookup(0) : undefined;
+  const profile = intent instanceof PDFDict ? intent.lookup(PDFName.of('DestOutputProfile')) : undefined;
+  if (intent instanceof PDFDict && profile instanceof PDFRawStream) {
+    const icc = context.register(context.flateStream(decodePDFRawStream(profile).decode(), { N: 3 }));
+    const copied = context.obj({ Type: 'OutputIntent', S: 'GTS_PDFA1', Info: PDFString.of('sRGB IEC61966-2.1'), OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1') });
+    copied.set(PDFName.of('DestOutputProfile'), icc);
+    whole.catalog.set(PDFName.of('OutputIntents'), context.obj([context.register(copied)]));
+  }
+  whole.catalog.set(PDFName.of('Lang'), PDFString.of('zh-CN'));
+  const source = options.archive?.source;
+  if (source) {
+    await whole.attach(Buffer.from(source.json, 'utf8'), source.name, {
+      mimeType: 'application/json',
+      description: source.description,
+      creationDate: options.creationDate,
+      modificationDate: options.creationDate,
+      afRelationship: pdfLib.AFRelationship.Source,
+    });
+  }
+  const id = PDFHexString.of(archiveFileId(info, { source }).toString('hex'));
+  context.trailerInfo.ID = context.obj([id, id]);
   addOutline(pdfLib, whole, outline);
   // Open with the bookmarks shown, as pdfmake's one-document 汇总表 does.
   whole.catalog.set(pdfLib.PDFName.of('PageMode'), pdfLib.PDFName.of('UseOutlines'));

@@ -8,6 +8,10 @@
 // The source JSON is attached as an associated file (AFRelationship /Source, application/json);
 // `shenbao extract` reads it back (extract/pdf.ts).
 import { createHash } from 'node:crypto';
+import { SHENBAO_VERSION } from '../version.js';
+
+/** Written as every PDF's Producer. */
+export const PRODUCER = `shenbao ${SHENBAO_VERSION}`;
 
 /** pdfkit document options that make a PDF/A-3b file. */
 export const ARCHIVE_OPTIONS = { pdfVersion: '1.7', subset: 'PDF/A-3b', lang: 'zh-CN' } as const;
@@ -55,8 +59,7 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
     this.appendXML(xmpOf(this.info));
   };
   // The file ID from what the PDF is made of (pdfkit's own hashes only the Info dictionary).
-  const id = createHash('md5').update(JSON.stringify([doc.info, info.source?.json ?? '']));
-  doc._id = id.digest();
+  doc._id = archiveFileId(doc.info, info);
   if (info.source) {
     doc.file(Buffer.from(info.source.json, 'utf8'), {
       name: info.source.name,
@@ -67,6 +70,13 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
       modifiedDate: info.creationDate,
     });
   }
+}
+
+/** The file ID (trailer /ID): from the Info dictionary and the data the PDF carries. */
+export function archiveFileId(infoDictionary: Record<string, unknown>, info: Pick<ArchiveInfo, 'source'>): Buffer {
+  return createHash('md5')
+    .update(JSON.stringify([infoDictionary, info.source?.json ?? '']))
+    .digest();
 }
 
 const xml = (text: unknown) =>

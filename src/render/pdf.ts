@@ -21,8 +21,7 @@ import type { Content, ContentTable, TableCell, TDocumentDefinitions } from 'pdf
 import type { GridCell, GridDocument, GridHeading, GridTable, HeadingStyle, PageMeasure, PageStyle, RowPlacement } from '../layout/grid.js';
 import type { LoadedFonts } from './fonts.js';
 import { shareFont } from './shared-fonts.js';
-import { ARCHIVE_OPTIONS, archiveInfoDictionary, makeArchival, type ArchiveInfo } from './pdf-archive.js';
-import { SHENBAO_VERSION } from '../version.js';
+import { ARCHIVE_OPTIONS, archiveInfoDictionary, makeArchival, PRODUCER, type ArchiveInfo } from './pdf-archive.js';
 import './pdf-lines.js'; // every pdfmake line drawn as text runs
 import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
 import { isBoldFont, pdfText, textLineHeights, textLines, type PdfLine, type TextMetrics } from './pdf-text.js';
@@ -232,9 +231,6 @@ function pdfWriter(page: PageStyle, options: Omit<PdfOptions, 'pageNumbers'>) {
     },
   };
 }
-
-/** Written as every PDF's Producer. */
-const PRODUCER = `shenbao ${SHENBAO_VERSION}`;
 
 const archiveOf = (options: Omit<PdfOptions, 'pageNumbers'>): ArchiveInfo => ({ ...options.archive, title: options.title, creationDate: options.creationDate });
 
