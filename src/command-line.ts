@@ -401,10 +401,10 @@ async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
   const { verifyOutput } = await library.verify();
   const folders = await verifyOutput(argv.dir);
   let problems = 0;
-  for (const { dir, manifest, intact, findings } of folders) {
+  for (const { dir, manifest, intact, dataIntact, findings } of folders) {
     for (const finding of findings) io.stdout(`${finding.message}\n`);
     problems += findings.length;
-    const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}`;
+    const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}，${dataIntact} 个 PDF 内嵌的数据与之相符`;
     io.stderr(
       findings.length === 0
         ? `${dir}：${intact} 个文件都与 manifest.json 相符（${made}）\n`

@@ -34,7 +34,9 @@ describe('shenbao verify', () => {
   it('passes on a fresh build: every file as recorded, with the source and shenbao’s version', async () => {
     const { code, stdout, stderr, dir } = await verifyAfter('fresh', async () => undefined);
     expect([code, stdout]).toEqual([0, '']);
-    expect(stderr).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：22 个文件都与 manifest.json 相符（由 minhang-2023\\.json（SHA-256 [0-9a-f]{12}…）生成，shenbao \\d+\\.\\d+\\.\\d+）\n$`));
+    expect(stderr).toMatch(
+      new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：22 个文件都与 manifest.json 相符（由 minhang-2023\\.json（SHA-256 [0-9a-f]{12}…）生成，shenbao \\d+\\.\\d+\\.\\d+，11 个 PDF 内嵌的数据与之相符）\n$`),
+    );
     // An output folder checks each of its packet folders.
     const whole = await shenbao(['verify', path.join(work, 'out')], work);
     expect(whole.code).toBe(0);
@@ -49,7 +51,16 @@ describe('shenbao verify', () => {
       await writeFile(file, bytes);
     });
     expect(code).toBe(1);
-    expect(stdout).toBe(`${path.join(dir, F3)}：已被改动，与生成时不同（大小相同，内容不同）\n`);
+    expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（大小相同，内容不同[^\n]*）\n$`));
+  });
+
+  it('says when a changed PDF still carries the data it was made from (a viewer saved it again)', async () => {
+    const { code, stdout, dir } = await verifyAfter('resaved', async (dir) => {
+      const file = path.join(dir, F3);
+      await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('\n% saved again\n')]));
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（大小 \\d+ 字节，生成时 \\d+ 字节；它内嵌的数据仍与生成时相同）\n$`));
   });
 
   it('fails, naming the file, when a PDF was deleted', async () => {
@@ -73,7 +84,7 @@ describe('shenbao verify', () => {
     expect(run.code, run.stderr).toBe(0);
     const { code, stdout, dir } = await verifyAfter('replaced', (dir) => cp(path.join(other, 'minhang-2023', F3), path.join(dir, F3)));
     expect(code).toBe(1);
-    expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（.+）\n$`));
+    expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（.+；它内嵌的数据也已不同）\n$`));
   });
 
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {

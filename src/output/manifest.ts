@@ -81,6 +81,15 @@ export function manifestBytes(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** A form's `data`: its project as the build validated it. */
+export const projectDataHash = (project: unknown): string => sha256(JSON.stringify(project));
+
+/** The 汇总表's `data`: the packet without `$schema` (an editor's pointer, not data), as its PDF carries it. */
+export function packetDataHash(packet: { $schema?: string }): string {
+  const { $schema: _, ...data } = packet;
+  return sha256(JSON.stringify(data));
+}
+
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

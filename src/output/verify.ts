@@ -2,16 +2,19 @@
 // read again and hashed; a file it names that is gone, or whose size or SHA-256 differ, and a file
 // it does not name, are each reported by name. Nothing is written or changed.
 //
-// This is the files part of the archive check. What the PDFs carry inside them (the declaration
-// as data, a signature) is checked here too once the PDFs carry it.
-import { readdir, stat } from 'node:fs/promises';
+// Each PDF's data (the declaration it carries, render/pdf-archive.ts) is checked against the
+// manifest as well: a PDF whose bytes changed (a viewer saved it again) may still carry the very
+// data it was made from, and one that carries other data is said to. Signatures are not checked yet.
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { MANIFEST_FILE, readManifest, sha256File, type Manifest } from './manifest.js';
+import { sourceOfPdf } from '../extract/pdf.js';
+import { SUMMARY_FILE_NAME } from './names.js';
+import { MANIFEST_FILE, packetDataHash, projectDataHash, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
 export interface VerifyFinding {
-  /** missing: named but gone; altered: its bytes differ; added: not named (not shenbao's). */
-  kind: 'missing' | 'altered' | 'added' | 'incomplete';
+  /** missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a PDF carries other data. */
+  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data';
   /** The file, in the packet folder. */
   name: string;
   message: string;
@@ -22,6 +25,8 @@ export interface FolderVerification {
   manifest: Manifest;
   /** Files named by the manifest that are there with their recorded bytes. */
   intact: number;
+  /** PDFs whose data (as they carry it) is the data the manifest records. */
+  dataIntact: number;
   findings: VerifyFinding[];
 }
 
@@ -52,6 +57,7 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     findings.push({ kind: 'incomplete', name: MANIFEST_FILE, message: `${where(MANIFEST_FILE)}：上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成` });
   }
   let intact = 0;
+  let dataIntact = 0;
   const named = new Set<string>([MANIFEST_FILE]);
   for (const entry of manifest.files) {
     named.add(entry.name);
@@ -59,18 +65,44 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
       findings.push({ kind: 'missing', name: entry.name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${entry.size} 字节）` });
-    } else if (info.size !== entry.size || (await sha256File(file)) !== entry.sha256) {
-      findings.push({
-        kind: 'altered',
-        name: entry.name,
-        message: `${file}：已被改动，与生成时不同（${info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，生成时 ${entry.size} 字节`}）`,
-      });
-    } else intact++;
+      continue;
+    }
+    const same = info.size === entry.size && (await sha256File(file)) === entry.sha256;
+    const data = await carriedData(file, entry);
+    if (data === 'same') dataIntact++;
+    if (!same) {
+      const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，生成时 ${entry.size} 字节`;
+      const carried = data === 'same' ? '；它内嵌的数据仍与生成时相同' : data === 'other' ? '；它内嵌的数据也已不同' : data === 'none' ? '；读不出它内嵌的数据' : '';
+      findings.push({ kind: 'altered', name: entry.name, message: `${file}：已被改动，与生成时不同（${size}${carried}）` });
+    } else {
+      intact++;
+      if (data === 'other' || data === 'none') {
+        findings.push({ kind: 'data', name: entry.name, message: `${file}：内嵌的数据与 ${MANIFEST_FILE} 记的不同` });
+      }
+    }
   }
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     const what = entry.isDirectory() ? '文件夹' : '文件';
     findings.push({ kind: 'added', name: entry.name, message: `${where(entry.name)}：多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）` });
   }
-  return { dir, manifest, intact, findings };
+  return { dir, manifest, intact, dataIntact, findings };
+}
+
+/**
+ * Whether a PDF carries the data its manifest entry records: 'same', 'other', 'none' (no data to
+ * be read from it), or undefined where there is nothing to compare (not a PDF, or no data recorded).
+ */
+async function carriedData(file: string, entry: ManifestEntry): Promise<'same' | 'other' | 'none' | undefined> {
+  if (!entry.data || !/\.pdf$/i.test(entry.name)) return undefined;
+  let packet: { $schema?: string; projects?: unknown[] };
+  try {
+    packet = JSON.parse(await sourceOfPdf(await readFile(file), file)) as { $schema?: string; projects?: unknown[] };
+  } catch {
+    return 'none';
+  }
+  // A form carries its packet with its one project; the manifest records the project's hash. The 汇总表 the packet's.
+  const form = entry.name !== `${SUMMARY_FILE_NAME}.pdf`;
+  const hash = form ? (packet.projects?.length === 1 ? projectDataHash(packet.projects[0]) : undefined) : packetDataHash(packet);
+  return hash === entry.data ? 'same' : 'other';
 }
