@@ -221,7 +221,8 @@ const ISO_DATE = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: tr
 /** --date: a real calendar date (2023-02-30 is refused, not rolled over to March). */
 function creationDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
-  const date = new Date(text);
+  // A time without an offset is Beijing time, whatever the machine's time zone: the same bytes everywhere.
+  const date = new Date(/T[^Z+-]*$/.test(text) ? `${text}+08:00` : text);
   if (!ISO_DATE.safeParse(text).success || Number.isNaN(date.getTime())) {
     throw new UserError(`--date「${text}」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00`);
   }
@@ -377,6 +378,7 @@ async function extractPdf(argv: { input: string; out?: string }, io: CliIO): Pro
   } catch {
     throw new UserError(`${argv.input} 里嵌入的数据不是有效的 JSON，无法读回`);
   }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${argv.input} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）`);
   const validation = validatePacket(data);
   printDiagnostics(io, argv.input, validation.diagnostics, validation.projectNames);
   if (argv.out === undefined) io.stdout(json);
@@ -404,6 +406,7 @@ async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
   for (const { dir, manifest, intact, dataIntact, findings } of folders) {
     for (const finding of findings) io.stdout(`${finding.message}\n`);
     problems += findings.length;
+    if (!manifest) continue;
     const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}，${dataIntact} 个 PDF 内嵌的数据与之相符`;
     io.stderr(
       findings.length === 0

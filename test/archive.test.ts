@@ -2,18 +2,21 @@
 // output intent, every font embedded), its title, and the declaration it was made from attached as
 // its Source, which `shenbao extract file.pdf` gives back exactly. Read with pdf-lib and xmldom,
 // independently of pdfkit.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
+import { AFRelationship, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, type Packet } from '../src/index.js';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { formArchive } from '../src/output/forms.js';
 import { SUMMARY_PARTS } from '../src/output/summary-pdf.js';
 import { OWN_LAYOUT } from '../src/render/pdf.js';
-import { shenbao } from './support/cli.js';
+import { CLI, shenbao } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 
 const seed = loadSeed();
@@ -145,6 +148,28 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
       OWN_LAYOUT.enabled = true;
       await rm(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('a PDF whose attachment is not a packet, or is damaged, is refused with a message, not a crash', async () => {
+    const pdf = await PDFDocument.load(pdfs.get('01-培训费.pdf')!, { updateMetadata: false });
+    pdf.catalog.delete(PDFName.of('AF'));
+    await pdf.attach(Buffer.from('null'), 'declaration.json', { mimeType: 'application/json', afRelationship: AFRelationship.Source });
+    const file = path.join(out, 'null.pdf');
+    await writeFile(file, await pdf.save());
+    const run = await shenbao(['extract', file], out);
+    expect([run.code, run.stderr]).toEqual([2, `${file} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）\n`]);
+  });
+
+  it('a time given without an offset is Beijing time on every machine: the same PDFs in any time zone', async () => {
+    const hashes: string[] = [];
+    for (const zone of ['Asia/Shanghai', 'America/New_York']) {
+      const dir = path.join(out, `tz-${zone.replace('/', '-')}`);
+      await promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', dir, '--date', '2023-01-01T08:00:00', '--format', 'pdf', '--quiet', '--only', '培训费'], { env: { ...process.env, TZ: zone } });
+      hashes.push(createHash('sha256').update(await readFile(path.join(dir, 'minhang-2023', '01-培训费.pdf'))).digest('hex'));
+    }
+    expect(hashes[0]).toBe(hashes[1]);
+    const info = (await structure(new Uint8Array(await readFile(path.join(out, 'tz-Asia-Shanghai', 'minhang-2023', '01-培训费.pdf'))))).xmp;
+    expect(readXmp(info)('xmp:CreateDate')).toEqual(['2023-01-01T00:00:00Z']);
   }, 60_000);
 
   it('a PDF without the data is refused, saying what it lacks', async () => {

@@ -87,6 +87,27 @@ describe('shenbao verify', () => {
     expect(stdout).toMatch(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：已被改动，与生成时不同（.+；它内嵌的数据也已不同）\n$`));
   });
 
+  it('on an output folder, a packet folder without its manifest is a finding, not passed over', async () => {
+    const root = path.join(work, 'root');
+    await cp(path.join(work, 'out'), root, { recursive: true });
+    await cp(built, path.join(root, 'copy'), { recursive: true });
+    await rm(path.join(root, 'copy', 'manifest.json'));
+    const run = await shenbao(['verify', root], work);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe(`${path.join(root, 'copy', 'manifest.json')}：没有 manifest.json：无法核对（不是 shenbao 生成的目录，或 manifest.json 被删除了）\n`);
+  });
+
+  it('a form rebuilt from data with another unit carries other data, though its project is the same', async () => {
+    const seed = loadSeed();
+    await writeFile(path.join(work, 'unit.json'), JSON.stringify({ ...seed, unit: `${seed.unit}（新）` }));
+    const other = path.join(work, 'unit-out');
+    const run = await shenbao(['build', path.join(work, 'unit.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
+    expect(run.code, run.stderr).toBe(0);
+    const { code, stdout } = await verifyAfter('unit', (dir) => cp(path.join(other, 'unit', F3), path.join(dir, F3)));
+    expect(code).toBe(1);
+    expect(stdout).toContain('；它内嵌的数据也已不同）');
+  });
+
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {
     const plain = path.join(work, 'plain');
     await mkdir(path.join(plain, '草稿'), { recursive: true });
@@ -94,5 +115,8 @@ describe('shenbao verify', () => {
     expect([run.code, run.stderr]).toEqual([2, `${plain} 里没有 manifest.json，也没有含 manifest.json 的子目录：不是 shenbao 的输出目录\n`]);
     const missing = await shenbao(['verify', path.join(work, 'nowhere')], work);
     expect([missing.code, missing.stderr]).toEqual([2, `没有找到目录 ${path.join(work, 'nowhere')}\n`]);
+    const file = path.join(built, F3);
+    const notFolder = await shenbao(['verify', file], work);
+    expect([notFolder.code, notFolder.stderr]).toEqual([2, `${file} 不是目录：verify 核对的是一个输出目录（含 manifest.json），或 build 的输出目录\n`]);
   });
 });

@@ -9,10 +9,11 @@ import { UserError } from '../errors.js';
 export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<string> {
   let pdf: PDFDocument;
   try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true });
+    pdf = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
   } catch {
     throw new UserError(`${file} 不是可以读取的 PDF 文件`);
   }
+  if (pdf.isEncrypted) throw new UserError(`${file} 是加密的 PDF，无法读出其中的数据；shenbao 生成的 PDF 不加密`);
   const lookup = (object: PDFObject | undefined) => (object instanceof PDFRef ? pdf.context.lookup(object) : object);
   const associated = lookup(pdf.catalog.get(PDFName.of('AF')));
   const specs = associated instanceof PDFArray ? associated.asArray().map(lookup) : [];
@@ -23,8 +24,12 @@ export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<stri
     if (!(stream instanceof PDFStream)) continue;
     const subtype = stream.dict.get(PDFName.of('Subtype'));
     if (subtype !== undefined && subtype !== PDFName.of('application/json') && subtype.toString() !== '/application#2Fjson') continue;
-    const data = stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
-    return Buffer.from(data).toString('utf8');
+    try {
+      const data = stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
+      return new TextDecoder('utf-8', { fatal: true }).decode(data);
+    } catch {
+      throw new UserError(`${file} 里附带的数据已损坏，无法读出`);
+    }
   }
   throw new UserError(
     `${file} 里没有 shenbao 嵌入的数据（AFRelationship /Source 的 JSON 附件）：不是 shenbao 生成的，或是较早的版本生成的。` +

@@ -26,7 +26,7 @@ import { inOrder, makeForm, renderPart, summaryArchive, type FormJob, type FormO
 import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
-import { MANIFEST_FILE, packetDataHash, projectDataHash, sha256File } from './manifest.js';
+import { formDataHash, MANIFEST_FILE, packetDataHash, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { stagePacketFolder } from './staging.js';
 import { lockPacketFolder } from './lock.js';
@@ -252,7 +252,7 @@ async function buildLocked(
     });
     for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options, pool)) {
       const names = plan.fileNames.get(number)!;
-      const data = projectDataHash(project);
+      const data = formDataHash(loaded.header!, project);
       if (made.pdf) {
         formPages.set(number, { pages: made.pdf.pages, laidOutHere: made.pdf.laidOutHere, sections: made.pdf.sections });
         await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
@@ -501,7 +501,7 @@ function keptWarnings(
   written: ReadonlySet<string>,
   option: '--only' | '--format',
 ): Diagnostic[] {
-  const data = new Map(plan.loaded.accepted.map((a) => [a.number, projectDataHash(a.project)]));
+  const data = new Map(plan.loaded.accepted.map((a) => [a.number, (plan.loaded.header ? formDataHash(plan.loaded.header, a.project) : '')]));
   if (plan.loaded.packet) data.set(0, packetDataHash(plan.loaded.packet));
   const hint = option === '--only' ? '不带 --only 重新生成，或把这个项目也写进 --only' : `不带 --format 重新生成（${OUTPUT_FORMATS.join('、')} 都生成）`;
   return entries.flatMap(([number, names]): Diagnostic[] => {

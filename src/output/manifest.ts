@@ -81,8 +81,11 @@ export function manifestBytes(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** A form's `data`: its project as the build validated it. */
-export const projectDataHash = (project: unknown): string => sha256(JSON.stringify(project));
+/** A form's `data`: its packet's header (without `$schema`) with its one project, as its PDF carries it. */
+export function formDataHash(header: { $schema?: string }, project: unknown): string {
+  const { $schema: _, ...rest } = header;
+  return sha256(JSON.stringify({ ...rest, projects: [project] }));
+}
 
 /** The 汇总表's `data`: the packet without `$schema` (an editor's pointer, not data), as its PDF carries it. */
 export function packetDataHash(packet: { $schema?: string }): string {

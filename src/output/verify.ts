@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { sourceOfPdf } from '../extract/pdf.js';
 import { SUMMARY_FILE_NAME } from './names.js';
-import { MANIFEST_FILE, packetDataHash, projectDataHash, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
+import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
 export interface VerifyFinding {
   /** missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a PDF carries other data. */
@@ -22,7 +22,8 @@ export interface VerifyFinding {
 
 export interface FolderVerification {
   dir: string;
-  manifest: Manifest;
+  /** Absent where the folder could not be checked at all (its findings say why). */
+  manifest?: Manifest;
   /** Files named by the manifest that are there with their recorded bytes. */
   intact: number;
   /** PDFs whose data (as they carry it) is the data the manifest records. */
@@ -33,22 +34,50 @@ export interface FolderVerification {
 /** shenbao's own working names in a packet folder (its lock, a build's staging folder): never findings. */
 const isWorkingName = (name: string) => name.startsWith('.shenbao');
 
-/** A packet folder (with manifest.json), or an output folder whose packet folders are each verified. */
+/**
+ * A packet folder (with manifest.json), or an output folder whose packet folders are each
+ * verified; there, a folder without a manifest (deleted, or never shenbao's) is a finding too,
+ * so that nothing is passed over in silence.
+ */
 export async function verifyOutput(dir: string): Promise<FolderVerification[]> {
-  const own = await readManifest(dir);
-  if (own) return [await verifyFolder(dir, own)];
-  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(error.code === 'ENOENT' ? `没有找到目录 ${dir}` : `无法读取目录 ${dir}（${error.code ?? error.message}）`);
+  const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(error.code === 'ENOENT' ? `没有找到目录 ${dir}` : `无法读取 ${dir}（${error.code ?? error.message}）`);
   });
-  const results: FolderVerification[] = [];
-  for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
-    const folder = path.join(dir, entry.name);
-    const manifest = await readManifest(folder);
-    if (manifest) results.push(await verifyFolder(folder, manifest));
+  if (!info.isDirectory()) throw new UserError(`${dir} 不是目录：verify 核对的是一个输出目录（含 ${MANIFEST_FILE}），或 build 的输出目录`);
+  const own = await manifestOf(dir);
+  if (own.manifest || own.unreadable) return [own.manifest ? await verifyFolder(dir, own.manifest) : unreadable(dir, own.unreadable!)];
+  const entries = await readdir(dir, { withFileTypes: true });
+  const folders: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
+    // Followed: a packet folder may be a symbolic link.
+    if (!isWorkingName(entry.name) && (await stat(path.join(dir, entry.name)).catch(() => undefined))?.isDirectory()) folders.push(path.join(dir, entry.name));
   }
-  if (results.length === 0) throw new UserError(`${dir} 里没有 ${MANIFEST_FILE}，也没有含 ${MANIFEST_FILE} 的子目录：不是 shenbao 的输出目录`);
+  const results: FolderVerification[] = [];
+  for (const folder of folders) {
+    const { manifest, unreadable: why } = await manifestOf(folder);
+    if (manifest) results.push(await verifyFolder(folder, manifest));
+    else results.push(unreadable(folder, why ?? `没有 ${MANIFEST_FILE}：无法核对（不是 shenbao 生成的目录，或 ${MANIFEST_FILE} 被删除了）`));
+  }
+  if (!results.some((r) => r.manifest)) throw new UserError(`${dir} 里没有 ${MANIFEST_FILE}，也没有含 ${MANIFEST_FILE} 的子目录：不是 shenbao 的输出目录`);
   return results;
 }
+
+/** The folder's manifest, or why it cannot be read; neither where there is none. */
+async function manifestOf(dir: string): Promise<{ manifest?: Manifest; unreadable?: string }> {
+  try {
+    const manifest = await readManifest(dir);
+    return manifest ? { manifest } : {};
+  } catch {
+    return { unreadable: `${MANIFEST_FILE} 不是 shenbao 写的，或已损坏：无法核对这个目录` };
+  }
+}
+
+const unreadable = (dir: string, why: string): FolderVerification => ({
+  dir,
+  intact: 0,
+  dataIntact: 0,
+  findings: [{ kind: 'incomplete', name: MANIFEST_FILE, message: `${path.join(dir, MANIFEST_FILE)}：${why}` }],
+});
 
 async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVerification> {
   const findings: VerifyFinding[] = [];
@@ -95,14 +124,15 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
  */
 async function carriedData(file: string, entry: ManifestEntry): Promise<'same' | 'other' | 'none' | undefined> {
   if (!entry.data || !/\.pdf$/i.test(entry.name)) return undefined;
-  let packet: { $schema?: string; projects?: unknown[] };
   try {
-    packet = JSON.parse(await sourceOfPdf(await readFile(file), file)) as { $schema?: string; projects?: unknown[] };
+    const packet = JSON.parse(await sourceOfPdf(await readFile(file), file)) as { $schema?: string; projects?: unknown[] } | null;
+    if (packet === null || typeof packet !== 'object' || !Array.isArray(packet.projects)) return 'other';
+    // A form carries its packet's header with its one project, the 汇总表 the packet: hashed as the build hashed them.
+    const { projects, ...header } = packet;
+    const form = entry.name !== `${SUMMARY_FILE_NAME}.pdf`;
+    const hash = form ? (projects.length === 1 ? formDataHash(header, projects[0]) : undefined) : packetDataHash(packet);
+    return hash === entry.data ? 'same' : 'other';
   } catch {
     return 'none';
   }
-  // A form carries its packet with its one project; the manifest records the project's hash. The 汇总表 the packet's.
-  const form = entry.name !== `${SUMMARY_FILE_NAME}.pdf`;
-  const hash = form ? (packet.projects?.length === 1 ? projectDataHash(packet.projects[0]) : undefined) : packetDataHash(packet);
-  return hash === entry.data ? 'same' : 'other';
 }
