@@ -10,6 +10,7 @@ import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
 import { pdfMeasure, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
 import { fitOneLine } from '../layout/fit.js';
+import { formData, packetData } from './manifest.js';
 import { pagedPdf } from './paged-pdf.js';
 
 export interface FormJob {
@@ -42,16 +43,15 @@ export interface FormOutput {
 /** `fonts`: the PDF's; the Word form prints its amounts at the sizes the PDF's fonts need (layout/fit.ts). */
 export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: FormTemplates): Promise<FormOutput> {
   const output: FormOutput = {};
-  const grid = declarationDocument(templates, job.project, job.year, job.index, job.display);
+  // Amounts fitted once, for both writers (paginate leaves a fitted grid as it is).
+  const form = declarationDocument(templates, job.project, job.year, job.index, job.display);
+  const grid = fitOneLine(form, pdfMeasure(form.page, fonts));
   if (job.pdf) {
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title, archive: formArchive(job) });
     const { sections } = pdf.paged;
     output.pdf = { bytes: pdf.bytes, pages: sections.length, laidOutHere: pdf.laidOutHere, ...(pdf.laidOutHere ? {} : { sections }) };
   }
-  if (job.docx) {
-    const fitted = fitOneLine(grid, pdfMeasure(grid.page, fonts));
-    output.docx = await renderDocx(fitted, { ...job.docx, creationDate: job.creationDate, title: job.title });
-  }
+  if (job.docx) output.docx = await renderDocx(grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;
 }
 
@@ -60,23 +60,22 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
  * so that `shenbao extract` gives back data that builds this form again.
  */
 export function formArchive(job: Pick<FormJob, 'project' | 'header'>): PdfOptions['archive'] {
-  const { $schema: _, ...header } = job.header;
+  const { header } = job;
   return {
     subject: '财政项目支出绩效目标申报表',
     author: header.unit,
     keywords: `${header.year}年度`,
-    source: { name: 'declaration.json', json: `${JSON.stringify({ ...header, projects: [job.project] }, null, 2)}\n`, description: '本申报表的数据（shenbao 数据格式）' },
+    source: { name: 'declaration.json', json: `${JSON.stringify(formData(header, job.project), null, 2)}\n`, description: '本申报表的数据（shenbao 数据格式）' },
   };
 }
 
 /** What the 汇总表's PDF says of itself and carries: the whole packet, as validated. */
 export function summaryArchive(packet: Packet): PdfOptions['archive'] {
-  const { $schema: _, ...data } = packet;
   return {
     subject: '项目绩效目标汇总表',
     author: packet.unit,
     keywords: `${packet.year}年度`,
-    source: { name: 'packet.json', json: `${JSON.stringify(data, null, 2)}\n`, description: '本汇总表的全部数据（shenbao 数据格式）' },
+    source: { name: 'packet.json', json: `${JSON.stringify(packetData(packet), null, 2)}\n`, description: '本汇总表的全部数据（shenbao 数据格式）' },
   };
 }
 

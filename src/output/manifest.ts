@@ -81,17 +81,20 @@ export function manifestBytes(manifest: Manifest): Buffer {
   return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** A form's `data`: its packet's header (without `$schema`) with its one project, as its PDF carries it. */
-export function formDataHash(header: { $schema?: string }, project: unknown): string {
-  const { $schema: _, ...rest } = header;
-  return sha256(JSON.stringify({ ...rest, projects: [project] }));
+/** The data a 汇总表's PDF carries: the packet without `$schema` (an editor's pointer, not data). */
+export function packetData<P extends { $schema?: string }>(packet: P): Omit<P, '$schema'> {
+  const { $schema: _, ...data } = packet;
+  return data;
 }
 
-/** The 汇总表's `data`: the packet without `$schema` (an editor's pointer, not data), as its PDF carries it. */
-export function packetDataHash(packet: { $schema?: string }): string {
-  const { $schema: _, ...data } = packet;
-  return sha256(JSON.stringify(data));
-}
+/** The data a form's PDF carries: its packet's header with its one project. */
+export const formData = <H extends { $schema?: string }>(header: H, project: unknown) => ({ ...packetData(header), projects: [project] });
+
+/** A form's `data` in the manifest: the hash of what its PDF carries. */
+export const formDataHash = (header: { $schema?: string }, project: unknown): string => sha256(JSON.stringify(formData(header, project)));
+
+/** The 汇总表's `data` in the manifest: the hash of what its PDF carries. */
+export const packetDataHash = (packet: { $schema?: string }): string => sha256(JSON.stringify(packetData(packet)));
 
 export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');

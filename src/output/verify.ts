@@ -10,7 +10,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { sourceOfPdf } from '../extract/pdf.js';
 import { SUMMARY_FILE_NAME } from './names.js';
-import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
+import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
 export interface VerifyFinding {
   /** missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a PDF carries other data. */
@@ -96,8 +96,10 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       findings.push({ kind: 'missing', name: entry.name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${entry.size} 字节）` });
       continue;
     }
-    const same = info.size === entry.size && (await sha256File(file)) === entry.sha256;
-    const data = await carriedData(file, entry);
+    // A PDF with data recorded is read once, for its hash and its data; anything else is hashed as a stream.
+    const bytes = carriesData(entry) ? await readFile(file) : undefined;
+    const same = info.size === entry.size && (bytes ? sha256(bytes) : await sha256File(file)) === entry.sha256;
+    const data = bytes && (await carriedData(bytes, file, entry));
     if (data === 'same') dataIntact++;
     if (!same) {
       const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，生成时 ${entry.size} 字节`;
@@ -118,14 +120,16 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   return { dir, manifest, intact, dataIntact, findings };
 }
 
+/** A PDF whose manifest entry records the data it was made from: its carried data can be compared. */
+const carriesData = (entry: ManifestEntry) => entry.data !== undefined && /\.pdf$/i.test(entry.name);
+
 /**
- * Whether a PDF carries the data its manifest entry records: 'same', 'other', 'none' (no data to
- * be read from it), or undefined where there is nothing to compare (not a PDF, or no data recorded).
+ * Whether a PDF carries the data its manifest entry records: 'same', 'other', or 'none' (no data
+ * to be read from it).
  */
-async function carriedData(file: string, entry: ManifestEntry): Promise<'same' | 'other' | 'none' | undefined> {
-  if (!entry.data || !/\.pdf$/i.test(entry.name)) return undefined;
+async function carriedData(bytes: Buffer, file: string, entry: ManifestEntry): Promise<'same' | 'other' | 'none'> {
   try {
-    const packet = JSON.parse(await sourceOfPdf(await readFile(file), file)) as { $schema?: string; projects?: unknown[] } | null;
+    const packet = JSON.parse(await sourceOfPdf(bytes, file)) as { $schema?: string; projects?: unknown[] } | null;
     if (packet === null || typeof packet !== 'object' || !Array.isArray(packet.projects)) return 'other';
     // A form carries its packet's header with its one project, the 汇总表 the packet: hashed as the build hashed them.
     const { projects, ...header } = packet;
