@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import type { BuildProgress, BuildReport } from './output/build.js';
+import type { SignOutcome } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { buildFilesIsolated } from './output/isolated.js';
@@ -28,7 +29,9 @@ const library = {
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
   verify: () => import('./output/verify.js'),
-  pdfSource: () => import('./extract/pdf.js'),
+  signer: () => import('./sign/cms.js'),
+  sign: () => import('./sign/folder.js'),
+  signatures: () => import('./sign/signatures.js'),
 };
 
 export interface CliIO {
@@ -162,13 +165,16 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     )
     .command(
       'extract <input>',
-      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 则读出其中嵌入的数据',
+      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 读出其中嵌入的数据，没有嵌入数据的 PDF 按印出的文字读回',
       (y) =>
         y
           .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）或 PDF 文件：一张申报表或汇总表', type: 'string', demandOption: true })
           .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
-          .option('templates', { describe: '生成这个 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
-          .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表'),
+          .option('templates', { describe: '生成这个文件时用的模板目录，默认用自带模板', type: 'string' })
+          .option('font', { describe: '按文字读 PDF 时：它印用的正文字体（.ttf，与 build 的 --font 相同），用来分辨自动换行和原有的换行；默认 Noto Serif SC', type: 'string' })
+          .option('font-bold', { describe: '按文字读 PDF 时：它印标题用的粗体', type: 'string' })
+          .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表')
+          .example('$0 extract 汇总表.pdf -o 存档数据.json', '读出归档 PDF 里的数据'),
       run(extract),
     )
     .command(
@@ -191,11 +197,39 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .example('$0 verify out/minhang-2023', '核对归档的申报表和汇总表是否就是当初生成的'),
       run(verify),
     )
-    .demandCommand(1, '请给出命令：build、validate、extract、diff、verify 或 schema')
+    .command(
+      'sign <input>',
+      '给 shenbao 生成的 PDF 加数字签名（PAdES，SHA-256），文件仍是 PDF/A-3b；签的是输出目录时，随之更新其中的 manifest.json',
+      (y) =>
+        y
+          .positional('input', {
+            describe: '一个 PDF 文件；或一个数据文件的输出目录（签 manifest.json 记着的每个 PDF），或 build 的输出目录（签其中每个这样的目录）',
+            type: 'string',
+            demandOption: true,
+          })
+          .option('p12', { describe: '签名用的证书文件（PKCS#12：.p12 或 .pfx，含私钥）', type: 'string', demandOption: true })
+          .option('password-env', {
+            describe: '证书文件的密码放在这个环境变量里（密码不写在命令行上，以免留在命令历史和进程列表里）',
+            type: 'string',
+            default: PASSWORD_ENV,
+          })
+          .option('reason', { describe: '签名的原因，写进签名，如 同意申报', type: 'string' })
+          .option('location', { describe: '签名的地点，写进签名，如 上海', type: 'string' })
+          .option('date', {
+            describe: '签名时间，如 2023-01-01T08:00:00+08:00（写了时间没写时区按北京时间），默认当前时间',
+            type: 'string',
+          })
+          // Only to refuse it with a message that says what to do instead.
+          .option('password', { type: 'string', hidden: true })
+          .example(`${PASSWORD_ENV}=… $0 sign out/minhang-2023 --p12 单位.p12`, '签目录里 shenbao 生成的每个 PDF，并更新 manifest.json')
+          .example('$0 sign 汇总表.pdf --p12 单位.p12 --password-env P12_PASSWORD --reason 同意申报', '签一个 PDF，密码取自环境变量 P12_PASSWORD'),
+      run(sign),
+    )
+    .demandCommand(1, '请给出命令：build、validate、extract、diff、verify、sign 或 schema')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
-      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet']) {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet', 'p12', 'password-env', 'reason', 'location']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
       return true;
@@ -343,49 +377,30 @@ async function refuseForeign(out: string): Promise<void> {
   if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
-async function extract(argv: { input: string; out?: string; templates?: string }, io: CliIO): Promise<number> {
-  if (/\.pdf$/i.test(argv.input)) return extractPdf(argv, io);
-  const [{ isWordFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
-  if (!isWordFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
+async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
+  const [{ isWordFile, isPdfFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
+  if (!isWordFile(argv.input) && !isPdfFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
-  const read = await extractFile(argv.input, await loadTemplates(argv.templates));
+  const read = await extractFile(argv.input, await loadTemplates(argv.templates), chooseFonts(argv.font, argv.fontBold));
+  const fromText = isPdfFile(argv.input) && read.embedded === undefined;
   if (read.problems.length > 0) {
     for (const problem of read.problems) io.stderr(`${problem}\n`);
-    io.stderr(`${argv.input}：有 ${read.problems.length} 处修改无法读取，没有写出数据\n`);
+    io.stderr(`${argv.input}：有 ${read.problems.length} 处${fromText ? '按 PDF 上的文字读不回' : '修改无法读取'}，没有写出数据\n`);
     return EXIT.dataErrors;
   }
   for (const note of read.notes) io.stderr(`${note}\n`);
   printDiagnostics(io, argv.input, read.diagnostics, read.projectNames);
-  // The valid packet has the schema's key order; data with errors is written as read, to be fixed.
-  const json = `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
+  // A PDF's embedded data exactly as it carries it; the valid packet read from forms has the
+  // schema's key order; data with errors is written as read, to be fixed.
+  const json = read.embedded ?? `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
   else await writeAtomically(argv.out, json);
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
-  io.stderr(`${argv.input}：读回${kind}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
+  const how =
+    read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
+  io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
   return hasErrors(read.diagnostics) ? EXIT.dataErrors : EXIT.ok;
-}
-
-/** The data a shenbao PDF carries, written out exactly as embedded, and checked like a data file. */
-async function extractPdf(argv: { input: string; out?: string }, io: CliIO): Promise<number> {
-  const [{ sourceOfPdf }, { validatePacket }] = await Promise.all([library.pdfSource(), library.validate()]);
-  if (argv.out !== undefined) await refuseExisting(argv.out);
-  const bytes = await fsStep('读取', argv.input, () => readFile(argv.input));
-  const json = await sourceOfPdf(bytes, argv.input);
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch {
-    throw new UserError(`${argv.input} 里嵌入的数据不是有效的 JSON，无法读回`);
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${argv.input} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）`);
-  const validation = validatePacket(data);
-  printDiagnostics(io, argv.input, validation.diagnostics, validation.projectNames);
-  if (argv.out === undefined) io.stdout(json);
-  else await writeAtomically(argv.out, json);
-  const count = (data as { projects?: unknown[] }).projects?.length ?? 0;
-  io.stderr(`${argv.input}：读出 PDF 里嵌入的数据，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(validation.diagnostics)}\n`);
-  return hasErrors(validation.diagnostics) ? EXIT.dataErrors : EXIT.ok;
 }
 
 async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {
@@ -400,14 +415,17 @@ async function diff(argv: { old: string; new: string; templates?: string }, io: 
 }
 
 async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
-  const { verifyOutput } = await library.verify();
+  const [{ verifyOutput }, { signatureLabel }] = await Promise.all([library.verify(), library.signatures()]);
   const folders = await verifyOutput(argv.dir);
   let problems = 0;
-  for (const { dir, manifest, intact, dataIntact, findings } of folders) {
+  for (const { dir, manifest, intact, dataIntact, signatures, findings } of folders) {
     for (const finding of findings) io.stdout(`${finding.message}\n`);
     problems += findings.length;
     if (!manifest) continue;
-    const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}，${dataIntact} 个 PDF 内嵌的数据与之相符`;
+    for (const { name, check } of signatures) io.stderr(`${path.join(dir, name)}：签名有效，覆盖到文件的最后一个字节（${signatureLabel(check)}）\n`);
+    const signedFiles = new Set(signatures.map((s) => s.name)).size;
+    const signed = signedFiles > 0 ? `，${signedFiles} 个 PDF 的签名有效` : '';
+    const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}，${dataIntact} 个 PDF 内嵌的数据与之相符${signed}`;
     io.stderr(
       findings.length === 0
         ? `${dir}：${intact} 个文件都与 manifest.json 相符（${made}）\n`
@@ -415,6 +433,47 @@ async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
     );
   }
   return problems === 0 ? EXIT.ok : EXIT.dataErrors;
+}
+
+/** Where `sign` reads the P12's password from unless told otherwise. */
+const PASSWORD_ENV = 'SHENBAO_P12_PASSWORD';
+
+async function sign(
+  argv: { input: string; p12: string; passwordEnv: string; reason?: string; location?: string; date?: string; password?: unknown },
+  io: CliIO,
+): Promise<number> {
+  if (argv.password !== undefined) {
+    throw new UserError(
+      `sign 不接受写在命令行上的密码（--password）：命令行会留在命令历史和进程列表里。请把密码放进环境变量，用 --password-env 指出变量名（默认 ${PASSWORD_ENV}）`,
+    );
+  }
+  const signedAt = creationDate(argv.date) ?? new Date();
+  const variable = argv.passwordEnv.trim();
+  const password = process.env[variable];
+  if (password === undefined) {
+    throw new UserError(`环境变量 ${variable} 没有设置：请把证书文件 ${argv.p12} 的密码放进它，或用 --password-env 指出放密码的环境变量`);
+  }
+  const [{ loadP12 }, { signPath }, { signatureLabel }] = await Promise.all([library.signer(), library.sign(), library.signatures()]);
+  const p12 = await fsStep('读取', argv.p12, () => readFile(argv.p12));
+  const signer = loadP12(p12, password, argv.p12, `环境变量 ${variable}`);
+  const reports = await signPath(argv.input, { signer, signedAt, reason: argv.reason, location: argv.location });
+  const label = signatureLabel({ signer: signer.name, signedAt });
+  let unsigned = 0;
+  for (const { dir, outcomes, manifestUpdated } of reports) {
+    for (const outcome of outcomes) {
+      if (outcome.kind === 'signed') io.stderr(`${outcome.file}：已签名（${label}）\n`);
+      else if (outcome.kind === 'already') io.stderr(`${outcome.file}：已有签名（${signatureLabel(outcome.signatures[0]!)}），没有再签\n`);
+      else if (outcome.kind === 'changed') io.stderr(`${outcome.file}：生成以后被改动过（与 manifest.json 记的不同），已不是 shenbao 写的文件，没有签名\n`);
+      else io.stderr(`${outcome.file}：缺少这个文件（manifest.json 记着它），没有签名\n`);
+    }
+    const count = (kind: SignOutcome['kind']) => outcomes.filter((o) => o.kind === kind).length;
+    const left = count('changed') + count('missing');
+    unsigned += left;
+    if (dir === undefined) continue;
+    const already = count('already') > 0 ? `，${count('already')} 个已有签名` : '';
+    io.stderr(`${dir}：签名 ${count('signed')} 个 PDF${already}${left > 0 ? `，${left} 个没有签名` : ''}${manifestUpdated ? '，manifest.json 已随之更新' : ''}\n`);
+  }
+  return unsigned > 0 ? EXIT.dataErrors : EXIT.ok;
 }
 
 /** Never write over a file the user has: extract's output must be a new file. */

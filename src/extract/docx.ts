@@ -1,5 +1,6 @@
 // Word forms back to packet data: a .docx that shenbao wrote (a form, or the 汇总表), edited in
-// Word or WPS since, read back into the packet's JSON.
+// Word or WPS since, read back into the packet's JSON. A PDF without embedded data is read the same
+// way (`readForms`), from the paragraphs and tables its pages print (pdf-tables.ts).
 //
 // The template says where every value stands, so the reader does not guess: it lays out a probe,
 // the same template drawn for a project with as many indicators as the Word file has indicator
@@ -22,7 +23,7 @@ import Big from 'big.js';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
 import { DisplaySchema, parseDate, withDefaults, type Display } from '../model/display.js';
 import { UserError } from '../errors.js';
-import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxTable } from './docx-read.js';
+import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxContent, type DocxTable } from './docx-read.js';
 
 export interface ExtractedDocx {
   /** A 汇总表 (front table and forms) or forms only. */
@@ -42,7 +43,32 @@ const GROUP_FIELDS = new Set(['level1', 'level2']);
 const PROBE_YEAR = 2000;
 
 export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemplates): ExtractedDocx {
-  const content = readDocx(bytes, file);
+  return readForms(readDocx(bytes, file), file, templates, WORD);
+}
+
+/** What the packet-level notes say about the file the forms were read from. */
+export interface FormsMedium {
+  /** How a place is named to the user: Word, PDF. */
+  name: string;
+  /** Where the missing house style would have been, and what to do. */
+  noStyle(file: string): string;
+  /** The packet fields (汇总表标题, 单位) the file did not carry, and what to do. */
+  missing(file: string, fields: string[]): string;
+}
+
+const WORD: FormsMedium = {
+  name: 'Word',
+  noStyle: (file) =>
+    `${file}：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`,
+  missing: (file, fields) =>
+    `${file}：文件里没有 shenbao 记下的${fields.join('和')}（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
+};
+
+/**
+ * Forms read back from a document's paragraphs and tables (a .docx's, or those a PDF prints:
+ * extract/pdf-tables.ts) and its properties (`custom`, by WORD_PROPERTY name).
+ */
+export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file: string, templates: FormTemplates, medium: FormsMedium): ExtractedDocx {
   // The house style the forms were printed in (a custom property, output/word-properties.ts):
   // the probe forms are drawn in it, and dates and zero amounts are read back through it.
   const styleText = content.custom[WORD_PROPERTY.display];
@@ -127,19 +153,14 @@ export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemp
     // A year line in full-width brackets, or a date written in another order or with other separators.
     const styled = problems.some((p) => /「（\d{4}年度）」/.test(p)) || dates.some((date) => /^\d{4}\D\d{1,2}\D\d{1,2}\D?$/.test(date) && !/^\d{4}-\d{2}-\d{2}$/.test(date));
     if (styled) {
-      const note = `${file}：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`;
-      (problems.length > 0 ? problems : notes).push(note);
+      (problems.length > 0 ? problems : notes).push(medium.noStyle(file));
     }
   }
   const missing = [
     ...(data.title === undefined ? ['汇总表标题'] : []),
     ...(data.unit === undefined ? ['单位'] : []),
   ];
-  if (missing.length > 0) {
-    notes.push(
-      `${file}：文件里没有 shenbao 记下的${missing.join('和')}（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这${missing.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
-    );
-  }
+  if (missing.length > 0) notes.push(medium.missing(file, missing));
   // Keys in the schema's order, as a person would write the file.
   const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'display', 'projects']);
   return problems.length > 0 ? { kind, problems, notes, places } : { kind, data: ordered, problems, notes, places };
@@ -355,6 +376,23 @@ function readTable(
 
 const spanText = (rows: number, cols: number) => (rows === 1 && cols === 1 ? '不合并' : `跨 ${rows} 行 ${cols} 列`);
 const label = (cell: GridCell) => (cell.role === 'label' ? cell.text : (cell.path?.join('.') ?? '值'));
+
+/**
+ * What a PDF's reader needs to join a table's pages (pdf-tables.ts), by `rowKey` of texts: the
+ * header rows printed again at the top of each page a table goes on to (`repeat`), and the labels
+ * that span rows (绩效指标), which a page break cuts and prints again.
+ */
+export function tableHints(templates: FormTemplates): { repeated: Set<string>; spanning: Set<string> } {
+  const grids = [probeForm(templates, 0, 1, undefined), probeFront(templates, 1, undefined)];
+  const rows = grids.flatMap((grid) => gridBlocks(grid).filter((b): b is GridTable => b.type === 'table')).flatMap((table) => table.rows);
+  return {
+    repeated: new Set(rows.filter((row) => row.repeat).map((row) => rowKey(row.cells.map((cell) => cell.text)))),
+    spanning: new Set(rows.flatMap((row) => row.cells.filter((cell) => cell.role === 'label' && !cell.path && cell.rowSpan > 1).map((cell) => rowKey([cell.text])))),
+  };
+}
+
+/** A row by its cells' texts, whitespace aside. */
+export const rowKey = (texts: readonly string[]) => texts.map(squeeze).join('|');
 
 /** A form drawn for a project with `n` indicators, each in a group of its own. */
 function probeForm(templates: FormTemplates, index: number, n: number, display: Display | undefined): GridDocument {

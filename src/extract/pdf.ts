@@ -1,12 +1,24 @@
-// A shenbao PDF read back as data: the declaration it carries as an associated file
-// (AFRelationship /Source, application/json; render/pdf-archive.ts), exactly as embedded. A PDF
-// without one (another tool's, or an older shenbao's) is refused with a message that says so;
-// reading a form's text back is not done yet.
+// A PDF back to packet data. A shenbao PDF carries its declaration as an associated file
+// (AFRelationship /Source, application/json; render/pdf-archive.ts): `sourceOfPdf` returns it
+// exactly as embedded. A PDF without one (an older shenbao's, or one whose attachment was
+// removed) is read from the text it prints (`readPdfForms`): its pages' glyphs and rules become
+// paragraphs and tables (pdf-read.ts, pdf-tables.ts), read against the templates' grid like a
+// .docx (docx.ts). That reading says that it was made from the printed text.
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import { UserError } from '../errors.js';
+import { FORM_PAGE } from '../layout/page-style.js';
+import type { FormTemplates } from '../layout/templates.js';
+import { WORD_PROPERTY } from '../output/word-properties.js';
+import type { LoadedFonts } from '../render/fonts.js';
+import { pdfLineBreaker } from '../render/pdf.js';
+import { readForms, rowKey, tableHints, type ExtractedDocx, type FormsMedium } from './docx.js';
+import { documentInfo, readPdfPages } from './pdf-read.js';
+import type { DocxBlock } from './docx-read.js';
+import { DEFAULT_DISPLAY, dateFormatProblem, formatDate, parseDate, type Display } from '../model/display.js';
+import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
-/** The JSON text of the PDF's Source file. */
-export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<string> {
+/** A PDF loaded for reading; a file that is not one, or is encrypted, is refused. */
+export async function loadPdf(bytes: Uint8Array, file: string): Promise<PDFDocument> {
   let pdf: PDFDocument;
   try {
     pdf = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
@@ -14,6 +26,20 @@ export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<stri
     throw new UserError(`${file} 不是可以读取的 PDF 文件`);
   }
   if (pdf.isEncrypted) throw new UserError(`${file} 是加密的 PDF，无法读出其中的数据；shenbao 生成的 PDF 不加密`);
+  return pdf;
+}
+
+/** The JSON text of the PDF's Source file. */
+export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<string> {
+  const source = embeddedSource(await loadPdf(bytes, file), file);
+  if (source === undefined) {
+    throw new UserError(`${file} 里没有 shenbao 嵌入的数据（AFRelationship /Source 的 JSON 附件）：不是 shenbao 生成的，或是较早的版本生成的`);
+  }
+  return source;
+}
+
+/** The JSON text of the PDF's Source file; undefined when it has none. */
+export function embeddedSource(pdf: PDFDocument, file: string): string | undefined {
   const lookup = (object: PDFObject | undefined) => (object instanceof PDFRef ? pdf.context.lookup(object) : object);
   const associated = lookup(pdf.catalog.get(PDFName.of('AF')));
   const specs = associated instanceof PDFArray ? associated.asArray().map(lookup) : [];
@@ -31,8 +57,96 @@ export async function sourceOfPdf(bytes: Uint8Array, file: string): Promise<stri
       throw new UserError(`${file} 里附带的数据已损坏，无法读出`);
     }
   }
-  throw new UserError(
-    `${file} 里没有 shenbao 嵌入的数据（AFRelationship /Source 的 JSON 附件）：不是 shenbao 生成的，或是较早的版本生成的。` +
-      '从 PDF 上的文字读回申报表还不支持；请用同一数据的 .docx，或原数据文件',
+  return undefined;
+}
+
+const PDF_MEDIUM: FormsMedium = {
+  name: 'PDF',
+  noStyle: (file) =>
+    `${file}：PDF 没有记下印制样式，日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在读回的 JSON 里补上 display（如 {"dateFormat":"yyyy/M/d"}）再核对日期`,
+  missing: (file, fields) => `${file}：PDF 上没有印${fields.join('和')}，读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
+};
+
+/**
+ * The forms a PDF prints, read back from its text. The unit comes from the document's Author (as
+ * shenbao writes it), the 汇总表's title from its heading; the page is shenbao's form page.
+ */
+export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemplates, fonts: LoadedFonts): ExtractedDocx {
+  const page = FORM_PAGE;
+  const lineBreaker = pdfLineBreaker(page, fonts);
+  const bold = fonts.faces.bold.name;
+  // A line ends where the text wrapped if the writer, given it with the next line after it, ends
+  // it there too; else the value has a line break there. A gap of k lines' height is k − 1 empty lines.
+  const join: LineJoiner = (lines, { size, width, font }) => {
+    const style = { size, width, bold: font === bold };
+    let text = lines[0]?.text ?? '';
+    for (let i = 1; i < lines.length; i++) {
+      const [before, after] = [lines[i - 1]!, lines[i]!];
+      const [first] = lineBreaker(before.text + after.text, style);
+      const height = lineBreaker(after.text, style)[0]?.height ?? size;
+      const empty = Math.max(0, Math.round((before.baseline - after.baseline) / height) - 1);
+      text += first?.text === before.text && empty === 0 ? after.text : `${'\n'.repeat(empty + 1)}${after.text}`;
+    }
+    return text;
+  };
+  const { repeated, spanning } = tableHints(templates);
+  const blocks = pdfBlocks(
+    readPdfPages(pdf),
+    { paddingX: page.table.paddingX, footerTop: page.margins.bottom, textWidth: page.size.width - page.margins.left - page.margins.right },
+    join,
+    { repeated: (cells) => repeated.has(rowKey(cells.map((cell) => cell.text))), spansRows: (text) => spanning.has(rowKey([text])) },
   );
+  const info = documentInfo(pdf);
+  const custom: Record<string, string> = info.author !== undefined ? { [WORD_PROPERTY.unit]: info.author } : {};
+  // A PDF does not say its house style (a .docx does): it is read off the printed forms.
+  const plain = readForms({ blocks, custom }, file, templates, PDF_MEDIUM);
+  const style = printedStyle(blocks, plain.places);
+  const read = style === undefined ? plain : readForms({ blocks, custom: { ...custom, [WORD_PROPERTY.display]: JSON.stringify(style) } }, file, templates, PDF_MEDIUM);
+  const notes = [`${file}：PDF 里没有嵌入的数据，按它印出的文字读回`, ...(style ? [`${file}：印制样式按 PDF 上印出的样子读作 ${JSON.stringify(style)}，已写入读回数据的 display`] : []), ...read.notes];
+  // The reader's messages speak of edits made in Word; in a PDF they mean its pages are not laid
+  // out as this shenbao lays out its forms.
+  const problems =
+    read.problems.length === 0
+      ? []
+      : [
+          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；高过一页的单元格跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+          ...read.problems,
+        ];
+  return { ...read, notes, problems };
+}
+
+/**
+ * The house style (display) the forms were printed in, where it is not the default: the year
+ * line's brackets, the date format of the printed dates, and how a zero amount prints (read
+ * where a year's amounts are printed). Undefined for the default style, or where nothing says.
+ */
+export function printedStyle(blocks: readonly DocxBlock[], places: ExtractedDocx['places']): Display | undefined {
+  const style: Display = {};
+  if (blocks.some((b) => b.type === 'paragraph' && /^（\d{4}年度）$/.test(b.text.trim()))) style.yearBrackets = 'fullwidth';
+  const read = [...places];
+  const dates = read.filter(([key]) => /\.(startDate|endDate)$/.test(key)).map(([, at]) => at.text.trim());
+  const dateFormat = printedDateFormat(dates);
+  if (dateFormat !== undefined && dateFormat !== DEFAULT_DISPLAY.dateFormat) style.dateFormat = dateFormat;
+  const zeros = new Set(read.filter(([key]) => /\.funds\.annual\./.test(key)).map(([, at]) => at.text.trim()).filter((text) => /^[0.]*$/.test(text)));
+  if (zeros.size === 1) {
+    const [zero] = zeros;
+    if (zero === '' || zero === '0') style.zeroAmount = zero;
+  }
+  return Object.keys(style).length > 0 ? style : undefined;
+}
+
+/** The one date format (year first) that prints every one of `dates` as it is; undefined if none does. */
+function printedDateFormat(dates: readonly string[]): string | undefined {
+  const parts = dates.map((date) => /^(\d{4})(\D+)(\d{1,2})(\D+)(\d{1,2})(\D*)$/.exec(date));
+  if (parts.length === 0 || parts.some((p) => p === null)) return undefined;
+  const first = parts[0]!;
+  // Unpadded where a date prints it with one digit, padded where one prints a leading 0. Where no
+  // date tells (months 10–12, days from 10: alike either way), the month and day go alike, and
+  // padded if neither tells.
+  const padded = (i: number) => (parts.some((p) => p![i]!.length === 1) ? false : parts.some((p) => p![i]!.startsWith('0')) ? true : undefined);
+  const month = padded(3);
+  const day = padded(5);
+  const format = `yyyy${first[2]}${(month ?? day ?? true) ? 'MM' : 'M'}${first[4]}${(day ?? month ?? true) ? 'dd' : 'd'}${first[6]}`;
+  if (dateFormatProblem(format) !== undefined) return undefined;
+  return dates.every((date) => { const iso = parseDate(date, format); return iso !== undefined && formatDate(iso, format) === date; }) ? format : undefined;
 }

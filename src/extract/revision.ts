@@ -1,5 +1,5 @@
-// Reading a revised draft: a .docx back to a validated packet, and either side of `diff` (a data
-// file or a .docx) as a packet to compare.
+// Reading a revised draft or an archived PDF: a .docx or a PDF back to a validated packet, and
+// either side of `diff` (a data file, a .docx or a PDF) as a packet to compare.
 import { readFile } from 'node:fs/promises';
 import { fsStep, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
@@ -8,6 +8,10 @@ import { formatDiagnostic } from '../validate/format.js';
 import { hasErrors, type Diagnostic } from '../validate/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from './docx.js';
+import { documentInfo } from './pdf-read.js';
+import { embeddedSource, loadPdf, readPdfForms } from './pdf.js';
+import { DEFAULT_FONTS, loadFonts, type FontFiles } from '../render/fonts.js';
+import { PDF_SUBJECT } from '../output/names.js';
 
 export interface ExtractedFile extends ExtractedDocx {
   /** The data validated as a data file would be (when it could be read at all). */
@@ -15,26 +19,50 @@ export interface ExtractedFile extends ExtractedDocx {
   /** The valid packet, keys in the schema's order; absent when anything is an error. */
   packet?: Packet;
   projectNames: Array<string | undefined>;
+  /** A PDF's data as it carries it, exactly (absent where it was read from its text, or a .docx). */
+  embedded?: string;
 }
 
-export async function extractFile(file: string, templates: FormTemplates): Promise<ExtractedFile> {
+/**
+ * A .docx, or a PDF, read back: a PDF's embedded data where it carries it, else the forms it
+ * prints, read from their text (`fonts`: the fonts it was printed in, to tell wrapped lines from
+ * line breaks).
+ */
+export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
   const bytes = await fsStep('读取', file, () => readFile(file));
-  const extracted = extractDocx(bytes, file, templates);
+  if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word');
+  const pdf = await loadPdf(bytes, file);
+  const embedded = embeddedSource(pdf, file);
+  if (embedded === undefined) return checked(readPdfForms(pdf, file, templates, await loadFonts(fonts)), 'PDF');
+  let data: unknown;
+  try {
+    data = JSON.parse(embedded);
+  } catch {
+    throw new UserError(`${file} 里嵌入的数据不是有效的 JSON，无法读回`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${file} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）`);
+  const validation = validatePacket(data);
+  const kind = documentInfo(pdf).subject === PDF_SUBJECT.summary ? 'summary' : 'form';
+  return { kind, data: data as Record<string, unknown>, problems: [], notes: [], places: new Map(), ...validation, embedded };
+}
+
+/** Read forms validated; a problem with a value says where in the file it was read, and what. */
+function checked(extracted: ExtractedDocx, medium: string): ExtractedFile {
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
-  // A Word file has no line numbers: a problem with a value says where in Word it was read, and what.
   const diagnostics = validation.diagnostics.map((d) => {
     const read = extracted.places.get(d.path.join('.'));
-    return read ? { ...d, message: `${d.message}（Word ${read.place}：「${read.text}」）` } : d;
+    return read ? { ...d, message: `${d.message}（${medium} ${read.place}：「${read.text}」）` } : d;
   });
   return { ...extracted, diagnostics, packet: validation.packet, projectNames: validation.projectNames };
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
+export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
 
 /** A data file or a .docx as a valid packet, for `diff`; anything that stops that is a UserError saying all of it. */
 export async function comparablePacket(file: string, templates: FormTemplates): Promise<Packet> {
-  if (isWordFile(file)) {
+  if (isWordFile(file) || isPdfFile(file)) {
     const read = await extractFile(file, templates);
     if (read.problems.length > 0) throw new UserError(read.problems.join('\n'));
     if (!read.packet) throw new UserError(invalid(file, read.diagnostics, read.projectNames));

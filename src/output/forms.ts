@@ -12,6 +12,7 @@ import { pdfMeasure, renderPdf, type PdfOptions, type PdfResult } from '../rende
 import { fitOneLine } from '../layout/fit.js';
 import { formData, packetData } from './manifest.js';
 import { pagedPdf } from './paged-pdf.js';
+import { PDF_SUBJECT } from './names.js';
 
 export interface FormJob {
   /** The project, its packet's year and its index (the form's grid is laid out where it is made: a
@@ -62,7 +63,7 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
 export function formArchive(job: Pick<FormJob, 'project' | 'header'>): PdfOptions['archive'] {
   const { header } = job;
   return {
-    subject: '财政项目支出绩效目标申报表',
+    subject: PDF_SUBJECT.form,
     author: header.unit,
     keywords: `${header.year}年度`,
     source: { name: 'declaration.json', json: `${JSON.stringify(formData(header, job.project), null, 2)}\n`, description: '本申报表的数据（shenbao 数据格式）' },
@@ -72,7 +73,7 @@ export function formArchive(job: Pick<FormJob, 'project' | 'header'>): PdfOption
 /** What the 汇总表's PDF says of itself and carries: the whole packet, as validated. */
 export function summaryArchive(packet: Packet): PdfOptions['archive'] {
   return {
-    subject: '项目绩效目标汇总表',
+    subject: PDF_SUBJECT.summary,
     author: packet.unit,
     keywords: `${packet.year}年度`,
     source: { name: 'packet.json', json: `${JSON.stringify(packetData(packet), null, 2)}\n`, description: '本汇总表的全部数据（shenbao 数据格式）' },

@@ -15,6 +15,9 @@ export function projectFileName(number: number, count: number, name: string, ext
 
 export const SUMMARY_FILE_NAME = '汇总表';
 
+/** What a PDF says it is (its Subject): a form, or the 汇总表. `extract` tells them apart by it. */
+export const PDF_SUBJECT = { form: '财政项目支出绩效目标申报表', summary: '项目绩效目标汇总表' } as const;
+
 /** out/<packet>/: the data file's own name, e.g. data/minhang-2023.json -> minhang-2023. */
 export function packetDirName(dataFile: string): string {
   return sanitize(path.basename(dataFile, path.extname(dataFile)), { replacement: '_' }) || 'packet';

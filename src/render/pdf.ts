@@ -296,6 +296,23 @@ export function pdfMeasure(page: PageStyle, fonts: LoadedFonts): PageMeasure {
   };
 }
 
+/**
+ * The lines pdfmake breaks `text` into in a box `width` wide: their texts, and how far each moves
+ * the next line down. For reading a PDF's text back (extract): to tell a wrapped line from a line
+ * break in the value, and an empty line from none.
+ */
+export function pdfLineBreaker(
+  page: PageStyle,
+  fonts: LoadedFonts,
+): (text: string, style: { size: number; width: number; bold: boolean }) => Array<{ text: string; height: number }> {
+  registerFonts(fonts);
+  return (text, { size, width, bold }) =>
+    textLines(text, { family: fonts.family, fonts, fontSize: size, lineHeight: page.lineHeight, bold, width }, Infinity).map((line) => ({
+      text: line.inlines.map((inline) => inline.text).join(''),
+      height: line.getHeight(),
+    }));
+}
+
 function registerFonts(fonts: LoadedFonts): void {
   const regular = `${fonts.family}-regular.ttf`;
   const bold = `${fonts.family}-bold.ttf`;

@@ -1,0 +1,290 @@
+// A PDF's pages (pdf-read.ts) as the paragraphs and tables they print, in the shape the Word reader
+// gives (docx-read.ts), so that one reader (docx.ts) maps both to the packet.
+//
+// - Tables come from the rules: the distinct x of the vertical rules and y of the horizontal ones
+//   make a fine grid, and two neighbouring slots are one cell where no rule runs between them. A
+//   cell's columns are counted in that fine grid, as Word counts them in its tblGrid.
+// - A cell's text is its glyphs, line by line. Where a line ends, either the text wrapped or the
+//   value had a line break; `LineJoiner` asks the PDF writer's own line breaker which (a line that
+//   would have gone on with the next line's start ends because the text breaks there).
+// - Text outside the tables is paragraphs: each run of lines in one size is one paragraph (a title
+//   long enough to wrap stays one). The page footer (第 1 页 共 2 页), in the bottom margin, is not read.
+// - A table that goes on at the top of the next page (no heading above it) continues the table
+//   before it: the header rows printed again there (`repeated`) are dropped, and its rows follow.
+import type { DocxBlock, DocxCell, DocxTable } from './docx-read.js';
+import type { PdfGlyph, PdfPageContent, PdfRule } from './pdf-read.js';
+
+/**
+ * The text of lines printed one under another in a box `width` wide (the text's own width inside
+ * the cell's padding), in `size` pt, bold or not: the lines joined where the text wrapped, with
+ * '\n' where the value had a line break.
+ */
+export type LineJoiner = (lines: ReadonlyArray<{ text: string; baseline: number }>, style: { size: number; width: number; font: string }) => string;
+
+export interface PdfLayoutFacts {
+  /** Space between a cell's rule and its text, left and right, in pt. */
+  paddingX: number;
+  /** Height of the bottom margin: text below it is the page footer. */
+  footerTop: number;
+  /** Width of the page's text area, for paragraphs. */
+  textWidth: number;
+}
+
+/** What the forms' templates say about their tables, for joining a table's pages. */
+export interface FormHints {
+  /** Whether a row (its cells' texts) is a header row that each continuation page prints again. */
+  repeated(cells: readonly DocxCell[]): boolean;
+  /** Whether a label cut by a page break and printed again below it is one cell across the break (绩效指标). */
+  spansRows(text: string): boolean;
+}
+
+/** Where a block was read: for messages. */
+export interface PdfBlockPlace {
+  page: number;
+}
+
+/**
+ * The blocks of every page, continued tables joined. `repeated(cells)`: whether a row at the top
+ * of a continued table is a header row printed again (dropped).
+ */
+export function pdfBlocks(
+  pages: readonly PdfPageContent[],
+  facts: PdfLayoutFacts,
+  join: LineJoiner,
+  forms: FormHints,
+): Array<DocxBlock & { place: PdfBlockPlace }> {
+  const blocks: Array<PageBlock & { place: PdfBlockPlace }> = [];
+  pages.forEach((page, p) => {
+    pageBlocks(page, facts, join).forEach((block, i) => {
+      const last = blocks.at(-1);
+      if (i === 0 && block.type === 'table' && last?.type === 'table') {
+        blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, forms), forms), place: last.place };
+        return;
+      }
+      blocks.push({ ...block, place: { page: p + 1 } });
+    });
+  });
+  return blocks.map((block) => {
+    if (block.type === 'paragraph') return block;
+    const rows = block.rows.map((cells, r) => cells.map((cell) => ({ ...cell, row: r })));
+    return { type: 'table', gridColumns: block.xs.length - 1, rows, headerRows: rows.map(() => false), place: block.place };
+  });
+}
+
+/** A table as read from one page or more: its column boundaries on the page, its cells by them. */
+interface PlacedTable {
+  type: 'table';
+  xs: number[];
+  rows: DocxCell[][];
+}
+type PageBlock = PlacedTable | Extract<DocxBlock, { type: 'paragraph' }>;
+
+/**
+ * `next` (the rows a table goes on with on a new page) after `table`. The pages may rule different
+ * columns (a page without the rows that use a boundary does not draw it): the cells of both are
+ * counted in the columns of the two together.
+ */
+function continued(table: PlacedTable, next: PlacedTable, forms: FormHints): PlacedTable {
+  const xs = distinct([...table.xs, ...next.xs]);
+  const index = (x: number) => xs.findIndex((v) => Math.abs(v - x) <= TOLERANCE);
+  const recount = (part: PlacedTable) =>
+    part.rows.map((cells) =>
+      cells.map((cell) => {
+        const col = index(part.xs[cell.col]!);
+        return { ...cell, col, colSpan: index(part.xs[cell.col + cell.colSpan]!) - col };
+      }),
+    );
+  const above = recount(table);
+  const below = recount(next);
+  // A label the break cut, printed again below it: one cell again.
+  const end = above.length;
+  below[0] = (below[0] ?? []).filter((cell) => {
+    const cut = above.flat().find((c) => c.col === cell.col && c.colSpan === cell.colSpan && c.row + c.rowSpan === end && c.text === cell.text);
+    if (!cut || !forms.spansRows(cell.text)) return true;
+    cut.rowSpan += cell.rowSpan;
+    return false;
+  });
+  return { type: 'table', xs, rows: [...above, ...below] };
+}
+
+/**
+ * The rows a table goes on with, without the header rows printed again above them. A cell that
+ * starts in such a row and goes on below it (绩效指标 beside the header) starts below it instead.
+ */
+function withoutRepeatedRows(table: PlacedTable, forms: FormHints): PlacedTable {
+  const rows = table.rows.map((cells) => [...cells]);
+  while (rows.length > 1 && forms.repeated(rows[0]!)) {
+    const going = rows.shift()!.filter((cell) => cell.rowSpan > 1);
+    rows[0]!.push(...going.map((cell) => ({ ...cell, rowSpan: cell.rowSpan - 1 })));
+    rows[0]!.sort((a, b) => a.col - b.col);
+  }
+  return { ...table, rows };
+}
+
+/** One page's paragraphs and tables, top to bottom. */
+function pageBlocks(page: PdfPageContent, facts: PdfLayoutFacts, join: LineJoiner): PageBlock[] {
+  const tables = ruledTables(page.rules);
+  const inTable: PdfGlyph[][] = tables.map(() => []);
+  const outside: PdfGlyph[] = [];
+  for (const glyph of page.glyphs) {
+    const [x, y] = centre(glyph);
+    const t = tables.findIndex((table) => x > table.xs[0]! && x < table.xs.at(-1)! && y < table.ys[0]! && y > table.ys.at(-1)!);
+    if (t >= 0) inTable[t]!.push(glyph);
+    else if (glyph.y > facts.footerTop) outside.push(glyph);
+  }
+  const placed: Array<{ top: number; block: PageBlock }> = tables.map((table, t) => ({ top: table.ys[0]!, block: tableBlock(table, inTable[t]!, facts, join) }));
+  for (const paragraph of paragraphs(outside)) {
+    placed.push({
+      top: paragraph[0]![0]!.y + paragraph[0]![0]!.size,
+      block: { type: 'paragraph', text: join(paragraph.map(lineText), { size: paragraph[0]![0]!.size, width: facts.textWidth, font: paragraph[0]![0]!.font }) },
+    });
+  }
+  return placed.sort((a, b) => b.top - a.top).map((p) => p.block);
+}
+
+/** Where a glyph's ink roughly is: the middle of its advance, a third of its size above the baseline. */
+const centre = (glyph: PdfGlyph): [number, number] => [glyph.x + glyph.width / 2, glyph.y + glyph.size / 3];
+
+/** Glyphs grouped into lines (one baseline), top to bottom, each left to right. */
+function lines(glyphs: readonly PdfGlyph[]): PdfGlyph[][] {
+  const sorted = [...glyphs].sort((a, b) => b.y - a.y || a.x - b.x);
+  const result: PdfGlyph[][] = [];
+  for (const glyph of sorted) {
+    const line = result.at(-1);
+    if (line && line[0]!.size === glyph.size && Math.abs(line[0]!.y - glyph.y) < glyph.size / 4) line.push(glyph);
+    else result.push([glyph]);
+  }
+  return result.map((line) => line.sort((a, b) => a.x - b.x));
+}
+
+const lineText = (line: readonly PdfGlyph[]) => ({ text: line.map((g) => g.text).join(''), baseline: line[0]!.y });
+
+/** Lines outside tables as paragraphs: consecutive lines in the same size and font belong together. */
+function paragraphs(glyphs: readonly PdfGlyph[]): PdfGlyph[][][] {
+  const result: PdfGlyph[][][] = [];
+  for (const line of lines(glyphs)) {
+    const last = result.at(-1);
+    const previous = last?.at(-1)?.[0];
+    const gap = previous ? previous.y - line[0]!.y : Infinity;
+    if (last && previous && previous.size === line[0]!.size && previous.font === line[0]!.font && gap < previous.size * 2) last.push(line);
+    else result.push([line]);
+  }
+  return result;
+}
+
+// ---- tables from rules ----
+
+interface RuledTable {
+  /** Column boundaries (rule centres), left to right. */
+  xs: number[];
+  /** Row boundaries, top to bottom (y downwards on the page: descending). */
+  ys: number[];
+  /** The cells, in fine-grid slots. */
+  cells: Array<{ row: number; col: number; rowSpan: number; colSpan: number }>;
+  rule: number;
+}
+
+const TOLERANCE = 0.05;
+
+/** Values within TOLERANCE of each other, as one (their first), sorted ascending. */
+function distinct(values: number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const result: number[] = [];
+  for (const v of sorted) if (result.length === 0 || v - result.at(-1)! > TOLERANCE) result.push(v);
+  return result;
+}
+
+/** The tables the rules draw: groups of rules that touch, each cut into cells. */
+function ruledTables(rules: readonly PdfRule[]): RuledTable[] {
+  const horizontal = rules.filter((r) => Math.abs(r.y1 - r.y2) < 0.01 && Math.abs(r.x1 - r.x2) > 0.01).map((r) => ({ y: r.y1, x1: Math.min(r.x1, r.x2), x2: Math.max(r.x1, r.x2), width: r.width }));
+  const vertical = rules.filter((r) => Math.abs(r.x1 - r.x2) < 0.01 && Math.abs(r.y1 - r.y2) > 0.01).map((r) => ({ x: r.x1, y1: Math.min(r.y1, r.y2), y2: Math.max(r.y1, r.y2), width: r.width }));
+  // Groups: vertical rules that overlap in height belong to one table with the horizontal rules they cross.
+  const groups: Array<{ top: number; bottom: number; v: typeof vertical; h: typeof horizontal }> = [];
+  for (const v of [...vertical].sort((a, b) => b.y2 - a.y2)) {
+    const group = groups.find((g) => v.y2 >= g.bottom - 1 && v.y1 <= g.top + 1);
+    if (group) {
+      group.v.push(v);
+      group.top = Math.max(group.top, v.y2);
+      group.bottom = Math.min(group.bottom, v.y1);
+    } else groups.push({ top: v.y2, bottom: v.y1, v: [v], h: [] });
+  }
+  for (const h of horizontal) groups.find((g) => h.y <= g.top + 1 && h.y >= g.bottom - 1)?.h.push(h);
+  const tables: RuledTable[] = [];
+  for (const group of groups) {
+    const xs = distinct(group.v.map((v) => v.x));
+    const ys = distinct(group.h.map((h) => h.y)).reverse();
+    if (xs.length < 2 || ys.length < 2) continue;
+    const rule = Math.max(...group.v.map((v) => v.width), 0);
+    const rows = ys.length - 1;
+    const cols = xs.length - 1;
+    // Is there a rule between slot (r, c) and the slot to its right / below it?
+    const ruleRight = (r: number, c: number) => {
+      const x = xs[c + 1]!;
+      const mid = (ys[r]! + ys[r + 1]!) / 2;
+      return group.v.some((v) => Math.abs(v.x - x) <= TOLERANCE && v.y1 <= mid && v.y2 >= mid);
+    };
+    const ruleBelow = (r: number, c: number) => {
+      const y = ys[r + 1]!;
+      const mid = (xs[c]! + xs[c + 1]!) / 2;
+      return group.h.some((h) => Math.abs(h.y - y) <= TOLERANCE && h.x1 <= mid && h.x2 >= mid);
+    };
+    const owner: number[] = Array.from({ length: rows * cols }, (_, i) => i);
+    const find = (i: number): number => (owner[i] === i ? i : (owner[i] = find(owner[i]!)));
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        if (c + 1 < cols && !ruleRight(r, c)) owner[find(r * cols + c + 1)] = find(r * cols + c);
+        if (r + 1 < rows && !ruleBelow(r, c)) owner[find((r + 1) * cols + c)] = find(r * cols + c);
+      }
+    }
+    const boxes = new Map<number, { row: number; col: number; rowEnd: number; colEnd: number; slots: number }>();
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const key = find(r * cols + c);
+        const box = boxes.get(key);
+        if (!box) boxes.set(key, { row: r, col: c, rowEnd: r + 1, colEnd: c + 1, slots: 1 });
+        else {
+          box.row = Math.min(box.row, r);
+          box.col = Math.min(box.col, c);
+          box.rowEnd = Math.max(box.rowEnd, r + 1);
+          box.colEnd = Math.max(box.colEnd, c + 1);
+          box.slots++;
+        }
+      }
+    }
+    // A group of slots that is not a rectangle is no cell: each of its slots is read as a cell of its own.
+    const cells: RuledTable['cells'] = [];
+    for (const box of boxes.values()) {
+      const rowSpan = box.rowEnd - box.row;
+      const colSpan = box.colEnd - box.col;
+      if (rowSpan * colSpan === box.slots) cells.push({ row: box.row, col: box.col, rowSpan, colSpan });
+      else {
+        for (let r = box.row; r < box.rowEnd; r++) {
+          for (let c = box.col; c < box.colEnd; c++) if (boxes.get(find(r * cols + c)) === box) cells.push({ row: r, col: c, rowSpan: 1, colSpan: 1 });
+        }
+      }
+    }
+    cells.sort((a, b) => a.row - b.row || a.col - b.col);
+    tables.push({ xs, ys, cells, rule });
+  }
+  return tables;
+}
+
+/** A ruled table with its glyphs: each cell with its text. */
+function tableBlock(table: RuledTable, glyphs: readonly PdfGlyph[], facts: PdfLayoutFacts, join: LineJoiner): PlacedTable {
+  const { xs, ys } = table;
+  const inCell: PdfGlyph[][] = table.cells.map(() => []);
+  for (const glyph of glyphs) {
+    const [x, y] = centre(glyph);
+    const i = table.cells.findIndex((cell) => x > xs[cell.col]! && x < xs[cell.col + cell.colSpan]! && y < ys[cell.row]! && y > ys[cell.row + cell.rowSpan]!);
+    if (i >= 0) inCell[i]!.push(glyph);
+  }
+  const rows: DocxCell[][] = Array.from({ length: ys.length - 1 }, () => []);
+  table.cells.forEach((cell, i) => {
+    const cellLines = lines(inCell[i]!);
+    const width = xs[cell.col + cell.colSpan]! - xs[cell.col]! - 2 * facts.paddingX - table.rule;
+    const first = cellLines[0]?.[0];
+    const text = first ? join(cellLines.map(lineText), { size: first.size, width, font: first.font }) : '';
+    rows[cell.row]!.push({ row: cell.row, col: cell.col, rowSpan: cell.rowSpan, colSpan: cell.colSpan, text });
+  });
+  return { type: 'table', xs, rows };
+}

@@ -1,0 +1,188 @@
+// `extract` on a PDF without its embedded data: the forms read back from the text the pages print
+// (extract/pdf-read.ts → pdf-tables.ts → the Word reader's grid matching). Every PDF here is built
+// by shenbao and then stripped of its attachment (catalog /AF and /Names /EmbeddedFiles), so the
+// data it was made from is known exactly.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Big from 'big.js';
+import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFiles, type Packet, type Project } from '../src/index.js';
+import { extractFile } from '../src/extract/revision.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { readToUnicode } from '../src/extract/pdf-read.js';
+import { shenbao } from './support/cli.js';
+import { loadSeed, SEED_FILE } from './support/seed.js';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+const templates = await loadTemplates();
+let out: string;
+/** Built PDFs by fixture, then file name; their data by fixture. */
+const built = new Map<string, Map<string, string>>();
+const packets = new Map<string, Packet>();
+
+/** The PDF without its embedded data, written beside it as `bare-<name>`. */
+async function stripped(file: string): Promise<string> {
+  const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+  pdf.catalog.delete(PDFName.of('AF'));
+  pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict)?.delete(PDFName.of('EmbeddedFiles'));
+  const bare = path.join(path.dirname(file), `bare-${path.basename(file)}`);
+  await writeFile(bare, await pdf.save());
+  return bare;
+}
+
+async function build(name: string, file: string, packet?: Packet): Promise<void> {
+  const data = packet ?? (JSON.parse(await readFile(file, 'utf8')) as Packet);
+  let source = file;
+  if (packet) {
+    source = path.join(out, `${name}.json`);
+    await writeFile(source, JSON.stringify(packet));
+  }
+  const [report] = await buildFiles([source], { outDir: path.join(out, name), formats: ['pdf'], creationDate: new Date('2026-01-01T00:00:00Z'), jobs: 1 });
+  built.set(name, new Map(report!.written.filter((f) => f.endsWith('.pdf')).map((f) => [path.basename(f), f])));
+  packets.set(name, data);
+}
+
+/** Amounts as the form prints them read back: two decimals (95174 is printed, and read, as 95174.00). */
+function printedAmounts(project: Project): Project {
+  const fixed = (group: Record<string, string | undefined> | undefined) =>
+    group && Object.fromEntries(Object.entries(group).map(([key, value]) => [key, value === undefined ? value : new Big(value).toFixed(2)]));
+  return { ...project, funds: { ...project.funds, project: fixed(project.funds.project), annual: fixed(project.funds.annual) } as Project['funds'] };
+}
+
+/** What a form's PDF prints: its one project; the 汇总表 prints them all. */
+const projectsIn = (name: string, packet: Packet) => (name === '汇总表.pdf' ? packet.projects : [packet.projects[Number(name.slice(0, 2)) - 1]!]);
+
+beforeAll(async () => {
+  out = await mkdtemp(path.join(tmpdir(), 'shenbao-pdf-text-'));
+  await build('seed', SEED_FILE);
+  await build('distinct', path.join(FIXTURES, 'distinct.json'));
+  await build('putuo', path.join(FIXTURES, 'putuo-2026.json'));
+  // A 汇总表 whose front table runs over pages (its header row printed again on each).
+  const distinct = JSON.parse(await readFile(path.join(FIXTURES, 'distinct.json'), 'utf8')) as Packet;
+  const many = { ...distinct, projects: Array.from({ length: 30 }, (_, i) => ({ ...distinct.projects[i % distinct.projects.length]!, name: `${distinct.projects[i % distinct.projects.length]!.name}（第${i + 1}期）` })) };
+  await build('many', '', many);
+}, 120_000);
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+describe('a PDF without its data is read back from its text', () => {
+  it('all 10 seed forms and the 汇总表: every field and indicator exactly', async () => {
+    const seed = loadSeed();
+    const { $schema: _, ...expected } = seed as Packet & { $schema?: string };
+    const pdfs = built.get('seed')!;
+    expect(pdfs.size).toBe(11);
+    for (const [name, file] of pdfs) {
+      const read = await extractFile(await stripped(file), templates);
+      expect(read.embedded, name).toBeUndefined();
+      expect(read.problems, name).toEqual([]);
+      expect(read.notes[0], name).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 里没有嵌入的数据，按它印出的文字读回`);
+      if (name === '汇总表.pdf') {
+        expect(read.kind).toBe('summary');
+        expect(read.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        expect(read.packet).toStrictEqual(expected);
+      } else {
+        // A form does not print the packet's title: read without it, and said so.
+        expect(read.kind).toBe('form');
+        expect(read.data).toStrictEqual({ unit: seed.unit, year: seed.year, projects: projectsIn(name, seed) });
+        expect(read.notes.at(-1)).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 上没有印汇总表标题，读回的数据缺这一项，请在 JSON 里补上`);
+      }
+    }
+  }, 60_000);
+
+  it('every cell distinct, and a 汇总表 whose front table runs over three pages', async () => {
+    for (const fixture of ['distinct', 'many']) {
+      const packet = packets.get(fixture)!;
+      for (const [name, file] of built.get(fixture)!) {
+        const read = await extractFile(await stripped(file), templates);
+        expect(read.problems, `${fixture} ${name}`).toEqual([]);
+        expect((read.data as unknown as Packet).projects, `${fixture} ${name}`).toStrictEqual(projectsIn(name, packet).map(printedAmounts));
+      }
+    }
+    const front = (await PDFDocument.load(await readFile(built.get('many')!.get('汇总表.pdf')!))).getPageCount() - 30;
+    expect(front).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('a house style is read off the printed forms: （2026年度）, 2024/3/1, zero as 0', async () => {
+    const packet = packets.get('putuo')!;
+    for (const [name, file] of built.get('putuo')!) {
+      const read = await extractFile(await stripped(file), templates);
+      expect(read.problems, name).toEqual([]);
+      // Form 2 prints no zero amount: nothing there says how a zero prints.
+      const zero = name.startsWith('02-') ? {} : { zeroAmount: '0' };
+      expect(read.data!.display, name).toStrictEqual({ yearBrackets: 'fullwidth', dateFormat: 'yyyy/M/d', ...zero });
+      expect((read.data as unknown as Packet).projects, name).toStrictEqual(projectsIn(name, packet).map(printedAmounts));
+    }
+  });
+
+  it('wrapped lines, line breaks and empty lines are told apart', async () => {
+    const seed = loadSeed();
+    const project: Project = {
+      ...seed.projects[0]!,
+      // Latin text wraps at spaces (the space stays on the line it ends); a ligature (ffi) reads as its letters.
+      overallGoal: 'The project will deliver training to 300 community officials in 14 towns, covering governance, law and digital tools.',
+      // A line break where the line is not full, an empty line, two spaces.
+      annualGoal: '第一行目标\n第二行目标很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n\n第四行  有两个空格',
+    };
+    // A line filled exactly to its end, then a line break: the break is the value's.
+    const full = { ...seed.projects[1]!, annualGoal: '恰好一行的文字恰好一行的文字恰好一行的文字恰好一行的文字恰好一行的\n换行' };
+    await build('lines', '', { ...seed, projects: [project, full] });
+    for (const [name, file] of built.get('lines')!) {
+      const read = await extractFile(await stripped(file), templates);
+      expect(read.problems, name).toEqual([]);
+      expect((read.data as unknown as Packet).projects, name).toStrictEqual(projectsIn(name, packets.get('lines')!));
+    }
+  }, 60_000);
+
+  it('the CLI says it read the text, and writes the data', async () => {
+    const bare = await stripped(built.get('seed')!.get('汇总表.pdf')!);
+    const run = await shenbao(['extract', bare], out);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect([lines[0], lines.at(-1)]).toEqual([`${bare}：PDF 里没有嵌入的数据，按它印出的文字读回`, `${bare}：PDF 里没有嵌入的数据，按 PDF 上印出的文字读回汇总表，10 个项目，0 个错误，2 条警告`]);
+    const { $schema: _, ...expected } = loadSeed() as Packet & { $schema?: string };
+    expect(JSON.parse(run.stdout)).toStrictEqual(expected);
+  }, 30_000);
+
+  it('a PDF that is not a shenbao form is refused with a message', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.addPage().drawText('Invoice 2026');
+    pdf.setTitle('Invoice');
+    const file = path.join(out, 'invoice.pdf');
+    await writeFile(file, await pdf.save());
+    await expect(extractFile(file, templates)).rejects.toThrow(`${file}：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表`);
+  });
+
+  it('a form with a cell taller than a page is refused, saying why, not read wrong', async () => {
+    const seed = loadSeed();
+    const long = { ...seed.projects[0]!, overallGoal: Array.from({ length: 400 }, (_, i) => `第${i}句话说明项目的目标，`).join('') };
+    await build('tall', '', { ...seed, projects: [long] });
+    const file = built.get('tall')!.get('01-培训费.pdf')!;
+    const read = await extractFile(await stripped(file), templates);
+    expect(read.data).toBeUndefined();
+    expect(read.problems[0]).toBe(
+      `${path.join(path.dirname(file), 'bare-01-培训费.pdf')}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；高过一页的单元格跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+    );
+    expect(read.problems.length).toBeGreaterThan(1);
+  }, 60_000);
+});
+
+describe('ToUnicode maps', () => {
+  it('reads bfchar, both forms of bfrange, and hex strings with spaces (pdfkit’s ligatures)', () => {
+    const cmap = [
+      '2 beginbfchar <0003> <0041> <0004> <0066 0066 0069> endbfchar',
+      '1 beginbfrange <0010> <0012> [<7b2c> <4e00 > <4e8c>] endbfrange',
+      '1 beginbfrange <0020> <0022> <0061> endbfrange',
+    ].join('\n');
+    expect([...readToUnicode(cmap)]).toEqual([
+      [3, 'A'],
+      [4, 'ffi'],
+      [0x10, '第'],
+      [0x11, '一'],
+      [0x12, '二'],
+      [0x20, 'a'],
+      [0x21, 'b'],
+      [0x22, 'c'],
+    ]);
+  });
+});
