@@ -179,12 +179,13 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     )
     .command(
       'diff <old> <new>',
-      '逐项列出两份数据（JSON 或 shenbao 生成的 .docx）的不同：项目、栏目、原值和新值；有不同时退出码为 1',
+      '逐项列出两份数据（JSON，或 shenbao 生成的 .docx、PDF）的不同：项目、栏目、原值和新值；有不同时退出码为 1',
       (y) =>
         y
-          .positional('old', { describe: '原来的数据文件（.json）或 Word 文件（.docx）', type: 'string', demandOption: true })
-          .positional('new', { describe: '修改后的数据文件或 Word 文件', type: 'string', demandOption: true })
-          .option('templates', { describe: '生成 Word 文件时用的模板目录，默认用自带模板', type: 'string' })
+          .positional('old', { describe: '原来的数据文件（.json）、Word 文件（.docx）或 PDF 文件', type: 'string', demandOption: true })
+          .positional('new', { describe: '修改后的数据文件、Word 文件或 PDF 文件', type: 'string', demandOption: true })
+          .option('templates', { describe: '生成 Word 或 PDF 文件时用的模板目录，默认用自带模板', type: 'string' })
+          .example('$0 diff 原数据.json 存档/汇总表.pdf', '看归档的 PDF 与数据文件有没有不同')
           .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）'),
       run(diff),
     )

@@ -144,6 +144,18 @@ describe('a PDF without its data is read back from its text', () => {
     expect(JSON.parse(run.stdout)).toStrictEqual(expected);
   }, 30_000);
 
+  it('diff compares a data file with a PDF read from its text', async () => {
+    const bare = await stripped(built.get('seed')!.get('汇总表.pdf')!);
+    const same = await shenbao(['diff', SEED_FILE, bare], out);
+    expect([same.code, same.stdout, same.stderr]).toEqual([0, '', `${SEED_FILE} 和 ${bare} 的内容相同\n`]);
+    const edited = { ...loadSeed(), projects: loadSeed().projects.map((p, i) => (i === 3 ? { ...p, annualGoal: '改过的年度目标' } : p)) };
+    const file = path.join(out, 'edited.json');
+    await writeFile(file, JSON.stringify(edited));
+    const changed = await shenbao(['diff', file, bare], out);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain('改过的年度目标');
+  }, 30_000);
+
   it('a PDF that is not a shenbao form is refused with a message', async () => {
     const pdf = await PDFDocument.create();
     pdf.addPage().drawText('Invoice 2026');
