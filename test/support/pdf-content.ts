@@ -2,6 +2,7 @@
 // are interpreted here): every glyph with its font, size, colour and position on the page, and
 // every path operation with its coordinates. Two PDFs that draw the same things at the same places
 // compare equal however their content streams group the text.
+import { apply, IDENTITY, times, type Matrix } from '../../src/extract/pdf-read.js';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFObject } from 'pdf-lib';
 
 export interface DrawnGlyph {
@@ -25,19 +26,6 @@ export interface PageDrawing {
   /** How many text-showing operators (TJ, Tj) the page has. */
   textOperators: number;
 }
-
-type Matrix = [number, number, number, number, number, number];
-const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-/** m × n, as PDF composes them (a point is transformed by m first). */
-const times = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[1] * n[2],
-  m[0] * n[1] + m[1] * n[3],
-  m[2] * n[0] + m[3] * n[2],
-  m[2] * n[1] + m[3] * n[3],
-  m[4] * n[0] + m[5] * n[2] + n[4],
-  m[4] * n[1] + m[5] * n[3] + n[5],
-];
-const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 type Operand = number | string | Operand[];
 
