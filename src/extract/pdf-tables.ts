@@ -58,7 +58,7 @@ export function pdfBlocks(
     pageBlocks(page, facts, join).forEach((block, i) => {
       const last = blocks.at(-1);
       if (i === 0 && block.type === 'table' && last?.type === 'table') {
-        blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, forms), forms), place: last.place };
+        blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, last, forms), forms), place: last.place };
         return;
       }
       blocks.push({ ...block, place: { page: p + 1 } });
@@ -87,15 +87,16 @@ type PageBlock = PlacedTable | Extract<DocxBlock, { type: 'paragraph' }>;
 function continued(table: PlacedTable, next: PlacedTable, forms: FormHints): PlacedTable {
   const xs = distinct([...table.xs, ...next.xs]);
   const index = (x: number) => xs.findIndex((v) => Math.abs(v - x) <= TOLERANCE);
-  const recount = (part: PlacedTable) =>
-    part.rows.map((cells) =>
+  // Rows numbered in the joined table (a page's cells carry their row on the page).
+  const recount = (part: PlacedTable, first: number) =>
+    part.rows.map((cells, r) =>
       cells.map((cell) => {
         const col = index(part.xs[cell.col]!);
-        return { ...cell, col, colSpan: index(part.xs[cell.col + cell.colSpan]!) - col };
+        return { ...cell, row: first + r, col, colSpan: index(part.xs[cell.col + cell.colSpan]!) - col };
       }),
     );
-  const above = recount(table);
-  const below = recount(next);
+  const above = recount(table, 0);
+  const below = recount(next, above.length);
   // A label the break cut, printed again below it: one cell again.
   const end = above.length;
   below[0] = (below[0] ?? []).filter((cell) => {
@@ -108,12 +109,16 @@ function continued(table: PlacedTable, next: PlacedTable, forms: FormHints): Pla
 }
 
 /**
- * The rows a table goes on with, without the header rows printed again above them. A cell that
- * starts in such a row and goes on below it (绩效指标 beside the header) starts below it instead.
+ * The rows a table goes on with, without the header rows printed again above them: rows the
+ * templates repeat that the table above has printed already (a header row printed the first time
+ * at the top of a page is kept). A cell that starts in such a row and goes on below it (绩效指标
+ * beside the header) starts below it instead.
  */
-function withoutRepeatedRows(table: PlacedTable, forms: FormHints): PlacedTable {
+function withoutRepeatedRows(table: PlacedTable, above: PlacedTable, forms: FormHints): PlacedTable {
+  const texts = (cells: readonly DocxCell[]) => cells.map((cell) => cell.text.replace(/\s+/g, '')).join('|');
+  const printed = new Set(above.rows.map(texts));
   const rows = table.rows.map((cells) => [...cells]);
-  while (rows.length > 1 && forms.repeated(rows[0]!)) {
+  while (rows.length > 1 && forms.repeated(rows[0]!) && printed.has(texts(rows[0]!))) {
     const going = rows.shift()!.filter((cell) => cell.rowSpan > 1);
     rows[0]!.push(...going.map((cell) => ({ ...cell, rowSpan: cell.rowSpan - 1 })));
     rows[0]!.sort((a, b) => a.col - b.col);

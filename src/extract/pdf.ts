@@ -48,8 +48,11 @@ export function embeddedSource(pdf: PDFDocument, file: string): string | undefin
     const embedded = lookup(spec.get(PDFName.of('EF')));
     const stream = embedded instanceof PDFDict ? lookup(embedded.get(PDFName.of('F'))) : undefined;
     if (!(stream instanceof PDFStream)) continue;
-    const subtype = stream.dict.get(PDFName.of('Subtype'));
-    if (subtype !== undefined && subtype !== PDFName.of('application/json') && subtype.toString() !== '/application#2Fjson') continue;
+    // Compared decoded: a re-save may write the name's slash as #2F (pdfkit) or #2f (qpdf), and
+    // pdf-lib decodes only the first.
+    const subtype = lookup(stream.dict.get(PDFName.of('Subtype')));
+    const type = subtype instanceof PDFName ? subtype.decodeText().replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : undefined;
+    if (subtype !== undefined && type !== 'application/json') continue;
     try {
       const data = stream instanceof PDFRawStream ? decodePDFRawStream(stream).decode() : stream.getContents();
       return new TextDecoder('utf-8', { fatal: true }).decode(data);
