@@ -220,6 +220,21 @@ describe('planBreaks', () => {
     expect(planBreaks(doc(table([1, 20, 1])), measure(100))).toEqual([[4]]);
   });
 
+  it('moves a row whose cells are in different sizes when only the smaller one’s first line fits', () => {
+    // An amount fitted to a smaller size (6 pt lines here) beside 10 pt text. Page 103: rows 0–5 take
+    // 91, leaving 7 pt for row 6's text: its 6 pt line fits, its 10 pt line does not. Started there,
+    // the row would print on two pages (pdfmake then drew the amount off the page): it begins page 2.
+    const t = table([1, 1, 1, 1]);
+    const mixed = { ...t.rows[2]!, cells: [{ ...t.rows[2]!.cells[0]!, col: 0, text: '1' }, { ...t.rows[2]!.cells[0]!, col: 1, text: 'small' }] };
+    const sized: PageMeasure = {
+      ...measure(103),
+      table: (block) => ({ ...measure(103).table(block), lines: block.rows.map((row) => row.cells.map((cell) => [cell.text === 'small' ? 6 : 10])) }),
+    };
+    expect(planBreaks(doc({ ...t, rows: [...t.rows, mixed] }), sized)).toEqual([[6]]);
+    // Without the small cell the same row fits nowhere on page 1 either: the break is the same.
+    expect(planBreaks(doc({ ...t, rows: [...t.rows, t.rows[2]!] }), sized)).toEqual([[6]]);
+  });
+
   it('honours forced breaks and plans the rest of the table after them', () => {
     const t = table(Array(10).fill(1));
     expect(planBreaks(doc(t), measure(100), [[3]])).toEqual([[3, 8]]);

@@ -151,6 +151,22 @@ describe('a PDF without its data is read back from its text', () => {
     }
   }, 60_000);
 
+  it('a 汇总表 row with an amount fitted smaller at the foot of a page prints whole on the next page', async () => {
+    // Row 15's amounts print at 6 pt: their first line fitted on page 1 where the row's 9 pt text did
+    // not, and pdfmake split the row, drawing its amounts off the page (hostile-test finding).
+    const distinct = JSON.parse(await readFile(path.join(FIXTURES, 'distinct.json'), 'utf8')) as Packet;
+    const huge = { project: { total: '99999999999.99', fiscal: '99999999999.99', other: '0.00' }, annual: { total: '99999999999.99', fiscal: '99999999998.99', carryover: '0.50', other: '0.50' } };
+    const projects = Array.from({ length: 16 }, (_, i) => {
+      const project = distinct.projects[i % distinct.projects.length]!;
+      return { ...project, name: `${project.name}（第${i + 1}期）`, ...(i === 14 ? { funds: huge } : {}) };
+    });
+    await build('fitted', '', { ...distinct, projects });
+    const file = built.get('fitted')!.get('汇总表.pdf')!;
+    const read = await extractFile(await stripped(file), templates);
+    expect(read.problems).toEqual([]);
+    expect((read.data as unknown as Packet).projects).toStrictEqual(projects.map(printedAmounts));
+  }, 60_000);
+
   it('the CLI says it read the text, and writes the data', async () => {
     const bare = await stripped(built.get('seed')!.get('汇总表.pdf')!);
     const run = await shenbao(['extract', bare], out);

@@ -139,6 +139,7 @@ function planTable(
 
     let bottom: Spot = top;
     let firstPage = Infinity;
+    let lastStart = -Infinity;
     let split = false;
     let tall = false;
     table.rows[r]!.cells.forEach((cell, index) => {
@@ -148,6 +149,7 @@ function planTable(
       bottom = later(bottom, laid.end);
       if (!printed({ cell }, lines)) return;
       firstPage = Math.min(firstPage, laid.firstPage!);
+      lastStart = Math.max(lastStart, laid.firstPage!);
       if (laid.lastPage > laid.firstPage!) split = true;
       if (laid.lastPage > laid.firstPage! + 1) tall = true;
     });
@@ -163,9 +165,13 @@ function planTable(
       started.set(key, { last: lastInPiece(ref.row + ref.cell.rowSpan - 1, r, role), end: laid.end });
       if (!printed(ref, lines)) continue;
       firstPage = Math.min(firstPage, laid.firstPage!);
+      lastStart = Math.max(lastStart, laid.firstPage!);
       if (laid.lastPage > laid.firstPage!) aloneSplit = true;
       if (laid.lastPage > laid.firstPage! + 1) aloneTall = true;
     }
+    // Cells of one row in different sizes (an amount fitted smaller): the small one's first line
+    // may fit where the others' do not. The row then starts on two pages: it is split too.
+    if (lastStart > firstPage) split = aloneSplit = true;
 
     if (role === 'first') startPage = firstPage === Infinity ? undefined : firstPage;
     if (role === 'next' && startPage !== undefined && firstPage !== Infinity) {

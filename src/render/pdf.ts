@@ -331,14 +331,23 @@ interface CellPlace {
   rowSpan: number;
 }
 
+/** The first and last page a row's one-row cells start on. */
+const oneRowStarts = new WeakMap<RowPlacement, { first: number; last: number }>();
+
 /** pdfmake's pages of one cell, folded into its row's placement. */
 function place(placements: RowPlacement[][], { table, row, rowSpan }: CellPlace, pages: number[]): void {
   const rows = (placements[table] ??= []);
   const placement = (rows[row] ??= { page: Infinity, split: false, tall: false });
   placement.page = Math.min(placement.page, ...pages.map((p) => p - 1));
   // A merged label may sit on either side of a break; only one-row cells tell a split row.
-  if (rowSpan === 1 && pages.length > 1) placement.split = true;
-  if (rowSpan === 1 && pages.length > 2) placement.tall = true;
+  if (rowSpan !== 1) return;
+  if (pages.length > 1) placement.split = true;
+  if (pages.length > 2) placement.tall = true;
+  // Cells in different sizes (an amount fitted smaller) may start on different pages: split too.
+  const start = Math.min(...pages);
+  const seen = oneRowStarts.get(placement) ?? { first: start, last: start };
+  oneRowStarts.set(placement, { first: Math.min(seen.first, start), last: Math.max(seen.last, start) });
+  if (Math.max(seen.last, start) > Math.min(seen.first, start)) placement.split = true;
 }
 
 function documentDefinition(
