@@ -4,17 +4,25 @@
 //
 // Each PDF's data (the declaration it carries, render/pdf-archive.ts) is checked against the
 // manifest as well: a PDF whose bytes changed (a viewer saved it again) may still carry the very
-// data it was made from, and one that carries other data is said to. Signatures are not checked yet.
+// data it was made from, and one that carries other data is said to.
+//
+// Each signed PDF's signatures are checked too (sign/signatures.ts): who signed and when, whether
+// each holds, and whether it covers the file to its last byte. A signature that does not hold, or
+// bytes appended after it, is a finding; an unsigned PDF is not (signing is optional).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { sourceOfPdf } from '../extract/pdf.js';
+import { readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
 import { SUMMARY_FILE_NAME } from './names.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
 export interface VerifyFinding {
-  /** missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a PDF carries other data. */
-  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data';
+  /**
+   * missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a
+   * PDF carries other data; signature: a PDF's signature does not hold, or bytes follow it.
+   */
+  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature';
   /** The file, in the packet folder. */
   name: string;
   message: string;
@@ -28,6 +36,8 @@ export interface FolderVerification {
   intact: number;
   /** PDFs whose data (as they carry it) is the data the manifest records. */
   dataIntact: number;
+  /** Signatures that hold and cover their whole file, by the PDF they are in. */
+  signatures: Array<{ name: string; check: SignatureCheck }>;
   findings: VerifyFinding[];
 }
 
@@ -76,6 +86,7 @@ const unreadable = (dir: string, why: string): FolderVerification => ({
   dir,
   intact: 0,
   dataIntact: 0,
+  signatures: [],
   findings: [{ kind: 'incomplete', name: MANIFEST_FILE, message: `${path.join(dir, MANIFEST_FILE)}：${why}` }],
 });
 
@@ -87,6 +98,7 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   }
   let intact = 0;
   let dataIntact = 0;
+  const signatures: FolderVerification['signatures'] = [];
   const named = new Set<string>([MANIFEST_FILE]);
   for (const entry of manifest.files) {
     named.add(entry.name);
@@ -96,10 +108,10 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       findings.push({ kind: 'missing', name: entry.name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${entry.size} 字节）` });
       continue;
     }
-    // A PDF with data recorded is read once, for its hash and its data; anything else is hashed as a stream.
-    const bytes = carriesData(entry) ? await readFile(file) : undefined;
+    // A PDF is read once, for its hash, its data and its signatures; anything else is hashed as a stream.
+    const bytes = isPdf(entry) ? await readFile(file) : undefined;
     const same = info.size === entry.size && (bytes ? sha256(bytes) : await sha256File(file)) === entry.sha256;
-    const data = bytes && (await carriedData(bytes, file, entry));
+    const data = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
     if (data === 'same') dataIntact++;
     if (!same) {
       const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，生成时 ${entry.size} 字节`;
@@ -111,17 +123,42 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
         findings.push({ kind: 'data', name: entry.name, message: `${file}：内嵌的数据与 ${MANIFEST_FILE} 记的不同` });
       }
     }
+    if (bytes) {
+      const signed = await signatureFindings(bytes, file, entry.name);
+      findings.push(...signed.findings);
+      signatures.push(...signed.holding);
+    }
   }
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     const what = entry.isDirectory() ? '文件夹' : '文件';
     findings.push({ kind: 'added', name: entry.name, message: `${where(entry.name)}：多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）` });
   }
-  return { dir, manifest, intact, dataIntact, findings };
+  return { dir, manifest, intact, dataIntact, signatures, findings };
 }
 
+const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
+
 /** A PDF whose manifest entry records the data it was made from: its carried data can be compared. */
-const carriesData = (entry: ManifestEntry) => entry.data !== undefined && /\.pdf$/i.test(entry.name);
+const carriesData = (entry: ManifestEntry) => entry.data !== undefined && isPdf(entry);
+
+/** A PDF's signatures: those that hold and cover the file, and a finding for each that does not, or that bytes follow. */
+async function signatureFindings(bytes: Buffer, file: string, name: string): Promise<{ holding: FolderVerification['signatures']; findings: VerifyFinding[] }> {
+  let checks: SignatureCheck[];
+  try {
+    checks = await readSignatures(bytes);
+  } catch {
+    return { holding: [], findings: [{ kind: 'signature', name, message: `${file}：读不出它的签名（PDF 已损坏）` }] };
+  }
+  const findings: VerifyFinding[] = [];
+  for (const check of checks) {
+    if (check.problem) findings.push({ kind: 'signature', name, message: `${file}：签名无效，${check.problem}（${signatureLabel(check)}）` });
+    if (check.appended > 0) {
+      findings.push({ kind: 'signature', name, message: `${file}：签名以后文件末尾又多了 ${check.appended} 字节，不在签名范围内（${signatureLabel(check)}）` });
+    }
+  }
+  return { holding: findings.length === 0 ? checks.map((check) => ({ name, check })) : [], findings };
+}
 
 /**
  * Whether a PDF carries the data its manifest entry records: 'same', 'other', or 'none' (no data

@@ -1,0 +1,54 @@
+// One PDF signed: the incremental update with a placeholder (placeholder.ts), the SHA-256 of every
+// byte but the placeholder, the CMS over it (cms.ts) written into the placeholder. A PDF that is
+// already signed is refused (AlreadySigned): a second signature would be a second update, and the
+// first signature would no longer cover the whole file, which `verify` reports as bytes appended
+// after signing. An archive file is signed once, by the unit that files it.
+import { createHash } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
+import { UserError } from '../errors.js';
+import type { Signer } from './cms.js';
+import { withPlaceholder } from './placeholder.js';
+import { readSignatures, signatureLabel, type SignatureCheck } from './signatures.js';
+
+export interface SignOptions {
+  signer: Signer;
+  /** The signing time (/M). */
+  signedAt: Date;
+  reason?: string;
+  location?: string;
+}
+
+/** Thrown for a PDF that has a signature already. */
+export class AlreadySigned extends UserError {
+  constructor(
+    file: string,
+    readonly signatures: SignatureCheck[],
+  ) {
+    super(`${file} 已经签过名（${signatureLabel(signatures[0]!)}）：shenbao 不在已签名的 PDF 上再签一次`);
+  }
+}
+
+/** The signed file's bytes. */
+export async function signPdf(bytes: Buffer, file: string, options: SignOptions): Promise<Buffer> {
+  if (!bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new UserError(`${file} 不是 PDF 文件，无法签名`);
+  let pdf: PDFDocument;
+  try {
+    pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+  } catch {
+    throw new UserError(`${file} 不是可以读取的 PDF 文件（已损坏？），无法签名`);
+  }
+  if (pdf.isEncrypted) throw new UserError(`${file} 是加密的 PDF，无法签名（shenbao 生成的 PDF 不加密，PDF/A 也不允许加密）`);
+  const existing = await readSignatures(bytes, pdf);
+  if (existing.length > 0) throw new AlreadySigned(file, existing);
+
+  const { signer } = options;
+  const dictionary = { subFilter: 'ETSI.CAdES.detached', signedAt: options.signedAt, name: signer.name, reason: options.reason, location: options.location } as const;
+  const { bytes: signed, byteRange } = withPlaceholder(bytes, pdf, dictionary, signer.capacity, file);
+  const [, contents, after] = byteRange;
+  const digest = createHash('sha256').update(signed.subarray(0, contents)).update(signed.subarray(after)).digest();
+  const cms = signer.cms(digest);
+  if (cms.length > signer.capacity) throw new Error(`bug: the signature of ${file} takes ${cms.length} bytes, its placeholder ${signer.capacity}`);
+  // The rest of the placeholder stays zeros, as PDF signatures are padded.
+  signed.write(cms.toString('hex'), contents + 1, 'latin1');
+  return signed;
+}

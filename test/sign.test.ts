@@ -1,0 +1,405 @@
+// `shenbao sign`: a PAdES signature (ETSI.CAdES.detached, SHA-256) appended as an incremental
+// update. The certificate is made here, with node-forge, in Chinese (CN=上海市闵行区地区工作办公室,
+// UTF8String, subject and issuer): the name node-forge would encode twice if the signer's issuer
+// were taken from its decoded attributes. Checked independently with poppler's pdfsig where it is
+// installed (and qpdf --check for the update's cross-references), and with our own verify: a file
+// with bytes appended, or with one byte changed, is rejected by both.
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import forge from 'node-forge';
+import { DOMParser } from '@xmldom/xmldom';
+import PDFKit from 'pdfkit';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFiles } from '../src/index.js';
+import { sourceOfPdf } from '../src/extract/pdf.js';
+import { SUMMARY_PARTS } from '../src/output/summary-pdf.js';
+import { OWN_LAYOUT } from '../src/render/pdf.js';
+import { loadP12 } from '../src/sign/cms.js';
+import { signPdf } from '../src/sign/sign.js';
+import { readSignatures } from '../src/sign/signatures.js';
+import { shenbao } from './support/cli.js';
+import { SEED_FILE } from './support/seed.js';
+
+const UNIT = '上海市闵行区地区工作办公室';
+const PASSWORD = 'sign-测试-密码';
+const F1 = '01-培训费.pdf';
+const SUMMARY = '汇总表.pdf';
+const WHEN = '签名时间 2023-01-01 09:30:00（北京时间）';
+const LABEL = `签名人 ${UNIT}，${WHEN}`;
+
+const PDFSIG = ['/usr/bin/pdfsig', '/usr/local/bin/pdfsig'].find(existsSync);
+const QPDF = ['/usr/bin/qpdf', '/usr/local/bin/qpdf'].find(existsSync);
+const run = promisify(execFile);
+/** pdfsig's report (it exits non-zero for a signature that does not hold). */
+async function pdfsig(file: string): Promise<string> {
+  try {
+    return (await run(PDFSIG!, [file])).stdout;
+  } catch (error) {
+    return (error as { stdout: string }).stdout;
+  }
+}
+if (!PDFSIG) console.warn('pdfsig (poppler-utils) is not installed: the checks with pdfsig are skipped (apt-get install -y poppler-utils)');
+if (!QPDF) console.warn('qpdf is not installed: the qpdf --check of signed files is skipped (apt-get install -y qpdf)');
+
+let work: string;
+let built: string; // out/minhang-2023 of a fresh build, PDF and Word
+let signedDir: string; // a copy of it, signed by `shenbao sign <dir>`
+let p12: string;
+let signRun: Awaited<ReturnType<typeof shenbao>>;
+
+/** A throw-away certificate whose subject and issuer are in Chinese, as PKCS#12 with a password. */
+function makeP12(options: { withKey?: boolean } = {}): Buffer {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey;
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  certificate.serialNumber = '0a1b2c';
+  certificate.validity.notBefore = new Date('2022-01-01T00:00:00Z');
+  certificate.validity.notAfter = new Date('2032-01-01T00:00:00Z');
+  // forge encodes a UTF8String value itself: given as text, not as UTF-8 bytes.
+  const name = [
+    { shortName: 'C', value: 'CN' },
+    { shortName: 'CN', value: UNIT, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+  ];
+  certificate.setSubject(name);
+  certificate.setIssuer(name);
+  certificate.sign(key, forge.md.sha256.create());
+  const pfx = forge.pkcs12.toPkcs12Asn1(options.withKey === false ? null : key, [certificate], PASSWORD, { algorithm: '3des' });
+  return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary');
+}
+
+const sign = (args: string[]) => shenbao(['sign', ...args, '--p12', p12, '--date', '2023-01-01T09:30:00'], work);
+const flip = (bytes: Buffer, at: number) => {
+  const copy = Buffer.from(bytes);
+  copy[at] = copy[at]! ^ 0x01;
+  return copy;
+};
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-'));
+  p12 = path.join(work, '单位.p12');
+  await writeFile(p12, makeP12());
+  process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable; shenbao() passes the environment on
+  const build = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
+  expect(build.code, build.stderr).toBe(0);
+  built = path.join(work, 'out', 'minhang-2023');
+  signedDir = path.join(work, 'signed', 'minhang-2023');
+  await cp(built, signedDir, { recursive: true });
+  signRun = await sign([signedDir]);
+}, 120_000);
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+/** A copy of the signed folder, changed by `change`. */
+async function signedCopy(name: string, change: (dir: string) => Promise<void>): Promise<string> {
+  const dir = path.join(work, name, 'minhang-2023');
+  await cp(signedDir, dir, { recursive: true });
+  await change(dir);
+  return dir;
+}
+
+describe('shenbao sign <dir>', () => {
+  it('signs every PDF the manifest names and updates manifest.json; verify then passes and names signer and time', async () => {
+    expect(signRun.code, signRun.stderr).toBe(0);
+    const lines = signRun.stderr.trim().split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toBe(`${path.join(signedDir, F1)}：已签名（${LABEL}）`);
+    expect(lines[11]).toBe(`${signedDir}：签名 11 个 PDF，manifest.json 已随之更新`);
+    // Only PDFs are signed; the Word files are as built, and no working file is left.
+    const names = await readdir(signedDir);
+    expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
+    for (const name of names.filter((n) => n.endsWith('.docx'))) expect(await readFile(path.join(signedDir, name))).toEqual(await readFile(path.join(built, name)));
+
+    const verify = await shenbao(['verify', signedDir], work);
+    expect([verify.code, verify.stdout]).toEqual([0, '']);
+    expect(verify.stderr).toContain(`${path.join(signedDir, F1)}：签名有效，覆盖到文件的最后一个字节（${LABEL}）\n`);
+    expect(verify.stderr).toContain(`${path.join(signedDir, SUMMARY)}：签名有效，覆盖到文件的最后一个字节（${LABEL}）\n`);
+    expect(verify.stderr).toMatch(/：22 个文件都与 manifest\.json 相符（.*，11 个 PDF 内嵌的数据与之相符，11 个 PDF 的签名有效）\n$/);
+  });
+
+  it('keeps each entry’s data hash (what the PDF carries did not change) and records the signed bytes', async () => {
+    const before = JSON.parse(await readFile(path.join(built, 'manifest.json'), 'utf8'));
+    const after = JSON.parse(await readFile(path.join(signedDir, 'manifest.json'), 'utf8'));
+    expect(after.complete).toBe(true);
+    expect(after.files.map((f: { name: string; data?: string }) => [f.name, f.data])).toEqual(before.files.map((f: { name: string; data?: string }) => [f.name, f.data]));
+    for (const entry of after.files as Array<{ name: string; size: number; sha256: string }>) {
+      const bytes = await readFile(path.join(signedDir, entry.name));
+      expect(entry.size).toBe(bytes.length);
+      const old = before.files.find((f: { name: string }) => f.name === entry.name);
+      expect(entry.sha256 === old.sha256).toBe(!entry.name.endsWith('.pdf'));
+    }
+  });
+
+  it('pdfsig says the signature is valid, of the whole document, by the unit', async () => {
+    if (!PDFSIG) return console.warn('skipped: pdfsig is not installed');
+    for (const name of [F1, SUMMARY]) {
+      const report = await pdfsig(path.join(signedDir, name));
+      expect(report).toContain(`- Signer Certificate Common Name: ${UNIT}\n`);
+      expect(report).toContain('- Signature Type: ETSI.CAdES.detached\n');
+      expect(report).toContain('- Signing Hash Algorithm: SHA-256\n');
+      expect(report).toContain('- Total document signed\n');
+      expect(report).toContain('- Signature Validation: Signature is Valid.\n');
+    }
+  });
+
+  it('qpdf finds the update’s cross-references and objects sound', async () => {
+    if (!QPDF) return console.warn('skipped: qpdf is not installed');
+    for (const name of [F1, SUMMARY]) {
+      const { stdout, stderr } = await run(QPDF, ['--check', path.join(signedDir, name)]);
+      expect(stderr).toBe('');
+      expect(stdout).toContain('No syntax or stream encoding errors found');
+    }
+  });
+
+  it('passes over PDFs already signed, and leaves them as they are', async () => {
+    // …and removes what a sign killed outright left behind (its process is gone).
+    const dir = await signedCopy('again', (dir) => writeFile(path.join(dir, '.shenbao-signing-999999999-1-0'), 'half'));
+    const before = await readFile(path.join(dir, F1));
+    const again = await sign([dir]);
+    expect(again.code).toBe(0);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(again.stderr).toContain(`${path.join(dir, F1)}：已有签名（${LABEL}），没有再签\n`);
+    expect(again.stderr).toMatch(new RegExp(`：签名 0 个 PDF，11 个已有签名\n$`));
+    expect(await readFile(path.join(dir, F1))).toEqual(before);
+  });
+
+  it('does not sign a PDF changed since it was built (not shenbao’s any more), and says so', async () => {
+    const dir = path.join(work, 'changed', 'minhang-2023');
+    await cp(built, dir, { recursive: true });
+    const file = path.join(dir, '03-残疾人就业保障金.pdf');
+    const changed = Buffer.concat([await readFile(file), Buffer.from('\n% saved again\n')]);
+    await writeFile(file, changed);
+    const result = await sign([dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}：生成以后被改动过（与 manifest.json 记的不同），已不是 shenbao 写的文件，没有签名\n`);
+    expect(result.stderr).toMatch(/：签名 10 个 PDF，1 个没有签名，manifest\.json 已随之更新\n$/);
+    expect(await readFile(file)).toEqual(changed);
+  });
+});
+
+describe('the signed file', () => {
+  let original: Buffer;
+  let signed: Buffer;
+  beforeAll(async () => {
+    original = await readFile(path.join(built, F1));
+    signed = await readFile(path.join(signedDir, F1));
+  });
+
+  it('is the original with an update appended: every original byte unchanged, startxref exact', () => {
+    expect(signed.subarray(0, original.length)).toEqual(original);
+    const tail = signed.subarray(-64).toString('latin1');
+    const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(tail)![1]);
+    expect(signed.subarray(startxref, startxref + 5).toString('latin1')).toBe('xref\n');
+    const trailer = signed.subarray(startxref).toString('latin1');
+    const previous = Number(/\/Prev (\d+)/.exec(trailer)![1]);
+    expect(previous).toBe(Number(/startxref\n(\d+)\n%%EOF\s*$/.exec(original.subarray(-64).toString('latin1'))![1]));
+  });
+
+  it('still declares PDF/A-3b, keeps its /ID, and carries the same data', async () => {
+    const [before, after] = await Promise.all([PDFDocument.load(original, { updateMetadata: false }), PDFDocument.load(signed, { updateMetadata: false })]);
+    const metadata = after.catalog.lookup(PDFName.of('Metadata')) as PDFRawStream;
+    const xmp = new DOMParser().parseFromString(Buffer.from(metadata.getContents()).toString('utf8').replace(/^[\s\S]*?(<x:xmpmeta)/, '$1').replace(/<\?xpacket end[\s\S]*$/, ''), 'text/xml');
+    const values = (name: string) => Array.from(xmp.getElementsByTagName(name)).map((n) => n.textContent);
+    expect([values('pdfaid:part'), values('pdfaid:conformance')]).toEqual([['3'], ['B']]);
+    expect(after.context.trailerInfo.ID!.toString()).toBe(before.context.trailerInfo.ID!.toString());
+    expect(after.context.trailerInfo.Info!.toString()).toBe(before.context.trailerInfo.Info!.toString());
+    expect(await sourceOfPdf(signed, F1)).toBe(await sourceOfPdf(original, F1));
+    const extracted = await shenbao(['extract', path.join(signedDir, F1)], work);
+    expect(extracted.stdout).toBe(await sourceOfPdf(original, F1));
+  });
+
+  it('has an invisible, printable signature widget on its first page, and /SigFlags 3', async () => {
+    const pdf = await PDFDocument.load(signed, { updateMetadata: false });
+    const form = pdf.catalog.lookup(PDFName.of('AcroForm'), PDFDict);
+    expect(form.get(PDFName.of('SigFlags'))).toEqual(PDFNumber.of(3));
+    const widgetRef = form.lookup(PDFName.of('Fields'), PDFArray).get(0);
+    expect(widgetRef).toBeInstanceOf(PDFRef);
+    const widget = pdf.context.lookup(widgetRef, PDFDict);
+    expect(widget.get(PDFName.of('FT'))).toBe(PDFName.of('Sig'));
+    expect(widget.get(PDFName.of('Subtype'))).toBe(PDFName.of('Widget'));
+    expect(widget.get(PDFName.of('F'))).toEqual(PDFNumber.of(4));
+    expect(widget.get(PDFName.of('Rect'))!.toString()).toBe('[ 0 0 0 0 ]');
+    const page = pdf.getPage(0);
+    expect(widget.get(PDFName.of('P'))).toBe(page.ref);
+    expect(page.node.lookup(PDFName.of('Annots'), PDFArray).asArray()).toEqual([widgetRef]);
+    const signature = widget.lookup(PDFName.of('V'), PDFDict);
+    expect(signature.get(PDFName.of('SubFilter'))).toBe(PDFName.of('ETSI.CAdES.detached'));
+    expect(signature.get(PDFName.of('M'))!.toString()).toBe("(D:20230101093000+08'00')");
+    const range = signature.lookup(PDFName.of('ByteRange'), PDFArray).asArray().map((n) => (n as PDFNumber).asNumber());
+    expect(range[0]).toBe(0);
+    expect(range[2]! + range[3]!).toBe(signed.length);
+    expect(signed.subarray(range[1]!, range[2]!).toString('latin1')).toMatch(/^<[0-9a-f]+>$/);
+  });
+
+  it('is rejected by verify, and by pdfsig, when bytes are appended after signing', async () => {
+    const dir = await signedCopy('appended', async (dir) => {
+      const file = path.join(dir, F1);
+      await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('\n% appended\n')]));
+    });
+    const file = path.join(dir, F1);
+    const verify = await shenbao(['verify', dir], work);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`${file}：签名以后文件末尾又多了 12 字节，不在签名范围内（${LABEL}）\n`);
+    expect(verify.stdout).toContain(`${file}：已被改动，与生成时不同（`);
+    if (!PDFSIG) return console.warn('skipped: pdfsig is not installed');
+    expect(await pdfsig(file)).toContain('- Not total document signed\n');
+  });
+
+  it('is rejected by verify, and by pdfsig, when one byte inside the signed range changed', async () => {
+    const dir = await signedCopy('flipped', async (dir) => {
+      const file = path.join(dir, F1);
+      // A byte of the original's cross-reference table: the file still reads, its signature must not hold.
+      const bytes = await readFile(file);
+      await writeFile(file, flip(bytes, original.lastIndexOf('trailer') - 3));
+    });
+    const file = path.join(dir, F1);
+    const verify = await shenbao(['verify', dir], work);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain(`${file}：签名无效，文件内容与签名时不同（${LABEL}）\n`);
+    if (!PDFSIG) return console.warn('skipped: pdfsig is not installed');
+    expect(await pdfsig(file)).toContain('- Signature Validation: Digest Mismatch.\n');
+  });
+
+  it('a signature whose own bytes were changed does not hold', async () => {
+    const check = (await readSignatures(signed))[0]!;
+    expect(check).toMatchObject({ signer: UNIT, appended: 0, subFilter: 'ETSI.CAdES.detached' });
+    expect(check.problem).toBeUndefined();
+    // A hex digit of the RSA signature, the last thing in /Contents (before any zero padding).
+    const contents = signed.toString('latin1').lastIndexOf('/Contents <') + '/Contents <'.length;
+    let last = signed.indexOf('>', contents) - 1;
+    while (signed[last] === 0x30) last--;
+    const broken = Buffer.from(signed);
+    broken[last] = broken[last] === 0x31 ? 0x32 : 0x31;
+    expect((await readSignatures(broken))[0]!.problem).toBe('签名值与签名人的证书不符');
+  });
+});
+
+describe('shenbao sign <file>', () => {
+  it('signs the 汇总表 alone; its folder’s manifest follows, so verify passes', async () => {
+    const dir = path.join(work, 'one', 'minhang-2023');
+    await cp(built, dir, { recursive: true });
+    const file = path.join(dir, SUMMARY);
+    const result = await sign([file, '--reason', '同意申报', '--location', '上海']);
+    expect([result.code, result.stderr]).toEqual([0, `${file}：已签名（${LABEL}）\n${dir}：签名 1 个 PDF，manifest.json 已随之更新\n`]);
+    const verify = await shenbao(['verify', dir], work);
+    expect([verify.code, verify.stdout]).toEqual([0, '']);
+    expect(verify.stderr).toMatch(/，1 个 PDF 的签名有效）\n$/);
+    if (PDFSIG) expect(await pdfsig(file)).toContain('- Signature Validation: Signature is Valid.\n');
+    const signature = (await PDFDocument.load(await readFile(file))).catalog.lookup(PDFName.of('AcroForm'), PDFDict);
+    expect(signature.get(PDFName.of('SigFlags'))).toEqual(PDFNumber.of(3));
+  });
+
+  it('refuses a PDF already signed', async () => {
+    const file = path.join(signedDir, F1);
+    const result = await sign([file]);
+    expect([result.code, result.stderr]).toEqual([2, `${file} 已经签过名（${LABEL}）：shenbao 不在已签名的 PDF 上再签一次\n`]);
+  });
+
+  it('signs a PDF whose last section is a cross-reference stream (pdf-lib with object streams) with a stream section', async () => {
+    const repacked = Buffer.from(await (await PDFDocument.load(await readFile(path.join(built, F1)), { updateMetadata: false })).save({ useObjectStreams: true }));
+    const signer = loadP12(await readFile(p12), PASSWORD, p12);
+    const signed = await signPdf(repacked, 'repacked.pdf', { signer, signedAt: new Date('2023-01-01T01:30:00Z') });
+    const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(signed.subarray(-64).toString('latin1'))![1]);
+    expect(signed.subarray(startxref, startxref + 40).toString('latin1')).toMatch(/^\d+ 0 obj\n<<\n\/Type \/XRef\n/);
+    expect((await readSignatures(signed)).map((c) => [c.signer, c.problem, c.appended])).toEqual([[UNIT, undefined, 0]]);
+    expect(await sourceOfPdf(signed, 'x.pdf')).toBe(await sourceOfPdf(repacked, 'x.pdf'));
+    const file = path.join(work, 'repacked-signed.pdf');
+    await writeFile(file, signed);
+    if (QPDF) expect((await run(QPDF, ['--check', file])).stdout).toContain('No syntax or stream encoding errors found');
+    if (PDFSIG) expect(await pdfsig(file)).toContain('- Signature Validation: Signature is Valid.\n');
+  });
+});
+
+describe('a 汇总表 joined from parts by pdf-lib (pdfmake’s own layout)', () => {
+  it('is signed as well: pdf-lib writes a classic table, the update follows it with one', async () => {
+    const before = SUMMARY_PARTS.forms;
+    SUMMARY_PARTS.forms = 3;
+    OWN_LAYOUT.enabled = false;
+    const dir = path.join(work, 'parts');
+    try {
+      const [report] = await buildFiles([SEED_FILE], { outDir: dir, formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
+      expect(report!.ok).toBe(true);
+    } finally {
+      SUMMARY_PARTS.forms = before;
+      OWN_LAYOUT.enabled = true;
+    }
+    const file = path.join(dir, 'minhang-2023', SUMMARY);
+    const joined = await readFile(file);
+    expect(joined.includes('/Type /XRef')).toBe(false);
+    const result = await sign([file]);
+    expect([result.code, result.stderr]).toEqual([0, `${file}：已签名（${LABEL}）\n${path.dirname(file)}：签名 1 个 PDF，manifest.json 已随之更新\n`]);
+    const signed = await readFile(file);
+    expect(signed.subarray(0, joined.length)).toEqual(joined);
+    expect((await readSignatures(signed)).map((c) => [c.signer, c.problem, c.appended])).toEqual([[UNIT, undefined, 0]]);
+    expect((await shenbao(['verify', path.dirname(file)], work)).code).toBe(0);
+    if (QPDF) expect((await run(QPDF, ['--check', file])).stdout).toContain('No syntax or stream encoding errors found');
+    if (PDFSIG) expect(await pdfsig(file)).toContain('- Signature Validation: Signature is Valid.\n');
+  }, 120_000);
+});
+
+describe('shenbao sign refuses, naming the file', () => {
+  it('a password on the command line', async () => {
+    const file = path.join(built, F1);
+    const before = await readFile(file);
+    const result = await sign([file, '--password', PASSWORD]);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      'sign 不接受写在命令行上的密码（--password）：命令行会留在命令历史和进程列表里。请把密码放进环境变量，用 --password-env 指出变量名（默认 SHENBAO_P12_PASSWORD）\n',
+    ]);
+    expect(await readFile(file)).toEqual(before);
+  });
+
+  it('a wrong password, an unset variable', async () => {
+    process.env.SHENBAO_TEST_WRONG = 'wrong';
+    const wrong = await sign([path.join(built, F1), '--password-env', 'SHENBAO_TEST_WRONG']);
+    expect([wrong.code, wrong.stderr]).toEqual([2, `${p12}：密码不对，无法打开这个证书文件（密码取自环境变量 SHENBAO_TEST_WRONG）\n`]);
+    const unset = await sign([path.join(built, F1), '--password-env', 'SHENBAO_TEST_UNSET']);
+    expect([unset.code, unset.stderr]).toEqual([2, `环境变量 SHENBAO_TEST_UNSET 没有设置：请把证书文件 ${p12} 的密码放进它，或用 --password-env 指出放密码的环境变量\n`]);
+  });
+
+  it('a certificate file that is not PKCS#12, and one without a private key', async () => {
+    const certOnly = path.join(work, '只有证书.p12');
+    await writeFile(certOnly, makeP12({ withKey: false }));
+    const noKey = await shenbao(['sign', path.join(built, F1), '--p12', certOnly], work);
+    expect([noKey.code, noKey.stderr]).toEqual([2, `${certOnly} 里没有私钥，只有证书：签名要用含私钥的证书文件（导出时选“导出私钥”）\n`]);
+    const bogus = path.join(work, 'bogus.p12');
+    await writeFile(bogus, 'not a certificate');
+    const unreadable = await shenbao(['sign', path.join(built, F1), '--p12', bogus], work);
+    expect([unreadable.code, unreadable.stderr]).toEqual([2, `${bogus} 无法读取：不是 PKCS#12 证书文件（.p12 或 .pfx），或文件已损坏\n`]);
+  });
+
+  it('a file that is not a PDF, and an encrypted PDF', async () => {
+    const manifest = path.join(built, 'manifest.json');
+    const notPdf = await sign([manifest]);
+    expect([notPdf.code, notPdf.stderr]).toEqual([2, `${manifest} 不是 PDF 文件，无法签名\n`]);
+    const encrypted = path.join(work, '加密.pdf');
+    await writeFile(encrypted, await encryptedPdf());
+    const result = await sign([encrypted]);
+    expect([result.code, result.stderr]).toEqual([2, `${encrypted} 是加密的 PDF，无法签名（shenbao 生成的 PDF 不加密，PDF/A 也不允许加密）\n`]);
+  });
+
+  it('explains its options in --help (and --password is not one)', async () => {
+    const help = await shenbao(['sign', '--help'], work);
+    expect(help.code).toBe(0);
+    for (const option of ['--p12', '--password-env', '--reason', '--location', '--date', '--help']) expect(help.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
+    expect(help.stdout).not.toMatch(/--password\s/);
+  });
+});
+
+/** A PDF with a user password (pdfkit's RC4/AES encryption). */
+function encryptedPdf(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFKit({ userPassword: 'x', pdfVersion: '1.7' });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+    doc.text('encrypted');
+    doc.end();
+  });
+}
