@@ -115,10 +115,12 @@ describe('a PDF without its data is read back from its text', () => {
     }
   });
 
-  it('wrapped lines, line breaks and empty lines are told apart', async () => {
+  it('wrapped lines, line breaks, empty lines and look-alike characters are told apart', async () => {
     const seed = loadSeed();
     const project: Project = {
       ...seed.projects[0]!,
+      // ⼯ (U+2F2F) prints with 工's glyph: each reads back as itself (render/shared-fonts.ts ownEntries).
+      name: '⼯作经费',
       // Latin text wraps at spaces (the space stays on the line it ends); a ligature (ffi) reads as its letters.
       overallGoal: 'The project will deliver training to 300 community officials in 14 towns, covering governance, law and digital tools.',
       // A line break where the line is not full, an empty line, two spaces.

@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { declarationDocument, loadFonts, loadTemplates, pagedPdf, type FormTemplates, type LoadedFonts } from '../src/index.js';
 import { FONT_PARSES } from '../src/render/fonts.js';
 import { FONT_USE, GLYPH_COPIES, SHARED_FONTS } from '../src/render/shared-fonts.js';
+import { PDFDocument } from 'pdf-lib';
+import { readPdfPages } from '../src/extract/pdf-read.js';
 import { loadDistinct } from './support/golden.js';
 import { readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
@@ -63,6 +65,20 @@ describe('one PDF’s text does not change what another’s copies as', () => {
     expect(text).toContain('培训费');
     expect(text).toContain('2023-01-01');
     expect(text).not.toMatch(/[\uFE00\u00AD]/);
+  });
+});
+
+describe('characters that share a glyph keep their own text', () => {
+  it('⼯ (a Kangxi radical) beside 工, a no-break space beside a space, 试 + U+FE00 beside 试: each copies as itself', async () => {
+    const seed = loadSeed();
+    // One glyph each pair in Noto Serif SC; the PDF's ToUnicode map once said only the first.
+    const odd = { ...seed.projects[0]!, name: '⼯作\u00A0经费 考试\uFE00', annualGoal: '工作 考试' };
+    const pdf = await pagedPdf(declarationDocument(templates, odd, seed.year, 0), { fonts, creationDate: new Date(0) });
+    const text = (await readPdf(pdf.bytes)).pages[0]!;
+    for (const expected of ['⼯作', '考试\uFE00', '工作 考试', '上海市闵行区地区工作办公室']) expect(text).toContain(expected);
+    // pdf.js gives a no-break space as a space: the ToUnicode map itself, as extract reads it.
+    const glyphs = readPdfPages(await PDFDocument.load(pdf.bytes))[0]!.glyphs.map((g) => g.text).join('');
+    for (const expected of ['⼯作\u00A0经费', '工作 考试']) expect(glyphs).toContain(expected);
   });
 });
 

@@ -99,6 +99,7 @@ function embed(document: PdfmakeDocument, entry: SharedFont): EmbeddedFont {
   const id = `F${++document._fontCount}`;
   const font = new (embeddedFontClass(entry.font))(document, entry.font, id);
   if (font.layoutCache) font.layoutCache = entry.layoutCache;
+  ownEntries(font);
   document._fontSource = null;
   document._fontFamily = null;
   // No cache key (pdfkit's is the family, or a string source): registered by PostScript name,
@@ -150,6 +151,64 @@ function ownCodePoints(font: fontkit.Font): void {
   };
 }
 
+// ---- one subset glyph for each text a glyph stands for (pdfkit 0.19.1) ----
+
+/**
+ * A font draws some characters with one glyph: 工 and the radical ⼯ (U+2F2F), a space and a
+ * no-break space, 试 and 试 + a variation selector. pdfkit embeds each glyph once, and its ToUnicode
+ * map says only the text that first asked for it: every 工 of a form that printed ⼯ first copied,
+ * searched and read back as ⼯. So a glyph asked for with other characters than before in the same
+ * document is embedded again under a subset id of its own (the same outline, a few hundred bytes),
+ * which the ToUnicode map gives its own characters. Only where the subset takes its glyphs from the
+ * cache below (TrueType outlines), which maps such an id back to the font's glyph.
+ */
+interface EmbeddedFontInternals extends EmbeddedFont {
+  subset: TrueTypeSubset & { ownGlyphs?: Map<number, number> };
+  layout(text: string, features?: unknown): { glyphs: Array<{ id: number; codePoints: number[] }>; positions: unknown[] };
+  encode(text: string, features?: unknown): unknown;
+}
+
+function ownEntries(embedded: EmbeddedFont): void {
+  const font = embedded as EmbeddedFontInternals;
+  if (!cachedFonts.has(font.font)) return;
+  // Per document: the characters each glyph was first embedded for, and the extra ids given out.
+  const first = new Map<number, string>();
+  const extra = new Map<string, number>();
+  const real = (font.subset.ownGlyphs = new Map<number, number>());
+  let next = font.font.numGlyphs;
+  const layout = font.layout;
+  const ownGlyphs = (text: string, features?: unknown) => {
+    const run = layout.call(font, text, features);
+    const glyphs = run.glyphs.map((glyph) => {
+      const text = String.fromCodePoint(...glyph.codePoints);
+      const seen = first.get(glyph.id);
+      if (seen === undefined || glyph.codePoints.length === 0) {
+        if (seen === undefined && glyph.codePoints.length > 0) first.set(glyph.id, text);
+        return glyph;
+      }
+      if (seen === text) return glyph;
+      const key = `${glyph.id}:${text}`;
+      let id = extra.get(key);
+      if (id === undefined) {
+        extra.set(key, (id = next++));
+        real.set(id, glyph.id);
+      }
+      return Object.create(glyph, { id: { value: id, enumerable: true } }) as typeof glyph;
+    });
+    return { ...run, glyphs };
+  };
+  // pdfkit's encode lays the text out (from the shared cache) and embeds each glyph: given these.
+  const encode = font.encode;
+  font.encode = function (text, features) {
+    font.layout = ownGlyphs;
+    try {
+      return encode.call(font, text, features);
+    } finally {
+      font.layout = layout;
+    }
+  };
+}
+
 // ---- glyphs copied into subsets, from a cache kept with the font (fontkit 2.0.4) ----
 
 /** What TTFSubset copies of a glyph: its bytes in the glyf table, its components, its metrics. */
@@ -194,7 +253,9 @@ function cacheGlyphs(shared: fontkit.Font): void {
   const createSubset = font.createSubset.bind(font);
   font.createSubset = () => {
     const subset = createSubset();
-    subset._addGlyph = function (this: TrueTypeSubset, gid: number) {
+    subset._addGlyph = function (this: TrueTypeSubset & { ownGlyphs?: Map<number, number> }, id: number) {
+      // A glyph embedded again for other characters (ownEntries) is the font's glyph it stands for.
+      const gid = this.ownGlyphs?.get(id) ?? id;
       let glyph = copied.get(gid);
       if (glyph) GLYPH_COPIES.fromCache++;
       else {
