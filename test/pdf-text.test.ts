@@ -12,6 +12,7 @@ import { buildFiles, type Packet, type Project } from '../src/index.js';
 import { extractFile } from '../src/extract/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { readToUnicode } from '../src/extract/pdf-read.js';
+import { printedDateFormat } from '../src/extract/printed-style.js';
 import { shenbao } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 
@@ -243,5 +244,27 @@ describe('ToUnicode maps', () => {
       [0x21, 'b'],
       [0x22, 'c'],
     ]);
+  });
+});
+
+describe('the date format of printed dates', () => {
+  it.each([
+    [[{ start: '2024/3/1', end: '2026/11/30' }], 'yyyy/M/d'],
+    [[{ start: '2024年3月1日', end: '2024年12月31日' }], 'yyyy年M月d日'],
+    [[{ start: '2024.03.01', end: '2024.12.31' }], 'yyyy.MM.dd'],
+    [[{ start: '20240301', end: '20241231' }], 'yyyyMMdd'],
+    // Year last: a day over 12 tells the order.
+    [[{ start: '01/03/2024', end: '28/02/2025' }], 'dd/MM/yyyy'],
+    [[{ start: '3/1/2024', end: '12/31/2024' }], 'M/d/yyyy'],
+    // 5 January to 4 February, not 1 May to 2 April: a project ends no earlier than it starts.
+    [[{ start: '05/01/2024', end: '04/02/2024' }], 'dd/MM/yyyy'],
+    // 1 February or 2 January: not said.
+    [[{ start: '01/02/2024', end: '03/04/2024' }], undefined],
+    // Either order reads the same dates: the data is certain, the style the first that fits.
+    [[{ start: '10/10/2023', end: '11/11/2023' }], 'dd/MM/yyyy'],
+    [[{ start: '2024-03-01', end: 'Q4' }], undefined],
+    [[], undefined],
+  ] as const)('%j → %s', (spans, format) => {
+    expect(printedDateFormat(spans)).toBe(format);
   });
 });

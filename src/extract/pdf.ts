@@ -13,8 +13,7 @@ import type { LoadedFonts } from '../render/fonts.js';
 import { pdfLineBreaker } from '../render/pdf.js';
 import { readForms, rowKey, tableHints, type ExtractedDocx, type FormsMedium } from './docx.js';
 import { documentInfo, readPdfPages } from './pdf-read.js';
-import type { DocxBlock } from './docx-read.js';
-import { DEFAULT_DISPLAY, dateFormatProblem, formatDate, parseDate, type Display } from '../model/display.js';
+import { printedStyle } from './printed-style.js';
 import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
 /** A PDF loaded for reading; a file that is not one, or is encrypted, is refused. */
@@ -116,40 +115,4 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
           ...read.problems,
         ];
   return { ...read, notes, problems };
-}
-
-/**
- * The house style (display) the forms were printed in, where it is not the default: the year
- * line's brackets, the date format of the printed dates, and how a zero amount prints (read
- * where a year's amounts are printed). Undefined for the default style, or where nothing says.
- */
-export function printedStyle(blocks: readonly DocxBlock[], places: ExtractedDocx['places']): Display | undefined {
-  const style: Display = {};
-  if (blocks.some((b) => b.type === 'paragraph' && /^（\d{4}年度）$/.test(b.text.trim()))) style.yearBrackets = 'fullwidth';
-  const read = [...places];
-  const dates = read.filter(([key]) => /\.(startDate|endDate)$/.test(key)).map(([, at]) => at.text.trim());
-  const dateFormat = printedDateFormat(dates);
-  if (dateFormat !== undefined && dateFormat !== DEFAULT_DISPLAY.dateFormat) style.dateFormat = dateFormat;
-  const zeros = new Set(read.filter(([key]) => /\.funds\.annual\./.test(key)).map(([, at]) => at.text.trim()).filter((text) => /^[0.]*$/.test(text)));
-  if (zeros.size === 1) {
-    const [zero] = zeros;
-    if (zero === '' || zero === '0') style.zeroAmount = zero;
-  }
-  return Object.keys(style).length > 0 ? style : undefined;
-}
-
-/** The one date format (year first) that prints every one of `dates` as it is; undefined if none does. */
-function printedDateFormat(dates: readonly string[]): string | undefined {
-  const parts = dates.map((date) => /^(\d{4})(\D+)(\d{1,2})(\D+)(\d{1,2})(\D*)$/.exec(date));
-  if (parts.length === 0 || parts.some((p) => p === null)) return undefined;
-  const first = parts[0]!;
-  // Unpadded where a date prints it with one digit, padded where one prints a leading 0. Where no
-  // date tells (months 10–12, days from 10: alike either way), the month and day go alike, and
-  // padded if neither tells.
-  const padded = (i: number) => (parts.some((p) => p![i]!.length === 1) ? false : parts.some((p) => p![i]!.startsWith('0')) ? true : undefined);
-  const month = padded(3);
-  const day = padded(5);
-  const format = `yyyy${first[2]}${(month ?? day ?? true) ? 'MM' : 'M'}${first[4]}${(day ?? month ?? true) ? 'dd' : 'd'}${first[6]}`;
-  if (dateFormatProblem(format) !== undefined) return undefined;
-  return dates.every((date) => { const iso = parseDate(date, format); return iso !== undefined && formatDate(iso, format) === date; }) ? format : undefined;
 }
