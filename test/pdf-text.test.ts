@@ -204,6 +204,17 @@ describe('a PDF without its data is read back from its text', () => {
     expect(read.embedded).toBe(`${JSON.stringify({ ...(({ $schema: _, projects: __, ...header }) => header)(loadSeed() as Packet & { $schema?: string }), projects: [loadSeed().projects[0]] }, null, 2)}\n`);
   });
 
+  it('a damaged PDF is refused in one Chinese line, without pdf-lib’s English on the console', async () => {
+    const file = path.join(out, 'damaged.pdf');
+    await writeFile(file, (await readFile(built.get('seed')!.get('01-培训费.pdf')!)).subarray(0, 30_000));
+    const garbage = path.join(out, 'garbage.pdf');
+    await writeFile(garbage, '%PDF-1.7\ngarbage');
+    for (const name of [file, garbage]) {
+      const run = await shenbao(['extract', name], out);
+      expect([run.code, run.stdout, run.stderr]).toEqual([2, '', `${name} 不是可以读取的 PDF 文件（已损坏，或不是 PDF）\n`]);
+    }
+  }, 30_000);
+
   it('a PDF that is not a shenbao form is refused with a message', async () => {
     const pdf = await PDFDocument.create();
     pdf.addPage().drawText('Invoice 2026');

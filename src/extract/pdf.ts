@@ -16,16 +16,34 @@ import { documentInfo, readPdfPages } from './pdf-read.js';
 import { printedStyle } from './printed-style.js';
 import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
-/** A PDF loaded for reading; a file that is not one, or is encrypted, is refused. */
+/** A PDF loaded for reading; a file that is not one (or is damaged past reading), or is encrypted, is refused. */
 export async function loadPdf(bytes: Uint8Array, file: string): Promise<PDFDocument> {
   let pdf: PDFDocument;
   try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false });
+    pdf = await quietly(() => PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: false }));
+    // A file whose objects could not be read has no catalog or pages tree to speak of.
+    if (!(pdf.catalog instanceof PDFDict)) throw new Error('no catalog');
+    pdf.getPageCount();
   } catch {
-    throw new UserError(`${file} 不是可以读取的 PDF 文件`);
+    throw new UserError(`${file} 不是可以读取的 PDF 文件（已损坏，或不是 PDF）`);
   }
   if (pdf.isEncrypted) throw new UserError(`${file} 是加密的 PDF，无法读出其中的数据；shenbao 生成的 PDF 不加密`);
   return pdf;
+}
+
+/**
+ * pdf-lib says what it skips in a damaged file on the console, in English ("Trying to parse
+ * invalid object"); the user gets one Chinese message instead.
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const { log, warn } = console;
+  console.log = console.warn = () => undefined;
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
 }
 
 /** The JSON text of the PDF's Source file. */
@@ -92,8 +110,15 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
     return text;
   };
   const { repeated, spanning } = tableHints(templates);
+  let pages: ReturnType<typeof readPdfPages>;
+  try {
+    pages = readPdfPages(pdf);
+  } catch (error) {
+    // A content stream in a filter pdf-lib cannot decode, or damaged: not a page shenbao wrote.
+    throw new UserError(`${file}：读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`);
+  }
   const blocks = pdfBlocks(
-    readPdfPages(pdf),
+    pages,
     { paddingX: page.table.paddingX, footerTop: page.margins.bottom, textWidth: page.size.width - page.margins.left - page.margins.right },
     join,
     { repeated: (cells) => repeated.has(rowKey(cells.map((cell) => cell.text))), spansRows: (text) => spanning.has(rowKey([text])) },
