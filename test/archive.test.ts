@@ -63,6 +63,12 @@ async function structure(bytes: Uint8Array) {
       relationship: lookup<PDFName>(spec.get(PDFName.of('AFRelationship'))).asString(),
       subtype: lookup<PDFName>(stream.dict.get(PDFName.of('Subtype'))).decodeText(),
       json: Buffer.from(decodePDFRawStream(stream).decode()).toString('utf8'),
+      /** /Params /CheckSum as bytes (a hex string <…>), and /Size. */
+      checksum: (() => {
+        const params = lookup<PDFDict>(stream.dict.get(PDFName.of('Params')));
+        const sum = lookup<PDFObject>(params?.get(PDFName.of('CheckSum')));
+        return { hex: sum instanceof PDFHexString ? Buffer.from(sum.asBytes()).toString('hex') : String(sum), size: lookup<PDFNumber>(params?.get(PDFName.of('Size')))?.asNumber() };
+      })(),
     };
   });
   const info = lookup<PDFDict>(pdf.context.trailerInfo.Info);
@@ -104,6 +110,9 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
     expect(pdf.fonts.filter((f) => !f.embedded)).toEqual([]);
     expect(pdf.sources.map((s) => [s.relationship, s.subtype])).toEqual([['/Source', 'application/json']]);
     expect(JSON.parse(pdf.sources[0]!.json)).toEqual(expected(name));
+    // The file's 16-byte MD5 and its size, uncompressed (ISO 32000-1 Table 46).
+    const json = Buffer.from(pdf.sources[0]!.json, 'utf8');
+    expect(pdf.sources[0]!.checksum).toEqual({ hex: createHash('md5').update(json).digest('hex'), size: json.length });
   });
 
   it('keeps the XMP XML with a title such as R&D <预算>', async () => {

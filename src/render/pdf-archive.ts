@@ -37,6 +37,8 @@ interface PdfkitDocument {
   appendXML(xml: string, newline?: boolean): void;
   _addInfo(): void;
   file(data: Buffer, options: { name: string; type: string; description: string; relationship: string; creationDate: Date; modifiedDate: Date }): void;
+  /** A new indirect object with this dictionary. */
+  ref(data?: Record<string, unknown>): unknown;
 }
 
 /** The Info dictionary for `info` (pdfkit writes it; the XMP below repeats it). */
@@ -61,6 +63,14 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
   // The file ID from what the PDF is made of (pdfkit's own hashes only the Info dictionary).
   doc._id = archiveFileId(doc.info, info);
   if (info.source) {
+    // pdfkit writes the file's MD5 /CheckSum as 32 hex digits in a text string; the PDF format
+    // wants its 16 bytes (ISO 32000-1 Table 46): given as bytes, pdfkit writes them <…>.
+    const ref = doc.ref;
+    doc.ref = function (this: PdfkitDocument, data?: Record<string, unknown>) {
+      const params = data?.Type === 'EmbeddedFile' ? (data.Params as { CheckSum?: unknown } | undefined) : undefined;
+      if (params?.CheckSum instanceof String) params.CheckSum = Buffer.from(params.CheckSum.valueOf(), 'hex');
+      return ref.call(this, data);
+    };
     doc.file(Buffer.from(info.source.json, 'utf8'), {
       name: info.source.name,
       type: 'application/json',
@@ -69,6 +79,7 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
       creationDate: info.creationDate,
       modifiedDate: info.creationDate,
     });
+    doc.ref = ref;
   }
 }
 
