@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import type { BuildProgress, BuildReport } from './output/build.js';
-import type { SignOutcome } from './sign/folder.js';
+import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { buildFilesIsolated } from './output/isolated.js';
@@ -31,6 +31,7 @@ const library = {
   verify: () => import('./output/verify.js'),
   signer: () => import('./sign/cms.js'),
   sign: () => import('./sign/folder.js'),
+  signPdf: () => import('./sign/sign.js'),
   signatures: () => import('./sign/signatures.js'),
 };
 
@@ -214,8 +215,8 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             type: 'string',
             default: PASSWORD_ENV,
           })
-          .option('reason', { describe: '签名的原因，写进签名，如 同意申报', type: 'string' })
-          .option('location', { describe: '签名的地点，写进签名，如 上海', type: 'string' })
+          .option('reason', { describe: '签名的原因，写进签名，如 同意申报（最多 200 个字符）', type: 'string' })
+          .option('location', { describe: '签名的地点，写进签名，如 上海（最多 200 个字符）', type: 'string' })
           .option('date', {
             describe: '签名时间，如 2023-01-01T08:00:00+08:00（写了时间没写时区按北京时间），默认当前时间',
             type: 'string',
@@ -416,14 +417,16 @@ async function diff(argv: { old: string; new: string; templates?: string }, io: 
 }
 
 async function verify(argv: { dir: string }, io: CliIO): Promise<number> {
-  const [{ verifyOutput }, { signatureLabel }] = await Promise.all([library.verify(), library.signatures()]);
+  const [{ verifyOutput }, { signatureLabel, certificateLabel }] = await Promise.all([library.verify(), library.signatures()]);
   const folders = await verifyOutput(argv.dir);
   let problems = 0;
   for (const { dir, manifest, intact, dataIntact, signatures, findings } of folders) {
     for (const finding of findings) io.stdout(`${finding.message}\n`);
     problems += findings.length;
     if (!manifest) continue;
-    for (const { name, check } of signatures) io.stderr(`${path.join(dir, name)}：签名有效，覆盖到文件的最后一个字节（${signatureLabel(check)}）\n`);
+    for (const { name, check } of signatures) {
+      io.stderr(`${path.join(dir, name)}：签名有效，覆盖到文件的最后一个字节（${signatureLabel(check)}；${certificateLabel(check)}）\n`);
+    }
     const signedFiles = new Set(signatures.map((s) => s.name)).size;
     const signed = signedFiles > 0 ? `，${signedFiles} 个 PDF 的签名有效` : '';
     const made = `由 ${manifest.source.file}（SHA-256 ${manifest.source.sha256.slice(0, 12)}…）生成${manifest.versions ? `，shenbao ${manifest.versions.shenbao}` : ''}，${dataIntact} 个 PDF 内嵌的数据与之相符${signed}`;
@@ -450,31 +453,55 @@ async function sign(
   }
   const signedAt = creationDate(argv.date) ?? new Date();
   const variable = argv.passwordEnv.trim();
+  // Not echoed: what was given may be the password itself.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
+    throw new UserError(`--password-env 后面应是环境变量的名字（字母、数字、下划线），不是密码本身：请把密码放进一个环境变量，在这里写它的名字（默认 ${PASSWORD_ENV}）`);
+  }
   const password = process.env[variable];
   if (password === undefined) {
     throw new UserError(`环境变量 ${variable} 没有设置：请把证书文件 ${argv.p12} 的密码放进它，或用 --password-env 指出放密码的环境变量`);
   }
-  const [{ loadP12 }, { signPath }, { signatureLabel }] = await Promise.all([library.signer(), library.sign(), library.signatures()]);
-  const p12 = await fsStep('读取', argv.p12, () => readFile(argv.p12));
-  const signer = loadP12(p12, password, argv.p12, `环境变量 ${variable}`);
-  const reports = await signPath(argv.input, { signer, signedAt, reason: argv.reason, location: argv.location });
+  const [{ loadP12, readP12File }, { signPath }, { checkSignOptions }, { signatureLabel }] = await Promise.all([
+    library.signer(),
+    library.sign(),
+    library.signPdf(),
+    library.signatures(),
+  ]);
+  const texts = { reason: argv.reason, location: argv.location };
+  checkSignOptions(texts);
+  const signer = loadP12(await readP12File(argv.p12), password, argv.p12, `环境变量 ${variable}`);
   const label = signatureLabel({ signer: signer.name, signedAt });
-  let unsigned = 0;
-  for (const { dir, outcomes, manifestUpdated } of reports) {
+  let exitCode: number = EXIT.ok;
+  // Each file or packet folder is printed the moment it is done.
+  const print = ({ dir, outcomes, manifestUpdated, resumed, failure }: SignReport) => {
+    if (resumed && dir !== undefined) {
+      io.stderr(`${path.join(dir, 'manifest.json')}：上一次签名在换入签好的文件时中断了；已按文件夹里现有的文件补全 manifest.json，接着签其余的 PDF\n`);
+    }
     for (const outcome of outcomes) {
       if (outcome.kind === 'signed') io.stderr(`${outcome.file}：已签名（${label}）\n`);
       else if (outcome.kind === 'already') io.stderr(`${outcome.file}：已有签名（${signatureLabel(outcome.signatures[0]!)}），没有再签\n`);
       else if (outcome.kind === 'changed') io.stderr(`${outcome.file}：生成以后被改动过（与 manifest.json 记的不同），已不是 shenbao 写的文件，没有签名\n`);
-      else io.stderr(`${outcome.file}：缺少这个文件（manifest.json 记着它），没有签名\n`);
+      else if (outcome.kind === 'link') io.stderr(`${outcome.file}：是一个符号链接，不是 shenbao 写的文件；没有签名，它和它指向的文件都没有改动\n`);
+      else if (outcome.kind === 'notFile') {
+        const what = outcome.directory ? '是一个文件夹' : '不是普通文件（是命名管道、设备等）';
+        io.stderr(`${outcome.file}：${what}，不是 shenbao 写的 PDF；没有签名，也没有改动它\n`);
+      } else io.stderr(`${outcome.file}：缺少这个文件（manifest.json 记着它），没有签名\n`);
     }
-    const count = (kind: SignOutcome['kind']) => outcomes.filter((o) => o.kind === kind).length;
-    const left = count('changed') + count('missing');
-    unsigned += left;
-    if (dir === undefined) continue;
+    if (failure) io.stderr(`${failure.message}\n`);
+    const count = (...kinds: SignOutcome['kind'][]) => outcomes.filter((o) => kinds.includes(o.kind)).length;
+    const left = count('changed', 'missing', 'link', 'notFile');
+    exitCode = Math.max(exitCode, failure ? exitCodeOf(failure) : EXIT.ok, left > 0 ? EXIT.dataErrors : EXIT.ok);
+    if (dir === undefined) return;
+    if (failure && count('signed') === 0 && !manifestUpdated) {
+      io.stderr(`${dir}：因上面的问题没有签名，这个文件夹里的文件都没有改动\n`);
+      return;
+    }
     const already = count('already') > 0 ? `，${count('already')} 个已有签名` : '';
-    io.stderr(`${dir}：签名 ${count('signed')} 个 PDF${already}${left > 0 ? `，${left} 个没有签名` : ''}${manifestUpdated ? '，manifest.json 已随之更新' : ''}\n`);
-  }
-  return unsigned > 0 ? EXIT.dataErrors : EXIT.ok;
+    const rest = failure ? '；因上面的问题，其余的 PDF 没有签' : '';
+    io.stderr(`${dir}：签名 ${count('signed')} 个 PDF${already}${left > 0 ? `，${left} 个没有签名` : ''}${manifestUpdated ? '，manifest.json 已随之更新' : ''}${rest}\n`);
+  };
+  await signPath(argv.input, { signer, signedAt, ...texts }, print);
+  return exitCode;
 }
 
 /** Never write over a file the user has: extract's output must be a new file. */

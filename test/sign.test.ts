@@ -4,11 +4,11 @@
 // were taken from its decoded attributes. Checked independently with poppler's pdfsig where it is
 // installed (and qpdf --check for the update's cross-references), and with our own verify: a file
 // with bytes appended, or with one byte changed, is rejected by both.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
@@ -22,6 +22,7 @@ import { SUMMARY_PARTS } from '../src/output/summary-pdf.js';
 import { OWN_LAYOUT } from '../src/render/pdf.js';
 import { loadP12 } from '../src/sign/cms.js';
 import { signPdf } from '../src/sign/sign.js';
+import { sha256 } from '../src/output/manifest.js';
 import { readSignatures } from '../src/sign/signatures.js';
 import { shenbao } from './support/cli.js';
 import { SEED_FILE } from './support/seed.js';
@@ -32,6 +33,8 @@ const F1 = '01-培训费.pdf';
 const SUMMARY = '汇总表.pdf';
 const WHEN = '签名时间 2023-01-01 09:30:00（北京时间）';
 const LABEL = `签名人 ${UNIT}，${WHEN}`;
+/** Who issued the test certificate, and its fingerprint: set once it is made. */
+let CERT = '';
 
 const PDFSIG = ['/usr/bin/pdfsig', '/usr/local/bin/pdfsig'].find(existsSync);
 const QPDF = ['/usr/bin/qpdf', '/usr/local/bin/qpdf'].find(existsSync);
@@ -85,6 +88,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-'));
   p12 = path.join(work, '单位.p12');
   await writeFile(p12, makeP12());
+  CERT = `证书由 ${UNIT} 签发，SHA-256 指纹 ${loadP12(await readFile(p12), PASSWORD, p12).certificate.fingerprint256}`;
   process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable; shenbao() passes the environment on
   const build = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
   expect(build.code, build.stderr).toBe(0);
@@ -117,8 +121,8 @@ describe('shenbao sign <dir>', () => {
 
     const verify = await shenbao(['verify', signedDir], work);
     expect([verify.code, verify.stdout]).toEqual([0, '']);
-    expect(verify.stderr).toContain(`${path.join(signedDir, F1)}：签名有效，覆盖到文件的最后一个字节（${LABEL}）\n`);
-    expect(verify.stderr).toContain(`${path.join(signedDir, SUMMARY)}：签名有效，覆盖到文件的最后一个字节（${LABEL}）\n`);
+    expect(verify.stderr).toContain(`${path.join(signedDir, F1)}：签名有效，覆盖到文件的最后一个字节（${LABEL}；${CERT}）\n`);
+    expect(verify.stderr).toContain(`${path.join(signedDir, SUMMARY)}：签名有效，覆盖到文件的最后一个字节（${LABEL}；${CERT}）\n`);
     expect(verify.stderr).toMatch(/：22 个文件都与 manifest\.json 相符（.*，11 个 PDF 内嵌的数据与之相符，11 个 PDF 的签名有效）\n$/);
   });
 
@@ -260,7 +264,7 @@ describe('the signed file', () => {
     const file = path.join(dir, F1);
     const verify = await shenbao(['verify', dir], work);
     expect(verify.code).toBe(1);
-    expect(verify.stdout).toContain(`${file}：签名无效，文件内容与签名时不同（${LABEL}）\n`);
+    expect(verify.stdout).toContain(`${file}：签名无效，文件内容与签名时不同（${LABEL}；${CERT}）\n`);
     if (!PDFSIG) return console.warn('skipped: pdfsig is not installed');
     expect(await pdfsig(file)).toContain('- Signature Validation: Digest Mismatch.\n');
   });
@@ -403,3 +407,249 @@ function encryptedPdf(): Promise<Buffer> {
     doc.end();
   });
 }
+
+// What a hostile tester found: names the manifest gives that are no longer regular files, files and
+// folders the command may not read or write, a P12 that never ends, a password given as the name
+// of its variable, texts too long for PDF/A, one bad packet folder among several, a sign killed in
+// its swap, and messages that spoke of a build.
+describe('shenbao sign, hostile cases', () => {
+  const isRoot = process.getuid?.() === 0;
+  /** Run as nobody when root (root may read and write anything), so that permissions are real. */
+  const asUser = isRoot ? { uid: 65534, gid: 65534 } : {};
+  /** A copy of the unsigned build at <work>/<name>/minhang-2023. */
+  async function builtCopy(name: string): Promise<string> {
+    const dir = path.join(work, name, 'minhang-2023');
+    await cp(built, dir, { recursive: true });
+    return dir;
+  }
+  /** A folder anyone may enter, with a copy of the build (`p`) and of the P12 in it. */
+  async function openCopy(): Promise<{ root: string; dir: string; key: string }> {
+    const root = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-user-'));
+    await chmod(root, 0o755);
+    const dir = path.join(root, 'p');
+    await cp(built, dir, { recursive: true });
+    const key = path.join(root, '单位.p12');
+    await cp(p12, key);
+    await chmod(key, 0o644);
+    return { root, dir, key };
+  }
+  const manifestOf = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+
+  it('reports a manifest-named PDF that is a folder, a FIFO or a symbolic link: not read, not replaced; the others are signed', async () => {
+    const dir = await builtCopy('not-files');
+    const folder = path.join(dir, '03-残疾人就业保障金.pdf');
+    await rm(folder);
+    await mkdir(folder);
+    const fifo = path.join(dir, F1);
+    await rm(fifo);
+    execFileSync('mkfifo', [fifo]);
+    const link = path.join(dir, SUMMARY);
+    const target = path.join(work, 'not-files', '汇总表-链接目标.pdf');
+    await rm(link);
+    await cp(path.join(built, SUMMARY), target);
+    await symlink(target, link);
+    const result = await sign([dir]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines).toContain(`${fifo}：不是普通文件（是命名管道、设备等），不是 shenbao 写的 PDF；没有签名，也没有改动它`);
+    expect(lines).toContain(`${folder}：是一个文件夹，不是 shenbao 写的 PDF；没有签名，也没有改动它`);
+    expect(lines).toContain(`${link}：是一个符号链接，不是 shenbao 写的文件；没有签名，它和它指向的文件都没有改动`);
+    expect(lines[11]).toBe(`${dir}：签名 8 个 PDF，3 个没有签名，manifest.json 已随之更新`);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect((await lstat(folder)).isDirectory()).toBe(true);
+    expect(await readlink(link)).toBe(target);
+    expect(await readFile(target)).toEqual(await readFile(path.join(built, SUMMARY)));
+    // Their entries are as built; no working file is left.
+    const before = await manifestOf(built);
+    const after = await manifestOf(dir);
+    for (const name of [F1, SUMMARY, '03-残疾人就业保障金.pdf']) {
+      expect(after.files.find((e: { name: string }) => e.name === name)).toEqual(before.files.find((e: { name: string }) => e.name === name));
+    }
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('does not follow a symbolic link given as the file to sign', async () => {
+    const target = path.join(work, 'link-target.pdf');
+    await cp(path.join(built, F1), target);
+    const link = path.join(work, 'link.pdf');
+    await symlink(target, link);
+    const result = await sign([link]);
+    expect([result.code, result.stderr]).toEqual([2, `${link} 是一个符号链接：shenbao 不会用签好的文件替换符号链接，请直接签它指向的文件 ${target}\n`]);
+    expect(await readlink(link)).toBe(target);
+  });
+
+  it('a PDF it may not read: one line naming the file (exit 3), the folder unchanged', async () => {
+    const { root, dir, key } = await openCopy();
+    try {
+      await chmod(dir, 0o777);
+      const file = path.join(dir, '03-残疾人就业保障金.pdf');
+      await chmod(file, 0o000);
+      const before = await readFile(path.join(dir, 'manifest.json'));
+      const result = await shenbao(['sign', dir, '--p12', key], root, asUser);
+      expect([result.code, result.stderr]).toEqual([
+        3,
+        `没有权限读取 ${file}：请检查它的权限，或换一个有权限的用户运行\n${dir}：因上面的问题没有签名，这个文件夹里的文件都没有改动\n`,
+      ]);
+      expect(await readFile(path.join(dir, 'manifest.json'))).toEqual(before);
+      expect(await readFile(path.join(dir, F1))).toEqual(await readFile(path.join(built, F1)));
+      expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a folder it may not write: sign’s own words, no -o (sign has none)', async () => {
+    const { root, dir, key } = await openCopy();
+    try {
+      await chmod(dir, 0o555);
+      const result = await shenbao(['sign', dir, '--p12', key], root, asUser);
+      expect([result.code, result.stderr]).toEqual([
+        3,
+        `没有权限创建锁文件于 ${dir}：签名要在 PDF 所在的文件夹里写入签好的文件，请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或换一个有权限的用户运行\n` +
+          `${dir}：因上面的问题没有签名，这个文件夹里的文件都没有改动\n`,
+      ]);
+    } finally {
+      await chmod(dir, 0o755);
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('signs a read-only PDF (mode 444) and keeps its mode', async () => {
+    const dir = await builtCopy('read-only');
+    const file = path.join(dir, F1);
+    await chmod(file, 0o444);
+    const result = await sign([dir]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`${file}：已签名（${LABEL}）\n`);
+    expect((await stat(file)).mode & 0o777).toBe(0o444);
+    expect((await readSignatures(await readFile(file))).map((c) => c.signer)).toEqual([UNIT]);
+  });
+
+  it('refuses a --p12 that is not a regular file, or over 1 MB, without reading it', async () => {
+    const withP12 = (key: string) => shenbao(['sign', path.join(built, F1), '--p12', key], work);
+    const zero = await withP12('/dev/zero');
+    expect([zero.code, zero.stderr]).toEqual([2, '/dev/zero 不是普通文件（是设备、管道等），不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n']);
+    const fifo = path.join(work, 'fifo.p12');
+    execFileSync('mkfifo', [fifo]);
+    const piped = await withP12(fifo);
+    expect([piped.code, piped.stderr]).toEqual([2, `${fifo} 不是普通文件（是设备、管道等），不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n`]);
+    const folder = await withP12(work);
+    expect([folder.code, folder.stderr]).toEqual([2, `${work} 是一个文件夹，不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n`]);
+    const large = path.join(work, 'large.p12');
+    await writeFile(large, Buffer.alloc(2 * 1024 * 1024));
+    const big = await withP12(large);
+    expect([big.code, big.stderr]).toEqual([2, `${large} 有 2097152 字节，不像证书文件（PKCS#12 证书文件通常只有几 KB，shenbao 最多读 1 MB）：请检查是不是给错了文件\n`]);
+  });
+
+  it('does not echo a --password-env that is not a variable name (it may be the password)', async () => {
+    const result = await sign([path.join(built, F1), '--password-env', 'MyS3cret!pw']);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      '--password-env 后面应是环境变量的名字（字母、数字、下划线），不是密码本身：请把密码放进一个环境变量，在这里写它的名字（默认 SHENBAO_P12_PASSWORD）\n',
+    ]);
+    expect(result.stdout + result.stderr).not.toContain('MyS3cret');
+  });
+
+  it('refuses a reason or location over 200 characters (PDF/A strings are at most 32,767 bytes), in the library too', async () => {
+    const file = path.join(built, F1);
+    const before = await readFile(file);
+    const reason = await sign([file, '--reason', '同'.repeat(40_000)]);
+    expect([reason.code, reason.stderr]).toEqual([2, '签名的原因（--reason）有 40000 个字符，太长了：最多 200 个字符\n']);
+    const location = await sign([file, '--location', 'x'.repeat(201)]);
+    expect([location.code, location.stderr]).toEqual([2, '签名的地点（--location）有 201 个字符，太长了：最多 200 个字符\n']);
+    expect(await readFile(file)).toEqual(before);
+    const signer = loadP12(await readFile(p12), PASSWORD, p12);
+    const signedAt = new Date('2023-01-01T01:30:00Z');
+    await expect(signPdf(before, F1, { signer, signedAt, reason: 'x'.repeat(40_000) })).rejects.toThrow('签名的原因（--reason）有 40000 个字符，太长了：最多 200 个字符');
+    const longest = await signPdf(before, F1, { signer, signedAt, reason: '同'.repeat(200), location: '上'.repeat(200) });
+    expect((await readSignatures(longest))[0]!.problem).toBeUndefined();
+  });
+
+  it('an output folder: each packet folder is reported; one another shenbao holds is reported, the others are signed (exit 2)', async () => {
+    const out = path.join(work, 'two-packets');
+    await cp(built, path.join(out, 'a-2023'), { recursive: true });
+    await cp(built, path.join(out, 'b-2023'), { recursive: true });
+    await cp(built, path.join(out, 'c-2023'), { recursive: true });
+    // A live process of this host (this test) holds b as a sign, c as a build.
+    const lock = (dir: string, command: string) =>
+      writeFile(path.join(out, dir, '.shenbao.lock'), JSON.stringify({ host: hostname(), pid: process.pid, started: '2026-11-26T08:00:00.000Z', command }));
+    await lock('b-2023', 'sign');
+    await lock('c-2023', 'build');
+    const result = await sign([out]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.slice(0, 12).every((line) => line.startsWith(path.join(out, 'a-2023')))).toBe(true);
+    const held = (dir: string, doing: string) =>
+      `另一个 shenbao 正在${doing} ${path.join(out, dir)}（${hostname()} 上的进程 ${process.pid}，2026-11-26T08:00:00.000Z 开始）：请等它结束后再签名。如果确定没有 shenbao 在运行，删除 ${path.join(out, dir, '.shenbao.lock')} 后重试`;
+    expect(lines.slice(11)).toEqual([
+      `${path.join(out, 'a-2023')}：签名 11 个 PDF，manifest.json 已随之更新`,
+      held('b-2023', '签名'),
+      `${path.join(out, 'b-2023')}：因上面的问题没有签名，这个文件夹里的文件都没有改动`,
+      held('c-2023', '生成'),
+      `${path.join(out, 'c-2023')}：因上面的问题没有签名，这个文件夹里的文件都没有改动`,
+    ]);
+    expect(await readFile(path.join(out, 'b-2023', F1))).toEqual(await readFile(path.join(built, F1)));
+    expect((await shenbao(['verify', path.join(out, 'a-2023')], work)).code).toBe(0);
+  });
+
+  it('marks each entry it signed `signed: true` (and no other), and marks an entry already signed that is not', async () => {
+    const entries = (await manifestOf(signedDir)).files as Array<{ name: string; signed?: boolean }>;
+    expect(entries.filter((e) => e.signed).map((e) => e.name)).toEqual(entries.filter((e) => e.name.endsWith('.pdf')).map((e) => e.name));
+    expect(entries.filter((e) => !e.name.endsWith('.pdf')).every((e) => !('signed' in e))).toBe(true);
+    // Signed by an older shenbao, which did not mark them.
+    const dir = await signedCopy('unmarked', async (dir) => {
+      const manifest = await manifestOf(dir);
+      for (const entry of manifest.files) delete entry.signed;
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+    });
+    const result = await sign([dir]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/：签名 0 个 PDF，11 个已有签名，manifest\.json 已随之更新\n$/);
+    expect(await manifestOf(dir)).toEqual(await manifestOf(signedDir));
+  });
+
+  it('finishes a sign killed in its swap (manifest pending: sign, both versions listed), then signs the rest', async () => {
+    const dir = await builtCopy('interrupted');
+    // The state kill -9 leaves between two renames: F1 swapped in, the 汇总表 not yet.
+    const signer = loadP12(await readFile(p12), PASSWORD, p12);
+    const manifest = await manifestOf(dir);
+    const signedVersions = [];
+    for (const name of [F1, SUMMARY]) {
+      const bytes = await signPdf(await readFile(path.join(dir, name)), name, { signer, signedAt: new Date('2023-01-01T01:30:00Z') });
+      signedVersions.push({ ...manifest.files.find((e: { name: string }) => e.name === name), size: bytes.length, sha256: sha256(bytes), signed: true });
+      if (name === F1) await writeFile(path.join(dir, name), bytes);
+    }
+    await writeFile(path.join(dir, '.shenbao-signing-999999999-1-1'), 'the 汇总表, signed, half written');
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, complete: false, pending: 'sign', files: [...manifest.files, ...signedVersions] }, null, 2));
+    const f1 = await readFile(path.join(dir, F1));
+
+    const result = await sign([dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toBe(`${path.join(dir, 'manifest.json')}：上一次签名在换入签好的文件时中断了；已按文件夹里现有的文件补全 manifest.json，接着签其余的 PDF`);
+    expect(lines[1]).toBe(`${path.join(dir, F1)}：已有签名（${LABEL}），没有再签`);
+    expect(lines).toContain(`${path.join(dir, SUMMARY)}：已签名（${LABEL}）`);
+    expect(lines.at(-1)).toBe(`${dir}：签名 10 个 PDF，1 个已有签名，manifest.json 已随之更新`);
+    expect(await readFile(path.join(dir, F1))).toEqual(f1);
+    const after = await manifestOf(dir);
+    expect([after.complete, 'pending' in after, after.files.length]).toEqual([true, false, manifest.files.length]);
+    expect(after.files.find((e: { name: string }) => e.name === F1)).toEqual(signedVersions[0]);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
+    const verify = await shenbao(['verify', dir], work);
+    expect([verify.code, verify.stdout]).toEqual([0, '']);
+  });
+
+  it('still refuses a folder a build left half-swapped (its manifest is not pending a sign)', async () => {
+    const dir = await builtCopy('build-interrupted');
+    const manifest = await manifestOf(dir);
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, complete: false, pending: 'build' }, null, 2));
+    const before = await readFile(path.join(dir, 'manifest.json'));
+    const result = await sign([dir]);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      `${path.join(dir, 'manifest.json')}：上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请先重新生成，再签名\n${dir}：因上面的问题没有签名，这个文件夹里的文件都没有改动\n`,
+    ]);
+    expect(await readFile(path.join(dir, 'manifest.json'))).toEqual(before);
+  });
+});

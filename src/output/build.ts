@@ -316,6 +316,8 @@ async function buildLocked(
 
     if (!summaryBuilt) diagnostics.push(summarySkipped(inFormatOrder(removed.filter((name) => name.startsWith(`${SUMMARY_FILE_NAME}.`)))));
     diagnostics.push(...changedFileWarnings(plan));
+    const unsigned = [...plan.folder.owned.values()].filter((entry) => entry.signed && (writtenNames.has(entry.name) || removed.includes(entry.name)));
+    if (unsigned.length > 0) diagnostics.push(signaturesReplaced(unsigned.map((entry) => entry.name)));
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
     await pool?.close();
@@ -470,6 +472,17 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
 function inFormatOrder(names: string[]): string[] {
   const rank = (name: string) => (OUTPUT_FORMATS as readonly string[]).indexOf(path.extname(name).slice(1));
   return [...names].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Signed PDFs (shenbao sign) that this build replaced with new, unsigned ones, or removed. */
+function signaturesReplaced(names: string[]): Diagnostic {
+  return {
+    severity: 'warning',
+    path: [],
+    message: `${names.join('、')} 原来签过名，已换成这次新生成的文件（没有签名）`,
+    hint: '需要签名的，请用 shenbao sign 重新签名',
+    ruleId: 'signatures-replaced',
+  };
 }
 
 function summarySkipped(removedOld: string[]): Diagnostic {

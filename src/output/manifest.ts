@@ -23,6 +23,8 @@ export interface ManifestEntry {
   sha256: string;
   /** SHA-256 of the data the file was made from (the project, or the packet for the 汇总表). */
   data?: string;
+  /** Signed by `shenbao sign` (these bytes are the signed file): verify then wants its signature to hold. */
+  signed?: true;
 }
 
 export interface Manifest {
@@ -37,6 +39,8 @@ export interface Manifest {
    * the new version of every file being replaced, so a build killed half-way still knows its own.
    */
   complete: boolean;
+  /** While not complete: what was swapping files in (a build, or `sign`, which can finish its own swap). */
+  pending?: 'build' | 'sign';
   files: ManifestEntry[];
 }
 

@@ -107,7 +107,7 @@ async function swapIn(
   const outgoing = [...replaced, ...removed].map((name) => folder.owned.get(name)!);
 
   const final: Manifest = { generator: 'shenbao', format: 1, source: plan.source, versions: VERSIONS, complete: true, files };
-  const pending: Manifest = { ...final, complete: false, files: [...files, ...outgoing] };
+  const pending: Manifest = { ...final, complete: false, pending: 'build', files: [...files, ...outgoing] };
   const pendingFile = path.join(staging, '.manifest.pending');
   const finalFile = path.join(staging, '.manifest.final');
   // Written before anything moves: a full disk fails here, with the folder untouched.

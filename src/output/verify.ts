@@ -11,9 +11,9 @@
 // bytes appended after it, is a finding; an unsigned PDF is not (signing is optional).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { fsStep, UserError } from '../errors.js';
 import { sourceOfPdf } from '../extract/pdf.js';
-import { readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
+import { certificateLabel, readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
 import { SUMMARY_FILE_NAME } from './names.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
@@ -94,23 +94,32 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   const findings: VerifyFinding[] = [];
   const where = (name: string) => path.join(dir, name);
   if (!manifest.complete) {
-    findings.push({ kind: 'incomplete', name: MANIFEST_FILE, message: `${where(MANIFEST_FILE)}：上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成` });
+    const why =
+      manifest.pending === 'sign'
+        ? '上一次签名在替换文件时中断了，有的 PDF 已签名、有的还没有；再运行一次 shenbao sign 即可完成'
+        : '上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成';
+    findings.push({ kind: 'incomplete', name: MANIFEST_FILE, message: `${where(MANIFEST_FILE)}：${why}` });
   }
   let intact = 0;
   let dataIntact = 0;
   const signatures: FolderVerification['signatures'] = [];
   const named = new Set<string>([MANIFEST_FILE]);
-  for (const entry of manifest.files) {
-    named.add(entry.name);
-    const file = where(entry.name);
+  // An interrupted swap names a file twice (before and after): it is intact as either.
+  const versions = new Map<string, ManifestEntry[]>();
+  for (const entry of manifest.files) versions.set(entry.name, [...(versions.get(entry.name) ?? []), entry]);
+  for (const [name, candidates] of versions) {
+    named.add(name);
+    const file = where(name);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
-      findings.push({ kind: 'missing', name: entry.name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${entry.size} 字节）` });
+      findings.push({ kind: 'missing', name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${candidates[0]!.size} 字节）` });
       continue;
     }
     // A PDF is read once, for its hash, its data and its signatures; anything else is hashed as a stream.
-    const bytes = isPdf(entry) ? await readFile(file) : undefined;
-    const same = info.size === entry.size && (bytes ? sha256(bytes) : await sha256File(file)) === entry.sha256;
+    const bytes = isPdf(candidates[0]!) ? await fsStep('读取', file, () => readFile(file)) : undefined;
+    const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
+    const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
+    const same = info.size === entry.size && hash === entry.sha256;
     const data = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
     if (data === 'same') dataIntact++;
     if (!same) {
@@ -127,6 +136,10 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       const signed = await signatureFindings(bytes, file, entry.name);
       findings.push(...signed.findings);
       signatures.push(...signed.holding);
+      // shenbao signed these very bytes: a signature that is gone is a finding, not an unsigned PDF.
+      if (same && entry.signed && signed.holding.length === 0 && signed.findings.length === 0) {
+        findings.push({ kind: 'signature', name: entry.name, message: `${file}：${MANIFEST_FILE} 记着它签过名，现在读不出签名` });
+      }
     }
   }
   const present = await readdir(dir, { withFileTypes: true });
@@ -152,7 +165,7 @@ async function signatureFindings(bytes: Buffer, file: string, name: string): Pro
   }
   const findings: VerifyFinding[] = [];
   for (const check of checks) {
-    if (check.problem) findings.push({ kind: 'signature', name, message: `${file}：签名无效，${check.problem}（${signatureLabel(check)}）` });
+    if (check.problem) findings.push({ kind: 'signature', name, message: `${file}：签名无效，${check.problem}（${[signatureLabel(check), certificateLabel(check)].filter(Boolean).join('；')}）` });
     if (check.appended > 0) {
       findings.push({ kind: 'signature', name, message: `${file}：签名以后文件末尾又多了 ${check.appended} 字节，不在签名范围内（${signatureLabel(check)}）` });
     }

@@ -11,8 +11,10 @@
 // verifier finds the certificate, it signs only RSA keys, and it wants the signed bytes as one
 // string. Here the issuer, serial number and certificates are the certificate's own DER bytes.
 import { createHash, createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import forge from 'node-forge';
-import { UserError } from '../errors.js';
+import { fsStep, UserError } from '../errors.js';
+import { readRegular } from './files.js';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -131,6 +133,25 @@ function keyAlgorithm(key: KeyObject, file: string): { algorithm: Asn1; maxSigna
 }
 
 // ---- PKCS#12 -----------------------------------------------------------------------------------
+
+/** The most bytes a P12 file may have: a real one, a key and a certificate chain, has a few KB. */
+export const MAX_P12_BYTES = 1024 * 1024;
+
+/** A P12 file's bytes: a regular file (not /dev/zero, a FIFO or a folder) of at most MAX_P12_BYTES. */
+export async function readP12File(file: string): Promise<Buffer> {
+  const notFile = (what: string) => new UserError(`${file} ${what}，不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）`);
+  const tooLarge = (size: number) =>
+    new UserError(`${file} 有 ${size} 字节，不像证书文件（PKCS#12 证书文件通常只有几 KB，shenbao 最多读 1 MB）：请检查是不是给错了文件`);
+  const info = await fsStep('读取', file, () => stat(file));
+  if (info.isDirectory()) throw notFile('是一个文件夹');
+  if (!info.isFile()) throw notFile('不是普通文件（是设备、管道等）');
+  if (info.size > MAX_P12_BYTES) throw tooLarge(info.size);
+  // Read from a handle checked again: the name may have been changed since.
+  const bytes = await fsStep('读取', file, () => readRegular(file, { follow: true, limit: MAX_P12_BYTES }));
+  if (!bytes) throw notFile('不是普通文件（是设备、管道等）');
+  if (bytes.length > MAX_P12_BYTES) throw tooLarge(bytes.length);
+  return bytes;
+}
 
 /** A P12's key and certificate (with the rest of its chain); `passwordFrom` says where the password came from, for messages. */
 export function loadP12(bytes: Buffer, password: string, file: string, passwordFrom = ''): Signer {

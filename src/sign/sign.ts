@@ -18,6 +18,24 @@ export interface SignOptions {
   location?: string;
 }
 
+/**
+ * The most characters --reason and --location may have: a few words written into the signature
+ * dictionary, kept far below PDF/A's limit of 32,767 bytes a string (ISO 19005-3 §6.1.13 via
+ * ISO 32000-1 Annex C).
+ */
+export const MAX_SIGNATURE_TEXT = 200;
+
+/** Refuses a reason or location too long to write into the signature. */
+export function checkSignOptions(options: Pick<SignOptions, 'reason' | 'location'>): void {
+  for (const [key, what] of [
+    ['reason', '签名的原因'],
+    ['location', '签名的地点'],
+  ] as const) {
+    const length = [...(options[key] ?? '')].length;
+    if (length > MAX_SIGNATURE_TEXT) throw new UserError(`${what}（--${key}）有 ${length} 个字符，太长了：最多 ${MAX_SIGNATURE_TEXT} 个字符`);
+  }
+}
+
 /** Thrown for a PDF that has a signature already. */
 export class AlreadySigned extends UserError {
   constructor(
@@ -30,6 +48,7 @@ export class AlreadySigned extends UserError {
 
 /** The signed file's bytes. */
 export async function signPdf(bytes: Buffer, file: string, options: SignOptions): Promise<Buffer> {
+  checkSignOptions(options);
   if (!bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new UserError(`${file} 不是 PDF 文件，无法签名`);
   let pdf: PDFDocument;
   try {

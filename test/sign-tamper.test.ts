@@ -1,0 +1,112 @@
+// Signatures that must not be taken as valid (hostile-test findings): the CMS changed where its
+// bytes are not signed (its tag, its padding), the /Contents string broken so the signature no
+// longer parses, an update appended that drops the form (the signature field gone from the
+// catalog), a certificate used outside its validity, and a signed file whose signature is gone
+// while manifest.json says it was signed. Each is checked with the manifest brought up to date,
+// as someone covering their tracks would.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFiles } from '../src/index.js';
+import { manifestBytes, readManifest, sha256 } from '../src/output/manifest.js';
+import { verifyOutput } from '../src/output/verify.js';
+import { loadP12, type Signer } from '../src/sign/cms.js';
+import { signPdf } from '../src/sign/sign.js';
+import { printable, readSignatures } from '../src/sign/signatures.js';
+import { makeP12, PASSWORD } from './support/certificate.js';
+import { SEED_FILE } from './support/seed.js';
+
+const F1 = '01-培训费.pdf';
+const AT = new Date('2023-01-01T01:30:00Z');
+let work: string;
+let dir: string;
+let original: Buffer;
+let signed: Buffer;
+let signer: Signer;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'shenbao-tamper-'));
+  const [report] = await buildFiles([SEED_FILE], { outDir: work, formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
+  dir = report!.packetDir!;
+  original = await readFile(path.join(dir, F1));
+  signer = loadP12(makeP12(), PASSWORD, 'test.p12');
+  signed = await signPdf(original, F1, { signer, signedAt: AT });
+}, 60_000);
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+/** The folder with `bytes` as form 1, the manifest made to agree (size, hash, and `signed`). */
+async function planted(bytes: Buffer, signedEntry = true): Promise<string[]> {
+  await writeFile(path.join(dir, F1), bytes);
+  const manifest = (await readManifest(dir))!;
+  const files = manifest.files.map(({ signed: _, ...e }) => (e.name === F1 ? { ...e, size: bytes.length, sha256: sha256(bytes), ...(signedEntry ? { signed: true as const } : {}) } : e));
+  await writeFile(path.join(dir, 'manifest.json'), manifestBytes({ ...manifest, files }));
+  const [folder] = await verifyOutput(dir);
+  return folder!.findings.map((f) => f.message);
+}
+
+/** Where the /Contents hex string starts ('<') in the signed file. */
+const contentsAt = (bytes: Buffer) => bytes.indexOf('/Contents <') + '/Contents '.length;
+
+describe('verify does not take these as signed', () => {
+  it('the signed file itself holds', async () => {
+    expect(await planted(signed)).toEqual([]);
+  });
+
+  it('the CMS’s outer tag changed (a SEQUENCE no more): not a CMS SignedData', async () => {
+    const at = contentsAt(signed);
+    expect(signed.toString('latin1', at, at + 3)).toBe('<30');
+    const bytes = Buffer.from(signed);
+    bytes.write('a1', at + 1, 'latin1');
+    expect(await planted(bytes)).toEqual([`${path.join(dir, F1)}：签名无效，签名数据不是完好的 CMS SignedData（已损坏或不是这种格式）（签名人 （读不出），签名时间 2023-01-01 09:30:00（北京时间））`]);
+  });
+
+  it('the /Contents string broken (its ">" made a digit): the signature is still found, and does not hold', async () => {
+    const end = signed.indexOf('>', contentsAt(signed));
+    const bytes = Buffer.from(signed);
+    bytes.write('0', end, 'latin1');
+    const findings = await planted(bytes);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(/：签名无效，签名范围没有恰好留出签名本身（\/Contents）（/);
+  });
+
+  it('an update appended that drops the form (the signature no longer in the catalog): bytes after the signature', async () => {
+    // A new catalog without /AcroForm, as an incremental update with its own cross-reference section.
+    const pdf = await PDFDocument.load(signed, { updateMetadata: false });
+    const rootRef = pdf.context.trailerInfo.Root as PDFRef;
+    const catalog = pdf.catalog.clone(pdf.context);
+    catalog.delete(PDFName.of('AcroForm'));
+    const prev = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(signed.toString('latin1'))![1]);
+    const object = `${rootRef.objectNumber} 0 obj\n${catalog.toString()}\nendobj\n`;
+    const offset = signed.length;
+    const xref = `xref\n${rootRef.objectNumber} 1\n${String(offset).padStart(10, '0')} 00000 n \n`;
+    const size = pdf.context.largestObjectNumber + 1;
+    const trailer = `trailer\n<< /Size ${size} /Root ${rootRef.toString()} /Prev ${prev} >>\nstartxref\n${offset + object.length}\n%%EOF\n`;
+    const bytes = Buffer.concat([signed, Buffer.from(object + xref + trailer, 'latin1')]);
+    expect((await PDFDocument.load(bytes, { updateMetadata: false })).catalog.has(PDFName.of('AcroForm'))).toBe(false);
+    const findings = await planted(bytes);
+    expect(findings).toEqual([
+      `${path.join(dir, F1)}：签名以后文件末尾又多了 ${bytes.length - signed.length} 字节，不在签名范围内（签名人 上海市闵行区地区工作办公室，签名时间 2023-01-01 09:30:00（北京时间））`,
+    ]);
+  });
+
+  it('a certificate used outside its validity', async () => {
+    const expired = loadP12(makeP12({ validity: { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2001-01-01T00:00:00Z') } }), PASSWORD, 'old.p12');
+    const bytes = await signPdf(original, F1, { signer: expired, signedAt: AT });
+    expect((await readSignatures(bytes))[0]!.problem).toBe('签名时证书不在有效期内（有效期 2000-01-01 08:00:00 至 2001-01-01 08:00:00）');
+  });
+
+  it('a file the manifest says was signed, now without its signature', async () => {
+    expect(await planted(original)).toEqual([`${path.join(dir, F1)}：manifest.json 记着它签过名，现在读不出签名`]);
+    // Unsigned and not said to be signed: nothing to find.
+    expect(await planted(original, false)).toEqual([]);
+  });
+});
+
+describe('names from certificates', () => {
+  it('print control and direction characters as escapes, not raw', () => {
+    expect(printable('甲\n乙\u202E丙\u0000')).toBe('甲\\u{A}乙\\u{202E}丙\\u{0}');
+    expect(printable('上海市闵行区地区工作办公室「R&D」')).toBe('上海市闵行区地区工作办公室「R&D」');
+  });
+});
