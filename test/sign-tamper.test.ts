@@ -4,6 +4,7 @@
 // catalog), a certificate used outside its validity, and a signed file whose signature is gone
 // while manifest.json says it was signed. Each is checked with the manifest brought up to date,
 // as someone covering their tracks would.
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,9 @@ import { buildFiles } from '../src/index.js';
 import { manifestBytes, readManifest, sha256 } from '../src/output/manifest.js';
 import { verifyOutput } from '../src/output/verify.js';
 import { loadP12, type Signer } from '../src/sign/cms.js';
+import { withPlaceholder } from '../src/sign/placeholder.js';
 import { signPdf } from '../src/sign/sign.js';
+import { signPath } from '../src/sign/folder.js';
 import { printable, readSignatures } from '../src/sign/signatures.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { SEED_FILE } from './support/seed.js';
@@ -91,9 +94,16 @@ describe('verify does not take these as signed', () => {
     ]);
   });
 
-  it('a certificate used outside its validity', async () => {
+  it('a certificate used outside its validity: sign refuses it, and verify rejects such a signature made elsewhere', async () => {
     const expired = loadP12(makeP12({ validity: { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2001-01-01T00:00:00Z') } }), PASSWORD, 'old.p12');
-    const bytes = await signPdf(original, F1, { signer: expired, signedAt: AT });
+    await expect(signPdf(original, F1, { signer: expired, signedAt: AT })).rejects.toThrow(
+      `证书「上海市闵行区地区工作办公室」的有效期是 2000-01-01 08:00:00 至 2001-01-01 08:00:00（北京时间），签名时间 2023-01-01 09:30:00 时已过期：这样签的名不成立。请换用有效的证书`,
+    );
+    // As another tool would sign: the same placeholder and CMS, without sign's check.
+    const pdf = await PDFDocument.load(original, { updateMetadata: false });
+    const { bytes, byteRange } = withPlaceholder(original, pdf, { subFilter: 'ETSI.CAdES.detached', signedAt: AT }, expired.capacity, F1);
+    const digest = createHash('sha256').update(bytes.subarray(0, byteRange[1])).update(bytes.subarray(byteRange[2])).digest();
+    bytes.write(expired.cms(digest).toString('hex'), byteRange[1] + 1, 'latin1');
     expect((await readSignatures(bytes))[0]!.problem).toBe('签名时证书不在有效期内（有效期 2000-01-01 08:00:00 至 2001-01-01 08:00:00）');
   });
 
@@ -102,6 +112,22 @@ describe('verify does not take these as signed', () => {
     // Unsigned and not said to be signed: nothing to find.
     expect(await planted(original, false)).toEqual([]);
   });
+});
+
+describe('a rebuild of a signed folder', () => {
+  it('says which signed PDFs it replaced with new, unsigned ones', async () => {
+    const out = path.join(work, 'rebuild');
+    const options = { outDir: out, formats: ['pdf' as const], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 };
+    const [first] = await buildFiles([SEED_FILE], options);
+    const folder = first!.packetDir!;
+    await signPath(path.join(folder, F1), { signer, signedAt: AT });
+    expect((await readManifest(folder))!.files.find((e) => e.name === F1)!.signed).toBe(true);
+    const [again] = await buildFiles([SEED_FILE], options);
+    expect(again!.diagnostics.filter((d) => d.ruleId === 'signatures-replaced').map((d) => [d.severity, d.message, d.hint])).toEqual([
+      ['warning', `${F1} 原来签过名，已换成这次新生成的文件（没有签名）`, '需要签名的，请用 shenbao sign 重新签名'],
+    ]);
+    expect((await readManifest(folder))!.files.some((e) => e.signed)).toBe(false);
+  }, 60_000);
 });
 
 describe('names from certificates', () => {

@@ -5,13 +5,11 @@
 // installed (and qpdf --check for the update's cross-references), and with our own verify: a file
 // with bytes appended, or with one byte changed, is rejected by both.
 import { execFile, execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, cp, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
 import { DOMParser } from '@xmldom/xmldom';
 import PDFKit from 'pdfkit';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
@@ -24,11 +22,10 @@ import { loadP12 } from '../src/sign/cms.js';
 import { signPdf } from '../src/sign/sign.js';
 import { sha256 } from '../src/output/manifest.js';
 import { readSignatures } from '../src/sign/signatures.js';
+import { makeP12, PASSWORD, UNIT } from './support/certificate.js';
 import { shenbao } from './support/cli.js';
 import { SEED_FILE } from './support/seed.js';
 
-const UNIT = '上海市闵行区地区工作办公室';
-const PASSWORD = 'sign-测试-密码';
 const F1 = '01-培训费.pdf';
 const SUMMARY = '汇总表.pdf';
 const WHEN = '签名时间 2023-01-01 09:30:00（北京时间）';
@@ -55,27 +52,6 @@ let built: string; // out/minhang-2023 of a fresh build, PDF and Word
 let signedDir: string; // a copy of it, signed by `shenbao sign <dir>`
 let p12: string;
 let signRun: Awaited<ReturnType<typeof shenbao>>;
-
-/** A throw-away certificate whose subject and issuer are in Chinese, as PKCS#12 with a password. */
-function makeP12(options: { withKey?: boolean } = {}): Buffer {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey;
-  const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string);
-  certificate.serialNumber = '0a1b2c';
-  certificate.validity.notBefore = new Date('2022-01-01T00:00:00Z');
-  certificate.validity.notAfter = new Date('2032-01-01T00:00:00Z');
-  // forge encodes a UTF8String value itself: given as text, not as UTF-8 bytes.
-  const name = [
-    { shortName: 'C', value: 'CN' },
-    { shortName: 'CN', value: UNIT, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
-  ];
-  certificate.setSubject(name);
-  certificate.setIssuer(name);
-  certificate.sign(key, forge.md.sha256.create());
-  const pfx = forge.pkcs12.toPkcs12Asn1(options.withKey === false ? null : key, [certificate], PASSWORD, { algorithm: '3des' });
-  return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary');
-}
 
 const sign = (args: string[]) => shenbao(['sign', ...args, '--p12', p12, '--date', '2023-01-01T09:30:00'], work);
 const flip = (bytes: Buffer, at: number) => {

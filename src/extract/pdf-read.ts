@@ -456,6 +456,21 @@ function literalString(content: Uint8Array, start: number): [Uint8Array, number]
   return [Uint8Array.from(out), i];
 }
 
+/**
+ * pdf-lib says what it skips in a damaged file on the console, in English ("Trying to parse
+ * invalid object"): kept off it while `work` runs (loading a PDF); the caller says it in Chinese.
+ */
+export async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const { log, warn } = console;
+  console.log = console.warn = () => undefined;
+  try {
+    return await work();
+  } finally {
+    console.log = log;
+    console.warn = warn;
+  }
+}
+
 /** The PDF's document information (Title, Author, …) as text. */
 export function documentInfo(pdf: PDFDocument): { title?: string; author?: string; subject?: string; keywords?: string } {
   const read = (get: () => string | undefined) => {

@@ -12,7 +12,7 @@ import { WORD_PROPERTY } from '../output/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { pdfLineBreaker } from '../render/pdf.js';
 import { readForms, rowKey, tableHints, type ExtractedDocx, type FormsMedium } from './docx.js';
-import { documentInfo, readPdfPages } from './pdf-read.js';
+import { documentInfo, quietly, readPdfPages } from './pdf-read.js';
 import { printedStyle } from './printed-style.js';
 import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
@@ -29,21 +29,6 @@ export async function loadPdf(bytes: Uint8Array, file: string): Promise<PDFDocum
   }
   if (pdf.isEncrypted) throw new UserError(`${file} 是加密的 PDF，无法读出其中的数据；shenbao 生成的 PDF 不加密`);
   return pdf;
-}
-
-/**
- * pdf-lib says what it skips in a damaged file on the console, in English ("Trying to parse
- * invalid object"); the user gets one Chinese message instead.
- */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const { log, warn } = console;
-  console.log = console.warn = () => undefined;
-  try {
-    return await work();
-  } finally {
-    console.log = log;
-    console.warn = warn;
-  }
 }
 
 /** The JSON text of the PDF's Source file. */

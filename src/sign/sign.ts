@@ -8,7 +8,8 @@ import { PDFDocument } from 'pdf-lib';
 import { UserError } from '../errors.js';
 import type { Signer } from './cms.js';
 import { withPlaceholder } from './placeholder.js';
-import { readSignatures, signatureLabel, type SignatureCheck } from './signatures.js';
+import { beijingTime, printable, readSignatures, signatureLabel, type SignatureCheck } from './signatures.js';
+import { quietly } from '../extract/pdf-read.js';
 
 export interface SignOptions {
   signer: Signer;
@@ -26,7 +27,18 @@ export interface SignOptions {
 export const MAX_SIGNATURE_TEXT = 200;
 
 /** Refuses a reason or location too long to write into the signature. */
-export function checkSignOptions(options: Pick<SignOptions, 'reason' | 'location'>): void {
+export function checkSignOptions(options: Pick<SignOptions, 'reason' | 'location'> & Partial<Pick<SignOptions, 'signer' | 'signedAt'>>): void {
+  // A certificate speaks for its holder only while it is valid: verify would refuse the signature.
+  const { signer, signedAt } = options;
+  if (signer && signedAt) {
+    const [from, to] = [new Date(signer.certificate.validFrom), new Date(signer.certificate.validTo)];
+    if (signedAt < from || signedAt > to) {
+      const state = signedAt > to ? '已过期' : '尚未生效';
+      throw new UserError(
+        `证书「${printable(signer.name)}」的有效期是 ${beijingTime(from)} 至 ${beijingTime(to)}（北京时间），签名时间 ${beijingTime(signedAt)} 时${state}：这样签的名不成立。请换用有效的证书${signedAt > to ? '' : '，或改 --date'}`,
+      );
+    }
+  }
   for (const [key, what] of [
     ['reason', '签名的原因'],
     ['location', '签名的地点'],
@@ -52,7 +64,7 @@ export async function signPdf(bytes: Buffer, file: string, options: SignOptions)
   if (!bytes.subarray(0, 1024).toString('latin1').includes('%PDF-')) throw new UserError(`${file} 不是 PDF 文件，无法签名`);
   let pdf: PDFDocument;
   try {
-    pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+    pdf = await quietly(() => PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false }));
   } catch {
     throw new UserError(`${file} 不是可以读取的 PDF 文件（已损坏？），无法签名`);
   }

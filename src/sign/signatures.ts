@@ -7,6 +7,7 @@
 import { createHash, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import { quietly } from '../extract/pdf-read.js';
 import { certificateParts, commonName, OID, parseDer } from './cms.js';
 
 const { asn1 } = forge;
@@ -57,19 +58,7 @@ export function signatureDictionaries(pdf: PDFDocument): PDFDict[] {
 export async function readSignatures(bytes: Buffer, loaded?: PDFDocument): Promise<SignatureCheck[]> {
   // A signature dictionary is never in a compressed object stream (its /Contents must sit at a byte offset).
   if (!loaded && !bytes.includes('/ByteRange')) return [];
-  let pdf = loaded;
-  if (!pdf) {
-    const { log, warn } = console;
-    console.log = console.warn = () => undefined; // pdf-lib's English notes on objects it skips
-    try {
-      pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
-    } catch {
-      pdf = undefined;
-    } finally {
-      console.log = log;
-      console.warn = warn;
-    }
-  }
+  const pdf = loaded ?? (await quietly(() => PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false })).catch(() => undefined));
   const checks = pdf ? signatureDictionaries(pdf).map((dict) => checkSignature(bytes, dict)) : [];
   const known = new Set(checks.map((check) => check.range?.join(' ')));
   for (const { range, about } of rawByteRanges(bytes)) {
