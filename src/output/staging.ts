@@ -187,7 +187,8 @@ export async function removeOwnStaging(target: string): Promise<void> {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` of this host still runs (one of another user's counts as running). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

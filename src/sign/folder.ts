@@ -22,6 +22,7 @@ import { chmod, lstat, readdir, realpath, rename, stat, unlink, writeFile } from
 import path from 'node:path';
 import { EnvironmentError, fsFailure, isErrno, UserError } from '../errors.js';
 import { lockPacketFolder } from '../output/lock.js';
+import { isRunning } from '../output/staging.js';
 import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from '../output/manifest.js';
 import { lookAt, readRegular } from './files.js';
 import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from './sign.js';
@@ -103,14 +104,6 @@ async function sweepAbandoned(dir: string): Promise<void> {
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Sign `target`: a PDF, a packet folder or an output folder. `onReport` hears of each file or
