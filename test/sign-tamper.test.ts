@@ -17,7 +17,7 @@ import { loadP12, type Signer } from '../src/sign/cms.js';
 import { withPlaceholder } from '../src/sign/placeholder.js';
 import { signPdf } from '../src/sign/sign.js';
 import { signPath } from '../src/sign/folder.js';
-import { printable, readSignatures } from '../src/sign/signatures.js';
+import { certificateLabel, printable, readSignatures } from '../src/sign/signatures.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { SEED_FILE } from './support/seed.js';
 
@@ -128,6 +128,18 @@ describe('a rebuild of a signed folder', () => {
     ]);
     expect((await readManifest(folder))!.files.some((e) => e.signed)).toBe(false);
   }, 60_000);
+});
+
+describe('who signed', () => {
+  it('a certificate an authority issued: the authority and the fingerprint, so that two certificates of one name differ', async () => {
+    const issued = loadP12(makeP12({ issuedBy: '测试证书机构' }), PASSWORD, 'ca.p12');
+    const [check] = await readSignatures(await signPdf(original, F1, { signer: issued, signedAt: AT }));
+    expect(check!.problem).toBeUndefined();
+    expect(certificateLabel(check!)).toBe(`证书由 测试证书机构 签发，SHA-256 指纹 ${issued.certificate.fingerprint256}`);
+    const [own] = await readSignatures(signed);
+    expect(certificateLabel(own!)).toBe(`自签名证书（不是证书机构签发的），SHA-256 指纹 ${signer.certificate.fingerprint256}`);
+    expect(issued.certificate.fingerprint256).not.toBe(signer.certificate.fingerprint256);
+  });
 });
 
 describe('names from certificates', () => {

@@ -64,7 +64,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-'));
   p12 = path.join(work, '单位.p12');
   await writeFile(p12, makeP12());
-  CERT = `证书由 ${UNIT} 签发，SHA-256 指纹 ${loadP12(await readFile(p12), PASSWORD, p12).certificate.fingerprint256}`;
+  CERT = `自签名证书（不是证书机构签发的），SHA-256 指纹 ${loadP12(await readFile(p12), PASSWORD, p12).certificate.fingerprint256}`;
   process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable; shenbao() passes the environment on
   const build = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
   expect(build.code, build.stderr).toBe(0);

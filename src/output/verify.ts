@@ -123,7 +123,7 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     const data = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
     if (data === 'same') dataIntact++;
     if (!same) {
-      const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，生成时 ${entry.size} 字节`;
+      const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，${entry.signed ? '签名后' : '生成时'} ${entry.size} 字节`;
       const carried = data === 'same' ? '；它内嵌的数据仍与生成时相同' : data === 'other' ? '；它内嵌的数据也已不同' : data === 'none' ? '；读不出它内嵌的数据' : '';
       findings.push({ kind: 'altered', name: entry.name, message: `${file}：已被改动，与生成时不同（${size}${carried}）` });
     } else {

@@ -16,8 +16,8 @@ type Asn1 = forge.asn1.Asn1;
 export interface SignatureCheck {
   /** The signer's certificate CN (or its whole subject); undefined if no certificate could be read. */
   signer?: string;
-  /** Who issued the signer's certificate (its CN, or whole subject), and the certificate's SHA-256 fingerprint. */
-  certificate?: { issuer: string; fingerprint: string };
+  /** Who issued the signer's certificate (its CN, or whole subject), the certificate's SHA-256 fingerprint, and whether it issued itself. */
+  certificate?: { issuer: string; fingerprint: string; selfSigned: boolean };
   /** /M, else the signing-time attribute. */
   signedAt?: Date;
   subFilter?: string;
@@ -100,7 +100,7 @@ function checkRange(bytes: Buffer, [a, b, c, d]: [number, number, number, number
   const check: SignatureCheck = { ...about, appended: 0 };
   if (![a, b, c, d].every((n) => Number.isSafeInteger(n) && n >= 0) || a !== 0 || b > c) return { ...check, problem: '签名范围（/ByteRange）不对' };
   const end = c + d;
-  if (end > bytes.length) return { ...check, problem: '签名范围超出了文件末尾：文件被截短了' };
+  if (end > bytes.length) return { ...check, problem: '签名范围超出了文件末尾：文件被截短了，或被别的程序重新保存过' };
   check.appended = bytes.length - end;
   // What is left out must be exactly one hex string, brackets and all.
   const contents = bytes.subarray(b, c).toString('latin1');
@@ -198,7 +198,8 @@ function checkCms(cms: Buffer, signed: Buffer[], signedAt: Date | undefined): Pi
     return { problem: '签名人的证书无法读取' };
   }
   const signer = commonName(certificateParts(certificate).subject) ?? x509.subject.replace(/\n/g, ', ');
-  const about = { signer, certificate: { issuer: commonName(certificateParts(certificate).issuer) ?? x509.issuer.replace(/\n/g, ', '), fingerprint: x509.fingerprint256 } };
+  const issuerName = commonName(certificateParts(certificate).issuer) ?? x509.issuer.replace(/\n/g, ', ');
+  const about = { signer, certificate: { issuer: issuerName, fingerprint: x509.fingerprint256, selfSigned: x509.checkIssued(x509) } };
   const digestName = DIGESTS[oidOf(children(digestAlgorithm)[0]) ?? ''];
   if (!digestName) return { ...about, problem: '签名用了不认识的摘要算法' };
   if (digestName === 'sha1') return { ...about, problem: '签名用的摘要算法是 SHA-1，已不安全（应是 SHA-256 或更强）' };
@@ -285,5 +286,7 @@ export function signatureLabel(check: Pick<SignatureCheck, 'signer' | 'signedAt'
 
 /** 证书由 … 签发，SHA-256 指纹 …: what tells two certificates with the same name apart. */
 export function certificateLabel(check: Pick<SignatureCheck, 'certificate'>): string {
-  return check.certificate ? `证书由 ${printable(check.certificate.issuer)} 签发，SHA-256 指纹 ${check.certificate.fingerprint}` : '';
+  if (!check.certificate) return '';
+  const { issuer, fingerprint, selfSigned } = check.certificate;
+  return `${selfSigned ? '自签名证书（不是证书机构签发的）' : `证书由 ${printable(issuer)} 签发`}，SHA-256 指纹 ${fingerprint}`;
 }

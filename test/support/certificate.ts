@@ -12,24 +12,50 @@ export interface CertificateOptions {
   /** The subject's and issuer's CN; the unit by default. */
   commonName?: string;
   validity?: { from: Date; to: Date };
+  /** Issued by a certificate authority of this CN (made here too, and put in the file after the signer's), not self-signed. */
+  issuedBy?: string;
 }
 
 export function makeP12(options: CertificateOptions = {}): Buffer {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey;
+  const [key, publicKey] = keyPair();
+  const name = (commonName: string) => [
+    { shortName: 'C', value: 'CN' },
+    // forge encodes a UTF8String value itself: given as text, not as UTF-8 bytes.
+    { shortName: 'CN', value: commonName, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+  ];
   const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string);
+  certificate.publicKey = publicKey;
   certificate.serialNumber = '0a1b2c';
   certificate.validity.notBefore = options.validity?.from ?? new Date('2022-01-01T00:00:00Z');
   certificate.validity.notAfter = options.validity?.to ?? new Date('2032-01-01T00:00:00Z');
-  // forge encodes a UTF8String value itself: given as text, not as UTF-8 bytes.
-  const name = [
-    { shortName: 'C', value: 'CN' },
-    { shortName: 'CN', value: options.commonName ?? UNIT, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
-  ];
-  certificate.setSubject(name);
-  certificate.setIssuer(name);
-  certificate.sign(key, forge.md.sha256.create());
-  const pfx = forge.pkcs12.toPkcs12Asn1(options.withKey === false ? null : key, [certificate], PASSWORD, { algorithm: '3des' });
+  certificate.setSubject(name(options.commonName ?? UNIT));
+  const chain = [certificate];
+  if (options.issuedBy) {
+    const [caKey, caPublicKey] = keyPair();
+    const authority = forge.pki.createCertificate();
+    authority.publicKey = caPublicKey;
+    authority.serialNumber = '01';
+    authority.validity.notBefore = new Date('2020-01-01T00:00:00Z');
+    authority.validity.notAfter = new Date('2040-01-01T00:00:00Z');
+    authority.setSubject(name(options.issuedBy));
+    authority.setIssuer(name(options.issuedBy));
+    authority.setExtensions([{ name: 'basicConstraints', cA: true }]);
+    authority.sign(caKey, forge.md.sha256.create());
+    certificate.setIssuer(name(options.issuedBy));
+    certificate.sign(caKey, forge.md.sha256.create());
+    chain.push(authority);
+  } else {
+    certificate.setIssuer(name(options.commonName ?? UNIT));
+    certificate.sign(key, forge.md.sha256.create());
+  }
+  const pfx = forge.pkcs12.toPkcs12Asn1(options.withKey === false ? null : key, chain, PASSWORD, { algorithm: '3des' });
   return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary');
+}
+
+function keyPair(): [forge.pki.rsa.PrivateKey, forge.pki.PublicKey] {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return [
+    forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey,
+    forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string),
+  ];
 }
