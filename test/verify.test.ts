@@ -108,6 +108,23 @@ describe('shenbao verify', () => {
     expect(stdout).toContain('；它内嵌的数据也已不同）');
   });
 
+  it('a form left from an earlier build (build --only after the data changed) is named: its data is not the 汇总表’s', async () => {
+    const dir = path.join(work, 'only', 'minhang-2023');
+    await cp(built, dir, { recursive: true });
+    // Project 3's goal edited, then only project 1 rebuilt: form 3 keeps the old goal, the 汇总表 has the new.
+    const edited = loadSeed();
+    edited.projects[2] = { ...edited.projects[2]!, annualGoal: '改过的年度目标' };
+    const data = path.join(work, 'only', 'minhang-2023.json');
+    await writeFile(data, JSON.stringify(edited));
+    const rebuild = await shenbao(['build', data, '-o', path.join(work, 'only'), '--date', '2023-01-01', '--quiet', '--only', '培训费'], work);
+    expect(rebuild.code, rebuild.stderr).toBe(0);
+    const run = await shenbao(['verify', dir], work);
+    expect([run.code, run.stdout]).toEqual([
+      1,
+      `${path.join(dir, F3)}：它内嵌的数据与 汇总表.pdf 里的各项目都不同：不是按汇总表的数据生成的（较早生成后留下的，或来自别的数据）\n`,
+    ]);
+  }, 60_000);
+
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {
     const plain = path.join(work, 'plain');
     await mkdir(path.join(plain, '草稿'), { recursive: true });

@@ -105,6 +105,9 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   const signatures: FolderVerification['signatures'] = [];
   const named = new Set<string>([MANIFEST_FILE]);
   // An interrupted swap names a file twice (before and after): it is intact as either.
+  // What the 汇总表 carries, and each form's data hash: a form must be one of the 汇总表's projects.
+  let summary: PacketData | undefined;
+  const forms: Array<{ name: string; hash: string }> = [];
   const versions = new Map<string, ManifestEntry[]>();
   for (const entry of manifest.files) versions.set(entry.name, [...(versions.get(entry.name) ?? []), entry]);
   for (const [name, candidates] of versions) {
@@ -120,12 +123,18 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
-    const data = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
+    const carried = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
+    const data = carried?.state;
     if (data === 'same') dataIntact++;
+    // Both as recorded: where either's data differs from the manifest, that is said already.
+    if (carried?.packet && carried.hash && data === 'same') {
+      if (name === `${SUMMARY_FILE_NAME}.pdf`) summary = carried.packet;
+      else forms.push({ name, hash: carried.hash });
+    }
     if (!same) {
       const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，${entry.signed ? '签名后' : '生成时'} ${entry.size} 字节`;
-      const carried = data === 'same' ? '；它内嵌的数据仍与生成时相同' : data === 'other' ? '；它内嵌的数据也已不同' : data === 'none' ? '；读不出它内嵌的数据' : '';
-      findings.push({ kind: 'altered', name: entry.name, message: `${file}：已被改动，与生成时不同（${size}${carried}）` });
+      const inside = data === 'same' ? '；它内嵌的数据仍与生成时相同' : data === 'other' ? '；它内嵌的数据也已不同' : data === 'none' ? '；读不出它内嵌的数据' : '';
+      findings.push({ kind: 'altered', name: entry.name, message: `${file}：已被改动，与生成时不同（${size}${inside}）` });
     } else {
       intact++;
       if (data === 'other' || data === 'none') {
@@ -140,6 +149,14 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       if (same && entry.signed && signed.holding.length === 0 && signed.findings.length === 0) {
         findings.push({ kind: 'signature', name: entry.name, message: `${file}：${MANIFEST_FILE} 记着它签过名，现在读不出签名` });
       }
+    }
+  }
+  if (summary) {
+    // A form kept from an earlier build (build --only) or copied in from another packet: its data is not the 汇总表's.
+    const { projects, ...header } = summary;
+    const expected = new Set(projects.map((project) => formDataHash(header, project)));
+    for (const form of forms.filter((f) => !expected.has(f.hash))) {
+      findings.push({ kind: 'data', name: form.name, message: `${where(form.name)}：它内嵌的数据与 ${SUMMARY_FILE_NAME}.pdf 里的各项目都不同：不是按汇总表的数据生成的（较早生成后留下的，或来自别的数据）` });
     }
   }
   const present = await readdir(dir, { withFileTypes: true });
@@ -177,16 +194,18 @@ async function signatureFindings(bytes: Buffer, file: string, name: string): Pro
  * Whether a PDF carries the data its manifest entry records: 'same', 'other', or 'none' (no data
  * to be read from it).
  */
-async function carriedData(bytes: Buffer, file: string, entry: ManifestEntry): Promise<'same' | 'other' | 'none'> {
+type PacketData = { $schema?: string; projects: unknown[] } & Record<string, unknown>;
+
+async function carriedData(bytes: Buffer, file: string, entry: ManifestEntry): Promise<{ state: 'same' | 'other' | 'none'; packet?: PacketData; hash?: string }> {
   try {
-    const packet = JSON.parse(await sourceOfPdf(bytes, file)) as { $schema?: string; projects?: unknown[] } | null;
-    if (packet === null || typeof packet !== 'object' || !Array.isArray(packet.projects)) return 'other';
+    const packet = JSON.parse(await sourceOfPdf(bytes, file)) as PacketData | null;
+    if (packet === null || typeof packet !== 'object' || !Array.isArray(packet.projects)) return { state: 'other' };
     // A form carries its packet's header with its one project, the 汇总表 the packet: hashed as the build hashed them.
     const { projects, ...header } = packet;
     const form = entry.name !== `${SUMMARY_FILE_NAME}.pdf`;
     const hash = form ? (projects.length === 1 ? formDataHash(header, projects[0]) : undefined) : packetDataHash(packet);
-    return hash === entry.data ? 'same' : 'other';
+    return { state: hash === entry.data ? 'same' : 'other', packet, hash };
   } catch {
-    return 'none';
+    return { state: 'none' };
   }
 }
