@@ -130,6 +130,23 @@ describe('a rebuild of a signed folder', () => {
   }, 60_000);
 });
 
+describe('what is not a signature', () => {
+  it('a project named like a signature dictionary: its words in the XMP and the title are not taken for one', async () => {
+    const name = '/ByteRange [0 10 20 30] /Contents <00>';
+    const packet = JSON.parse(await readFile(SEED_FILE, 'utf8')) as { projects: Array<{ name: string }> };
+    packet.projects = [{ ...packet.projects[0]!, name }];
+    const data = path.join(work, 'named.json');
+    await writeFile(data, JSON.stringify(packet));
+    const [report] = await buildFiles([data], { outDir: path.join(work, 'named'), formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
+    const pdf = report!.written.find((f) => !f.endsWith('汇总表.pdf') && f.endsWith('.pdf'))!;
+    const bytes = await readFile(pdf);
+    expect(bytes.includes('/ByteRange [0 10 20 30]')).toBe(true);
+    expect(await readSignatures(bytes)).toEqual([]);
+    const [folder] = await verifyOutput(report!.packetDir!);
+    expect(folder!.findings).toEqual([]);
+  }, 60_000);
+});
+
 describe('who signed', () => {
   it('a certificate an authority issued: the authority and the fingerprint, so that two certificates of one name differ', async () => {
     const issued = loadP12(makeP12({ issuedBy: '测试证书机构' }), PASSWORD, 'ca.p12');

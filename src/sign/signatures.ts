@@ -73,16 +73,22 @@ export async function readSignatures(bytes: Buffer, loaded?: PDFDocument): Promi
  */
 function rawByteRanges(bytes: Buffer): Array<{ range: [number, number, number, number]; about: Pick<SignatureCheck, 'subFilter' | 'signedAt'> }> {
   const text = bytes.toString('latin1');
-  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((m) => {
+  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].flatMap((m) => {
     const start = text.lastIndexOf(' obj', m.index);
     const end = text.indexOf('endobj', m.index);
     const object = text.slice(start < 0 ? m.index : start, end < 0 ? undefined : end);
+    // A signature dictionary, not the same words in a stream (XMP) or in a string (a title): it has its /Contents hex string.
+    const before = object.slice(0, m.index - (start < 0 ? m.index : start));
+    const inString = (before.replace(/\\[\s\S]/g, '').match(/\(/g)?.length ?? 0) > (before.replace(/\\[\s\S]/g, '').match(/\)/g)?.length ?? 0);
+    if (/\bstream\s/.test(before) || inString || !/\/Contents\s*</.test(object)) return [];
     const time = /\/M\s*\((D:[^)]*)\)/.exec(object)?.[1];
     const subFilter = /\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(object)?.[1];
-    return {
-      range: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])],
-      about: { signedAt: time ? pdfDateOf(PDFString.of(time)) : undefined, subFilter },
-    };
+    return [
+      {
+        range: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as [number, number, number, number],
+        about: { signedAt: time ? pdfDateOf(PDFString.of(time)) : undefined, subFilter },
+      },
+    ];
   });
 }
 
