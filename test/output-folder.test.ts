@@ -1,6 +1,8 @@
 // Output folders are shenbao's alone: a build replaces and removes only the files it wrote itself
 // (recorded in manifest.json), never anything else, and refuses, changing nothing, when a file it
 // would write is taken. A failure half-way through the swap is undone.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -126,6 +128,17 @@ describe('a packet folder with other people’s files in it', () => {
     await expect(build()).rejects.toThrow(
       `输出目录 ${packetDir()} 中已有一个 manifest.json，但不是 shenbao 写的（或已损坏）：shenbao 不会覆盖它。请把它移走，或用 -o 换一个输出目录`,
     );
+  });
+});
+
+describe('a manifest.json that is no file', () => {
+  it('a FIFO or a folder of that name is refused at once, not waited on', async () => {
+    for (const make of [(file: string) => execFileSync('mkfifo', [file]), (file: string) => mkdirSync(file)]) {
+      await rm(packetDir(), { recursive: true, force: true });
+      await mkdir(packetDir(), { recursive: true });
+      make(path.join(packetDir(), 'manifest.json'));
+      await expect(readManifest(packetDir())).rejects.toThrow(`输出目录 ${packetDir()} 中已有一个 manifest.json，但不是 shenbao 写的（或已损坏）`);
+    }
   });
 });
 

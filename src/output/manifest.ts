@@ -5,9 +5,9 @@
 // over ours) is the user's from then on.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { readRegular } from './files.js';
 import { SHENBAO_VERSION } from '../version.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -47,15 +47,17 @@ export interface Manifest {
 /** The folder's manifest; undefined if there is none. A manifest.json not written by shenbao is refused. */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   const file = path.join(dir, MANIFEST_FILE);
-  let text: string;
+  let bytes: Buffer | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    // Only a regular file is read: a FIFO named manifest.json would make every command wait for ever.
+    bytes = await readRegular(file, { follow: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
   try {
-    const manifest = JSON.parse(text) as Manifest;
+    if (bytes === undefined) throw new Error('not a regular file');
+    const manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
     if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files) && manifest.files.every(isEntry)) {
       return manifest;
     }

@@ -1,4 +1,4 @@
-// What `sign` reads from disk: only regular files. A name in a packet folder may be anything by
+// Reading a packet folder's files (sign, and manifest.json for every command): only regular files. A name in a packet folder may be anything by
 // now: a folder, a FIFO (reading it would wait for ever), a device (/dev/zero never ends), a
 // symbolic link (whose target is not a file shenbao wrote, and which renaming a signed file over it
 // would replace). So a name is looked at first without following a link (lookAt), and a file is
