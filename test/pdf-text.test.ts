@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, type Packet, type Project } from '../src/index.js';
 import { extractFile } from '../src/extract/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
-import { readToUnicode } from '../src/extract/pdf-read.js';
+import { documentInfo, readToUnicode } from '../src/extract/pdf-read.js';
 import { printedDateFormat } from '../src/extract/printed-style.js';
 import { shenbao } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
@@ -214,6 +214,18 @@ describe('a PDF without its data is read back from its text', () => {
       expect([run.code, run.stdout, run.stderr]).toEqual([2, '', `${name} 不是可以读取的 PDF 文件（已损坏，或不是 PDF）\n`]);
     }
   }, 30_000);
+
+  it('the unit is read from the XMP where the Info dictionary lacks it (a linearised copy)', async () => {
+    const file = await stripped(built.get('seed')!.get('汇总表.pdf')!);
+    const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+    pdf.context.lookup(pdf.context.trailerInfo.Info, PDFDict).delete(PDFName.of('Author'));
+    const bare = path.join(out, 'no-author.pdf');
+    await writeFile(bare, await pdf.save());
+    const read = await extractFile(bare, templates);
+    expect(read.problems).toEqual([]);
+    expect(read.data!.unit).toBe(loadSeed().unit);
+    expect(documentInfo(pdf).author).toBe(loadSeed().unit);
+  });
 
   it('a PDF that is not a shenbao form is refused with a message', async () => {
     const pdf = await PDFDocument.create();

@@ -471,7 +471,11 @@ export async function quietly<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The PDF's document information (Title, Author, …) as text. */
+/**
+ * The PDF's document information (Title, Author, …) as text; where the Info dictionary lacks one
+ * (a linearised copy whose Info pdf-lib does not reach), the XMP metadata's (dc:title, dc:creator,
+ * dc:description, pdf:Keywords), as shenbao writes both.
+ */
 export function documentInfo(pdf: PDFDocument): { title?: string; author?: string; subject?: string; keywords?: string } {
   const read = (get: () => string | undefined) => {
     try {
@@ -480,11 +484,25 @@ export function documentInfo(pdf: PDFDocument): { title?: string; author?: strin
       return undefined;
     }
   };
+  const xmp = read(() => {
+    const metadata = pdf.catalog.lookup(PDFName.of('Metadata'));
+    return metadata instanceof PDFStream ? Buffer.from(streamBytes(metadata)).toString('utf8') : undefined;
+  });
+  const fromXmp = (element: string) => {
+    const inner = xmp && new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(xmp)?.[1];
+    const value = inner?.includes('<rdf:li') ? /<rdf:li[^>]*>([\s\S]*?)<\/rdf:li>/.exec(inner)?.[1] : inner;
+    return value === undefined ? undefined : unescapeXml(value);
+  };
   const info = {
-    title: read(() => pdf.getTitle()),
-    author: read(() => pdf.getAuthor()),
-    subject: read(() => pdf.getSubject()),
-    keywords: read(() => pdf.getKeywords()),
+    title: read(() => pdf.getTitle()) ?? fromXmp('dc:title'),
+    author: read(() => pdf.getAuthor()) ?? fromXmp('dc:creator'),
+    subject: read(() => pdf.getSubject()) ?? fromXmp('dc:description'),
+    keywords: read(() => pdf.getKeywords()) ?? fromXmp('pdf:Keywords'),
   };
   return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined));
 }
+
+const unescapeXml = (text: string) =>
+  text.replace(/&(lt|gt|quot|apos|amp|#(\d+)|#x([0-9a-fA-F]+));/g, (_, name: string, decimal?: string, hex?: string) =>
+    decimal ? String.fromCodePoint(Number(decimal)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' } as Record<string, string>)[name]!,
+  );
