@@ -118,6 +118,7 @@ describe('the JSON Schema as an editor reads it (ajv, independent of zod)', () =
     expect(failures((p) => (p.annualGoal = ''))).toEqual(['/projects/0/annualGoal pattern']);
     expect(failures((p) => delete p.annualGoal)).toEqual(['/projects/0 required']);
     expect(failures((p) => (p.name = '培训\u200B费'))).toEqual(['/projects/0/name pattern']);
+    expect(failures((p) => (p.name = '培训\u00AD费'))).toEqual(['/projects/0/name pattern']);
     expect(failures((p) => (p.category = '特定\t目标类'))).toEqual(['/projects/0/category pattern']);
     expect(failures((p) => (p.annualGoal = '第一句。\r第二句。'))).toEqual(['/projects/0/annualGoal pattern']);
     expect(failures((p) => (p.annualGoal = '第一句。\r\n第二句。\n'))).toEqual([]);

@@ -70,6 +70,12 @@ describe('invisible characters in text', () => {
       '第 3 个字符是不可见字符 U+200B（零宽空格），多半是从网页或 Word 复制来的，请删除',
     ],
     [
+      'a soft hyphen in a goal (printed as nothing, or as a gap: the text reads back otherwise)',
+      (p) => (p.annualGoal = '分段\u00AD标记'),
+      ['annualGoal'],
+      '第 3 个字符是不可见字符 U+00AD（软连字符），多半是从网页或 Word 复制来的，请删除',
+    ],
+    [
       'a BOM at the end of the department (checked before trimming)',
       (p) => (p.department = '上海市闵行区地区工作办公室\uFEFF'),
       ['department'],

@@ -3,8 +3,8 @@
 // flags:
 //   1. a maximum length (limits below; beyond it the field is refused, not laid out for minutes);
 //   2. not blank: whitespace only (spaces, U+3000 全角空格, line breaks) is an error;
-//   3. no invisible characters: C0/C1 control characters and the zero-width / direction / BOM
-//      characters that come along when text is copied from a web page or Word. They print as
+//   3. no invisible characters: C0/C1 control characters, the soft hyphen and the zero-width /
+//      direction / BOM characters that come along when text is copied from a web page or Word. They print as
 //      nothing or as an empty box, and make two equal-looking names differ.
 // Lengths are counted as JavaScript counts them (UTF-16 code units): a character outside the BMP
 // (CJK Extension B such as 𠀀) counts twice in zod but once in a JSON Schema editor; at these
@@ -26,7 +26,7 @@ export const INDICATOR_TEXT_MAX_LENGTH = 500;
 // - "\t" is refused: a form cell cannot show a tab stop, and a tab in a field is almost always a
 //   cell boundary pasted from a spreadsheet (two values run together).
 const FORBIDDEN_CLASS =
-  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\uFEFF';
+  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\uFEFF';
 
 /**
  * Matches text with no forbidden character and no lone "\r". Written as one lookahead at the
@@ -43,6 +43,7 @@ const NAMES: Record<number, string> = {
   0x09: '制表符 Tab',
   0x0d: '单独的回车符',
   0x7f: '删除符 DEL',
+  0xad: '软连字符',
   0x200b: '零宽空格',
   0x200c: '零宽非连接符',
   0x200d: '零宽连接符',
