@@ -391,6 +391,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
     return EXIT.dataErrors;
   }
   for (const note of read.notes) io.stderr(`${note}\n`);
+  for (const line of read.unsigned ?? []) io.stderr(`${line}\n`);
   printDiagnostics(io, argv.input, read.diagnostics, read.projectNames);
   // A PDF's embedded data exactly as it carries it; the valid packet read from forms has the
   // schema's key order; data with errors is written as read, to be fixed.
@@ -402,7 +403,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   const how =
     read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
   io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
-  return hasErrors(read.diagnostics) ? EXIT.dataErrors : EXIT.ok;
+  return hasErrors(read.diagnostics) || read.unsigned ? EXIT.dataErrors : EXIT.ok;
 }
 
 async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles } from '../src/index.js';
+import { extractFile } from '../src/extract/revision.js';
+import { loadTemplates } from '../src/layout/templates.js';
 import { manifestBytes, readManifest, sha256 } from '../src/output/manifest.js';
 import { verifyOutput } from '../src/output/verify.js';
 import { loadP12, type Signer } from '../src/sign/cms.js';
@@ -130,9 +132,30 @@ describe('a rebuild of a signed folder', () => {
   }, 60_000);
 });
 
+describe('extract on a signed PDF changed after signing', () => {
+  it('gives the data, and says it is not what was signed', async () => {
+    const file = path.join(work, 'later.pdf');
+    await writeFile(file, Buffer.concat([signed, Buffer.from('% appended later\n')]));
+    const read = await extractFile(file, await loadTemplates());
+    expect(read.embedded).toBeDefined();
+    expect(read.unsigned).toEqual([`${file}：签名以后文件又多了 17 字节，读出的数据是后来改过的，不是签名时的（签名人 上海市闵行区地区工作办公室，签名时间 2023-01-01 09:30:00（北京时间））`]);
+    const intact = path.join(work, 'intact.pdf');
+    await writeFile(intact, signed);
+    expect((await extractFile(intact, await loadTemplates())).unsigned).toBeUndefined();
+  });
+});
+
+describe('files sign refuses', () => {
+  it('a header and nothing else, or a header and garbage, is refused with a message, not a crash', async () => {
+    for (const text of ['%PDF-1.7\n', '%PDF-1.7\ngarbage\n%%EOF\n']) {
+      await expect(signPdf(Buffer.from(text), 'h.pdf', { signer, signedAt: AT })).rejects.toThrow('h.pdf 不是可以读取的 PDF 文件（已损坏？），无法签名');
+    }
+  });
+});
+
 describe('what is not a signature', () => {
   it('a project named like a signature dictionary: its words in the XMP and the title are not taken for one', async () => {
-    const name = '/ByteRange [0 10 20 30] /Contents <00>';
+    const name = 'x obj /ByteRange [0 1 2 3] /Contents <00>';
     const packet = JSON.parse(await readFile(SEED_FILE, 'utf8')) as { projects: Array<{ name: string }> };
     packet.projects = [{ ...packet.projects[0]!, name }];
     const data = path.join(work, 'named.json');
@@ -140,10 +163,12 @@ describe('what is not a signature', () => {
     const [report] = await buildFiles([data], { outDir: path.join(work, 'named'), formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
     const pdf = report!.written.find((f) => !f.endsWith('汇总表.pdf') && f.endsWith('.pdf'))!;
     const bytes = await readFile(pdf);
-    expect(bytes.includes('/ByteRange [0 10 20 30]')).toBe(true);
+    expect(bytes.includes('/ByteRange [0 1 2 3]')).toBe(true);
     expect(await readSignatures(bytes)).toEqual([]);
     const [folder] = await verifyOutput(report!.packetDir!);
     expect(folder!.findings).toEqual([]);
+    // Nor does sign take it for a signature already there.
+    expect((await readSignatures(await signPdf(bytes, 'named.pdf', { signer, signedAt: AT }))).map((c) => c.problem)).toEqual([undefined]);
   }, 60_000);
 });
 

@@ -10,6 +10,7 @@ import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from './docx.js';
 import { documentInfo } from './pdf-read.js';
 import { embeddedSource, loadPdf, readPdfForms } from './pdf.js';
+import { readSignatures, signatureLabel } from '../sign/signatures.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles } from '../render/fonts.js';
 import { PDF_SUBJECT } from '../output/names.js';
 
@@ -21,6 +22,11 @@ export interface ExtractedFile extends ExtractedDocx {
   projectNames: Array<string | undefined>;
   /** A PDF's data as it carries it, exactly (absent where it was read from its text, or a .docx). */
   embedded?: string;
+  /**
+   * A signed PDF changed since it was signed (a signature that does not hold, or bytes after it):
+   * what was read is not what was signed. Each says how, for the user.
+   */
+  unsigned?: string[];
 }
 
 /**
@@ -32,8 +38,14 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   const bytes = await fsStep('读取', file, () => readFile(file));
   if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word');
   const pdf = await loadPdf(bytes, file);
+  // Read as it is now; if it was signed, said where it is no longer what was signed.
+  const unsigned = (await readSignatures(bytes, pdf)).flatMap((check) => [
+    ...(check.problem ? [`${file}：签名无效（${check.problem}），读出的数据不一定是签名时的（${signatureLabel(check)}）`] : []),
+    ...(check.appended > 0 ? [`${file}：签名以后文件又多了 ${check.appended} 字节，读出的数据是后来改过的，不是签名时的（${signatureLabel(check)}）`] : []),
+  ]);
+  const signed = unsigned.length > 0 ? { unsigned } : {};
   const embedded = embeddedSource(pdf, file);
-  if (embedded === undefined) return checked(readPdfForms(pdf, file, templates, await loadFonts(fonts)), 'PDF');
+  if (embedded === undefined) return { ...checked(readPdfForms(pdf, file, templates, await loadFonts(fonts)), 'PDF'), ...signed };
   let data: unknown;
   try {
     data = JSON.parse(embedded);
@@ -43,7 +55,7 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${file} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）`);
   const validation = validatePacket(data);
   const kind = documentInfo(pdf).subject === PDF_SUBJECT.summary ? 'summary' : 'form';
-  return { kind, data: data as Record<string, unknown>, problems: [], notes: [], places: new Map(), ...validation, embedded };
+  return { kind, data: data as Record<string, unknown>, problems: [], notes: [], places: new Map(), ...validation, embedded, ...signed };
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */

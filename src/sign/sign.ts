@@ -4,7 +4,7 @@
 // first signature would no longer cover the whole file, which `verify` reports as bytes appended
 // after signing. An archive file is signed once, by the unit that files it.
 import { createHash } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument } from 'pdf-lib';
 import { UserError } from '../errors.js';
 import type { Signer } from './cms.js';
 import { withPlaceholder } from './placeholder.js';
@@ -65,6 +65,8 @@ export async function signPdf(bytes: Buffer, file: string, options: SignOptions)
   let pdf: PDFDocument;
   try {
     pdf = await quietly(() => PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false }));
+    // A file pdf-lib reads without objects (a header and nothing) has no catalog to sign.
+    if (!(pdf.catalog instanceof PDFDict) || pdf.getPageCount() === 0) throw new Error('no catalog or pages');
   } catch {
     throw new UserError(`${file} 不是可以读取的 PDF 文件（已损坏？），无法签名`);
   }

@@ -68,27 +68,26 @@ export async function readSignatures(bytes: Buffer, loaded?: PDFDocument): Promi
 }
 
 /**
- * Every `/ByteRange [a b c d]` in the file's bytes, in order, with the /M and /SubFilter of the
- * object it stands in (read from the object's text: written uncompressed, as every signature is).
+ * Every `/ByteRange [a b c d]` in the file's bytes that points at a signature: from the file's
+ * start, leaving out a range that begins with the `<` of a hex string (a signature's /Contents).
+ * The same words elsewhere (a project named "/ByteRange [0 1 2 3]", in the XMP or a title) point
+ * at no such thing and are not signatures; a real one stays one even when a byte of its
+ * dictionary or its /Contents is changed, since its numbers still point where they did. Its /M
+ * and /SubFilter are read from the text around it (a signature dictionary is never compressed).
  */
 function rawByteRanges(bytes: Buffer): Array<{ range: [number, number, number, number]; about: Pick<SignatureCheck, 'subFilter' | 'signedAt'> }> {
   const text = bytes.toString('latin1');
   return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].flatMap((m) => {
+    const range = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as [number, number, number, number];
+    const [a, b, c] = range;
+    if (a !== 0 || b >= c || b >= bytes.length || bytes[b] !== 0x3c) return [];
+    // The dictionary around it: from its object's start to its end.
     const start = text.lastIndexOf(' obj', m.index);
     const end = text.indexOf('endobj', m.index);
     const object = text.slice(start < 0 ? m.index : start, end < 0 ? undefined : end);
-    // A signature dictionary, not the same words in a stream (XMP) or in a string (a title): it has its /Contents hex string.
-    const before = object.slice(0, m.index - (start < 0 ? m.index : start));
-    const inString = (before.replace(/\\[\s\S]/g, '').match(/\(/g)?.length ?? 0) > (before.replace(/\\[\s\S]/g, '').match(/\)/g)?.length ?? 0);
-    if (/\bstream\s/.test(before) || inString || !/\/Contents\s*</.test(object)) return [];
     const time = /\/M\s*\((D:[^)]*)\)/.exec(object)?.[1];
     const subFilter = /\/SubFilter\s*\/([^\s/<>[\]()]+)/.exec(object)?.[1];
-    return [
-      {
-        range: [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as [number, number, number, number],
-        about: { signedAt: time ? pdfDateOf(PDFString.of(time)) : undefined, subFilter },
-      },
-    ];
+    return [{ range, about: { signedAt: time ? pdfDateOf(PDFString.of(time)) : undefined, subFilter } }];
   });
 }
 
