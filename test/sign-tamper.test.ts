@@ -37,7 +37,9 @@ beforeAll(async () => {
   dir = report!.packetDir!;
   original = await readFile(path.join(dir, F1));
   signer = loadP12(makeP12(), PASSWORD, 'test.p12');
-  signed = await signPdf(original, F1, { signer, signedAt: AT });
+  // The folder signed whole, as `sign <dir>` signs it; each case then changes form 1.
+  await signPath(dir, { signer, signedAt: AT });
+  signed = await readFile(path.join(dir, F1));
 }, 60_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -96,6 +98,15 @@ describe('verify does not take these as signed', () => {
     ]);
   });
 
+  it('a form signed with another certificate of the same name, among the folder’s: named by its fingerprint', async () => {
+    const other = loadP12(makeP12(), PASSWORD, 'other.p12');
+    expect(other.name).toBe(signer.name);
+    const findings = await planted(await signPdf(original, F1, { signer: other, signedAt: AT }));
+    expect(findings).toEqual([
+      `${path.join(dir, F1)}：签名的证书（SHA-256 指纹 ${other.certificate.fingerprint256}）与这个目录里别的 PDF 的（${signer.certificate.fingerprint256}）不同`,
+    ]);
+  });
+
   it('a certificate used outside its validity: sign refuses it, and verify rejects such a signature made elsewhere', async () => {
     const expired = loadP12(makeP12({ validity: { from: new Date('2000-01-01T00:00:00Z'), to: new Date('2001-01-01T00:00:00Z') } }), PASSWORD, 'old.p12');
     await expect(signPdf(original, F1, { signer: expired, signedAt: AT })).rejects.toThrow(
@@ -110,9 +121,10 @@ describe('verify does not take these as signed', () => {
   });
 
   it('a file the manifest says was signed, now without its signature', async () => {
-    expect(await planted(original)).toEqual([`${path.join(dir, F1)}：manifest.json 记着它签过名，现在读不出签名`]);
-    // Unsigned and not said to be signed: nothing to find.
-    expect(await planted(original, false)).toEqual([]);
+    const unsignedAmongSigned = `${path.join(dir, F1)}：这个目录里别的 PDF 签了名，它没有签名`;
+    expect(await planted(original)).toEqual([`${path.join(dir, F1)}：manifest.json 记着它签过名，现在读不出签名`, unsignedAmongSigned]);
+    // Not said to be signed either (the flag taken away too): the other signatures still say it.
+    expect(await planted(original, false)).toEqual([unsignedAmongSigned]);
   });
 });
 

@@ -121,8 +121,38 @@ describe('shenbao verify', () => {
     const run = await shenbao(['verify', dir], work);
     expect([run.code, run.stdout]).toEqual([
       1,
-      `${path.join(dir, F3)}：它内嵌的数据与 汇总表.pdf 里的各项目都不同：不是按汇总表的数据生成的（较早生成后留下的，或来自别的数据）\n`,
+      `${path.join(dir, F3)}：它内嵌的数据不是 汇总表.pdf 里第 3 个项目（残疾人就业保障金）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n`,
     ]);
+  }, 60_000);
+
+  it('forms swapped, or one gone from the folder and the manifest both, are named against the 汇总表', async () => {
+    const F1 = '01-培训费.pdf';
+    const F10 = '10-调研经费.pdf';
+    // Someone covering their tracks: the files moved, manifest.json rewritten to match.
+    const rewrite = async (dir: string, files: (entries: Array<{ name: string }>) => Array<{ name: string }>) => {
+      const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+      manifest.files = files(manifest.files);
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    };
+    const swapped = await verifyAfter('swapped', async (dir) => {
+      const [one, ten] = [await readFile(path.join(dir, F1)), await readFile(path.join(dir, F10))];
+      await writeFile(path.join(dir, F1), ten);
+      await writeFile(path.join(dir, F10), one);
+      await rewrite(dir, (entries) => {
+        const byName = new Map(entries.map((e) => [e.name, e]));
+        return entries.map((e) => (e.name === F1 ? { ...byName.get(F10)!, name: F1 } : e.name === F10 ? { ...byName.get(F1)!, name: F10 } : e));
+      });
+    });
+    expect([swapped.code, swapped.stdout]).toEqual([
+      1,
+      `${path.join(swapped.dir, F1)}：它内嵌的数据不是 汇总表.pdf 里第 1 个项目（培训费）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n` +
+        `${path.join(swapped.dir, F10)}：它内嵌的数据不是 汇总表.pdf 里第 10 个项目（调研经费）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n`,
+    ]);
+    const gone = await verifyAfter('gone', async (dir) => {
+      await rm(path.join(dir, F3));
+      await rewrite(dir, (entries) => entries.filter((e) => e.name !== F3));
+    });
+    expect([gone.code, gone.stdout]).toEqual([1, `${path.join(gone.dir, '汇总表.pdf')}：第 3 个项目（残疾人就业保障金）没有申报表 PDF\n`]);
   }, 60_000);
 
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {

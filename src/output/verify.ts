@@ -104,10 +104,12 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   let dataIntact = 0;
   const signatures: FolderVerification['signatures'] = [];
   const named = new Set<string>([MANIFEST_FILE]);
-  // An interrupted swap names a file twice (before and after): it is intact as either.
-  // What the 汇总表 carries, and each form's data hash: a form must be one of the 汇总表's projects.
+  // What the 汇总表 carries, and what each form carries: form NN must be the 汇总表's project NN.
   let summary: PacketData | undefined;
-  const forms: Array<{ name: string; hash: string }> = [];
+  const forms: Array<{ name: string; number: number; hash?: string; other: boolean }> = [];
+  // PDFs without a signature that holds: in a folder where others are signed, each is named.
+  const unsignedPdfs: string[] = [];
+  // An interrupted swap names a file twice (before and after): it is intact as either.
   const versions = new Map<string, ManifestEntry[]>();
   for (const entry of manifest.files) versions.set(entry.name, [...(versions.get(entry.name) ?? []), entry]);
   for (const [name, candidates] of versions) {
@@ -123,13 +125,17 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
-    const carried = bytes && carriesData(entry) ? await carriedData(bytes, file, entry) : undefined;
-    const data = carried?.state;
+    // Every PDF's data is read, recorded in the manifest or not (an entry without it is not passed over).
+    const carried = bytes ? await carriedData(bytes, file, entry) : undefined;
+    const data = carriesData(entry) ? carried?.state : undefined;
     if (data === 'same') dataIntact++;
-    // Both as recorded: where either's data differs from the manifest, that is said already.
-    if (carried?.packet && carried.hash && data === 'same') {
-      if (name === `${SUMMARY_FILE_NAME}.pdf`) summary = carried.packet;
-      else forms.push({ name, hash: carried.hash });
+    if (name === `${SUMMARY_FILE_NAME}.pdf`) {
+      // The 汇总表 as built (its entry's data hash matching, or none recorded and its bytes as recorded).
+      if (data === 'same' || (data === undefined && same)) summary = carried?.packet;
+    } else if (bytes) {
+      const number = /^(\d+)-/.exec(name)?.[1];
+      // A form whose data differs from the manifest is said to below; here it is checked against the 汇总表 only once.
+      if (number !== undefined) forms.push({ name, number: Number(number), hash: carried?.hash, other: data === 'other' || data === 'none' || !same });
     }
     if (!same) {
       const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，${entry.signed ? '签名后' : '生成时'} ${entry.size} 字节`;
@@ -149,16 +155,11 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       if (same && entry.signed && signed.holding.length === 0 && signed.findings.length === 0) {
         findings.push({ kind: 'signature', name: entry.name, message: `${file}：${MANIFEST_FILE} 记着它签过名，现在读不出签名` });
       }
+      if (signed.holding.length === 0 && signed.findings.length === 0) unsignedPdfs.push(entry.name);
     }
   }
-  if (summary) {
-    // A form kept from an earlier build (build --only) or copied in from another packet: its data is not the 汇总表's.
-    const { projects, ...header } = summary;
-    const expected = new Set(projects.map((project) => formDataHash(header, project)));
-    for (const form of forms.filter((f) => !expected.has(f.hash))) {
-      findings.push({ kind: 'data', name: form.name, message: `${where(form.name)}：它内嵌的数据与 ${SUMMARY_FILE_NAME}.pdf 里的各项目都不同：不是按汇总表的数据生成的（较早生成后留下的，或来自别的数据）` });
-    }
-  }
+  if (summary) findings.push(...formsAgainstSummary(summary, forms, where));
+  findings.push(...signingAcrossFolder(signatures, unsignedPdfs, where));
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     const what = entry.isDirectory() ? '文件夹' : '文件';
@@ -168,6 +169,65 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
 }
 
 const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
+
+/**
+ * Form NN carries the 汇总表's project NN, and every project has its form: a form left from an
+ * earlier build (build --only after the data changed), copied in, swapped with another, or gone
+ * from the folder and the manifest both, is named.
+ */
+function formsAgainstSummary(summary: PacketData, forms: Array<{ name: string; number: number; hash?: string; other: boolean }>, where: (name: string) => string): VerifyFinding[] {
+  const { projects, ...header } = summary;
+  const findings: VerifyFinding[] = [];
+  for (const form of forms) {
+    const project = projects[form.number - 1];
+    if (project === undefined) {
+      findings.push({ kind: 'data', name: form.name, message: `${where(form.name)}：${SUMMARY_FILE_NAME}.pdf 里只有 ${projects.length} 个项目，没有第 ${form.number} 个` });
+    } else if (!form.other && form.hash !== formDataHash(header, project)) {
+      const title = (project as { name?: unknown }).name;
+      findings.push({
+        kind: 'data',
+        name: form.name,
+        message: `${where(form.name)}：它内嵌的数据不是 ${SUMMARY_FILE_NAME}.pdf 里第 ${form.number} 个项目（${String(title)}）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）`,
+      });
+    }
+  }
+  const numbers = new Set(forms.map((f) => f.number));
+  projects.forEach((project, i) => {
+    if (!numbers.has(i + 1)) {
+      findings.push({ kind: 'missing', name: SUMMARY_FILE_NAME, message: `${where(`${SUMMARY_FILE_NAME}.pdf`)}：第 ${i + 1} 个项目（${String((project as { name?: unknown }).name)}）没有申报表 PDF` });
+    }
+  });
+  return findings;
+}
+
+/**
+ * A folder signed is signed whole (`sign <dir>`), by one certificate: where a form is signed, a
+ * PDF without a signature, or one signed with another certificate (perhaps of the same name), is
+ * named. (The 汇总表 may be signed alone: it carries every form.)
+ */
+function signingAcrossFolder(signatures: FolderVerification['signatures'], unsigned: string[], where: (name: string) => string): VerifyFinding[] {
+  if (signatures.length === 0) return [];
+  const formsSigned = signatures.some(({ name }) => name !== `${SUMMARY_FILE_NAME}.pdf`);
+  const findings: VerifyFinding[] = formsSigned
+    ? unsigned.map((name) => ({ kind: 'signature' as const, name, message: `${where(name)}：这个目录里别的 PDF 签了名，它没有签名` }))
+    : [];
+  const byCertificate = new Map<string, string[]>();
+  for (const { name, check } of signatures) {
+    const key = check.certificate?.fingerprint ?? '';
+    byCertificate.set(key, [...(byCertificate.get(key) ?? []), name]);
+  }
+  if (byCertificate.size > 1) {
+    // The certificate most PDFs are signed with is the folder's; the others are named.
+    const [main] = [...byCertificate].sort((a, b) => b[1].length - a[1].length)[0]!;
+    for (const [fingerprint, names] of byCertificate) {
+      if (fingerprint === main) continue;
+      for (const name of names) {
+        findings.push({ kind: 'signature', name, message: `${where(name)}：签名的证书（SHA-256 指纹 ${fingerprint}）与这个目录里别的 PDF 的（${main}）不同` });
+      }
+    }
+  }
+  return findings;
+}
 
 /** A PDF whose manifest entry records the data it was made from: its carried data can be compared. */
 const carriesData = (entry: ManifestEntry) => entry.data !== undefined && isPdf(entry);
