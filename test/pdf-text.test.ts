@@ -124,8 +124,8 @@ describe('a PDF without its data is read back from its text', () => {
       name: '⼯作经费',
       // Latin text wraps at spaces (the space stays on the line it ends); a ligature (ffi) reads as its letters.
       overallGoal: 'The project will deliver training to 300 community officials in 14 towns, covering governance, law and digital tools.',
-      // A line break where the line is not full, an empty line, two spaces.
-      annualGoal: '第一行目标\n第二行目标很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n\n第四行  有两个空格',
+      // A line break where the line is not full, an empty line, two spaces, paragraphs indented with 全角空格.
+      annualGoal: '　　第一行目标\n第二行目标很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长\n\n　　第四行  有两个空格',
     };
     // A line break one character before the line is full (a line filled exactly, then a break, prints
     // as the same text wrapped: that one the printed text cannot tell; README says so).
@@ -136,6 +136,11 @@ describe('a PDF without its data is read back from its text', () => {
       expect(read.problems, name).toEqual([]);
       expect((read.data as unknown as Packet).projects, name).toStrictEqual(projectsIn(name, packets.get('lines')!));
     }
+    // The Word files keep the 全角空格 indent of the first paragraph too (the grid once trimmed it).
+    const [word] = await buildFiles([path.join(out, 'lines.json')], { outDir: path.join(out, 'lines-docx'), formats: ['docx'], creationDate: new Date('2026-01-01T00:00:00Z'), jobs: 1 });
+    const docx = await extractFile(word!.written.find((f) => f.endsWith('汇总表.docx'))!, templates);
+    expect(docx.problems).toEqual([]);
+    expect((docx.data as unknown as Packet).projects).toStrictEqual(packets.get('lines')!.projects);
   }, 60_000);
 
   it('tables joined across pages: a header row first printed at a page’s top is kept; a label cut twice is one cell', async () => {

@@ -149,7 +149,11 @@ class MarkupReader {
     return node;
   }
 
-  /** Text content; <br> is a line break; surrounding template whitespace is dropped. */
+  /**
+   * Text content; <br> is a line break; the template's own whitespace around it (ASCII spaces and
+   * line ends, from indenting the markup) is dropped, but not a value's 全角空格 (U+3000), the
+   * indent a Chinese paragraph begins with.
+   */
   private text(element: Element): string {
     let text = '';
     for (const child of element.children) {
@@ -159,7 +163,7 @@ class MarkupReader {
         text += '\n';
       }
     }
-    return text.trim();
+    return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   }
 
   private table(element: Element): GridTable {

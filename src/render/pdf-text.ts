@@ -23,6 +23,13 @@ const require = createRequire(import.meta.url);
  */
 export const LONG_TEXT = { maxNodeChars: 600 };
 
+/**
+ * A line's leading spaces are printed, not hung outside its box as pdfmake does by default: a
+ * Chinese paragraph begins with two 全角空格 (U+3000), and the print must show the indent (and a
+ * reader of the print find it). Both this measuring and the document pdfmake draws set it.
+ */
+export const PRESERVE_LEADING_SPACES = true;
+
 export interface TextMetrics {
   /** pdfmake's font family name, registered in its virtual file system. */
   family: string;
@@ -201,7 +208,7 @@ function pdfmakeInternals(): PdfmakeInternals {
   };
   internals = {
     buildInlines(text, { family, fonts, fontSize, lineHeight, bold = false, alignment = 'left' }) {
-      return measurer(fonts).inlines.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight, bold, alignment })).items;
+      return measurer(fonts).inlines.buildInlines(text, new StyleContextStack({}, { font: family, fontSize, lineHeight, bold, alignment, preserveLeadingSpaces: PRESERVE_LEADING_SPACES })).items;
     },
     font: (fonts, family, bold) => measurer(fonts).document.provideFont(family, bold, false),
     nextLine(inlines, width) {

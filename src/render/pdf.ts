@@ -24,7 +24,7 @@ import { shareFont } from './shared-fonts.js';
 import { ARCHIVE_OPTIONS, archiveInfoDictionary, makeArchival, PRODUCER, type ArchiveInfo } from './pdf-archive.js';
 import './pdf-lines.js'; // every pdfmake line drawn as text runs
 import { contentWidths, layoutPages, type PageItem, type PdfmakePage } from './pdf-pages.js';
-import { isBoldFont, pdfText, textLineHeights, textLines, type PdfLine, type TextMetrics } from './pdf-text.js';
+import { isBoldFont, pdfText, PRESERVE_LEADING_SPACES, textLineHeights, textLines, type PdfLine, type TextMetrics } from './pdf-text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -389,7 +389,7 @@ function documentDefinition(
     version: ARCHIVE_OPTIONS.pdfVersion,
     subset: ARCHIVE_OPTIONS.subset,
     language: ARCHIVE_OPTIONS.lang,
-    defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight },
+    defaultStyle: { font: options.fonts.family, fontSize: page.fontSize, lineHeight: page.lineHeight, preserveLeadingSpaces: PRESERVE_LEADING_SPACES },
     footer: (currentPage: number, pageCount: number) => ({
       text: footerText(page, options.pageNumbers, currentPage, pageCount),
       alignment: 'center',
