@@ -153,6 +153,9 @@ describe('shenbao verify', () => {
       await rewrite(dir, (entries) => entries.filter((e) => e.name !== F3));
     });
     expect([gone.code, gone.stdout]).toEqual([1, `${path.join(gone.dir, '汇总表.pdf')}：第 3 个项目（残疾人就业保障金）没有申报表 PDF\n`]);
+    // Deleted, the manifest as it was: said once, as missing.
+    const deleted = await verifyAfter('form-deleted', (dir) => rm(path.join(dir, F3)));
+    expect([deleted.code, deleted.stdout]).toEqual([1, expect.stringMatching(new RegExp(`^[^\n]*${F3}：缺少这个文件（manifest.json 记着它，\\d+ 字节）\n$`))]);
   }, 60_000);
 
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {

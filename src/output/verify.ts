@@ -158,7 +158,9 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
       if (signed.holding.length === 0 && signed.findings.length === 0) unsignedPdfs.push(entry.name);
     }
   }
-  if (summary) findings.push(...formsAgainstSummary(summary, forms, where));
+  // A form the manifest names but the folder lacks is reported missing already: not again against the 汇总表.
+  const namedNumbers = [...versions.keys()].filter((name) => /\.pdf$/i.test(name)).map((name) => Number(/^(\d+)-/.exec(name)?.[1]));
+  if (summary) findings.push(...formsAgainstSummary(summary, forms, new Set(namedNumbers), where));
   findings.push(...signingAcrossFolder(signatures, unsignedPdfs, where));
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
@@ -175,7 +177,12 @@ const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
  * earlier build (build --only after the data changed), copied in, swapped with another, or gone
  * from the folder and the manifest both, is named.
  */
-function formsAgainstSummary(summary: PacketData, forms: Array<{ name: string; number: number; hash?: string; other: boolean }>, where: (name: string) => string): VerifyFinding[] {
+function formsAgainstSummary(
+  summary: PacketData,
+  forms: Array<{ name: string; number: number; hash?: string; other: boolean }>,
+  named: ReadonlySet<number>,
+  where: (name: string) => string,
+): VerifyFinding[] {
   const { projects, ...header } = summary;
   const findings: VerifyFinding[] = [];
   for (const form of forms) {
@@ -193,7 +200,7 @@ function formsAgainstSummary(summary: PacketData, forms: Array<{ name: string; n
   }
   const numbers = new Set(forms.map((f) => f.number));
   projects.forEach((project, i) => {
-    if (!numbers.has(i + 1)) {
+    if (!numbers.has(i + 1) && !named.has(i + 1)) {
       findings.push({ kind: 'missing', name: SUMMARY_FILE_NAME, message: `${where(`${SUMMARY_FILE_NAME}.pdf`)}：第 ${i + 1} 个项目（${String((project as { name?: unknown }).name)}）没有申报表 PDF` });
     }
   });
