@@ -193,6 +193,7 @@ describe('shenbao build', () => {
     for (const [command, options] of [
       ['extract', ['--out', '--templates', '--help']],
       ['diff', ['--templates', '--help']],
+      ['verify', ['--printed', '--templates', '--font', '--font-bold', '--help']],
     ] as const) {
       const help = await shenbao([command, '--help'], dir);
       expect(help.code).toBe(0);

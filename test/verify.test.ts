@@ -5,6 +5,9 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AFRelationship, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { sourceOfPdf } from '../src/extract/pdf.js';
+import { formDataHash, sha256 } from '../src/output/manifest.js';
 import { shenbao } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 
@@ -156,6 +159,36 @@ describe('shenbao verify', () => {
     // Deleted, the manifest as it was: said once, as missing.
     const deleted = await verifyAfter('form-deleted', (dir) => rm(path.join(dir, F3)));
     expect([deleted.code, deleted.stdout]).toEqual([1, expect.stringMatching(new RegExp(`^[^\n]*${F3}：缺少这个文件（manifest.json 记着它，\\d+ 字节）\n$`))]);
+  }, 60_000);
+
+  it('--printed reads each PDF’s printed text: a page whose data was changed, its print not (or the other way), is named field by field', async () => {
+    const fresh = await verifyAfter('printed-fresh', async () => undefined);
+    const printed = await shenbao(['verify', fresh.dir, '--printed'], work);
+    expect([printed.code, printed.stdout]).toEqual([0, '']);
+    expect(printed.stderr).toContain('，11 个 PDF 内嵌的数据与之相符，11 个 PDF 印出的内容与内嵌的数据相同）\n');
+    // Form 3 carries other data (its annual goal edited) than it prints; the manifest made to agree, so that only the print tells.
+    const { dir } = await verifyAfter('printed-doctored', async (dir) => {
+      const file = path.join(dir, F3);
+      const pdf = await PDFDocument.load(await readFile(file), { updateMetadata: false });
+      const packet = JSON.parse(await sourceOfPdf(await readFile(file), file));
+      packet.projects[0].annualGoal = '改过的年度目标';
+      pdf.catalog.delete(PDFName.of('AF'));
+      pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict)?.delete(PDFName.of('EmbeddedFiles'));
+      await pdf.attach(Buffer.from(JSON.stringify(packet, null, 2)), 'declaration.json', { mimeType: 'application/json', afRelationship: AFRelationship.Source });
+      const bytes = Buffer.from(await pdf.save());
+      await writeFile(file, bytes);
+      const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'));
+      const { projects, ...header } = packet;
+      for (const entry of manifest.files) {
+        if (entry.name === F3) Object.assign(entry, { size: bytes.length, sha256: sha256(bytes), data: formDataHash(header, projects[0]) });
+      }
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    });
+    const run = await shenbao(['verify', dir, '--printed'], work);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n').filter((line) => line.includes('印出的与内嵌的数据不同'))).toEqual([
+      expect.stringMatching(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：印出的与内嵌的数据不同：.*年度总体目标.*改过的年度目标`)),
+    ]);
   }, 60_000);
 
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {

@@ -12,7 +12,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsStep, UserError } from '../errors.js';
-import { sourceOfPdf } from '../extract/pdf.js';
+import { loadPdf, readPdfForms, sourceOfPdf } from '../extract/pdf.js';
+import { diffPackets, formatChange } from '../extract/diff.js';
+import type { FormTemplates } from '../layout/templates.js';
+import type { Packet } from '../model/packet.js';
+import type { LoadedFonts } from '../render/fonts.js';
 import { certificateLabel, readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
 import { SUMMARY_FILE_NAME } from './names.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
@@ -20,9 +24,10 @@ import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha2
 export interface VerifyFinding {
   /**
    * missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a
-   * PDF carries other data; signature: a PDF's signature does not hold, or bytes follow it.
+   * PDF carries other data; signature: a PDF's signature does not hold, or bytes follow it;
+   * printed: what a PDF prints differs from the data it carries (verify --printed).
    */
-  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature';
+  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature' | 'printed';
   /** The file, in the packet folder. */
   name: string;
   message: string;
@@ -36,6 +41,8 @@ export interface FolderVerification {
   intact: number;
   /** PDFs whose data (as they carry it) is the data the manifest records. */
   dataIntact: number;
+  /** PDFs whose printed text reads back as the data they carry (verify --printed); undefined without. */
+  printedIntact?: number;
   /** Signatures that hold and cover their whole file, by the PDF they are in. */
   signatures: Array<{ name: string; check: SignatureCheck }>;
   findings: VerifyFinding[];
@@ -49,13 +56,19 @@ const isWorkingName = (name: string) => name.startsWith('.shenbao');
  * verified; there, a folder without a manifest (deleted, or never shenbao's) is a finding too,
  * so that nothing is passed over in silence.
  */
-export async function verifyOutput(dir: string): Promise<FolderVerification[]> {
+/** What verify reads a PDF's printed text with (`--printed`): the templates and fonts the forms were made with. */
+export interface PrintedCheck {
+  templates: FormTemplates;
+  fonts: LoadedFonts;
+}
+
+export async function verifyOutput(dir: string, printed?: PrintedCheck): Promise<FolderVerification[]> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     throw new UserError(error.code === 'ENOENT' ? `没有找到目录 ${dir}` : `无法读取 ${dir}（${error.code ?? error.message}）`);
   });
   if (!info.isDirectory()) throw new UserError(`${dir} 不是目录：verify 核对的是一个输出目录（含 ${MANIFEST_FILE}），或 build 的输出目录`);
   const own = await manifestOf(dir);
-  if (own.manifest || own.unreadable) return [own.manifest ? await verifyFolder(dir, own.manifest) : unreadable(dir, own.unreadable!)];
+  if (own.manifest || own.unreadable) return [own.manifest ? await verifyFolder(dir, own.manifest, printed) : unreadable(dir, own.unreadable!)];
   const entries = await readdir(dir, { withFileTypes: true });
   const folders: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
@@ -65,7 +78,7 @@ export async function verifyOutput(dir: string): Promise<FolderVerification[]> {
   const results: FolderVerification[] = [];
   for (const folder of folders) {
     const { manifest, unreadable: why } = await manifestOf(folder);
-    if (manifest) results.push(await verifyFolder(folder, manifest));
+    if (manifest) results.push(await verifyFolder(folder, manifest, printed));
     else results.push(unreadable(folder, why ?? `没有 ${MANIFEST_FILE}：无法核对（不是 shenbao 生成的目录，或 ${MANIFEST_FILE} 被删除了）`));
   }
   if (!results.some((r) => r.manifest)) throw new UserError(`${dir} 里没有 ${MANIFEST_FILE}，也没有含 ${MANIFEST_FILE} 的子目录：不是 shenbao 的输出目录`);
@@ -90,7 +103,7 @@ const unreadable = (dir: string, why: string): FolderVerification => ({
   findings: [{ kind: 'incomplete', name: MANIFEST_FILE, message: `${path.join(dir, MANIFEST_FILE)}：${why}` }],
 });
 
-async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVerification> {
+async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCheck): Promise<FolderVerification> {
   const findings: VerifyFinding[] = [];
   const where = (name: string) => path.join(dir, name);
   if (!manifest.complete) {
@@ -102,6 +115,7 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
   }
   let intact = 0;
   let dataIntact = 0;
+  let printedIntact = 0;
   const signatures: FolderVerification['signatures'] = [];
   const named = new Set<string>([MANIFEST_FILE]);
   // What the 汇总表 carries, and what each form carries: form NN must be the 汇总表's project NN.
@@ -147,6 +161,11 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
         findings.push({ kind: 'data', name: entry.name, message: `${file}：内嵌的数据与 ${MANIFEST_FILE} 记的不同` });
       }
     }
+    if (bytes && printed && carried?.packet) {
+      const differences = await printedAgainstData(bytes, file, name, carried.packet, printed);
+      findings.push(...differences);
+      if (differences.length === 0) printedIntact++;
+    }
     if (bytes) {
       const signed = await signatureFindings(bytes, file, entry.name);
       findings.push(...signed.findings);
@@ -167,10 +186,28 @@ async function verifyFolder(dir: string, manifest: Manifest): Promise<FolderVeri
     const what = entry.isDirectory() ? '文件夹' : '文件';
     findings.push({ kind: 'added', name: entry.name, message: `${where(entry.name)}：多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）` });
   }
-  return { dir, manifest, intact, dataIntact, signatures, findings };
+  return { dir, manifest, intact, dataIntact, ...(printed ? { printedIntact } : {}), signatures, findings };
 }
 
 const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
+
+/**
+ * The PDF's printed text read back (extract/pdf.ts) against the data it carries: a page doctored
+ * while the data was left alone (an amount printed other than carried) is named, field by field.
+ * Only the projects are compared (a form does not print the packet's title).
+ */
+async function printedAgainstData(bytes: Buffer, file: string, name: string, packet: PacketData, { templates, fonts }: PrintedCheck): Promise<VerifyFinding[]> {
+  let read: ReturnType<typeof readPdfForms>;
+  try {
+    read = readPdfForms(await loadPdf(bytes, file), file, templates, fonts);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return [{ kind: 'printed', name, message: `${file}：印出的文字读不回，无法与内嵌的数据核对（${error.message}）` }];
+  }
+  if (!read.data) return [{ kind: 'printed', name, message: `${file}：印出的文字读不回，无法与内嵌的数据核对（${read.problems[1] ?? read.problems[0] ?? ''}）` }];
+  const changes = diffPackets(packet as unknown as Packet, { ...(packet as unknown as Packet), projects: read.data.projects as Packet['projects'] });
+  return changes.map((change) => ({ kind: 'printed' as const, name, message: `${file}：印出的与内嵌的数据不同：${formatChange(change)}` }));
+}
 
 /**
  * Form NN carries the 汇总表's project NN, and every project has its form: a form left from an
