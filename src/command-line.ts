@@ -25,6 +25,7 @@ const library = {
   printable: () => import('./output/printable.js'),
   validate: () => import('./validate/validate.js'),
   templates: () => import('./layout/templates.js'),
+  fonts: () => import('./render/fonts.js'),
   revision: () => import('./extract/revision.js'),
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
@@ -431,7 +432,7 @@ async function verify(argv: { dir: string; printed: boolean; templates?: string;
   // Reading printed text needs the templates and fonts the forms were made with: loaded only then.
   const printed = argv.printed
     ? await (async () => {
-        const [{ loadTemplates }, { loadFonts }] = await Promise.all([library.templates(), import('./render/fonts.js')]);
+        const [{ loadTemplates }, { loadFonts }] = await Promise.all([library.templates(), library.fonts()]);
         return { templates: await loadTemplates(argv.templates), fonts: await loadFonts(chooseFonts(argv.font, argv.fontBold)) };
       })()
     : undefined;

@@ -12,7 +12,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsStep, UserError } from '../errors.js';
-import { loadPdf, readPdfForms, sourceOfPdf } from '../extract/pdf.js';
+import type { PDFDocument } from 'pdf-lib';
+import { embeddedSource, loadPdf, readPdfForms } from '../extract/pdf.js';
 import { diffPackets, formatChange } from '../extract/diff.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
@@ -134,13 +135,15 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       findings.push({ kind: 'missing', name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${candidates[0]!.size} 字节）` });
       continue;
     }
-    // A PDF is read once, for its hash, its data and its signatures; anything else is hashed as a stream.
+    // A PDF is read once, for its hash, its data and its signatures, and parsed once (a 汇总表 of
+    // thousands of forms is large); anything else is hashed as a stream.
     const bytes = isPdf(candidates[0]!) ? await fsStep('读取', file, () => readFile(file)) : undefined;
+    const pdf = bytes ? await loadPdf(bytes, file).catch((error: unknown) => (error instanceof UserError ? undefined : Promise.reject(error))) : undefined;
     const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
     // Every PDF's data is read, recorded in the manifest or not (an entry without it is not passed over).
-    const carried = bytes ? await carriedData(bytes, file, entry) : undefined;
+    const carried = bytes ? carriedData(pdf, file, entry) : undefined;
     const data = carriesData(entry) ? carried?.state : undefined;
     if (data === 'same') dataIntact++;
     if (name === `${SUMMARY_FILE_NAME}.pdf`) {
@@ -162,12 +165,12 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       }
     }
     if (bytes && printed && carried?.packet) {
-      const differences = await printedAgainstData(bytes, file, name, carried.packet, printed);
+      const differences = printedAgainstData(pdf, file, name, carried.packet, printed);
       findings.push(...differences);
       if (differences.length === 0) printedIntact++;
     }
     if (bytes) {
-      const signed = await signatureFindings(bytes, file, entry.name);
+      const signed = await signatureFindings(bytes, pdf, file, entry.name);
       findings.push(...signed.findings);
       signatures.push(...signed.holding);
       // shenbao signed these very bytes: a signature that is gone is a finding, not an unsigned PDF.
@@ -196,10 +199,11 @@ const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
  * while the data was left alone (an amount printed other than carried) is named, field by field.
  * Only the projects are compared (a form does not print the packet's title).
  */
-async function printedAgainstData(bytes: Buffer, file: string, name: string, packet: PacketData, { templates, fonts }: PrintedCheck): Promise<VerifyFinding[]> {
+function printedAgainstData(pdf: PDFDocument | undefined, file: string, name: string, packet: PacketData, { templates, fonts }: PrintedCheck): VerifyFinding[] {
   let read: ReturnType<typeof readPdfForms>;
   try {
-    read = readPdfForms(await loadPdf(bytes, file), file, templates, fonts);
+    // A PDF that carries data was parsed; `pdf` is there whenever `packet` is.
+    read = readPdfForms(pdf!, file, templates, fonts);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return [{ kind: 'printed', name, message: `${file}：印出的文字读不回，无法与内嵌的数据核对（${error.message}）` }];
@@ -277,10 +281,10 @@ function signingAcrossFolder(signatures: FolderVerification['signatures'], unsig
 const carriesData = (entry: ManifestEntry) => entry.data !== undefined && isPdf(entry);
 
 /** A PDF's signatures: those that hold and cover the file, and a finding for each that does not, or that bytes follow. */
-async function signatureFindings(bytes: Buffer, file: string, name: string): Promise<{ holding: FolderVerification['signatures']; findings: VerifyFinding[] }> {
+async function signatureFindings(bytes: Buffer, pdf: PDFDocument | undefined, file: string, name: string): Promise<{ holding: FolderVerification['signatures']; findings: VerifyFinding[] }> {
   let checks: SignatureCheck[];
   try {
-    checks = await readSignatures(bytes);
+    checks = await readSignatures(bytes, pdf);
   } catch {
     return { holding: [], findings: [{ kind: 'signature', name, message: `${file}：读不出它的签名（PDF 已损坏）` }] };
   }
@@ -294,15 +298,17 @@ async function signatureFindings(bytes: Buffer, file: string, name: string): Pro
   return { holding: findings.length === 0 ? checks.map((check) => ({ name, check })) : [], findings };
 }
 
-/**
- * Whether a PDF carries the data its manifest entry records: 'same', 'other', or 'none' (no data
- * to be read from it).
- */
 type PacketData = { $schema?: string; projects: unknown[] } & Record<string, unknown>;
 
-async function carriedData(bytes: Buffer, file: string, entry: ManifestEntry): Promise<{ state: 'same' | 'other' | 'none'; packet?: PacketData; hash?: string }> {
+/**
+ * Whether a PDF carries the data its manifest entry records: 'same', 'other', or 'none' (no data
+ * to be read from it); the data, and its hash as the build hashed it.
+ */
+function carriedData(pdf: PDFDocument | undefined, file: string, entry: ManifestEntry): { state: 'same' | 'other' | 'none'; packet?: PacketData; hash?: string } {
   try {
-    const packet = JSON.parse(await sourceOfPdf(bytes, file)) as PacketData | null;
+    const json = pdf && embeddedSource(pdf, file);
+    if (json === undefined) return { state: 'none' };
+    const packet = JSON.parse(json) as PacketData | null;
     if (packet === null || typeof packet !== 'object' || !Array.isArray(packet.projects)) return { state: 'other' };
     // A form carries its packet's header with its one project, the 汇总表 the packet: hashed as the build hashed them.
     const { projects, ...header } = packet;

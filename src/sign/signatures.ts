@@ -57,7 +57,7 @@ export function signatureDictionaries(pdf: PDFDocument): PDFDict[] {
  */
 export async function readSignatures(bytes: Buffer, loaded?: PDFDocument): Promise<SignatureCheck[]> {
   // A signature dictionary is never in a compressed object stream (its /Contents must sit at a byte offset).
-  if (!loaded && !bytes.includes('/ByteRange')) return [];
+  if (!bytes.includes('/ByteRange')) return [];
   const pdf = loaded ?? (await quietly(() => PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false })).catch(() => undefined));
   const checks = pdf ? signatureDictionaries(pdf).map((dict) => checkSignature(bytes, dict)) : [];
   const known = new Set(checks.map((check) => check.range?.join(' ')));
@@ -202,8 +202,9 @@ function checkCms(cms: Buffer, signed: Buffer[], signedAt: Date | undefined): Pi
   } catch {
     return { problem: '签名人的证书无法读取' };
   }
-  const signer = commonName(certificateParts(certificate).subject) ?? x509.subject.replace(/\n/g, ', ');
-  const issuerName = commonName(certificateParts(certificate).issuer) ?? x509.issuer.replace(/\n/g, ', ');
+  const names = certificateParts(certificate);
+  const signer = commonName(names.subject) ?? x509.subject.replace(/\n/g, ', ');
+  const issuerName = commonName(names.issuer) ?? x509.issuer.replace(/\n/g, ', ');
   const about = { signer, certificate: { issuer: issuerName, fingerprint: x509.fingerprint256, selfSigned: x509.checkIssued(x509) } };
   const digestName = DIGESTS[oidOf(children(digestAlgorithm)[0]) ?? ''];
   if (!digestName) return { ...about, problem: '签名用了不认识的摘要算法' };
