@@ -1,11 +1,25 @@
 // Low-level reader of .docx files: the body's paragraphs and tables (with their merged cells), and
-// the document properties, as Word would show them after "Accept All Changes". It knows nothing of
-// our forms: the caller maps tables to fields. Unreadable input is a UserError in Chinese.
+// the document properties, as a person reads the printed page after "Accept All Changes". It
+// knows nothing of our forms: the caller maps tables to fields. What the page shows but the reader
+// cannot take as text (a footnote, a symbol with no Unicode character, a numbering format it does
+// not know) is named on the paragraph or cell, for the caller to refuse; struck-through text is
+// left out and named, for the caller to warn. Unreadable input is a UserError in Chinese.
 import { unzipSync, type UnzipFileInfo } from 'fflate';
-import { SaxesParser } from 'saxes';
 import { UserError } from '../errors.js';
+import { ListCounters, NO_NUMBERING, readNumbering, type Numbering } from './docx-numbering.js';
+import { effectiveLook, NO_STYLES, paragraphLook, readStyles, type ParagraphLook, type Styles } from './docx-styles.js';
+import { alternative, attr, childW, intAttr, isOn, MATH, readPart, textOf, wName, wordFile, type XmlElement } from './docx-xml.js';
+import { isSymbolFont, symbolCharacter, symbolCode } from './word-symbols.js';
 
-export interface DocxCell {
+/** What the page shows in a paragraph or cell besides its text, for the caller to warn or refuse. */
+export interface DocxMarks {
+  /** Struck-through text (w:strike, w:dstrike) left out of `text`: each stretch as it stood. */
+  struck?: string[];
+  /** Why some of what the page shows here cannot be read as text (each a sentence in Chinese). */
+  unreadable?: string[];
+}
+
+export interface DocxCell extends DocxMarks {
   /** 0-based row index in the table (after tracked-deleted rows are dropped) where the cell starts. */
   row: number;
   /** First grid column it covers (0-based, counting w:gridBefore and earlier cells' gridSpan). */
@@ -26,7 +40,7 @@ export interface DocxTable {
   /** per row: w:trPr/w:tblHeader present */
   headerRows: boolean[];
 }
-export interface DocxParagraph {
+export interface DocxParagraph extends DocxMarks {
   type: 'paragraph';
   text: string;
 }
@@ -39,14 +53,10 @@ export interface DocxContent {
 
 /** Largest main document part we inflate: a real form is a few MB; more is a zip bomb or not a form. */
 export const MAX_DOCUMENT_XML_BYTES = 200 * 1024 * 1024;
-/** Package relationships and document properties are tiny; this only stops bombs. */
+/** Package relationships, properties, styles and numbering are small; this only stops bombs. */
 const MAX_SMALL_PART_BYTES = 16 * 1024 * 1024;
 const MB = 1024 * 1024;
 
-const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
-const W_STRICT = 'http://purl.oclc.org/ooxml/wordprocessingml/main';
-const MC = 'http://schemas.openxmlformats.org/markup-compatibility/2006';
-const MATH = 'http://schemas.openxmlformats.org/officeDocument/2006/math';
 /**
  * U+FFFC OBJECT REPLACEMENT CHARACTER stands in the text for what Word shows but is not text (a
  * text box, a picture, an equation), so that a caller can refuse it rather than lose it.
@@ -56,13 +66,17 @@ export const OBJECT = '\uFFFC';
 const DEFAULT_DOCUMENT = 'word/document.xml';
 const DEFAULT_CORE = 'docProps/core.xml';
 const DEFAULT_CUSTOM = 'docProps/custom.xml';
+const DEFAULT_STYLES = 'word/styles.xml';
+const DEFAULT_NUMBERING = 'word/numbering.xml';
 
 /** Read a .docx file's body and properties. `file` only names it in error messages. */
 export function readDocx(bytes: Uint8Array, file?: string): DocxContent {
   const named = partNames(bytes, file);
   // Also ask for the usual names: a relationship may point at a part the package lacks.
   const limits = new Map<string, number>();
-  for (const name of [named.core, named.custom, DEFAULT_CORE, DEFAULT_CUSTOM]) limits.set(name.toLowerCase(), MAX_SMALL_PART_BYTES);
+  for (const name of [named.core, named.custom, named.styles, named.numbering, DEFAULT_CORE, DEFAULT_CUSTOM, DEFAULT_STYLES, DEFAULT_NUMBERING]) {
+    limits.set(name.toLowerCase(), MAX_SMALL_PART_BYTES);
+  }
   for (const name of [named.document, DEFAULT_DOCUMENT]) limits.set(name.toLowerCase(), MAX_DOCUMENT_XML_BYTES);
   const parts = unzipParts(bytes, file, limits);
   const pick = (name: string, fallback: string): [string, Uint8Array] | undefined => {
@@ -74,10 +88,14 @@ export function readDocx(bytes: Uint8Array, file?: string): DocxContent {
 
   const main = pick(named.document, DEFAULT_DOCUMENT);
   if (!main) throw new UserError(notDocx(file, `压缩包中没有 ${DEFAULT_DOCUMENT}`));
+  const stylesPart = pick(named.styles, DEFAULT_STYLES);
+  const numberingPart = pick(named.numbering, DEFAULT_NUMBERING);
+  const styles = stylesPart ? readPart(stylesPart[1], stylesPart[0], file, readStyles) : NO_STYLES;
+  const numbering = numberingPart ? readPart(numberingPart[1], numberingPart[0], file, readNumbering) : NO_NUMBERING;
   const blocks = readPart(main[1], main[0], file, (root) => {
     const body = wName(root) === 'document' ? childW(root, 'body') : undefined;
     if (!body) throw new UserError(`${wordFile(file)}已损坏或不是 Word 正文：${main[0]} 中没有正文（w:body）`);
-    return readBody(body);
+    return readBody(body, new Reading(styles, numbering));
   });
 
   const core = pick(named.core, DEFAULT_CORE);
@@ -96,8 +114,6 @@ const notDocx = (file: string | undefined, reason?: string): string =>
   file
     ? `不是 Word 文件（.docx）：${file}${reason ? `（${reason}）` : ''}`
     : `不是 Word 文件（.docx）${reason ? `：${reason}` : ''}`;
-/** "Word 文件 x.docx " or "Word 文件": followed directly by the predicate. */
-const wordFile = (file: string | undefined): string => (file ? `Word 文件 ${file} ` : 'Word 文件');
 
 /** Inflate only the wanted entries (matched case-insensitively, as OPC part names are). */
 function unzipParts(bytes: Uint8Array, file: string | undefined, limits: Map<string, number>): Map<string, Uint8Array> {
@@ -140,266 +156,127 @@ function zipFailure(bytes: Uint8Array, file: string | undefined, error: unknown)
   return `${wordFile(file)}已损坏或不完整（${detail}）：请用 Word 打开后重新保存，或重新复制、下载这个文件`;
 }
 
+interface PartNames {
+  document: string;
+  core: string;
+  custom: string;
+  styles: string;
+  numbering: string;
+}
+
 /**
- * Where the main document and the properties live. Word Online saves `word/document2.xml`, so the
- * package relationships decide; the usual names are the fallback for packages without them.
+ * Where the parts live. Word Online saves `word/document2.xml`, so the package relationships
+ * decide (and the main part's own relationships name its styles and numbering); the usual names
+ * are the fallback for packages without them.
  */
-function partNames(bytes: Uint8Array, file: string | undefined): { document: string; core: string; custom: string } {
-  const names = { document: DEFAULT_DOCUMENT, core: DEFAULT_CORE, custom: DEFAULT_CUSTOM };
-  const relsBytes = unzipParts(bytes, file, new Map([['_rels/.rels', MAX_SMALL_PART_BYTES]])).get('_rels/.rels');
-  if (!relsBytes) return names;
-  try {
-    readPart(relsBytes, '_rels/.rels', file, (rels) => {
-      for (const rel of rels.children) {
-        if (typeof rel === 'string' || rel.local !== 'Relationship' || attr(rel, 'TargetMode') === 'External') continue;
-        const type = attr(rel, 'Type') ?? '';
-        const target = partName(attr(rel, 'Target') ?? '');
-        if (!target) continue;
-        if (type.endsWith('/officeDocument')) names.document = target;
-        else if (type.endsWith('/core-properties')) names.core = target;
-        else if (type.endsWith('/custom-properties')) names.custom = target;
-      }
-    });
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    // Word rebuilds broken relationships; the usual names still work.
-  }
+function partNames(bytes: Uint8Array, file: string | undefined): PartNames {
+  const names: PartNames = { document: DEFAULT_DOCUMENT, core: DEFAULT_CORE, custom: DEFAULT_CUSTOM, styles: DEFAULT_STYLES, numbering: DEFAULT_NUMBERING };
+  const relationships = (rels: string, base: string, take: (type: string, target: string) => void): void => {
+    const relsBytes = unzipParts(bytes, file, new Map([[rels.toLowerCase(), MAX_SMALL_PART_BYTES]])).get(rels.toLowerCase());
+    if (!relsBytes) return;
+    try {
+      readPart(relsBytes, rels, file, (root) => {
+        for (const rel of root.children) {
+          if (typeof rel === 'string' || rel.local !== 'Relationship' || attr(rel, 'TargetMode') === 'External') continue;
+          const target = partName(attr(rel, 'Target') ?? '', base);
+          if (target) take(attr(rel, 'Type') ?? '', target);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      // Word rebuilds broken relationships; the usual names still work.
+    }
+  };
+  relationships('_rels/.rels', '', (type, target) => {
+    if (type.endsWith('/officeDocument')) names.document = target;
+    else if (type.endsWith('/core-properties')) names.core = target;
+    else if (type.endsWith('/custom-properties')) names.custom = target;
+  });
+  const slash = names.document.lastIndexOf('/');
+  const folder = names.document.slice(0, slash + 1);
+  relationships(`${folder}_rels/${names.document.slice(slash + 1)}.rels`, folder, (type, target) => {
+    if (type.endsWith('/styles')) names.styles = target;
+    else if (type.endsWith('/numbering')) names.numbering = target;
+  });
   return names;
 }
 
-/** A relationship target of the package root as a zip entry name. */
-function partName(target: string): string {
+/** A relationship target as a zip entry name: from the package root (`/word/x.xml`) or relative to `base`. */
+function partName(target: string, base: string): string {
+  const absolute = target.startsWith('/');
   let name = target.replace(/^\/+/, '').replace(/^(\.\/)+/, '');
   try {
     name = decodeURIComponent(name);
   } catch {
     // keep it as written
   }
-  return name;
+  return absolute ? name : base + name;
 }
-
-// ---------------------------------------------------------------------------------------------
-// XML, parsed with saxes into a small tree. saxes checks well-formedness (tags nest and match, one
-// root, references and names are valid, no duplicate attributes) and resolves namespaces. DTDs are
-// refused, which also rules out entity expansion attacks.
-
-interface XmlElement {
-  /** namespace URI, '' for none */
-  ns: string;
-  local: string;
-  /**
-   * Flat [local name, namespace URI, value] triples (xmlns declarations included), kept only for
-   * the elements in ATTRIBUTES_READ: a 30 MB document has a million attributes, and keeping them
-   * all alive took about a third of the time to read it.
-   */
-  attrs: string[];
-  children: XmlChild[];
-}
-type XmlChild = XmlElement | string;
-
-/** A part that is not well-formed; the message starts "第 n 行：". */
-class XmlSyntaxError extends Error {}
-
-const NO_CHILDREN: XmlChild[] = [];
-const NO_ATTRS: string[] = [];
-/** Local names of the only elements whose attributes the reader looks at (attr() checks this). */
-const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
-  ...['Relationship', 'property'], // package relationships, custom properties
-  ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
-  ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr', 'vanish'], // text
-]);
-
-/** Where saxes stopped, for a message: its place in `text`, and the start tag the last end tag met. */
-interface Failure {
-  text: string;
-  position: number;
-  closed: string;
-}
-/** The markup from the last `open` before the parser's place up to it, e.g. "</w:p>" or "&nbsp;". */
-const markupBefore = ({ text, position }: Failure, open: string): string => text.slice(text.lastIndexOf(open, position - 1), position);
-
-/** The last name in the start tag just read that begins with `prefix` and ends with `suffix`. */
-function nameInTag(at: Failure, prefix: string, suffix: string): string {
-  const names = markupBefore(at, '<').replace(/"[^"]*"|'[^']*'/g, '').match(/[^\s<>/=]+/g) ?? [];
-  return names.filter((name) => name.startsWith(prefix) && name.endsWith(suffix)).pop() ?? `${prefix}${suffix}`;
-}
-
-/** saxes' messages ("unclosed tag: w:body"), in the words of our error messages. */
-const SAXES_MESSAGES: [RegExp, (match: RegExpExecArray, at: Failure) => string][] = [
-  [/^unclosed tag: (.*)$/, (m) => `元素 <${m[1]}> 没有结束标签（文件可能不完整）`],
-  [/^unmatched closing tag: (.*)\.$/, (m) => `多余的结束标签 </${m[1]}>`],
-  [/^unexpected close tag\.$/, (_, at) => `结束标签 ${markupBefore(at, '</')} 与开始标签 <${at.closed}> 不匹配`],
-  [/^unbound namespace prefix: "(.*)"\.$/, (m, at) => `名称 ${nameInTag(at, `${m[1]}:`, '')} 的前缀 ${m[1]} 没有声明命名空间`],
-  [/^duplicate attribute: (\{.*\})?(.*)\.$/, (m, at) => `属性 ${m[1] ? nameInTag(at, '', `:${m[2]}`) : m[2]} 重复`],
-  [/^(?:undefined entity|disallowed character in entity name|empty entity name)\.$/, (_, at) => `“&”后面不是有效的实体引用：${markupBefore(at, '&')}`],
-  [/^malformed character entity\.$/, (_, at) => `无效的字符引用 ${markupBefore(at, '&')}`],
-  [/^documents may contain only one root\.$/, () => '有不止一个根元素'],
-  [/^text data outside of root node\.$/, () => '根元素之外有文字'],
-  [/^document must contain a root element\.$/, () => '没有根元素'],
-  [/^unexpected end\.$/, () => '文件在标记中间结束（文件可能不完整）'],
-  [/^disallowed character\.$/, () => '含有 XML 不允许的字符'],
-  [/doctype/, () => '含有 DOCTYPE（Word 文件不会有，不予读取）'],
-  [/^malformed comment\.$/, () => '注释写法有误'],
-  [/"\]\]>" is disallowed/, () => '文字中不能有“]]>”'],
-  [/tag name|attribute|opening tag|closing tag|malformed name/, () => '标签写法有误（标签名无效、属性写法有误或没有“>”）'],
-];
-
-function translate(message: string, at: Failure): string {
-  const english = message.replace(/^\d+:\d+: /, '');
-  for (const [pattern, say] of SAXES_MESSAGES) {
-    const match = pattern.exec(english);
-    if (match) return say(match, at);
-  }
-  return `XML 语法错误：${english}`;
-}
-
-/** Parse a whole part into a tree; a malformed part throws an XmlSyntaxError. */
-function parseXmlText(text: string): XmlElement {
-  const parser = new SaxesParser({ xmlns: true, position: true });
-  const open: XmlElement[] = [];
-  let top: XmlElement | undefined;
-  let root: XmlElement | undefined;
-  let closed = '';
-  // A document repeats few names: share one string for each instead of keeping a million copies.
-  const names = new Map<string, string>();
-  const shared = (name: string): string => {
-    const known = names.get(name);
-    if (known !== undefined) return known;
-    names.set(name, name);
-    return name;
-  };
-  const fail = (message: string): never => {
-    throw new XmlSyntaxError(`第 ${parser.line} 行：${message}`);
-  };
-  // saxes calls this with its first error; throwing stops it there.
-  parser.on('error', (error) => fail(translate(error.message, { text, position: parser.position, closed })));
-  parser.on('doctype', () => fail('含有 DOCTYPE（Word 文件不会有，不予读取）'));
-  parser.on('opentag', (tag) => {
-    let attrs = NO_ATTRS;
-    if (ATTRIBUTES_READ.has(tag.local)) {
-      attrs = [];
-      for (const qname in tag.attributes) {
-        const { local, uri, value } = tag.attributes[qname]!;
-        attrs.push(shared(local), uri, value);
-      }
-    }
-    const el: XmlElement = { ns: tag.uri, local: shared(tag.local), attrs, children: tag.isSelfClosing ? NO_CHILDREN : [] };
-    if (top) top.children.push(el);
-    else root = el;
-    open.push(el);
-    top = el;
-  });
-  parser.on('closetag', (tag) => {
-    closed = tag.name;
-    open.pop();
-    top = open[open.length - 1];
-  });
-  const addText = (chars: string): void => {
-    if (top) top.children.push(chars);
-  };
-  parser.on('text', addText);
-  parser.on('cdata', addText);
-  parser.write(text).close();
-  return root!;
-}
-
-function decodeXml(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder().decode(bytes); // UTF-8; drops a BOM
-}
-
-/** Parse a part of the package and read it with `read`; a syntax error is the user's damaged file. */
-function readPart<T>(bytes: Uint8Array, part: string, file: string | undefined, read: (root: XmlElement) => T): T {
-  let root: XmlElement;
-  try {
-    root = parseXmlText(decodeXml(bytes));
-  } catch (error) {
-    if (!(error instanceof XmlSyntaxError)) throw error;
-    throw new UserError(`${wordFile(file)}已损坏：其中的 ${part} 不是有效的 XML（${error.message}）。请用 Word 打开后重新保存再试`);
-  }
-  return read(root);
-}
-
-/** The text of an element and its descendants. */
-function textOf(el: XmlElement): string {
-  let text = '';
-  for (const child of el.children) text += typeof child === 'string' ? child : textOf(child);
-  return text;
-}
-
-/** The local name of a WordprocessingML element (transitional or strict namespace), else undefined. */
-function wName(node: XmlChild): string | undefined {
-  if (typeof node === 'string') return undefined;
-  return node.ns === W || node.ns === W_STRICT ? node.local : undefined;
-}
-
-function childW(parent: XmlElement | undefined, name: string): XmlElement | undefined {
-  if (!parent) return undefined;
-  for (const node of parent.children) if (wName(node) === name) return node as XmlElement;
-  return undefined;
-}
-
-/** An attribute by local name: w:val and friends are namespace-qualified; a few generators write them bare. */
-function attr(el: XmlElement | undefined, name: string): string | null {
-  if (!el) return null;
-  if (!ATTRIBUTES_READ.has(el.local)) throw new Error(`docx-read: add ${el.local} to ATTRIBUTES_READ to read its attributes`);
-  let bare: string | null = null;
-  const { attrs } = el;
-  for (let i = 0; i < attrs.length; i += 3) {
-    if (attrs[i] !== name) continue;
-    if (attrs[i + 1] === el.ns) return attrs[i + 2]!;
-    if (attrs[i + 1] === '') bare = attrs[i + 2]!;
-  }
-  return bare;
-}
-
-/** An ST_OnOff property element: present means on unless its w:val says otherwise. */
-function isOn(el: XmlElement | undefined): boolean {
-  if (!el) return false;
-  const value = attr(el, 'val');
-  return value === null || !(value === '0' || value === 'false' || value === 'off');
-}
-
-function intAttr(el: XmlElement | undefined, fallback: number, min: number): number {
-  const value = Number.parseInt(attr(el, 'val') ?? '', 10);
-  return Number.isFinite(value) && value >= min ? value : fallback;
-}
-
-/**
- * mc:AlternateContent offers the same content several ways: read one, the first mc:Choice (or the
- * mc:Fallback if there is none), so nothing is read twice.
- */
-function alternative(el: XmlElement): XmlElement | undefined {
-  if (el.ns !== MC || el.local !== 'AlternateContent') return undefined;
-  let fallback: XmlElement | undefined;
-  for (const node of el.children) {
-    if (typeof node === 'string' || node.ns !== MC) continue;
-    if (node.local === 'Choice') return node;
-    if (node.local === 'Fallback') fallback ??= node;
-  }
-  return fallback;
-}
-
-/** A content control still showing its prompt ("单击此处输入文字") holds no data. */
-const showsPlaceholder = (sdt: XmlElement): boolean => isOn(childW(childW(sdt, 'sdtPr'), 'showingPlcHdr'));
 
 // ---------------------------------------------------------------------------------------------
 // Text inside a paragraph
 
-/** Symbol-font glyphs that forms use as check boxes; other w:sym characters are kept as written. */
-const SYMBOLS: Record<string, Record<number, string>> = {
-  'wingdings 2': { 0x52: '☑', 0x54: '☒', 0xa3: '□' },
-  wingdings: { 0xfe: '☑', 0xfd: '☒', 0xa8: '□' },
-};
+/** The document's styles and numbering, and the numbered paragraphs counted so far (in document order). */
+class Reading {
+  readonly counters: ListCounters;
+  constructor(
+    readonly styles: Styles,
+    numbering: Numbering,
+  ) {
+    this.counters = new ListCounters(numbering);
+  }
+}
 
-function symbolText(sym: XmlElement): string {
+/** What a paragraph (or a cell) reads as so far. */
+interface Sink {
+  text: string;
+  struck: string[];
+  unreadable: string[];
+  /** `text.length` right after the last struck stretch: a struck run next to it continues it. */
+  struckEnd: number;
+}
+const newSink = (): Sink => ({ text: '', struck: [], unreadable: [], struckEnd: -1 });
+
+/** Where the text is read: the paragraph's look (styles) and the run's symbol font, if any. */
+interface RunContext {
+  paragraph: ParagraphLook;
+  /** The run's font when it is a symbol font (its Latin-1 and F0xx characters are pictures). */
+  symbolFont?: string;
+}
+
+const SYMBOL_UNREADABLE = (font: string, code: number) =>
+  `这里有 ${font} 字体的符号（代码 ${symbolCode(code)}），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）`;
+
+/** A symbol font's character (w:sym, or a run's text in a symbol font) as Unicode, or refused. */
+function symbolInto(sink: Sink, font: string, code: number): void {
+  if (!isSymbolFont(font)) {
+    // A w:sym naming an ordinary font shows that font's character at that code.
+    if (code >= 0xf000 && code <= 0xf0ff) sink.unreadable.push(SYMBOL_UNREADABLE(font, code));
+    else sink.text += String.fromCharCode(code);
+    return;
+  }
+  const char = symbolCharacter(font, code);
+  if (char === undefined) sink.unreadable.push(SYMBOL_UNREADABLE(font, code));
+  else sink.text += char;
+}
+
+function symText(sym: XmlElement, sink: Sink): void {
   const code = Number.parseInt(attr(sym, 'char') ?? '', 16);
-  if (!Number.isFinite(code) || code <= 0 || code > 0xffff) return '';
-  const font = (attr(sym, 'font') ?? '').toLowerCase();
-  // Symbol fonts are addressed either directly or in the F000 private-use block.
-  const mapped = SYMBOLS[font]?.[code >= 0xf000 && code <= 0xf0ff ? code - 0xf000 : code];
-  return mapped ?? String.fromCharCode(code);
+  if (!Number.isFinite(code) || code <= 0 || code > 0xffff) return;
+  symbolInto(sink, attr(sym, 'font') ?? '', code);
+}
+
+/** A w:t's text; in a symbol font, its Latin-1 and F0xx characters are the font's pictures. */
+function runText(text: string, sink: Sink, font: string | undefined): void {
+  if (font === undefined) {
+    sink.text += text;
+    return;
+  }
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if ((code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff)) symbolInto(sink, font, code);
+    else sink.text += char;
+  }
 }
 
 /** A legacy check box form field (FORMCHECKBOX) shows as a box; other field characters show nothing. */
@@ -411,35 +288,61 @@ function fieldCharText(fldChar: XmlElement): string {
   return (checked ? isOn(checked) : isOn(childW(checkBox, 'default'))) ? '☒' : '☐';
 }
 
-/** Append the accepted text of inline content to `text`. Unknown elements (drawings, w:rPr…) add nothing. */
-function inlineText(parent: XmlElement, text: string): string {
+/** A content control still showing its prompt ("单击此处输入文字") holds no data. */
+const showsPlaceholder = (sdt: XmlElement): boolean => isOn(childW(childW(sdt, 'sdtPr'), 'showingPlcHdr'));
+
+/** A run: hidden text is neither printed nor shown; struck-through text is read as deleted. */
+function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContext): void {
+  const look = effectiveLook(reading.styles, context.paragraph, childW(r, 'rPr'));
+  if (look.hidden) return;
+  const inner: RunContext = { paragraph: context.paragraph, ...(isSymbolFont(look.font) ? { symbolFont: look.font! } : {}) };
+  if (!look.struck) {
+    inlineText(r, sink, reading, inner);
+    return;
+  }
+  const struck = newSink();
+  inlineText(r, struck, reading, inner);
+  sink.unreadable.push(...struck.unreadable);
+  if (struck.text === '') return;
+  if (sink.struckEnd === sink.text.length && sink.struck.length > 0) sink.struck[sink.struck.length - 1] += struck.text;
+  else sink.struck.push(struck.text);
+  sink.struckEnd = sink.text.length;
+}
+
+/** Append the accepted text of inline content to the sink. Unknown elements (drawings, w:rPr…) add nothing. */
+function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: RunContext): void {
   for (const el of parent.children) {
     if (typeof el === 'string') continue;
     const name = wName(el);
     if (name === undefined) {
       const chosen = alternative(el);
-      if (chosen) text = inlineText(chosen, text);
+      if (chosen) inlineText(chosen, sink, reading, context);
       // An equation: shown, but not text; the caller refuses what it cannot read.
-      else if (el.ns === MATH) text += OBJECT;
+      else if (el.ns === MATH) sink.text += OBJECT;
       continue;
     }
     switch (name) {
       case 't':
-        text += textOf(el);
+        runText(textOf(el), sink, context.symbolFont);
         break;
       case 'r':
-        // Hidden text (字体 → 隐藏) is neither printed nor shown: not part of the form.
-        if (!isOn(childW(childW(el, 'rPr'), 'vanish'))) text = inlineText(el, text);
+        readRun(el, sink, reading, context);
         break;
       case 'ruby':
         // 拼音指南: the characters, not the pinyin above them.
-        text = inlineText(childW(el, 'rubyBase') ?? el, text);
+        inlineText(childW(el, 'rubyBase') ?? el, sink, reading, context);
         break;
       case 'drawing':
       case 'pict':
       case 'object':
         // A text box, picture or embedded object: shown, but not text the reader can take.
-        text += OBJECT;
+        sink.text += OBJECT;
+        break;
+      case 'footnoteReference':
+        sink.unreadable.push('这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里');
+        break;
+      case 'endnoteReference':
+        sink.unreadable.push('这里有尾注：尾注不是任何一栏的内容，无法读取。请删去尾注，要说明的话写进单元格的文字里');
         break;
       case 'ins':
       case 'moveTo':
@@ -450,31 +353,31 @@ function inlineText(parent: XmlElement, text: string): string {
       case 'dir':
       case 'bdo':
       case 'sdtContent':
-        text = inlineText(el, text);
+        inlineText(el, sink, reading, context);
         break;
       case 'sdt':
-        if (!showsPlaceholder(el)) text = inlineText(el, text);
+        if (!showsPlaceholder(el)) inlineText(el, sink, reading, context);
         break;
       case 'tab':
       case 'ptab':
-        text += '\t';
+        sink.text += '\t';
         break;
       case 'br': {
         const type = attr(el, 'type');
-        if (type === null || type === 'textWrapping') text += '\n';
+        if (type === null || type === 'textWrapping') sink.text += '\n';
         break;
       }
       case 'cr':
-        text += '\n';
+        sink.text += '\n';
         break;
       case 'noBreakHyphen':
-        text += '-';
+        sink.text += '-';
         break;
       case 'sym':
-        text += symbolText(el);
+        symText(el, sink);
         break;
       case 'fldChar':
-        text += fieldCharText(el);
+        sink.text += fieldCharText(el);
         break;
       default:
         // del, moveFrom, delText, instrText, delInstrText, rPr/pPr and their *Change elements,
@@ -482,52 +385,72 @@ function inlineText(parent: XmlElement, text: string): string {
         break;
     }
   }
-  return text;
 }
 
-/** Accepting a deleted paragraph mark joins the paragraph with the next one. */
-function markDeleted(p: XmlElement): boolean {
+/**
+ * Accepting a deleted paragraph mark joins the paragraph with the next one; a hidden mark
+ * (w:vanish on it, directly or by its style) does the same on the page.
+ */
+function markJoins(p: XmlElement, reading: Reading, look: ParagraphLook): boolean {
   const rPr = childW(childW(p, 'pPr'), 'rPr');
-  return childW(rPr, 'del') !== undefined || childW(rPr, 'moveFrom') !== undefined;
+  return childW(rPr, 'del') !== undefined || childW(rPr, 'moveFrom') !== undefined || effectiveLook(reading.styles, look, rPr).hidden;
+}
+
+/** A paragraph as read: its number (automatic numbering) and its text. */
+function readParagraph(p: XmlElement, reading: Reading): { sink: Sink; joins: boolean } {
+  const pPr = childW(p, 'pPr');
+  const look = paragraphLook(reading.styles, attr(childW(pPr, 'pStyle'), 'val'), childW(pPr, 'numPr'));
+  const sink = newSink();
+  const joins = markJoins(p, reading, look);
+  const number = joins ? undefined : reading.counters.next(look.numbering);
+  if (number && 'unreadable' in number) sink.unreadable.push(number.unreadable);
+  else if (number) sink.text += number.label;
+  inlineText(p, sink, reading, { paragraph: look });
+  return { sink, joins };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Blocks: body and cell content
 
-type Piece = { kind: 'p'; text: string } | { kind: 'tbl'; el: XmlElement };
+type Piece = ({ kind: 'p' } & Sink) | { kind: 'tbl'; table: DocxTable };
 
-/** The paragraphs and tables of block content, looking through content controls and custom XML. */
-function collectBlocks(parent: XmlElement, out: Piece[], pending: { text: string | null }, placeholder: boolean): void {
+/**
+ * The paragraphs and tables of block content in order, looking through content controls and
+ * custom XML. Tables are read where they stand, so numbered paragraphs are counted in document order.
+ */
+function collectBlocks(parent: XmlElement, out: Piece[], pending: { sink: Sink | null }, placeholder: boolean, reading: Reading, nested: boolean): void {
   for (const el of parent.children) {
     if (typeof el === 'string') continue;
     const name = wName(el);
     if (name === undefined) {
       const chosen = alternative(el);
-      if (chosen) collectBlocks(chosen, out, pending, placeholder);
+      if (chosen) collectBlocks(chosen, out, pending, placeholder, reading, nested);
       continue;
     }
     switch (name) {
       case 'p': {
-        const text = (pending.text ?? '') + (placeholder ? '' : inlineText(el, ''));
-        if (markDeleted(el)) pending.text = text;
+        const read = placeholder ? { sink: newSink(), joins: markJoins(el, reading, paragraphLook(reading.styles, null, undefined)) } : readParagraph(el, reading);
+        const sink = pending.sink ? joinSinks(pending.sink, read.sink) : read.sink;
+        if (read.joins) pending.sink = sink;
         else {
-          pending.text = null;
-          out.push({ kind: 'p', text });
+          pending.sink = null;
+          out.push({ kind: 'p', ...sink });
         }
         break;
       }
       case 'tbl':
         flush(out, pending); // nothing to join across a table: keep what was pending as it is
-        out.push({ kind: 'tbl', el });
+        // A table inside a cell is refused by the caller; its cells are not read.
+        out.push({ kind: 'tbl', table: nested ? { type: 'table', gridColumns: 0, rows: [], headerRows: [] } : readTable(el, reading) });
         break;
       case 'sdt':
-        collectBlocks(el, out, pending, placeholder || showsPlaceholder(el));
+        collectBlocks(el, out, pending, placeholder || showsPlaceholder(el), reading, nested);
         break;
       case 'sdtContent':
       case 'customXml':
       case 'ins':
       case 'moveTo':
-        collectBlocks(el, out, pending, placeholder);
+        collectBlocks(el, out, pending, placeholder, reading, nested);
         break;
       default:
         break; // sectPr, sdtPr, bookmarks, altChunk…
@@ -535,22 +458,40 @@ function collectBlocks(parent: XmlElement, out: Piece[], pending: { text: string
   }
 }
 
-function flush(out: Piece[], pending: { text: string | null }): void {
-  if (pending.text !== null) out.push({ kind: 'p', text: pending.text });
-  pending.text = null;
+/** Two paragraphs read as one (the first one's mark deleted or hidden). */
+function joinSinks(a: Sink, b: Sink): Sink {
+  return {
+    text: a.text + b.text,
+    struck: [...a.struck, ...b.struck],
+    unreadable: [...a.unreadable, ...b.unreadable],
+    struckEnd: b.struckEnd >= 0 ? a.text.length + b.struckEnd : -1,
+  };
 }
 
-function blocksOf(parent: XmlElement): Piece[] {
+function flush(out: Piece[], pending: { sink: Sink | null }): void {
+  if (pending.sink !== null) out.push({ kind: 'p', ...pending.sink });
+  pending.sink = null;
+}
+
+function blocksOf(parent: XmlElement, reading: Reading, nested: boolean): Piece[] {
   const out: Piece[] = [];
-  const pending = { text: null as string | null };
-  collectBlocks(parent, out, pending, false);
+  const pending = { sink: null as Sink | null };
+  collectBlocks(parent, out, pending, false, reading, nested);
   flush(out, pending);
   return out;
 }
 
-function readBody(body: XmlElement): DocxBlock[] {
-  return blocksOf(body).map((piece): DocxBlock =>
-    piece.kind === 'p' ? { type: 'paragraph', text: piece.text } : readTable(piece.el),
+/** The marks of a sink, set only where there are any (so plain blocks compare as before). */
+function marks(sink: Pick<Sink, 'struck' | 'unreadable'>): DocxMarks {
+  return {
+    ...(sink.struck.length > 0 ? { struck: sink.struck } : {}),
+    ...(sink.unreadable.length > 0 ? { unreadable: [...new Set(sink.unreadable)] } : {}),
+  };
+}
+
+function readBody(body: XmlElement, reading: Reading): DocxBlock[] {
+  return blocksOf(body, reading, false).map((piece): DocxBlock =>
+    piece.kind === 'p' ? { type: 'paragraph', text: piece.text, ...marks(piece) } : piece.table,
   );
 }
 
@@ -576,7 +517,7 @@ type Merge = 'restart' | 'continue' | undefined;
 const mergeOf = (el: XmlElement | undefined): Merge =>
   el === undefined ? undefined : attr(el, 'val') === 'restart' ? 'restart' : 'continue';
 
-interface RawCell {
+interface RawCell extends DocxMarks {
   colSpan: number;
   vMerge: Merge;
   hMerge: Merge;
@@ -584,18 +525,22 @@ interface RawCell {
   nested: boolean;
 }
 
-function readCell(tc: XmlElement): RawCell | undefined {
+function readCell(tc: XmlElement, reading: Reading): RawCell | undefined {
   const tcPr = childW(tc, 'tcPr');
   if (childW(tcPr, 'cellDel')) return undefined; // a tracked cell deletion, accepted
   let text = '';
   let first = true;
   let nested = false;
-  for (const piece of blocksOf(tc)) {
+  const struck: string[] = [];
+  const unreadable: string[] = [];
+  for (const piece of blocksOf(tc, reading, true)) {
     if (piece.kind === 'tbl') {
       nested = true;
       continue;
     }
     text = first ? piece.text : `${text}\n${piece.text}`;
+    struck.push(...piece.struck);
+    unreadable.push(...piece.unreadable);
     first = false;
   }
   return {
@@ -604,10 +549,11 @@ function readCell(tc: XmlElement): RawCell | undefined {
     hMerge: mergeOf(childW(tcPr, 'hMerge')),
     text,
     nested,
+    ...marks({ struck, unreadable }),
   };
 }
 
-function readTable(tbl: XmlElement): DocxTable {
+function readTable(tbl: XmlElement, reading: Reading): DocxTable {
   let gridColumns = 0;
   const grid = childW(tbl, 'tblGrid');
   for (const node of grid?.children ?? []) if (wName(node) === 'gridCol') gridColumns++;
@@ -624,7 +570,7 @@ function readTable(tbl: XmlElement): DocxTable {
     // Old-style horizontal merges become one wider cell.
     const raw: RawCell[] = [];
     for (const tc of collectChildren(tr, 'tc', [])) {
-      const cell = readCell(tc);
+      const cell = readCell(tc, reading);
       if (!cell) continue;
       const previous = raw.at(-1);
       if (cell.hMerge === 'continue' && previous?.hMerge !== undefined) previous.colSpan += cell.colSpan;
@@ -638,9 +584,10 @@ function readTable(tbl: XmlElement): DocxTable {
       const owner = cell.vMerge === 'continue' ? above.get(col) : undefined;
       if (owner && owner.colSpan === cell.colSpan) {
         owner.rowSpan++;
+        // What a merged-away cell still holds is not shown by Word; its marks are not either.
         here.set(col, owner);
       } else {
-        const out: DocxCell = { row, col, rowSpan: 1, colSpan: cell.colSpan, text: cell.text };
+        const out: DocxCell = { row, col, rowSpan: 1, colSpan: cell.colSpan, text: cell.text, ...marks({ struck: cell.struck ?? [], unreadable: cell.unreadable ?? [] }) };
         if (cell.nested) out.nestedTable = true;
         cells.push(out);
         here.set(col, out);

@@ -1,0 +1,249 @@
+// Automatic numbering (Format → Numbering, word/numbering.xml) read as printed: "1.", "（一）",
+// "一、", "①", "a)", "•". Word does not store the numbers; it counts the numbered paragraphs in
+// document order, so the reader counts them the same way (ECMA-376 §17.9). A format this file
+// does not know is not guessed: the paragraph is refused with its place.
+import { attr, childW, intAttr, isOn, wName, type XmlElement } from './docx-xml.js';
+import { runLook, type NumberingRef } from './docx-styles.js';
+import { isSymbolFont, symbolCharacter } from './word-symbols.js';
+
+interface Level {
+  start: number;
+  format: string;
+  /** w:lvlText, e.g. "%1." or "（%1）"; "%n" is level n's number. */
+  text: string;
+  suffix: 'tab' | 'space' | 'nothing';
+  /** w:isLgl: the numbers of the levels above print as decimals. */
+  legal: boolean;
+  hidden: boolean;
+  font?: string;
+}
+
+interface NumberingInstance {
+  abstractId: string;
+  /** Levels restarted (w:lvlOverride/w:startOverride) or redefined (w:lvlOverride/w:lvl) by this instance. */
+  starts: Map<number, number>;
+  levels: Map<number, Level>;
+}
+
+export interface Numbering {
+  abstract: Map<string, Map<number, Level>>;
+  instances: Map<string, NumberingInstance>;
+}
+
+export const NO_NUMBERING: Numbering = { abstract: new Map(), instances: new Map() };
+
+function readLevel(lvl: XmlElement): Level {
+  const suffix = attr(childW(lvl, 'suff'), 'val');
+  const look = runLook(childW(lvl, 'rPr'));
+  return {
+    start: intAttr(childW(lvl, 'start'), 1, 0),
+    format: attr(childW(lvl, 'numFmt'), 'val') ?? 'decimal',
+    text: attr(childW(lvl, 'lvlText'), 'val') ?? '',
+    suffix: suffix === 'space' || suffix === 'nothing' ? suffix : 'tab',
+    legal: childW(lvl, 'isLgl') !== undefined && isOn(childW(lvl, 'isLgl')),
+    hidden: look.hidden ?? false,
+    ...(look.font !== undefined ? { font: look.font } : {}),
+  };
+}
+
+const levelIndex = (el: XmlElement): number | undefined => {
+  const value = Number.parseInt(attr(el, 'ilvl') ?? '', 10);
+  return Number.isInteger(value) && value >= 0 && value <= 8 ? value : undefined;
+};
+
+export function readNumbering(root: XmlElement): Numbering {
+  const numbering: Numbering = { abstract: new Map(), instances: new Map() };
+  for (const el of root.children) {
+    const name = wName(el);
+    if (name === 'abstractNum') {
+      const id = attr(el as XmlElement, 'abstractNumId');
+      if (id === null || numbering.abstract.has(id)) continue;
+      const levels = new Map<number, Level>();
+      for (const lvl of (el as XmlElement).children) {
+        if (wName(lvl) !== 'lvl') continue;
+        const index = levelIndex(lvl as XmlElement);
+        if (index !== undefined && !levels.has(index)) levels.set(index, readLevel(lvl as XmlElement));
+      }
+      numbering.abstract.set(id, levels);
+    } else if (name === 'num') {
+      const id = attr(el as XmlElement, 'numId');
+      const abstractId = attr(childW(el as XmlElement, 'abstractNumId'), 'val');
+      if (id === null || abstractId === null || numbering.instances.has(id)) continue;
+      const instance: NumberingInstance = { abstractId, starts: new Map(), levels: new Map() };
+      for (const override of (el as XmlElement).children) {
+        if (wName(override) !== 'lvlOverride') continue;
+        const index = levelIndex(override as XmlElement);
+        if (index === undefined) continue;
+        const start = childW(override as XmlElement, 'startOverride');
+        if (start) instance.starts.set(index, intAttr(start, 0, 0));
+        const lvl = childW(override as XmlElement, 'lvl');
+        if (lvl) instance.levels.set(index, readLevel(lvl));
+      }
+      numbering.instances.set(id, instance);
+    }
+  }
+  return numbering;
+}
+
+/** A numbered paragraph's label as printed, with what follows it; or why it cannot be read. */
+export type NumberLabel = { label: string } | { unreadable: string };
+
+/**
+ * Counts numbered paragraphs in document order. Instances of one abstract numbering continue one
+ * list (Word's "continue numbering"); an instance that restarts a level (startOverride, which is
+ * what "restart numbering" writes) counts on its own.
+ */
+export class ListCounters {
+  private readonly counts = new Map<string, number[]>();
+
+  constructor(private readonly numbering: Numbering) {}
+
+  /** The label of the next paragraph numbered `ref`; undefined when it is not numbered. */
+  next(ref: NumberingRef): NumberLabel | undefined {
+    if (ref.numId === undefined || ref.numId === '0') return undefined;
+    const instance = this.numbering.instances.get(ref.numId);
+    const abstract = instance && this.numbering.abstract.get(instance.abstractId);
+    if (!instance || !abstract) return { unreadable: `段落有自动编号，但文件里找不到它的编号格式（编号 ${ref.numId}），读不出印的是什么编号` };
+    const ilvl = ref.ilvl ?? 0;
+    const levelOf = (i: number): Level | undefined => instance.levels.get(i) ?? abstract.get(i);
+    const level = levelOf(ilvl);
+    if (!level) return { unreadable: `段落有自动编号，但文件里找不到它这一级（第 ${ilvl + 1} 级）的编号格式，读不出印的是什么编号` };
+
+    const key = instance.starts.size > 0 || instance.levels.size > 0 ? `num:${ref.numId}` : `abstract:${instance.abstractId}`;
+    let counts = this.counts.get(key);
+    if (!counts) {
+      counts = Array.from({ length: 9 }, (_, i) => (instance.starts.get(i) ?? levelOf(i)?.start ?? 1) - 1);
+      this.counts.set(key, counts);
+    }
+    counts[ilvl]!++;
+    // A level starts again after any level above it is used.
+    for (let deeper = ilvl + 1; deeper < 9; deeper++) counts[deeper] = (instance.starts.get(deeper) ?? levelOf(deeper)?.start ?? 1) - 1;
+    if (level.hidden) return { label: '' };
+
+    let label = '';
+    const pattern = level.text;
+    for (let i = 0; i < pattern.length; i++) {
+      const at = pattern[i]!;
+      const digit = pattern.charCodeAt(i + 1) - 0x30;
+      if (at === '%' && digit >= 1 && digit <= 9) {
+        const shown = levelOf(digit - 1);
+        // Levels above this one print in decimal when this level is "legal" numbering (1.1.1).
+        const format = digit - 1 < ilvl && level.legal ? 'decimal' : (shown?.format ?? 'decimal');
+        const number = formatNumber(Math.max(counts[digit - 1]!, digit - 1 < ilvl ? 1 : 0), format);
+        if (number === undefined) return { unreadable: `段落的自动编号格式「${format}」无法读成文字，请把编号改成直接输入的文字（如“1.”）` };
+        label += number;
+        i++;
+        continue;
+      }
+      label += at;
+    }
+    if (isSymbolFont(level.font)) {
+      let mapped = '';
+      for (const char of label) {
+        const symbol = symbolCharacter(level.font!, char.codePointAt(0)!);
+        if (symbol === undefined) return { unreadable: `段落的项目符号是 ${level.font} 字体的符号 U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}，没有对应的文字，请改成直接输入的符号（如“•”）` };
+        mapped += symbol;
+      }
+      label = mapped;
+    } else if ([...label].some((char) => char.codePointAt(0)! >= 0xf000 && char.codePointAt(0)! <= 0xf0ff)) {
+      return { unreadable: `段落的项目符号是私用区字符（字体 ${level.font ?? '未指明'}），没有对应的文字，请改成直接输入的符号（如“•”）` };
+    }
+    // The tab or space after the label: one space after a Latin label ("1. 加强"), none after a
+    // Chinese one ("一、加强"), as a person would type it.
+    const last = label.codePointAt(label.length - 1) ?? 0;
+    const gap = level.suffix !== 'nothing' && label !== '' && last < 0x80 ? ' ' : '';
+    return { label: label + gap };
+  }
+}
+
+const CHINESE_DIGITS = '〇一二三四五六七八九';
+const LEGAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
+
+/** 1–9999 in Chinese counting: 十一, 二十, 一百零五. */
+function chineseCounting(n: number, digits: string, units: readonly string[]): string | undefined {
+  // 一百零五: a skipped place is read 零.
+  if (!Number.isInteger(n) || n < 1 || n > 9999) return undefined;
+  const places = String(n).split('').map(Number);
+  let text = '';
+  let zero = false;
+  places.forEach((d, i) => {
+    const unit = units[places.length - 1 - i]!;
+    if (d === 0) {
+      zero = text !== '';
+      return;
+    }
+    if (zero) text += '零';
+    zero = false;
+    text += digits[d] + unit;
+  });
+  // 十一, not 一十一 (ordinary counting; the legal form keeps 壹拾).
+  return digits === CHINESE_DIGITS && n >= 10 && n < 20 ? text.slice(1) : text;
+}
+
+const enclosed = (n: number, first: number, count: number): string | undefined =>
+  Number.isInteger(n) && n >= 1 && n <= count ? String.fromCodePoint(first + n - 1) : undefined;
+
+function letters(n: number, alphabet: string): string | undefined {
+  if (n < 1) return undefined;
+  // Word: a … z, aa … zz, aaa …
+  return alphabet[(n - 1) % 26]!.repeat(Math.ceil(n / 26));
+}
+
+function roman(n: number): string | undefined {
+  if (n < 1 || n > 3999) return undefined;
+  const table: Array<[number, string]> = [
+    [1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'],
+    [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I'],
+  ];
+  let text = '';
+  for (const [value, symbol] of table) while (n >= value) (text += symbol), (n -= value);
+  return text;
+}
+
+/** `n` in a w:numFmt, or undefined for a format (or a number) this reader does not print. */
+export function formatNumber(n: number, format: string): string | undefined {
+  switch (format) {
+    case 'decimal':
+    case 'decimalHalfWidth':
+      return String(n);
+    case 'decimalZero':
+      return n < 10 ? `0${n}` : String(n);
+    case 'decimalFullWidth':
+    case 'decimalFullWidth2':
+      return String(n).replace(/\d/g, (d) => String.fromCodePoint(0xff10 + Number(d)));
+    case 'upperRoman':
+      return roman(n);
+    case 'lowerRoman':
+      return roman(n)?.toLowerCase();
+    case 'upperLetter':
+      return letters(n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    case 'lowerLetter':
+      return letters(n, 'abcdefghijklmnopqrstuvwxyz');
+    case 'decimalEnclosedCircle':
+    case 'decimalEnclosedCircleChinese':
+      return enclosed(n, 0x2460, 20);
+    case 'decimalEnclosedParen':
+      return enclosed(n, 0x2474, 20);
+    case 'decimalEnclosedFullstop':
+      return enclosed(n, 0x2488, 20);
+    case 'chineseCounting':
+    case 'chineseCountingThousand':
+    case 'taiwaneseCounting':
+    case 'taiwaneseCountingThousand':
+      return chineseCounting(n, CHINESE_DIGITS, ['', '十', '百', '千']);
+    case 'chineseLegalSimplified':
+      return chineseCounting(n, LEGAL_DIGITS, ['', '拾', '佰', '仟']);
+    case 'ideographDigital':
+    case 'taiwaneseDigital':
+      return n >= 0 ? String(n).replace(/\d/g, (d) => CHINESE_DIGITS[Number(d)]!) : undefined;
+    case 'ideographTraditional':
+      return n >= 1 && n <= 10 ? '甲乙丙丁戊己庚辛壬癸'[n - 1] : undefined;
+    case 'ideographZodiac':
+      return n >= 1 && n <= 12 ? '子丑寅卯辰巳午未申酉戌亥'[n - 1] : undefined;
+    case 'none':
+    case 'bullet':
+      return '';
+    default:
+      return undefined;
+  }
+}
