@@ -127,13 +127,19 @@ describe('Word page, fonts and table properties come from the grid', () => {
     expect(rows.map((row) => row.includes('<w:tblHeader/>'))).toEqual([...Array(9).fill(false), true, ...Array(12).fill(false)]);
   });
 
-  it('宋体 for Chinese (zh-CN), Times New Roman for digits; a fallback in the font table; the title bold at 18 pt', () => {
+  it('宋体 for Chinese (zh-CN), Times New Roman for digits; fallbacks in the font table (Liberation Serif: same widths as Times New Roman); the title bold at 18 pt', () => {
     const bytes = readBytes(formFile(0));
     const styles = part(bytes, 'word/styles.xml');
     expect(styles).toMatch(/<w:rFonts w:ascii="Times New Roman" w:cs="Times New Roman" w:eastAsia="SimSun" w:hAnsi="Times New Roman" w:hint="eastAsia"\/>/);
     expect(styles).toMatch(/<w:lang w:val="en-US" w:eastAsia="zh-CN"\/>/);
     expect(styles).toMatch(/<w:sz w:val="21"\/>/);
-    expect(part(bytes, 'word/fontTable.xml')).toContain('<w:font w:name="SimSun"><w:altName w:val="Noto Serif CJK SC"/>');
+    expect(part(bytes, 'word/fontTable.xml')).toBe(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+        '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
+        '<w:font w:name="SimSun"><w:altName w:val="Noto Serif CJK SC"/><w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>' +
+        '<w:font w:name="Times New Roman"><w:altName w:val="Liberation Serif"/><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>' +
+        '</w:fonts>',
+    );
     expect(xml).toMatch(/<w:b\/>.*?<w:sz w:val="36"\/>.*?财政项目支出绩效目标申报表/);
   });
 

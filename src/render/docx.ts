@@ -59,11 +59,21 @@ export const DEFAULT_DOCX_FONTS: DocxFonts = { eastAsia: 'SimSun', latin: 'Times
 
 /**
  * What a reader without the named East Asian font should use instead (w:altName in the font
- * table, which Word and LibreOffice read): the old GB2312 faces' successors on Windows, else the
- * CJK serif that LibreOffice on Linux usually has (Noto Serif CJK SC, from fonts-noto-cjk).
+ * table): the old GB2312 faces' successors on Windows, else the CJK serif that Linux usually has
+ * (Noto Serif CJK SC, from fonts-noto-cjk). LibreOffice 7.4 does not read w:altName (tried: an
+ * altName of Noto Sans CJK SC still prints Noto Serif CJK); it substitutes through its own
+ * replacement table and fontconfig.
  */
 const FALLBACK: Record<string, string> = { 仿宋_GB2312: 'FangSong', 楷体_GB2312: 'KaiTi' };
 const CJK_FALLBACK = 'Noto Serif CJK SC';
+/**
+ * The Latin font's metric-compatible substitute (same advance widths, so lines break where they do
+ * in Word): Liberation, which Linux systems have (fonts-liberation). LibreOffice 7.4 ignores
+ * w:altName: it finds Liberation Serif for Times New Roman through its own replacement table and
+ * fontconfig, so it needs the font installed (npm run check:office says so); the name is for the
+ * readers that do read it.
+ */
+const LATIN_FALLBACK: Record<string, string> = { 'Times New Roman': 'Liberation Serif' };
 
 /** Word measures in twips (1/20 pt), type in half-points, borders in eighths of a point. */
 const twips = (pt: number) => Math.round(pt * 20);
@@ -342,17 +352,19 @@ function coreXml(options: DocxOptions): string {
 }
 
 /**
- * The fonts the document names, each with a fallback (w:altName), the GB2312 character set and a
- * Song-like panose for the East Asian one, so that a reader without it substitutes a CJK serif.
+ * The fonts the document names, each with a fallback (w:altName; the Latin one where it has a
+ * metric-compatible one), the GB2312 character set and a Song-like panose for the East Asian one,
+ * so that a reader without it substitutes a CJK serif.
  */
 function fontTableXml(fonts: DocxFonts): string {
   const eastAsia =
     `<w:font w:name="${xml(fonts.eastAsia)}"><w:altName w:val="${xml(FALLBACK[fonts.eastAsia] ?? CJK_FALLBACK)}"/>` +
     '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>';
+  const latinFallback = LATIN_FALLBACK[fonts.latin];
   const latin =
     fonts.latin === fonts.eastAsia
       ? ''
-      : `<w:font w:name="${xml(fonts.latin)}"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
+      : `<w:font w:name="${xml(fonts.latin)}">${latinFallback ? `<w:altName w:val="${xml(latinFallback)}"/>` : ''}<w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
     '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
