@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { lstat, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -27,6 +27,8 @@ const library = {
   templates: () => import('./layout/templates.js'),
   fonts: () => import('./render/fonts.js'),
   revision: () => import('./extract/revision.js'),
+  gather: () => import('./extract/gather.js'),
+  blank: () => import('./output/blank.js'),
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
   verify: () => import('./output/verify.js'),
@@ -166,18 +168,45 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       run(schema),
     )
     .command(
-      'extract <input>',
-      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 读出其中嵌入的数据，没有嵌入数据的 PDF 按印出的文字读回',
+      'extract <input..>',
+      '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 读出其中嵌入的数据，没有嵌入数据的 PDF 按印出的文字读回。给出多个文件（或一个文件夹）时，把各部门的申报表按给出的顺序汇总成一个数据包',
       (y) =>
         y
-          .positional('input', { describe: 'shenbao 生成的 Word 文件（.docx）或 PDF 文件：一张申报表或汇总表', type: 'string', demandOption: true })
+          .positional('input', {
+            describe: 'shenbao 生成的 Word 文件（.docx）或 PDF 文件：一张申报表或汇总表（包括 blank 生成、部门填好的空白申报表）；可以给多个，或一个文件夹（读其中的 .docx 和 .pdf，按文件名的自然顺序）',
+            type: 'string',
+            array: true,
+            demandOption: true,
+          })
           .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
+          .option('title', { describe: '汇总多个文件时：汇总表标题；不给时各文件记着的标题必须相同', type: 'string' })
+          .option('unit', { describe: '汇总多个文件时：单位；不给时各文件记着的单位必须相同', type: 'string' })
+          .option('year', { describe: '汇总多个文件时：年度（如 2027）；不给时各申报表上印的年度必须相同', type: 'string' })
           .option('templates', { describe: '生成这个文件时用的模板目录，默认用自带模板', type: 'string' })
           .option('font', { describe: '按文字读 PDF 时：它印用的正文字体（.ttf，与 build 的 --font 相同），用来分辨自动换行和原有的换行；默认 Noto Serif SC', type: 'string' })
           .option('font-bold', { describe: '按文字读 PDF 时：它印标题用的粗体', type: 'string' })
           .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表')
-          .example('$0 extract 汇总表.pdf -o 存档数据.json', '读出归档 PDF 里的数据'),
-      run(extract),
+          .example('$0 extract 汇总表.pdf -o 存档数据.json', '读出归档 PDF 里的数据')
+          .example('$0 extract 收到的申报表/ -o 汇总.json', '把文件夹里各部门填好的申报表汇总成一个数据包'),
+      run(extractCommand),
+    )
+    .command(
+      'blank',
+      '生成一张空白的申报表（Word），发给部门填写：标签齐全，值格空着，各组指标留有空行；填好后用 extract 读回',
+      (y) =>
+        y
+          .option('out', { alias: 'o', describe: '写到这个 Word 文件（不覆盖已有文件），默认是当前文件夹里的这个文件名', type: 'string', default: BLANK_FILE })
+          .option('unit', {
+            describe: '单位名称：记在 Word 文件的自定义属性「单位」里，extract 读回时用；同时记下汇总表标题「<单位><年度>年度项目绩效目标汇总表」',
+            type: 'string',
+          })
+          .option('title', { describe: '汇总表标题（记在自定义属性「汇总表标题」里），默认按 --unit 和 --year 生成', type: 'string' })
+          .option('year', { describe: `申报年度，印在标题下的年度一行，如 2027；默认明年（${new Date().getFullYear() + 1}）`, type: 'string' })
+          .option('templates', { describe: '使用自己的模板目录（与 build 相同），默认用自带模板', type: 'string' })
+          .option('docx-font', { describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）', type: 'string' })
+          .example('$0 blank --unit 上海市闵行区地区工作办公室', '在当前文件夹写出 新项目.docx（明年的申报表）')
+          .example('$0 blank --year 2027 -o 空白申报表.docx', '写出 2027 年度的空白申报表'),
+      run(blank),
     )
     .command(
       'diff <old> <new>',
@@ -237,11 +266,11 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .example('$0 sign 汇总表.pdf --p12 单位.p12 --password-env P12_PASSWORD --reason 同意申报', '签一个 PDF，密码取自环境变量 P12_PASSWORD'),
       run(sign),
     )
-    .demandCommand(1, '请给出命令：build、validate、extract、diff、verify、sign 或 schema')
+    .demandCommand(1, '请给出命令：build、validate、extract、blank、diff、verify、sign 或 schema')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
-      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet', 'p12', 'password-env', 'reason', 'location']) {
+      for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet', 'p12', 'password-env', 'reason', 'location', 'title', 'unit', 'year']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
       return true;
@@ -389,6 +418,88 @@ async function refuseForeign(out: string): Promise<void> {
   if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
+interface ExtractArgs {
+  input: string[];
+  out?: string;
+  templates?: string;
+  font?: string;
+  fontBold?: string;
+  title?: string;
+  unit?: string;
+  year?: string;
+}
+
+/** One file read back as today; several files, a folder, or a packet field given: gathered into one packet. */
+async function extractCommand(argv: ExtractArgs, io: CliIO): Promise<number> {
+  const [first, ...rest] = argv.input;
+  const given = argv.title !== undefined || argv.unit !== undefined || argv.year !== undefined;
+  const folder = rest.length === 0 && (await stat(first!).catch(() => undefined))?.isDirectory();
+  if (rest.length === 0 && !given && !folder) return extract({ ...argv, input: first! }, io);
+  return extractMany(argv, io);
+}
+
+/** Many departments' forms into one packet; nothing is written when a file is refused or the files conflict. */
+async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
+  const [{ formFiles, gatherForms }, { loadTemplates }] = await Promise.all([library.gather(), library.templates()]);
+  const fields = { title: textOption('title', argv.title), unit: textOption('unit', argv.unit), year: argv.year === undefined ? undefined : yearOption(argv.year) };
+  const files = await formFiles(argv.input);
+  if (argv.out !== undefined) await refuseExisting(argv.out);
+  const gathered = await gatherForms(files, { templates: await loadTemplates(argv.templates), fonts: chooseFonts(argv.font, argv.fontBold), ...fields });
+  let refused = 0;
+  for (const { file, read, problems, notes } of gathered.files) {
+    for (const line of [...problems, ...notes]) io.stderr(`${line}\n`);
+    if (problems.length > 0) refused += 1;
+    if (read && problems.length > 0) io.stderr(`${file}：有 ${problems.length} 处修改无法读取\n`);
+    else if (read) io.stderr(`${file}：读回${read.kind === 'summary' ? '汇总表' : '申报表'}，${(read.data?.projects as unknown[] | undefined)?.length ?? 0} 个项目\n`);
+  }
+  for (const conflict of gathered.conflicts) io.stderr(`${conflict}\n`);
+  if (!gathered.data) {
+    const why = [...(refused > 0 ? [`${refused} 个文件读不回`] : []), ...(gathered.conflicts.length > 0 ? [`${gathered.conflicts.length} 处冲突`] : [])];
+    io.stderr(`汇总 ${files.length} 个文件：${why.join('，')}，没有写出数据\n`);
+    return EXIT.dataErrors;
+  }
+  const label = argv.out ?? '汇总的数据';
+  for (const { file, diagnostic } of gathered.diagnostics) io.stderr(`${formatDiagnostic(diagnostic, file ?? label, gathered.projectNames)}\n`);
+  const json = `${JSON.stringify(gathered.packet ?? gathered.data, null, 2)}\n`;
+  if (argv.out === undefined) io.stdout(json);
+  else await writeAtomically(argv.out, json);
+  const diagnostics = gathered.diagnostics.map((d) => d.diagnostic);
+  const count = (gathered.data.projects as unknown[]).length;
+  io.stderr(`汇总 ${files.length} 个文件的 ${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(diagnostics)}\n`);
+  const unsigned = gathered.files.some((f) => f.read?.unsigned);
+  return hasErrors(diagnostics) || unsigned ? EXIT.dataErrors : EXIT.ok;
+}
+
+/** Where `blank` writes unless told: the current folder. */
+const BLANK_FILE = '新项目.docx';
+
+async function blank(argv: { out: string; unit?: string; title?: string; year?: string; templates?: string; docxFont?: string }, io: CliIO): Promise<number> {
+  const year = argv.year === undefined ? new Date().getFullYear() + 1 : yearOption(argv.year);
+  const unit = textOption('unit', argv.unit);
+  const title = textOption('title', argv.title);
+  const docxFont = textOption('docx-font', argv.docxFont);
+  if (argv.out.trim() === '') throw new UserError(`-o 后面要写文件名，如 -o ${BLANK_FILE}`);
+  await refuseExisting(argv.out);
+  const [{ blankForm }, { loadTemplates }] = await Promise.all([library.blank(), library.templates()]);
+  const bytes = await blankForm({ year, unit, title, templates: await loadTemplates(argv.templates), creationDate: new Date(), fonts: docxFont ? { eastAsia: docxFont } : undefined });
+  await writeAtomically(argv.out, bytes);
+  io.stderr(`${argv.out}：空白申报表（${year}年度${unit !== undefined ? `，${unit}` : ''}），发给部门填写；填好后用 shenbao extract ${argv.out} 读回\n`);
+  return EXIT.ok;
+}
+
+/** --year: a four-digit year the packet can take. */
+function yearOption(text: string): number {
+  const year = Number(text.trim());
+  if (!/^\d{4}$/.test(text.trim()) || year < 2000 || year > 2100) throw new UserError(`--year 应是 2000 到 2100 之间的年份，如 2027，现在是「${text}」`);
+  return year;
+}
+
+/** A text option given blank is a slip: said, not taken as no value. */
+function textOption(name: string, text: string | undefined): string | undefined {
+  if (text !== undefined && text.trim() === '') throw new UserError(`--${name} 后面要写内容，现在是空的`);
+  return text?.trim();
+}
+
 async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
   const [{ isWordFile, isPdfFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
   if (!isWordFile(argv.input) && !isPdfFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
@@ -417,11 +528,12 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
 }
 
 async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {
-  const [{ comparablePacket }, { diffPackets, formatChange }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
+  const [{ comparablePacket }, { diffSides, formatChange }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
   const templates = await loadTemplates(argv.templates);
   const before = await comparablePacket(argv.old, templates);
   const after = await comparablePacket(argv.new, templates);
-  const changes = diffPackets(before, after);
+  const { changes, notes } = diffSides(before, after);
+  for (const note of notes) io.stderr(`${note}\n`);
   for (const change of changes) io.stdout(`${formatChange(change)}\n`);
   io.stderr(changes.length === 0 ? `${argv.old} 和 ${argv.new} 的内容相同\n` : `共 ${changes.length} 处不同\n`);
   return changes.length === 0 ? EXIT.ok : EXIT.dataErrors;
@@ -535,7 +647,7 @@ async function refuseExisting(out: string): Promise<void> {
 }
 
 /** Written beside and renamed into place: a full disk never leaves half a file. */
-async function writeAtomically(out: string, text: string): Promise<void> {
+async function writeAtomically(out: string, text: string | Uint8Array): Promise<void> {
   const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
   await fsStep('写入', out, async () => {
     try {

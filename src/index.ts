@@ -44,6 +44,8 @@ export { checkPrintable, type Printable } from './output/printable.js';
 export { lockPacketFolder, LOCK_FILE } from './output/lock.js';
 export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from './output/manifest.js';
 export { findDataFiles } from './output/inputs.js';
+export { blankForm, BLANK_GROUPS, type BlankOptions } from './output/blank.js';
+export { gatherForms, formFiles, type Gathered, type GatheredFile, type GatherOptions } from './extract/gather.js';
 export { loadP12, type Signer } from './sign/cms.js';
 export { signPdf, AlreadySigned, type SignOptions } from './sign/sign.js';
 export { signPath, type SignReport, type SignOutcome } from './sign/folder.js';

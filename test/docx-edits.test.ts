@@ -247,6 +247,19 @@ describe('edits in a form come back as the page shows them, or are refused with 
     );
   });
 
+  it('a row whose indicator and target are both struck out is read as deleted, and said', async () => {
+    const bytes = editDocx(original, (d) => {
+      for (const text of ['学堂学员注册人数', '≥2600(人)']) {
+        const r = children(children(cellWithText(d, text), 'p')[0]!, 'r')[0]!;
+        setRunProperty(r, wElement(d, 'strike'));
+      }
+    });
+    const read = await extracted(bytes);
+    expect(read.problems).toEqual([]);
+    expect(read.data).toEqual(expected((p) => p.indicators.splice(1, 1)));
+    expect(read.notes).toContain(`${read.file}：第 1 张申报表第 2 个表格第 3 行：这一行的三级指标和指标值都带删除线（「学堂学员注册人数」「≥2600(人)」），按删除这条指标读`);
+  });
+
   it('the annual goal numbered with Format → Numbering: the numbers are part of the text', async () => {
     const goal = before.projects[0]!.annualGoal;
     const bytes = editDocxParts(original, (parts) => {

@@ -2,7 +2,9 @@
 // office reviews a resubmitted declaration by the fields of the form, not by JSON lines. Fields
 // are named by their form labels (fieldLabel, from the schema's titles) and walked in schema
 // order, so a field added to the schema is compared without touching this file.
+import path from 'node:path';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
+import { UserError } from '../errors.js';
 import { DEFAULT_DISPLAY } from '../model/display.js';
 import { z } from 'zod';
 import { MONEY_PATTERN, compareMoney } from '../model/money.js';
@@ -344,6 +346,97 @@ function orderChange(before: Packet, after: Packet, partner: ReadonlyArray<numbe
   if (oldOrder.every((name, k) => name === newOrder[k])) return [];
   const names = (order: string[]) => order.join('、');
   return [{ kind: 'changed', path: ['projects'], label: '项目顺序', before: names(oldOrder), after: names(newOrder) }];
+}
+
+// ── one form against a packet ───────────────────────────────────────────────────────────────────
+
+/** The packet-level fields a single form's file may hold (a .docx in its custom properties, the year on the page). */
+export const HEADER_FIELDS = ['title', 'unit', 'year', 'display'] as const;
+export type HeaderField = (typeof HEADER_FIELDS)[number];
+const HEADER_LABELS: Record<HeaderField, string> = { title: '汇总表标题', unit: '单位', year: '年度', display: '印制样式' };
+
+/** One side of a diff: the packet read from `file`. */
+export interface DiffSide {
+  file: string;
+  packet: Packet;
+  /**
+   * Set when the file is one 申报表 (extract's kind 'form', one project): the packet-level fields
+   * it holds. Only those are compared, and against a packet only the project it is the form of.
+   */
+  form?: { fields: readonly HeaderField[] };
+}
+
+export interface SidesDiff {
+  changes: PacketChange[];
+  /** What was compared, when a side is one form: the project it was paired with, and how. */
+  notes: string[];
+}
+
+/**
+ * Every difference between two sides. Two packets: diffPackets. One form against a packet: the
+ * form's project against the packet's project of the same name (or, when no project has that name,
+ * the one the file's NN- prefix numbers, or the packet's only one: a rename), numbered as in the
+ * packet; the packet's other projects and the header fields the form does not hold are not
+ * compared. Two forms: their one project each (a rename shows as one), and the header fields both
+ * hold.
+ */
+export function diffSides(before: DiffSide, after: DiffSide): SidesDiff {
+  if (before.form && after.form) {
+    const shared = before.form.fields.filter((f) => after.form!.fields.includes(f));
+    const unshared = HEADER_FIELDS.filter((f) => !shared.includes(f));
+    return { changes: diffPackets(before.packet, withHeader(after.packet, before.packet, unshared)), notes: [] };
+  }
+  if (!before.form && !after.form) return { changes: diffPackets(before.packet, after.packet), notes: [] };
+  const [form, whole] = before.form ? [before, after] : [after, before];
+  const fields = form.form!.fields;
+  const project = form.packet.projects[0]!;
+  const { index, by } = formProject(form.file, project.name, whole);
+  const projects = whole.packet.projects.map((p, i) => (i === index ? project : p));
+  const merged = withHeader({ ...whole.packet, projects }, form.packet, fields);
+  const changes = before.form ? diffPackets(merged, whole.packet) : diffPackets(whole.packet, merged);
+  const paired = `项目 ${index + 1}「${oneLine(whole.packet.projects[index]!.name)}」`;
+  const unnamed = `${form.file}：${whole.file} 里没有名为「${oneLine(project.name)}」的项目，`;
+  const notes = {
+    name: whole.packet.projects.length > 1 ? [`${form.file} 是一张申报表：只与 ${whole.file} 的${paired}比较`] : [],
+    number: [`${unnamed}按文件名的编号与${paired}比较`],
+    only: [`${unnamed}与它唯一的${paired}比较`],
+  }[by];
+  const unheld = HEADER_FIELDS.filter((f) => !fields.includes(f));
+  if (unheld.length > 0) notes.push(`${form.file} 里没有记下${unheld.map((f) => HEADER_LABELS[f]).join('、')}，这几项不比较`);
+  return { changes, notes };
+}
+
+/**
+ * The packet's project that a form of `name` from `file` is the form of: the one of that name (of
+ * several, the one its NN- prefix numbers, as build names them), else the one the prefix numbers,
+ * else a packet's only project.
+ */
+function formProject(file: string, name: string, whole: DiffSide): { index: number; by: 'name' | 'number' | 'only' } {
+  const projects = whole.packet.projects;
+  const prefix = /^(\d+)-/.exec(path.basename(file))?.[1];
+  const numbered = prefix === undefined ? undefined : Number(prefix) - 1;
+  const named = projects.flatMap((p, i) => (p.name === name ? [i] : []));
+  if (named.length > 0) return { index: named.find((i) => i === numbered) ?? named[0]!, by: 'name' };
+  if (numbered !== undefined && numbered >= 0 && numbered < projects.length) return { index: numbered, by: 'number' };
+  if (projects.length === 1) return { index: 0, by: 'only' };
+  const names = projects.map((p, i) => `${i + 1}「${oneLine(p.name)}」`).join('、');
+  const why =
+    numbered === undefined
+      ? '文件名也不是 shenbao 起的“编号-项目名称”，对不上是哪个项目'
+      : `按文件名的编号 ${prefix} 也对不上（只有 ${projects.length} 个项目）`;
+  throw new UserError(
+    `${file} 是项目「${oneLine(name)}」的申报表，${whole.file} 里没有这个项目，${why}。${whole.file} 的项目有：${names}。请与这个项目所在的数据文件比较，或把申报表的文件名改成“编号-项目名称”（如 01-${oneLine(projects[0]?.name ?? '项目名称')}.docx）`,
+  );
+}
+
+/** `packet` with the header `fields` taken from `from` (left out where `from` leaves them out). */
+function withHeader(packet: Packet, from: Packet, fields: readonly HeaderField[]): Packet {
+  const out: Record<string, unknown> = { ...packet };
+  for (const field of fields) {
+    if (from[field] === undefined) delete out[field];
+    else out[field] = from[field];
+  }
+  return out as unknown as Packet;
 }
 
 // ── as text ─────────────────────────────────────────────────────────────────────────────────────

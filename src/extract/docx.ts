@@ -23,6 +23,7 @@ import Big from 'big.js';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
 import { DisplaySchema, parseDate, withDefaults, type Display } from '../model/display.js';
 import { UserError } from '../errors.js';
+import { fieldLabel } from '../validate/format.js';
 import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxContent, type DocxTable } from './docx-read.js';
 
 export interface ExtractedDocx {
@@ -34,8 +35,17 @@ export interface ExtractedDocx {
   problems: string[];
   /** Worth saying, but the data was read: e.g. packet fields the file no longer carries. */
   notes: string[];
+  /** The note (also in `notes`) on packet fields the file does not carry: gathering forms, others may carry them. */
+  headerNote?: string;
   /** Where each value was read (by data path, `projects.0.funds.annual.total`) and its text there. */
-  places: Map<string, { place: string; text: string }>;
+  places: Map<string, ReadPlace>;
+}
+
+/** Where a value was read, its text there, and the struck-through words left out of it (a warning). */
+export interface ReadPlace {
+  place: string;
+  text: string;
+  struck?: string[];
 }
 
 /** Fields whose cells the template merges down a group, and a department may merge over added rows. */
@@ -52,12 +62,15 @@ export interface FormsMedium {
   name: string;
   /** Where the missing house style would have been, and what to do. */
   noStyle(file: string): string;
+  /** Whether the file records a house style other than the default (a .docx's custom property). */
+  recordsStyle: boolean;
   /** The packet fields (汇总表标题, 单位) the file did not carry, and what to do. */
   missing(file: string, fields: string[]): string;
 }
 
 const WORD: FormsMedium = {
   name: 'Word',
+  recordsStyle: true,
   noStyle: (file) =>
     `${file}：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`,
   missing: (file, fields) =>
@@ -108,12 +121,16 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     const project: Record<string, unknown> = {};
     const packet = { projects: [] as unknown[] };
     packet.projects[k] = project;
-    for (const { path, text, place } of read.values) {
+    for (const { path, text, place, struck } of read.values) {
       setValue(packet, path, text, style);
-      places.set(path.join('.'), { place, text });
+      places.set(path.join('.'), { place, text, ...(struck ? { struck } : {}) });
+      const notAmount = amountRefusal(path, text);
+      if (notAmount) problems.push(`${file}：${place}（${fieldLabel(path)}）：${notAmount}`);
     }
     for (const { path, text } of read.headings) if (path.join('.') === 'year') years.add(Number(text));
-    project.indicators = ((project.indicators as unknown[] | undefined) ?? []).filter((i) => i !== undefined);
+    project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (place, words) =>
+      notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w}」`).join('')}），按删除这条指标读`),
+    );
     projects.push(project);
   });
 
@@ -136,8 +153,13 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     // The front table repeats what the forms say: the two must agree, or which one is meant is a guess.
     for (const { path, text, place } of read.values) {
       const [, index, ...rest] = path as ['projects', number, ...string[]];
+      const notAmount = amountRefusal(path, text);
+      if (notAmount) {
+        problems.push(`${file}：${place}（${fieldLabel(path)}）：${notAmount}`);
+        continue;
+      }
       const inForm = valueAt(projects[index], rest);
-      if (inForm !== valueOf(path, text, style)) {
+      if (inForm !== dataOf(path, text, style)) {
         problems.push(
           `${file}：${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`,
         );
@@ -147,8 +169,11 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
   }
 
   // Without the house style the file was printed in, its dates and year line are read the default
-  // way: a form printed as 2026/1/1 or （2026年度） then fails for no edit of the user's.
-  if (styleText === undefined) {
+  // way: a form printed as 2026/1/1 or （2026年度） then fails for no edit of the user's. A file that
+  // records a style (a .docx) and kept shenbao's other properties did not lose it: it was printed
+  // in the default style, and a date written otherwise is the user's edit.
+  const kept = content.custom[WORD_PROPERTY.title] !== undefined || content.custom[WORD_PROPERTY.unit] !== undefined;
+  if (styleText === undefined && !(medium.recordsStyle && kept)) {
     const dates = [...places].filter(([key]) => /\.(startDate|endDate)$/.test(key)).map(([, read]) => read.text.trim());
     // A year line in full-width brackets, or a date written in another order or with other separators.
     const styled = problems.some((p) => /「（\d{4}年度）」/.test(p)) || dates.some((date) => /^\d{4}\D\d{1,2}\D\d{1,2}\D?$/.test(date) && !/^\d{4}-\d{2}-\d{2}$/.test(date));
@@ -160,10 +185,43 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     ...(data.title === undefined ? ['汇总表标题'] : []),
     ...(data.unit === undefined ? ['单位'] : []),
   ];
-  if (missing.length > 0) notes.push(medium.missing(file, missing));
+  const headerNote = missing.length > 0 ? medium.missing(file, missing) : undefined;
+  if (headerNote !== undefined) notes.push(headerNote);
   // Keys in the schema's order, as a person would write the file.
   const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'display', 'projects']);
-  return problems.length > 0 ? { kind, problems, notes, places } : { kind, data: ordered, problems, notes, places };
+  const said = { notes, ...(headerNote !== undefined ? { headerNote } : {}) };
+  return problems.length > 0 ? { kind, problems, ...said, places } : { kind, data: ordered, problems, ...said, places };
+}
+
+type IndicatorRead = Record<string, unknown> | undefined;
+
+/**
+ * The indicators of a form without its empty rows (三级指标 and 指标值 both blank: a blank form's
+ * spare rows, or a row emptied), numbered again; `places` under `prefix` are moved to the new
+ * numbers, so that a problem with a kept indicator names the Word cell it was read from.
+ */
+function withoutEmptyRows(
+  indicators: readonly IndicatorRead[],
+  prefix: string,
+  places: ExtractedDocx['places'],
+  struckOut: (place: string, words: string[]) => void,
+): IndicatorRead[] {
+  const kept = [...indicators.entries()].filter(([, row]) => row !== undefined && (row.name !== undefined || row.target !== undefined));
+  const read = [...places].filter(([key]) => key.startsWith(`${prefix}.`));
+  // A row emptied by striking its words out is a deletion a reviewer must see (its warnings go with its places).
+  for (const [i, row] of indicators.entries()) {
+    if (row === undefined || kept.some(([from]) => from === i)) continue;
+    const struck = (['name', 'target'] as const).flatMap((field) => places.get(`${prefix}.${i}.${field}`)?.struck ?? []);
+    const where = places.get(`${prefix}.${i}.name`)?.place;
+    if (struck.length > 0 && where !== undefined) struckOut(where.replace(/第 \d+ 列$/, ''), struck);
+  }
+  for (const [key] of read) places.delete(key);
+  kept.forEach(([from], to) => {
+    for (const [key, place] of read) {
+      if (key.startsWith(`${prefix}.${from}.`)) places.set(`${prefix}.${to}.${key.slice(`${prefix}.${from}.`.length)}`, place);
+    }
+  });
+  return kept.map(([, row]) => row);
 }
 
 /**
@@ -178,14 +236,25 @@ function computedEdits(templates: FormTemplates, data: Record<string, unknown>, 
     return []; // amounts that do not add up: validation says which
   }
   const table = gridBlocks(grid).find((b): b is GridTable => b.type === 'table');
+  // Compared by value, as the amounts beside them are read: 2814495 is 2,814,495.00, 01 is 1, and
+  // blank is zero where zero prints blank.
+  const blankIsZero = withDefaults((data as Partial<Packet>).display).zeroAmount === '';
+  const numberIn = (text: string) => {
+    const written = text.trim() === '' && blankIsZero ? '0' : text.trim();
+    return AMOUNT_TEXT.test(written) ? new Big(written.replace(/,/g, '')) : undefined;
+  };
   return computed.flatMap(({ row, col, text, place }) => {
     const expected = table?.rows[row]?.cells.find((c) => c.col === col)?.text;
     if (expected === undefined || squeeze(expected) === squeeze(text)) return [];
+    const [printed, typed] = [numberIn(expected), numberIn(text)];
+    if (printed && typed?.eq(printed)) return [];
     return [`${file}：${place}：「${text}」是按各项目算出来的，不能改（按现在的数据应是「${expected}」）。请改各项目的数据，或把它改回去`];
   });
 }
 
 interface ReadValue {
+  /** Struck-through words left out of `text`. */
+  struck?: string[];
   path: Array<string | number>;
   text: string;
   /** Where in the Word file: 第 k 张申报表第 t 个表格第 r 行第 c 列. */
@@ -245,14 +314,20 @@ function readAgainst(
   const list = (texts: string[]) => texts.map((t) => `「${t}」`).join('');
   if (paragraphs.length > gridHeadings.length) {
     const extra = paragraphs.slice(gridHeadings.length).map((p) => p.text);
-    problems.push(`${at}：表格外只应有标题 ${list(gridHeadings.map((h) => h.text))}，现在多了 ${list(extra)}。请把表格外加的文字删去`);
+    // The headings as the file writes them (its year and title), not as the probe draws them.
+    const written = paragraphs.slice(0, gridHeadings.length).map((p) => p.text);
+    problems.push(`${at}：表格外只应有标题 ${list(written)}，现在多了 ${list(extra)}。请把表格外加的文字删去`);
   } else if (paragraphs.length < gridHeadings.length) {
     problems.push(
       `${at}：表格上面应有标题 ${list(gridHeadings.map((h) => patternOf(h)))}，现在只有 ${list(paragraphs.map((p) => p.text))}。请把删去的标题加回去`,
     );
   } else {
     gridHeadings.forEach((heading, i) => {
-      const text = paragraphs[i]!.text;
+      const { text, unreadable } = paragraphs[i]!;
+      if (unreadable) {
+        for (const why of unreadable) problems.push(`${at}：标题「${text}」：${why}`);
+        return;
+      }
       const read = text.includes(OBJECT) ? undefined : readHeading(heading, text, probeValue(heading));
       if (read === undefined) problems.push(`${at}：标题「${text}」应是「${patternOf(heading)}」这样${heading.path?.join('.') === 'year' ? '（YYYY 是四位数的年份）' : ''}`);
       else if (heading.path) headings.push({ path: heading.path, text: read });
@@ -272,12 +347,26 @@ function readAgainst(
       const word = docxTables[number - 1]!;
       const columns = inGridColumns(word, partRows, table.widths.length);
       if (!columns) {
-        problems.push(`${at}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`);
+        const differs = firstSplitOrMerge(word, partRows, table.widths.length);
+        problems.push(
+          differs
+            ? `${where.file}：${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这一行的单元格被拆分或合并了（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}），无法读取。请在 Word 里撤销这一处的拆分或合并`
+            : `${at}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`,
+        );
         return false;
       }
       words.push(columns);
       if (word.rows.length !== rows) {
         problems.push(`${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`);
+        return false;
+      }
+      const below = rowsBelowGroups(columns, partRows);
+      if (below) {
+        const [first, last] = [below.from + 1, columns.rows.length];
+        const rowsText = first === last ? `第 ${first} 行` : `第 ${first}–${last} 行`;
+        problems.push(
+          `${where.file}：${where.form}第 ${number} 个表格${rowsText}：${first === last ? '这一行' : `这 ${last - first + 1} 行`}加在了「${below.label.text}」各组的下面，第 ${below.label.col + 1} 列没有与「${below.label.text}」合并，不属于任何一组，无法读取。要加一条指标，请在组内的一行上“在下方插入行”（新行的一级、二级指标格与这一组合并），或把新行的第 ${below.label.col + 1} 列与「${below.label.text}」合并`,
+        );
         return false;
       }
       return true;
@@ -308,6 +397,74 @@ function inGridColumns(word: DocxTable, rows: readonly GridRow[], columns: numbe
     rows: word.rows.map((cells) => cells.map((cell) => ({ ...cell, col: at(cell.col), colSpan: at(cell.col + cell.colSpan) - at(cell.col) }))),
   };
 }
+
+/** The slots a table's rows cover: each row's cells left to right, with those merged down into it from above. */
+function rowCover<C extends { col: number; colSpan: number; rowSpan: number }>(rows: ReadonlyArray<readonly C[]>): Array<Array<{ start: number; end: number; cell: C }>> {
+  const cover = rows.map(() => [] as Array<{ start: number; end: number; cell: C }>);
+  rows.forEach((cells, r) => {
+    for (const cell of cells) for (let dr = 0; dr < cell.rowSpan && r + dr < rows.length; dr++) cover[r + dr]!.push({ start: cell.col, end: cell.col + cell.colSpan, cell });
+  });
+  for (const row of cover) row.sort((a, b) => a.start - b.start);
+  return cover;
+}
+
+/**
+ * Where a Word table whose columns do not fit the grid's first differs from it: the first row
+ * whose cells are not bounded as the grid's are (a cell split in Word, which adds a column to the
+ * table; or cells merged, when LibreOffice then drops the column no other cell uses), and the grid
+ * cell there. Which Word column each of the grid's column boundaries became is taken from the rows
+ * that have as many cells as the grid's; a boundary no such row shows is unknown, and then a label
+ * whose text is not there marks the place. Undefined when no row fits: a column deleted or added.
+ */
+function firstSplitOrMerge(word: DocxTable, rows: readonly GridRow[], columns: number): { row: number; cell: GridCell } | undefined {
+  const grid = rowCover(rows.map((row) => row.cells));
+  const cells = rowCover(word.rows);
+  const count = Math.min(grid.length, cells.length);
+  const votes = new Map<number, Map<number, number>>();
+  const vote = (from: number, to: number) => {
+    const tally = votes.get(from) ?? new Map<number, number>();
+    votes.set(from, tally.set(to, (tally.get(to) ?? 0) + 1));
+  };
+  for (let r = 0; r < count; r++) {
+    if (grid[r]!.length !== cells[r]!.length) continue;
+    grid[r]!.forEach((slot, i) => (vote(slot.start, cells[r]![i]!.start), vote(slot.end, cells[r]![i]!.end)));
+  }
+  if (votes.size === 0) return undefined;
+  const known = new Map<number, number>([...votes].map(([from, tally]) => [from, [...tally].sort((a, b) => b[1] - a[1])[0]![0]]));
+  known.set(0, 0).set(columns, word.gridColumns);
+  // A slot differs if a boundary it knows lands elsewhere, or its label is not the Word cell's text.
+  const differs = (slot: { start: number; end: number; cell: GridCell }, other: { start: number; end: number; cell: DocxCell } | undefined) =>
+    !other ||
+    [[slot.start, other.start] as const, [slot.end, other.end] as const].some(([from, to]) => known.has(from) && known.get(from) !== to) ||
+    (slot.cell.role === 'label' && !slot.cell.path && squeeze(slot.cell.text) !== squeeze(other.cell.text));
+  for (let r = 0; r < count; r++) {
+    const at = grid[r]!.findIndex((slot, i) => differs(slot, cells[r]![i]));
+    if (at >= 0) return { row: r, cell: grid[r]![at]!.cell };
+    if (cells[r]!.length !== grid[r]!.length) return { row: r, cell: grid[r]!.at(-1)!.cell };
+  }
+  return undefined;
+}
+
+/**
+ * Indicator rows added at the end of a table below a label that spans down to its last row
+ * (绩效指标), without being merged into it: the label's Word cell stops short. Undefined when none.
+ */
+function rowsBelowGroups(word: DocxTable, rows: readonly GridRow[]): { from: number; label: GridCell } | undefined {
+  for (const [r, row] of rows.entries()) {
+    for (const cell of row.cells) {
+      if (cell.role !== 'label' || cell.path || cell.rowSpan < 2 || r + cell.rowSpan !== rows.length) continue;
+      const merged = word.rows[r]?.find((w) => w.col === cell.col && w.colSpan === cell.colSpan);
+      const from = r + (merged?.rowSpan ?? cell.rowSpan);
+      // Only indicator rows vary: a label over other rows that stops short was unmerged, not added to.
+      const indicators = rows.slice(from).every((below) => below.cells.some((c) => c.path?.includes('indicators')));
+      if (merged && from < r + cell.rowSpan && indicators) return { from, label: cell };
+    }
+  }
+  return undefined;
+}
+
+/** A grid cell as a person finds it on the form: its label, or the field its value is. */
+const cellName = (cell: GridCell) => (cell.role === 'label' && !cell.path ? `标签「${cell.text}」` : cell.path ? `「${fieldLabel(cell.path)}」的值` : '算出的值');
 
 /** The Word tables of one grid table against it, cell by cell. */
 function readTable(
@@ -364,8 +521,15 @@ function readTable(
         refuse(place, '单元格里有文本框、图片或公式，无法读取。请改成文字');
         continue;
       }
-      // A cell with a path holds data, even when printed as a label (一级/二级指标).
-      if (cell.path) values.push({ path: cell.path, text: word.text, place });
+      // A footnote, a symbol without a character, a numbering format not known (docx-read.ts).
+      if (word.unreadable) {
+        for (const why of word.unreadable) refuse(place, why);
+        continue;
+      }
+      // A cell with a path holds data, even when printed as a label (一级/二级指标). Its struck
+      // words are said once, with the row the cell starts in (a group cell covers several).
+      const struck = word.struck && word.row === r ? { struck: word.struck } : {};
+      if (cell.path) values.push({ path: cell.path, text: word.text, place, ...struck });
       else if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
         refuse(place, `这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`);
       } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place });
@@ -467,6 +631,37 @@ const squeeze = (text: string) => text.replace(/\s+/g, '');
 const AMOUNT_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 
 /**
+ * Why an amount cell's text (at `path`) cannot be read as an amount, with the fix for the usual
+ * ways of writing one otherwise: full-width digits, a dash for none, 万, 元 or ￥. Undefined when it
+ * is an amount, blank, or no amount's cell. Refused here, not left to validation: the fix is in
+ * the Word cell, and "300000⏎50000" must never be pieced together into another number.
+ */
+function amountRefusal(path: ReadonlyArray<string | number>, text: string): string | undefined {
+  const written = text.trim();
+  if (!path.includes('funds') || written === '' || AMOUNT_TEXT.test(written)) return undefined;
+  const refused = `「${text}」不是金额。金额以元为单位，写成 200000、200000.00 或 200,000.00`;
+  if (/^(?:[-‐‑–—―−－─━~～/／]+|无)$/.test(written)) {
+    return `${refused}；没有这项资金请写 0${path.at(-2) === 'project' ? '（项目资金也可以留空）' : ''}`;
+  }
+  const fixes: string[] = [];
+  let amount = written;
+  const halfWidth = amount.replace(/[０-９．，]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  if (halfWidth !== amount) fixes.push('把全角数字改成半角');
+  amount = halfWidth;
+  const bare = amount.replace(/^[￥¥]\s*/, '').replace(/\s*元$/, '');
+  const wan = /^(.*?)\s*万$/.exec(bare);
+  if (wan && AMOUNT_TEXT.test(wan[1]!)) {
+    fixes.push(`把「万」换算成元${bare !== amount ? '（不写「元」「￥」）' : ''}`);
+    amount = new Big(wan[1]!.replace(/,/g, '')).times(10000).toFixed();
+  } else if (bare !== amount) {
+    fixes.push('去掉「元」「￥」');
+    amount = bare;
+  }
+  if (fixes.length > 0 && AMOUNT_TEXT.test(amount)) return `${refused}；请${fixes.join('，')}：${amount}`;
+  return `${refused}，一格只写一个金额，不带单位、文字或换行`;
+}
+
+/**
  * A cell's text as data at `path`. Amounts without thousands separators, with two decimals as the
  * form prints them; an amount written any other way is kept as written, for validation to refuse
  * (never pieced together: "300000⏎50000" is not 30000050000). Blank optional values are left out
@@ -494,9 +689,18 @@ function valueOf(path: ReadonlyArray<string | number>, text: string, style: Requ
   return text;
 }
 
+/**
+ * A cell's value as data: a blank cell (a blank form's, or one emptied) is a value not given, so
+ * that validation says 缺少必填项 where one is required, not that the text is wrong.
+ */
+function dataOf(path: ReadonlyArray<string | number>, text: string, style: Required<Display>): string | undefined {
+  const value = valueOf(path, text, style);
+  return value?.trim() === '' ? undefined : value;
+}
+
 /** Sets the value at `path`, creating the objects on the way even for a blank value (funds.project: {}). */
 function setValue(root: Record<string, unknown>, path: ReadonlyArray<string | number>, text: string, style: Required<Display>): void {
-  const value = valueOf(path, text, style);
+  const value = dataOf(path, text, style);
   let node = root as Record<string | number, unknown>;
   path.forEach((key, i) => {
     if (i === path.length - 1) {

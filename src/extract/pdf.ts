@@ -67,6 +67,7 @@ export function embeddedSource(pdf: PDFDocument, file: string): string | undefin
 
 const PDF_MEDIUM: FormsMedium = {
   name: 'PDF',
+  recordsStyle: false,
   noStyle: (file) =>
     `${file}：PDF 没有记下印制样式，日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在读回的 JSON 里补上 display（如 {"dateFormat":"yyyy/M/d"}）再核对日期`,
   missing: (file, fields) => `${file}：PDF 上没有印${fields.join('和')}，读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,

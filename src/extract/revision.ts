@@ -5,14 +5,17 @@ import { fsStep, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
-import { hasErrors, type Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from './docx.js';
 import { documentInfo } from './pdf-read.js';
 import { embeddedSource, loadPdf, readPdfForms } from './pdf.js';
 import { readSignatures, signatureLabel } from '../sign/signatures.js';
-import { DEFAULT_FONTS, loadFonts, type FontFiles } from '../render/fonts.js';
+import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
+import { checkPrintable } from '../output/printable.js';
+import type { Display } from '../model/display.js';
 import { PDF_SUBJECT } from '../output/names.js';
+import { HEADER_FIELDS, type DiffSide, type HeaderField } from './diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {
   /** The data validated as a data file would be (when it could be read at all). */
@@ -36,7 +39,8 @@ export interface ExtractedFile extends ExtractedDocx {
  */
 export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
   const bytes = await fsStep('读取', file, () => readFile(file));
-  if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word');
+  // The fonts check what will be printed, as validate does (and read a PDF's text).
+  if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
   const pdf = await loadPdf(bytes, file);
   // Read as it is now; if it was signed, said where it is no longer what was signed.
   const unsigned = (await readSignatures(bytes, pdf)).flatMap((check) => [
@@ -45,7 +49,10 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   ]);
   const signed = unsigned.length > 0 ? { unsigned } : {};
   const embedded = embeddedSource(pdf, file);
-  if (embedded === undefined) return { ...checked(readPdfForms(pdf, file, templates, await loadFonts(fonts)), 'PDF'), ...signed };
+  if (embedded === undefined) {
+    const loaded = await loadFonts(fonts);
+    return { ...checked(readPdfForms(pdf, file, templates, loaded), 'PDF', { templates, fonts: loaded }), ...signed };
+  }
   let data: unknown;
   try {
     data = JSON.parse(embedded);
@@ -59,30 +66,88 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
-function checked(extracted: ExtractedDocx, medium: string): ExtractedFile {
+function checked(extracted: ExtractedDocx, medium: string, printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
-  const diagnostics = validation.diagnostics.map((d) => {
-    const read = extracted.places.get(d.path.join('.'));
-    return read ? { ...d, message: `${d.message}（${medium} ${read.place}：「${read.text}」）` } : d;
-  });
+  // Every character against the font that will print it, as validate and build check it. A form
+  // read without the packet's title or unit is checked all the same (stand-ins for those two).
+  const year = extracted.data.year;
+  const header = validation.header ?? (typeof year === 'number' ? { title: '', unit: '', year, ...displayOf(extracted.data) } : undefined);
+  const glyphs = header ? checkPrintable({ ...validation, header, file: '' }, printing).diagnostics : [];
+  const diagnostics = sortByPlace([...validation.diagnostics, ...glyphs, ...struckWarnings(extracted.places)]).map((d) => placed(d, extracted.places, medium));
+  if (hasErrors(glyphs)) return { ...extracted, diagnostics, projectNames: validation.projectNames };
   return { ...extracted, diagnostics, packet: validation.packet, projectNames: validation.projectNames };
+}
+
+const displayOf = (data: Record<string, unknown>) => (data.display !== undefined ? { display: data.display as Display } : {});
+
+/**
+ * Struck-through words are read as deleted (the usual correction without track changes): said as
+ * a warning at the value, so the reviewer sees what was left out and what was read.
+ */
+function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
+  return [...places].flatMap(([key, read]): Diagnostic[] => {
+    if (!read.struck) return [];
+    const path = key.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+    const words = read.struck.map((w) => `「${w}」`).join('');
+    return [{
+      severity: 'warning',
+      ruleId: 'struck-text',
+      path,
+      // placed() adds where, and the text read there.
+      message: `带删除线的${words}按删除读，没有读入`,
+    }];
+  });
+}
+
+/** The diagnostic with the place its value was read from (`medium`: Word, PDF), and the text there; a blank cell is said to be empty. */
+export function placed(d: Diagnostic, places: ExtractedDocx['places'], medium: string): Diagnostic {
+  const read = places.get(d.path.join('.'));
+  if (!read) return d;
+  return { ...d, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? '是空的' : `：「${read.text}」`}）` };
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
 export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
 
-/** A data file or a .docx as a valid packet, for `diff`; anything that stops that is a UserError saying all of it. */
-export async function comparablePacket(file: string, templates: FormTemplates): Promise<Packet> {
+/**
+ * A data file, a .docx or a PDF as a valid packet, for `diff` (diffSides); a single 申报表 says
+ * which packet-level fields it holds. Anything that stops that is a UserError saying all of it.
+ */
+export async function comparablePacket(file: string, templates: FormTemplates): Promise<DiffSide> {
   if (isWordFile(file) || isPdfFile(file)) {
     const read = await extractFile(file, templates);
     if (read.problems.length > 0) throw new UserError(read.problems.join('\n'));
-    if (!read.packet) throw new UserError(invalid(file, read.diagnostics, read.projectNames));
-    return read.packet;
+    const fields = heldFields(file, read);
+    // A form need not hold the 汇总表's title and unit (a PDF does not print the title; a table
+    // copied into a new file loses both): they are not compared, so stand-ins let it validate.
+    const unheld: string[] = (['title', 'unit'] as const).filter((f) => fields && !fields.includes(f));
+    const diagnostics = read.diagnostics.filter((d) => !(d.path.length === 1 && unheld.includes(String(d.path[0]))));
+    const packet = unheld.length === 0 ? read.packet : validatePacket({ ...Object.fromEntries(unheld.map((f) => [f, NOT_HELD])), ...read.data }).packet;
+    if (!packet || hasErrors(diagnostics)) throw new UserError(invalid(file, diagnostics, read.projectNames));
+    return { file, packet, ...(fields && { form: { fields } }) };
   }
   const { loaded } = await readPacketFile(file);
   if (!loaded.packet || hasErrors(loaded.diagnostics)) throw new UserError(invalid(file, loaded.diagnostics, loaded.projectNames));
-  return loaded.packet;
+  return { file, packet: loaded.packet };
+}
+
+/** Stands in for a packet field a form does not hold, so that it validates; never compared. */
+const NOT_HELD = '（申报表上没有）';
+
+/**
+ * The packet-level fields a file read as one 申报表 holds; undefined for anything else (a 汇总表,
+ * several forms). A PDF's embedded data holds them all. A .docx holds the title and unit in custom
+ * properties, and the house style too when the data has one (build writes it only then): a file
+ * that kept the others but has no style was printed in the default one. A PDF read from its
+ * text holds the unit (its Author) and the style it visibly prints.
+ */
+function heldFields(file: string, read: ExtractedFile): HeaderField[] | undefined {
+  const data = read.data;
+  if (read.kind !== 'form' || !data || (data.projects as unknown[] | undefined)?.length !== 1) return undefined;
+  if (read.embedded !== undefined) return [...HEADER_FIELDS];
+  const properties = data.title !== undefined || data.unit !== undefined;
+  return HEADER_FIELDS.filter((f) => data[f] !== undefined || f === 'year' || (f === 'display' && isWordFile(file) && properties));
 }
 
 function invalid(file: string, diagnostics: Diagnostic[], names: ReadonlyArray<string | undefined>): string {

@@ -30,7 +30,9 @@ const isoDate = (title: string) =>
     .date({
       // 2023-02-30 is written right but is no day of the calendar: say that, not the format.
       error: (issue) =>
-        typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
+        issue.input === undefined
+          ? '缺少必填项'
+          : typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
           ? `日期 ${issue.input} 不存在，请检查月份和日期`
           : '日期应写成 ISO 格式 YYYY-MM-DD，如 "2023-01-01"',
     })
@@ -79,9 +81,11 @@ export const ProjectSchema = z
       .enum(NATURES, {
         // "经常性项目 " is right but for a space no one sees: say that, not just the list.
         error: (issue) =>
-          typeof issue.input === 'string' && (NATURES as readonly string[]).includes(issue.input.trim())
-            ? `「${issue.input}」前后有多余的空格，请删去`
-            : undefined,
+          issue.input === undefined
+            ? '缺少必填项'
+            : typeof issue.input === 'string' && (NATURES as readonly string[]).includes(issue.input.trim())
+              ? `「${issue.input}」前后有多余的空格，请删去`
+              : undefined,
       })
       .meta({ title: '项目性质' }),
     category: text('项目类别'),
