@@ -106,6 +106,21 @@ describe('hidden text is not read, however it is hidden', () => {
   });
 });
 
+describe('capitals, raised and lowered text read as printed', () => {
+  it('w:caps and w:smallCaps print capitals; superscript and subscript digits are ² and ₂', () => {
+    const read = paragraphs(
+      docx(p(t('app', '<w:caps/>') + t('使用率')) + p(t('面积≥500m') + t('2', '<w:vertAlign w:val="superscript"/>')) + p(t('H') + t('2', '<w:vertAlign w:val="subscript"/>') + t('O')) + p(t('excel', '<w:smallCaps/>'))),
+    );
+    expect(read.map((b) => b?.text)).toEqual(['APP使用率', '面积≥500m²', 'H₂O', 'EXCEL']);
+  });
+
+  it('raised text with no such character is named, not read as baseline text', () => {
+    expect(paragraphs(docx(p(t('见') + t('注一', '<w:vertAlign w:val="superscript"/>'))))).toEqual([
+      { type: 'paragraph', text: '见注一', unreadable: ['这里有设为上标的「注一」，它没有对应的上标字符，无法读取。请改成普通文字（只有数字和 + - = ( ) 能读成上标字符，如 m²、H₂O）'] },
+    ]);
+  });
+});
+
 describe('automatic numbering is read as printed', () => {
   const numbered = (numFmt: string, lvlText: string, texts: string[], extra = '') =>
     paragraphs(docx(texts.map((text) => p(t(text), numPr(1))).join(''), { numbering: list(1, numFmt, lvlText, extra) + num(1, 1) })).map((b) => b?.text);

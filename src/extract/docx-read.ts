@@ -291,21 +291,49 @@ function fieldCharText(fldChar: XmlElement): string {
 /** A content control still showing its prompt ("单击此处输入文字") holds no data. */
 const showsPlaceholder = (sdt: XmlElement): boolean => isOn(childW(childW(sdt, 'sdtPr'), 'showingPlcHdr'));
 
-/** A run: hidden text is neither printed nor shown; struck-through text is read as deleted. */
+const RAISED: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻', '=': '⁼', '(': '⁽', ')': '⁾' };
+const LOWERED: Record<string, string> = { '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉', '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎' };
+
+/**
+ * Raised or lowered text as the characters a person reads (m² typed as m2 with 2 superscript); where
+ * Unicode has no such character, undefined.
+ */
+function shifted(text: string, position: 'superscript' | 'subscript'): string | undefined {
+  const table = position === 'superscript' ? RAISED : LOWERED;
+  let out = '';
+  for (const char of text) {
+    const mapped = /\s/.test(char) ? char : table[char];
+    if (mapped === undefined) return undefined;
+    out += mapped;
+  }
+  return out;
+}
+
+/**
+ * A run: hidden text is neither printed nor shown; struck-through text is read as deleted; capitals
+ * (w:caps, w:smallCaps) and raised or lowered digits read as printed.
+ */
 function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContext): void {
   const look = effectiveLook(reading.styles, context.paragraph, childW(r, 'rPr'));
   if (look.hidden) return;
-  const inner: RunContext = { paragraph: context.paragraph, ...(isSymbolFont(look.font) ? { symbolFont: look.font! } : {}) };
+  const run = newSink();
+  inlineText(r, run, reading, { paragraph: context.paragraph, ...(isSymbolFont(look.font) ? { symbolFont: look.font! } : {}) });
+  sink.unreadable.push(...run.unreadable);
+  let text = look.caps ? run.text.toUpperCase() : run.text;
+  if (look.position !== 'baseline' && text !== '') {
+    const moved = shifted(text, look.position);
+    if (moved === undefined) {
+      const how = look.position === 'superscript' ? '上标' : '下标';
+      sink.unreadable.push(`这里有设为${how}的「${text}」，它没有对应的${how}字符，无法读取。请改成普通文字（只有数字和 + - = ( ) 能读成${how}字符，如 m²、H₂O）`);
+    } else text = moved;
+  }
   if (!look.struck) {
-    inlineText(r, sink, reading, inner);
+    sink.text += text;
     return;
   }
-  const struck = newSink();
-  inlineText(r, struck, reading, inner);
-  sink.unreadable.push(...struck.unreadable);
-  if (struck.text === '') return;
-  if (sink.struckEnd === sink.text.length && sink.struck.length > 0) sink.struck[sink.struck.length - 1] += struck.text;
-  else sink.struck.push(struck.text);
+  if (text === '') return;
+  if (sink.struckEnd === sink.text.length && sink.struck.length > 0) sink.struck[sink.struck.length - 1] += text;
+  else sink.struck.push(text);
   sink.struckEnd = sink.text.length;
 }
 

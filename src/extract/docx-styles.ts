@@ -11,6 +11,10 @@ export interface RunLook {
   struck?: boolean;
   /** The font Latin and symbol characters print in (w:rFonts ascii, else hAnsi). */
   font?: string;
+  /** w:caps or w:smallCaps: Latin letters print as capitals. */
+  caps?: boolean;
+  /** w:vertAlign: raised (m²) or lowered (H₂O) text. */
+  position?: 'superscript' | 'subscript' | 'baseline';
 }
 
 /** A paragraph's list membership: numId '0' means "not numbered" (it overrides a style's). */
@@ -72,6 +76,11 @@ export function runLook(rPr: XmlElement | undefined): RunLook {
   const strike = childW(rPr, 'strike');
   const double = childW(rPr, 'dstrike');
   if (strike || double) look.struck = isOn(strike) || isOn(double);
+  const caps = childW(rPr, 'caps');
+  const small = childW(rPr, 'smallCaps');
+  if (caps || small) look.caps = isOn(caps) || isOn(small);
+  const position = attr(childW(rPr, 'vertAlign'), 'val');
+  if (position === 'superscript' || position === 'subscript' || position === 'baseline') look.position = position;
   const fonts = childW(rPr, 'rFonts');
   const font = attr(fonts, 'ascii') ?? attr(fonts, 'hAnsi');
   if (font !== null) look.font = font;
@@ -127,9 +136,19 @@ export function paragraphLook(styles: Styles, pStyle: string | null, numPr: XmlE
 }
 
 /** A run's effective look: its own w:rPr, its character style chain, then the paragraph's. */
-export function effectiveLook(styles: Styles, paragraph: ParagraphLook, rPr: XmlElement | undefined): Required<Pick<RunLook, 'hidden' | 'struck'>> & Pick<RunLook, 'font'> {
+export function effectiveLook(
+  styles: Styles,
+  paragraph: ParagraphLook,
+  rPr: XmlElement | undefined,
+): Required<Pick<RunLook, 'hidden' | 'struck' | 'caps' | 'position'>> & Pick<RunLook, 'font'> {
   const rStyle = attr(childW(rPr, 'rStyle'), 'val');
   const looks = [runLook(rPr), ...(rStyle !== null ? chain(styles, rStyle).map((s) => s.run) : []), ...paragraph.looks];
   const font = first(looks, 'font');
-  return { hidden: first(looks, 'hidden') ?? false, struck: first(looks, 'struck') ?? false, ...(font !== undefined ? { font } : {}) };
+  return {
+    hidden: first(looks, 'hidden') ?? false,
+    struck: first(looks, 'struck') ?? false,
+    caps: first(looks, 'caps') ?? false,
+    position: first(looks, 'position') ?? 'baseline',
+    ...(font !== undefined ? { font } : {}),
+  };
 }

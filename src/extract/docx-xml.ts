@@ -40,7 +40,7 @@ const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
   ...['Relationship', 'property'], // package relationships, custom properties
   ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
   ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr'], // text
-  ...['vanish', 'strike', 'dstrike', 'rFonts', 'pStyle', 'rStyle'], // how a run looks: hidden, struck, its font
+  ...['vanish', 'strike', 'dstrike', 'caps', 'smallCaps', 'vertAlign', 'rFonts', 'pStyle', 'rStyle'], // how a run looks
   ...['style', 'basedOn', 'numId', 'ilvl'], // styles.xml, and a paragraph's numbering
   ...['abstractNum', 'num', 'abstractNumId', 'lvl', 'start', 'numFmt', 'lvlText', 'suff', 'isLgl', 'lvlOverride', 'startOverride'], // numbering.xml
 ]);
