@@ -314,7 +314,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       children(cellWithText(d, '≥120(场)') as never, 'p')[0]!.appendChild(r);
     });
     expect(extractDocx(bytes, 'x.docx', templates).problems).toEqual([
-      'x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列：这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里',
+      'x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里',
     ]);
   });
 
@@ -324,7 +324,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       paragraph.appendChild(symbolRun(d, 0xf04e, 'sym', 'Wingdings'));
     });
     expect(extractDocx(bytes, 'x.docx', templates).problems).toEqual([
-      'x.docx：第 1 张申报表第 2 个表格第 2 行第 4 列：这里有 Wingdings 字体的符号（代码 F04E），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）',
+      'x.docx：第 1 张申报表第 2 个表格第 2 行第 4 列（绩效指标第 1 条的三级指标）：这里有 Wingdings 字体的符号（代码 F04E），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）',
     ]);
   });
 

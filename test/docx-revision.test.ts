@@ -311,8 +311,8 @@ describe('edits that cannot be read are refused, never guessed', () => {
         row.removeChild(cells[4]!);
       }),
     ).toEqual([
-      'x.docx：第 1 张申报表第 1 个表格第 1 行第 5 列：单元格的合并与原表不同（应不合并，现在跨 1 行 2 列），无法读取',
-      'x.docx：第 1 张申报表第 1 个表格第 1 行第 6 列：单元格的合并与原表不同（应不合并，现在跨 1 行 2 列），无法读取',
+      'x.docx：第 1 张申报表第 1 个表格第 1 行第 5 列（项目性质）：单元格的合并与原表不同（应不合并，现在跨 1 行 2 列），无法读取',
+      'x.docx：第 1 张申报表第 1 个表格第 1 行第 6 列（标签「项目类别」）：单元格的合并与原表不同（应不合并，现在跨 1 行 2 列），无法读取',
     ]);
   });
 
@@ -358,7 +358,7 @@ describe('edits that cannot be read are refused, never guessed', () => {
         r.appendChild(d.createElementNS(W, 'w:drawing'));
         p.appendChild(r);
       }),
-    ).toEqual(['x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列：单元格里有文本框、图片或公式，无法读取。请改成文字']);
+    ).toEqual(['x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：单元格里有文本框、图片或公式，无法读取。请改成文字']);
   });
 
   it('the 汇总表 and a form that disagree', () => {

@@ -497,10 +497,12 @@ function readTable(
 
   const values: ReadValue[] = [];
   const computed: ComputedCell[] = [];
-  const refuse = (place: string, why: string) => problems.push(`${where.file}：${place}：${why}`);
   table.rows.forEach((row, r) => {
     for (const cell of row.cells) {
       const place = placeOf(r, cell.col);
+      // A refusal names the field the cell holds, where it holds one.
+      const what = cell.path ? fieldLabel(cell.path) : cell.role === 'label' ? `标签「${cell.text}」` : '算出的值';
+      const refuse = (_: string, why: string, named = true) => problems.push(`${where.file}：${place}${named ? `（${what}）` : ''}：${why}`);
       const word = slots[r]?.[cell.col];
       if (!word) {
         refuse(place, `这里应有「${label(cell)}」的单元格，现在没有`);
@@ -531,7 +533,7 @@ function readTable(
       const struck = word.struck && word.row === r ? { struck: word.struck } : {};
       if (cell.path) values.push({ path: cell.path, text: word.text, place, ...struck });
       else if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
-        refuse(place, `这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`);
+        refuse(place, `这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`, false);
       } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place });
     }
   });
@@ -539,7 +541,7 @@ function readTable(
 }
 
 const spanText = (rows: number, cols: number) => (rows === 1 && cols === 1 ? '不合并' : `跨 ${rows} 行 ${cols} 列`);
-const label = (cell: GridCell) => (cell.role === 'label' ? cell.text : (cell.path?.join('.') ?? '值'));
+const label = (cell: GridCell) => (cell.role === 'label' ? cell.text : cell.path ? fieldLabel(cell.path) : '值');
 
 /**
  * What a PDF's reader needs to join a table's pages (pdf-tables.ts), by `rowKey` of texts: the
