@@ -1,7 +1,10 @@
 // npm run check:office — an independent check of our .docx files: LibreOffice (a real office
 // suite, not our own reader) turns each one into a PDF, and every heading and cell of the form's
-// grid must come out of it, complete and in document order. Not part of `npm test`: it needs
-// LibreOffice and takes a while.
+// grid must come out of it, complete and in document order, and every amount (the 汇总表's amounts
+// and 合计, each form's seven: the cells the templates mark nowrap) on one line; each saved again by
+// LibreOffice reads back as its data; and a blank form filled in LibreOffice through Python UNO
+// reads back exactly (office-blank.ts). Not part of `npm test`: it needs LibreOffice (and
+// python3-uno) and takes a while.
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -9,11 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
 import { PDFParse } from 'pdf-parse';
 import { compact, firstMissing } from '../test/support/in-order.js';
 import { buildFiles, declarationDocument, loadTemplates, summaryDocument, type GridDocument } from '../src/index.js';
 import { extractFile } from '../src/extract/revision.js';
+import { readPdfPages, type PdfGlyph, type PdfPageContent } from '../src/extract/pdf-read.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
+import { checkBlankFilledInOffice } from './office-blank.js';
 
 const run = promisify(execFile);
 const DATA_FILES = ['data/minhang-2023.json', 'test/fixtures/distinct.json'];
@@ -36,6 +42,70 @@ function expectedTexts(doc: GridDocument): string[] {
   return doc.sections.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'heading' ? [b.text] : b.rows.flatMap((r) => r.cells.map((c) => c.text)))));
 }
 
+/**
+ * The words the pages print, as a reader sees them: glyphs on one baseline, each next to the one
+ * before (a space, or a gap of more than a fifth of the type size, ends a word). A wrapped amount
+ * is two words on two lines.
+ */
+function printedWords(pages: readonly PdfPageContent[]): string[] {
+  const words: string[] = [];
+  for (const page of pages) {
+    const lines = new Map<number, PdfGlyph[]>();
+    for (const glyph of page.glyphs) {
+      const y = Math.round(glyph.y * 10);
+      lines.set(y, [...(lines.get(y) ?? []), glyph]);
+    }
+    for (const glyphs of lines.values()) {
+      let word = '';
+      let end = -Infinity;
+      for (const glyph of glyphs.sort((a, b) => a.x - b.x)) {
+        if (word !== '' && (/^\s*$/.test(glyph.text) || glyph.x - end > glyph.size / 5)) {
+          words.push(word);
+          word = '';
+        }
+        if (!/^\s*$/.test(glyph.text)) word += glyph.text;
+        end = glyph.x + glyph.width;
+      }
+      if (word !== '') words.push(word);
+    }
+  }
+  return words;
+}
+
+/** An amount as the forms print it: 200,000.00. */
+const AMOUNT = /^-?\d{1,3}(,\d{3})*\.\d{2}$/;
+
+/**
+ * Amounts (the grid's nowrap cells, and any cell that prints an amount) that the PDF does not
+ * print whole on one line: an amount that n cells print (as a word of their text) must be a word
+ * of the PDF n times. Each with where it is printed and the pieces the PDF has instead. `count`:
+ * how many amount cells there are.
+ */
+function wrappedAmounts(doc: GridDocument, words: readonly string[]): { count: number; wrapped: string[] } {
+  const cells = doc.sections.flatMap((s) => s.blocks.flatMap((b) => (b.type === 'heading' ? [] : b.rows.flatMap((r) => r.cells))));
+  const amountCells = cells.filter((c) => c.text.trim() !== '' && (c.noWrap || AMOUNT.test(c.text.trim())));
+  const split = (text: string) => text.split(/\s+/).filter(Boolean);
+  const times = (list: readonly string[]) => list.reduce((m, w) => m.set(w, (m.get(w) ?? 0) + 1), new Map<string, number>());
+  const inCells = times(cells.flatMap((c) => split(c.text)));
+  const inPdf = times(words);
+  const wrapped = [...new Set(amountCells.flatMap((c) => split(c.text)))].flatMap((amount) => {
+    const expected = inCells.get(amount)!;
+    const found = inPdf.get(amount) ?? 0;
+    if (found >= expected) return [];
+    const pieces = [...new Set(words.filter((w) => w.length > 1 && w !== amount && (amount.startsWith(w) || amount.endsWith(w))))];
+    // Where it is printed: the data fields, or 合计 (computed cells have no path).
+    const places = [...new Set(amountCells.filter((c) => split(c.text).includes(amount)).map((c) => (c.path ? c.path.join('.') : '合计')))];
+    return [
+      `「${amount}」印在 ${expected} 处，整个在一行的只有 ${found} 处 / printed ${expected}×, whole on one line ${found}× (${places.join(', ')})` +
+        (pieces.length ? `; 断成 / pieces: ${pieces.map((p) => `「${p}」`).join(' ')}` : ''),
+    ];
+  });
+  return { count: amountCells.length, wrapped };
+}
+
+/** The fonts the PDF sets digits in (the Latin font, or what LibreOffice put in its place). */
+const digitFonts = (pages: readonly PdfPageContent[]) => [...new Set(pages.flatMap((p) => p.glyphs.filter((g) => /^[0-9]$/.test(g.text)).map((g) => g.font)))];
+
 const office = await findOffice();
 if (!office) {
   console.log('跳过：没有找到 LibreOffice（soffice）。安装：apt-get install -y libreoffice-writer-nogui');
@@ -46,6 +116,12 @@ if (!office) {
 // Without a Chinese font LibreOffice prints boxes, and pdf-parse reads every CJK character of a run as its first one.
 const cjkFonts = await run('fc-list', [':lang=zh', 'family']).then((r) => r.stdout.trim(), () => 'unknown');
 if (cjkFonts === '') console.log('注意：没有中文字体，下面的失败多半因此。安装：apt-get install -y fonts-noto-cjk\nNote: no CJK font installed; failures below likely come from that. Install: apt-get install -y fonts-noto-cjk');
+// Without Times New Roman or Liberation Serif (the same widths; LibreOffice's own replacement for it),
+// LibreOffice sets digits in a wider serif (DejaVu Serif), and amounts wrap.
+const familyInstalled = (family: string) => run('fc-list', [family, 'family']).then((r) => r.stdout.trim() !== '', () => true);
+const FONT_HINT = '没有 Times New Roman，也没有与它等宽的 Liberation Serif：LibreOffice 改用更宽的字体，金额会折行。安装：apt-get install -y fonts-liberation\nNeither Times New Roman nor the metric-compatible Liberation Serif is installed: LibreOffice uses a wider font and amounts wrap. Install: apt-get install -y fonts-liberation';
+const timesLike = (await familyInstalled('Times New Roman')) || (await familyInstalled('Liberation Serif'));
+if (!timesLike) console.log(`注意：${FONT_HINT}`);
 
 const started = Date.now();
 const work = await mkdtemp(path.join(tmpdir(), 'shenbao-office-'));
@@ -85,7 +161,8 @@ try {
         failures++;
         continue;
       }
-      const parser = new PDFParse({ data: new Uint8Array(await readFile(path.join(pdfDir, `${name}.pdf`))) });
+      const pdfBytes = await readFile(path.join(pdfDir, `${name}.pdf`));
+      const parser = new PDFParse({ data: new Uint8Array(pdfBytes) });
       const result = await parser.getText().finally(() => parser.destroy());
       // Page numbers are Word fields: only an office suite fills them in, so every page must say its own.
       const pages = result.pages.map((p) => compact(p.text));
@@ -93,11 +170,18 @@ try {
       const badFooter = pages.findIndex((p, i) => !p.includes(footers[i]!));
       // Pages joined without footers or pdf-parse's '-- 1 of 3 --' separators: a cell may run onto the next page.
       const body = pages.map((p, i) => p.replace(footers[i]!, '')).join('');
+      // Amounts on one line, as in Word: read from the glyphs' places (pdf-lib and our glyph reader).
+      const glyphPages = readPdfPages(await PDFDocument.load(pdfBytes));
+      const amounts = wrappedAmounts(gridOf(docx), printedWords(glyphPages));
       const problem =
         firstMissing(body, expectedTexts(gridOf(docx))) ??
-        (badFooter < 0 ? undefined : `footer ${footers[badFooter]} not found on page ${badFooter + 1}; page ends:「${pages[badFooter]!.slice(-30)}」`);
+        (badFooter < 0 ? undefined : `footer ${footers[badFooter]} not found on page ${badFooter + 1}; page ends:「${pages[badFooter]!.slice(-30)}」`) ??
+        (amounts.wrapped.length === 0
+          ? undefined
+          : `金额折行 / amounts wrap:\n    ${amounts.wrapped.join('\n    ')}\n    数字的字体 / digits set in: ${digitFonts(glyphPages).join(', ')}` +
+            (timesLike ? '' : `\n    ${FONT_HINT.replace('\n', '\n    ')}`));
       if (problem) failures++;
-      console.log(`${problem ? '✗' : '✓'} ${name}  ${result.total} 页${problem ? `\n    ${problem}` : ''}`);
+      console.log(`${problem ? '✗' : '✓'} ${name}  ${result.total} 页，${amounts.count} 个金额${problem ? `\n    ${problem}` : '都在一行 / amounts each on one line'}`);
     }
 
     // The other direction: each file saved again by LibreOffice as .docx (it rewrites the tables:
@@ -119,6 +203,8 @@ try {
       console.log(`${same ? '✓' : '✗'} ${name}（LibreOffice 另存后读回 / re-saved by LibreOffice, read back）${same ? '' : `\n    ${changes.join('\n    ') || '数据不同 / data differs'}`}`);
     }
   }
+  // A department's way in: a blank form typed into in LibreOffice must read back exactly.
+  failures += await checkBlankFilledInOffice(office, work);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
