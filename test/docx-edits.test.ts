@@ -106,6 +106,83 @@ describe('hidden text is not read, however it is hidden', () => {
   });
 });
 
+describe('properties resolved as Word prints them', () => {
+  it('strike-through set by both a character style and a paragraph style cancels out; a direct strike="0" leaves a style\'s double strike', () => {
+    const styles =
+      '<w:style w:type="character" w:styleId="C"><w:rPr><w:strike/></w:rPr></w:style>' +
+      '<w:style w:type="paragraph" w:styleId="P"><w:rPr><w:strike/></w:rPr></w:style>' +
+      '<w:style w:type="character" w:styleId="D"><w:rPr><w:dstrike/></w:rPr></w:style>';
+    const read = paragraphs(docx(p(t('甲', '<w:rStyle w:val="C"/>'), '<w:pStyle w:val="P"/>') + p(t('乙', '<w:rStyle w:val="D"/><w:strike w:val="0"/>') + t('丙')), { styles }));
+    expect(read).toEqual([
+      { type: 'paragraph', text: '甲' },
+      { type: 'paragraph', text: '丙', struck: ['乙'] },
+    ]);
+  });
+
+  it('ASCII text prints in the ascii font: a symbol font named for hAnsi only does not change it', () => {
+    expect(paragraphs(docx(p(t('no', '<w:rFonts w:hAnsi="Wingdings"/>')))).map((b) => b?.text)).toEqual(['no']);
+  });
+
+  it('text raised with w:position reads as superscript digits; a small shift (aligning type) does not', () => {
+    const read = paragraphs(docx(p(t('≥10') + t('5', '<w:position w:val="8"/><w:sz w:val="11"/>') + t('(人次)')) + p(t('CO') + t('2', '<w:position w:val="-6"/>')) + p(t('对齐', '<w:position w:val="-2"/>') + t('5', '<w:position w:val="2"/>'))));
+    expect(read.map((b) => b?.text)).toEqual(['≥10⁵(人次)', 'CO₂', '对齐5']);
+  });
+
+  it('w:lvlRestart="0": a second level counts on across its first level', () => {
+    const numbering =
+      '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>' +
+      '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:lvlRestart w:val="0"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl></w:abstractNum>' +
+      num(1, 1);
+    const body = p(t('甲'), numPr(1)) + p(t('乙'), numPr(1, 1)) + p(t('丙'), numPr(1)) + p(t('丁'), numPr(1, 1));
+    expect(paragraphs(docx(body, { numbering })).map((b) => b?.text)).toEqual(['1. 甲', 'a) 乙', '2. 丙', 'b) 丁']);
+  });
+
+  it('the custom format 001, 002 (in mc:AlternateContent, as Word 2010+ and LibreOffice write it)', () => {
+    const numbering =
+      '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/>' +
+      '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">' +
+      '<mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="001, 002, 003, ..."/></mc:Choice><mc:Fallback><w:numFmt w:val="decimal"/></mc:Fallback></mc:AlternateContent>' +
+      '<w:lvlText w:val="%1."/></w:lvl></w:abstractNum>' +
+      num(1, 1);
+    expect(paragraphs(docx(p(t('甲'), numPr(1)) + p(t('乙'), numPr(1)), { numbering })).map((b) => b?.text)).toEqual(['001. 甲', '002. 乙']);
+  });
+});
+
+describe('fields read as the page prints them', () => {
+  const field = (code: string, result: string, begin = '<w:fldChar w:fldCharType="begin"/>') =>
+    `<w:r>${begin}</w:r><w:r><w:instrText xml:space="preserve"> ${code} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>${t(result)}<w:r><w:fldChar w:fldCharType="end"/></w:r>`;
+
+  it('a date, page or formula field is named (the page shows what it works out when opened); a locked one is its text', () => {
+    const read = paragraphs(docx(p(field('DATE \\@ "yyyy-MM-dd"', '2024-02-15')) + p(field('DATE', '2024-11-20', '<w:fldChar w:fldCharType="begin" w:fldLock="1"/>')) + p('<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')));
+    const refused = '这里有会自动更新的域（DATE），打开或打印文件时会换成别的内容，读不准。请改成直接输入的文字（在 Word 里选中域按 Ctrl+Shift+F9 可把域变成文字）';
+    expect(read).toEqual([
+      { type: 'paragraph', text: '2024-02-15', unreadable: [refused] },
+      { type: 'paragraph', text: '2024-11-20' },
+      { type: 'paragraph', text: '1', unreadable: [refused.replace('DATE', 'PAGE')] },
+    ]);
+  });
+
+  it('a field nested in another field\'s code shows nothing: only the outer result', () => {
+    const nested =
+      '<w:r><w:fldChar w:fldCharType="begin" w:fldLock="1"/></w:r><w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>' +
+      field('=1+1', '2') +
+      '<w:r><w:instrText xml:space="preserve"> = 2 "提高" "降低" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>' +
+      t('提高') +
+      '<w:r><w:fldChar w:fldCharType="end"/></w:r>';
+    expect(paragraphs(docx(p(nested)))).toEqual([{ type: 'paragraph', text: '提高' }]);
+  });
+
+  it('a legacy drop-down form field shows its chosen entry; a hyperlink field its text', () => {
+    const dropDown =
+      '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="D1"/><w:ddList><w:result w:val="1"/><w:listEntry w:val="维持现状"/><w:listEntry w:val="一次性项目"/></w:ddList></w:ffData></w:fldChar></w:r>' +
+      '<w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>';
+    expect(paragraphs(docx(p(dropDown) + p(field('HYPERLINK "https://example.org"', '网站'))))).toEqual([
+      { type: 'paragraph', text: '一次性项目' },
+      { type: 'paragraph', text: '网站' },
+    ]);
+  });
+});
+
 describe('capitals, raised and lowered text read as printed', () => {
   it('w:caps and w:smallCaps print capitals; superscript and subscript digits are ² and ₂', () => {
     const read = paragraphs(
@@ -156,10 +233,10 @@ describe('automatic numbering is read as printed', () => {
     expect(numbered('decimal', '%1.', ['甲'], '<w:suff w:val="nothing"/>')).toEqual(['1.甲']);
   });
 
-  it('a second level, numbering continued across lists of one definition, and restarted by startOverride', () => {
+  it('a second level, numbering continued across lists of one definition, and restarted by startOverride (the list counts on from there)', () => {
     const numbering = list(1, 'decimal', '%1.') + num(1, 1) + num(2, 1) + num(3, 1, '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>');
     const body = p(t('甲'), numPr(1)) + p(t('乙'), numPr(1, 1)) + p(t('丙'), numPr(1, 1)) + p(t('丁'), numPr(2)) + p(t('戊'), numPr(3)) + p(t('己'), numPr(1));
-    expect(paragraphs(docx(body, { numbering })).map((b) => b?.text)).toEqual(['1. 甲', '1.1 乙', '1.2 丙', '2. 丁', '1. 戊', '3. 己']);
+    expect(paragraphs(docx(body, { numbering })).map((b) => b?.text)).toEqual(['1. 甲', '1.1 乙', '1.2 丙', '2. 丁', '1. 戊', '2. 己']);
   });
 
   it('numbering from a paragraph style, and numId 0 turning it off', () => {

@@ -225,7 +225,11 @@ describe('tables and merged cells', () => {
     expect(table.rows).toEqual([
       [cell(0, 0, '单元格控件'), cell(0, 1, '块控件')],
       [cell(1, 0, '行内控件'), cell(1, 1, '重复节')],
-      [cell(2, 0, ''), cell(2, 1, '')],
+      // A control still showing its prompt: no data, but the page prints the prompt, so it is named.
+      [
+        { ...cell(2, 0, ''), unreadable: ['这里是内容控件的提示文字「单击此处输入文字。」（还没有填写，但会印出来），无法读取。请填写这一栏，或删去提示文字'] },
+        { ...cell(2, 1, ''), unreadable: ['这里是内容控件的提示文字「单击或点击此处输入日期。」（还没有填写，但会印出来），无法读取。请填写这一栏，或删去提示文字'] },
+      ],
     ]);
   });
 

@@ -298,7 +298,10 @@ describe('edits that cannot be read are refused, never guessed', () => {
         const row = rowsOf(tables(d)[0]!)[0]!;
         row.parentNode!.insertBefore(row.cloneNode(true), row);
       }),
-    ).toEqual(['x.docx：第 1 张申报表：第 1 个表格应有 9 行，现在有 10 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数']);
+    ).toEqual([
+      // The copy of the first row stands where the 主管部门 row should: the first row that differs.
+      'x.docx：第 1 张申报表第 1 个表格第 2 行第 4 列：这个表格应有 9 行，现在有 10 行，从这里起与原表不同（这里应是标签「实施单位」，跨 1 行 2 列）：单元格被拆成了几行，或加入、删去了行。只有绩效指标表可以增删行，请撤销这一处的修改',
+    ]);
   });
 
   it('two cells merged that the form keeps apart', () => {

@@ -2,19 +2,23 @@
 // "一、", "①", "a)", "•". Word does not store the numbers; it counts the numbered paragraphs in
 // document order, so the reader counts them the same way (ECMA-376 §17.9). A format this file
 // does not know is not guessed: the paragraph is refused with its place.
-import { attr, childW, intAttr, isOn, wName, type XmlElement } from './docx-xml.js';
+import { alternative, attr, childW, intAttr, isOn, wName, type XmlElement } from './docx-xml.js';
 import { runLook, type NumberingRef } from './docx-styles.js';
 import { isSymbolFont, symbolCharacter } from './word-symbols.js';
 
 interface Level {
   start: number;
+  /** w:numFmt; for "custom", its w:format (Word 2010+ and LibreOffice write 001, 002, 003 this way). */
   format: string;
+  /** w:lvlRestart: restart after a use of this level (0-based; -1 never); by default after any level above. */
+  restartAfter?: number;
   /** w:lvlText, e.g. "%1." or "（%1）"; "%n" is level n's number. */
   text: string;
   suffix: 'tab' | 'space' | 'nothing';
   /** w:isLgl: the numbers of the levels above print as decimals. */
   legal: boolean;
   hidden: boolean;
+  caps: boolean;
   font?: string;
 }
 
@@ -32,17 +36,35 @@ export interface Numbering {
 
 export const NO_NUMBERING: Numbering = { abstract: new Map(), instances: new Map() };
 
+/**
+ * A level's w:numFmt. Newer formats stand in an mc:AlternateContent whose Choice has the real one
+ * (`<w:numFmt w:val="custom" w:format="001, 002, 003, ..."/>`) and whose Fallback says decimal.
+ */
+function numberFormat(lvl: XmlElement): string {
+  let numFmt = childW(lvl, 'numFmt');
+  for (const node of lvl.children) {
+    const chosen = typeof node === 'string' ? undefined : alternative(node);
+    const inside = chosen && childW(chosen, 'numFmt');
+    if (inside) numFmt = inside;
+  }
+  const value = attr(numFmt, 'val') ?? 'decimal';
+  return value === 'custom' ? `custom:${attr(numFmt, 'format') ?? ''}` : value;
+}
+
 function readLevel(lvl: XmlElement): Level {
   const suffix = attr(childW(lvl, 'suff'), 'val');
   const look = runLook(childW(lvl, 'rPr'));
+  const restart = Number.parseInt(attr(childW(lvl, 'lvlRestart'), 'val') ?? '', 10);
   return {
     start: intAttr(childW(lvl, 'start'), 1, 0),
-    format: attr(childW(lvl, 'numFmt'), 'val') ?? 'decimal',
+    format: numberFormat(lvl),
+    ...(Number.isInteger(restart) && restart >= 0 ? { restartAfter: restart - 1 } : {}),
     text: attr(childW(lvl, 'lvlText'), 'val') ?? '',
     suffix: suffix === 'space' || suffix === 'nothing' ? suffix : 'tab',
     legal: childW(lvl, 'isLgl') !== undefined && isOn(childW(lvl, 'isLgl')),
-    hidden: look.hidden ?? false,
-    ...(look.font !== undefined ? { font: look.font } : {}),
+    hidden: look.toggles.vanish ?? false,
+    caps: (look.toggles.caps ?? false) || (look.toggles.smallCaps ?? false),
+    ...((look.ascii ?? look.hAnsi) !== undefined ? { font: (look.ascii ?? look.hAnsi)! } : {}),
   };
 }
 
@@ -89,12 +111,15 @@ export function readNumbering(root: XmlElement): Numbering {
 export type NumberLabel = { label: string } | { unreadable: string };
 
 /**
- * Counts numbered paragraphs in document order. Instances of one abstract numbering continue one
- * list (Word's "continue numbering"); an instance that restarts a level (startOverride, which is
- * what "restart numbering" writes) counts on its own.
+ * Counts numbered paragraphs in document order. The instances (w:num) of one abstract numbering
+ * count one list; an instance that restarts a level (w:startOverride, which "restart numbering"
+ * writes) sets that level back when its first paragraph comes, and the list counts on from there,
+ * whichever instance the later paragraphs name (LibreOffice gives only the restarted paragraph the
+ * new instance; Word gives it to the ones after too: both print 1. 2. 3. 1. 2.).
  */
 export class ListCounters {
   private readonly counts = new Map<string, number[]>();
+  private readonly started = new Set<string>();
 
   constructor(private readonly numbering: Numbering) {}
 
@@ -109,15 +134,22 @@ export class ListCounters {
     const level = levelOf(ilvl);
     if (!level) return { unreadable: `段落有自动编号，但文件里找不到它这一级（第 ${ilvl + 1} 级）的编号格式，读不出印的是什么编号` };
 
-    const key = instance.starts.size > 0 || instance.levels.size > 0 ? `num:${ref.numId}` : `abstract:${instance.abstractId}`;
-    let counts = this.counts.get(key);
+    const startOf = (i: number) => (instance.starts.get(i) ?? levelOf(i)?.start ?? 1) - 1;
+    let counts = this.counts.get(instance.abstractId);
     if (!counts) {
-      counts = Array.from({ length: 9 }, (_, i) => (instance.starts.get(i) ?? levelOf(i)?.start ?? 1) - 1);
-      this.counts.set(key, counts);
+      counts = Array.from({ length: 9 }, (_, i) => startOf(i));
+      this.counts.set(instance.abstractId, counts);
+    }
+    if (!this.started.has(ref.numId)) {
+      this.started.add(ref.numId);
+      for (const [i, start] of instance.starts) counts[i] = start - 1;
     }
     counts[ilvl]!++;
-    // A level starts again after any level above it is used.
-    for (let deeper = ilvl + 1; deeper < 9; deeper++) counts[deeper] = (instance.starts.get(deeper) ?? levelOf(deeper)?.start ?? 1) - 1;
+    // A deeper level starts again after this one is used (unless its w:lvlRestart says otherwise).
+    for (let deeper = ilvl + 1; deeper < 9; deeper++) {
+      const after = levelOf(deeper)?.restartAfter ?? deeper - 1;
+      if (after >= ilvl) counts[deeper] = startOf(deeper);
+    }
     if (level.hidden) return { label: '' };
 
     let label = '';
@@ -137,6 +169,7 @@ export class ListCounters {
       }
       label += at;
     }
+    if (level.caps) label = label.toUpperCase();
     if (isSymbolFont(level.font)) {
       let mapped = '';
       for (const char of label) {
@@ -202,6 +235,9 @@ function roman(n: number): string | undefined {
 
 /** `n` in a w:numFmt, or undefined for a format (or a number) this reader does not print. */
 export function formatNumber(n: number, format: string): string | undefined {
+  // Word's and LibreOffice's custom formats of zero-padded numbers: "001, 002, 003, ...".
+  const padded = /^custom:(0*)1, \1(?:0)?2, /.exec(format);
+  if (padded && n >= 0) return String(n).padStart(padded[1]!.length + 1, '0');
   switch (format) {
     case 'decimal':
     case 'decimalHalfWidth':

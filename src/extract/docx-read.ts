@@ -216,16 +216,46 @@ function partName(target: string, base: string): string {
 // ---------------------------------------------------------------------------------------------
 // Text inside a paragraph
 
-/** The document's styles and numbering, and the numbered paragraphs counted so far (in document order). */
+/** A complex field (w:fldChar begin … separate … end) being read: its code, then its shown result. */
+interface OpenField {
+  code: string;
+  result: boolean;
+  locked: boolean;
+}
+
+/**
+ * The document's styles and numbering, the numbered paragraphs counted so far, and the fields open
+ * at this point (all in document order).
+ */
 class Reading {
   readonly counters: ListCounters;
+  readonly fields: OpenField[] = [];
   constructor(
     readonly styles: Styles,
     numbering: Numbering,
   ) {
     this.counters = new ListCounters(numbering);
   }
+
+  /** Outside any field's code: text here is shown (a field's code, and fields nested in it, are not). */
+  showing(): boolean {
+    return this.fields.every((field) => field.result);
+  }
 }
+
+/**
+ * Fields whose shown text Word or LibreOffice works out again when the file is opened or printed
+ * (the date, a page number, a formula or condition): the text saved in the file is not what the
+ * page will show. Unless the field is locked, it cannot be read.
+ */
+const VOLATILE_FIELD = /^(DATE|TIME|PRINTDATE|SAVEDATE|EDITTIME|CREATEDATE|PAGE|NUMPAGES|SECTIONPAGES|SECTION|IF|=|SEQ|AUTONUM\w*|LISTNUM|REF|PAGEREF|NOTEREF|DOCPROPERTY|DOCVARIABLE|INFO|FILENAME|FILESIZE|NUMWORDS|NUMCHARS|USERNAME|USERINITIALS|USERADDRESS|AUTHOR|TITLE|SUBJECT|KEYWORDS|COMMENTS|LASTSAVEDBY|REVNUM|TEMPLATE|QUOTE|FORMULA)$/i;
+
+const fieldName = (code: string): string => (/^\s*(=|[^\s\\]+)/.exec(code)?.[1] ?? '').toUpperCase();
+
+const volatileField = (code: string): string | undefined => {
+  const name = fieldName(code);
+  return VOLATILE_FIELD.test(name) ? `这里有会自动更新的域（${name}），打开或打印文件时会换成别的内容，读不准。请改成直接输入的文字（在 Word 里选中域按 Ctrl+Shift+F9 可把域变成文字）` : undefined;
+};
 
 /** What a paragraph (or a cell) reads as so far. */
 interface Sink {
@@ -237,11 +267,11 @@ interface Sink {
 }
 const newSink = (): Sink => ({ text: '', struck: [], unreadable: [], struckEnd: -1 });
 
-/** Where the text is read: the paragraph's look (styles) and the run's symbol font, if any. */
+/** Where the text is read: the paragraph's look (styles) and the run's fonts. */
 interface RunContext {
   paragraph: ParagraphLook;
-  /** The run's font when it is a symbol font (its Latin-1 and F0xx characters are pictures). */
-  symbolFont?: string;
+  /** The font a character prints in, where the run names one (a symbol font's Latin-1 and F0xx characters are pictures). */
+  fontOf?: (code: number) => string | undefined;
 }
 
 const SYMBOL_UNREADABLE = (font: string, code: number) =>
@@ -267,30 +297,70 @@ function symText(sym: XmlElement, sink: Sink): void {
 }
 
 /** A w:t's text; in a symbol font, its Latin-1 and F0xx characters are the font's pictures. */
-function runText(text: string, sink: Sink, font: string | undefined): void {
-  if (font === undefined) {
+function runText(text: string, sink: Sink, fontOf: RunContext['fontOf']): void {
+  if (fontOf === undefined) {
     sink.text += text;
     return;
   }
   for (const char of text) {
     const code = char.codePointAt(0)!;
-    if ((code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff)) symbolInto(sink, font, code);
+    const font = (code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff) ? fontOf(code) : undefined;
+    if (font !== undefined && isSymbolFont(font)) symbolInto(sink, font, code);
     else sink.text += char;
   }
 }
 
-/** A legacy check box form field (FORMCHECKBOX) shows as a box; other field characters show nothing. */
-function fieldCharText(fldChar: XmlElement): string {
-  if (attr(fldChar, 'fldCharType') !== 'begin') return '';
-  const checkBox = childW(childW(fldChar, 'ffData'), 'checkBox');
-  if (!checkBox) return '';
-  const checked = childW(checkBox, 'checked');
-  return (checked ? isOn(checked) : isOn(childW(checkBox, 'default'))) ? '☒' : '☐';
+/**
+ * What a legacy form field shows where it begins: a check box (FORMCHECKBOX) as a box, a drop-down
+ * (FORMDROPDOWN) as its chosen entry. Other fields show their result, read as text.
+ */
+function formFieldText(fldChar: XmlElement): string {
+  const ffData = childW(fldChar, 'ffData');
+  const checkBox = childW(ffData, 'checkBox');
+  if (checkBox) {
+    const checked = childW(checkBox, 'checked');
+    return (checked ? isOn(checked) : isOn(childW(checkBox, 'default'))) ? '☒' : '☐';
+  }
+  const list = childW(ffData, 'ddList');
+  if (!list) return '';
+  const entries = list.children.filter((node): node is XmlElement => wName(node) === 'listEntry').map((entry) => attr(entry, 'val') ?? '');
+  const chosen = intAttr(childW(list, 'result'), intAttr(childW(list, 'default'), 0, 0), 0);
+  return entries[chosen] ?? '';
 }
 
-/** A content control still showing its prompt ("单击此处输入文字") holds no data. */
+/** w:fldChar: a field begins (its code follows), shows its result, or ends. */
+function fieldChar(fldChar: XmlElement, sink: Sink, reading: Reading): void {
+  const type = attr(fldChar, 'fldCharType');
+  const lock = attr(fldChar, 'fldLock');
+  const locked = lock !== null && !['0', 'false', 'off'].includes(lock);
+  const top = reading.fields.at(-1);
+  if (type === 'begin') {
+    if (reading.showing()) sink.text += formFieldText(fldChar);
+    reading.fields.push({ code: '', result: false, locked });
+  } else if (type === 'separate' && top) {
+    top.result = true;
+    const why = top.locked || !reading.showing() ? undefined : volatileField(top.code);
+    if (why) sink.unreadable.push(why);
+  } else if (type === 'end') {
+    reading.fields.pop();
+  }
+}
+
+/** A content control still showing its prompt ("单击此处输入文字") holds no data, but the page prints the prompt. */
 const showsPlaceholder = (sdt: XmlElement): boolean => isOn(childW(childW(sdt, 'sdtPr'), 'showingPlcHdr'));
 
+const placeholderUnreadable = (prompt: string) =>
+  `这里是内容控件的提示文字「${prompt.trim()}」（还没有填写，但会印出来），无法读取。请填写这一栏，或删去提示文字`;
+
+/** A placeholder's prompt, if it shows any: read aside, and named rather than taken as data. */
+function placeholderInto(sdt: XmlElement, sink: Sink, reading: Reading, context: RunContext): void {
+  const prompt = newSink();
+  inlineText(sdt, prompt, reading, context);
+  if (prompt.text.trim() !== '') sink.unreadable.push(placeholderUnreadable(prompt.text));
+}
+
+/** w:position, in half-points, from which text reads as raised or lowered (smaller shifts align type). */
+const RAISED_ENOUGH = 3;
 const RAISED: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻', '=': '⁼', '(': '⁽', ')': '⁾' };
 const LOWERED: Record<string, string> = { '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉', '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎' };
 
@@ -317,13 +387,16 @@ function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContex
   const look = effectiveLook(reading.styles, context.paragraph, childW(r, 'rPr'));
   if (look.hidden) return;
   const run = newSink();
-  inlineText(r, run, reading, { paragraph: context.paragraph, ...(isSymbolFont(look.font) ? { symbolFont: look.font! } : {}) });
+  inlineText(r, run, reading, { paragraph: context.paragraph, fontOf: look.fontOf });
   sink.unreadable.push(...run.unreadable);
   let text = look.caps ? run.text.toUpperCase() : run.text;
-  if (look.position !== 'baseline' && text !== '') {
-    const moved = shifted(text, look.position);
+  // Raised by w:position (LibreOffice's superscript of a set height, Word's Font → Position):
+  // digits read as ⁵ as with vertAlign; other text raised a little reads as it is.
+  const position = look.vertAlign !== 'baseline' ? look.vertAlign : Math.abs(look.raised) >= RAISED_ENOUGH && shifted(text, look.raised > 0 ? 'superscript' : 'subscript') !== undefined ? (look.raised > 0 ? 'superscript' : 'subscript') : 'baseline';
+  if (position !== 'baseline' && text !== '') {
+    const moved = shifted(text, position);
     if (moved === undefined) {
-      const how = look.position === 'superscript' ? '上标' : '下标';
+      const how = position === 'superscript' ? '上标' : '下标';
       sink.unreadable.push(`这里有设为${how}的「${text}」，它没有对应的${how}字符，无法读取。请改成普通文字（只有数字和 + - = ( ) 能读成${how}字符，如 m²、H₂O）`);
     } else text = moved;
   }
@@ -349,10 +422,24 @@ function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: R
       else if (el.ns === MATH) sink.text += OBJECT;
       continue;
     }
+    // Inside a field's code (and fields nested in it) nothing shows but the fields themselves.
+    if (!reading.showing() && name !== 'r' && name !== 'fldChar' && name !== 'instrText' && name !== 'ins' && name !== 'moveTo') continue;
     switch (name) {
       case 't':
-        runText(textOf(el), sink, context.symbolFont);
+        runText(textOf(el), sink, context.fontOf);
         break;
+      case 'instrText': {
+        const top = reading.fields.at(-1);
+        if (top && !top.result) top.code += textOf(el);
+        break;
+      }
+      case 'fldSimple': {
+        const locked = attr(el, 'fldLock');
+        const why = locked !== null && !['0', 'false', 'off'].includes(locked) ? undefined : volatileField(attr(el, 'instr') ?? '');
+        if (why) sink.unreadable.push(why);
+        inlineText(el, sink, reading, context);
+        break;
+      }
       case 'r':
         readRun(el, sink, reading, context);
         break;
@@ -377,14 +464,14 @@ function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: R
       case 'hyperlink':
       case 'smartTag':
       case 'customXml':
-      case 'fldSimple':
       case 'dir':
       case 'bdo':
       case 'sdtContent':
         inlineText(el, sink, reading, context);
         break;
       case 'sdt':
-        if (!showsPlaceholder(el)) inlineText(el, sink, reading, context);
+        if (showsPlaceholder(el)) placeholderInto(el, sink, reading, context);
+        else inlineText(el, sink, reading, context);
         break;
       case 'tab':
       case 'ptab':
@@ -405,7 +492,7 @@ function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: R
         symText(el, sink);
         break;
       case 'fldChar':
-        sink.text += fieldCharText(el);
+        fieldChar(el, sink, reading);
         break;
       default:
         // del, moveFrom, delText, instrText, delInstrText, rPr/pPr and their *Change elements,
@@ -457,7 +544,12 @@ function collectBlocks(parent: XmlElement, out: Piece[], pending: { sink: Sink |
     }
     switch (name) {
       case 'p': {
-        const read = placeholder ? { sink: newSink(), joins: markJoins(el, reading, paragraphLook(reading.styles, null, undefined)) } : readParagraph(el, reading);
+        const read = readParagraph(el, reading);
+        // A content control's prompt is printed but is no data: named, not read.
+        if (placeholder) {
+          const prompt = read.sink.text;
+          read.sink = { ...newSink(), unreadable: [...read.sink.unreadable, ...(prompt.trim() !== '' ? [placeholderUnreadable(prompt)] : [])] };
+        }
         const sink = pending.sink ? joinSinks(pending.sink, read.sink) : read.sink;
         if (read.joins) pending.sink = sink;
         else {

@@ -5,16 +5,20 @@
 // subtleties: a style that turns strike on twice along one chain still strikes).
 import { attr, childW, isOn, wName, type XmlElement } from './docx-xml.js';
 
+/** Properties that toggle (ECMA-376 §17.7.3): on in a paragraph style and again in a character style is off. */
+const TOGGLES = ['vanish', 'strike', 'dstrike', 'caps', 'smallCaps'] as const;
+type Toggle = (typeof TOGGLES)[number];
+
 /** What properties say about reading text; a field is absent where they say nothing. */
 export interface RunLook {
-  hidden?: boolean;
-  struck?: boolean;
-  /** The font Latin and symbol characters print in (w:rFonts ascii, else hAnsi). */
-  font?: string;
-  /** w:caps or w:smallCaps: Latin letters print as capitals. */
-  caps?: boolean;
+  toggles: Partial<Record<Toggle, boolean>>;
+  /** w:rFonts: the font of ASCII characters, and of the other Latin (and private-use symbol) characters. */
+  ascii?: string;
+  hAnsi?: string;
   /** w:vertAlign: raised (m²) or lowered (H₂O) text. */
-  position?: 'superscript' | 'subscript' | 'baseline';
+  vertAlign?: 'superscript' | 'subscript' | 'baseline';
+  /** w:position: text raised (positive) or lowered by this many half-points. */
+  raised?: number;
 }
 
 /** A paragraph's list membership: numId '0' means "not numbered" (it overrides a style's). */
@@ -36,13 +40,13 @@ export interface Styles {
   defaults: RunLook;
 }
 
-export const NO_STYLES: Styles = { byId: new Map(), defaults: {} };
+export const NO_STYLES: Styles = { byId: new Map(), defaults: { toggles: {} } };
 
 /** Styles are chained by basedOn; a loop (a damaged file) ends the chain. */
 const MAX_CHAIN = 32;
 
 export function readStyles(root: XmlElement): Styles {
-  const styles: Styles = { byId: new Map(), defaults: {} };
+  const styles: Styles = { byId: new Map(), defaults: { toggles: {} } };
   for (const el of root.children) {
     const name = wName(el);
     if (name === 'docDefaults') {
@@ -69,21 +73,21 @@ export function readStyles(root: XmlElement): Styles {
 
 /** What one w:rPr says. */
 export function runLook(rPr: XmlElement | undefined): RunLook {
-  if (!rPr) return {};
-  const look: RunLook = {};
-  const vanish = childW(rPr, 'vanish');
-  if (vanish) look.hidden = isOn(vanish);
-  const strike = childW(rPr, 'strike');
-  const double = childW(rPr, 'dstrike');
-  if (strike || double) look.struck = isOn(strike) || isOn(double);
-  const caps = childW(rPr, 'caps');
-  const small = childW(rPr, 'smallCaps');
-  if (caps || small) look.caps = isOn(caps) || isOn(small);
-  const position = attr(childW(rPr, 'vertAlign'), 'val');
-  if (position === 'superscript' || position === 'subscript' || position === 'baseline') look.position = position;
+  const look: RunLook = { toggles: {} };
+  if (!rPr) return look;
+  for (const toggle of TOGGLES) {
+    const el = childW(rPr, toggle);
+    if (el) look.toggles[toggle] = isOn(el);
+  }
+  const vertAlign = attr(childW(rPr, 'vertAlign'), 'val');
+  if (vertAlign === 'superscript' || vertAlign === 'subscript' || vertAlign === 'baseline') look.vertAlign = vertAlign;
+  const raised = Number.parseInt(attr(childW(rPr, 'position'), 'val') ?? '', 10);
+  if (Number.isInteger(raised)) look.raised = raised;
   const fonts = childW(rPr, 'rFonts');
-  const font = attr(fonts, 'ascii') ?? attr(fonts, 'hAnsi');
-  if (font !== null) look.font = font;
+  const ascii = attr(fonts, 'ascii');
+  const hAnsi = attr(fonts, 'hAnsi');
+  if (ascii !== null) look.ascii = ascii;
+  if (hAnsi !== null) look.hAnsi = hAnsi;
   return look;
 }
 
@@ -112,15 +116,18 @@ function chain(styles: Styles, id: string | undefined): StyleDef[] {
 }
 
 /** The first look along `looks` that says something about `key`. */
-function first<K extends keyof RunLook>(looks: RunLook[], key: K): RunLook[K] {
+function first<K extends Exclude<keyof RunLook, 'toggles'>>(looks: RunLook[], key: K): RunLook[K] {
   for (const look of looks) if (look[key] !== undefined) return look[key];
   return undefined;
 }
 
+const firstToggle = (looks: RunLook[], key: Toggle): boolean | undefined => looks.find((look) => look.toggles[key] !== undefined)?.toggles[key];
+
 /** How a paragraph's runs look unless they say otherwise, and its numbering. */
 export interface ParagraphLook {
-  /** Run looks in order of precedence after the run's own: paragraph style chain, defaults. */
-  looks: RunLook[];
+  /** The paragraph style and the styles it is based on, nearest first. */
+  styles: RunLook[];
+  defaults: RunLook;
   numbering: NumberingRef;
 }
 
@@ -130,25 +137,47 @@ export function paragraphLook(styles: Styles, pStyle: string | null, numPr: XmlE
   const numId = own.numId ?? styleChain.map((s) => s.numbering.numId).find((n) => n !== undefined);
   const ilvl = own.ilvl ?? styleChain.map((s) => s.numbering.ilvl).find((n) => n !== undefined);
   return {
-    looks: [...styleChain.map((s) => s.run), styles.defaults],
+    styles: styleChain.map((s) => s.run),
+    defaults: styles.defaults,
     numbering: { ...(numId !== undefined ? { numId } : {}), ...(ilvl !== undefined ? { ilvl } : {}) },
   };
 }
 
-/** A run's effective look: its own w:rPr, its character style chain, then the paragraph's. */
-export function effectiveLook(
-  styles: Styles,
-  paragraph: ParagraphLook,
-  rPr: XmlElement | undefined,
-): Required<Pick<RunLook, 'hidden' | 'struck' | 'caps' | 'position'>> & Pick<RunLook, 'font'> {
+/** What a run prints, as far as reading its text goes. */
+export interface EffectiveLook {
+  hidden: boolean;
+  struck: boolean;
+  caps: boolean;
+  vertAlign: 'superscript' | 'subscript' | 'baseline';
+  raised: number;
+  /** The font a character of this run prints in (ASCII in the ascii font, the rest in hAnsi). */
+  fontOf(code: number): string | undefined;
+}
+
+/**
+ * A run's effective look: its own w:rPr, else its character style chain and the paragraph style
+ * chain (a toggle set in both cancels out, as Word prints it), else the document defaults.
+ */
+export function effectiveLook(styles: Styles, paragraph: ParagraphLook, rPr: XmlElement | undefined): EffectiveLook {
+  const own = runLook(rPr);
   const rStyle = attr(childW(rPr, 'rStyle'), 'val');
-  const looks = [runLook(rPr), ...(rStyle !== null ? chain(styles, rStyle).map((s) => s.run) : []), ...paragraph.looks];
-  const font = first(looks, 'font');
+  const character = rStyle !== null ? chain(styles, rStyle).map((s) => s.run) : [];
+  const looks = [own, ...character, ...paragraph.styles, paragraph.defaults];
+  const toggle = (key: Toggle): boolean => {
+    const direct = own.toggles[key];
+    if (direct !== undefined) return direct;
+    const [inCharacter, inParagraph] = [firstToggle(character, key), firstToggle(paragraph.styles, key)];
+    if (inCharacter === undefined && inParagraph === undefined) return paragraph.defaults.toggles[key] ?? false;
+    return (inCharacter ?? false) !== (inParagraph ?? false);
+  };
+  const ascii = first(looks, 'ascii');
+  const hAnsi = first(looks, 'hAnsi') ?? ascii;
   return {
-    hidden: first(looks, 'hidden') ?? false,
-    struck: first(looks, 'struck') ?? false,
-    caps: first(looks, 'caps') ?? false,
-    position: first(looks, 'position') ?? 'baseline',
-    ...(font !== undefined ? { font } : {}),
+    hidden: toggle('vanish'),
+    struck: toggle('strike') || toggle('dstrike'),
+    caps: toggle('caps') || toggle('smallCaps'),
+    vertAlign: first(looks, 'vertAlign') ?? 'baseline',
+    raised: first(looks, 'raised') ?? 0,
+    fontOf: (code) => (code < 0x80 ? ascii : hAnsi),
   };
 }

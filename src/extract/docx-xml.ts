@@ -39,10 +39,10 @@ const NO_ATTRS: string[] = [];
 const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
   ...['Relationship', 'property'], // package relationships, custom properties
   ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
-  ...['br', 'sym', 'fldChar', 'checked', 'default', 'showingPlcHdr'], // text
-  ...['vanish', 'strike', 'dstrike', 'caps', 'smallCaps', 'vertAlign', 'rFonts', 'pStyle', 'rStyle'], // how a run looks
+  ...['br', 'sym', 'fldChar', 'fldSimple', 'checked', 'default', 'result', 'listEntry', 'showingPlcHdr'], // text, fields
+  ...['vanish', 'strike', 'dstrike', 'caps', 'smallCaps', 'vertAlign', 'position', 'rFonts', 'pStyle', 'rStyle'], // how a run looks
   ...['style', 'basedOn', 'numId', 'ilvl'], // styles.xml, and a paragraph's numbering
-  ...['abstractNum', 'num', 'abstractNumId', 'lvl', 'start', 'numFmt', 'lvlText', 'suff', 'isLgl', 'lvlOverride', 'startOverride'], // numbering.xml
+  ...['abstractNum', 'num', 'abstractNumId', 'lvl', 'start', 'numFmt', 'lvlText', 'suff', 'isLgl', 'lvlRestart', 'lvlOverride', 'startOverride'], // numbering.xml
 ]);
 
 /** Where saxes stopped, for a message: its place in `text`, and the start tag the last end tag met. */

@@ -129,7 +129,7 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     }
     for (const { path, text } of read.headings) if (path.join('.') === 'year') years.add(Number(text));
     project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (place, words) =>
-      notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w}」`).join('')}），按删除这条指标读`),
+      notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w.trim()}」`).join('')}），按删除这条指标读`),
     );
     projects.push(project);
   });
@@ -357,7 +357,12 @@ function readAgainst(
       }
       words.push(columns);
       if (word.rows.length !== rows) {
-        problems.push(`${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`);
+        const differs = firstRowDiffering(columns, partRows);
+        problems.push(
+          differs
+            ? `${where.file}：${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这个表格应有 ${rows} 行，现在有 ${word.rows.length} 行，从这里起与原表不同（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}）：单元格被拆成了几行，或加入、删去了行。只有绩效指标表可以增删行，请撤销这一处的修改`
+            : `${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`,
+        );
         return false;
       }
       const below = rowsBelowGroups(columns, partRows);
@@ -441,6 +446,27 @@ function firstSplitOrMerge(word: DocxTable, rows: readonly GridRow[], columns: n
     const at = grid[r]!.findIndex((slot, i) => differs(slot, cells[r]![i]));
     if (at >= 0) return { row: r, cell: grid[r]![at]!.cell };
     if (cells[r]!.length !== grid[r]!.length) return { row: r, cell: grid[r]!.at(-1)!.cell };
+  }
+  return undefined;
+}
+
+/**
+ * Where a table with rows added or removed (a cell split into rows, a row inserted or deleted)
+ * first differs from the grid: its row and the grid's cell there. In a row where a cell was split
+ * in two rows, the cells beside it span one row more: the one that does not is the split one.
+ */
+function firstRowDiffering(word: DocxTable, rows: readonly GridRow[]): { row: number; cell: GridCell } | undefined {
+  for (let r = 0; r < Math.min(word.rows.length, rows.length); r++) {
+    const grid = rows[r]!.cells;
+    const atCol = (cell: GridCell) => word.rows[r]!.find((w) => w.col === cell.col);
+    const differ = grid.filter((cell) => {
+      const w = atCol(cell);
+      return !w || w.colSpan !== cell.colSpan || w.rowSpan !== cell.rowSpan;
+    });
+    if (differ.length === 0 && word.rows[r]!.length === grid.length) continue;
+    const taller = differ.filter((cell) => (atCol(cell)?.rowSpan ?? 0) > cell.rowSpan);
+    const split = taller.length > 0 ? grid.find((cell) => !taller.includes(cell) && atCol(cell)?.rowSpan === cell.rowSpan && atCol(cell)?.colSpan === cell.colSpan) : undefined;
+    return { row: r, cell: split ?? differ[0] ?? grid.at(-1)! };
   }
   return undefined;
 }

@@ -89,7 +89,7 @@ function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
   return [...places].flatMap(([key, read]): Diagnostic[] => {
     if (!read.struck) return [];
     const path = key.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-    const words = read.struck.map((w) => `「${w}」`).join('');
+    const words = read.struck.map((w) => w.trim()).filter((w) => w !== '').map((w) => `「${w}」`).join('');
     return [{
       severity: 'warning',
       ruleId: 'struck-text',
