@@ -46,6 +46,8 @@ export { MANIFEST_FILE, readManifest, type Manifest, type ManifestEntry } from '
 export { findDataFiles } from './output/inputs.js';
 export { blankForm, BLANK_GROUPS, type BlankOptions } from './output/blank.js';
 export { gatherForms, formFiles, type Gathered, type GatheredFile, type GatherOptions } from './extract/gather.js';
+export { extractFile, comparablePacket, type ExtractedFile } from './extract/revision.js';
+export { diffPackets, diffSides, formatChange, type PacketChange, type DiffSide, type SidesDiff } from './extract/diff.js';
 export { loadP12, type Signer } from './sign/cms.js';
 export { signPdf, AlreadySigned, type SignOptions } from './sign/sign.js';
 export { signPath, type SignReport, type SignOutcome } from './sign/folder.js';
