@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -197,10 +197,10 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
         y
           .option('out', { alias: 'o', describe: '写到这个 Word 文件（不覆盖已有文件），默认是当前文件夹里的这个文件名', type: 'string', default: BLANK_FILE })
           .option('unit', {
-            describe: '单位名称：记在 Word 文件的自定义属性「单位」里，extract 读回时用；同时记下汇总表标题「<单位><年度>年度项目绩效目标汇总表」',
+            describe: '单位名称：记在 Word 文件的自定义属性「单位」里，extract 读回时用；读回时汇总表标题写成「<单位><年度>年度项目绩效目标汇总表」（年度取表上印的）',
             type: 'string',
           })
-          .option('title', { describe: '汇总表标题（记在自定义属性「汇总表标题」里），默认按 --unit 和 --year 生成', type: 'string' })
+          .option('title', { describe: '汇总表标题（记在自定义属性「汇总表标题」里）；不给时，读回时按单位和表上印的年度生成', type: 'string' })
           .option('year', { describe: `申报年度，印在标题下的年度一行，如 2027；默认明年（${new Date().getFullYear() + 1}）`, type: 'string' })
           .option('templates', { describe: '使用自己的模板目录（与 build 相同），默认用自带模板', type: 'string' })
           .option('docx-font', { describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）', type: 'string' })
@@ -462,7 +462,7 @@ async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
   for (const { file, diagnostic } of gathered.diagnostics) io.stderr(`${formatDiagnostic(diagnostic, file ?? label, gathered.projectNames)}\n`);
   const json = `${JSON.stringify(gathered.packet ?? gathered.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
-  else await writeAtomically(argv.out, json);
+  else await writeNew(argv.out, json);
   const diagnostics = gathered.diagnostics.map((d) => d.diagnostic);
   const count = (gathered.data.projects as unknown[]).length;
   io.stderr(`汇总 ${files.length} 个文件的 ${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(diagnostics)}\n`);
@@ -482,7 +482,7 @@ async function blank(argv: { out: string; unit?: string; title?: string; year?: 
   await refuseExisting(argv.out);
   const [{ blankForm }, { loadTemplates }] = await Promise.all([library.blank(), library.templates()]);
   const bytes = await blankForm({ year, unit, title, templates: await loadTemplates(argv.templates), creationDate: new Date(), fonts: docxFont ? { eastAsia: docxFont } : undefined });
-  await writeAtomically(argv.out, bytes);
+  await writeNew(argv.out, bytes);
   io.stderr(`${argv.out}：空白申报表（${year}年度${unit !== undefined ? `，${unit}` : ''}），发给部门填写；填好后用 shenbao extract ${argv.out} 读回\n`);
   return EXIT.ok;
 }
@@ -518,7 +518,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   // schema's key order; data with errors is written as read, to be fixed.
   const json = read.embedded ?? `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
-  else await writeAtomically(argv.out, json);
+  else await writeNew(argv.out, json);
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   const how =
@@ -644,6 +644,35 @@ async function refuseExisting(out: string): Promise<void> {
   });
   if (found?.isDirectory()) throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
   if (found) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
+}
+
+/**
+ * A new file, never over one: written beside, then linked into place, which fails if the name was
+ * taken meanwhile (the check before the work is not enough: a file saved there during a long
+ * gathering would be replaced). Where the disk has no hard links (FAT, some network shares), the
+ * name is looked at again right before the rename.
+ */
+async function writeNew(out: string, content: string | Uint8Array): Promise<void> {
+  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
+  const taken = () => new UserError(`${out} 已存在（是在 shenbao 运行期间放进去的）：shenbao 不会覆盖它，这次什么也没有写。请换一个文件名再运行`);
+  await fsStep('写入', out, async () => {
+    try {
+      await writeFile(temporary, content, { flag: 'wx' });
+      try {
+        await link(temporary, out);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw taken();
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+        await refuseExisting(out).catch(() => {
+          throw taken();
+        });
+        await rename(temporary, out);
+      }
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  });
 }
 
 /** Written beside and renamed into place: a full disk never leaves half a file. */

@@ -150,6 +150,7 @@ describe('shenbao blank', () => {
     const place = (table: number, row: number, column: number) => `（Word 第 1 张申报表第 ${table} 个表格第 ${row} 行第 ${column} 列是空的）`;
     expect(extracted.code).toBe(1);
     expect(extracted.stderr.split('\n')).toEqual([
+      `新项目.docx：文件里没有记下汇总表标题，按单位和年度写成「${UNIT}2027年度项目绩效目标汇总表」`,
       `新项目.docx：项目 1：项目名称（projects[0].name）：错误：缺少必填项${place(1, 1, 2)}`,
       `新项目.docx：项目 1：项目性质（projects[0].nature）：错误：缺少必填项${place(1, 1, 5)}`,
       `新项目.docx：项目 1：项目类别（projects[0].category）：错误：缺少必填项${place(1, 1, 7)}`,

@@ -249,18 +249,24 @@ describe('messages say what the file holds', () => {
     return extractDocx(zipSync(entries), 'x.docx', templates);
   };
 
-  it('a date written otherwise in a file that kept shenbao\'s properties: no hint at a lost house style', () => {
+  const slashRefused =
+    'x.docx：第 1 张申报表第 1 个表格第 3 行第 2 列（计划开始日期）：「2024/2/15」不是这张表的日期写法（或不是真实的日期）：请写成 2027-01-01、2027-12-31 这样';
+
+  it('a date written otherwise in a file that kept shenbao\'s properties: refused in the form\'s own way of writing dates, no hint at a lost house style', () => {
     const read = slashDate(false);
-    expect(read.problems).toEqual([]);
+    expect(read.problems).toEqual([slashRefused]);
     expect(read.notes).toEqual([]);
-    expect((read.data as unknown as Packet).projects[0]!.startDate).toBe('2024/2/15');
-    expect(read.places.get('projects.0.startDate')).toEqual({ place: '第 1 张申报表第 1 个表格第 3 行第 2 列', text: '2024/2/15' });
   });
 
   it('the same date in a file that lost its properties (tables copied to a new file): the hint', () => {
-    expect(slashDate(true).notes).toEqual([
+    const read = slashDate(true);
+    expect(read.problems).toEqual([
+      slashRefused,
       'x.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）',
+    ]);
+    expect(read.notes).toEqual([
       'x.docx：文件里没有 shenbao 记下的汇总表标题和单位（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这两项，请在 JSON 里补上',
     ]);
   });
+});
 });

@@ -416,7 +416,15 @@ function formProject(file: string, name: string, whole: DiffSide): { index: numb
   const prefix = /^(\d+)-/.exec(path.basename(file))?.[1];
   const numbered = prefix === undefined ? undefined : Number(prefix) - 1;
   const named = projects.flatMap((p, i) => (p.name === name ? [i] : []));
-  if (named.length > 0) return { index: named.find((i) => i === numbered) ?? named[0]!, by: 'name' };
+  if (named.length === 1) return { index: named[0]!, by: 'name' };
+  if (named.length > 1) {
+    const index = named.find((i) => i === numbered);
+    if (index !== undefined) return { index, by: 'name' };
+    // Several projects of that name, and the file name does not say which: not guessed.
+    throw new UserError(
+      `${file} 是项目「${oneLine(name)}」的申报表，${whole.file} 里有 ${named.length} 个同名的项目（${named.map((i) => `项目 ${i + 1}`).join('、')}），${prefix === undefined ? '文件名没有编号' : `文件名的编号 ${prefix} 不是其中的哪一个`}，看不出是哪一个。请把申报表的文件名改成“编号-项目名称”（如 ${String(named[0]! + 1).padStart(2, '0')}-${oneLine(name)}.docx）再比较`,
+    );
+  }
   if (numbered !== undefined && numbered >= 0 && numbered < projects.length) return { index: numbered, by: 'number' };
   if (projects.length === 1) return { index: 0, by: 'only' };
   const names = projects.map((p, i) => `${i + 1}「${oneLine(p.name)}」`).join('、');

@@ -272,7 +272,12 @@ interface RunContext {
   paragraph: ParagraphLook;
   /** The font a character prints in, where the run names one (a symbol font's Latin-1 and F0xx characters are pictures). */
   fontOf?: (code: number) => string | undefined;
+  /** w:caps, w:smallCaps: letters print as capitals (a symbol font's pictures do not change). */
+  caps?: boolean;
 }
+
+/** A letter as w:caps prints it: ß as ẞ (one letter, as Word and LibreOffice print it), ﬁ as FI. */
+const capital = (char: string): string => (char === 'ß' ? 'ẞ' : char.toUpperCase());
 
 const SYMBOL_UNREADABLE = (font: string, code: number) =>
   `这里有 ${font} 字体的符号（代码 ${symbolCode(code)}），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）`;
@@ -291,22 +296,20 @@ function symbolInto(sink: Sink, font: string, code: number): void {
 }
 
 function symText(sym: XmlElement, sink: Sink): void {
-  const code = Number.parseInt(attr(sym, 'char') ?? '', 16);
-  if (!Number.isFinite(code) || code <= 0 || code > 0xffff) return;
-  symbolInto(sink, attr(sym, 'font') ?? '', code);
+  const written = attr(sym, 'char') ?? '';
+  const code = /^[0-9a-f]{1,4}$/i.test(written) ? Number.parseInt(written, 16) : Number.NaN;
+  const font = attr(sym, 'font') ?? '';
+  if (Number.isNaN(code) || code === 0) sink.unreadable.push(`这里有 ${font || '未指明'} 字体的符号，但它的代码「${written}」不是有效的字符代码，读不出印的是什么。请改成直接输入的字符`);
+  else symbolInto(sink, font, code);
 }
 
 /** A w:t's text; in a symbol font, its Latin-1 and F0xx characters are the font's pictures. */
-function runText(text: string, sink: Sink, fontOf: RunContext['fontOf']): void {
-  if (fontOf === undefined) {
-    sink.text += text;
-    return;
-  }
+function runText(text: string, sink: Sink, { fontOf, caps }: RunContext): void {
   for (const char of text) {
     const code = char.codePointAt(0)!;
-    const font = (code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff) ? fontOf(code) : undefined;
+    const font = fontOf && ((code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff)) ? fontOf(code) : undefined;
     if (font !== undefined && isSymbolFont(font)) symbolInto(sink, font, code);
-    else sink.text += char;
+    else sink.text += caps ? capital(char) : char;
   }
 }
 
@@ -342,9 +345,17 @@ function fieldChar(fldChar: XmlElement, sink: Sink, reading: Reading): void {
     const why = top.locked || !reading.showing() ? undefined : volatileField(top.code);
     if (why) sink.unreadable.push(why);
   } else if (type === 'end') {
-    reading.fields.pop();
+    const field = reading.fields.pop();
+    // A field without a stored result shows what the application works out (a DATE, a SYMBOL, an
+    // EQ): not in the file. Only the fields that show nothing may go without one.
+    if (field && !field.result && reading.showing() && !SHOWS_NOTHING.test(fieldName(field.code))) {
+      sink.unreadable.push(`这里有域（${fieldName(field.code) || '没有代码'}），文件里没有存它显示的内容，读不出印的是什么。请改成直接输入的文字`);
+    }
   }
 }
+
+/** Fields that show nothing on the page (index entries, bookmarks set, form fields shown at their start). */
+const SHOWS_NOTHING = /^(XE|TC|TA|RD|SET|PRIVATE|ADDIN|FORMCHECKBOX|FORMDROPDOWN)$/i;
 
 /** A content control still showing its prompt ("单击此处输入文字") holds no data, but the page prints the prompt. */
 const showsPlaceholder = (sdt: XmlElement): boolean => isOn(childW(childW(sdt, 'sdtPr'), 'showingPlcHdr'));
@@ -387,9 +398,9 @@ function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContex
   const look = effectiveLook(reading.styles, context.paragraph, childW(r, 'rPr'));
   if (look.hidden) return;
   const run = newSink();
-  inlineText(r, run, reading, { paragraph: context.paragraph, fontOf: look.fontOf });
+  inlineText(r, run, reading, { paragraph: context.paragraph, fontOf: look.fontOf, caps: look.caps });
   sink.unreadable.push(...run.unreadable);
-  let text = look.caps ? run.text.toUpperCase() : run.text;
+  let text = run.text;
   // Raised by w:position (LibreOffice's superscript of a set height, Word's Font → Position):
   // digits read as ⁵ as with vertAlign; other text raised a little reads as it is.
   const position = look.vertAlign !== 'baseline' ? look.vertAlign : Math.abs(look.raised) >= RAISED_ENOUGH && shifted(text, look.raised > 0 ? 'superscript' : 'subscript') !== undefined ? (look.raised > 0 ? 'superscript' : 'subscript') : 'baseline';
@@ -426,7 +437,7 @@ function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: R
     if (!reading.showing() && name !== 'r' && name !== 'fldChar' && name !== 'instrText' && name !== 'ins' && name !== 'moveTo') continue;
     switch (name) {
       case 't':
-        runText(textOf(el), sink, context.fontOf);
+        runText(textOf(el), sink, context);
         break;
       case 'instrText': {
         const top = reading.fields.at(-1);
@@ -653,6 +664,9 @@ function readCell(tc: XmlElement, reading: Reading): RawCell | undefined {
   let nested = false;
   const struck: string[] = [];
   const unreadable: string[] = [];
+  // A field does not run from one cell into another: one left open hides what follows it (Word
+  // and LibreOffice print the later cells empty). Named in the cell where it is left open.
+  if (reading.fields.length > 0) reading.fields.length = 0;
   for (const piece of blocksOf(tc, reading, true)) {
     if (piece.kind === 'tbl') {
       nested = true;
@@ -662,6 +676,10 @@ function readCell(tc: XmlElement, reading: Reading): RawCell | undefined {
     struck.push(...piece.struck);
     unreadable.push(...piece.unreadable);
     first = false;
+  }
+  if (reading.fields.length > 0) {
+    unreadable.push('这里有一个没有结束的域（缺少域结束符），它后面的内容印不出来，读不准。请在 Word 里删去这个域，改成直接输入的文字');
+    reading.fields.length = 0;
   }
   return {
     colSpan: intAttr(childW(tcPr, 'gridSpan'), 1, 1),

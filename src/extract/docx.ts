@@ -18,10 +18,10 @@ import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet, Project } from '../model/packet.js';
 import { wordTableParts } from '../render/docx.js';
-import { WORD_PROPERTY } from '../output/word-properties.js';
+import { standardTitle, WORD_PROPERTY } from '../output/word-properties.js';
 import Big from 'big.js';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
-import { DisplaySchema, parseDate, withDefaults, type Display } from '../model/display.js';
+import { DisplaySchema, formatDate, parseDate, withDefaults, type Display } from '../model/display.js';
 import { UserError } from '../errors.js';
 import { fieldLabel } from '../validate/format.js';
 import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxContent, type DocxTable } from './docx-read.js';
@@ -102,7 +102,15 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
   const blocks = content.blocks.filter((b) => b.type === 'table' || b.text.trim() !== '');
   const formTitle = titleOf(probeForm(templates, 0, 0, display));
   const starts = blocks.flatMap((b, i) => (b.type === 'paragraph' && squeeze(b.text) === squeeze(formTitle) ? [i] : []));
-  if (starts.length === 0) throw new UserError(`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
+  if (starts.length === 0) {
+    // The title with something before it: automatic numbering or a bullet set on it, or typed.
+    const numbered = blocks.find((b) => b.type === 'paragraph' && squeeze(b.text).endsWith(squeeze(formTitle)) && squeeze(b.text) !== squeeze(formTitle));
+    if (numbered) {
+      const before = numbered.type === 'paragraph' ? numbered.text.slice(0, numbered.text.lastIndexOf(formTitle[0]!)) : '';
+      throw new UserError(`${file}：标题「${numbered.type === 'paragraph' ? numbered.text : ''}」前面多了「${before.trim()}」（标题设了自动编号或项目符号，或打了字）。请在 Word 里去掉标题前的编号或文字后再读`);
+    }
+    throw new UserError(`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
+  }
   const problems: string[] = [];
   const notes: string[] = [];
   const places = new Map<string, { place: string; text: string }>();
@@ -124,10 +132,13 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     for (const { path, text, place, struck } of read.values) {
       setValue(packet, path, text, style);
       places.set(path.join('.'), { place, text, ...(struck ? { struck } : {}) });
-      const notAmount = amountRefusal(path, text);
+      const notAmount = amountRefusal(path, text) ?? dateRefusal(path, text, style);
       if (notAmount) problems.push(`${file}：${place}（${fieldLabel(path)}）：${notAmount}`);
     }
-    for (const { path, text } of read.headings) if (path.join('.') === 'year') years.add(Number(text));
+    for (const { path, text, struck } of read.headings) {
+      if (path.join('.') === 'year') years.add(Number(text));
+      if (struck) notes.push(`${file}：第 ${k + 1} 张申报表的标题「${text}」一行：带删除线的${struck.map((w) => `「${w.trim()}」`).join('')}按删除读，没有读入`);
+    }
     project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (place, words) =>
       notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w.trim()}」`).join('')}），按删除这条指标读`),
     );
@@ -181,11 +192,18 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
       (problems.length > 0 ? problems : notes).push(medium.noStyle(file));
     }
   }
+  // A blank form carries the unit and not the title (output/blank.ts): the usual title, from the
+  // unit and the year the form prints.
+  let titled: string | undefined;
+  if (data.title === undefined && typeof data.unit === 'string' && typeof data.year === 'number' && kind === 'form' && medium === WORD) {
+    data.title = standardTitle(data.unit, data.year);
+    titled = `${file}：文件里没有记下汇总表标题，按单位和年度写成「${data.title}」`;
+  }
   const missing = [
     ...(data.title === undefined ? ['汇总表标题'] : []),
     ...(data.unit === undefined ? ['单位'] : []),
   ];
-  const headerNote = missing.length > 0 ? medium.missing(file, missing) : undefined;
+  const headerNote = missing.length > 0 ? medium.missing(file, missing) : titled;
   if (headerNote !== undefined) notes.push(headerNote);
   // Keys in the schema's order, as a person would write the file.
   const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'display', 'projects']);
@@ -284,10 +302,10 @@ function readAgainst(
   probe: (indicatorRows: number) => GridDocument,
   where: Where,
   problems: string[],
-): { values: ReadValue[]; computed: ComputedCell[]; headings: Array<{ path: Array<string | number>; text: string }> } {
+): { values: ReadValue[]; computed: ComputedCell[]; headings: Array<{ path: Array<string | number>; text: string; struck?: string[] }> } {
   const values: ReadValue[] = [];
   const computed: ComputedCell[] = [];
-  const headings: Array<{ path: Array<string | number>; text: string }> = [];
+  const headings: Array<{ path: Array<string | number>; text: string; struck?: string[] }> = [];
   const at = `${where.file}：${where.form}`;
   const docxTables = blocks.filter((b): b is DocxTable => b.type === 'table');
   const paragraphs = blocks.filter((b): b is Extract<DocxBlock, { type: 'paragraph' }> => b.type === 'paragraph');
@@ -330,7 +348,7 @@ function readAgainst(
       }
       const read = text.includes(OBJECT) ? undefined : readHeading(heading, text, probeValue(heading));
       if (read === undefined) problems.push(`${at}：标题「${text}」应是「${patternOf(heading)}」这样${heading.path?.join('.') === 'year' ? '（YYYY 是四位数的年份）' : ''}`);
-      else if (heading.path) headings.push({ path: heading.path, text: read });
+      else if (heading.path) headings.push({ path: heading.path, text: read, ...(paragraphs[i]!.struck ? { struck: paragraphs[i]!.struck } : {}) });
     });
   }
 
@@ -366,6 +384,12 @@ function readAgainst(
         return false;
       }
       const below = rowsBelowGroups(columns, partRows);
+      if (below?.split) {
+        problems.push(
+          `${where.file}：${where.form}第 ${number} 个表格第 ${below.from + 1} 行第 ${below.label.col + 1} 列：「${below.label.text}」的合并单元格从这一行起被拆开了（这一格没有与上面的「${below.label.text}」合并），无法读取。请把这一列重新与「${below.label.text}」合并`,
+        );
+        return false;
+      }
       if (below) {
         const [first, last] = [below.from + 1, columns.rows.length];
         const rowsText = first === last ? `第 ${first} 行` : `第 ${first}–${last} 行`;
@@ -475,7 +499,7 @@ function firstRowDiffering(word: DocxTable, rows: readonly GridRow[]): { row: nu
  * Indicator rows added at the end of a table below a label that spans down to its last row
  * (绩效指标), without being merged into it: the label's Word cell stops short. Undefined when none.
  */
-function rowsBelowGroups(word: DocxTable, rows: readonly GridRow[]): { from: number; label: GridCell } | undefined {
+function rowsBelowGroups(word: DocxTable, rows: readonly GridRow[]): { from: number; label: GridCell; split: boolean } | undefined {
   for (const [r, row] of rows.entries()) {
     for (const cell of row.cells) {
       if (cell.role !== 'label' || cell.path || cell.rowSpan < 2 || r + cell.rowSpan !== rows.length) continue;
@@ -483,7 +507,10 @@ function rowsBelowGroups(word: DocxTable, rows: readonly GridRow[]): { from: num
       const from = r + (merged?.rowSpan ?? cell.rowSpan);
       // Only indicator rows vary: a label over other rows that stops short was unmerged, not added to.
       const indicators = rows.slice(from).every((below) => below.cells.some((c) => c.path?.includes('indicators')));
-      if (merged && from < r + cell.rowSpan && indicators) return { from, label: cell };
+      // Rows added below each start a cell of their own; a merge split in the middle leaves the
+      // rows under the split merged with each other.
+      const split = (word.rows[from]?.find((w) => w.col === cell.col)?.rowSpan ?? 1) > 1;
+      if (merged && from < r + cell.rowSpan && indicators) return { from, label: cell, split };
     }
   }
   return undefined;
@@ -659,6 +686,17 @@ const squeeze = (text: string) => text.replace(/\s+/g, '');
 const AMOUNT_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
 
 /**
+ * Why a date cell's text cannot be read as a date in the house style the form is printed in, said
+ * with the form's own way of writing one (not the data file's ISO format). Undefined when it is
+ * one, or blank (then it is missing), or no date's cell.
+ */
+function dateRefusal(path: ReadonlyArray<string | number>, text: string, style: Required<Display>): string | undefined {
+  const field = String(path.at(-1));
+  if ((field !== 'startDate' && field !== 'endDate') || text.trim() === '' || parseDate(text, style.dateFormat) !== undefined) return undefined;
+  return `「${text}」不是这张表的日期写法（或不是真实的日期）：请写成 ${formatDate('2027-01-01', style.dateFormat)}、${formatDate('2027-12-31', style.dateFormat)} 这样`;
+}
+
+/**
  * Why an amount cell's text (at `path`) cannot be read as an amount, with the fix for the usual
  * ways of writing one otherwise: full-width digits, a dash for none, 万, 元 or ￥. Undefined when it
  * is an amount, blank, or no amount's cell. Refused here, not left to validation: the fix is in
@@ -666,8 +704,13 @@ const AMOUNT_TEXT = /^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/;
  */
 function amountRefusal(path: ReadonlyArray<string | number>, text: string): string | undefined {
   const written = text.trim();
-  if (!path.includes('funds') || written === '' || AMOUNT_TEXT.test(written)) return undefined;
+  if (!path.includes('funds') || written === '') return undefined;
   const refused = `「${text}」不是金额。金额以元为单位，写成 200000、200000.00 或 200,000.00`;
+  if (AMOUNT_TEXT.test(written)) {
+    if (written.startsWith('-')) return `「${text}」是负数：金额不能是负数`;
+    if (/\.\d{3,}$/.test(written)) return `「${text}」有 ${written.split('.')[1]!.length} 位小数：金额最多两位小数（到分），如 200000.00`;
+    return undefined;
+  }
   if (/^(?:[-‐‑–—―−－─━~～/／]+|无)$/.test(written)) {
     return `${refused}；没有这项资金请写 0${path.at(-2) === 'project' ? '（项目资金也可以留空）' : ''}`;
   }

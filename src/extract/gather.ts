@@ -90,6 +90,11 @@ export async function gatherForms(files: readonly string[], options: GatherOptio
       const read = await extractFile(file, options.templates, options.fonts);
       // Which packet fields it lacks is said across the files (others, or an option, may give them).
       const notes = [...read.notes.filter((note) => note !== read.headerNote), ...(read.unsigned ?? [])];
+      // A year given with --year stands for the packet; a form printed for another year is said.
+      const printed = read.data?.year;
+      if (options.year !== undefined && typeof printed === 'number' && printed !== options.year) {
+        notes.push(`${file}：表上印的年度是 ${printed}，按 --year ${options.year} 汇总（这张表的日期是否在 ${options.year} 年内，build 会再检查）`);
+      }
       gathered.push({ file, read, problems: read.problems, notes });
     } catch (error) {
       // A file that is not a form, or cannot be read: said, and the others are read all the same.

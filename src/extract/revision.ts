@@ -1,6 +1,5 @@
 // Reading a revised draft or an archived PDF: a .docx or a PDF back to a validated packet, and
 // either side of `diff` (a data file, a .docx or a PDF) as a packet to compare.
-import { readFile } from 'node:fs/promises';
 import { fsStep, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
@@ -15,6 +14,7 @@ import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../r
 import { checkPrintable } from '../output/printable.js';
 import type { Display } from '../model/display.js';
 import { PDF_SUBJECT } from '../output/names.js';
+import { readRegular } from '../output/files.js';
 import { HEADER_FIELDS, type DiffSide, type HeaderField } from './diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {
@@ -38,7 +38,9 @@ export interface ExtractedFile extends ExtractedDocx {
  * line breaks).
  */
 export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
-  const bytes = await fsStep('读取', file, () => readFile(file));
+  // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
+  const bytes = await fsStep('读取', file, () => readRegular(file, { follow: true }));
+  if (bytes === undefined) throw new UserError(`${file} 不是普通文件（是命名管道、设备或文件夹），不能读取`);
   // The fonts check what will be printed, as validate does (and read a PDF's text).
   if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
   const pdf = await loadPdf(bytes, file);

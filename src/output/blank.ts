@@ -11,9 +11,13 @@ import { WORD_PROPERTY } from './word-properties.js';
 export interface BlankOptions {
   /** The year its year line prints. */
   year: number;
-  /** The unit (custom property 单位); a 汇总表标题 is made from it unless `title` is given. */
+  /** The unit (custom property 单位). */
   unit?: string;
-  /** The packet's title (custom property 汇总表标题). */
+  /**
+   * The packet's title (custom property 汇总表标题). Without it, extract makes the usual title from
+   * the unit and the year the form prints (a department may change the year; a title stored here
+   * would then disagree with it, and no one can see it to mend it).
+   */
   title?: string;
   templates: FormTemplates;
   /** docProps/core.xml's dates. */
@@ -37,12 +41,9 @@ export const BLANK_GROUPS: ReadonlyArray<{ level1: string; level2: string; rows:
   { level1: '满意度指标', level2: '服务对象满意度指标', rows: 2 },
 ];
 
-/** The title a unit's 汇总表 gets when none is given. */
-export const blankTitle = (unit: string, year: number) => `${unit}${year}年度项目绩效目标汇总表`;
-
 export async function blankForm(options: BlankOptions): Promise<Buffer> {
   const grid = declarationDocument(options.templates, blankProject(), options.year, 0);
-  const title = options.title ?? (options.unit !== undefined ? blankTitle(options.unit, options.year) : undefined);
+  const { title } = options;
   const properties = {
     ...(title !== undefined ? { [WORD_PROPERTY.title]: title } : {}),
     ...(options.unit !== undefined ? { [WORD_PROPERTY.unit]: options.unit } : {}),

@@ -14,6 +14,9 @@ export const WORD_PROPERTY = {
 
 export type PacketHeader = Omit<Packet, 'projects'>;
 
+/** The title a unit's 汇总表 has: 上海市闵行区地区工作办公室2023年度项目绩效目标汇总表. */
+export const standardTitle = (unit: string, year: number) => `${unit}${year}年度项目绩效目标汇总表`;
+
 export function wordProperties(header: PacketHeader): Record<string, string> {
   return {
     [WORD_PROPERTY.title]: header.title,
