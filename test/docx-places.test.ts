@@ -269,4 +269,3 @@ describe('messages say what the file holds', () => {
     ]);
   });
 });
-});

@@ -137,7 +137,7 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     }
     for (const { path, text, struck } of read.headings) {
       if (path.join('.') === 'year') years.add(Number(text));
-      if (struck) notes.push(`${file}：第 ${k + 1} 张申报表的标题「${text}」一行：带删除线的${struck.map((w) => `「${w.trim()}」`).join('')}按删除读，没有读入`);
+      if (struck) notes.push(`${file}：第 ${k + 1} 张申报表标题下的年度一行：带删除线的${struck.map((w) => `「${w.trim()}」`).join('')}按删除读，读入的是「${text}」`);
     }
     project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (place, words) =>
       notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w.trim()}」`).join('')}），按删除这条指标读`),
