@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { link, lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -12,6 +12,7 @@ import type { BuildProgress, BuildReport } from './output/build.js';
 import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
+import { writeNewFile } from './output/files.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/font-files.js';
 import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
@@ -462,7 +463,7 @@ async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
   for (const { file, diagnostic } of gathered.diagnostics) io.stderr(`${formatDiagnostic(diagnostic, file ?? label, gathered.projectNames)}\n`);
   const json = `${JSON.stringify(gathered.packet ?? gathered.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
-  else await writeNew(argv.out, json);
+  else await writeNewFile(argv.out, json);
   const diagnostics = gathered.diagnostics.map((d) => d.diagnostic);
   const count = (gathered.data.projects as unknown[]).length;
   io.stderr(`汇总 ${files.length} 个文件的 ${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(diagnostics)}\n`);
@@ -482,7 +483,7 @@ async function blank(argv: { out: string; unit?: string; title?: string; year?: 
   await refuseExisting(argv.out);
   const [{ blankForm }, { loadTemplates }] = await Promise.all([library.blank(), library.templates()]);
   const bytes = await blankForm({ year, unit, title, templates: await loadTemplates(argv.templates), creationDate: new Date(), fonts: docxFont ? { eastAsia: docxFont } : undefined });
-  await writeNew(argv.out, bytes);
+  await writeNewFile(argv.out, bytes);
   io.stderr(`${argv.out}：空白申报表（${year}年度${unit !== undefined ? `，${unit}` : ''}），发给部门填写；填好后用 shenbao extract ${argv.out} 读回\n`);
   return EXIT.ok;
 }
@@ -518,7 +519,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   // schema's key order; data with errors is written as read, to be fixed.
   const json = read.embedded ?? `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
   if (argv.out === undefined) io.stdout(json);
-  else await writeNew(argv.out, json);
+  else await writeNewFile(argv.out, json);
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   const how =
@@ -644,35 +645,6 @@ async function refuseExisting(out: string): Promise<void> {
   });
   if (found?.isDirectory()) throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
   if (found) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
-}
-
-/**
- * A new file, never over one: written beside, then linked into place, which fails if the name was
- * taken meanwhile (the check before the work is not enough: a file saved there during a long
- * gathering would be replaced). Where the disk has no hard links (FAT, some network shares), the
- * name is looked at again right before the rename.
- */
-async function writeNew(out: string, content: string | Uint8Array): Promise<void> {
-  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
-  const taken = () => new UserError(`${out} 已存在（是在 shenbao 运行期间放进去的）：shenbao 不会覆盖它，这次什么也没有写。请换一个文件名再运行`);
-  await fsStep('写入', out, async () => {
-    try {
-      await writeFile(temporary, content, { flag: 'wx' });
-      try {
-        await link(temporary, out);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') throw taken();
-        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
-        await refuseExisting(out).catch(() => {
-          throw taken();
-        });
-        await rename(temporary, out);
-      }
-    } finally {
-      await unlink(temporary).catch(() => undefined);
-    }
-  });
 }
 
 /** Written beside and renamed into place: a full disk never leaves half a file. */

@@ -6,7 +6,9 @@
 // to be a regular file before a byte is read (readRegular): what the name was changed to in the
 // meantime is not read either. Failures are thrown as they come (the caller words them).
 import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { link, lstat, open, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fsStep, UserError } from '../errors.js';
 
 // Not defined on Windows, which has no FIFOs to wait on; links are looked at first everywhere.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -62,4 +64,32 @@ export async function readRegular(file: string, { follow = false, limit = Infini
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A new file, never over one (extract's and blank's -o): written beside, then linked into place,
+ * which fails if the name was taken meanwhile (a check before the work is not enough: a file saved
+ * there during a long gathering would be replaced). Where the disk has no hard links (FAT, some
+ * network shares), the name is looked at again right before the rename. A full disk never leaves
+ * half a file, and the file beside is always removed.
+ */
+export async function writeNewFile(out: string, content: string | Uint8Array): Promise<void> {
+  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
+  const taken = () => new UserError(`${out} 已存在：shenbao 不会覆盖它，这次什么也没有写。请换一个文件名再运行`);
+  await fsStep('写入', out, async () => {
+    try {
+      await writeFile(temporary, content, { flag: 'wx' });
+      try {
+        await link(temporary, out);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw taken();
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
+        if ((await lookAt(out)).kind !== 'missing') throw taken();
+        await rename(temporary, out);
+      }
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  });
 }
