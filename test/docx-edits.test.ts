@@ -183,6 +183,19 @@ describe('fields read as the page prints them', () => {
   });
 });
 
+describe('white text', () => {
+  it('is named (it does not show on paper); on a highlight, or in another colour, it is read', () => {
+    const read = paragraphs(
+      docx(p(t('提高') + t('（备注）', '<w:color w:val="FFFFFF"/>')) + p(t('醒目', '<w:color w:val="ffffff"/><w:highlight w:val="black"/>')) + p(t('红字', '<w:color w:val="FF0000"/>'))),
+    );
+    expect(read).toEqual([
+      { type: 'paragraph', text: '提高（备注）', unreadable: ['这里有白色的字「（备注）」，印在白纸上看不见，读不准。请删去，或改成看得见的颜色'] },
+      { type: 'paragraph', text: '醒目' },
+      { type: 'paragraph', text: '红字' },
+    ]);
+  });
+});
+
 describe('capitals, raised and lowered text read as printed', () => {
   it('w:caps and w:smallCaps print capitals; superscript and subscript digits are ² and ₂', () => {
     const read = paragraphs(

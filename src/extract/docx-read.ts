@@ -401,6 +401,10 @@ function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContex
   inlineText(r, run, reading, { paragraph: context.paragraph, fontOf: look.fontOf, caps: look.caps });
   sink.unreadable.push(...run.unreadable);
   let text = run.text;
+  // White text (the usual way to hide words without Word's hidden-text setting): not on paper.
+  if (look.invisible && text.trim() !== '') {
+    sink.unreadable.push(`这里有白色的字「${text.trim()}」，印在白纸上看不见，读不准。请删去，或改成看得见的颜色`);
+  }
   // Raised by w:position (LibreOffice's superscript of a set height, Word's Font → Position):
   // digits read as ⁵ as with vertAlign; other text raised a little reads as it is.
   const position = look.vertAlign !== 'baseline' ? look.vertAlign : Math.abs(look.raised) >= RAISED_ENOUGH && shifted(text, look.raised > 0 ? 'superscript' : 'subscript') !== undefined ? (look.raised > 0 ? 'superscript' : 'subscript') : 'baseline';

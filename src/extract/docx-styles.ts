@@ -19,6 +19,9 @@ export interface RunLook {
   vertAlign?: 'superscript' | 'subscript' | 'baseline';
   /** w:position: text raised (positive) or lowered by this many half-points. */
   raised?: number;
+  /** w:color's value (FFFFFF, auto), and whether w:highlight or w:shd gives the text a background. */
+  color?: string;
+  background?: boolean;
 }
 
 /** A paragraph's list membership: numId '0' means "not numbered" (it overrides a style's). */
@@ -81,6 +84,11 @@ export function runLook(rPr: XmlElement | undefined): RunLook {
   }
   const vertAlign = attr(childW(rPr, 'vertAlign'), 'val');
   if (vertAlign === 'superscript' || vertAlign === 'subscript' || vertAlign === 'baseline') look.vertAlign = vertAlign;
+  const color = attr(childW(rPr, 'color'), 'val');
+  if (color !== null) look.color = color.toUpperCase();
+  const highlight = attr(childW(rPr, 'highlight'), 'val');
+  const shading = attr(childW(rPr, 'shd'), 'fill');
+  if (highlight !== null || shading !== null) look.background = (highlight !== null && highlight !== 'none') || (shading !== null && !['AUTO', 'FFFFFF'].includes(shading.toUpperCase()));
   const raised = Number.parseInt(attr(childW(rPr, 'position'), 'val') ?? '', 10);
   if (Number.isInteger(raised)) look.raised = raised;
   const fonts = childW(rPr, 'rFonts');
@@ -150,6 +158,8 @@ export interface EffectiveLook {
   caps: boolean;
   vertAlign: 'superscript' | 'subscript' | 'baseline';
   raised: number;
+  /** White text on no background of its own: on white paper, nothing shows. */
+  invisible: boolean;
   /** The font a character of this run prints in (ASCII in the ascii font, the rest in hAnsi). */
   fontOf(code: number): string | undefined;
 }
@@ -178,6 +188,7 @@ export function effectiveLook(styles: Styles, paragraph: ParagraphLook, rPr: Xml
     caps: toggle('caps') || toggle('smallCaps'),
     vertAlign: first(looks, 'vertAlign') ?? 'baseline',
     raised: first(looks, 'raised') ?? 0,
+    invisible: first(looks, 'color') === 'FFFFFF' && !(first(looks, 'background') ?? false),
     fontOf: (code) => (code < 0x80 ? ascii : hAnsi),
   };
 }

@@ -40,7 +40,7 @@ const ATTRIBUTES_READ: ReadonlySet<string> = new Set([
   ...['Relationship', 'property'], // package relationships, custom properties
   ...['gridSpan', 'gridBefore', 'vMerge', 'hMerge', 'tblHeader'], // tables
   ...['br', 'sym', 'fldChar', 'fldSimple', 'checked', 'default', 'result', 'listEntry', 'showingPlcHdr'], // text, fields
-  ...['vanish', 'strike', 'dstrike', 'caps', 'smallCaps', 'vertAlign', 'position', 'rFonts', 'pStyle', 'rStyle'], // how a run looks
+  ...['vanish', 'strike', 'dstrike', 'caps', 'smallCaps', 'vertAlign', 'position', 'color', 'highlight', 'shd', 'rFonts', 'pStyle', 'rStyle'], // how a run looks
   ...['style', 'basedOn', 'numId', 'ilvl'], // styles.xml, and a paragraph's numbering
   ...['abstractNum', 'num', 'abstractNumId', 'lvl', 'start', 'numFmt', 'lvlText', 'suff', 'isLgl', 'lvlRestart', 'lvlOverride', 'startOverride'], // numbering.xml
 ]);
