@@ -218,7 +218,8 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .positional('new', { describe: '修改后的数据文件、Word 文件或 PDF 文件', type: 'string', demandOption: true })
           .option('templates', { describe: '生成 Word 或 PDF 文件时用的模板目录，默认用自带模板', type: 'string' })
           .example('$0 diff 原数据.json 存档/汇总表.pdf', '看归档的 PDF 与数据文件有没有不同')
-          .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）'),
+          .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）')
+          .example('$0 diff 原数据.json 01-培训费.docx', '一张申报表只与数据包里的这个项目比较（按项目名称，或文件名的编号）'),
       run(diff),
     )
     .command(
