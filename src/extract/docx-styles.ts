@@ -109,8 +109,20 @@ export function numberingRef(numPr: XmlElement | undefined): NumberingRef {
   return ref;
 }
 
+/** Chains already walked, per styles part: every run and paragraph asks for its style's. */
+const CHAINS = new WeakMap<Styles, Map<string, StyleDef[]>>();
+
 /** The style and the styles it is based on, nearest first. */
 function chain(styles: Styles, id: string | undefined): StyleDef[] {
+  if (id === undefined) return [];
+  let known = CHAINS.get(styles);
+  if (!known) CHAINS.set(styles, (known = new Map()));
+  let found = known.get(id);
+  if (!found) known.set(id, (found = walk(styles, id)));
+  return found;
+}
+
+function walk(styles: Styles, id: string | undefined): StyleDef[] {
   const found: StyleDef[] = [];
   const seen = new Set<string>();
   while (id !== undefined && !seen.has(id) && found.length < MAX_CHAIN) {

@@ -555,30 +555,30 @@ function readTable(
       const place = placeOf(r, cell.col);
       // A refusal names the field the cell holds, where it holds one.
       const what = cell.path ? fieldLabel(cell.path) : cell.role === 'label' ? `标签「${cell.text}」` : '算出的值';
-      const refuse = (_: string, why: string, named = true) => problems.push(`${where.file}：${place}${named ? `（${what}）` : ''}：${why}`);
+      const refuse = (why: string, named = true) => problems.push(`${where.file}：${place}${named ? `（${what}）` : ''}：${why}`);
       const word = slots[r]?.[cell.col];
       if (!word) {
-        refuse(place, `这里应有「${label(cell)}」的单元格，现在没有`);
+        refuse(`这里应有「${label(cell)}」的单元格，现在没有`);
         continue;
       }
       const groupMerge = cell.rowSpan === 1 && GROUP_FIELDS.has(String(cell.path?.at(-1)));
       const sameSpan = word.row === r && word.col === cell.col && word.colSpan === cell.colSpan && word.rowSpan === cell.rowSpan;
       const coversGroup = groupMerge && word.col === cell.col && word.colSpan === cell.colSpan && word.row <= r && word.row + word.rowSpan >= r + 1;
       if (!sameSpan && !coversGroup) {
-        refuse(place, `单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`);
+        refuse(`单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`);
         continue;
       }
       if (word.nestedTable) {
-        refuse(place, '单元格里粘贴了表格，无法读取');
+        refuse('单元格里粘贴了表格，无法读取');
         continue;
       }
       if (word.text.includes(OBJECT)) {
-        refuse(place, '单元格里有文本框、图片或公式，无法读取。请改成文字');
+        refuse('单元格里有文本框、图片或公式，无法读取。请改成文字');
         continue;
       }
       // A footnote, a symbol without a character, a numbering format not known (docx-read.ts).
       if (word.unreadable) {
-        for (const why of word.unreadable) refuse(place, why);
+        for (const why of word.unreadable) refuse(why);
         continue;
       }
       // A cell with a path holds data, even when printed as a label (一级/二级指标). Its struck
@@ -586,7 +586,7 @@ function readTable(
       const struck = word.struck && word.row === r ? { struck: word.struck } : {};
       if (cell.path) values.push({ path: cell.path, text: word.text, place, ...struck });
       else if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
-        refuse(place, `这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`, false);
+        refuse(`这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`, false);
       } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place });
     }
   });
