@@ -1,7 +1,8 @@
 // A folder's whole content as { relative path: sha256 } (hidden files and folders included), to
-// prove a build touched nothing it should not.
+// prove a build touched nothing it should not. Symlinks are recorded by target, FIFOs and devices
+// by kind, so a folder holding them can be hashed too.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function treeHashes(root: string): Promise<Record<string, string>> {
@@ -14,7 +15,10 @@ export async function treeHashes(root: string): Promise<Record<string, string>> 
       if (entry.isDirectory()) {
         result[`${key}/`] = 'dir';
         await walk(full);
-      } else result[key] = createHash('sha256').update(await readFile(full)).digest('hex');
+      } else if (entry.isSymbolicLink()) result[key] = `symlink -> ${await readlink(full)}`;
+      // A FIFO or device is named, never read (reading a FIFO would block the test).
+      else if (!entry.isFile()) result[key] = 'special';
+      else result[key] = createHash('sha256').update(await readFile(full)).digest('hex');
     }
   };
   await walk(root);
