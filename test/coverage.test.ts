@@ -1,11 +1,14 @@
 // An office's own template must still print every value of the data: one that drops a cell, or
-// prints nothing at all, is refused, naming the template and the fields it misses.
+// prints nothing at all, is refused, naming the template and the fields it misses. (The messages
+// are the probe's, issue 17: test/coverage-printed-17.test.ts.)
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEMPLATE_DIR, declarationDocument, loadTemplates, summaryDocument } from '../src/index.js';
 import { loadSeed } from './support/seed.js';
+
+const ADVICE = '（检查时用一份每项都不同的试填数据排出模板）每个写明 field="…" 的单元格要印出这个字段的值，表上每个数据都要有这样一个单元格（见 README「模板与表格网格」）';
 
 let dir: string;
 beforeEach(async () => {
@@ -32,7 +35,7 @@ describe('template coverage', () => {
     const templates = await loadTemplates(dir);
     const seed = loadSeed();
     expect(() => declarationDocument(templates, seed.projects[0]!, seed.year, 0)).toThrow(
-      `模板 ${path.join(dir, 'declaration.hbs')} 没有印出这些字段：funds.annual.carryover。表上每个数据都要有一个写明 field="…" 的单元格（见 README「模板与表格网格」）`,
+      `模板 ${path.join(dir, 'declaration.hbs')} 中没有写明这些字段的单元格：funds.annual.carryover。${ADVICE}`,
     );
   });
 
@@ -41,7 +44,7 @@ describe('template coverage', () => {
     const templates = await loadTemplates(dir);
     const seed = loadSeed();
     expect(() => declarationDocument(templates, seed.projects[0]!, seed.year, 0)).toThrow(
-      `模板 ${path.join(dir, 'declaration.hbs')} 没有印出这些字段：name、nature、category、department、implementer 等 `,
+      `模板 ${path.join(dir, 'declaration.hbs')} 中没有写明这些字段的单元格：/year、name、nature、category、department、implementer、`,
     );
   });
 
@@ -49,7 +52,8 @@ describe('template coverage', () => {
     await edit('summary.hbs', (t) => t.replace(/field="projects\.\{\{@index\}\}\.funds\.annual\.other"/, ''));
     const templates = await loadTemplates(dir);
     expect(() => summaryDocument(templates, loadSeed())).toThrow(
-      `模板 ${path.join(dir, 'summary.hbs')} 没有印出这些字段：projects.0.funds.annual.other、projects.1.funds.annual.other`,
+      // The probe's first row says it for every row (the template draws them all alike).
+      `模板 ${path.join(dir, 'summary.hbs')} 中第 1 个表格第 2 行第 9 列的单元格印出了 projects.0.funds.annual.other 的值，却没有写 field="projects.0.funds.annual.other"。${ADVICE}`,
     );
   });
 });

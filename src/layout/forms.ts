@@ -4,7 +4,7 @@
 import type { Display, Packet, Project } from '../model/packet.js';
 import type { GridDocument, GridSection } from './grid.js';
 import { FORM_PAGE } from './page-style.js';
-import { checkDeclarationCoverage, checkSummaryCoverage } from './coverage.js';
+import { checkDeclarationCoverage, checkSummaryCoverage, checkTemplateCoverage } from './coverage.js';
 import { anchorPaths } from './markup.js';
 import type { FormTemplates } from './templates.js';
 import { declarationView, summaryView } from './view.js';
@@ -14,8 +14,9 @@ import { declarationView, summaryView } from './view.js';
  * packet's house style `display`.
  */
 export function declarationSections(templates: FormTemplates, project: Project, year: number, index: number, display?: Display): GridSection[] {
+  checkTemplateCoverage(templates, display);
   const sections = anchorPaths(templates.declaration(declarationView(project, year, display)), ['projects', index]);
-  checkDeclarationCoverage(templates.files.declaration, sections, project, index);
+  checkDeclarationCoverage(templates.files.declaration, sections, project, index, year, display);
   const [first, ...rest] = sections;
   if (!first) return [];
   return [{ ...first, bookmark: project.name }, ...rest];
@@ -31,6 +32,7 @@ export function summaryDocument(
   packet: Packet,
   declarations: GridSection[][] = packet.projects.map((p, i) => declarationSections(templates, p, packet.year, i, packet.display)),
 ): GridDocument {
+  checkTemplateCoverage(templates, packet.display);
   const front = anchorPaths(templates.summary(summaryView(packet)), []);
   checkSummaryCoverage(templates.files.summary, front, packet);
   return { page: FORM_PAGE, sections: [...front, ...declarations.flat()] };
