@@ -522,7 +522,7 @@ describe('unreadable files', () => {
   it('refuses a truncated zip as damaged', () => {
     const bytes = docxOf(p('x'));
     expect(failure(() => readDocx(bytes.subarray(0, bytes.length - 30), '半.docx')).message).toBe(
-      'Word 文件 半.docx 已损坏或不完整（invalid zip data）：请用 Word 打开后重新保存，或重新复制、下载这个文件',
+      'Word 文件 半.docx 已损坏或不完整（找不到压缩包的目录）：请用 Word 打开后重新保存，或重新复制、下载这个文件',
     );
   });
 
@@ -544,7 +544,7 @@ describe('unreadable files', () => {
     );
   });
 
-  it('refuses a document.xml that would inflate past 200 MB, without inflating it', () => {
+  it('refuses a document.xml that would inflate past 64 MB, without inflating it', () => {
     const bytes = docxOf(p('x'));
     // Declare 300 MB in the central directory entry of word/document.xml.
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -560,7 +560,7 @@ describe('unreadable files', () => {
     }
     expect(patched).toBe(true);
     expect(failure(() => readDocx(bytes, '炸弹.docx')).message).toBe(
-      'Word 文件 炸弹.docx 的 word/document.xml 解压后有 300 MB，超过 200 MB 的上限，不能读取（文件可能已损坏，或不是正常的 Word 文件）',
+      'Word 文件 炸弹.docx 的 word/document.xml 解压后有 300 MB，超过 64 MB 的上限，不能读取（文件可能已损坏，或不是正常的 Word 文件）',
     );
   });
 });

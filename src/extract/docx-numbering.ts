@@ -152,8 +152,10 @@ export class ListCounters {
     }
     if (level.hidden) return { label: '' };
 
+    const tooLong = { unreadable: `段落的自动编号超过 ${MAX_LABEL} 个字，不是 Word 给的编号，读不准。请把编号改成直接输入的文字（如“1.”）` };
     let label = '';
     const pattern = level.text;
+    if (pattern.length > MAX_LABEL) return tooLong;
     for (let i = 0; i < pattern.length; i++) {
       const at = pattern[i]!;
       const digit = pattern.charCodeAt(i + 1) - 0x30;
@@ -164,6 +166,7 @@ export class ListCounters {
         const number = formatNumber(Math.max(counts[digit - 1]!, digit - 1 < ilvl ? 1 : 0), format);
         if (number === undefined) return { unreadable: `段落的自动编号格式「${format}」无法读成文字，请把编号改成直接输入的文字（如“1.”）` };
         label += number;
+        if (label.length > MAX_LABEL) return tooLong;
         i++;
         continue;
       }
@@ -188,6 +191,13 @@ export class ListCounters {
     return { label: label + gap };
   }
 }
+
+/**
+ * Longest number label read. Word's are a few characters ("1.1.1.", "第一章", "（一）"); a longer
+ * one is not a list Word numbers, and making it could take minutes and GBs: a 609-byte file whose
+ * letters start at 2,000,000,000 asks for 77 million letters per paragraph.
+ */
+const MAX_LABEL = 100;
 
 const CHINESE_DIGITS = '〇一二三四五六七八九';
 const LEGAL_DIGITS = '零壹贰叁肆伍陆柒捌玖';
@@ -218,8 +228,8 @@ const enclosed = (n: number, first: number, count: number): string | undefined =
 
 function letters(n: number, alphabet: string): string | undefined {
   if (n < 1) return undefined;
-  // Word: a … z, aa … zz, aaa …
-  return alphabet[(n - 1) % 26]!.repeat(Math.ceil(n / 26));
+  // Word: a … z, aa … zz, aaa … (never more than MAX_LABEL + 1 letters: next() refuses a longer label)
+  return alphabet[(n - 1) % 26]!.repeat(Math.min(Math.ceil(n / 26), MAX_LABEL + 1));
 }
 
 function roman(n: number): string | undefined {
@@ -237,7 +247,7 @@ function roman(n: number): string | undefined {
 export function formatNumber(n: number, format: string): string | undefined {
   // Word's and LibreOffice's custom formats of zero-padded numbers: "001, 002, 003, ...".
   const padded = /^custom:(0*)1, \1(?:0)?2, /.exec(format);
-  if (padded && n >= 0) return String(n).padStart(padded[1]!.length + 1, '0');
+  if (padded && n >= 0) return String(n).padStart(Math.min(padded[1]!.length + 1, MAX_LABEL + 1), '0');
   switch (format) {
     case 'decimal':
     case 'decimalHalfWidth':

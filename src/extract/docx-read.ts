@@ -4,12 +4,12 @@
 // cannot take as text (a footnote, a symbol with no Unicode character, a numbering format it does
 // not know) is named on the paragraph or cell, for the caller to refuse; struck-through text is
 // left out and named, for the caller to warn. Unreadable input is a UserError in Chinese.
-import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { UserError } from '../errors.js';
 import { ListCounters, NO_NUMBERING, readNumbering, type Numbering } from './docx-numbering.js';
 import { effectiveLook, NO_STYLES, paragraphLook, readStyles, type ParagraphLook, type Styles } from './docx-styles.js';
 import { alternative, attr, childW, intAttr, isOn, MATH, readPart, textOf, wName, wordFile, type XmlElement } from './docx-xml.js';
 import { isSymbolFont, symbolCharacter, symbolCode } from './word-symbols.js';
+import { inflateEntry, ZipDamaged, zipDirectory, ZipEntryTooLarge, type ZipEntry } from './docx-zip.js';
 
 /** What the page shows in a paragraph or cell besides its text, for the caller to warn or refuse. */
 export interface DocxMarks {
@@ -51,10 +51,19 @@ export interface DocxContent {
   custom: Record<string, string>;
 }
 
-/** Largest main document part we inflate: a real form is a few MB; more is a zip bomb or not a form. */
-export const MAX_DOCUMENT_XML_BYTES = 200 * 1024 * 1024;
-/** Package relationships, properties, styles and numbering are small; this only stops bombs. */
+// Bounds on what a .docx may make the reader hold. Real forms are inside them: shenbao writes a
+// form of 10,000 indicator rows as an 11.7 MB word/document.xml (537,729 elements, 31,468 texts)
+// and a 汇总表 of 1,000 forms as 22.8 MB (1.1 million nodes); LibreOffice saving a 汇总表 again
+// makes it 2.1× the bytes and 1.7× the nodes (measured on the one of test/fixtures/distinct.json;
+// it did not finish saving the 10,000-row form), so a 汇总表 of 1,000 forms as an office saves it
+// is ~48 MB and ~1.9 million nodes. The XML limits (depth, nodes) are in docx-xml.ts.
+
+/** Largest main document part we inflate (actual bytes, not what the zip claims): ~1,300 forms as LibreOffice saves them. */
+export const MAX_DOCUMENT_XML_BYTES = 64 * 1024 * 1024;
+/** Package relationships, properties, styles and numbering are a few KB (Word's styles.xml: ~300 KB at most); this only stops bombs. */
 const MAX_SMALL_PART_BYTES = 16 * 1024 * 1024;
+/** All the parts read from one file together: the main part at its cap and room for the small ones. */
+const MAX_PACKAGE_XML_BYTES = 80 * 1024 * 1024;
 const MB = 1024 * 1024;
 
 /**
@@ -71,14 +80,15 @@ const DEFAULT_NUMBERING = 'word/numbering.xml';
 
 /** Read a .docx file's body and properties. `file` only names it in error messages. */
 export function readDocx(bytes: Uint8Array, file?: string): DocxContent {
-  const named = partNames(bytes, file);
+  const zip = new Package(bytes, file);
+  const named = partNames(zip);
   // Also ask for the usual names: a relationship may point at a part the package lacks.
   const limits = new Map<string, number>();
   for (const name of [named.core, named.custom, named.styles, named.numbering, DEFAULT_CORE, DEFAULT_CUSTOM, DEFAULT_STYLES, DEFAULT_NUMBERING]) {
     limits.set(name.toLowerCase(), MAX_SMALL_PART_BYTES);
   }
   for (const name of [named.document, DEFAULT_DOCUMENT]) limits.set(name.toLowerCase(), MAX_DOCUMENT_XML_BYTES);
-  const parts = unzipParts(bytes, file, limits);
+  const parts = zip.inflate(limits);
   const pick = (name: string, fallback: string): [string, Uint8Array] | undefined => {
     const data = parts.get(name.toLowerCase());
     if (data) return [name, data];
@@ -115,44 +125,75 @@ const notDocx = (file: string | undefined, reason?: string): string =>
     ? `不是 Word 文件（.docx）：${file}${reason ? `（${reason}）` : ''}`
     : `不是 Word 文件（.docx）${reason ? `：${reason}` : ''}`;
 
-/** Inflate only the wanted entries (matched case-insensitively, as OPC part names are). */
-function unzipParts(bytes: Uint8Array, file: string | undefined, limits: Map<string, number>): Map<string, Uint8Array> {
-  const filter = (info: UnzipFileInfo): boolean => {
-    const max = limits.get(info.name.toLowerCase());
-    if (max === undefined) return false;
-    // fflate inflates into a buffer of the declared size and never grows it, so checking the
-    // declared size bounds the memory even when the header lies (the part is then cut short).
-    const size = Math.max(info.originalSize, info.compression === 0 ? info.size : 0);
-    if (size > max) {
-      throw new UserError(
-        `${wordFile(file)}的 ${info.name} 解压后有 ${Math.ceil(size / MB)} MB，超过 ${max / MB} MB 的上限，不能读取（文件可能已损坏，或不是正常的 Word 文件）`,
-      );
+/**
+ * The zip of one .docx: its directory read once, and the parts asked for inflated within their caps
+ * and within MAX_PACKAGE_XML_BYTES together (the bytes actually inflated are counted).
+ */
+class Package {
+  private readonly entries: ZipEntry[];
+  /** bytes inflated so far, for MAX_PACKAGE_XML_BYTES */
+  private inflated = 0;
+  private readonly read = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly file: string | undefined,
+  ) {
+    try {
+      this.entries = zipDirectory(bytes);
+    } catch (error) {
+      throw this.failure(error);
     }
-    return true;
-  };
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(bytes, { filter });
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(zipFailure(bytes, file, error));
   }
-  const result = new Map<string, Uint8Array>();
-  for (const [name, data] of Object.entries(entries)) {
-    const lower = name.toLowerCase();
-    if (!result.has(lower)) result.set(lower, data);
+
+  /** The wanted entries (matched case-insensitively, as OPC part names are), by lower-case name. */
+  inflate(limits: Map<string, number>): Map<string, Uint8Array> {
+    const result = new Map<string, Uint8Array>();
+    for (const entry of this.entries) {
+      const lower = entry.name.toLowerCase();
+      const max = limits.get(lower);
+      if (max === undefined) continue;
+      // OPC part names are unique ignoring case: with two, Word and this reader might read different ones.
+      if (result.has(lower)) throw new UserError(zipFailure(this.bytes, this.file, `压缩包里有两个 ${entry.name}`));
+      result.set(lower, this.part(entry, max));
+    }
+    return result;
   }
-  return result;
+
+  private part(entry: ZipEntry, max: number): Uint8Array {
+    const known = this.read.get(entry.name);
+    if (known) return known;
+    const where = `${wordFile(this.file)}的 ${entry.name} 解压后`;
+    const why = '，不能读取（文件可能已损坏，或不是正常的 Word 文件）';
+    // What the directory claims, first: a bomb that says what it is, is refused without inflating.
+    if (entry.originalSize > max) throw new UserError(`${where}有 ${Math.ceil(entry.originalSize / MB)} MB，超过 ${max / MB} MB 的上限${why}`);
+    const room = MAX_PACKAGE_XML_BYTES - this.inflated;
+    let data: Uint8Array;
+    try {
+      data = inflateEntry(this.bytes, entry, Math.min(max, room));
+    } catch (error) {
+      if (!(error instanceof ZipEntryTooLarge)) throw this.failure(error);
+      if (error.inflated > max) throw new UserError(`${where}超过 ${max / MB} MB 的上限${why}`);
+      throw new UserError(`${where}与其他部分合计超过 ${MAX_PACKAGE_XML_BYTES / MB} MB 的上限${why}`);
+    }
+    this.inflated += data.length;
+    this.read.set(entry.name, data);
+    return data;
+  }
+
+  private failure(error: unknown): Error {
+    if (!(error instanceof ZipDamaged)) return error as Error;
+    return new UserError(zipFailure(this.bytes, this.file, error.message));
+  }
 }
 
-function zipFailure(bytes: Uint8Array, file: string | undefined, error: unknown): string {
+function zipFailure(bytes: Uint8Array, file: string | undefined, detail: string): string {
   const startsWith = (...magic: number[]) => magic.every((byte, i) => bytes[i] === byte);
   // Word's own encrypted .docx and the old binary .doc are both OLE compound files.
   if (startsWith(0xd0, 0xcf, 0x11, 0xe0)) {
     return `${notDocx(file)}。它可能是旧版的 .doc 文件或设了打开密码的文件：请用 Word 打开它，去掉密码后另存为 .docx 再试`;
   }
   if (!startsWith(0x50, 0x4b)) return notDocx(file);
-  const detail = error instanceof Error ? error.message : String(error);
   return `${wordFile(file)}已损坏或不完整（${detail}）：请用 Word 打开后重新保存，或重新复制、下载这个文件`;
 }
 
@@ -169,13 +210,13 @@ interface PartNames {
  * decide (and the main part's own relationships name its styles and numbering); the usual names
  * are the fallback for packages without them.
  */
-function partNames(bytes: Uint8Array, file: string | undefined): PartNames {
+function partNames(zip: Package): PartNames {
   const names: PartNames = { document: DEFAULT_DOCUMENT, core: DEFAULT_CORE, custom: DEFAULT_CUSTOM, styles: DEFAULT_STYLES, numbering: DEFAULT_NUMBERING };
   const relationships = (rels: string, base: string, take: (type: string, target: string) => void): void => {
-    const relsBytes = unzipParts(bytes, file, new Map([[rels.toLowerCase(), MAX_SMALL_PART_BYTES]])).get(rels.toLowerCase());
+    const relsBytes = zip.inflate(new Map([[rels.toLowerCase(), MAX_SMALL_PART_BYTES]])).get(rels.toLowerCase());
     if (!relsBytes) return;
     try {
-      readPart(relsBytes, rels, file, (root) => {
+      readPart(relsBytes, rels, zip.file, (root) => {
         for (const rel of root.children) {
           if (typeof rel === 'string' || rel.local !== 'Relationship' || attr(rel, 'TargetMode') === 'External') continue;
           const target = partName(attr(rel, 'Target') ?? '', base);
@@ -229,7 +270,9 @@ interface OpenField {
  */
 class Reading {
   readonly counters: ListCounters;
-  readonly fields: OpenField[] = [];
+  private readonly fields: OpenField[] = [];
+  /** How many open fields are still in their code (kept, not counted, so that each element asks in constant time). */
+  private inCode = 0;
   constructor(
     readonly styles: Styles,
     numbering: Numbering,
@@ -239,7 +282,41 @@ class Reading {
 
   /** Outside any field's code: text here is shown (a field's code, and fields nested in it, are not). */
   showing(): boolean {
-    return this.fields.every((field) => field.result);
+    return this.inCode === 0;
+  }
+
+  /** The innermost open field. */
+  get field(): OpenField | undefined {
+    return this.fields.at(-1);
+  }
+
+  get anyOpen(): boolean {
+    return this.fields.length > 0;
+  }
+
+  begin(field: OpenField): void {
+    this.fields.push(field);
+    if (!field.result) this.inCode++;
+  }
+
+  /** The innermost field's code ends: its result follows. */
+  separate(): void {
+    const top = this.fields.at(-1);
+    if (!top || top.result) return;
+    top.result = true;
+    this.inCode--;
+  }
+
+  end(): OpenField | undefined {
+    const field = this.fields.pop();
+    if (field && !field.result) this.inCode--;
+    return field;
+  }
+
+  /** Forget every open field. */
+  clear(): void {
+    this.fields.length = 0;
+    this.inCode = 0;
   }
 }
 
@@ -276,9 +353,6 @@ interface RunContext {
   caps?: boolean;
 }
 
-/** A letter as w:caps prints it: ß as ẞ (one letter, as Word and LibreOffice print it), ﬁ as FI. */
-const capital = (char: string): string => (char === 'ß' ? 'ẞ' : char.toUpperCase());
-
 const SYMBOL_UNREADABLE = (font: string, code: number) =>
   `这里有 ${font} 字体的符号（代码 ${symbolCode(code)}），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）`;
 
@@ -303,14 +377,33 @@ function symText(sym: XmlElement, sink: Sink): void {
   else symbolInto(sink, font, code);
 }
 
-/** A w:t's text; in a symbol font, its Latin-1 and F0xx characters are the font's pictures. */
+/** The characters a symbol font draws as pictures: Latin-1, and the private-use F0xx. */
+const SYMBOL_CODES = /[\u0020-\u00ff\uf020-\uf0ff]/g;
+
+/**
+ * A w:t's text; in a symbol font, its Latin-1 and F0xx characters are the font's pictures. Added
+ * in stretches between those: a 60 MB w:t added a character at a time held 2 GB of string pieces.
+ */
 function runText(text: string, sink: Sink, { fontOf, caps }: RunContext): void {
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    const font = fontOf && ((code >= 0x20 && code <= 0xff) || (code >= 0xf020 && code <= 0xf0ff)) ? fontOf(code) : undefined;
-    if (font !== undefined && isSymbolFont(font)) symbolInto(sink, font, code);
-    else sink.text += caps ? capital(char) : char;
+  // Capitals as w:caps prints them: ß as ẞ (one letter, as Word and LibreOffice print it), ﬁ as FI.
+  const printed = (stretch: string): string => (caps ? stretch.replaceAll('ß', 'ẞ').toUpperCase() : stretch);
+  let from = 0;
+  if (fontOf) {
+    const symbolFont = new Map<string, boolean>();
+    SYMBOL_CODES.lastIndex = 0;
+    for (let match = SYMBOL_CODES.exec(text); match; match = SYMBOL_CODES.exec(text)) {
+      const code = text.charCodeAt(match.index);
+      const font = fontOf(code);
+      if (font === undefined) continue;
+      let symbol = symbolFont.get(font);
+      if (symbol === undefined) symbolFont.set(font, (symbol = isSymbolFont(font)));
+      if (!symbol) continue;
+      sink.text += printed(text.slice(from, match.index));
+      symbolInto(sink, font, code);
+      from = match.index + 1;
+    }
   }
+  sink.text += printed(text.slice(from));
 }
 
 /**
@@ -336,16 +429,16 @@ function fieldChar(fldChar: XmlElement, sink: Sink, reading: Reading): void {
   const type = attr(fldChar, 'fldCharType');
   const lock = attr(fldChar, 'fldLock');
   const locked = lock !== null && !['0', 'false', 'off'].includes(lock);
-  const top = reading.fields.at(-1);
+  const top = reading.field;
   if (type === 'begin') {
     if (reading.showing()) sink.text += formFieldText(fldChar);
-    reading.fields.push({ code: '', result: false, locked });
+    reading.begin({ code: '', result: false, locked });
   } else if (type === 'separate' && top) {
-    top.result = true;
+    reading.separate();
     const why = top.locked || !reading.showing() ? undefined : volatileField(top.code);
     if (why) sink.unreadable.push(why);
   } else if (type === 'end') {
-    const field = reading.fields.pop();
+    const field = reading.end();
     // A field without a stored result shows what the application works out (a DATE, a SYMBOL, an
     // EQ): not in the file. Only the fields that show nothing may go without one.
     if (field && !field.result && reading.showing() && !SHOWS_NOTHING.test(fieldName(field.code))) {
@@ -399,7 +492,7 @@ function readRun(r: XmlElement, sink: Sink, reading: Reading, context: RunContex
   if (look.hidden) return;
   const run = newSink();
   inlineText(r, run, reading, { paragraph: context.paragraph, fontOf: look.fontOf, caps: look.caps });
-  sink.unreadable.push(...run.unreadable);
+  append(sink.unreadable, run.unreadable);
   let text = run.text;
   // White text (the usual way to hide words without Word's hidden-text setting): not on paper.
   if (look.invisible && text.trim() !== '') {
@@ -444,7 +537,7 @@ function inlineText(parent: XmlElement, sink: Sink, reading: Reading, context: R
         runText(textOf(el), sink, context);
         break;
       case 'instrText': {
-        const top = reading.fields.at(-1);
+        const top = reading.field;
         if (top && !top.result) top.code += textOf(el);
         break;
       }
@@ -593,14 +686,21 @@ function collectBlocks(parent: XmlElement, out: Piece[], pending: { sink: Sink |
   }
 }
 
-/** Two paragraphs read as one (the first one's mark deleted or hidden). */
+/**
+ * Two paragraphs read as one (the first one's mark deleted or hidden): `b` added to `a`, which is
+ * only the pending paragraph's (copying it for each of 40,000 joined paragraphs took 30 s).
+ */
 function joinSinks(a: Sink, b: Sink): Sink {
-  return {
-    text: a.text + b.text,
-    struck: [...a.struck, ...b.struck],
-    unreadable: [...a.unreadable, ...b.unreadable],
-    struckEnd: b.struckEnd >= 0 ? a.text.length + b.struckEnd : -1,
-  };
+  a.struckEnd = b.struckEnd >= 0 ? a.text.length + b.struckEnd : -1;
+  a.text += b.text;
+  append(a.struck, b.struck);
+  append(a.unreadable, b.unreadable);
+  return a;
+}
+
+/** `items` added to the end of `list` (push(...items) overflows the stack at some 100,000 items). */
+function append<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
 }
 
 function flush(out: Piece[], pending: { sink: Sink | null }): void {
@@ -670,20 +770,20 @@ function readCell(tc: XmlElement, reading: Reading): RawCell | undefined {
   const unreadable: string[] = [];
   // A field does not run from one cell into another: one left open hides what follows it (Word
   // and LibreOffice print the later cells empty). Named in the cell where it is left open.
-  if (reading.fields.length > 0) reading.fields.length = 0;
+  reading.clear();
   for (const piece of blocksOf(tc, reading, true)) {
     if (piece.kind === 'tbl') {
       nested = true;
       continue;
     }
     text = first ? piece.text : `${text}\n${piece.text}`;
-    struck.push(...piece.struck);
-    unreadable.push(...piece.unreadable);
+    append(struck, piece.struck);
+    append(unreadable, piece.unreadable);
     first = false;
   }
-  if (reading.fields.length > 0) {
+  if (reading.anyOpen) {
     unreadable.push('这里有一个没有结束的域（缺少域结束符），它后面的内容印不出来，读不准。请在 Word 里删去这个域，改成直接输入的文字');
-    reading.fields.length = 0;
+    reading.clear();
   }
   return {
     colSpan: intAttr(childW(tcPr, 'gridSpan'), 1, 1),
