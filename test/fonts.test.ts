@@ -118,7 +118,7 @@ describe('loading a font', () => {
     const gid = (await loadFonts()).faces.regular.font.glyphForCodePoint(0x8d22).id;
     badLoca.writeUInt32BE(0x7fff_fff0, tables.get('loca')!.offset + 4 * gid);
     const broken = await file('bad-loca.ttf', badLoca);
-    expect(await refusal(broken)).toBe(`UserError: 字体文件 ${broken} 已损坏或不完整（字形数据无法读取），请重新复制或下载这个字体文件`);
+    expect(await refusal(broken)).toBe(`UserError: 字体文件 ${broken} 已损坏或不完整（字形 ${gid} 的位置超出了 glyf 表），请重新复制或下载这个字体文件`);
   });
 
   it('refuses a font without Chinese, saying which characters it lacks', async () => {
@@ -133,7 +133,7 @@ describe('loading a font', () => {
     const ttc = await file('a.ttc', Buffer.concat([Buffer.from('ttcf'), Buffer.alloc(64)]));
     expect(await refusal(ttc)).toBe(`UserError: 字体文件 ${ttc} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
     const text = await file('a.ttf', Buffer.from('not a font at all'));
-    expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件`);
+    expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）`);
   });
 });
 

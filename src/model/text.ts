@@ -5,7 +5,10 @@
 //   2. not blank: whitespace only (spaces, U+3000 全角空格, line breaks) is an error;
 //   3. no invisible characters: C0/C1 control characters, the soft hyphen and the zero-width /
 //      direction / BOM characters that come along when text is copied from a web page or Word. They print as
-//      nothing or as an empty box, and make two equal-looking names differ.
+//      nothing or as an empty box, and make two equal-looking names differ; the direction ones can
+//      make a file name read backwards (01-培训费<U+2066>fdp.exe shown as 01-培训费exe.pdf).
+// Command-line options that shenbao writes into a file (or names a file with) get the same class
+// and, besides, whatever XML 1.0 cannot hold: `unwritableCharacter` below.
 // Lengths are counted as JavaScript counts them (UTF-16 code units): a character outside the BMP
 // (CJK Extension B such as 𠀀) counts twice in zod but once in a JSON Schema editor; at these
 // limits the difference does not matter.
@@ -25,8 +28,15 @@ export const INDICATOR_TEXT_MAX_LENGTH = 500;
 //   A lone "\r" is refused: no current editor writes one, so it marks a damaged text.
 // - "\t" is refused: a form cell cannot show a tab stop, and a tab in a field is almost always a
 //   cell boundary pasted from a spreadsheet (two values run together).
+// - Every bidirectional control is refused: the marks U+200E/U+200F and U+061C (ARABIC LETTER
+//   MARK), the embeddings and overrides U+202A–U+202E, and the isolates U+2066–U+2069 (Unicode 6.3),
+//   which reorder a file name as a file manager shows it just as U+202E does. The whole block
+//   U+2060–U+206F is invisible: word joiner and invisible operators (U+2060–U+2064), the
+//   unassigned U+2065, the isolates, and the deprecated format controls U+206A–U+206F.
+// - U+FFFE and U+FFFF are not characters at all (noncharacters) and XML 1.0 cannot hold them: a
+//   Word file with one is unreadable.
 const FORBIDDEN_CLASS =
-  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u2064\\uFEFF';
+  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u061C\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\uFEFF\\uFFFE\\uFFFF';
 
 /**
  * Matches text with no forbidden character and no lone "\r". Written as one lookahead at the
@@ -44,6 +54,7 @@ const NAMES: Record<number, string> = {
   0x0d: '单独的回车符',
   0x7f: '删除符 DEL',
   0xad: '软连字符',
+  0x061c: '阿拉伯字母标记',
   0x200b: '零宽空格',
   0x200c: '零宽非连接符',
   0x200d: '零宽连接符',
@@ -61,7 +72,13 @@ const NAMES: Record<number, string> = {
   0x2062: '不可见乘号',
   0x2063: '不可见分隔符',
   0x2064: '不可见加号',
+  0x2066: '从左到右隔离',
+  0x2067: '从右到左隔离',
+  0x2068: '首字方向隔离',
+  0x2069: '方向隔离结束',
   0xfeff: '零宽不换行空格 / BOM',
+  0xfffe: '非字符',
+  0xffff: '非字符',
 };
 
 export const codePointLabel = (codePoint: number): string =>
@@ -93,7 +110,63 @@ export function invisibleMessage(text: string): string {
   if (codePoint === 0x0d) return `第 ${position} 个字符是 ${code}，换行请用 \\n 或 \\r\\n${more}`;
   if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f))
     return `第 ${position} 个字符是控制字符 ${code}，表上无法显示，多半是文件损坏或复制时带入的，请删除${more}`;
+  if (codePoint === 0xfffe || codePoint === 0xffff) return `第 ${position} 个字符是 ${code}，不是文字，多半是文件损坏或转换编码时带入的，请删除${more}`;
   return `第 ${position} 个字符是不可见字符 ${code}，多半是从网页或 Word 复制来的，请删除${more}`;
+}
+
+/**
+ * The first character of `text` that no file shenbao writes may hold, for a command-line option
+ * that is written into a file or names one (a font name, a title, a signature's reason, -o): the
+ * forbidden class above, every other control character too (a line break or a tab in a one-line
+ * option is a slip), and what XML 1.0 cannot hold (U+FFFE and U+FFFF, in the class, and a lone
+ * surrogate). Position as a reader counts characters: by code point, 1-based.
+ */
+export function unwritableCharacter(text: string): { position: number; codePoint: number; label: string } | undefined {
+  let position = 0;
+  // By code point: a lone surrogate comes as a character of its own.
+  for (const char of text) {
+    position += 1;
+    const codePoint = char.codePointAt(0)!;
+    const lone = codePoint >= 0xd800 && codePoint <= 0xdfff;
+    if (!lone && codePoint >= 0x20 && !FORBIDDEN_ONE.test(char)) continue;
+    const code = codePointLabel(codePoint);
+    const name = NAMES[codePoint];
+    let label: string;
+    if (codePoint === 0x0a) label = `换行符 ${code}`;
+    else if (codePoint === 0x0d) label = `回车符 ${code}`;
+    else if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) label = `控制字符 ${code}${name ? `（${name}）` : ''}`;
+    else if (lone) label = `单独的代理码元 ${code}（半个字符）`;
+    else if (codePoint === 0xfffe || codePoint === 0xffff) label = `非字符 ${code}`;
+    else label = `不可见字符 ${code}${name ? `（${name}）` : ''}`;
+    return { position, codePoint, label };
+  }
+  return undefined;
+}
+
+const FORBIDDEN_ONE = new RegExp(`^[${FORBIDDEN_CLASS}]$`);
+
+/**
+ * `text` as a message may show it: each character unwritableCharacter refuses written out as
+ * \u{2066}, so that a name in a message can neither reorder the line (U+202E, U+2066) nor send the
+ * terminal a command (ESC), nor hide what is wrong with it.
+ */
+export function shownText(text: string): string {
+  return Array.from(text, (char) => (unwritableCharacter(char) ? `\\u{${char.codePointAt(0)!.toString(16).toUpperCase()}}` : char)).join('');
+}
+
+/** `text` with each character unwritableCharacter refuses replaced: for a name made from a file's name. */
+export function replaceUnwritable(text: string, replacement: string): string {
+  return Array.from(text, (char) => (unwritableCharacter(char) ? replacement : char)).join('');
+}
+
+/**
+ * e.g. `--docx-font 的第 3 个字符是控制字符 U+0001，不能写进文件，请删除它`; undefined when `text` has
+ * no such character. `option` names the option as typed; `use` says where it would go.
+ */
+export function unwritableMessage(option: string, text: string, use = '不能写进文件'): string | undefined {
+  const found = unwritableCharacter(text);
+  const space = /[!-~]$/.test(option) ? ' ' : ''; // after --docx-font, not after 签名的原因（--reason）
+  return found && `${option}${space}的第 ${found.position} 个字符是${found.label}，${use}，请删除它`;
 }
 
 export interface TextOptions {

@@ -4,10 +4,11 @@
 //
 // Each file is read and checked once per process: a collection (.ttc) or a file that is no font
 // is refused; so is a damaged one (cut short, a table outside the file, glyphs that cannot be
-// read) and one that cannot print the form (no Chinese, no digits for the page footer), each with
-// one Chinese line naming the file. What passes is parsed (fontkit) for the glyph check
+// read, composite glyphs that contain themselves), one that cannot print the form (no Chinese, no
+// digits for the page footer), one whose sizes are absurd (unitsPerEm, a Chinese character many
+// ems wide), and one with CFF outlines (.otf), which the PDF writer cannot embed; each with one
+// Chinese line naming the file, before any work. What passes is parsed (fontkit) for the glyph check
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type * as FontkitModule from 'fontkit';
 import { createRequire } from 'node:module';
@@ -17,6 +18,8 @@ import { createRequire } from 'node:module';
 const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModule;
 
 import { fsFailure, UserError } from '../errors.js';
+import { shownText } from '../model/text.js';
+import { INPUT, readInput } from '../output/files.js';
 
 export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
 import type { FontFiles } from './font-files.js';
@@ -67,7 +70,7 @@ const readOnce = (file: string, bytes?: Buffer) => {
   let loaded = cache.get(file);
   if (!loaded) {
     loaded = (bytes ? Promise.resolve(bytes) : readShared(file)).then(
-      (data) => checkFontFile(file, data),
+      (data) => checkFontFile(file, data, bytes !== undefined),
       (error: NodeJS.ErrnoException) => {
         throw fsFailure(error, '读取字体文件', file);
       },
@@ -84,7 +87,7 @@ export interface SharedFontBytes {
   bold: SharedArrayBuffer;
 }
 
-/** `shared`: the bytes of `files` as another thread read them (sharedFontBytes). */
+/** `shared`: the bytes of `files` as another thread read and checked them (sharedFontBytes of its loadFonts). */
 export async function loadFonts(files: FontFiles = DEFAULT_FONTS, shared?: SharedFontBytes): Promise<LoadedFonts> {
   const [regular, bold] = await Promise.all([
     readOnce(files.regular, shared && Buffer.from(shared.regular)),
@@ -102,32 +105,33 @@ export function sharedFontBytes(fonts: Pick<LoadedFonts, 'regular' | 'bold'>): S
 
 /**
  * A file read into shared memory: the form pool's workers then parse these bytes rather than
- * each reading its own copy of 30 MB of fonts.
+ * each reading its own copy of 30 MB of fonts. Only a regular file (a FIFO would wait for ever)
+ * of at most MAX_FONT_BYTES (a 3 GB file aborted Node), refused in one line naming the file.
  */
-async function readShared(file: string): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const data = Buffer.from(new SharedArrayBuffer(size));
-    let read = 0;
-    for (let bytesRead = -1; read < size && bytesRead !== 0; read += bytesRead) {
-      ({ bytesRead } = await handle.read(data, read, size - read, read));
-    }
-    return read === size ? data : data.subarray(0, read);
-  } finally {
-    await handle.close();
-  }
-}
+const readShared = (file: string): Promise<Buffer> => readInput(file, INPUT.font, { shared: true });
 
-/** TrueType or OpenType, by the first four bytes; collections (.ttc) and other files are refused. */
-function checkFontFile(file: string, data: Buffer): LoadedFile {
+/**
+ * A font with CFF outlines (an OpenType .otf): fontkit reads it, but the PDF writer's embedding, as
+ * shenbao drives it (render/shared-fonts.ts: pdfkit's EmbeddedFont from a subset of the parsed font),
+ * fails on it with "Unknown font format" in the middle of a build. Refused until it can.
+ */
+const cffOutlines = (file: string) =>
+  new UserError(`字体文件 ${file} 是 CFF 轮廓的 OpenType 字体（.otf），shenbao 还不能把它嵌入 PDF：请换用 TrueType 字体（.ttf）`);
+
+/**
+ * TrueType by the first four bytes; collections (.ttc), CFF outlines (.otf) and other files are
+ * refused. `checked`: the bytes come from the thread that loaded and checked them (a worker of the
+ * form pool), which walked the composite glyphs already (20–30 ms a face).
+ */
+function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile {
   const tag = data.subarray(0, 4);
-  const known = tag.equals(Buffer.from([0, 1, 0, 0])) || ['true', 'OTTO'].includes(tag.toString('latin1'));
+  if (tag.toString('latin1') === 'OTTO') throw cffOutlines(file);
+  const known = tag.equals(Buffer.from([0, 1, 0, 0])) || tag.toString('latin1') === 'true';
   if (!known) {
-    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件';
+    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）';
     throw new UserError(`字体文件 ${file} ${hint}`);
   }
-  const face = parseFace(file, data);
+  const face = parseFace(file, data, checked);
   const missing = [...new Set(REQUIRED_TEXT)].filter((ch) => !face.hasGlyph(ch.codePointAt(0)!));
   if (missing.length > 0) {
     const noChinese = REQUIRED_HAN.every((ch) => missing.includes(ch));
@@ -137,10 +141,126 @@ function checkFontFile(file: string, data: Buffer): LoadedFile {
       `字体文件 ${file} ${noChinese ? '不含中文字形' : '缺少印表必需的字形'}（缺${list}），不能用来印申报表；请换用含简体中文的 TrueType 字体`,
     );
   }
+  // A Chinese character is one em wide in every Chinese font. Glyphs drawn for another unitsPerEm
+  // than the head table says (16 for a font drawn at 1000 gave a 924-page blank PDF) are not.
+  const { font } = face;
+  for (const ch of REQUIRED_HAN) {
+    const ems = font.glyphForCodePoint(ch.codePointAt(0)!).advanceWidth / font.unitsPerEm;
+    if (!(ems >= HAN_WIDTH_EMS.min && ems <= HAN_WIDTH_EMS.max)) {
+      throw new UserError(
+        `字体文件 ${file} 中「${ch}」的字宽是字号的 ${Number(ems.toPrecision(3))} 倍（汉字的字宽约等于字号）：字形的大小与字体头（head 表）说的不符，印出来会错乱；请换用别的 TrueType 字体`,
+      );
+    }
+  }
   return { data, face };
 }
 
-/** The tables every face needs, besides its outlines (glyf + loca, or CFF). */
+/** How wide a Chinese character may be, in ems: 1 in every Chinese font; half and double are far outside any real one. */
+const HAN_WIDTH_EMS = { min: 0.5, max: 2 };
+
+/**
+ * unitsPerEm a face may have. The OpenType spec allows 16 to 16384; real fonts use 1000 (CFF
+ * heritage), 2048 (TrueType) and 256 (SimSun, SimHei: from their bitmaps). Below 64 a Chinese
+ * character's strokes cannot be placed on the grid at all, so such a value is a damaged or forged
+ * head table, not a design.
+ */
+export const UNITS_PER_EM = { min: 64, max: 16384 };
+
+/**
+ * How deep composite glyphs may nest. The OpenType spec sets no limit; real fonts nest one to three
+ * levels (maxp.maxComponentDepth; Noto Serif SC has no composite glyph at all). fontkit resolves
+ * components recursively, so a glyph that contains itself or a chain thousands deep would overflow
+ * the stack or, embedded, print nothing; 16 is far above any real font.
+ */
+export const MAX_COMPONENT_DEPTH = 16;
+
+/**
+ * Why the composite glyphs of a TrueType 'glyf' table cannot be drawn, or undefined: a component
+ * outside the font, a glyph that contains itself (directly or through others), nesting deeper than
+ * MAX_COMPONENT_DEPTH, or a glyph's data outside the table. Read from the bytes as the OpenType spec
+ * lays them out ('loca', 'glyf'), for every glyph, since layout (GSUB) may use glyphs that no
+ * character maps to: about 20 ms for the 30,920 glyphs of Noto Serif SC.
+ */
+function compositeProblem(data: Buffer, tables: TableDirectory['tables']): string | undefined {
+  const { head, maxp, loca, glyf } = tables;
+  if (!head || !maxp || !loca || !glyf) return undefined;
+  if (head.length < 54 || maxp.length < 6) return `${head.length < 54 ? 'head' : 'maxp'} 表太短`;
+  const numGlyphs = data.readUInt16BE(maxp.offset + 4);
+  const long = data.readInt16BE(head.offset + 50) !== 0;
+  if ((numGlyphs + 1) * (long ? 4 : 2) > loca.length) return 'loca 表比字形数短';
+  const offset = (id: number) => (long ? data.readUInt32BE(loca.offset + 4 * id) : 2 * data.readUInt16BE(loca.offset + 2 * id));
+  const outside = (id: number) => `字形 ${id} 的数据超出了 glyf 表`;
+  // fontkit reads a glyph wherever loca says: in another table, or past the file's end.
+  const misplaced = (entry: number) => (offset(entry) > glyf.length ? `字形 ${Math.min(entry, numGlyphs - 1)} 的位置超出了 glyf 表` : undefined);
+
+  /** A glyph's components (glyph ids), [] for a simple or empty glyph; a string says what is wrong. */
+  const componentsOf = (id: number): number[] | string => {
+    const wrong = misplaced(id) ?? misplaced(id + 1);
+    if (wrong) return wrong;
+    const [start, end] = [offset(id), offset(id + 1)];
+    if (end - start < 10 || data.readInt16BE(glyf.offset + start) >= 0) return [];
+    const parts: number[] = [];
+    let at = start + 10;
+    for (let flags = MORE_COMPONENTS; flags & MORE_COMPONENTS; ) {
+      if (at + 4 > end) return outside(id);
+      flags = data.readUInt16BE(glyf.offset + at);
+      parts.push(data.readUInt16BE(glyf.offset + at + 2));
+      // The arguments (two words or two bytes), then a scale, an x and y scale, or a 2×2 matrix.
+      at += 4 + (flags & ARG_1_AND_2_ARE_WORDS ? 4 : 2) + (flags & WE_HAVE_A_SCALE ? 2 : flags & WE_HAVE_AN_X_AND_Y_SCALE ? 4 : flags & WE_HAVE_A_TWO_BY_TWO ? 8 : 0);
+    }
+    return at > end ? outside(id) : parts;
+  };
+
+  // Depth of each glyph's nesting once known; ON_PATH while its components are being visited.
+  const ON_PATH = -2;
+  const depth = new Int8Array(numGlyphs).fill(-1);
+  const path: number[] = [];
+  const visit = (id: number): number | string => {
+    if (depth[id]! >= 0) return depth[id]!;
+    if (depth[id] === ON_PATH) {
+      const circle = path.slice(path.indexOf(id));
+      return circle.length === 1 ? `组合字形 ${id} 包含它自己` : `组合字形 ${circle.join('、')} 互相包含，成了一个圈`;
+    }
+    const parts = componentsOf(id);
+    if (typeof parts === 'string') return parts;
+    if (parts.length === 0) return (depth[id] = 0);
+    if (path.length >= MAX_COMPONENT_DEPTH) return `组合字形 ${path[0]} 嵌套超过 ${MAX_COMPONENT_DEPTH} 层`;
+    depth[id] = ON_PATH;
+    path.push(id);
+    let deepest = 0;
+    for (const part of parts) {
+      if (part >= numGlyphs) return `组合字形 ${id} 用到了不存在的字形 ${part}（这个字体只有 ${numGlyphs} 个字形）`;
+      const found = visit(part);
+      if (typeof found === 'string') return found;
+      deepest = Math.max(deepest, found + 1);
+    }
+    path.pop();
+    // Below a glyph already walked, the path is short: its depth counts.
+    if (deepest > MAX_COMPONENT_DEPTH) return `组合字形 ${id} 嵌套超过 ${MAX_COMPONENT_DEPTH} 层`;
+    return (depth[id] = deepest);
+  };
+  // Most glyphs are simple: only composite ones (a negative contour count) are followed.
+  const first = misplaced(0);
+  if (first) return first;
+  for (let id = 0, end = offset(0); id < numGlyphs; id++) {
+    const start = end;
+    end = offset(id + 1);
+    if (end > glyf.length) return misplaced(id + 1);
+    if (end - start < 10 || data.readInt16BE(glyf.offset + start) >= 0) continue;
+    const found = visit(id);
+    if (typeof found === 'string') return found;
+  }
+  return undefined;
+}
+
+// Composite glyph flags (OpenType 'glyf': Composite Glyph Description).
+const ARG_1_AND_2_ARE_WORDS = 0x0001;
+const WE_HAVE_A_SCALE = 0x0008;
+const MORE_COMPONENTS = 0x0020;
+const WE_HAVE_AN_X_AND_Y_SCALE = 0x0040;
+const WE_HAVE_A_TWO_BY_TWO = 0x0080;
+
+/** The tables every face needs, besides its outlines (glyf + loca: CFF is refused). */
 // pdfkit reads post (isFixedPitch, italicAngle) and name when it embeds a face.
 const REQUIRED_TABLES = ['cmap', 'head', 'hhea', 'hmtx', 'maxp', 'post', 'name'];
 
@@ -153,7 +273,7 @@ interface TableDirectory {
  * cut short loses its last tables), the tables a renderer needs present, and a glyph's outline
  * readable (fontkit reads tables lazily and would otherwise fail in the middle of rendering).
  */
-function parseFace(file: string, data: Buffer): FontFace {
+function parseFace(file: string, data: Buffer, compositesChecked = false): FontFace {
   const damaged = (detail: string) =>
     new UserError(`字体文件 ${file} 已损坏或不完整（${detail}），请重新复制或下载这个字体文件`);
   let font: FontkitModule.Font;
@@ -171,15 +291,33 @@ function parseFace(file: string, data: Buffer): FontFace {
   for (const table of Object.values(tables)) {
     if (table.offset + table.length > data.length) throw damaged(`${table.tag.trim()} 表超出了文件末尾，文件可能只复制了一部分`);
   }
-  const outlines = tables.glyf && tables.loca ? [] : tables['CFF '] || tables.CFF2 ? [] : ['glyf', 'loca'];
-  const absent = [...REQUIRED_TABLES.filter((tag) => !tables[tag]), ...outlines];
+  if (tables['CFF '] || tables.CFF2) throw cffOutlines(file);
+  // pdfkit writes the PostScript name into every PDF as a name object, unescaped: "A>>endobj(" in a
+  // forged name table broke the PDF's structure. The OpenType spec allows printable ASCII without
+  // [](){}<>/% (name ID 6); "#" would start an escape in a PDF name, so it is refused as well.
+  const postscriptName = font.postscriptName;
+  if (postscriptName && !/^[!-~]+$/.test(postscriptName.replace(/[[\](){}<>/%#]/g, '\n'))) {
+    throw new UserError(
+      `字体文件 ${file} 的 PostScript 名称「${shownText(postscriptName)}」含有不允许的字符（只能用英文字母、数字和 - _ . 等符号，不能有空白和 [](){}<>/%#），嵌入 PDF 会弄坏文件：字体文件已损坏或被改过，请换用别的 TrueType 字体`,
+    );
+  }
+  const absent = [...REQUIRED_TABLES, 'glyf', 'loca'].filter((tag) => !tables[tag]);
   if (absent.length > 0) throw damaged(`缺少 ${absent.join('、')} 表`);
+  const { unitsPerEm } = font;
+  if (!(unitsPerEm >= UNITS_PER_EM.min && unitsPerEm <= UNITS_PER_EM.max)) {
+    throw new UserError(
+      `字体文件 ${file} 的 unitsPerEm（每个字号分成的设计单位数）是 ${unitsPerEm}，不在 ${UNITS_PER_EM.min} 到 ${UNITS_PER_EM.max} 之间（常见的是 1000 或 2048），印出来大小会全错：字体文件已损坏或被改过，请换用别的 TrueType 字体`,
+    );
+  }
+  const composite = compositesChecked ? undefined : compositeProblem(data, tables);
+  if (composite) throw damaged(composite);
 
   const known = new Map<number, boolean>();
   const hasGlyph = (codePoint: number): boolean => {
     let has = known.get(codePoint);
     if (has === undefined) {
-      has = font.hasGlyphForCodePoint(codePoint);
+      // A forged cmap can name a glyph past the last one: fontkit then reads whatever lies there.
+      has = font.hasGlyphForCodePoint(codePoint) && font.glyphForCodePoint(codePoint).id < font.numGlyphs;
       known.set(codePoint, has);
     }
     return has;
@@ -194,5 +332,6 @@ function parseFace(file: string, data: Buffer): FontFace {
   } catch {
     throw damaged('字形数据无法读取');
   }
-  return { file, name: font.postscriptName || font.familyName || path.basename(file), font, hasGlyph };
+  // Shown in messages: a family name is free text, and may hold what a terminal would obey.
+  return { file, name: postscriptName || shownText(font.familyName ?? '') || path.basename(file), font, hasGlyph };
 }

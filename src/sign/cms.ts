@@ -10,6 +10,9 @@
 // certificate's decoded name, so a UTF8String name (CN=上海市…) is UTF-8-encoded twice and no
 // verifier finds the certificate, it signs only RSA keys, and it wants the signed bytes as one
 // string. Here the issuer, serial number and certificates are the certificate's own DER bytes.
+//
+// A key or certificate whose signature a verifier would not accept (RSA under 2048 bits, a CA's or
+// a TLS server's certificate) is refused when the file is loaded: before any PDF is touched.
 import { createHash, createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import forge from 'node-forge';
@@ -30,6 +33,8 @@ export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   commonName: '2.5.4.3',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
 } as const;
 
 export interface Signer {
@@ -185,8 +190,98 @@ export function loadP12(bytes: Buffer, password: string, file: string, passwordF
   throw new UserError(`${file} 里没有与私钥对应的证书，无法签名`);
 }
 
+// ---- what the certificate may sign -------------------------------------------------------------
+
+/** The shortest RSA key shenbao signs with (NIST SP 800-131A: shorter RSA keys may not make signatures after 2013). */
+export const MIN_RSA_BITS = 2048;
+
+/** keyUsage bits (RFC 5280 §4.2.1.3), in order, as a certificate viewer names them. */
+const KEY_USAGES = [
+  ['digitalSignature', '数字签名'],
+  ['nonRepudiation', '不可否认'],
+  ['keyEncipherment', '密钥加密'],
+  ['dataEncipherment', '数据加密'],
+  ['keyAgreement', '密钥协商'],
+  ['keyCertSign', '签发证书'],
+  ['cRLSign', '签发吊销列表'],
+  ['encipherOnly', '只加密'],
+  ['decipherOnly', '只解密'],
+] as const;
+
+/** extKeyUsage purposes (RFC 5280 §4.2.1.12 and others) under which a certificate names a person or an organisation, and so may sign a document. */
+const SIGNING_PURPOSES = new Set([
+  '2.5.29.37.0', // anyExtendedKeyUsage
+  '1.3.6.1.5.5.7.3.2', // clientAuth: a person's or unit's identity certificate (Chinese CAs issue them so, with emailProtection or alone)
+  '1.3.6.1.5.5.7.3.4', // emailProtection: what PDF verifiers (Acrobat, NSS in poppler) accept for signing
+  '1.3.6.1.5.5.7.3.36', // documentSigning (RFC 9336)
+  '1.2.840.113583.1.1.5', // Adobe Authentic Documents Trust
+  '1.3.6.1.4.1.311.10.3.12', // Microsoft Document Signing
+]);
+
+/** The others, by name, for the message. */
+const OTHER_PURPOSES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': '服务器身份验证（serverAuth，网站的 TLS 证书）',
+  '1.3.6.1.5.5.7.3.3': '代码签名（codeSigning）',
+  '1.3.6.1.5.5.7.3.8': '时间戳（timeStamping）',
+  '1.3.6.1.5.5.7.3.9': 'OCSP 签名（OCSPSigning）',
+};
+
+/** A certificate's extensions, by OID: each extnValue's DER. */
+function extensions(certificate: Buffer): Map<string, Buffer> {
+  const tbs = (parseDer(certificate).value as Asn1[])[0]!.value as Asn1[];
+  const found = new Map<string, Buffer>();
+  // extensions [3] EXPLICIT SEQUENCE OF Extension { extnID, critical DEFAULT FALSE, extnValue OCTET STRING }
+  const tagged3 = tbs.find((part) => part.tagClass === asn1.Class.CONTEXT_SPECIFIC && part.type === 3);
+  for (const extension of ((tagged3?.value as Asn1[] | undefined)?.[0]?.value as Asn1[] | undefined) ?? []) {
+    const parts = extension.value as Asn1[];
+    const value = parts.at(-1)!;
+    if (value.type === asn1.Type.OCTETSTRING) found.set(asn1.derToOid(parts[0]!.value as string), Buffer.from(value.value as string, 'binary'));
+  }
+  return found;
+}
+
+/**
+ * Refuses a key and certificate that cannot make a signature a verifier accepts: an RSA key under
+ * MIN_RSA_BITS; a keyUsage without digitalSignature and nonRepudiation (a CA's keyCertSign, a
+ * TLS server's keyEncipherment); an extKeyUsage that names only other purposes (serverAuth). A
+ * certificate without keyUsage (or extKeyUsage) is accepted: RFC 5280 §4.2.1.3 (§4.2.1.12) puts no
+ * restriction on its key then, and verifiers (Acrobat, poppler) accept such signatures.
+ */
+function checkCertificateUse(key: KeyObject, certificate: Buffer, file: string): void {
+  const bits = key.asymmetricKeyDetails?.modulusLength;
+  if (key.asymmetricKeyType === 'rsa' && bits !== undefined && bits < MIN_RSA_BITS) {
+    throw new UserError(
+      `${file} 里的私钥是 ${bits} 位的 RSA 密钥，太短了：短于 ${MIN_RSA_BITS} 位的 RSA 已不够安全，2013 年以后不应再用来签名。请换用 ${MIN_RSA_BITS} 位或更长的证书`,
+    );
+  }
+  const found = extensions(certificate);
+  const keyUsage = found.get(OID.keyUsage);
+  if (keyUsage) {
+    // BIT STRING: the count of unused bits, then the bits, the first (digitalSignature) highest.
+    const bytes = Buffer.from(parseDer(keyUsage).value as string, 'binary').subarray(1);
+    const has = (bit: number) => ((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0;
+    if (!has(0) && !has(1)) {
+      const usages = KEY_USAGES.filter((_, bit) => has(bit)).map(([name, label]) => `${label}（${name}）`);
+      throw new UserError(
+        `${file} 里的证书不能用来签名：它的密钥用途（keyUsage）${usages.length > 0 ? `只有${usages.join('、')}` : '是空的'}，没有数字签名（digitalSignature）或不可否认（nonRepudiation），这样签的名验证软件不认。请换用单位或个人的签名证书`,
+      );
+    }
+  }
+  const extKeyUsage = found.get(OID.extKeyUsage);
+  if (extKeyUsage) {
+    const purposes = (parseDer(extKeyUsage).value as Asn1[]).map((purpose) => asn1.derToOid(purpose.value as string));
+    if (!purposes.some((purpose) => SIGNING_PURPOSES.has(purpose))) {
+      const named = purposes.map((purpose) => OTHER_PURPOSES[purpose] ?? purpose);
+      throw new UserError(
+        `${file} 里的证书不能用来签文件：它的扩展密钥用途（extKeyUsage）只有${named.join('、') || '（空）'}，不是给单位或个人签名用的。请换用单位或个人的签名证书`,
+      );
+    }
+  }
+}
+
 function signer(key: KeyObject, certificates: Buffer[], file: string): Signer {
   const { algorithm, maxSignature } = keyAlgorithm(key, file);
+  checkCertificateUse(key, certificates[0]!, file);
   const certificate = new X509Certificate(certificates[0]!);
   const make = (digest: Buffer, signature: (attributes: Buffer) => Buffer) => {
     const attributes = signedAttributes(digest, certificates[0]!);

@@ -22,7 +22,7 @@ import { chmod, lstat, readdir, realpath, rename, stat, unlink, writeFile } from
 import path from 'node:path';
 import { EnvironmentError, fsFailure, isErrno, UserError } from '../errors.js';
 import { lockPacketFolder } from '../output/lock.js';
-import { isRunning } from '../output/staging.js';
+import { isProvablyGone, olderOwner, ownerTag, parseOwnerTag } from '../output/owner.js';
 import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from '../output/manifest.js';
 import { lookAt, readRegular } from '../output/files.js';
 import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from './sign.js';
@@ -57,7 +57,21 @@ export interface SignReport {
 
 /** shenbao's working files in a packet folder start with `.shenbao` (verify passes over them). */
 const WORKING = '.shenbao-signing-';
-const workingName = (what: string) => `${WORKING}${process.pid}-${Date.now()}-${what}`;
+// .shenbao-signing-<owner>-<time>-<n>: the owner as owner.ts names it, so that a sign in another
+// container sharing the folder never takes a running sign's files for abandoned. Older versions
+// named .shenbao-signing-<pid>-<time>-<what>.
+let workingFiles = 0;
+const workingName = () => `${WORKING}${ownerTag()}-${Date.now()}-${workingFiles++}`;
+
+/** Who wrote a working file, by its name; undefined if it is not one. */
+function workingOwner(name: string) {
+  if (!name.startsWith(WORKING)) return undefined;
+  const rest = name.slice(WORKING.length);
+  const tagged = parseOwnerTag(rest);
+  if (tagged) return tagged.owner;
+  const pid = /^(\d+)-/.exec(rest)?.[1];
+  return pid ? olderOwner(undefined, Number(pid)) : undefined;
+}
 
 /**
  * A failed file-system call in sign's words. fsFailure's advice for a build (`-o`: write the
@@ -99,8 +113,8 @@ async function step<T>(action: string, target: string, call: () => Promise<T>): 
 /** Working files of a sign that was killed outright (its process is gone): removed by the next one. */
 async function sweepAbandoned(dir: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    const pid = name.startsWith(WORKING) ? Number(name.slice(WORKING.length).split('-')[0]) : NaN;
-    if (Number.isInteger(pid) && !isRunning(pid)) await unlink(path.join(dir, name)).catch(() => undefined);
+    const owner = workingOwner(name);
+    if (owner && isProvablyGone(owner)) await unlink(path.join(dir, name)).catch(() => undefined);
   }
 }
 
@@ -179,7 +193,7 @@ async function signFile(file: string, options: SignOptions): Promise<SignReport>
     if (!bytes) throw new UserError(`${file} 不是普通文件，无法签名`);
     const signed = await signPdf(bytes, file, options);
     const entry = current?.complete ? current.files.find((e) => e.name === name && e.size === bytes.length && e.sha256 === sha256(bytes)) : undefined;
-    const temporary = path.join(dir, workingName(name));
+    const temporary = path.join(dir, workingName());
     try {
       await writeBeside(file, temporary, signed);
       if (!entry) {
@@ -264,7 +278,7 @@ async function signLocked(dir: string, options: SignOptions, report: SignReport)
         continue;
       }
       // Written at once, one file in memory at a time (a 汇总表 can be large).
-      const temporary = path.join(dir, workingName(String(staged.length)));
+      const temporary = path.join(dir, workingName());
       staged.push({ entry, temporary, signed: signedEntry(entry, signed) });
       await writeBeside(file(entry), temporary, signed);
     }
@@ -352,7 +366,7 @@ const replace = (temporary: string, file: string) => step('替换', file, () => 
 
 async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
   const file = path.join(dir, MANIFEST_FILE);
-  const temporary = path.join(dir, workingName(MANIFEST_FILE));
+  const temporary = path.join(dir, workingName());
   await writeBeside(file, temporary, manifestBytes(manifest));
   await replace(temporary, file);
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { PDFDict, PDFDocument } from 'pdf-lib';
 import { UserError } from '../errors.js';
+import { unwritableMessage } from '../model/text.js';
 import type { Signer } from './cms.js';
 import { withPlaceholder } from './placeholder.js';
 import { beijingTime, printable, readSignatures, signatureLabel, type SignatureCheck } from './signatures.js';
@@ -45,6 +46,9 @@ export function checkSignOptions(options: Pick<SignOptions, 'reason' | 'location
   ] as const) {
     const length = [...(options[key] ?? '')].length;
     if (length > MAX_SIGNATURE_TEXT) throw new UserError(`${what}（--${key}）有 ${length} 个字符，太长了：最多 ${MAX_SIGNATURE_TEXT} 个字符`);
+    // A signature panel shows these: a control or direction character would show nothing or reorder them.
+    const problem = unwritableMessage(`${what}（--${key}）`, options[key] ?? '', '不能写进签名');
+    if (problem) throw new UserError(problem);
   }
 }
 

@@ -2,6 +2,7 @@
 // by its label on the form, then the message. Labels come from the schema's `title`s.
 import { z } from 'zod';
 import { PacketSchema } from '../model/packet.js';
+import { shownText } from '../model/text.js';
 import { projectIndexOf, type Diagnostic } from './diagnostic.js';
 
 const SEVERITY = { error: '错误', warning: '警告' } as const;
@@ -15,7 +16,7 @@ export function formatDiagnostic(d: Diagnostic, file: string, projectNames: Read
   const projectIndex = projectIndexOf(d);
   if (projectIndex !== undefined) {
     const name = projectNames[projectIndex];
-    parts.push(`项目 ${projectIndex + 1}${name ? `「${name}」` : ''}`);
+    parts.push(`项目 ${projectIndex + 1}${name ? `「${shownText(name)}」` : ''}`);
   }
   const field = fieldLabel(d.path);
   if (field) parts.push(`${field}（${pathText(d.path)}）`);

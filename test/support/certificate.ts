@@ -14,10 +14,14 @@ export interface CertificateOptions {
   validity?: { from: Date; to: Date };
   /** Issued by a certificate authority of this CN (made here too, and put in the file after the signer's), not self-signed. */
   issuedBy?: string;
+  /** The signer's certificate extensions, as forge takes them (e.g. `{ name: 'keyUsage', keyCertSign: true }`); none by default. */
+  extensions?: object[];
+  /** The signer's RSA key size; 2048 by default. */
+  keyBits?: number;
 }
 
 export function makeP12(options: CertificateOptions = {}): Buffer {
-  const [key, publicKey] = keyPair();
+  const [key, publicKey] = keyPair(options.keyBits);
   const name = (commonName: string) => [
     { shortName: 'C', value: 'CN' },
     // forge encodes a UTF8String value itself: given as text, not as UTF-8 bytes.
@@ -29,6 +33,7 @@ export function makeP12(options: CertificateOptions = {}): Buffer {
   certificate.validity.notBefore = options.validity?.from ?? new Date('2022-01-01T00:00:00Z');
   certificate.validity.notAfter = options.validity?.to ?? new Date('2032-01-01T00:00:00Z');
   certificate.setSubject(name(options.commonName ?? UNIT));
+  if (options.extensions) certificate.setExtensions(options.extensions);
   const chain = [certificate];
   if (options.issuedBy) {
     const [caKey, caPublicKey] = keyPair();
@@ -52,8 +57,8 @@ export function makeP12(options: CertificateOptions = {}): Buffer {
   return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary');
 }
 
-function keyPair(): [forge.pki.rsa.PrivateKey, forge.pki.PublicKey] {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+function keyPair(bits = 2048): [forge.pki.rsa.PrivateKey, forge.pki.PublicKey] {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   return [
     forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey,
     forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }) as string),
