@@ -1,21 +1,25 @@
 #!/usr/bin/env node
-// The process: hand the arguments to runCli (command-line.ts), turn SIGINT/SIGTERM into an abort
-// while a build runs, set the exit code. A second Ctrl-C kills at once (the handlers are one-shot).
+// The process: hand the arguments to runCli (command-line.ts), turn SIGINT, SIGTERM and SIGHUP
+// into an abort while a build runs, set the exit code.
 import { runCli } from './command-line.js';
 
 // `shenbao … | head` closes the pipe early: the reader has what it wanted, which is no fault. The
 // command goes on (a build finishes its swap, or the folder would be left half done), its output
-// to that pipe dropped, and ends with its own exit code.
+// to that pipe dropped, and ends with its own exit code. A closed terminal (SIGHUP) fails writes
+// with EIO: the same.
 const closed = new Set<NodeJS.WriteStream>();
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
     closed.add(stream);
   });
 }
 const write = (stream: NodeJS.WriteStream) => (text: string) => {
   if (!closed.has(stream)) stream.write(text);
 };
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const handlers: Array<[NodeJS.Signals, () => void]> = [];
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: write(process.stdout),
@@ -24,9 +28,17 @@ process.exitCode = await runCli(process.argv.slice(2), {
   terminal: process.stderr.isTTY ? process.stderr : undefined,
   interrupts: () => {
     const interrupt = new AbortController();
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => interrupt.abort(new DOMException(signal, 'AbortError')));
+    // Every signal after the first asks for the same stop, which goes on: a swap under way is
+    // finished, the staging folder and lock removed. Dying at the second would leave them
+    // (`timeout` sends SIGTERM twice, to the process and to its group; Ctrl-C is often pressed
+    // twice). The first signal names the exit code.
+    for (const signal of SIGNALS) {
+      const handler = () => interrupt.abort(new DOMException(signal, 'AbortError'));
+      process.on(signal, handler);
+      handlers.push([signal, handler]);
     }
     return interrupt.signal;
   },
 });
+// Done: a signal from now on ends the process at once, as it does for every other command.
+for (const [signal, handler] of handlers) process.off(signal, handler);

@@ -12,15 +12,22 @@ export const EXIT = {
   environment: 3,
   /** A bug in shenbao. */
   bug: 4,
-  /** Stopped by Ctrl-C (SIGINT) or SIGTERM; output folders left as they were. */
+  /**
+   * Stopped by Ctrl-C (SIGINT), SIGTERM, or SIGHUP (the terminal closed): 128 + the signal's
+   * number. A swap under way is finished first; the message says which folders got new files.
+   */
   interrupted: 130,
   terminated: 143,
+  hungUp: 129,
 } as const;
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof EnvironmentError) return EXIT.environment;
   if (error instanceof UserError) return EXIT.usage;
-  if (isAbort(error)) return (error as Error).message === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  if (isAbort(error)) {
+    const signal = (error as Error).message;
+    return signal === 'SIGTERM' ? EXIT.terminated : signal === 'SIGHUP' ? EXIT.hungUp : EXIT.interrupted;
+  }
   return EXIT.bug;
 }
 

@@ -1,9 +1,10 @@
 // The build in a worker thread, so that Ctrl-C and SIGTERM stop it at once. pdfmake lays out a
 // document in one synchronous call (a large 汇总表 takes a minute), during which the main thread
 // of the same isolate could not even see a signal. Here the main thread stays free: on abort it
-// lets a swap that has begun finish (it takes milliseconds, and leaves the folder whole), stops
-// the worker wherever it is, and removes the worker's staging folders, so the output folders are
-// exactly as they were.
+// lets a swap that has begun finish (it takes milliseconds, and leaves the folder whole: the new
+// files, reported as usual), stops the worker wherever it is, and removes the worker's staging
+// folders and locks, so every other output folder is exactly as it was.
+import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,14 +13,61 @@ import { Worker } from 'node:worker_threads';
 import { EnvironmentError, UserError } from '../errors.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './build.js';
 import { releaseOwnLock } from './lock.js';
+import { packetDirName } from './names.js';
 import { removeOwnStaging } from './staging.js';
 
 export interface WorkerRequest {
   files: readonly string[];
   options: Omit<BuildOptions, 'onProgress' | 'signal'>;
-  /** Int32 flag, 1 while the worker swaps files into a packet folder. Shared memory, because a
-   * message saying so could still be in flight when the main thread decides to stop the worker. */
+  /** Two Int32s: the worker's state (see STATE), and 1 once the worker holds still to be stopped.
+   * Shared memory, because a message saying the swap has begun could still be in flight when the
+   * main thread decides to stop the worker. */
   swapping: SharedArrayBuffer;
+}
+
+/**
+ * Whether the worker may be stopped now. Each side changes the state with compare-and-swap only,
+ * so that exactly one of them wins a race: a worker about to swap while the main thread stops it
+ * either swaps to the end (the main thread waits) or never begins (it waits to be stopped).
+ */
+const STATE = {
+  /** Anything but a swap: the worker may be stopped. */
+  running: 0,
+  /** From the commit's start until the packet's report is posted. */
+  swapping: 1,
+  /** The main thread is stopping the worker: it must begin nothing more. */
+  stopping: 2,
+  /** The same, asked during a swap: the main thread waits for the packet's report. */
+  stoppingAfterSwap: 3,
+} as const;
+
+/**
+ * The worker's side, called with each progress event of its build in place of posting it: posts
+ * it, and holds the worker (until it is stopped) where the build must go no further.
+ */
+export function workerProgress(shared: SharedArrayBuffer, post: (event: BuildProgress) => void): (event: BuildProgress) => void {
+  const state = new Int32Array(shared);
+  const hold = () => {
+    Atomics.store(state, 1, 1);
+    Atomics.notify(state, 1);
+    for (;;) Atomics.wait(state, 0, Atomics.load(state, 0));
+  };
+  return (event) => {
+    if (event.kind === 'commit' && event.phase === 'begin') {
+      if (Atomics.compareExchange(state, 0, STATE.running, STATE.swapping) !== STATE.running) hold();
+      return post(event);
+    }
+    // The report ends a swap (its lock released); posted after the state changes, so that the
+    // main thread, if it asked to stop meanwhile, is already waiting for it.
+    const was = event.kind === 'report' ? Atomics.compareExchange(state, 0, STATE.swapping, STATE.running) : Atomics.load(state, 0);
+    post(event);
+    if (was === STATE.stopping || (event.kind === 'report' && was === STATE.stoppingAfterSwap)) hold();
+  };
+}
+
+/** The worker's build failed outright: not swapping any more (the main thread is told by the error). */
+export function workerFailed(shared: SharedArrayBuffer): void {
+  Atomics.compareExchange(new Int32Array(shared), 0, STATE.swapping, STATE.running);
 }
 
 export type WorkerMessage =
@@ -47,10 +95,13 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
   // Process-wide: the build's thread and the form pool's workers alike. V8 reads it at each
   // collection (measured: setting it here works as the command-line flag does).
   if (!rest.formats || rest.formats.includes('pdf')) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  const swapping = new SharedArrayBuffer(4);
-  const flag = new Int32Array(swapping);
+  const swapping = new SharedArrayBuffer(8);
+  const state = new Int32Array(swapping);
+  // Every packet folder the build may lock, and the folders that are not there yet: after a stop,
+  // what the worker made of them is removed even if its message saying so never arrived.
+  const packetDirs = [...new Set(files.map((file) => path.join(rest.outDir, packetDirName(file))))];
+  const missing = new Set([...packetDirs, ...ancestors(rest.outDir)].filter((dir) => !existsSync(dir)));
   const worker = new Worker(WORKER, { workerData: { files, options: rest, swapping } satisfies WorkerRequest });
-  const staged = new Map<string, boolean>(); // packet folder -> created by this build
   let swapEnded = () => {};
 
   return new Promise<BuildReport[]>((resolve, reject) => {
@@ -65,12 +116,28 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
     };
     const abort = async () => {
       stopping = true;
-      if (Atomics.load(flag, 0) === 1) await new Promise<void>((done) => (swapEnded = done));
+      for (;;) {
+        const was = Atomics.compareExchange(state, 0, STATE.running, STATE.stopping);
+        if (was !== STATE.swapping) break;
+        // A swap under way is let finish: a second signal meanwhile changes nothing (cli.ts).
+        if (Atomics.compareExchange(state, 0, STATE.swapping, STATE.stoppingAfterSwap) === STATE.swapping) {
+          await new Promise<void>((done) => (swapEnded = done));
+          break;
+        }
+      }
+      // A worker in asynchronous work (taking a lock, writing a file) comes to rest at its next
+      // progress event: stopped there, it leaves nothing half-written (a lock file without its
+      // holder's name would be respected for ever). One deep in a layout is stopped where it is.
+      const resting = waitAsync(state, 1, 0, REST_MS);
+      if (resting.async) await resting.value;
       await worker.terminate();
-      for (const [dir, created] of staged) {
+      for (const dir of packetDirs) {
         await removeOwnStaging(dir);
         await releaseOwnLock(dir);
-        if (created) await rmdir(dir).catch(() => undefined);
+      }
+      // Folders the build made, while empty: the packet folders, then -o and the folders above it.
+      for (const dir of [...packetDirs, ...ancestors(rest.outDir)]) {
+        if (missing.has(dir)) await rmdir(dir).catch(() => undefined);
       }
       settle(() => reject(signal?.reason instanceof Error ? signal.reason : new DOMException('已中断', 'AbortError')));
     };
@@ -80,10 +147,8 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'progress') {
         const event = message.event;
-        if (event.kind === 'staging') staged.set(event.packetDir, event.createdDir);
-        // The folder stays on the list after its swap: its lock is released a moment later.
-        if (event.kind === 'commit' && event.phase === 'end') swapEnded();
         onProgress?.(event);
+        if (event.kind === 'report') swapEnded();
       } else if (message.type === 'done') {
         settle(() => resolve(message.reports));
       } else {
@@ -93,6 +158,19 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
     worker.on('error', (error) => settle(() => reject(error)));
     worker.on('exit', (code) => stopping || settle(() => reject(new Error(`bug: the build worker exited (${code}) without a result`))));
   }).finally(() => void worker.terminate());
+}
+
+/** How long a stop waits for the worker to come to rest (a form is written every few milliseconds). */
+const REST_MS = 200;
+
+// Atomics.waitAsync (Node 16+) is typed from ES2024 on.
+const waitAsync = (Atomics as unknown as { waitAsync(array: Int32Array, index: number, value: number, timeout: number): { async: boolean; value: unknown } }).waitAsync;
+
+/** `dir` and the folders above it, nearest first, up to the working directory or the root. */
+function ancestors(dir: string): string[] {
+  const folders: string[] = [];
+  for (let folder = path.resolve(dir); folder !== path.dirname(folder) && folder !== process.cwd(); folder = path.dirname(folder)) folders.push(folder);
+  return folders;
 }
 
 /** Errors cross the thread as data; a user's error stays one, anything else keeps its stack as a bug. */

@@ -2,24 +2,20 @@
 // progress event and then the reports, or the error that stopped it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildFiles, type BuildOptions } from './build.js';
-import type { WorkerMessage, WorkerRequest } from './isolated.js';
+import { workerFailed, workerProgress, type WorkerMessage, type WorkerRequest } from './isolated.js';
 
 const request = workerData as WorkerRequest;
-const swapping = new Int32Array(request.swapping);
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 const options: BuildOptions = {
   ...request.options,
-  onProgress: (event) => {
-    // Set before the swap starts, synchronously: the main thread reads it when told to stop.
-    if (event.kind === 'commit') Atomics.store(swapping, 0, event.phase === 'begin' ? 1 : 0);
-    post({ type: 'progress', event });
-  },
+  // Synchronous: the state shared with the main thread changes before the swap starts.
+  onProgress: workerProgress(request.swapping, (event) => post({ type: 'progress', event })),
 };
 buildFiles(request.files, options).then(
   (reports) => post({ type: 'done', reports }),
   (error: unknown) => {
-    Atomics.store(swapping, 0, 0);
+    workerFailed(request.swapping);
     const e = error instanceof Error ? error : new Error(String(error));
     post({ type: 'error', name: e.name, message: e.message, stack: e.stack });
   },
