@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { lstat, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, rename, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -12,9 +12,11 @@ import type { BuildProgress, BuildReport } from './output/build.js';
 import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
-import { writeNewFile } from './output/files.js';
+import { packetDirName } from './output/names.js';
+import { InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './output/files.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/font-files.js';
+import { unwritableMessage } from './model/text.js';
 import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
 import { progressDisplay } from './progress.js';
@@ -45,7 +47,7 @@ export interface CliIO {
   /** Run builds in a worker thread so that `signal` stops them at once (the real CLI). */
   isolate: boolean;
   /**
-   * Ctrl-C / SIGTERM for a build: an AbortSignal that fires with reason 'SIGINT' or 'SIGTERM'.
+   * Ctrl-C / SIGTERM / SIGHUP for a build: an AbortSignal that fires with reason 'SIGINT', 'SIGTERM' or 'SIGHUP'.
    * Asked for only by build, so that the other commands (which write nothing, or write in one
    * step) keep the default: the process ends at once, even in the middle of synchronous work.
    */
@@ -144,6 +146,11 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）。只写字体名，不嵌入字体',
             type: 'string',
           })
+          .option('replace', {
+            describe: '输出文件夹里是另一个数据文件生成的申报表时，也替换它们（默认拒绝：一个输出文件夹只属于一个数据文件）；数据文件改名或移动后重新生成时要加它',
+            type: 'boolean',
+            default: false,
+          })
           .example('$0 build data/minhang-2023.json -o out/', '生成 out/minhang-2023/ 下的 11 个 PDF 和 11 个 Word 文件')
           .example('$0 build data/minhang-2023.json --format pdf', '只生成 PDF')
           .example('$0 build data/minhang-2023.json --only 培训费', '重新生成「培训费」的申报表和汇总表'),
@@ -217,6 +224,8 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .positional('old', { describe: '原来的数据文件（.json）、Word 文件（.docx）或 PDF 文件', type: 'string', demandOption: true })
           .positional('new', { describe: '修改后的数据文件、Word 文件或 PDF 文件', type: 'string', demandOption: true })
           .option('templates', { describe: '生成 Word 或 PDF 文件时用的模板目录，默认用自带模板', type: 'string' })
+          .option('font', { describe: '比较 PDF 时：它印用的正文字体（.ttf，与 build 的 --font 相同），用来核对 PDF 印出的文字；默认 Noto Serif SC', type: 'string' })
+          .option('font-bold', { describe: '比较 PDF 时：它印标题用的粗体', type: 'string' })
           .example('$0 diff 原数据.json 存档/汇总表.pdf', '看归档的 PDF 与数据文件有没有不同')
           .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）')
           .example('$0 diff 原数据.json 01-培训费.docx', '一张申报表只与数据包里的这个项目比较（按项目名称，或文件名的编号）'),
@@ -275,6 +284,12 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet', 'p12', 'password-env', 'reason', 'location', 'title', 'unit', 'year']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
+      // Options shenbao writes into a file or names one with: what a file (and XML) can hold, before
+      // any work. --reason and --location are checked with the signature (sign/sign.ts).
+      for (const [key, option, use] of WRITTEN_OPTIONS) {
+        const problem = typeof argv[key] === 'string' ? unwritableMessage(option, argv[key], use) : undefined;
+        if (problem) throw new UserError(problem);
+      }
       return true;
     })
     .strict()
@@ -283,6 +298,14 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     .version(false)
     .wrap(100);
 }
+
+/** The options written into a file (a Word file's font name, a packet's title) or naming one (-o), as typed. */
+const WRITTEN_OPTIONS: ReadonlyArray<[key: string, option: string, use: string]> = [
+  ['out', '-o', '不能用在文件名里'],
+  ['docx-font', '--docx-font', '不能写进 Word 文件'],
+  ['title', '--title', '不能写进文件'],
+  ['unit', '--unit', '不能写进文件'],
+];
 
 const countLine = (diagnostics: readonly Diagnostic[]): string => {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -317,7 +340,7 @@ function outputFormats(text: string): OutputFormat[] {
 }
 
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: string; quiet: boolean },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: string; quiet: boolean; replace: boolean },
   io: CliIO,
 ): Promise<number> {
   const date = creationDate(argv.date);
@@ -329,6 +352,9 @@ async function build(
     throw new UserError(`--jobs 应是 1 到 256 之间的整数（线程数），现在是「${argv.jobs}」`);
   }
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
+  // A link to a folder is an output folder like any; a link to nowhere is said as one.
+  const outLink = await fsStep('读取', argv.out, () => linkAt(argv.out));
+  if (outLink?.dangling) throw new UserError(`-o ${argv.out} 是一个符号链接，指向的 ${outLink.target} 不存在（链接已失效）：请先建好这个文件夹，或用 -o 换一个输出目录`);
   const files = await findDataFiles(argv.input);
   const options = {
     outDir: argv.out,
@@ -339,14 +365,17 @@ async function build(
     formats,
     docxFonts: docxFont ? { eastAsia: docxFont } : undefined,
     jobs,
+    replace: argv.replace,
     signal: io.interrupts?.(),
   };
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never
   // hides what happened to the files before it.
   const done: BuildReport[] = [];
+  const staged = new Set<string>(); // files whose output was being written
   const swapped = new Set<string>(); // files whose new output is in place, reported or not yet
   const display = progressDisplay(argv.quiet ? 'quiet' : io.terminal ? 'bar' : 'lines', io.stderr, io.terminal);
   const onProgress = (event: BuildProgress) => {
+    if (event.kind === 'staging') staged.add(event.file);
     if (event.kind === 'commit' && event.phase === 'end') swapped.add(event.file);
     if (event.kind !== 'report') return display.show(event);
     display.pause();
@@ -358,11 +387,48 @@ async function build(
     await run(files, { ...options, onProgress });
   } catch (error) {
     display.pause();
-    const finished = [...new Set([...done.map((r) => r.file), ...swapped])];
-    if (isAbort(error) && finished.length > 0) io.stderr(`（中断前已生成完毕：${finished.join('、')}）\n`);
-    throw error;
+    if (!isAbort(error)) throw error;
+    const folders = files.map((file): InterruptedFolder => {
+      const report = done.find((r) => r.file === file);
+      const dir = report?.packetDir ?? path.join(argv.out, packetDirName(file));
+      if (swapped.has(file) || report?.packetDir !== undefined) return { dir, state: 'swapped' };
+      return { dir, state: report ? 'unchanged' : staged.has(file) ? 'discarded' : 'not begun' };
+    });
+    io.stderr(interruptedLines((error as Error).message, folders));
+    return exitCodeOf(error);
   }
   return Math.max(EXIT.ok, ...done.map((r) => r.failure?.exitCode ?? (r.ok ? EXIT.ok : EXIT.dataErrors)));
+}
+
+interface InterruptedFolder {
+  dir: string;
+  /** swapped: this build's files are in place (a swap under way is finished before the build stops). */
+  state: 'swapped' | 'discarded' | 'not begun' | 'unchanged';
+}
+
+/** What a stopped build left, folder by folder: the new files, or the folder as it was. */
+function interruptedLines(signal: string, folders: readonly InterruptedFolder[]): string {
+  const stopped = signal === 'SIGHUP' ? '已中断（终端已关闭）' : '已中断';
+  const changed = folders.filter((f) => f.state === 'swapped').length;
+  if (folders.length === 1) {
+    const [{ dir, state }] = folders as [InterruptedFolder];
+    if (state === 'swapped') return `${stopped}：这次生成的文件已全部换入 ${dir}\n`;
+    if (state === 'not begun') return `${stopped}：输出目录保持原样（还没有开始写文件）\n`;
+    return `${stopped}：这次生成的文件都已删除，输出目录保持原样\n`;
+  }
+  const line: Record<InterruptedFolder['state'], string> = {
+    swapped: '这次生成的文件已全部换入',
+    discarded: '保持原样，这次生成的文件都已删除',
+    'not begun': '保持原样（还没有开始写文件）',
+    unchanged: '保持原样',
+  };
+  const summary =
+    changed === 0
+      ? '这次生成的文件都已删除，输出目录保持原样'
+      : changed === folders.length
+        ? `${changed} 个输出文件夹都已换入这次生成的文件`
+        : `${changed} 个输出文件夹已换入这次生成的文件，其余保持原样`;
+  return `${folders.map(({ dir, state }) => `${dir}：${line[state]}\n`).join('')}${stopped}：${summary}\n`;
 }
 
 function printReport(io: CliIO, report: BuildReport, quiet = false): void {
@@ -406,19 +472,32 @@ async function validate(
 /** `schema -o` replaces only a schema shenbao wrote (a data file names the schema on its first line: easy to mistype). */
 async function refuseForeign(out: string): Promise<void> {
   const { SCHEMA_TITLE } = await library.schema();
-  const existing = await readFile(out, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+  await refuseLink(out);
+  // Not a link (refused above): read as what it is, a FIFO never waited on; a file larger than
+  // any schema is not one of ours.
+  const existing = await readRegular(out, { limit: MAX_SCHEMA_BYTES }).catch((error: unknown) => {
+    if (error instanceof InputRefused) return error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw fsFailure(error, '读取', out);
   });
-  if (existing === undefined) return;
+  if (existing === undefined) {
+    const found = await fsStep('读取', out, () => lookAt(out));
+    if (found.kind === 'directory') throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, 'packet.schema.json')}`);
+    if (found.kind === 'special') throw new UserError(`-o ${out} 不是普通文件（是命名管道、设备等）：shenbao 不会写到它。请换一个文件名`);
+    if (found.kind !== 'missing') throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
+    return;
+  }
   let ours = false;
   try {
-    ours = (JSON.parse(existing) as { title?: unknown }).title === SCHEMA_TITLE;
+    ours = !(existing instanceof InputRefused) && (JSON.parse(existing.toString('utf8')) as { title?: unknown }).title === SCHEMA_TITLE;
   } catch {
     // not JSON: not ours
   }
   if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
 }
+
+/** More than the schema shenbao writes (about 15 KB) by far: a larger file at `schema -o` is not one. */
+const MAX_SCHEMA_BYTES = 1024 * 1024;
 
 interface ExtractArgs {
   input: string[];
@@ -442,7 +521,7 @@ async function extractCommand(argv: ExtractArgs, io: CliIO): Promise<number> {
 
 /** Many departments' forms into one packet; nothing is written when a file is refused or the files conflict. */
 async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
-  const [{ formFiles, gatherForms }, { loadTemplates }] = await Promise.all([library.gather(), library.templates()]);
+  const [{ formFiles, gatherForms }, { loadTemplates }, { printedRefusal }] = await Promise.all([library.gather(), library.templates(), library.revision()]);
   const fields = { title: textOption('title', argv.title), unit: textOption('unit', argv.unit), year: argv.year === undefined ? undefined : yearOption(argv.year) };
   const files = await formFiles(argv.input);
   if (argv.out !== undefined) await refuseExisting(argv.out);
@@ -451,7 +530,9 @@ async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
   for (const { file, read, problems, notes } of gathered.files) {
     for (const line of [...problems, ...notes]) io.stderr(`${line}\n`);
     if (problems.length > 0) refused += 1;
-    if (read && problems.length > 0) io.stderr(`${file}：有 ${problems.length} 处修改无法读取\n`);
+    const refusal = read && printedRefusal(read);
+    if (refusal) io.stderr(`${file}：${refusal}\n`);
+    else if (read && problems.length > 0) io.stderr(`${file}：有 ${problems.length} 处修改无法读取\n`);
     else if (read) io.stderr(`${file}：读回${read.kind === 'summary' ? '汇总表' : '申报表'}，${(read.data?.projects as unknown[] | undefined)?.length ?? 0} 个项目\n`);
   }
   for (const conflict of gathered.conflicts) io.stderr(`${conflict}\n`);
@@ -503,14 +584,15 @@ function textOption(name: string, text: string | undefined): string | undefined 
 }
 
 async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
-  const [{ isWordFile, isPdfFile, extractFile }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
+  const [{ isWordFile, isPdfFile, extractFile, printedRefusal }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
   if (!isWordFile(argv.input) && !isPdfFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const read = await extractFile(argv.input, await loadTemplates(argv.templates), chooseFonts(argv.font, argv.fontBold));
   const fromText = isPdfFile(argv.input) && read.embedded === undefined;
   if (read.problems.length > 0) {
     for (const problem of read.problems) io.stderr(`${problem}\n`);
-    io.stderr(`${argv.input}：有 ${read.problems.length} 处${fromText ? '按 PDF 上的文字读不回' : '修改无法读取'}，没有写出数据\n`);
+    const refusal = printedRefusal(read);
+    io.stderr(`${argv.input}：${refusal ?? `有 ${read.problems.length} 处${fromText ? '按 PDF 上的文字读不回' : '修改无法读取'}`}，没有写出数据\n`);
     return EXIT.dataErrors;
   }
   for (const note of read.notes) io.stderr(`${note}\n`);
@@ -529,11 +611,12 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   return hasErrors(read.diagnostics) || read.unsigned ? EXIT.dataErrors : EXIT.ok;
 }
 
-async function diff(argv: { old: string; new: string; templates?: string }, io: CliIO): Promise<number> {
+async function diff(argv: { old: string; new: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
   const [{ comparablePacket }, { diffSides, formatChange }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
   const templates = await loadTemplates(argv.templates);
-  const before = await comparablePacket(argv.old, templates);
-  const after = await comparablePacket(argv.new, templates);
+  const fonts = chooseFonts(argv.font, argv.fontBold);
+  const before = await comparablePacket(argv.old, templates, fonts);
+  const after = await comparablePacket(argv.new, templates, fonts);
   const { changes, notes } = diffSides(before, after);
   for (const note of notes) io.stderr(`${note}\n`);
   for (const change of changes) io.stdout(`${formatChange(change)}\n`);
@@ -552,8 +635,9 @@ async function verify(argv: { dir: string; printed: boolean; templates?: string;
     : undefined;
   const folders = await verifyOutput(argv.dir, printed);
   let problems = 0;
-  for (const { dir, manifest, intact, dataIntact, printedIntact, signatures, findings } of folders) {
+  for (const { dir, manifest, intact, dataIntact, printedIntact, signatures, findings, remarks } of folders) {
     for (const finding of findings) io.stdout(`${finding.message}\n`);
+    for (const remark of remarks ?? []) io.stderr(`${remark}\n`);
     problems += findings.length;
     if (!manifest) continue;
     for (const { name, check } of signatures) {
@@ -645,15 +729,23 @@ async function refuseExisting(out: string): Promise<void> {
     throw fsFailure(error, '读取', out);
   });
   if (found?.isDirectory()) throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
+  await refuseLink(out);
   if (found) throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
-/** Written beside and renamed into place: a full disk never leaves half a file. */
+/** `-o` naming a symbolic link, to a file or to nowhere: nothing is written through it, nor over it. */
+async function refuseLink(out: string): Promise<void> {
+  const link = await fsStep('读取', out, () => linkAt(out));
+  if (!link) return;
+  const what = link.dangling ? `指向的 ${link.target} 不存在（链接已失效）` : `指向 ${link.target}`;
+  throw new UserError(`-o ${out} 是一个符号链接，${what}：shenbao 不经由链接写文件，也不替换链接。请换一个文件名，或先把链接移走`);
+}
+
+/** Written beside (a new file of a random name) and renamed into place: a full disk never leaves half a file. */
 async function writeAtomically(out: string, text: string | Uint8Array): Promise<void> {
-  const temporary = path.join(path.dirname(out), `.${path.basename(out)}.${process.pid}.tmp`);
   await fsStep('写入', out, async () => {
+    const temporary = await writeBeside(out, text);
     try {
-      await writeFile(temporary, text);
       await rename(temporary, out);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);

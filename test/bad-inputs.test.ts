@@ -534,7 +534,7 @@ const cases: Case[] = [
         '  [2/4] <dir>/out/unit-2023/01-培训费.docx',
         '  [3/4] <dir>/out/unit-2023/03-残疾人就业保障金.pdf',
         '  [4/4] <dir>/out/unit-2023/03-残疾人就业保障金.docx',
-        '<dir>/data/unit-2023.json:101:15：项目 2「闵行区居村民服务​自治平台（2023运维）」：项目名称（projects[1].name）：错误：第 9 个字符是不可见字符 U+200B（零宽空格），多半是从网页或 Word 复制来的，请删除',
+        '<dir>/data/unit-2023.json:101:15：项目 2「闵行区居村民服务\\u{200B}自治平台（2023运维）」：项目名称（projects[1].name）：错误：第 9 个字符是不可见字符 U+200B（零宽空格），多半是从网页或 Word 复制来的，请删除',
         '<dir>/data/unit-2023.json:197:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
         '<dir>/data/unit-2023.json：错误：汇总表未生成：数据中有错误的项目，汇总表不能缺项',
         '    提示：改正上面列出的错误后重新生成',
@@ -947,7 +947,7 @@ const cases: Case[] = [
     expect: {
       code: 2,
       stderr: [
-        '字体文件 <dir>/fonts/宋体.ttf 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件',
+        '字体文件 <dir>/fonts/宋体.ttf 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）',
       ],
       folders: {
         'out/unit-2023': ['底稿.xlsx', '盖章件/'],

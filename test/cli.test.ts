@@ -118,7 +118,7 @@ describe('shenbao build', () => {
   it('refuses a font file that is not a TrueType font, naming it', async () => {
     await writeFile(path.join(dir, 'song.ttf'), 'not a font');
     const run = await shenbao(['build', 'data/broken-2023.json', '--font', 'song.ttf'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件，请换用 .ttf 或 .otf 字体文件\n' });
+    expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）\n' });
   });
 
   it('refuses --date that is not a real date', async () => {

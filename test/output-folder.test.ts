@@ -258,9 +258,14 @@ describe('--only', () => {
 
 describe('inputs and folders that must not be confused', () => {
   it('refuses an output folder that holds its own input', async () => {
-    await expect(buildFiles([data], { outDir: path.join(root, '..') }, context)).resolves.toBeDefined(); // sibling folder: fine
+    // A sibling folder is fine (inside this test's folder: a build into the shared tmpdir would leave
+    // a packet folder there that a later run, from another data file, is refused).
+    const beside = path.join(root, 'data', 'unit-2023.json');
+    await mkdir(path.dirname(beside));
+    await writeFile(beside, await readFile(data));
+    await expect(buildFiles([beside], { outDir: root }, context)).resolves.toBeDefined();
     const inside = path.join(root, 'unit-2023', 'unit-2023.json');
-    await mkdir(path.dirname(inside));
+    await mkdir(path.dirname(inside), { recursive: true });
     await writeFile(inside, await readFile(data));
     await expect(buildFiles([inside], { outDir: root }, context)).rejects.toThrow(
       `输出文件夹 ${path.join(root, 'unit-2023')} 里有数据文件 ${inside} 本身：请用 -o 指定另一个输出目录，不要和数据文件放在一起`,

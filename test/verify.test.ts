@@ -119,12 +119,15 @@ describe('shenbao verify', () => {
     edited.projects[2] = { ...edited.projects[2]!, annualGoal: '改过的年度目标' };
     const data = path.join(work, 'only', 'minhang-2023.json');
     await writeFile(data, JSON.stringify(edited));
-    const rebuild = await shenbao(['build', data, '-o', path.join(work, 'only'), '--date', '2023-01-01', '--quiet', '--only', '培训费'], work);
+    // --replace: the folder was built from the seed's data file, this is another one (a copy, edited).
+    const rebuild = await shenbao(['build', data, '-o', path.join(work, 'only'), '--date', '2023-01-01', '--quiet', '--only', '培训费', '--replace'], work);
     expect(rebuild.code, rebuild.stderr).toBe(0);
     const run = await shenbao(['verify', dir], work);
     expect([run.code, run.stdout]).toEqual([
       1,
-      `${path.join(dir, F3)}：它内嵌的数据不是 汇总表.pdf 里第 3 个项目（残疾人就业保障金）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n`,
+      `${path.join(dir, F3)}：它内嵌的数据不是 汇总表.pdf 里第 3 个项目（残疾人就业保障金）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n` +
+        // Its Word file carries nothing to compare with the 汇总表: it is named against the data file as it is now.
+        `${path.join(dir, F3.replace(/\.pdf$/, '.docx'))}：与数据文件 ${data} 现在的内容不一致（数据改过以后没有重新生成它，或它是按别的数据生成的）：请重新生成\n`,
     ]);
   }, 60_000);
 

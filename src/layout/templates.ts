@@ -1,10 +1,11 @@
 // Loads the form templates (Handlebars over the markup subset) once, checks them as written,
 // and turns a view model into grid sections. An office can point at its own template folder.
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { fsFailure, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
+import { INPUT, readInput } from '../output/files.js';
 import { checkTemplateSource, parseMarkup } from './markup.js';
 import type { GridSection } from './grid.js';
 import type { DeclarationView, SummaryView } from './view.js';
@@ -65,11 +66,12 @@ export async function loadTemplates(dir: string = DEFAULT_TEMPLATE_DIR): Promise
   };
 }
 
-/** A template's text, checked against the markup subset as written. */
+/**
+ * A template's text, checked against the markup subset as written. Only a regular file of at most
+ * MAX_TEMPLATE_BYTES: a FIFO named like a partial would make every build wait for ever.
+ */
 async function readTemplate(file: string): Promise<string> {
-  const source = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw fsFailure(error, '读取模板', file);
-  });
+  const source = (await readInput(file, INPUT.template)).toString('utf8');
   checkTemplateSource(source, file);
   return source;
 }

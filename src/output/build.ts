@@ -4,10 +4,11 @@
 //
 // Two steps. planBuild reads and validates every data file and checks everything that could make
 // a build change what it must not: two data files sharing a packet folder, an output folder that
-// holds its own input, a file in the way that shenbao did not write, --only naming nothing. Any
-// of these stops the whole command before a file is written. buildPacket then renders one packet
-// into a staging folder and swaps its files in (staging.ts).
-import { realpath } from 'node:fs/promises';
+// holds its own input or another data file's packet (unless --replace), a file in the way that
+// shenbao did not write, --only naming nothing. Any of these stops the whole command before a
+// file is written. buildPacket then renders one packet into a staging folder and swaps its files
+// in (staging.ts).
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
@@ -17,6 +18,7 @@ import { FORM_PAGE } from '../layout/page-style.js';
 import { fitEach } from '../layout/fit.js';
 import { pdfMeasure } from '../render/pdf.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
+import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
@@ -26,9 +28,9 @@ import { inOrder, makeForm, renderPart, summaryArchive, type FormJob, type FormO
 import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
-import { formDataHash, MANIFEST_FILE, packetDataHash, sha256File } from './manifest.js';
+import { formDataHash, MANIFEST_FILE, packetDataHash, recordedDataFile, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
-import { stagePacketFolder } from './staging.js';
+import { finishInterruptedSwap, stagePacketFolder, type SwapStep } from './staging.js';
 import { lockPacketFolder } from './lock.js';
 import { checkPrintable } from './printable.js';
 import { exitCodeOf } from '../exit-codes.js';
@@ -53,6 +55,13 @@ export interface BuildOptions {
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between files; nothing of it is left in the output folder. */
   signal?: AbortSignal;
+  /**
+   * Build into a packet folder that another data file's build wrote (its files are replaced and
+   * removed). Without it such a build is refused: a folder belongs to one data file.
+   */
+  replace?: boolean;
+  /** Called before each step of the swap into the packet folder: for tests that stop a build there (no command sets it). */
+  onSwapStep?: (step: SwapStep) => void | Promise<void>;
 }
 
 import { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
@@ -92,6 +101,8 @@ export interface BuildContext {
 
 export async function createBuildContext(options: Pick<BuildOptions, 'templateDir' | 'fonts'> = {}): Promise<BuildContext> {
   const [templates, fonts] = await Promise.all([loadTemplates(options.templateDir), loadFonts(options.fonts ?? DEFAULT_FONTS)]);
+  // A template that would print a field blank or in another's cell is refused before any packet is built.
+  checkTemplateCoverage(templates);
   return { templates, fonts };
 }
 
@@ -102,6 +113,8 @@ export interface PacketPlan {
   packetDir: string;
   folder: PacketFolder;
   sourceSha256: string;
+  /** The data file's absolute path, links resolved: recorded in the manifest, and compared with what it records. */
+  sourcePath: string;
   /** The output names (one per format, in OUTPUT_FORMATS order) of each project that has a name, by 1-based number. */
   fileNames: Map<number, string[]>;
   /** The 汇总表's output names, one per format. */
@@ -115,7 +128,7 @@ export interface PacketPlan {
   locate: (path: Diagnostic['path']) => { line: number; column: number } | undefined;
 }
 
-export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only' | 'formats'>): Promise<PacketPlan[]> {
+export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only' | 'formats' | 'replace'>): Promise<PacketPlan[]> {
   checkDistinctFolders(files);
   const formats = OUTPUT_FORMATS.filter((format) => (options.formats ?? OUTPUT_FORMATS).includes(format));
   if (formats.length === 0) throw new UserError(`请至少选一种输出格式：${OUTPUT_FORMATS.join('、')}`);
@@ -137,7 +150,9 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
       loaded,
       packetDir,
       folder: await inspectPacketFolder(packetDir),
-      sourceSha256: await sha256File(file).catch(() => ''),
+      // A file that could not be read (over its cap, say) is not hashed: that would read it whole.
+      sourceSha256: loaded.encoding === undefined ? '' : await sha256File(file).catch(() => ''),
+      sourcePath: await realpath(file).catch(() => path.resolve(file)),
       fileNames,
       summaryNames: formats.map((format) => `${SUMMARY_FILE_NAME}.${format}`),
       formats,
@@ -147,6 +162,7 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
     });
   }
   checkOnly(options.only, plans);
+  for (const plan of plans) await checkSameSource(plan, options.replace);
   checkCollisions(plans);
   return plans;
 }
@@ -166,6 +182,8 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   });
   if (!loaded.header || !plan.wanted) return report();
 
+  // The templates print every field in its own cell in this house style (coverage.ts; once per style).
+  checkTemplateCoverage(context.templates, loaded.header.display);
   // Every character the forms will print is checked against the font before anything is written.
   const { diagnostics: glyphProblems, unprintable } = checkPrintable(loaded, context, plan.locate);
   diagnostics = sortByPlace([...diagnostics, ...glyphProblems]);
@@ -181,7 +199,10 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: lock.createdDir });
   let built: { report: BuildReport; empty: boolean } | undefined;
   try {
+    // A build killed in its swap is finished first: the folder is then as that build left it.
+    if (await finishInterruptedSwap(packetDir)) diagnostics.push(swapFinished(packetDir));
     const folder = await inspectPacketFolder(packetDir);
+    await checkSameSource({ ...plan, folder }, options.replace);
     checkCollisions([{ ...plan, folder }]);
     built = await buildLocked({ ...plan, folder }, options, context, { selected, packet, total, diagnostics, report });
     return built.report;
@@ -311,7 +332,13 @@ async function buildLocked(
     diagnostics.push(...keptWarnings(plan, otherFormats, keep, writtenNames, '--format'));
     options.signal?.throwIfAborted();
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'begin' });
-    const { removed, empty } = await staging.commit({ source: { file: path.basename(file), sha256: plan.sourceSha256 }, keep });
+    const source = {
+      file: path.basename(file),
+      sha256: plan.sourceSha256,
+      path: plan.sourcePath,
+      relative: path.relative(await realpath(packetDir).catch(() => path.resolve(packetDir)), plan.sourcePath),
+    };
+    const { removed, empty } = await staging.commit({ source, keep, onSwapStep: options.onSwapStep });
     options.onProgress?.({ kind: 'commit', file, packetDir, phase: 'end' });
 
     if (!summaryBuilt) diagnostics.push(summarySkipped(inFormatOrder(removed.filter((name) => name.startsWith(`${SUMMARY_FILE_NAME}.`)))));
@@ -421,6 +448,36 @@ function checkDistinctFolders(files: readonly string[]): void {
   throw new UserError(`数据文件 ${names} 会写到同一个输出文件夹「${packetDirName(clash.at(-1)!)}」，${advice}`);
 }
 
+/**
+ * A packet folder belongs to the data file it was built from. A build from another data file
+ * (another unit's 2023.json into the same -o) would replace that packet without a word: refused
+ * unless --replace, naming both. The same file reached by another path (a link, a relative path)
+ * is the same file; an edited one too. A folder whose manifest does not record its data file (an
+ * older version's) is accepted, and records it from now on.
+ */
+async function checkSameSource(plan: PacketPlan, replace: boolean | undefined): Promise<void> {
+  const source = plan.folder.manifest?.source;
+  if (replace || !plan.wanted || source?.path === undefined) return;
+  const recorded = await recordedDataFile(plan.packetDir, source);
+  if (recorded !== undefined && (await sameFile(recorded, plan.sourcePath))) return;
+  const refusal = `shenbao 不会用另一个数据文件的结果替换它，这次什么也没有写`;
+  throw new UserError(
+    recorded === undefined
+      ? `输出文件夹 ${plan.packetDir} 是由数据文件 ${source.path} 生成的，那个文件已不在原处（改名、移动或删除了），这次的数据文件是 ${plan.sourcePath}：${refusal}。` +
+          `如果这就是原来那个文件改名或移动后的，或确实要替换，请加 --replace 重新生成；否则请用 -o 换一个输出目录`
+      : `输出文件夹 ${plan.packetDir} 是由数据文件 ${recorded} 生成的，这次的数据文件是 ${plan.sourcePath}，不是同一个文件：${refusal}。` +
+          `请用 -o 换一个输出目录；确实要替换时，请加 --replace`,
+  );
+}
+
+/** Two paths of one file: the same once links are resolved, or the same file on disk (a hard link). */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [realA, realB] = await Promise.all([a, b].map((p) => realpath(p).catch(() => path.resolve(p))));
+  if (realA === realB) return true;
+  const [infoA, infoB] = await Promise.all([a, b].map((p) => stat(p).catch(() => undefined)));
+  return infoA !== undefined && infoB !== undefined && infoA.dev === infoB.dev && infoA.ino === infoB.ino;
+}
+
 /** An output folder that holds its own input is refused: the two must not be confused. */
 async function checkOutsideInput(packetDir: string, file: string): Promise<void> {
   const real = async (p: string) => realpath(p).catch(() => path.resolve(p));
@@ -466,6 +523,16 @@ function checkCollisions(plans: readonly PacketPlan[]): void {
         : []),
     ].join('\n'),
   );
+}
+
+/** A build killed in its swap, finished by this one before it began (finishInterruptedSwap). */
+function swapFinished(packetDir: string): Diagnostic {
+  return {
+    severity: 'warning',
+    path: [],
+    message: `${packetDir}：上一次生成在替换文件时中断了，这次先把它替换完成，再重新生成`,
+    ruleId: 'swap-finished',
+  };
 }
 
 /** File names in OUTPUT_FORMATS order (the PDF before the Word file), however the folder listed them. */

@@ -5,6 +5,7 @@
 // over ours) is the user's from then on.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { readRegular } from './files.js';
@@ -30,8 +31,8 @@ export interface ManifestEntry {
 export interface Manifest {
   generator: typeof GENERATOR;
   format: typeof FORMAT;
-  /** The data file this folder was built from. */
-  source: { file: string; sha256: string };
+  /** The data file this folder was built from (build.ts: a folder belongs to one data file). */
+  source: ManifestSource;
   /** What wrote the files: shenbao's version, and the version of the data format (the JSON Schema) it read. Absent in older folders. */
   versions?: { shenbao: string; dataFormat: number };
   /**
@@ -41,7 +42,23 @@ export interface Manifest {
   complete: boolean;
   /** While not complete: what was swapping files in (a build, or `sign`, which can finish its own swap). */
   pending?: 'build' | 'sign';
+  /**
+   * While a build swaps its files in: the staging folder (a name in this folder) that holds the
+   * new files, the old ones moved aside and the manifest to end with. The next build finishes the
+   * swap from it (staging.ts).
+   */
+  swap?: string;
   files: ManifestEntry[];
+}
+
+export interface ManifestSource {
+  /** The data file's name. */
+  file: string;
+  sha256: string;
+  /** Where it was: its absolute path, links resolved. Absent in older folders. */
+  path?: string;
+  /** The same, from the packet folder (links resolved): a data file moved together with its output folder is still found. */
+  relative?: string;
 }
 
 /** The folder's manifest; undefined if there is none. A manifest.json not written by shenbao is refused. */
@@ -55,18 +72,38 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  try {
-    if (bytes === undefined) throw new Error('not a regular file');
-    const manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-    if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files) && manifest.files.every(isEntry)) {
-      return manifest;
-    }
-  } catch {
-    // not ours: fall through
-  }
+  const manifest = bytes && parseManifest(bytes);
+  if (manifest) return manifest;
   throw new UserError(
     `输出目录 ${dir} 中已有一个 ${MANIFEST_FILE}，但不是 shenbao 写的（或已损坏）：shenbao 不会覆盖它。请把它移走，或用 -o 换一个输出目录`,
   );
+}
+
+/** A manifest as shenbao writes it, from its bytes; undefined for anything else. */
+export function parseManifest(bytes: Uint8Array): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    if (manifest.generator === GENERATOR && manifest.format === FORMAT && Array.isArray(manifest.files) && manifest.files.every(isEntry)) {
+      return { ...manifest, source: sourceOf(manifest.source) };
+    }
+  } catch {
+    // not ours
+  }
+  return undefined;
+}
+
+/** The recorded source, its paths kept only where they are strings (a damaged record names no file). */
+function sourceOf(source: unknown): ManifestSource {
+  const s = (source ?? {}) as Partial<Record<keyof ManifestSource, unknown>>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' && !value.includes('\0') ? value : undefined);
+  const at = text(s.path);
+  const relative = text(s.relative);
+  return {
+    file: typeof s.file === 'string' ? s.file : '',
+    sha256: typeof s.sha256 === 'string' ? s.sha256 : '',
+    ...(at && path.isAbsolute(at) ? { path: at } : {}),
+    ...(relative ? { relative } : {}),
+  };
 }
 
 /** A file entry as shenbao writes it; a name is a plain file name, never a path. */
@@ -81,6 +118,20 @@ function isEntry(entry: unknown): entry is ManifestEntry {
     typeof e.size === 'number' &&
     typeof e.sha256 === 'string'
   );
+}
+
+/**
+ * The data file a folder's manifest records, where it is now: found from the folder first (a data
+ * file moved together with its output folder, or a copied year's folder), then where it was.
+ * Undefined when it is at neither place (moved, renamed or deleted), or when the manifest is from
+ * a version that did not record it.
+ */
+export async function recordedDataFile(dir: string, source: ManifestSource): Promise<string | undefined> {
+  const here = source.relative === undefined ? undefined : await realpath(dir).then((real) => path.resolve(real, source.relative!), () => undefined);
+  for (const candidate of [here, source.path]) {
+    if (candidate !== undefined && (await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+  }
+  return undefined;
 }
 
 export function manifestBytes(manifest: Manifest): Buffer {

@@ -4,17 +4,18 @@
 // Decoding is the WHATWG TextDecoder's (full ICU in Node). A valid text's value is JSON.parse's,
 // and the place of every value comes from places.ts (no syntax tree is kept). A text that is not
 // valid JSON goes through momoa, whose tree gives the place and kind of the first mistake.
-import { readFile, stat } from 'node:fs/promises';
 import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
+import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../output/files.js';
 import type { Diagnostic } from './diagnostic.js';
 import { placesOf, type Place } from './places.js';
+import { packetTooLarge } from './limits.js';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
 export type { Place } from './places.js';
 
-/** Larger than any real packet by far; refused before it is read. */
-export const MAX_DATA_FILE_BYTES = 256 * 1024 * 1024;
+/** Larger than any real packet by far; refused before it is read (by its size), and while read (by the bytes). */
+export { MAX_DATA_FILE_BYTES };
 
 /** A data file that cannot be read as JSON at all: one clear Chinese message, maybe with its place. */
 export class DataFileError extends Error {
@@ -42,27 +43,30 @@ const ENCODING_NAMES: Record<Encoding, string> = {
 
 const SAVE_AS_UTF8 = '记事本：文件 → 另存为 → 编码选 UTF-8；VS Code：点右下角的编码 → 通过编码保存 → UTF-8';
 
-/** Stat, then read and decode; throws DataFileError for anything the user has to mend. */
+/**
+ * Read and decode; throws DataFileError for anything the user has to mend. Only a regular file is
+ * read (a FIFO would wait for ever, /dev/zero never end), and at most MAX_DATA_FILE_BYTES of it.
+ */
 export async function readDataFile(file: string): Promise<{ text: string; encoding: Encoding }> {
   let bytes: Uint8Array;
   try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    if (info.size > MAX_DATA_FILE_BYTES) {
-      throw new DataFileError(
-        `文件太大（${megabytes(info.size)} MB），超过数据文件 ${megabytes(MAX_DATA_FILE_BYTES)} MB 的上限；请确认选对了文件`,
-        'file-too-large',
-      );
-    }
-    bytes = await readFile(file);
+    bytes = await readBounded(file, { follow: true, ...INPUT.data });
   } catch (error) {
-    if (error instanceof DataFileError) throw error;
+    if (error instanceof InputRefused) throw refused(error);
     throw new DataFileError(`无法读取文件：${readErrorText(error as NodeJS.ErrnoException)}`, 'read');
   }
   return decodeDataFile(bytes);
 }
 
-const megabytes = (size: number): string => String(Math.round((size / 1024 / 1024) * 10) / 10);
+/** The refusal as said of a data file (its name is printed before it). */
+function refused(error: InputRefused): DataFileError {
+  if (error.reason === 'too-large') {
+    const size = error.size === undefined ? '' : `（${megabytes(error.size)} MB）`;
+    return new DataFileError(`文件太大${size}，超过数据文件 ${megabytes(MAX_DATA_FILE_BYTES)} MB 的上限；请确认选对了文件`, 'file-too-large');
+  }
+  if (error.reason === 'directory') return new DataFileError(`无法读取文件：${readErrorText({ code: 'EISDIR' } as NodeJS.ErrnoException)}`, 'read');
+  return new DataFileError(`是${kindText(error.reason)}，不是普通文件：shenbao 只读普通文件，请给出数据文件本身`, 'not-a-file');
+}
 
 function readErrorText(error: NodeJS.ErrnoException): string {
   switch (error.code) {
@@ -161,6 +165,9 @@ export function parseDataText(text: string): ParsedData {
   } catch {
     throw mistakeOf(text);
   }
+  // Before the walk for places, and before any validation: their memory grows with every entry.
+  const tooLarge = packetTooLarge(value);
+  if (tooLarge) throw new DataFileError(tooLarge.message, tooLarge.ruleId);
   let places: ReturnType<typeof placesOf>;
   try {
     places = placesOf(text);

@@ -5,6 +5,7 @@ import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model
 import { hasErrors, projectIndexOf, sortByPlace, type Diagnostic } from './diagnostic.js';
 import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
+import { packetTooLarge } from './limits.js';
 
 export interface AcceptedProject {
   /** 1-based position in the data file; names the output file (NN-…) whatever else is rejected. */
@@ -28,6 +29,9 @@ export interface Validation {
 const parseOptions = { error: chineseErrorMap };
 
 export function validatePacket(raw: unknown): Validation {
+  // A packet over the caps is refused before the schema makes an object for each of its problems.
+  const tooLarge = packetTooLarge(raw);
+  if (tooLarge) return { accepted: [], diagnostics: [tooLarge], projectNames: [] };
   const rawProjects = (raw as { projects?: unknown } | null)?.projects;
   const entries: unknown[] = Array.isArray(rawProjects) ? rawProjects : [];
   const projectNames = entries.map((entry) => {
