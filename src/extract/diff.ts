@@ -27,6 +27,8 @@ export interface PacketChange {
   before?: string;
   /** Absent for removed, or when the field is absent in the new packet. */
   after?: string;
+  /** A difference in what the two sides print (a PDF printing other than it carries), not in the data they carry. */
+  printed?: true;
 }
 
 // ── the fields, from the schema ────────────────────────────────────────────────────────────────
@@ -360,6 +362,13 @@ export interface DiffSide {
   file: string;
   packet: Packet;
   /**
+   * A PDF that prints other than the data it carries: the packet as printed (its projects and
+   * year read from its pages). Both are compared.
+   */
+  printed?: Packet;
+  /** What reading the file found worth saying (its print differs from its data, or could not be read). */
+  notes?: string[];
+  /**
    * Set when the file is one 申报表 (extract's kind 'form', one project): the packet-level fields
    * it holds. Only those are compared, and against a packet only the project it is the form of.
    */
@@ -381,6 +390,18 @@ export interface SidesDiff {
  * hold.
  */
 export function diffSides(before: DiffSide, after: DiffSide): SidesDiff {
+  const carried = diffCarried(before, after);
+  const notes = [...(before.notes ?? []), ...(after.notes ?? []), ...carried.notes];
+  if (!before.printed && !after.printed) return { changes: carried.changes, notes };
+  // What they print, compared as well: a difference there that the data does not have is said as printed.
+  const printed = diffCarried({ ...before, packet: before.printed ?? before.packet }, { ...after, packet: after.printed ?? after.packet });
+  const key = (change: PacketChange) => JSON.stringify([change.kind, change.path, change.before, change.after]);
+  const known = new Set(carried.changes.map(key));
+  const extra = printed.changes.filter((change) => !known.has(key(change))).map((change): PacketChange => ({ ...change, printed: true }));
+  return { changes: [...carried.changes, ...extra], notes };
+}
+
+function diffCarried(before: DiffSide, after: DiffSide): SidesDiff {
   if (before.form && after.form) {
     const shared = before.form.fields.filter((f) => after.form!.fields.includes(f));
     const unshared = HEADER_FIELDS.filter((f) => !shared.includes(f));
@@ -472,12 +493,30 @@ export function formatChange(change: PacketChange): string {
   const { project } = change;
   const projectText = project ? `项目 ${project.number}「${oneLine(project.name)}」` : '';
   // A whole project: the project is the change itself.
-  if (change.kind !== 'changed' && change.path.length === 2 && change.path[0] === 'projects') return `${verb}${projectText}`;
-  const prefix = projectText ? `${projectText}：` : '';
+  if (change.kind !== 'changed' && change.path.length === 2 && change.path[0] === 'projects') return `${change.printed ? '印出的' : ''}${verb}${projectText}`;
+  const prefix = `${projectText ? `${projectText}：` : ''}${change.printed ? '印出的' : ''}`;
   if (change.kind === 'changed') return `${prefix}${change.label}：${quoted(change.before)}→${quoted(change.after)}`;
   // A whole row of a list: its number on the side it belongs to, then the row as text.
   const last = change.path[change.path.length - 1];
   const row = typeof last === 'number' ? `第 ${last + 1} 条` : '';
   const value = change.kind === 'added' ? change.after : change.before;
   return `${prefix}${verb}${change.label}${row}：${value === undefined ? ABSENT : oneLine(value)}`;
+}
+
+/**
+ * A difference between what a PDF carries (`before`) and what it prints (`after`), in one line:
+ * `项目 1「培训费」：年度资金·当年财政拨款：印出「900000.00」，内嵌的数据是「200000.00」`;
+ * a row or project printed but not carried is 印出的多了…, one carried but not printed 印出的少了….
+ */
+export function printedDifference(change: PacketChange): string {
+  const { project } = change;
+  const projectText = project ? `项目 ${project.number}「${oneLine(project.name)}」` : '';
+  const more = change.kind === 'added' ? '印出的多了' : '印出的少了';
+  if (change.kind !== 'changed' && change.path.length === 2 && change.path[0] === 'projects') return `${more}${projectText}`;
+  const prefix = projectText ? `${projectText}：` : '';
+  if (change.kind === 'changed') return `${prefix}${change.label}：印出${quoted(change.after)}，内嵌的数据是${quoted(change.before)}`;
+  const last = change.path[change.path.length - 1];
+  const row = typeof last === 'number' ? `第 ${last + 1} 条` : '';
+  const value = change.kind === 'added' ? change.after : change.before;
+  return `${prefix}${more}${change.label}${row}：${value === undefined ? ABSENT : oneLine(value)}`;
 }

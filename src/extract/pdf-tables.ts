@@ -11,8 +11,10 @@
 //   long enough to wrap stays one). The page footer (第 1 页 共 2 页), in the bottom margin, is not read.
 // - A table that goes on at the top of the next page (no heading above it) continues the table
 //   before it: the header rows printed again there (`repeated`) are dropped, and its rows follow.
+// - Time is linear in the rules and the fine grid's slots (a glyph finds its cell by binary
+//   search); a table of more than MAX_SLOTS slots is no form's, and is refused (PdfReadLimit).
 import type { DocxBlock, DocxCell, DocxTable } from './docx-read.js';
-import type { PdfGlyph, PdfPageContent, PdfRule } from './pdf-read.js';
+import { PdfReadLimit, type PdfGlyph, type PdfPageContent, type PdfRule } from './pdf-read.js';
 
 /**
  * The text of lines printed one under another in a box `width` wide (the text's own width inside
@@ -48,22 +50,30 @@ export interface PdfBlockPlace {
  * of a continued table is a header row printed again (dropped).
  */
 export function pdfBlocks(
-  pages: readonly PdfPageContent[],
+  pages: Iterable<PdfPageContent>,
   facts: PdfLayoutFacts,
   join: LineJoiner,
   forms: FormHints,
 ): Array<DocxBlock & { place: PdfBlockPlace }> {
   const blocks: Array<PageBlock & { place: PdfBlockPlace }> = [];
-  pages.forEach((page, p) => {
-    pageBlocks(page, facts, join).forEach((block, i) => {
+  let p = 0;
+  for (const page of pages) {
+    p++;
+    let onPage: PageBlock[];
+    try {
+      onPage = pageBlocks(page, facts, join);
+    } catch (error) {
+      throw error instanceof PdfReadLimit ? new PdfReadLimit(`第 ${p} 页${error.message}`) : error;
+    }
+    onPage.forEach((block, i) => {
       const last = blocks.at(-1);
       if (i === 0 && block.type === 'table' && last?.type === 'table') {
         blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, last, forms), forms), place: last.place };
         return;
       }
-      blocks.push({ ...block, place: { page: p + 1 } });
+      blocks.push({ ...block, place: { page: p } });
     });
-  });
+  }
   return blocks.map((block) => {
     if (block.type === 'paragraph') return block;
     const rows = block.rows.map((cells, r) => cells.map((cell) => ({ ...cell, row: r })));
@@ -219,22 +229,35 @@ function ruledTables(rules: readonly PdfRule[]): RuledTable[] {
     const xs = distinct(group.v.map((v) => v.x));
     const ys = distinct(group.h.map((h) => h.y)).reverse();
     if (xs.length < 2 || ys.length < 2) continue;
-    const rule = Math.max(...group.v.map((v) => v.width), 0);
+    const rule = group.v.reduce((widest, v) => Math.max(widest, v.width), 0);
     const rows = ys.length - 1;
     const cols = xs.length - 1;
-    // Is there a rule between slot (r, c) and the slot to its right / below it?
-    const ruleRight = (r: number, c: number) => {
-      const x = xs[c + 1]!;
-      const mid = (ys[r]! + ys[r + 1]!) / 2;
-      return group.v.some((v) => Math.abs(v.x - x) <= TOLERANCE && v.y1 <= mid && v.y2 >= mid);
+    if (rows * cols > MAX_SLOTS) throw new PdfReadLimit(`画的表格有 ${rows} 行 ${cols} 列的格子，超过 ${MAX_SLOTS} 格，不是申报表或汇总表`);
+    // Is there a rule between slot (r, c) and the slot to its right / below it? Each rule marks the
+    // slots it runs beside once (the rules on one line merged first), so this is linear in the slots.
+    const right = walls(
+      group.v.map((v) => ({ at: v.x, from: -v.y2, to: -v.y1 })),
+      xs,
+      ys.map((y) => -y),
+      (k, r) => (r * cols + k - 1),
+      rows * cols,
+    );
+    const below = walls(
+      group.h.map((h) => ({ at: -h.y, from: h.x1, to: h.x2 })),
+      ys.map((y) => -y),
+      xs,
+      (k, c) => ((k - 1) * cols + c),
+      rows * cols,
+    );
+    const ruleRight = (r: number, c: number) => right[r * cols + c] === 1;
+    const ruleBelow = (r: number, c: number) => below[r * cols + c] === 1;
+    const owner = Int32Array.from({ length: rows * cols }, (_, i) => i);
+    const find = (i: number): number => {
+      let root = i;
+      while (owner[root] !== root) root = owner[root]!;
+      while (owner[i] !== root) [i, owner[i]] = [owner[i]!, root];
+      return root;
     };
-    const ruleBelow = (r: number, c: number) => {
-      const y = ys[r + 1]!;
-      const mid = (xs[c]! + xs[c + 1]!) / 2;
-      return group.h.some((h) => Math.abs(h.y - y) <= TOLERANCE && h.x1 <= mid && h.x2 >= mid);
-    };
-    const owner: number[] = Array.from({ length: rows * cols }, (_, i) => i);
-    const find = (i: number): number => (owner[i] === i ? i : (owner[i] = find(owner[i]!)));
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         if (c + 1 < cols && !ruleRight(r, c)) owner[find(r * cols + c + 1)] = find(r * cols + c);
@@ -274,14 +297,97 @@ function ruledTables(rules: readonly PdfRule[]): RuledTable[] {
   return tables;
 }
 
+/**
+ * The slots of `boundaries` (ascending for `order` 1, descending for -1) that `v` lies in: the one
+ * it is strictly inside, or the two either side of an inner boundary it lies on; none outside the
+ * first and last boundaries or on them.
+ */
+function slotsOf(boundaries: readonly number[], v: number, order: 1 | -1): number[] {
+  let low = 0;
+  let high = boundaries.length - 1;
+  if (!(order * (v - boundaries[0]!) > 0 && order * (boundaries[high]! - v) > 0)) return [];
+  // low < v ≤ high in the boundaries' order.
+  while (high - low > 1) {
+    const middle = (low + high) >> 1;
+    if (order * (v - boundaries[middle]!) > 0) low = middle;
+    else high = middle;
+  }
+  return v === boundaries[high] ? [low, high] : [low];
+}
+
+/** Fine-grid slots a page's table may have (a form has a few thousand): past this it is not read. */
+const MAX_SLOTS = 250_000;
+
+/**
+ * Which slots have a rule on one side: for rules along boundary lines (`at`, ascending
+ * `boundaries`) running from `from` to `to` across the other direction's `across` (ascending), a
+ * flag for each slot whose middle across the rule covers, at `slot(k, i)` (k the boundary, i the
+ * slot across).
+ */
+function walls(
+  rules: ReadonlyArray<{ at: number; from: number; to: number }>,
+  boundaries: readonly number[],
+  across: readonly number[],
+  slot: (k: number, i: number) => number,
+  size: number,
+): Uint8Array {
+  const flags = new Uint8Array(size);
+  const byBoundary = new Map<number, Array<{ from: number; to: number }>>();
+  for (const rule of rules) {
+    const k = nearest(boundaries, rule.at);
+    if (k <= 0 || k >= boundaries.length - 1) continue;
+    const list = byBoundary.get(k);
+    if (list) list.push(rule);
+    else byBoundary.set(k, [rule]);
+  }
+  const middles = across.slice(0, -1).map((v, i) => (v + across[i + 1]!) / 2);
+  for (const [k, list] of byBoundary) {
+    list.sort((a, b) => a.from - b.from);
+    // Overlapping rules on one line merged, so that each slot is marked once.
+    const merged: Array<{ from: number; to: number }> = [];
+    for (const { from, to } of list) {
+      const last = merged.at(-1);
+      if (last && from <= last.to) last.to = Math.max(last.to, to);
+      else merged.push({ from, to });
+    }
+    let i = 0;
+    for (const { from, to } of merged) {
+      while (i < middles.length && middles[i]! < from) i++;
+      for (; i < middles.length && middles[i]! <= to; i++) flags[slot(k, i)] = 1;
+    }
+  }
+  return flags;
+}
+
+/** The index of the boundary within TOLERANCE of `v` (ascending boundaries), or -1. */
+function nearest(boundaries: readonly number[], v: number): number {
+  let low = 0;
+  let high = boundaries.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (boundaries[middle]! < v - TOLERANCE) low = middle + 1;
+    else high = middle;
+  }
+  return Math.abs(boundaries[low]! - v) <= TOLERANCE ? low : -1;
+}
+
 /** A ruled table with its glyphs: each cell with its text. */
 function tableBlock(table: RuledTable, glyphs: readonly PdfGlyph[], facts: PdfLayoutFacts, join: LineJoiner): PlacedTable {
   const { xs, ys } = table;
   const inCell: PdfGlyph[][] = table.cells.map(() => []);
+  // Each fine-grid slot's cell, so that a glyph finds its cell by two binary searches.
+  const cols = xs.length - 1;
+  const slots = new Int32Array((ys.length - 1) * cols).fill(-1);
+  table.cells.forEach((cell, i) => {
+    for (let r = cell.row; r < cell.row + cell.rowSpan; r++) for (let c = cell.col; c < cell.col + cell.colSpan; c++) slots[r * cols + c] = i;
+  });
   for (const glyph of glyphs) {
     const [x, y] = centre(glyph);
-    const i = table.cells.findIndex((cell) => x > xs[cell.col]! && x < xs[cell.col + cell.colSpan]! && y < ys[cell.row]! && y > ys[cell.row + cell.rowSpan]!);
-    if (i >= 0) inCell[i]!.push(glyph);
+    // On a boundary inside a cell (centred text over an unruled column line) it is that cell's;
+    // on one between two cells, neither's.
+    const found = new Set(slotsOf(ys, y, -1).flatMap((r) => slotsOf(xs, x, 1).map((c) => slots[r * cols + c]!)));
+    const [i] = found;
+    if (found.size === 1 && i! >= 0) inCell[i!]!.push(glyph);
   }
   const rows: DocxCell[][] = Array.from({ length: ys.length - 1 }, () => []);
   table.cells.forEach((cell, i) => {

@@ -4,6 +4,15 @@
 // removed) is read from the text it prints (`readPdfForms`): its pages' glyphs and rules become
 // paragraphs and tables (pdf-read.ts, pdf-tables.ts), read against the templates' grid like a
 // .docx (docx.ts). That reading says that it was made from the printed text.
+//
+// A PDF that carries its data may print something else (its pages edited, the attachment kept):
+// `printedAgainstCarried` reads what it prints and names every field where the two differ. extract,
+// diff and verify --printed all check through it. Only printed text is read (pdf-read.ts names what
+// a page holds but does not print), and each glyph printed in the forms' fonts is checked to be
+// the character it is read as (its outline in the embedded font against the font's own): a font
+// whose ToUnicode map was changed to read other characters than it draws is named.
+import { createRequire } from 'node:module';
+import type * as FontkitModule from 'fontkit';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import { UserError } from '../errors.js';
 import { FORM_PAGE } from '../layout/page-style.js';
@@ -11,8 +20,11 @@ import type { FormTemplates } from '../layout/templates.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { pdfLineBreaker } from '../render/pdf.js';
+import type { Display } from '../model/display.js';
+import type { Packet } from '../model/packet.js';
+import { diffPackets, printedDifference, type PacketChange } from './diff.js';
 import { readForms, rowKey, tableHints, type ExtractedDocx, type FormsMedium } from './docx.js';
-import { documentInfo, quietly, readPdfPages } from './pdf-read.js';
+import { documentInfo, pdfPages, PdfReadLimit, quietly, type PdfFontSource, type PdfPageContent, type Unprinted } from './pdf-read.js';
 import { printedStyle } from './printed-style.js';
 import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
@@ -73,11 +85,123 @@ const PDF_MEDIUM: FormsMedium = {
   missing: (file, fields) => `${file}：PDF 上没有印${fields.join('和')}，读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
 };
 
+/** How each reason a text is not printed reads in a message. */
+const UNPRINTED: Record<Unprinted, string> = {
+  invisible: '设成了不显示（文字渲染模式 3 或 7）',
+  clipped: '被裁剪掉了',
+  'off-page': '在页面的可见范围以外',
+  'layer-off': '在关闭的图层（可选内容）里',
+  tiny: '高或宽不到 1 磅，看不见',
+  background: '与底色相同（如白纸上的白字）',
+  transparent: '是透明的',
+  blended: '经软遮罩或混合模式（不是 Normal）画出，纸上不一定看得见',
+  covered: '被后来画的色块或图片盖住了',
+};
+/** Runs of unprinted text named one by one; the rest counted. */
+const UNPRINTED_NAMED = 20;
+
+/** The lines that name a PDF's unprinted text: page, why, and the text (long runs cut). */
+function unprintedLines(file: string, runs: ReadonlyArray<{ page: number; text: string; why: Unprinted }>): string[] {
+  const lines = runs.slice(0, UNPRINTED_NAMED).map(({ page, text, why }) => {
+    const shown = [...text].length > 40 ? `${[...text].slice(0, 40).join('')}…` : text;
+    return `${file}：第 ${page} 页有文字${UNPRINTED[why]}，不印在纸上，没有当作印出的读：「${shown}」`;
+  });
+  if (runs.length > UNPRINTED_NAMED) lines.push(`${file}：另有 ${runs.length - UNPRINTED_NAMED} 处文字不印在纸上，没有当作印出的读`);
+  return lines;
+}
+
+// The CommonJS build of fontkit, as render/fonts.ts loads it: the embedded font programs are read with it.
+const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModule;
+
+/** Characters shown, by the font they are shown in: code → the text its ToUnicode entry says, and the first page. */
+type GlyphUse = Map<PdfFontSource, Map<number, { text: string; page: number }>>;
+
+/** Characters named one by one in a line about glyphs. */
+const GLYPHS_NAMED = 10;
+/** Embedded fonts named like the forms' fonts whose glyphs are checked; glyphs in more are not confirmed. */
+const MAX_FONT_COPIES = 64;
+
+/**
+ * Lines naming what is printed in glyphs that are not the characters read: each glyph a PDF shows
+ * in one of `fonts` (by name) is drawn from the embedded program; its outline must be one the font
+ * draws for the text its ToUnicode entry says. A font whose map was changed to read other
+ * characters than it draws (a copy whose 9 reads as 1), or a font of that name not embedded, is
+ * named; so is text in fonts other than `fonts`, which cannot be checked.
+ */
+function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): string[] {
+  const faces = new Map([fonts.faces.regular, fonts.faces.bold].map((face) => [face.name, face]));
+  const outline = (draw: () => string) => {
+    try {
+      return draw();
+    } catch {
+      // A glyph that cannot be drawn (a composite glyph that contains itself, a damaged table).
+      return undefined;
+    }
+  };
+  const wrong = new Map<number, Set<string>>();
+  const others = new Set<string>();
+  // shenbao's PDFs embed each face once; a PDF with many copies is not read copy by copy.
+  let copies = 0;
+  for (const [source, codes] of use) {
+    const face = faces.get(source.name);
+    if (!face) {
+      others.add(source.name || '（没有名字的字体）');
+      continue;
+    }
+    if (++copies > MAX_FONT_COPIES) {
+      for (const { text, page } of codes.values()) wrong.set(page, (wrong.get(page) ?? new Set()).add(text));
+      continue;
+    }
+    let program: FontkitModule.Font | undefined;
+    try {
+      const parsed = source.program && source.codeIsGlyph ? fontkit.create(Buffer.from(source.program)) : undefined;
+      program = parsed && 'getGlyph' in parsed ? parsed : undefined;
+    } catch {
+      program = undefined;
+    }
+    const expected = new Map<string, Set<string | undefined>>();
+    for (const [code, { text, page }] of codes) {
+      let outlines = expected.get(text);
+      if (!outlines) {
+        // What the font draws for the text: its own glyph, or the one shaping gives (a ligature).
+        const points = [...text];
+        const shaped = outline(() => face.font.layout(text).glyphs.map((g) => g.path.toSVG()).join('|'));
+        outlines = new Set([...(points.length === 1 ? [outline(() => face.font.glyphForCodePoint(text.codePointAt(0)!).path.toSVG())] : []), shaped]);
+        expected.set(text, outlines);
+      }
+      const drawn = program ? outline(() => program.getGlyph(code).path.toSVG()) : undefined;
+      if (drawn !== undefined && text !== '\uFFFD' && outlines.has(drawn)) continue;
+      const texts = wrong.get(page) ?? new Set<string>();
+      texts.add(text);
+      wrong.set(page, texts);
+    }
+  }
+  const lines = [...wrong].map(([page, texts]) => {
+    const named = [...texts].slice(0, GLYPHS_NAMED).map((t) => `「${t}」`).join('');
+    return `${file}：第 ${page} 页印出的字形与 PDF 标明的字不符（字体的字符对照表被改过，或字体没有嵌入），读出的不一定是印出的：标作${named}${texts.size > GLYPHS_NAMED ? ` 等 ${texts.size} 个字` : ''}的字`;
+  });
+  if (others.size > 0) {
+    const given = [...faces.keys()].join('、');
+    lines.push(`${file}：它印用的字体 ${[...others].join('、')} 不是读它时用的 ${given}，印出的是什么字无法核对：若它是用 --font、--font-bold 生成的，请给出同样的字体`);
+  }
+  return lines;
+}
+
+/**
+ * A PDF's forms as read from what it prints, with the lines naming the text it holds but does
+ * not print (`unprinted`), and what it prints whose characters cannot be confirmed (`unverified`:
+ * glyphs that are not what the PDF says they are, fonts other than those given).
+ */
+export type PrintedForms = ExtractedDocx & { unprinted: string[]; unverified: string[] };
+
 /**
  * The forms a PDF prints, read back from its text. The unit comes from the document's Author (as
- * shenbao writes it), the 汇总表's title from its heading; the page is shenbao's form page.
+ * shenbao writes it), the 汇总表's title from its heading; the page is shenbao's form page. Only
+ * printed text is read (pdf-read.ts): text it holds but does not print is named in `unprinted`
+ * (and in `notes`). `display`: the house style the forms were printed in, where it is known (the
+ * data a PDF carries says it); else it is read off the printed forms.
  */
-export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemplates, fonts: LoadedFonts): ExtractedDocx {
+export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemplates, fonts: LoadedFonts, known?: { display?: Display }): PrintedForms {
   const page = FORM_PAGE;
   const lineBreaker = pdfLineBreaker(page, fonts);
   const bold = fonts.faces.bold.name;
@@ -96,34 +220,133 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
     return text;
   };
   const { repeated, spanning } = tableHints(templates);
-  let pages: ReturnType<typeof readPdfPages>;
+  // The pages are read one at a time as the tables are put together; what each holds unprinted is kept.
+  const hidden: Array<{ page: number; text: string; why: Unprinted }> = [];
+  const use: GlyphUse = new Map();
+  function* pages(): Generator<PdfPageContent> {
+    let number = 0;
+    for (const content of pdfPages(pdf)) {
+      number++;
+      hidden.push(...content.unprinted.map((run) => ({ page: number, ...run })));
+      for (const { source, code, text } of content.glyphs) {
+        let codes = use.get(source);
+        if (!codes) use.set(source, (codes = new Map()));
+        if (!codes.has(code)) codes.set(code, { text, page: number });
+      }
+      yield content;
+    }
+  }
+  let blocks: ReturnType<typeof pdfBlocks>;
   try {
-    pages = readPdfPages(pdf);
+    blocks = pdfBlocks(
+      pages(),
+      { paddingX: page.table.paddingX, footerTop: page.margins.bottom, textWidth: page.size.width - page.margins.left - page.margins.right },
+      join,
+      { repeated: (cells) => repeated.has(rowKey(cells.map((cell) => cell.text))), spansRows: (text) => spanning.has(rowKey([text])) },
+    );
   } catch (error) {
-    // A content stream in a filter pdf-lib cannot decode, or damaged: not a page shenbao wrote.
+    // A page past the reader's limits, a content stream in a filter pdf-lib cannot decode, or damaged: not a page shenbao wrote.
+    if (!(error instanceof PdfReadLimit) && error instanceof Error && !/^(Error|TypeError|RangeError)$/.test(error.name)) throw error;
     throw new UserError(`${file}：读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`);
   }
-  const blocks = pdfBlocks(
-    pages,
-    { paddingX: page.table.paddingX, footerTop: page.margins.bottom, textWidth: page.size.width - page.margins.left - page.margins.right },
-    join,
-    { repeated: (cells) => repeated.has(rowKey(cells.map((cell) => cell.text))), spansRows: (text) => spanning.has(rowKey([text])) },
-  );
+  const unprinted = unprintedLines(file, hidden);
+  const unverified = unverifiedGlyphs(file, use, fonts);
   const info = documentInfo(pdf);
   const custom: Record<string, string> = info.author !== undefined ? { [WORD_PROPERTY.unit]: info.author } : {};
-  // A PDF does not say its house style (a .docx does): it is read off the printed forms.
-  const plain = readForms({ blocks, custom }, file, templates, PDF_MEDIUM);
-  const style = printedStyle(blocks, plain.places);
-  const read = style === undefined ? plain : readForms({ blocks, custom: { ...custom, [WORD_PROPERTY.display]: JSON.stringify(style) } }, file, templates, PDF_MEDIUM);
-  const notes = [`${file}：PDF 里没有嵌入的数据，按它印出的文字读回`, ...(style ? [`${file}：印制样式按 PDF 上印出的样子读作 ${JSON.stringify(style)}，已写入读回数据的 display`] : []), ...read.notes];
+  // A PDF does not say its house style (a .docx does): it is read off the printed forms, unless known.
+  const forms = (display: Display | undefined) => {
+    try {
+      return readForms({ blocks, custom: display ? { ...custom, [WORD_PROPERTY.display]: JSON.stringify(display) } : custom }, file, templates, PDF_MEDIUM);
+    } catch (error) {
+      throw error instanceof UserError && !(error instanceof UnreadablePrint) ? new UnreadablePrint(error.message, unprinted, unverified) : error;
+    }
+  };
+  const plain = forms(known?.display);
+  const style = known?.display ? undefined : printedStyle(blocks, plain.places);
+  const read = style === undefined ? plain : forms(style);
+  const notes = [
+    `${file}：PDF 里没有嵌入的数据，按它印出的文字读回`,
+    ...unprinted,
+    ...(style ? [`${file}：印制样式按 PDF 上印出的样子读作 ${JSON.stringify(style)}，已写入读回数据的 display`] : []),
+    ...read.notes,
+  ];
   // The reader's messages speak of edits made in Word; in a PDF they mean its pages are not laid
-  // out as this shenbao lays out its forms.
+  // out as this shenbao lays out its forms. Glyphs that are not the characters read make the
+  // reading worthless (other fonts than given only make line breaks a guess: not a problem here).
+  const misdrawn = unverified.filter((line) => line.includes('印出的字形与 PDF 标明的字不符'));
   const problems =
     read.problems.length === 0
-      ? []
+      ? misdrawn
       : [
           `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；高过一页的单元格跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
           ...read.problems,
+          ...misdrawn,
         ];
-  return { ...read, notes, problems };
+  // (Where only glyphs are wrong, the data read is still given, for the printed check to compare.)
+  return { ...read, notes, problems, unprinted, unverified };
 }
+
+/** The forms a PDF prints could not be read; the text its pages hold but do not print is kept with the reason, to be said too. */
+export class UnreadablePrint extends UserError {
+  constructor(
+    message: string,
+    readonly unprinted: string[],
+    readonly unverified: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** A PDF's printed forms against the data it carries. */
+export type PrintedCheck =
+  | {
+      readable: true;
+      /** Carried → printed, field by field (each `before` is carried, `after` printed); [] when the PDF prints what it carries. */
+      differences: PacketChange[];
+      /** The data as printed: the carried data with the projects (and year) it prints. */
+      printed: Record<string, unknown>;
+      /** The text it holds but does not print, one line each. */
+      unprinted: string[];
+      /** What it prints whose characters cannot be confirmed: glyphs other than the characters read, fonts other than given. */
+      unverified: string[];
+    }
+  | { readable: false; why: string; unprinted: string[]; unverified: string[] };
+
+/**
+ * What a PDF that carries its data prints, read back (readPdfForms, in the carried house style)
+ * and compared with that data: the projects and the year (a form does not print the packet's
+ * title, and the unit is in its properties, not on the page). `templates` and `fonts`: those it
+ * was made with.
+ */
+export function printedAgainstCarried(pdf: PDFDocument, file: string, carried: Record<string, unknown>, templates: FormTemplates, fonts: LoadedFonts): PrintedCheck {
+  let read: PrintedForms;
+  // The carried style, the default where it has none: what it prints is read as it was printed, not guessed.
+  const display = carried.display !== null && typeof carried.display === 'object' ? (carried.display as Display) : {};
+  try {
+    read = readPdfForms(pdf, file, templates, fonts, { display });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const [unprinted, unverified] = error instanceof UnreadablePrint ? [error.unprinted, error.unverified] : [[], []];
+    return { readable: false, why: withoutFile(file, error.message), unprinted, unverified };
+  }
+  const layout = read.problems.filter((line) => !read.unverified.includes(line));
+  if (!read.data) {
+    // The first problem is the text reader's preface (for a PDF without data); what follows says where.
+    const [first, ...more] = layout.slice(1);
+    const why = first === undefined ? withoutFile(file, layout[0] ?? '') : `${withoutFile(file, first)}${more.length > 0 ? `；另有 ${more.length} 处读不上` : ''}`;
+    return { readable: false, why, unprinted: read.unprinted, unverified: read.unverified };
+  }
+  const printed: Record<string, unknown> = { ...carried, projects: read.data.projects, ...(read.data.year !== undefined && { year: read.data.year }) };
+  return { readable: true, differences: diffPackets(carried as unknown as Packet, printed as unknown as Packet), printed, unprinted: read.unprinted, unverified: read.unverified };
+}
+
+/** Every line a printed check says: each difference, the unprinted text, or why the print could not be read. */
+export function printedCheckLines(file: string, check: PrintedCheck): string[] {
+  if (!check.readable) {
+    return [`${file}：印出的文字读不回，无法与内嵌的数据核对（${check.why}）；若它是用别的模板或字体生成的，请用 --templates、--font 给出生成时用的`, ...check.unprinted, ...check.unverified];
+  }
+  return [...check.differences.map((change) => `${file}：印出的与内嵌的数据不同：${printedDifference(change)}`), ...check.unprinted, ...check.unverified];
+}
+
+/** A message of the readers without its leading `file：` (it is said again around it). */
+const withoutFile = (file: string, message: string) => (message.startsWith(`${file}：`) ? message.slice(file.length + 1) : message);

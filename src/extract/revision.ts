@@ -1,6 +1,6 @@
 // Reading a revised draft or an archived PDF: a .docx or a PDF back to a validated packet, and
 // either side of `diff` (a data file, a .docx or a PDF) as a packet to compare.
-import { fsStep, UserError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
@@ -8,13 +8,13 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from './docx.js';
 import { documentInfo } from './pdf-read.js';
-import { embeddedSource, loadPdf, readPdfForms } from './pdf.js';
+import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines, readPdfForms, type PrintedCheck } from './pdf.js';
 import { readSignatures, signatureLabel } from '../sign/signatures.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { checkPrintable } from '../output/printable.js';
 import type { Display } from '../model/display.js';
 import { PDF_SUBJECT } from '../output/names.js';
-import { readRegular } from '../output/files.js';
+import { INPUT, readInput } from '../output/files.js';
 import { HEADER_FIELDS, type DiffSide, type HeaderField } from './diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {
@@ -30,17 +30,22 @@ export interface ExtractedFile extends ExtractedDocx {
    * what was read is not what was signed. Each says how, for the user.
    */
   unsigned?: string[];
+  /**
+   * A PDF that carries its data: what it prints, read back and compared with it. Where the two
+   * differ, `problems` names every field (and nothing is to be written); where the print cannot
+   * be read, `notes` say so and the carried data is returned unchecked.
+   */
+  printedCheck?: PrintedCheck;
 }
 
 /**
- * A .docx, or a PDF, read back: a PDF's embedded data where it carries it, else the forms it
- * prints, read from their text (`fonts`: the fonts it was printed in, to tell wrapped lines from
- * line breaks).
+ * A .docx, or a PDF, read back: a PDF's embedded data where it carries it, checked against what
+ * it prints, else the forms it prints, read from their text (`fonts`: the fonts it was printed
+ * in, to tell wrapped lines from line breaks).
  */
 export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
   // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
-  const bytes = await fsStep('读取', file, () => readRegular(file, { follow: true }));
-  if (bytes === undefined) throw new UserError(`${file} 不是普通文件（是命名管道、设备或文件夹），不能读取`);
+  const bytes = await readInput(file, isPdfFile(file) ? INPUT.pdf : INPUT.word);
   // The fonts check what will be printed, as validate does (and read a PDF's text).
   if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
   const pdf = await loadPdf(bytes, file);
@@ -64,7 +69,32 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError(`${file} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）`);
   const validation = validatePacket(data);
   const kind = documentInfo(pdf).subject === PDF_SUBJECT.summary ? 'summary' : 'form';
-  return { kind, data: data as Record<string, unknown>, problems: [], notes: [], places: new Map(), ...validation, embedded, ...signed };
+  // Not returned in silence: what the pages print is read back and compared with what it carries.
+  // A difference refuses the data (every field named). A print that cannot be read is said, and
+  // the data returned (the reader cannot read every PDF shenbao writes: a cell taller than a page,
+  // other templates or fonts), unless the page also holds text it does not print: then it was
+  // edited, and the data is refused as well.
+  const carried = data as Record<string, unknown>;
+  const printedCheck = Array.isArray(carried.projects) ? printedAgainstCarried(pdf, file, carried, templates, await loadFonts(fonts)) : undefined;
+  const lines = printedCheck ? printedCheckLines(file, printedCheck) : [];
+  // Refused too where what it prints cannot be confirmed (glyphs that are not the characters read, other fonts).
+  const refused =
+    printedCheck !== undefined &&
+    (printedCheck.unverified.length > 0 || (printedCheck.readable ? printedCheck.differences.length > 0 : printedCheck.unprinted.length > 0));
+  const said = { problems: refused ? lines : [], notes: refused ? [] : lines, ...(printedCheck && { printedCheck }) };
+  return { kind, data: carried, places: new Map(), ...validation, embedded, ...signed, ...said };
+}
+
+/**
+ * Why a PDF's carried data is refused for what the PDF prints (its `problems` say each field), in
+ * words that follow the file's name; undefined when it is not.
+ */
+export function printedRefusal(read: ExtractedFile): string | undefined {
+  const check = read.printedCheck;
+  if (!check || read.problems.length === 0) return undefined;
+  if (check.readable && check.differences.length > 0) return `印出的与内嵌的数据有 ${check.differences.length} 处不同（PDF 的页面被改过，或附带的数据被换过）`;
+  if (check.unverified.length > 0) return '印出的是什么字无法核对，不能当作与附带的数据相同';
+  return '印出的文字读不回，页面上又有不印在纸上的文字（PDF 的页面被改过），无法与附带的数据核对';
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
@@ -114,12 +144,21 @@ export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
 
 /**
  * A data file, a .docx or a PDF as a valid packet, for `diff` (diffSides); a single 申报表 says
- * which packet-level fields it holds. Anything that stops that is a UserError saying all of it.
+ * which packet-level fields it holds. A PDF that prints other than it carries gives both (its
+ * `printed` packet and `notes` naming each difference); one whose print cannot be confirmed is
+ * refused. `fonts`: those a PDF was printed in. Anything that stops that is a UserError saying all of it.
  */
-export async function comparablePacket(file: string, templates: FormTemplates): Promise<DiffSide> {
+export async function comparablePacket(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<DiffSide> {
   if (isWordFile(file) || isPdfFile(file)) {
-    const read = await extractFile(file, templates);
-    if (read.problems.length > 0) throw new UserError(read.problems.join('\n'));
+    const read = await extractFile(file, templates, fonts);
+    // A PDF that prints other than it carries is compared both ways (diffSides); any other problem stops the diff.
+    const check = read.printedCheck;
+    const printed = check?.readable && check.differences.length > 0 ? (check.printed as unknown as Packet) : undefined;
+    if (read.problems.length > 0 && !printed) {
+      const refusal = printedRefusal(read);
+      throw new UserError([...read.problems, ...(refusal ? [`${file}：${refusal}，不能比较`] : [])].join('\n'));
+    }
+    const notes = read.printedCheck ? [...read.problems, ...read.notes] : [];
     const fields = heldFields(file, read);
     // A form need not hold the 汇总表's title and unit (a PDF does not print the title; a table
     // copied into a new file loses both): they are not compared, so stand-ins let it validate.
@@ -127,7 +166,7 @@ export async function comparablePacket(file: string, templates: FormTemplates): 
     const diagnostics = read.diagnostics.filter((d) => !(d.path.length === 1 && unheld.includes(String(d.path[0]))));
     const packet = unheld.length === 0 ? read.packet : validatePacket({ ...Object.fromEntries(unheld.map((f) => [f, NOT_HELD])), ...read.data }).packet;
     if (!packet || hasErrors(diagnostics)) throw new UserError(invalid(file, diagnostics, read.projectNames));
-    return { file, packet, ...(fields && { form: { fields } }) };
+    return { file, packet, ...(fields && { form: { fields } }), ...(printed && { printed }), ...(notes.length > 0 && { notes }) };
   }
   const { loaded } = await readPacketFile(file);
   if (!loaded.packet || hasErrors(loaded.diagnostics)) throw new UserError(invalid(file, loaded.diagnostics, loaded.projectNames));

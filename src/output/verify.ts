@@ -6,29 +6,38 @@
 // manifest as well: a PDF whose bytes changed (a viewer saved it again) may still carry the very
 // data it was made from, and one that carries other data is said to.
 //
+// Each output is checked against the data it was made from as that data is now: the data file
+// the manifest records (found from the folder, else where it was) is read and validated again, and
+// each output's recorded data hash is compared with the hash the build would record for it now
+// (a form: its packet's header with its project; the 汇总表: the packet). An output made from data
+// that has changed since (a PDF kept by `build --format docx`, a form kept by --only) is named.
+// Where the data file is gone, or the manifest does not say where it was, that is said instead.
+//
 // Each signed PDF's signatures are checked too (sign/signatures.ts): who signed and when, whether
 // each holds, and whether it covers the file to its last byte. A signature that does not hold, or
 // bytes appended after it, is a finding; an unsigned PDF is not (signing is optional).
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsStep, UserError } from '../errors.js';
+import { INPUT, readInput } from './files.js';
 import type { PDFDocument } from 'pdf-lib';
-import { embeddedSource, loadPdf, readPdfForms } from '../extract/pdf.js';
-import { diffPackets, formatChange } from '../extract/diff.js';
+import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines } from '../extract/pdf.js';
 import type { FormTemplates } from '../layout/templates.js';
-import type { Packet } from '../model/packet.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { certificateLabel, readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
-import { SUMMARY_FILE_NAME } from './names.js';
-import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
+import { projectFileName, SUMMARY_FILE_NAME } from './names.js';
+import { OUTPUT_FORMATS } from './formats.js';
+import { readPacketFile } from '../validate/validate.js';
+import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, recordedDataFile, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 
 export interface VerifyFinding {
   /**
    * missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a
    * PDF carries other data; signature: a PDF's signature does not hold, or bytes follow it;
-   * printed: what a PDF prints differs from the data it carries (verify --printed).
+   * printed: what a PDF prints differs from the data it carries (verify --printed); stale: an
+   * output was made from data other than the data file's now.
    */
-  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature' | 'printed';
+  kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature' | 'printed' | 'stale';
   /** The file, in the packet folder. */
   name: string;
   message: string;
@@ -47,6 +56,8 @@ export interface FolderVerification {
   /** Signatures that hold and cover their whole file, by the PDF they are in. */
   signatures: Array<{ name: string; check: SignatureCheck }>;
   findings: VerifyFinding[];
+  /** What could not be checked, and why (not findings: a folder archived without its data file still verifies). */
+  remarks?: string[];
 }
 
 /** shenbao's own working names in a packet folder (its lock, a build's staging folder): never findings. */
@@ -111,7 +122,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
     const why =
       manifest.pending === 'sign'
         ? '上一次签名在替换文件时中断了，有的 PDF 已签名、有的还没有；再运行一次 shenbao sign 即可完成'
-        : '上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成';
+        : '上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成（生成时会先把上次的替换完成）';
     findings.push({ kind: 'incomplete', name: MANIFEST_FILE, message: `${where(MANIFEST_FILE)}：${why}` });
   }
   let intact = 0;
@@ -124,6 +135,8 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
   const forms: Array<{ name: string; number: number; hash?: string; other: boolean }> = [];
   // PDFs without a signature that holds: in a folder where others are signed, each is named.
   const unsignedPdfs: string[] = [];
+  // Files as recorded: checked against the data as it is now.
+  const unchanged: ManifestEntry[] = [];
   // An interrupted swap names a file twice (before and after): it is intact as either.
   const versions = new Map<string, ManifestEntry[]>();
   for (const entry of manifest.files) versions.set(entry.name, [...(versions.get(entry.name) ?? []), entry]);
@@ -137,11 +150,12 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
     }
     // A PDF is read once, for its hash, its data and its signatures, and parsed once (a 汇总表 of
     // thousands of forms is large); anything else is hashed as a stream.
-    const bytes = isPdf(candidates[0]!) ? await fsStep('读取', file, () => readFile(file)) : undefined;
+    const bytes = isPdf(candidates[0]!) ? await readInput(file, INPUT.pdf) : undefined;
     const pdf = bytes ? await loadPdf(bytes, file).catch((error: unknown) => (error instanceof UserError ? undefined : Promise.reject(error))) : undefined;
     const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
+    if (same) unchanged.push(entry);
     // Every PDF's data is read, recorded in the manifest or not (an entry without it is not passed over).
     const carried = bytes ? carriedData(pdf, file, entry) : undefined;
     const data = carriesData(entry) ? carried?.state : undefined;
@@ -184,33 +198,101 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
   const namedNumbers = [...versions.keys()].filter((name) => /\.pdf$/i.test(name)).map((name) => Number(/^(\d+)-/.exec(name)?.[1]));
   if (summary) findings.push(...formsAgainstSummary(summary, forms, new Set(namedNumbers), where));
   findings.push(...signingAcrossFolder(signatures, unsignedPdfs, where));
+  // A swap cut short holds old versions by design: said above, not again file by file.
+  const remarks: string[] = [];
+  if (manifest.complete) {
+    const current = await currentData(dir, manifest);
+    if ('remark' in current) remarks.push(current.remark);
+    else {
+      // A file named already (its data is not the 汇总表's, say) is not named again.
+      const named = new Set(findings.map((f) => f.name));
+      findings.push(...staleOutputs(current, unchanged, where).filter((f) => !named.has(f.name)));
+      const unrecorded = unchanged.filter((e) => e.data === undefined).length;
+      if (unrecorded > 0) remarks.push(`${dir}：有 ${unrecorded} 个文件 ${MANIFEST_FILE} 没有记下它是按什么数据生成的（较早的版本生成的），没有核对它是否按现在的数据生成`);
+    }
+  }
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     const what = entry.isDirectory() ? '文件夹' : '文件';
     findings.push({ kind: 'added', name: entry.name, message: `${where(entry.name)}：多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）` });
   }
-  return { dir, manifest, intact, dataIntact, ...(printed ? { printedIntact } : {}), signatures, findings };
+  return { dir, manifest, intact, dataIntact, ...(printed ? { printedIntact } : {}), signatures, findings, ...(remarks.length > 0 ? { remarks } : {}) };
+}
+
+/** The data file's data now, as each output would record it if built now. */
+interface CurrentData {
+  file: string;
+  /** By output name: the data hash a build now would record. */
+  hashes: Map<string, string>;
+  /** Every form name the data gives now, its project valid or not. */
+  named: Set<string>;
+}
+
+/** The packet's current data: the data file the manifest records, read and validated as build does; or why it cannot be had. */
+async function currentData(dir: string, manifest: Manifest): Promise<CurrentData | { remark: string }> {
+  const unchecked = (why: string) => ({ remark: `${dir}：没有核对这些文件是否按现在的数据生成：${why}` });
+  const { source } = manifest;
+  if (source.path === undefined) return unchecked(`${MANIFEST_FILE} 没有记下数据文件在哪里（较早的版本生成的；重新生成一次就会记下）`);
+  const file = await recordedDataFile(dir, source);
+  if (file === undefined) return unchecked(`生成它们的数据文件 ${source.path} 已不在原处（移动、改名或删除了）`);
+  let loaded;
+  try {
+    ({ loaded } = await readPacketFile(file));
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return unchecked(error.message);
+  }
+  const header = loaded.header;
+  if (!header) return unchecked(`数据文件 ${file} 现在读不出，或其中的标题、单位、年度等有错误（用 shenbao validate ${file} 查看）`);
+  const count = loaded.projectNames.length;
+  const names = (number: number) => {
+    const name = loaded.projectNames[number - 1];
+    return name === undefined ? [] : OUTPUT_FORMATS.map((format) => projectFileName(number, count, name, format));
+  };
+  const hashes = new Map<string, string>();
+  for (const { number, project } of loaded.accepted) {
+    const data = formDataHash(header, project);
+    for (const name of names(number)) hashes.set(name, data);
+  }
+  if (loaded.packet) {
+    const data = packetDataHash(loaded.packet);
+    for (const format of OUTPUT_FORMATS) hashes.set(`${SUMMARY_FILE_NAME}.${format}`, data);
+  }
+  const named = new Set(loaded.projectNames.flatMap((_, i) => names(i + 1)));
+  return { file, hashes, named };
+}
+
+/** Each output (as recorded, bytes unchanged) whose data is not the data file's now, named with why. */
+function staleOutputs(current: CurrentData, entries: readonly ManifestEntry[], where: (name: string) => string): VerifyFinding[] {
+  const data = `数据文件 ${current.file} `;
+  return entries.flatMap((entry): VerifyFinding[] => {
+    if (entry.data === undefined) return [];
+    const now = current.hashes.get(entry.name);
+    if (now === entry.data) return [];
+    const why =
+      now !== undefined
+        ? `与${data}现在的内容不一致（数据改过以后没有重新生成它，或它是按别的数据生成的）：请重新生成`
+        : entry.name.startsWith(`${SUMMARY_FILE_NAME}.`)
+          ? `${data}现在有错误，汇总表不能按它生成：请改正后重新生成`
+          : current.named.has(entry.name)
+            ? `${data}里这个项目现在有错误：请改正后重新生成`
+            : `${data}里现在没有这个项目（删除、改名或换了位置）：请重新生成`;
+    return [{ kind: 'stale', name: entry.name, message: `${where(entry.name)}：${why}` }];
+  });
 }
 
 const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
 
 /**
- * The PDF's printed text read back (extract/pdf.ts) against the data it carries: a page doctored
- * while the data was left alone (an amount printed other than carried) is named, field by field.
- * Only the projects are compared (a form does not print the packet's title).
+ * The PDF's printed text read back against the data it carries, as extract checks it
+ * (extract/pdf.ts printedAgainstCarried): a page doctored while the data was left alone (an amount
+ * printed other than carried, made invisible, covered) is named field by field, and text the PDF
+ * holds but does not print is named; a print that cannot be read is a finding too.
  */
 function printedAgainstData(pdf: PDFDocument | undefined, file: string, name: string, packet: PacketData, { templates, fonts }: PrintedCheck): VerifyFinding[] {
-  let read: ReturnType<typeof readPdfForms>;
-  try {
-    // A PDF that carries data was parsed; `pdf` is there whenever `packet` is.
-    read = readPdfForms(pdf!, file, templates, fonts);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return [{ kind: 'printed', name, message: `${file}：印出的文字读不回，无法与内嵌的数据核对（${error.message}）` }];
-  }
-  if (!read.data) return [{ kind: 'printed', name, message: `${file}：印出的文字读不回，无法与内嵌的数据核对（${read.problems[1] ?? read.problems[0] ?? ''}）` }];
-  const changes = diffPackets(packet as unknown as Packet, { ...(packet as unknown as Packet), projects: read.data.projects as Packet['projects'] });
-  return changes.map((change) => ({ kind: 'printed' as const, name, message: `${file}：印出的与内嵌的数据不同：${formatChange(change)}` }));
+  // A PDF that carries data was parsed; `pdf` is there whenever `packet` is.
+  const check = printedAgainstCarried(pdf!, file, packet, templates, fonts);
+  return printedCheckLines(file, check).map((message) => ({ kind: 'printed' as const, name, message }));
 }
 
 /**
