@@ -26,8 +26,8 @@ beforeAll(async () => {
 const packetOf = (project: Project): Packet => ({ title: TITLE, unit: UNIT, year: YEAR, projects: [project] });
 
 /** extract, expecting every edit readable; the data as read. */
-function read(bytes: Uint8Array): Record<string, unknown> {
-  const extracted = extractDocx(bytes, 'x.docx', templates);
+async function read(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  const extracted = await extractDocx(bytes, 'x.docx', templates);
   expect(extracted.problems).toEqual([]);
   return extracted.data!;
 }
@@ -36,7 +36,7 @@ function read(bytes: Uint8Array): Record<string, unknown> {
 const indicatorRows = (d: Document) => rowsOf(tables(d)[1]!).slice(1);
 
 describe('a blank form', () => {
-  it('has every label, the year line, the usual groups with empty rows, and the unit; read back it holds no values', () => {
+  it('has every label, the year line, the usual groups with empty rows, and the unit; read back it holds no values', async () => {
     const texts = (d: Document) => descendants(d, 'p').map((p) => textOf(p)).filter((t) => t !== '');
     let printed: string[] = [];
     let rows = 0;
@@ -61,33 +61,33 @@ describe('a blank form', () => {
       '满意度指标', '服务对象满意度指标',
     ]);
     expect(rows).toBe(19);
-    expect(read(blank)).toEqual({ title: TITLE, unit: UNIT, year: YEAR, projects: [{ funds: { project: {}, annual: {} }, indicators: [] }] });
+    expect(await read(blank)).toEqual({ title: TITLE, unit: UNIT, year: YEAR, projects: [{ funds: { project: {}, annual: {} }, indicators: [] }] });
   });
 
   it('without a unit carries neither unit nor title; a title given is carried as is', async () => {
-    const bare = extractDocx(await blankForm({ year: 2030, templates, creationDate: new Date(0) }), 'x.docx', templates);
+    const bare = await extractDocx(await blankForm({ year: 2030, templates, creationDate: new Date(0) }), 'x.docx', templates);
     expect(bare.data).toEqual({ year: 2030, projects: [{ funds: { project: {}, annual: {} }, indicators: [] }] });
-    const titled = extractDocx(await blankForm({ year: 2030, unit: '甲', title: '甲单位汇总', templates, creationDate: new Date(0) }), 'x.docx', templates);
+    const titled = await extractDocx(await blankForm({ year: 2030, unit: '甲', title: '甲单位汇总', templates, creationDate: new Date(0) }), 'x.docx', templates);
     expect(titled.data).toMatchObject({ title: '甲单位汇总', unit: '甲', year: 2030 });
   });
 });
 
 describe('a blank form filled in Word reads back exactly', () => {
-  it('every value as typed; the rows left empty are dropped', () => {
+  it('every value as typed; the rows left empty are dropped', async () => {
     const project = departmentProject(0);
-    const data = read(editDocx(blank, (d) => fillBlank(d, project)));
+    const data = await read(editDocx(blank, (d) => fillBlank(d, project)));
     expect(data).toEqual(packetOf(project));
     expect(validatePacket(data).diagnostics).toEqual([]);
   });
 
-  it('a group with more indicators than empty rows: a row inserted in it', () => {
+  it('a group with more indicators than empty rows: a row inserted in it', async () => {
     const project = departmentProject(2); // four 数量指标, the blank has three rows
-    expect(read(editDocx(blank, (d) => fillBlank(d, project)))).toEqual(packetOf(project));
+    expect(await read(editDocx(blank, (d) => fillBlank(d, project)))).toEqual(packetOf(project));
   });
 
-  it('a row added inside a group and a filled row deleted', () => {
+  it('a row added inside a group and a filled row deleted', async () => {
     const project = departmentProject(1); // three 数量指标, one 质量指标
-    const data = read(
+    const data = await read(
       editDocx(blank, (d) => {
         fillBlank(d, project);
         const rows = indicatorRows(d);
@@ -122,14 +122,14 @@ describe('a blank form filled in Word reads back exactly', () => {
     ]);
   });
 
-  it('the year line emptied of its year is refused: the year is printed on the blank and must stay', () => {
+  it('the year line emptied of its year is refused: the year is printed on the blank and must stay', async () => {
     const yearLine = (d: Document) => descendants(d, 'p').find((p) => textOf(p) === '(2027年度)')!;
     const edited = editDocx(blank, (d) => {
       fillBlank(d, departmentProject(0));
       const t = descendants(yearLine(d), 't')[0]!;
       t.textContent = '(年度)';
     });
-    expect(extractDocx(edited, 'x.docx', templates).problems).toEqual(['x.docx：第 1 张申报表：标题「(年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
+    expect((await extractDocx(edited, 'x.docx', templates)).problems).toEqual(['x.docx：第 1 张申报表：标题「(年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
   });
 });
 

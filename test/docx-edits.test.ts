@@ -58,11 +58,11 @@ const list = (id: number, numFmt: string, lvlText: string, extra = '') =>
 const num = (numId: number, abstractId: number, override = '') => `<w:num w:numId="${numId}"><w:abstractNumId w:val="${abstractId}"/>${override}</w:num>`;
 
 /** The paragraphs of a body as read: text and marks. */
-const paragraphs = (bytes: Uint8Array) => readDocx(bytes).blocks.map((b) => (b.type === 'paragraph' ? b : undefined));
+const paragraphs = async (bytes: Uint8Array) => (await readDocx(bytes)).blocks.map((b) => (b.type === 'paragraph' ? b : undefined));
 
 describe('struck-through text is read as deleted, and named', () => {
-  it('w:strike, w:dstrike and w:strike w:val="true" leave the words out; w:val="0" does not', () => {
-    const read = paragraphs(
+  it('w:strike, w:dstrike and w:strike w:val="true" leave the words out; w:val="0" does not', async () => {
+    const read = await paragraphs(
       docx(
         p(t('≥') + t('4', '<w:strike/>') + t('5(次)')) +
           p(t('旧的', '<w:dstrike/>') + t('说法', '<w:strike w:val="true"/>') + t('新的说法')) +
@@ -76,12 +76,12 @@ describe('struck-through text is read as deleted, and named', () => {
     ]);
   });
 
-  it('strikes through a character style and a paragraph style, and a run can turn it off again', () => {
+  it('strikes through a character style and a paragraph style, and a run can turn it off again', async () => {
     const styles =
       '<w:style w:type="character" w:styleId="Deleted"><w:rPr><w:strike/></w:rPr></w:style>' +
       '<w:style w:type="character" w:styleId="DeletedToo"><w:basedOn w:val="Deleted"/></w:style>' +
       '<w:style w:type="paragraph" w:styleId="Old"><w:rPr><w:dstrike/></w:rPr></w:style>';
-    const read = paragraphs(
+    const read = await paragraphs(
       docx(p(t('甲', '<w:rStyle w:val="DeletedToo"/>') + t('乙')) + p(t('丙') + t('丁', '<w:strike w:val="0"/><w:dstrike w:val="0"/>'), '<w:pStyle w:val="Old"/>'), { styles }),
     );
     expect(read).toEqual([
@@ -92,59 +92,59 @@ describe('struck-through text is read as deleted, and named', () => {
 });
 
 describe('hidden text is not read, however it is hidden', () => {
-  it('by a character style, a paragraph style (its mark too: the paragraph is gone), or the defaults', () => {
+  it('by a character style, a paragraph style (its mark too: the paragraph is gone), or the defaults', async () => {
     const styles =
       '<w:style w:type="character" w:styleId="Note"><w:rPr><w:vanish/></w:rPr></w:style>' +
       '<w:style w:type="paragraph" w:styleId="Hidden"><w:rPr><w:vanish/></w:rPr></w:style>';
-    const read = paragraphs(docx(p(t('可见') + t('（内部备注）', '<w:rStyle w:val="Note"/>')) + p(t('整段隐藏'), '<w:pStyle w:val="Hidden"/>') + p(t('下一段')), { styles }));
+    const read = await paragraphs(docx(p(t('可见') + t('（内部备注）', '<w:rStyle w:val="Note"/>')) + p(t('整段隐藏'), '<w:pStyle w:val="Hidden"/>') + p(t('下一段')), { styles }));
     expect(read).toEqual([
       { type: 'paragraph', text: '可见' },
       { type: 'paragraph', text: '下一段' },
     ]);
     const hiddenByDefault = '<w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault></w:docDefaults>';
-    expect(paragraphs(docx(p(t('看不见') + t('看得见', '<w:vanish w:val="0"/>')), { styles: hiddenByDefault }))).toEqual([{ type: 'paragraph', text: '看得见' }]);
+    expect(await paragraphs(docx(p(t('看不见') + t('看得见', '<w:vanish w:val="0"/>')), { styles: hiddenByDefault }))).toEqual([{ type: 'paragraph', text: '看得见' }]);
   });
 });
 
 describe('properties resolved as Word prints them', () => {
-  it('strike-through set by both a character style and a paragraph style cancels out; a direct strike="0" leaves a style\'s double strike', () => {
+  it('strike-through set by both a character style and a paragraph style cancels out; a direct strike="0" leaves a style\'s double strike', async () => {
     const styles =
       '<w:style w:type="character" w:styleId="C"><w:rPr><w:strike/></w:rPr></w:style>' +
       '<w:style w:type="paragraph" w:styleId="P"><w:rPr><w:strike/></w:rPr></w:style>' +
       '<w:style w:type="character" w:styleId="D"><w:rPr><w:dstrike/></w:rPr></w:style>';
-    const read = paragraphs(docx(p(t('甲', '<w:rStyle w:val="C"/>'), '<w:pStyle w:val="P"/>') + p(t('乙', '<w:rStyle w:val="D"/><w:strike w:val="0"/>') + t('丙')), { styles }));
+    const read = await paragraphs(docx(p(t('甲', '<w:rStyle w:val="C"/>'), '<w:pStyle w:val="P"/>') + p(t('乙', '<w:rStyle w:val="D"/><w:strike w:val="0"/>') + t('丙')), { styles }));
     expect(read).toEqual([
       { type: 'paragraph', text: '甲' },
       { type: 'paragraph', text: '丙', struck: ['乙'] },
     ]);
   });
 
-  it('ASCII text prints in the ascii font: a symbol font named for hAnsi only does not change it', () => {
-    expect(paragraphs(docx(p(t('no', '<w:rFonts w:hAnsi="Wingdings"/>')))).map((b) => b?.text)).toEqual(['no']);
+  it('ASCII text prints in the ascii font: a symbol font named for hAnsi only does not change it', async () => {
+    expect((await paragraphs(docx(p(t('no', '<w:rFonts w:hAnsi="Wingdings"/>'))))).map((b) => b?.text)).toEqual(['no']);
   });
 
-  it('text raised with w:position reads as superscript digits; a small shift (aligning type) does not', () => {
-    const read = paragraphs(docx(p(t('≥10') + t('5', '<w:position w:val="8"/><w:sz w:val="11"/>') + t('(人次)')) + p(t('CO') + t('2', '<w:position w:val="-6"/>')) + p(t('对齐', '<w:position w:val="-2"/>') + t('5', '<w:position w:val="2"/>'))));
+  it('text raised with w:position reads as superscript digits; a small shift (aligning type) does not', async () => {
+    const read = await paragraphs(docx(p(t('≥10') + t('5', '<w:position w:val="8"/><w:sz w:val="11"/>') + t('(人次)')) + p(t('CO') + t('2', '<w:position w:val="-6"/>')) + p(t('对齐', '<w:position w:val="-2"/>') + t('5', '<w:position w:val="2"/>'))));
     expect(read.map((b) => b?.text)).toEqual(['≥10⁵(人次)', 'CO₂', '对齐5']);
   });
 
-  it('w:lvlRestart="0": a second level counts on across its first level', () => {
+  it('w:lvlRestart="0": a second level counts on across its first level', async () => {
     const numbering =
       '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>' +
       '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:lvlRestart w:val="0"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl></w:abstractNum>' +
       num(1, 1);
     const body = p(t('甲'), numPr(1)) + p(t('乙'), numPr(1, 1)) + p(t('丙'), numPr(1)) + p(t('丁'), numPr(1, 1));
-    expect(paragraphs(docx(body, { numbering })).map((b) => b?.text)).toEqual(['1. 甲', 'a) 乙', '2. 丙', 'b) 丁']);
+    expect((await paragraphs(docx(body, { numbering }))).map((b) => b?.text)).toEqual(['1. 甲', 'a) 乙', '2. 丙', 'b) 丁']);
   });
 
-  it('the custom format 001, 002 (in mc:AlternateContent, as Word 2010+ and LibreOffice write it)', () => {
+  it('the custom format 001, 002 (in mc:AlternateContent, as Word 2010+ and LibreOffice write it)', async () => {
     const numbering =
       '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/>' +
       '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">' +
       '<mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="001, 002, 003, ..."/></mc:Choice><mc:Fallback><w:numFmt w:val="decimal"/></mc:Fallback></mc:AlternateContent>' +
       '<w:lvlText w:val="%1."/></w:lvl></w:abstractNum>' +
       num(1, 1);
-    expect(paragraphs(docx(p(t('甲'), numPr(1)) + p(t('乙'), numPr(1)), { numbering })).map((b) => b?.text)).toEqual(['001. 甲', '002. 乙']);
+    expect((await paragraphs(docx(p(t('甲'), numPr(1)) + p(t('乙'), numPr(1)), { numbering }))).map((b) => b?.text)).toEqual(['001. 甲', '002. 乙']);
   });
 });
 
@@ -152,8 +152,8 @@ describe('fields read as the page prints them', () => {
   const field = (code: string, result: string, begin = '<w:fldChar w:fldCharType="begin"/>') =>
     `<w:r>${begin}</w:r><w:r><w:instrText xml:space="preserve"> ${code} </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>${t(result)}<w:r><w:fldChar w:fldCharType="end"/></w:r>`;
 
-  it('a date, page or formula field is named (the page shows what it works out when opened); a locked one is its text', () => {
-    const read = paragraphs(docx(p(field('DATE \\@ "yyyy-MM-dd"', '2024-02-15')) + p(field('DATE', '2024-11-20', '<w:fldChar w:fldCharType="begin" w:fldLock="1"/>')) + p('<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')));
+  it('a date, page or formula field is named (the page shows what it works out when opened); a locked one is its text', async () => {
+    const read = await paragraphs(docx(p(field('DATE \\@ "yyyy-MM-dd"', '2024-02-15')) + p(field('DATE', '2024-11-20', '<w:fldChar w:fldCharType="begin" w:fldLock="1"/>')) + p('<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')));
     const refused = '这里有会自动更新的域（DATE），打开或打印文件时会换成别的内容，读不准。请改成直接输入的文字（在 Word 里选中域按 Ctrl+Shift+F9 可把域变成文字）';
     expect(read).toEqual([
       { type: 'paragraph', text: '2024-02-15', unreadable: [refused] },
@@ -162,21 +162,21 @@ describe('fields read as the page prints them', () => {
     ]);
   });
 
-  it('a field nested in another field\'s code shows nothing: only the outer result', () => {
+  it('a field nested in another field\'s code shows nothing: only the outer result', async () => {
     const nested =
       '<w:r><w:fldChar w:fldCharType="begin" w:fldLock="1"/></w:r><w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>' +
       field('=1+1', '2') +
       '<w:r><w:instrText xml:space="preserve"> = 2 "提高" "降低" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>' +
       t('提高') +
       '<w:r><w:fldChar w:fldCharType="end"/></w:r>';
-    expect(paragraphs(docx(p(nested)))).toEqual([{ type: 'paragraph', text: '提高' }]);
+    expect(await paragraphs(docx(p(nested)))).toEqual([{ type: 'paragraph', text: '提高' }]);
   });
 
-  it('a legacy drop-down form field shows its chosen entry; a hyperlink field its text', () => {
+  it('a legacy drop-down form field shows its chosen entry; a hyperlink field its text', async () => {
     const dropDown =
       '<w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="D1"/><w:ddList><w:result w:val="1"/><w:listEntry w:val="维持现状"/><w:listEntry w:val="一次性项目"/></w:ddList></w:ffData></w:fldChar></w:r>' +
       '<w:r><w:instrText xml:space="preserve"> FORMDROPDOWN </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>';
-    expect(paragraphs(docx(p(dropDown) + p(field('HYPERLINK "https://example.org"', '网站'))))).toEqual([
+    expect(await paragraphs(docx(p(dropDown) + p(field('HYPERLINK "https://example.org"', '网站'))))).toEqual([
       { type: 'paragraph', text: '一次性项目' },
       { type: 'paragraph', text: '网站' },
     ]);
@@ -184,8 +184,8 @@ describe('fields read as the page prints them', () => {
 });
 
 describe('white text', () => {
-  it('is named (it does not show on paper); on a highlight, or in another colour, it is read', () => {
-    const read = paragraphs(
+  it('is named (it does not show on paper); on a highlight, or in another colour, it is read', async () => {
+    const read = await paragraphs(
       docx(p(t('提高') + t('（备注）', '<w:color w:val="FFFFFF"/>')) + p(t('醒目', '<w:color w:val="ffffff"/><w:highlight w:val="black"/>')) + p(t('红字', '<w:color w:val="FF0000"/>'))),
     );
     expect(read).toEqual([
@@ -197,23 +197,23 @@ describe('white text', () => {
 });
 
 describe('capitals, raised and lowered text read as printed', () => {
-  it('w:caps and w:smallCaps print capitals; superscript and subscript digits are ² and ₂', () => {
-    const read = paragraphs(
+  it('w:caps and w:smallCaps print capitals; superscript and subscript digits are ² and ₂', async () => {
+    const read = await paragraphs(
       docx(p(t('app', '<w:caps/>') + t('使用率')) + p(t('面积≥500m') + t('2', '<w:vertAlign w:val="superscript"/>')) + p(t('H') + t('2', '<w:vertAlign w:val="subscript"/>') + t('O')) + p(t('excel', '<w:smallCaps/>'))),
     );
     expect(read.map((b) => b?.text)).toEqual(['APP使用率', '面积≥500m²', 'H₂O', 'EXCEL']);
   });
 
-  it('raised text with no such character is named, not read as baseline text', () => {
-    expect(paragraphs(docx(p(t('见') + t('注一', '<w:vertAlign w:val="superscript"/>'))))).toEqual([
+  it('raised text with no such character is named, not read as baseline text', async () => {
+    expect(await paragraphs(docx(p(t('见') + t('注一', '<w:vertAlign w:val="superscript"/>'))))).toEqual([
       { type: 'paragraph', text: '见注一', unreadable: ['这里有设为上标的「注一」，它没有对应的上标字符，无法读取。请改成普通文字（只有数字和 + - = ( ) 能读成上标字符，如 m²、H₂O）'] },
     ]);
   });
 });
 
 describe('automatic numbering is read as printed', () => {
-  const numbered = (numFmt: string, lvlText: string, texts: string[], extra = '') =>
-    paragraphs(docx(texts.map((text) => p(t(text), numPr(1))).join(''), { numbering: list(1, numFmt, lvlText, extra) + num(1, 1) })).map((b) => b?.text);
+  const numbered = async (numFmt: string, lvlText: string, texts: string[], extra = '') =>
+    (await paragraphs(docx(texts.map((text) => p(t(text), numPr(1))).join(''), { numbering: list(1, numFmt, lvlText, extra) + num(1, 1) }))).map((b) => b?.text);
 
   it.each([
     ['decimal', '%1.', ['1. 加强', '2. 提升', '3. 完成']],
@@ -227,58 +227,58 @@ describe('automatic numbering is read as printed', () => {
     ['bullet', '•', ['•加强', '•提升', '•完成']],
     ['decimalFullWidth', '%1．', ['１．加强', '２．提升', '３．完成']],
     ['ideographTraditional', '%1、', ['甲、加强', '乙、提升', '丙、完成']],
-  ])('%s "%s"', (numFmt, lvlText, expected) => {
-    expect(numbered(numFmt, lvlText, ['加强', '提升', '完成'])).toEqual(expected);
+  ])('%s "%s"', async (numFmt, lvlText, expected) => {
+    expect(await numbered(numFmt, lvlText, ['加强', '提升', '完成'])).toEqual(expected);
   });
 
-  it('a bullet in the Symbol font (Word\'s default bullet, U+F0B7) is •', () => {
-    expect(numbered('bullet', '\uF0B7', ['加强'], '<w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol" w:hint="default"/></w:rPr>')).toEqual(['•加强']);
+  it('a bullet in the Symbol font (Word\'s default bullet, U+F0B7) is •', async () => {
+    expect(await numbered('bullet', '\uF0B7', ['加强'], '<w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol" w:hint="default"/></w:rPr>')).toEqual(['•加强']);
   });
 
-  it('counts Chinese numbers past ten as written: 十、十一、二十', () => {
+  it('counts Chinese numbers past ten as written: 十、十一、二十', async () => {
     const texts = Array.from({ length: 21 }, (_, i) => `第${i + 1}项`);
-    const read = numbered('chineseCounting', '%1、', texts);
+    const read = await numbered('chineseCounting', '%1、', texts);
     expect([read[9], read[10], read[19], read[20]]).toEqual(['十、第10项', '十一、第11项', '二十、第20项', '二十一、第21项']);
   });
 
-  it('the space suffix and "nothing" after the number', () => {
-    expect(numbered('decimal', '%1.', ['甲'], '<w:suff w:val="space"/>')).toEqual(['1. 甲']);
-    expect(numbered('decimal', '%1.', ['甲'], '<w:suff w:val="nothing"/>')).toEqual(['1.甲']);
+  it('the space suffix and "nothing" after the number', async () => {
+    expect(await numbered('decimal', '%1.', ['甲'], '<w:suff w:val="space"/>')).toEqual(['1. 甲']);
+    expect(await numbered('decimal', '%1.', ['甲'], '<w:suff w:val="nothing"/>')).toEqual(['1.甲']);
   });
 
-  it('a second level, numbering continued across lists of one definition, and restarted by startOverride (the list counts on from there)', () => {
+  it('a second level, numbering continued across lists of one definition, and restarted by startOverride (the list counts on from there)', async () => {
     const numbering = list(1, 'decimal', '%1.') + num(1, 1) + num(2, 1) + num(3, 1, '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>');
     const body = p(t('甲'), numPr(1)) + p(t('乙'), numPr(1, 1)) + p(t('丙'), numPr(1, 1)) + p(t('丁'), numPr(2)) + p(t('戊'), numPr(3)) + p(t('己'), numPr(1));
-    expect(paragraphs(docx(body, { numbering })).map((b) => b?.text)).toEqual(['1. 甲', '1.1 乙', '1.2 丙', '2. 丁', '1. 戊', '2. 己']);
+    expect((await paragraphs(docx(body, { numbering }))).map((b) => b?.text)).toEqual(['1. 甲', '1.1 乙', '1.2 丙', '2. 丁', '1. 戊', '2. 己']);
   });
 
-  it('numbering from a paragraph style, and numId 0 turning it off', () => {
+  it('numbering from a paragraph style, and numId 0 turning it off', async () => {
     const styles = '<w:style w:type="paragraph" w:styleId="List"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>';
     const body = p(t('甲'), '<w:pStyle w:val="List"/>') + p(t('乙'), `<w:pStyle w:val="List"/>${numPr(0)}`) + p(t('丙'), '<w:pStyle w:val="List"/>');
-    expect(paragraphs(docx(body, { styles, numbering: list(1, 'decimal', '%1.') + num(1, 1) })).map((b) => b?.text)).toEqual(['1. 甲', '乙', '2. 丙']);
+    expect((await paragraphs(docx(body, { styles, numbering: list(1, 'decimal', '%1.') + num(1, 1) }))).map((b) => b?.text)).toEqual(['1. 甲', '乙', '2. 丙']);
   });
 
-  it('counts in document order through tables', () => {
+  it('counts in document order through tables', async () => {
     const cellP = (text: string) => `<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc>${p(t(text), numPr(1))}</w:tc></w:tr></w:tbl>`;
-    const { blocks } = readDocx(docx(p(t('甲'), numPr(1)) + cellP('乙') + p(t('丙'), numPr(1)), { numbering: list(1, 'decimal', '%1.') + num(1, 1) }));
+    const { blocks } = await readDocx(docx(p(t('甲'), numPr(1)) + cellP('乙') + p(t('丙'), numPr(1)), { numbering: list(1, 'decimal', '%1.') + num(1, 1) }));
     expect(blocks.map((b) => (b.type === 'paragraph' ? b.text : b.rows[0]![0]!.text))).toEqual(['1. 甲', '2. 乙', '3. 丙']);
   });
 
-  it('a format it does not know, or a list the file does not define, is named, not guessed', () => {
-    expect(paragraphs(docx(p(t('甲'), numPr(1)), { numbering: list(1, 'ordinalText', '%1') + num(1, 1) }))).toEqual([
+  it('a format it does not know, or a list the file does not define, is named, not guessed', async () => {
+    expect(await paragraphs(docx(p(t('甲'), numPr(1)), { numbering: list(1, 'ordinalText', '%1') + num(1, 1) }))).toEqual([
       { type: 'paragraph', text: '甲', unreadable: ['段落的自动编号格式「ordinalText」无法读成文字，请把编号改成直接输入的文字（如“1.”）'] },
     ]);
-    expect(paragraphs(docx(p(t('甲'), numPr(7))))).toEqual([
+    expect(await paragraphs(docx(p(t('甲'), numPr(7))))).toEqual([
       { type: 'paragraph', text: '甲', unreadable: ['段落有自动编号，但文件里找不到它的编号格式（编号 7），读不出印的是什么编号'] },
     ]);
   });
 });
 
 describe('symbols and notes', () => {
-  it('maps the Symbol font, as w:sym and as private-use characters in a Symbol run, and Wingdings check marks', () => {
+  it('maps the Symbol font, as w:sym and as private-use characters in a Symbol run, and Wingdings check marks', async () => {
     const sym = (font: string, char: string) => `<w:r><w:sym w:font="${font}" w:char="${char}"/></w:r>`;
     const symbolFont = '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/>';
-    const read = paragraphs(
+    const read = await paragraphs(
       docx(
         p(sym('Symbol', 'F0B3') + t('90(%)')) +
           p(t('\uF0A3', symbolFont) + t('5(天)')) +
@@ -289,14 +289,14 @@ describe('symbols and notes', () => {
     expect(read.map((b) => b?.text)).toEqual(['≥90(%)', '≤5(天)', '±×÷°≠', 'α、✓✓']);
   });
 
-  it('a symbol it cannot map is named with its font and code', () => {
-    expect(paragraphs(docx(p(t('见') + '<w:r><w:sym w:font="Wingdings" w:char="F04E"/></w:r>')))).toEqual([
+  it('a symbol it cannot map is named with its font and code', async () => {
+    expect(await paragraphs(docx(p(t('见') + '<w:r><w:sym w:font="Wingdings" w:char="F04E"/></w:r>')))).toEqual([
       { type: 'paragraph', text: '见', unreadable: ['这里有 Wingdings 字体的符号（代码 F04E），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）'] },
     ]);
   });
 
-  it('a footnote or an endnote reference is named', () => {
-    const read = paragraphs(docx(p(t('≥4(次)') + '<w:r><w:footnoteReference w:id="1"/></w:r>') + p(t('提升') + '<w:r><w:endnoteReference w:id="2"/></w:r>')));
+  it('a footnote or an endnote reference is named', async () => {
+    const read = await paragraphs(docx(p(t('≥4(次)') + '<w:r><w:footnoteReference w:id="1"/></w:r>') + p(t('提升') + '<w:r><w:endnoteReference w:id="2"/></w:r>')));
     expect(read.map((b) => b?.unreadable)).toEqual([
       ['这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里'],
       ['这里有尾注：尾注不是任何一栏的内容，无法读取。请删去尾注，要说明的话写进单元格的文字里'],
@@ -403,7 +403,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       r.appendChild(wElement(d, 'footnoteReference', { id: '1' }));
       children(cellWithText(d, '≥120(场)') as never, 'p')[0]!.appendChild(r);
     });
-    expect(extractDocx(bytes, 'x.docx', templates).problems).toEqual([
+    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
       'x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里',
     ]);
   });
@@ -413,7 +413,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       const paragraph = children(cellWithText(d, '睦邻学堂开课场次') as never, 'p')[0]!;
       paragraph.appendChild(symbolRun(d, 0xf04e, 'sym', 'Wingdings'));
     });
-    expect(extractDocx(bytes, 'x.docx', templates).problems).toEqual([
+    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
       'x.docx：第 1 张申报表第 2 个表格第 2 行第 4 列（绩效指标第 1 条的三级指标）：这里有 Wingdings 字体的符号（代码 F04E），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）',
     ]);
   });

@@ -47,8 +47,8 @@ const formName = (dir: string, i: number) =>
     .find((f) => f.startsWith(`${String(i + 1).padStart(2, '0')}-`) && f.endsWith('.docx'))!;
 
 /** extract, expecting no unreadable edit; the data as read. */
-function extract(bytes: Uint8Array): Record<string, unknown> {
-  const read = extractDocx(bytes, 'x.docx', templates);
+async function extract(bytes: Uint8Array): Promise<Record<string, unknown>> {
+  const read = await extractDocx(bytes, 'x.docx', templates);
   expect(read.problems).toEqual([]);
   return read.data!;
 }
@@ -57,32 +57,32 @@ function extract(bytes: Uint8Array): Record<string, unknown> {
 const asForm = (packet: Packet, i: number): Packet => ({ ...packet, projects: [packet.projects[i]!] });
 
 describe('extract(build(x)) is x', () => {
-  it.each(seed.projects.map((p, i) => [i + 1, p.name, i] as const))('seed form %i %s', (_, __, i) => {
-    expect(extract(readBytes(path.join(seedDir, formName(seedDir, i))))).toEqual(asForm(rawJson(SEED_FILE), i));
+  it.each(seed.projects.map((p, i) => [i + 1, p.name, i] as const))('seed form %i %s', async (_, __, i) => {
+    expect(await extract(readBytes(path.join(seedDir, formName(seedDir, i))))).toEqual(asForm(rawJson(SEED_FILE), i));
   });
 
-  it('the seed 汇总表: the whole packet, in the data file\'s own key order', () => {
-    const data = extract(readBytes(path.join(seedDir, '汇总表.docx')));
+  it('the seed 汇总表: the whole packet, in the data file\'s own key order', async () => {
+    const data = await extract(readBytes(path.join(seedDir, '汇总表.docx')));
     expect(data).toEqual(rawJson(SEED_FILE));
     expect(JSON.stringify(validatePacket(data).packet, null, 2)).toBe(JSON.stringify(rawJson(SEED_FILE), null, 2));
   });
 
-  it.each(distinct.projects.map((p, i) => [i + 1, p.name, i] as const))('distinct form %i %s', (_, __, i) => {
-    expect(extract(readBytes(path.join(distinctDir, formName(distinctDir, i))))).toEqual(asForm(rawJson(DISTINCT_FILE), i));
+  it.each(distinct.projects.map((p, i) => [i + 1, p.name, i] as const))('distinct form %i %s', async (_, __, i) => {
+    expect(await extract(readBytes(path.join(distinctDir, formName(distinctDir, i))))).toEqual(asForm(rawJson(DISTINCT_FILE), i));
   });
 
-  it('the distinct 汇总表', () => {
-    expect(extract(readBytes(path.join(distinctDir, '汇总表.docx')))).toEqual(rawJson(DISTINCT_FILE));
+  it('the distinct 汇总表', async () => {
+    expect(await extract(readBytes(path.join(distinctDir, '汇总表.docx')))).toEqual(rawJson(DISTINCT_FILE));
   });
 
   // Saved again by a real LibreOffice (test/fixtures/libreoffice/README.md): its tables rewritten.
   it.each([
     ['minhang-2023-汇总表.docx', SEED_FILE],
     ['distinct-汇总表.docx', DISTINCT_FILE],
-  ])('test/fixtures/libreoffice/%s, as LibreOffice saved it', (name, data) => {
+  ])('test/fixtures/libreoffice/%s, as LibreOffice saved it', async (name, data) => {
     const bytes = readBytes(path.join(ROOT, 'test', 'fixtures', 'libreoffice', name));
     expect(part(bytes, 'word/document.xml')).toContain('<w:vMerge w:val="continue"/>');
-    expect(extract(bytes)).toEqual(rawJson(data));
+    expect(await extract(bytes)).toEqual(rawJson(data));
   });
 });
 
@@ -96,8 +96,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
   });
 
   /** Edits the form, extracts it, and checks the data against `change(before)` and diff's list. */
-  function revise(edit: Parameters<typeof editDocx>[1], change: (p: Packet['projects'][number]) => void, changes: string[]): void {
-    const after = extract(editDocx(original, edit)) as unknown as Packet;
+  async function revise(edit: Parameters<typeof editDocx>[1], change: (p: Packet['projects'][number]) => void, changes: string[]): Promise<void> {
+    const after = await extract(editDocx(original, edit)) as unknown as Packet;
     const expected = structuredClone(before);
     change(expected.projects[0]!);
     expect(after).toEqual(expected);
@@ -108,16 +108,16 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
   /** The row whose 三级指标 cell reads `name`. */
   const rowOf = (document: Parameters<Parameters<typeof editDocx>[1]>[0], name: string) => cellWithText(document, name).parentNode as unknown as Element;
 
-  it('a target changed', () => {
-    revise(
+  it('a target changed', async () => {
+    await revise(
       (d) => setCellText(cellWithText(d, '≥120(场)'), '≥130(场)'),
       (p) => (p.indicators[0]!.target = '≥130(场)'),
       ['项目 1「社区睦邻学堂运营」：绩效指标第 1 条的年度(/项目)指标值：「≥120(场)」→「≥130(场)」'],
     );
   });
 
-  it('an indicator row added inside the 数量指标 group (its 一级/二级 cells merged over it)', () => {
-    revise(
+  it('an indicator row added inside the 数量指标 group (its 一级/二级 cells merged over it)', async () => {
+    await revise(
       (d) => {
         const row = rowOf(d, '学堂学员注册人数');
         const copy = row.cloneNode(true) as Element;
@@ -131,8 +131,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('an indicator row deleted', () => {
-    revise(
+  it('an indicator row deleted', async () => {
+    await revise(
       (d) => {
         const row = rowOf(d, '居委干部满意度');
         row.parentNode!.removeChild(row);
@@ -142,8 +142,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('a run split in two (spell-checker, formatting) changes nothing', () => {
-    revise(
+  it('a run split in two (spell-checker, formatting) changes nothing', async () => {
+    await revise(
       (d) => {
         const cell = cellWithText(d, '课程评估优良率');
         const p = children(cell as never, 'p')[0]!;
@@ -159,10 +159,10 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('a soft line break (Shift+Enter) in the annual goal', () => {
+  it('a soft line break (Shift+Enter) in the annual goal', async () => {
     const goal = before.projects[0]!.annualGoal;
     const [first, second] = [goal.slice(0, 12), goal.slice(12)];
-    revise(
+    await revise(
       (d) => {
         const p = children(cellWithText(d, goal) as never, 'p')[0]!;
         for (const r of children(p, 'r')) p.removeChild(r);
@@ -178,8 +178,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('a tracked insertion and a tracked deletion, read as accepted', () => {
-    revise(
+  it('a tracked insertion and a tracked deletion, read as accepted', async () => {
+    await revise(
       (d) => {
         const tracked = (kind: 'ins' | 'del', text: string) => {
           const change = d.createElementNS(W, `w:${kind}`);
@@ -205,8 +205,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('hidden text and an empty line left after the annual goal are not part of the form', () => {
-    revise(
+  it('hidden text and an empty line left after the annual goal are not part of the form', async () => {
+    await revise(
       (d) => {
         const goal = cellWithText(d, before.projects[0]!.annualGoal);
         const p = children(goal as never, 'p')[0]!;
@@ -222,8 +222,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('the empty line between the two tables deleted, which joins them in Word', () => {
-    revise(
+  it('the empty line between the two tables deleted, which joins them in Word', async () => {
+    await revise(
       (d) => {
         const [upper, lower] = tables(d);
         upper!.parentNode!.removeChild(upper!.nextSibling!);
@@ -235,8 +235,8 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
     );
   });
 
-  it('amounts retyped without separators or decimals come back as the form prints them', () => {
-    revise(
+  it('amounts retyped without separators or decimals come back as the form prints them', async () => {
+    await revise(
       (d) => {
         setCellText(cellWithText(d, '95,174.00'), ' 95174 ');
         setCellText(cellWithText(d, '48,251.36'), '48251.36');
@@ -244,12 +244,12 @@ describe('revisions made in Word or LibreOffice come back as exactly the changed
       () => undefined,
       [],
     );
-    const read = extract(editDocx(original, (d) => setCellText(cellWithText(d, '95,174.00'), '95174.5'))) as unknown as Packet;
+    const read = await extract(editDocx(original, (d) => setCellText(cellWithText(d, '95,174.00'), '95174.5'))) as unknown as Packet;
     expect(read.projects[0]!.funds.project.other).toBe('95174.50');
   });
 
-  it('a file re-saved by LibreOffice (vMerge written as continue) reads the same', () => {
-    revise(
+  it('a file re-saved by LibreOffice (vMerge written as continue) reads the same', async () => {
+    await revise(
       (d) => {
         for (const merge of descendants(d, 'vMerge')) if (!merge.getAttributeNS(W, 'val')) merge.setAttributeNS(W, 'w:val', 'continue');
       },
@@ -264,11 +264,11 @@ describe('edits that cannot be read are refused, never guessed', () => {
   beforeAll(() => {
     original = readBytes(path.join(distinctDir, formName(distinctDir, 0)));
   });
-  const problems = (edit: Parameters<typeof editDocx>[1]) => extractDocx(editDocx(original, edit), 'x.docx', templates).problems;
+  const problems = async (edit: Parameters<typeof editDocx>[1]) => (await extractDocx(editDocx(original, edit), 'x.docx', templates)).problems;
 
-  it('a column deleted', () => {
+  it('a column deleted', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         const table = tables(d)[1]!;
         const grid = children(table as never, 'tblGrid')[0]!;
         grid.removeChild(children(grid, 'gridCol').at(-1)!);
@@ -277,24 +277,24 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ).toEqual(['x.docx：第 1 张申报表：第 2 个表格应有 7 列，现在是 6 列。列被删除或加入了，无法读取']);
   });
 
-  it('a table pasted in', () => {
+  it('a table pasted in', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         const table = tables(d)[1]!;
         table.parentNode!.insertBefore(table.cloneNode(true), table.nextSibling);
       }),
     ).toEqual(['x.docx：第 1 张申报表：应有 2 个表格，现在有 3 个。表格被删除、拆开或粘贴进来了，无法读取']);
   });
 
-  it('a label cell retyped', () => {
-    expect(problems((d) => setCellText(cellWithText(d, '上年结转资金'), '结转资金'))).toEqual([
+  it('a label cell retyped', async () => {
+    expect(await problems((d) => setCellText(cellWithText(d, '上年结转资金'), '结转资金'))).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 6 行第 4 列：这里是标签「上年结转资金」，现在是「结转资金」。标签不能改，请改回去',
     ]);
   });
 
-  it('a row added to the upper table', () => {
+  it('a row added to the upper table', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         const row = rowsOf(tables(d)[0]!)[0]!;
         row.parentNode!.insertBefore(row.cloneNode(true), row);
       }),
@@ -304,9 +304,9 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ]);
   });
 
-  it('two cells merged that the form keeps apart', () => {
+  it('two cells merged that the form keeps apart', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         // 项目性质's value merged with the 项目类别 label beside it.
         const row = rowsOf(tables(d)[0]!)[0]!;
         const cells = cellsOf(row);
@@ -319,17 +319,17 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ]);
   });
 
-  it('a Word file that is not a shenbao form (a usage error, not an edit)', () => {
+  it('a Word file that is not a shenbao form (a usage error, not an edit)', async () => {
     const other = editDocx(original, (d) => {
       const body = d.getElementsByTagNameNS(W, 'body')[0]!;
       for (const p of children(body as never, 'p')) body.removeChild(p);
     });
-    expect(() => extractDocx(other, 'x.docx', templates)).toThrow(new UserError('x.docx：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表'));
+    await expect(extractDocx(other, 'x.docx', templates)).rejects.toThrow(new UserError('x.docx：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表'));
   });
 
-  it('text typed above the form (附件1)', () => {
+  it('text typed above the form (附件1)', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         const body = d.getElementsByTagNameNS(W, 'body')[0]!;
         const p = d.createElementNS(W, 'w:p');
         p.appendChild(run(d, '附件1'));
@@ -338,14 +338,14 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ).toEqual(['x.docx：第 1 张申报表的标题前面多了文字 「附件1」，请删去']);
   });
 
-  it('the year line deleted, or retyped out of shape', () => {
+  it('the year line deleted, or retyped out of shape', async () => {
     const yearLine = (d: Parameters<Parameters<typeof editDocx>[1]>[0]) =>
       descendants(d, 'p').find((p) => children(p as never, 'r').length > 0 && descendants(p, 't').map((t) => t.textContent).join('') === '(2024年度)')!;
-    expect(problems((d) => yearLine(d).parentNode!.removeChild(yearLine(d)))).toEqual([
+    expect(await problems((d) => yearLine(d).parentNode!.removeChild(yearLine(d)))).toEqual([
       'x.docx：第 1 张申报表：表格上面应有标题 「财政项目支出绩效目标申报表」「(YYYY年度)」，现在只有 「财政项目支出绩效目标申报表」。请把删去的标题加回去',
     ]);
     expect(
-      problems((d) => {
+      await problems((d) => {
         const p = yearLine(d);
         for (const r of children(p as never, 'r')) p.removeChild(r);
         p.appendChild(run(d, '(二〇二四年度)'));
@@ -353,9 +353,9 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ).toEqual(['x.docx：第 1 张申报表：标题「(二〇二四年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
   });
 
-  it('a text box or an equation in a cell, which Word shows but is not text', () => {
+  it('a text box or an equation in a cell, which Word shows but is not text', async () => {
     expect(
-      problems((d) => {
+      await problems((d) => {
         const p = children(cellWithText(d, '≥120(场)') as never, 'p')[0]!;
         const r = d.createElementNS(W, 'w:r');
         r.appendChild(d.createElementNS(W, 'w:drawing'));
@@ -364,10 +364,10 @@ describe('edits that cannot be read are refused, never guessed', () => {
     ).toEqual(['x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：单元格里有文本框、图片或公式，无法读取。请改成文字']);
   });
 
-  it('the 汇总表 and a form that disagree', () => {
+  it('the 汇总表 and a form that disagree', async () => {
     const bytes = readBytes(path.join(distinctDir, '汇总表.docx'));
     const edited = editDocx(bytes, (d) => setCellText(descendants(d, 'tc').find((tc) => tc.textContent === '社区睦邻学堂运营')!, '社区学堂'));
-    expect(extractDocx(edited, 'x.docx', templates).problems).toEqual([
+    expect((await extractDocx(edited, 'x.docx', templates)).problems).toEqual([
       'x.docx：汇总表第 1 个表格第 2 行第 2 列：「社区学堂」与第 1 张申报表上的「社区睦邻学堂运营」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）',
     ]);
   });
@@ -394,12 +394,12 @@ describe('values the data cannot take are said with their place in Word', () => 
     ]);
   });
 
-  it('a 合计 or 序号 changed in the 汇总表 is refused: they are worked out', () => {
+  it('a 合计 or 序号 changed in the 汇总表 is refused: they are worked out', async () => {
     const bytes = readBytes(path.join(distinctDir, '汇总表.docx'));
     const total = distinct.projects.map((p) => new Big(p.funds.annual.total)).reduce((a, b) => a.plus(b));
     const printed = Number(total).toLocaleString('en-US', { minimumFractionDigits: 2 });
     const edited = editDocx(bytes, (d) => setCellText(cellWithText(d, printed), '1.00'));
-    expect(extractDocx(edited, 'x.docx', templates).problems).toEqual([
+    expect((await extractDocx(edited, 'x.docx', templates)).problems).toEqual([
       `x.docx：汇总表第 1 个表格第 5 行第 6 列：「1.00」是按各项目算出来的，不能改（按现在的数据应是「${printed}」）。请改各项目的数据，或把它改回去`,
     ]);
   });

@@ -40,8 +40,8 @@ function expectedTables(grid: GridDocument): Array<Pick<DocxTable, 'gridColumns'
 }
 
 describe('each seed form in Word has the grid of the form', () => {
-  it.each(seed.projects.map((p, i) => [i + 1, p.name, i] as const))('form %i %s: rows, columns, merges and text', (_, __, i) => {
-    const content = readDocx(readBytes(formFile(i)));
+  it.each(seed.projects.map((p, i) => [i + 1, p.name, i] as const))('form %i %s: rows, columns, merges and text', async (_, __, i) => {
+    const content = await readDocx(readBytes(formFile(i)));
     const words = content.blocks.filter((b): b is DocxTable => b.type === 'table').map(({ gridColumns, rows }) => ({ gridColumns, rows }));
     expect(words).toEqual(expectedTables(declarationDocument(templates, seed.projects[i]!, seed.year, i)));
     // Outside the tables: the title and the year line, then nothing but the joint between them.
@@ -52,8 +52,8 @@ describe('each seed form in Word has the grid of the form', () => {
     ]);
   });
 
-  it('form 1 培训费, spelled out: the upper table and the indicator table with its merged groups', () => {
-    const [upper, indicators] = readDocx(readBytes(formFile(0))).blocks.filter((b): b is DocxTable => b.type === 'table');
+  it('form 1 培训费, spelled out: the upper table and the indicator table with its merged groups', async () => {
+    const [upper, indicators] = (await readDocx(readBytes(formFile(0)))).blocks.filter((b): b is DocxTable => b.type === 'table');
     const spans = (t: DocxTable) => t.rows.map((row) => row.map((c) => `${c.text}@${c.col}:${c.rowSpan}x${c.colSpan}`));
     expect(spans(upper!)).toEqual([
       ['项目名称@0:1x1', '培训费@1:1x2', '项目性质@3:1x1', '经常性项目@4:1x1', '项目类别@5:1x1', '特定目标类@6:1x1'],
@@ -88,9 +88,9 @@ describe('each seed form in Word has the grid of the form', () => {
     expect(rows[1]!.slice(2)).toEqual(['社会治理培训完成次数@3:1x3', '≥4(次)@6:1x1']);
   });
 
-  it('the 汇总表.docx: the front table, then every form, each starting a new page', () => {
+  it('the 汇总表.docx: the front table, then every form, each starting a new page', async () => {
     const bytes = readBytes(path.join(seedDir, '汇总表.docx'));
-    const words = readDocx(bytes).blocks.filter((b): b is DocxTable => b.type === 'table').map(({ gridColumns, rows }) => ({ gridColumns, rows }));
+    const words = (await readDocx(bytes)).blocks.filter((b): b is DocxTable => b.type === 'table').map(({ gridColumns, rows }) => ({ gridColumns, rows }));
     expect(words).toEqual(expectedTables(summaryDocument(templates, seed)));
     const xml = part(bytes, 'word/document.xml');
     // One page break before each form; none inside a form (Word flows its own pages).
@@ -150,7 +150,7 @@ describe('Word page, fonts and table properties come from the grid', () => {
     expect(part(bytes, 'word/fontTable.xml')).toContain('<w:font w:name="仿宋_GB2312"><w:altName w:val="FangSong"/>');
   });
 
-  it('properties: title and subject, no personal data, the build date, the packet fields a form does not print', () => {
+  it('properties: title and subject, no personal data, the build date, the packet fields a form does not print', async () => {
     const bytes = readBytes(formFile(0));
     const core = part(bytes, 'docProps/core.xml');
     expect(core).toContain('<dc:title>培训费</dc:title>');
@@ -158,7 +158,7 @@ describe('Word page, fonts and table properties come from the grid', () => {
     expect(core).toContain('<dc:creator>shenbao</dc:creator><cp:lastModifiedBy>shenbao</cp:lastModifiedBy>');
     expect(core).toContain('<dcterms:created xsi:type="dcterms:W3CDTF">2023-01-01T00:00:00Z</dcterms:created>');
     expect(core).toContain('<dcterms:modified xsi:type="dcterms:W3CDTF">2023-01-01T00:00:00Z</dcterms:modified>');
-    expect(readDocx(bytes).custom).toEqual({ 汇总表标题: seed.title, 单位: seed.unit, shenbao数据格式: '../schema/packet.schema.json' });
+    expect((await readDocx(bytes)).custom).toEqual({ 汇总表标题: seed.title, 单位: seed.unit, shenbao数据格式: '../schema/packet.schema.json' });
     const app = part(bytes, 'docProps/app.xml');
     expect(app).not.toMatch(/<Company>|<Manager>/);
   });
@@ -167,7 +167,7 @@ describe('Word page, fonts and table properties come from the grid', () => {
     const grid = declarationDocument(templates, seed.projects[0]!, seed.year, 0);
     const bytes = await renderDocx(grid, { creationDate: new Date(0), title: 'R&D <预算> "x"', subject: 'a&b' });
     expect(part(bytes, 'docProps/core.xml')).toContain('<dc:title>R&amp;D &lt;预算&gt; &quot;x&quot;</dc:title>');
-    expect(readDocx(bytes).core.title).toBe('R&D <预算> "x"');
+    expect((await readDocx(bytes)).core.title).toBe('R&D <预算> "x"');
   });
 });
 

@@ -589,9 +589,9 @@ async function check(packet: Packet, sequence: readonly Edit[], tally: Tally): P
   tally.runs++;
   for (const kind of applied) tally.applied[kind]++;
 
-  let read: ReturnType<typeof extractDocx>;
+  let read: Awaited<ReturnType<typeof extractDocx>>;
   try {
-    read = extractDocx(bytes, 'x.docx', templates);
+    read = await extractDocx(bytes, 'x.docx', templates);
   } catch (error) {
     // A refusal of the whole file: allowed, and counted, like problems.
     if (!(error instanceof UserError)) throw error;

@@ -137,8 +137,8 @@ describe('the house style and the goal heading', () => {
     expect(text).not.toContain('项目总体目标');
   });
 
-  it('reads the Putuo 汇总表.docx back to exactly the data it was made from', () => {
-    const extracted = extractDocx(built.get('putuo-2026/汇总表.docx')!, '汇总表.docx', templates);
+  it('reads the Putuo 汇总表.docx back to exactly the data it was made from', async () => {
+    const extracted = await extractDocx(built.get('putuo-2026/汇总表.docx')!, '汇总表.docx', templates);
     expect(extracted.problems).toEqual([]);
     expect(extracted.data).toEqual(putuo);
   });
@@ -170,7 +170,7 @@ describe('read back as printed (hostile-test findings)', () => {
   it('a heading written as the default reads back as the same form; one with a space keeps its space', async () => {
     const projects = putuo.projects.map((p, i) => (i === 1 ? { ...p, overallGoalHeading: '项目 总目标' } : i === 2 ? { ...p, overallGoalHeading: '项目总目标' } : p));
     const packet = { ...putuo, projects };
-    const read = extractDocx(await summaryDocx(packet), '汇总表.docx', templates);
+    const read = await extractDocx(await summaryDocx(packet), '汇总表.docx', templates);
     const back = read.data as Packet;
     expect(back.projects.map((p) => p.overallGoalHeading)).toEqual(['项目总体目标(2024年-2026年)', '项目 总目标', undefined]);
     // Left out or written out, the default prints the same: no change.
@@ -202,7 +202,7 @@ describe('read back as printed (hostile-test findings)', () => {
     // those but has no 印制样式 was printed in the default style: test/docx-places.test.ts.)
     entries['docProps/custom.xml'] = strToU8(custom.replace(/<property[^>]*>.*?<\/property>/g, ''));
     expect(strFromU8(entries['docProps/custom.xml']!)).not.toContain('印制样式');
-    const read = extractDocx(zipSync(entries), '汇总表.docx', templates);
+    const read = await extractDocx(zipSync(entries), '汇总表.docx', templates);
     expect(read.problems.at(-1)).toMatch(/^汇总表\.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」/);
   });
 });

@@ -130,10 +130,10 @@ describe('edits LibreOffice saves whose page differs from what extract read', ()
     expect([...checked.problems, ...checked.errors].filter((m) => m.includes('第 1 张申报表第 2 个表格第 3 行第 7 列'))).not.toEqual([]);
   });
 
-  it('distinct-08-date-field: Insert → Field → Date in 计划开始日期 prints the day it is printed, not the value saved; a fixed date field is plain data', () => {
+  it('distinct-08-date-field: Insert → Field → Date in 计划开始日期 prints the day it is printed, not the value saved; a fixed date field is plain data', async () => {
     // The file as saved on 2024-02-15 (its field's value); LibreOffice prints today's date there.
     // 计划完成日期 holds a fixed (w:fldLock) date field: 2024-11-20 on every page.
-    expect(read('distinct-08-date-field.docx').problems).toEqual([
+    expect((await read('distinct-08-date-field.docx')).problems).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 3 行第 2 列（计划开始日期）：这里有会自动更新的域（DATE），打开或打印文件时会换成别的内容，读不准。请改成直接输入的文字（在 Word 里选中域按 Ctrl+Shift+F9 可把域变成文字）',
     ]);
   });
@@ -142,15 +142,15 @@ describe('edits LibreOffice saves whose page differs from what extract read', ()
     // LibreOffice saves it as a content control showing its placeholder (w:showingPlcHdr), and prints
     // 「三年内建成覆盖全区的睦邻学堂网络」 in the cell.
     // It is a prompt, not what the department wrote: refused at its cell, not read as data or as blank.
-    expect(read('distinct-09-placeholder.docx').problems).toEqual([
+    expect((await read('distinct-09-placeholder.docx')).problems).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 9 行第 2 列（项目总目标）：这里是内容控件的提示文字「三年内建成覆盖全区的睦邻学堂网络」（还没有填写，但会印出来），无法读取。请填写这一栏，或删去提示文字',
     ]);
   });
 });
 
 describe('refusals of edits LibreOffice saves name the place', () => {
-  it('distinct-10-split-rows: the 项目类别 value split in two rows (Table → Split Cells, horizontally) is refused at its row', () => {
-    expect(read('distinct-10-split-rows.docx').problems).toEqual([
+  it('distinct-10-split-rows: the 项目类别 value split in two rows (Table → Split Cells, horizontally) is refused at its row', async () => {
+    expect((await read('distinct-10-split-rows.docx')).problems).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 1 行第 7 列：这个表格应有 9 行，现在有 10 行，从这里起与原表不同（这里应是「项目类别」的值，不合并）：单元格被拆成了几行，或加入、删去了行。只有绩效指标表可以增删行，请撤销这一处的修改',
     ]);
   });

@@ -9,7 +9,7 @@ import { ListCounters, NO_NUMBERING, readNumbering, type Numbering } from './doc
 import { effectiveLook, NO_STYLES, paragraphLook, readStyles, type ParagraphLook, type Styles } from './docx-styles.js';
 import { alternative, attr, childW, intAttr, isOn, MATH, readPart, textOf, wName, wordFile, type XmlElement } from './docx-xml.js';
 import { isSymbolFont, symbolCharacter, symbolCode } from './word-symbols.js';
-import { inflateEntry, ZipDamaged, zipDirectory, ZipEntryTooLarge, type ZipEntry } from './docx-zip.js';
+import { ZipArchive, ZipDamaged, ZipEntryTooLarge, type ZipEntry } from './docx-zip.js';
 
 /** What the page shows in a paragraph or cell besides its text, for the caller to warn or refuse. */
 export interface DocxMarks {
@@ -79,16 +79,16 @@ const DEFAULT_STYLES = 'word/styles.xml';
 const DEFAULT_NUMBERING = 'word/numbering.xml';
 
 /** Read a .docx file's body and properties. `file` only names it in error messages. */
-export function readDocx(bytes: Uint8Array, file?: string): DocxContent {
-  const zip = new Package(bytes, file);
-  const named = partNames(zip);
+export async function readDocx(bytes: Uint8Array, file?: string): Promise<DocxContent> {
+  const zip = await Package.open(bytes, file);
+  const named = await partNames(zip);
   // Also ask for the usual names: a relationship may point at a part the package lacks.
   const limits = new Map<string, number>();
   for (const name of [named.core, named.custom, named.styles, named.numbering, DEFAULT_CORE, DEFAULT_CUSTOM, DEFAULT_STYLES, DEFAULT_NUMBERING]) {
     limits.set(name.toLowerCase(), MAX_SMALL_PART_BYTES);
   }
   for (const name of [named.document, DEFAULT_DOCUMENT]) limits.set(name.toLowerCase(), MAX_DOCUMENT_XML_BYTES);
-  const parts = zip.inflate(limits);
+  const parts = await zip.inflate(limits);
   const pick = (name: string, fallback: string): [string, Uint8Array] | undefined => {
     const data = parts.get(name.toLowerCase());
     if (data) return [name, data];
@@ -130,37 +130,39 @@ const notDocx = (file: string | undefined, reason?: string): string =>
  * and within MAX_PACKAGE_XML_BYTES together (the bytes actually inflated are counted).
  */
 class Package {
-  private readonly entries: ZipEntry[];
   /** bytes inflated so far, for MAX_PACKAGE_XML_BYTES */
   private inflated = 0;
   private readonly read = new Map<string, Uint8Array>();
 
-  constructor(
+  private constructor(
     private readonly bytes: Uint8Array,
     readonly file: string | undefined,
-  ) {
+    private readonly zip: ZipArchive,
+  ) {}
+
+  static async open(bytes: Uint8Array, file: string | undefined): Promise<Package> {
     try {
-      this.entries = zipDirectory(bytes);
+      return new Package(bytes, file, await ZipArchive.open(bytes));
     } catch (error) {
-      throw this.failure(error);
+      throw failure(bytes, file, error);
     }
   }
 
   /** The wanted entries (matched case-insensitively, as OPC part names are), by lower-case name. */
-  inflate(limits: Map<string, number>): Map<string, Uint8Array> {
+  async inflate(limits: Map<string, number>): Promise<Map<string, Uint8Array>> {
     const result = new Map<string, Uint8Array>();
-    for (const entry of this.entries) {
+    for (const entry of this.zip.entries) {
       const lower = entry.name.toLowerCase();
       const max = limits.get(lower);
       if (max === undefined) continue;
       // OPC part names are unique ignoring case: with two, Word and this reader might read different ones.
       if (result.has(lower)) throw new UserError(zipFailure(this.bytes, this.file, `压缩包里有两个 ${entry.name}`));
-      result.set(lower, this.part(entry, max));
+      result.set(lower, await this.part(entry, max));
     }
     return result;
   }
 
-  private part(entry: ZipEntry, max: number): Uint8Array {
+  private async part(entry: ZipEntry, max: number): Promise<Uint8Array> {
     const known = this.read.get(entry.name);
     if (known) return known;
     const where = `${wordFile(this.file)}的 ${entry.name} 解压后`;
@@ -170,9 +172,9 @@ class Package {
     const room = MAX_PACKAGE_XML_BYTES - this.inflated;
     let data: Uint8Array;
     try {
-      data = inflateEntry(this.bytes, entry, Math.min(max, room));
+      data = await this.zip.inflate(entry, Math.min(max, room));
     } catch (error) {
-      if (!(error instanceof ZipEntryTooLarge)) throw this.failure(error);
+      if (!(error instanceof ZipEntryTooLarge)) throw failure(this.bytes, this.file, error);
       if (error.inflated > max) throw new UserError(`${where}超过 ${max / MB} MB 的上限${why}`);
       throw new UserError(`${where}与其他部分合计超过 ${MAX_PACKAGE_XML_BYTES / MB} MB 的上限${why}`);
     }
@@ -180,11 +182,11 @@ class Package {
     this.read.set(entry.name, data);
     return data;
   }
+}
 
-  private failure(error: unknown): Error {
-    if (!(error instanceof ZipDamaged)) return error as Error;
-    return new UserError(zipFailure(this.bytes, this.file, error.message));
-  }
+function failure(bytes: Uint8Array, file: string | undefined, error: unknown): Error {
+  if (!(error instanceof ZipDamaged)) return error as Error;
+  return new UserError(zipFailure(bytes, file, error.message));
 }
 
 function zipFailure(bytes: Uint8Array, file: string | undefined, detail: string): string {
@@ -210,10 +212,10 @@ interface PartNames {
  * decide (and the main part's own relationships name its styles and numbering); the usual names
  * are the fallback for packages without them.
  */
-function partNames(zip: Package): PartNames {
+async function partNames(zip: Package): Promise<PartNames> {
   const names: PartNames = { document: DEFAULT_DOCUMENT, core: DEFAULT_CORE, custom: DEFAULT_CUSTOM, styles: DEFAULT_STYLES, numbering: DEFAULT_NUMBERING };
-  const relationships = (rels: string, base: string, take: (type: string, target: string) => void): void => {
-    const relsBytes = zip.inflate(new Map([[rels.toLowerCase(), MAX_SMALL_PART_BYTES]])).get(rels.toLowerCase());
+  const relationships = async (rels: string, base: string, take: (type: string, target: string) => void): Promise<void> => {
+    const relsBytes = (await zip.inflate(new Map([[rels.toLowerCase(), MAX_SMALL_PART_BYTES]]))).get(rels.toLowerCase());
     if (!relsBytes) return;
     try {
       readPart(relsBytes, rels, zip.file, (root) => {
@@ -228,14 +230,14 @@ function partNames(zip: Package): PartNames {
       // Word rebuilds broken relationships; the usual names still work.
     }
   };
-  relationships('_rels/.rels', '', (type, target) => {
+  await relationships('_rels/.rels', '', (type, target) => {
     if (type.endsWith('/officeDocument')) names.document = target;
     else if (type.endsWith('/core-properties')) names.core = target;
     else if (type.endsWith('/custom-properties')) names.custom = target;
   });
   const slash = names.document.lastIndexOf('/');
   const folder = names.document.slice(0, slash + 1);
-  relationships(`${folder}_rels/${names.document.slice(slash + 1)}.rels`, folder, (type, target) => {
+  await relationships(`${folder}_rels/${names.document.slice(slash + 1)}.rels`, folder, (type, target) => {
     if (type.endsWith('/styles')) names.styles = target;
     else if (type.endsWith('/numbering')) names.numbering = target;
   });

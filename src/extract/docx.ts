@@ -52,8 +52,8 @@ export interface ReadPlace {
 const GROUP_FIELDS = new Set(['level1', 'level2']);
 const PROBE_YEAR = 2000;
 
-export function extractDocx(bytes: Uint8Array, file: string, templates: FormTemplates): ExtractedDocx {
-  return readForms(readDocx(bytes, file), file, templates, WORD);
+export async function extractDocx(bytes: Uint8Array, file: string, templates: FormTemplates): Promise<ExtractedDocx> {
+  return readForms(await readDocx(bytes, file), file, templates, WORD);
 }
 
 /** What the packet-level notes say about the file the forms were read from. */

@@ -47,7 +47,7 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
   const bytes = await readInput(file, isPdfFile(file) ? INPUT.pdf : INPUT.word);
   // The fonts check what will be printed, as validate does (and read a PDF's text).
-  if (!isPdfFile(file)) return checked(extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
+  if (!isPdfFile(file)) return checked(await extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
   const pdf = await loadPdf(bytes, file);
   // Read as it is now; if it was signed, said where it is no longer what was signed.
   const unsigned = (await readSignatures(bytes, pdf)).flatMap((check) => [
