@@ -12,17 +12,15 @@
 // The CLI cases assert the exit code, the exact Chinese line (no stack trace, no 内部错误) and the
 // folder hashed before and after, under `prlimit --as` so that a regression fails the test, not
 // the machine.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { strFromU8, strToU8, unzipSync, Zip, zipSync, type ZipInputFile } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { readDocx } from '../src/extract/docx-read.js';
-import { CLI, type Run } from './support/cli.js';
+import { shenbao, type Run } from './support/cli.js';
 import { buildDocx } from './support/docx.js';
 import { treeHashes } from './support/tree.js';
 
@@ -31,19 +29,7 @@ const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 const MEMORY = 1_500_000_000;
 
 /** The command under an address-space limit (prlimit --as). */
-async function limited(args: string[], cwd: string, memory = MEMORY): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('prlimit', [`--as=${memory}`, '--', process.execPath, CLI, ...args], {
-      cwd,
-      env: { ...process.env, FORCE_COLOR: '0' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const limited = (args: string[], cwd: string, memory = MEMORY): Promise<Run> => shenbao(args, cwd, { memory: memory });
 
 /** `extract file -o 读回.json` in a folder holding only `file`: the outcome, the folder before and after, and the time. */
 const made: string[] = [];

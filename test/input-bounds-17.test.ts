@@ -51,19 +51,7 @@ const mkfifo = async (file: string) => promisify(execFile)('mkfifo', [file]);
 const sparse = async (file: string, size: string) => promisify(execFile)('truncate', ['-s', size, file]);
 
 /** The command under an address-space limit (prlimit --as). */
-async function limited(args: string[], cwd: string, bytes = MEMORY): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('prlimit', [`--as=${bytes}`, '--', process.execPath, CLI, ...args], {
-      cwd,
-      env: { ...process.env, FORCE_COLOR: '0' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const limited = (args: string[], cwd: string, bytes = MEMORY): Promise<Run> => shenbao(args, cwd, { memory: bytes });
 
 /** Runs a command in `dir` and returns its outcome with the folder's hashes before and after. */
 async function around(dir: string, run: () => Promise<Run>) {

@@ -14,9 +14,17 @@ export interface Run {
   stderr: string;
 }
 
-export async function shenbao(args: string[], cwd: string, options: { uid?: number; gid?: number } = {}): Promise<Run> {
+export interface RunOptions {
+  uid?: number;
+  gid?: number;
+  /** An address-space limit in bytes (prlimit --as), so that a memory regression fails the test, not the machine. */
+  memory?: number;
+}
+
+export async function shenbao(args: string[], cwd: string, { memory, ...options }: RunOptions = {}): Promise<Run> {
+  const [command, argv] = memory === undefined ? [process.execPath, [CLI, ...args]] : ['prlimit', [`--as=${memory}`, '--', process.execPath, CLI, ...args]];
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(command, argv, {
       cwd,
       env: { ...process.env, FORCE_COLOR: '0' },
       maxBuffer: 64 * 1024 * 1024,
