@@ -13,11 +13,11 @@ import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { packetDirName } from './output/names.js';
-import { InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './output/files.js';
+import { brokenLinkOn, brokenLinkText, InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './output/files.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/font-files.js';
 import { unwritableMessage } from './model/text.js';
-import { hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
+import { countProblems, hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
 import { progressDisplay } from './progress.js';
 
@@ -308,8 +308,9 @@ const WRITTEN_OPTIONS: ReadonlyArray<[key: string, option: string, use: string]>
 ];
 
 const countLine = (diagnostics: readonly Diagnostic[]): string => {
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return `${errors} 个错误，${diagnostics.length - errors} 条警告`;
+  // Those left out of a long list (its last line) counted too.
+  const { errors, warnings } = countProblems(diagnostics);
+  return `${errors} 个错误，${warnings} 条警告`;
 };
 
 function printDiagnostics(io: CliIO, file: string, diagnostics: readonly Diagnostic[], projectNames: ReadonlyArray<string | undefined>): void {
@@ -353,8 +354,12 @@ async function build(
   }
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
   // A link to a folder is an output folder like any; a link to nowhere is said as one.
-  const outLink = await fsStep('读取', argv.out, () => linkAt(argv.out));
-  if (outLink?.dangling) throw new UserError(`-o ${argv.out} 是一个符号链接，指向的 ${outLink.target} 不存在（链接已失效）：请先建好这个文件夹，或用 -o 换一个输出目录`);
+  const outLink = await fsStep('读取', argv.out, () => brokenLinkOn(argv.out));
+  if (outLink) {
+    const where = outLink.link === path.normalize(argv.out) ? '' : `${argv.out} 中的 `;
+    const fix = outLink.loop ? '请改好这些链接' : '请先建好这个文件夹';
+    throw new UserError(`-o ${where}${brokenLinkText(outLink)}：${fix}，或用 -o 换一个输出目录`);
+  }
   const files = await findDataFiles(argv.input);
   const options = {
     outDir: argv.out,

@@ -49,6 +49,8 @@ export function fsFailure(error: unknown, action: string, target: string): Error
       return new UserError(`无法${place}：路径中有一段是文件而不是文件夹，请检查路径或用 -o 换一个输出目录`);
     case 'ENOENT':
       return new UserError(`无法${place}：找不到它或它所在的文件夹，请检查路径`);
+    case 'ELOOP':
+      return new UserError(`无法${place}：它（或路径中的一段）的符号链接绕成了一个圈，互相指向，指不到任何文件或文件夹：请改好这些链接，或换一个路径`);
     case 'EISDIR':
       return new UserError(`无法${place}：这是一个文件夹，不是文件`);
     case 'ENAMETOOLONG':

@@ -199,6 +199,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: lock.createdDir });
   let built: { report: BuildReport; empty: boolean } | undefined;
   try {
+    if (lock.takenOver) diagnostics.push({ severity: 'warning', path: [], message: lock.takenOver, ruleId: 'lock-abandoned' });
     // A build killed in its swap is finished first: the folder is then as that build left it.
     if (await finishInterruptedSwap(packetDir)) diagnostics.push(swapFinished(packetDir));
     const folder = await inspectPacketFolder(packetDir);

@@ -14,7 +14,7 @@ import { constants, type Stats } from 'node:fs';
 import { link, lstat, open, readlink, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { fsStep, UserError } from '../errors.js';
+import { EnvironmentError, fsStep, UserError } from '../errors.js';
 
 // Not defined on Windows, which has no FIFOs to wait on; links are looked at first everywhere.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -76,15 +76,71 @@ export async function lookAt(file: string): Promise<Found> {
  * nowhere is neither a file that exists nor a free name: `-o` naming one is said as such).
  * Undefined when it is no link.
  */
-export async function linkAt(file: string): Promise<{ target: string; dangling: boolean } | undefined> {
+export async function linkAt(file: string): Promise<{ target: string; dangling: boolean; loop: boolean } | undefined> {
   const info = await lstat(file).catch(() => undefined);
   if (!info?.isSymbolicLink()) return undefined;
   const target = await readlink(file);
-  const dangling = await stat(file).then(
-    () => false,
-    (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR' || error.code === 'ELOOP',
+  const failed = await stat(file).then(
+    () => undefined,
+    (error: NodeJS.ErrnoException) => error.code,
   );
-  return { target, dangling };
+  const dangling = failed === 'ENOENT' || failed === 'ENOTDIR' || failed === 'ELOOP';
+  return { target, dangling, loop: failed === 'ELOOP' };
+}
+
+/** A symbolic link along a path that leads nowhere: to a target that is missing, or round a loop of links. */
+export interface BrokenLink {
+  /** The path up to and including the link. */
+  link: string;
+  target: string;
+  /** The links form a loop (ELOOP) rather than lead to a missing target. */
+  loop: boolean;
+  /** The loop as each link names the next, starting at `link` (where it could be followed). */
+  chain?: string[];
+}
+
+/**
+ * The first symbolic link along `file` (each folder on the way, and `file` itself) that leads
+ * nowhere; undefined where every link on the way leads somewhere, or the path ends before one.
+ */
+export async function brokenLinkOn(file: string): Promise<BrokenLink | undefined> {
+  const root = path.parse(file).root;
+  let sofar = root;
+  for (const part of path.normalize(file).slice(root.length).split(path.sep).filter((p) => p !== '')) {
+    sofar = sofar === '' ? part : path.join(sofar, part);
+    const found = await linkAt(sofar);
+    if (found?.dangling) {
+      const chain = found.loop ? await loopFrom(sofar) : undefined;
+      return { link: sofar, target: found.target, loop: found.loop, ...(chain ? { chain } : {}) };
+    }
+    // What is not there yet will be made; a file on the way is said by the failure itself.
+    if (!found && !(await stat(sofar).then((info) => info.isDirectory(), () => false))) return undefined;
+  }
+  return undefined;
+}
+
+/** The links from `link` as each names the next, until one repeats; undefined if they are not a plain loop. */
+async function loopFrom(link: string): Promise<string[] | undefined> {
+  const names = [link];
+  const seen = [path.resolve(link)];
+  let current = link;
+  for (let hop = 0; hop < 40; hop++) {
+    const target = await readlink(current).catch(() => undefined);
+    if (target === undefined) return undefined;
+    names.push(target);
+    const next = path.resolve(path.dirname(path.resolve(current)), target);
+    if (seen.includes(next)) return names;
+    seen.push(next);
+    current = next;
+  }
+  return undefined;
+}
+
+/** A broken link in words: 「X 是一个符号链接，…」. */
+export function brokenLinkText({ link, target, loop, chain }: BrokenLink): string {
+  if (!loop) return `${link} 是一个符号链接，指向的 ${target} 不存在（链接已失效）`;
+  const links = chain && chain.length <= 9 ? `${chain.join(' → ')}，` : '';
+  return `${link} 是一个符号链接，${links}这些链接互相指向，绕成了一个圈，指不到任何文件夹`;
 }
 
 /** What a file is when it is not a regular one. */
@@ -141,6 +197,8 @@ interface ReadOptions {
   noun?: string;
   /** Read into shared memory (a SharedArrayBuffer of exactly the file's size), for worker threads. */
   shared?: boolean;
+  /** Read only the first this many bytes (fewer if the file is shorter): to know a file by its start before reading it all. */
+  prefix?: number;
 }
 
 /** A noun after a Chinese word: `读取 PDF 文件`, `读取模板` (a space before Latin letters, as printed Chinese has). */
@@ -164,7 +222,7 @@ const refusedSize = (file: string, noun: string, limit: number, size?: number) =
  * `limit`, by the size it reports before a byte is read and by the bytes read; other failures
  * (ENOENT, EACCES…) are thrown as they come, for the caller to word.
  */
-export async function readBounded(file: string, { follow = false, limit = MAX_INPUT_BYTES, noun = '文件', shared = false }: ReadOptions = {}): Promise<Buffer> {
+export async function readBounded(file: string, { follow = false, limit = MAX_INPUT_BYTES, noun = '文件', shared = false, prefix }: ReadOptions = {}): Promise<Buffer> {
   const cap = Math.min(limit, MAX_INPUT_BYTES);
   // Looked at before it is opened: opening a device can do something (a tape rewinds), and a
   // socket cannot be opened at all.
@@ -188,11 +246,30 @@ export async function readBounded(file: string, { follow = false, limit = MAX_IN
     const opened = notRegular(info);
     if (opened) throw refusedKind(file, opened, noun);
     if (info.size > cap) throw refusedSize(file, noun, cap, info.size);
-    const bytes = await readAtMost(handle, info.size, cap, shared);
+    if (prefix !== undefined) return await readPrefixOf(handle, prefix);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = await readAtMost(handle, info.size, cap, shared);
+    } catch (error) {
+      // Within its cap, and still more than this process may have (a limit on its memory).
+      if (error instanceof RangeError) throw new EnvironmentError(`内存不足，无法读取${after(noun)} ${file}（${megabytes(info.size)} MB）：请关闭别的程序后重试，并确认选对了文件`);
+      throw error;
+    }
     if (bytes === undefined) throw refusedSize(file, noun, cap);
     return bytes;
   } finally {
     await handle.close();
+  }
+}
+
+/** The first `length` bytes of `handle`, or all of it when it is shorter. */
+async function readPrefixOf(handle: FileHandle, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let read = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, read, length - read, read);
+    read += bytesRead;
+    if (bytesRead === 0 || read === length) return buffer.subarray(0, read);
   }
 }
 
@@ -239,6 +316,11 @@ function exact(buffer: Buffer, length: number, allocate: (size: number) => Buffe
  */
 export async function readInput(file: string, kind: InputKind, { shared = false }: { shared?: boolean } = {}): Promise<Buffer> {
   return fsStep(`读取${after(kind.noun)}`, file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, shared }));
+}
+
+/** The first `length` bytes of a user's input (fewer if it is shorter), checked as readInput checks the whole. */
+export async function readInputPrefix(file: string, kind: InputKind, length: number): Promise<Buffer> {
+  return fsStep(`读取${after(kind.noun)}`, file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, prefix: length }));
 }
 
 /**

@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
 import { MANIFEST_FILE, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
-import { LOCK_FILE } from './lock.js';
+import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
 
 export interface PacketFolder {
@@ -36,7 +36,7 @@ export async function inspectPacketFolder(dir: string): Promise<PacketFolder> {
 
   const entries = await fsStep('读取文件夹', dir, () => readdir(dir, { withFileTypes: true }));
   for (const entry of entries) {
-    if (entry.name === MANIFEST_FILE || entry.name === LOCK_FILE || isStagingName(entry.name)) continue;
+    if (entry.name === MANIFEST_FILE || isLockName(entry.name) || isStagingName(entry.name)) continue;
     const versions = recorded.get(entry.name);
     if (versions && entry.isFile()) {
       const file = path.join(dir, entry.name);

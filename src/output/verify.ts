@@ -20,6 +20,9 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsStep, UserError } from '../errors.js';
 import { INPUT, readInput } from './files.js';
+import { isLockName } from './lock.js';
+import { isStagingName } from './staging.js';
+import { isSigningName } from '../sign/folder.js';
 import type { PDFDocument } from 'pdf-lib';
 import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines } from '../extract/pdf.js';
 import type { FormTemplates } from '../layout/templates.js';
@@ -60,8 +63,11 @@ export interface FolderVerification {
   remarks?: string[];
 }
 
-/** shenbao's own working names in a packet folder (its lock, a build's staging folder): never findings. */
-const isWorkingName = (name: string) => name.startsWith('.shenbao');
+/**
+ * shenbao's own working names in a packet folder (its lock, a build's staging folder, sign's files
+ * beside those it replaces): never findings. Anything else, `.shenbao-notes.pdf` too, is reported.
+ */
+const isWorkingName = (name: string) => isLockName(name) || isStagingName(name) || isSigningName(name);
 
 /**
  * A packet folder (with manifest.json), or an output folder whose packet folders are each
@@ -149,10 +155,15 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       continue;
     }
     // A PDF is read once, for its hash, its data and its signatures, and parsed once (a 汇总表 of
-    // thousands of forms is large); anything else is hashed as a stream.
-    const bytes = isPdf(candidates[0]!) ? await readInput(file, INPUT.pdf) : undefined;
+    // thousands of forms is large); anything else is hashed as a stream. A file whose size is none
+    // recorded has changed, whatever it holds, and is not hashed. A PDF of another size is still
+    // read for its data and its signatures (bytes appended after signing are named), unless it is
+    // far larger than it was built: 900 MB in place of a 汇总表 is said to be changed unread.
+    const sized = candidates.some((e) => e.size === info.size);
+    const grown = info.size > 2 * Math.max(...candidates.map((e) => e.size)) + UNREAD_GROWTH;
+    const bytes = isPdf(candidates[0]!) && (sized || !grown) ? await readInput(file, INPUT.pdf) : undefined;
     const pdf = bytes ? await loadPdf(bytes, file).catch((error: unknown) => (error instanceof UserError ? undefined : Promise.reject(error))) : undefined;
-    const hash = bytes ? sha256(bytes) : await fsStep('读取', file, () => sha256File(file));
+    const hash = bytes ? sha256(bytes) : sized ? await fsStep('读取', file, () => sha256File(file)) : undefined;
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
     if (same) unchanged.push(entry);
@@ -282,6 +293,9 @@ function staleOutputs(current: CurrentData, entries: readonly ManifestEntry[], w
 }
 
 const isPdf = (entry: ManifestEntry) => /\.pdf$/i.test(entry.name);
+
+/** Past twice its recorded size and this much more, a PDF is not read back at all (only said to be changed). */
+const UNREAD_GROWTH = 16 * 1024 * 1024;
 
 /**
  * The PDF's printed text read back against the data it carries, as extract checks it

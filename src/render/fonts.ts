@@ -19,7 +19,7 @@ const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModul
 
 import { fsFailure, UserError } from '../errors.js';
 import { shownText } from '../model/text.js';
-import { INPUT, readInput } from '../output/files.js';
+import { INPUT, readInput, readInputPrefix } from '../output/files.js';
 
 export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
 import type { FontFiles } from './font-files.js';
@@ -108,7 +108,12 @@ export function sharedFontBytes(fonts: Pick<LoadedFonts, 'regular' | 'bold'>): S
  * each reading its own copy of 30 MB of fonts. Only a regular file (a FIFO would wait for ever)
  * of at most MAX_FONT_BYTES (a 3 GB file aborted Node), refused in one line naming the file.
  */
-const readShared = (file: string): Promise<Buffer> => readInput(file, INPUT.font, { shared: true });
+const readShared = async (file: string): Promise<Buffer> => {
+  // Known by its first four bytes before the whole is read: a file that is no font (150 MB of
+  // zeros, under the cap) is refused without holding it in memory.
+  checkFontTag(file, await readInputPrefix(file, INPUT.font, 4));
+  return readInput(file, INPUT.font, { shared: true });
+};
 
 /**
  * A font with CFF outlines (an OpenType .otf): fontkit reads it, but the PDF writer's embedding, as
@@ -118,12 +123,8 @@ const readShared = (file: string): Promise<Buffer> => readInput(file, INPUT.font
 const cffOutlines = (file: string) =>
   new UserError(`字体文件 ${file} 是 CFF 轮廓的 OpenType 字体（.otf），shenbao 还不能把它嵌入 PDF：请换用 TrueType 字体（.ttf）`);
 
-/**
- * TrueType by the first four bytes; collections (.ttc), CFF outlines (.otf) and other files are
- * refused. `checked`: the bytes come from the thread that loaded and checked them (a worker of the
- * form pool), which walked the composite glyphs already (20–30 ms a face).
- */
-function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile {
+/** A TrueType font by its first four bytes (the sfnt version); anything else is refused. */
+function checkFontTag(file: string, data: Buffer): void {
   const tag = data.subarray(0, 4);
   if (tag.toString('latin1') === 'OTTO') throw cffOutlines(file);
   const known = tag.equals(Buffer.from([0, 1, 0, 0])) || tag.toString('latin1') === 'true';
@@ -131,6 +132,15 @@ function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile 
     const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）';
     throw new UserError(`字体文件 ${file} ${hint}`);
   }
+}
+
+/**
+ * TrueType by the first four bytes; collections (.ttc), CFF outlines (.otf) and other files are
+ * refused. `checked`: the bytes come from the thread that loaded and checked them (a worker of the
+ * form pool), which walked the composite glyphs already (20–30 ms a face).
+ */
+function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile {
+  checkFontTag(file, data);
   const face = parseFace(file, data, checked);
   const missing = [...new Set(REQUIRED_TEXT)].filter((ch) => !face.hasGlyph(ch.codePointAt(0)!));
   if (missing.length > 0) {

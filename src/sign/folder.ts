@@ -73,6 +73,9 @@ function workingOwner(name: string) {
   return pid ? olderOwner(undefined, Number(pid)) : undefined;
 }
 
+/** A file sign writes beside the one it replaces (verify passes over it). */
+export const isSigningName = (name: string): boolean => workingOwner(name) !== undefined;
+
 /**
  * A failed file-system call in sign's words. fsFailure's advice for a build (`-o`: write the
  * output elsewhere) does not fit: sign rewrites files where they are, and has no -o.

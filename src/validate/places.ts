@@ -8,7 +8,8 @@
 // from the offset when a diagnostic asks, counting line breaks as momoa does (\n, \r, \r\n), so
 // places are the same as before. Repeated keys are found on the same walk.
 import { visit } from 'jsonc-parser';
-import type { Diagnostic } from './diagnostic.js';
+import { ProblemList, type Diagnostic } from './diagnostic.js';
+import { MAX_LISTED_PROBLEMS } from './limits.js';
 
 export interface Place {
   line: number;
@@ -21,13 +22,16 @@ type Skeleton = number | { at: number; members: Record<string, Skeleton> | Skele
 export interface Places {
   /** Where the value at `path` starts; for a path that does not exist, its nearest existing container. */
   locate(path: ReadonlyArray<string | number>): Place;
-  /** One error per repeated key, at the repeated key, in file order. */
+  /** One error per repeated key, at the repeated key, in file order (past MAX_LISTED_PROBLEMS, one line for the rest). */
   duplicates: Diagnostic[];
+  /** The projects (0-based) with a repeated key, listed or not; undefined for one outside the projects. */
+  duplicatesIn: Set<number | undefined>;
 }
 
 /** The places of a text that JSON.parse accepts. */
 export function placesOf(text: string): Places {
-  const duplicates: Diagnostic[] = [];
+  const duplicates = new ProblemList(MAX_LISTED_PROBLEMS);
+  const duplicatesIn = new Set<number | undefined>();
   const lineStarts = lineStartsOf(text);
   const place = (offset: number): Place => {
     // The last line start at or before the offset.
@@ -79,8 +83,9 @@ export function placesOf(text: string): Places {
         const first = open.keys!.get(key);
         if (first === undefined) open.keys!.set(key, offset);
         else {
+          duplicatesIn.add(open.path[0] === 'projects' && typeof open.path[1] === 'number' ? open.path[1] : undefined);
           const at = place(offset);
-          duplicates.push({
+          duplicates.add([{
             severity: 'error',
             path: [...open.path, key],
             message: `字段「${key}」重复出现（第一次在第 ${place(first).line} 行）；JSON 里同名字段只有最后一个有效`,
@@ -88,7 +93,7 @@ export function placesOf(text: string): Places {
             ruleId: 'duplicate-key',
             line: at.line,
             column: at.column,
-          });
+          }]);
         }
         open.key = key;
       },
@@ -97,7 +102,8 @@ export function placesOf(text: string): Places {
   );
 
   return {
-    duplicates,
+    duplicates: duplicates.list(),
+    duplicatesIn,
     locate(path) {
       let node = root ?? 0;
       for (const key of path) {

@@ -34,9 +34,10 @@ export const chineseErrorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-export function diagnosticsFromZod(error: z.core.$ZodError): Diagnostic[] {
+/** `prefix`: where the value checked stands in the data file (a project checked on its own: ['projects', 3]). */
+export function diagnosticsFromZod(error: z.core.$ZodError, prefix: ReadonlyArray<string | number> = []): Diagnostic[] {
   return error.issues.flatMap((issue): Diagnostic[] => {
-    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     // One diagnostic per unknown key, at the key itself, so its line is the misspelt field's.
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

@@ -5,6 +5,7 @@
 // and the place of every value comes from places.ts (no syntax tree is kept). A text that is not
 // valid JSON goes through momoa, whose tree gives the place and kind of the first mistake.
 import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
+import { EnvironmentError } from '../errors.js';
 import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../output/files.js';
 import type { Diagnostic } from './diagnostic.js';
 import { placesOf, type Place } from './places.js';
@@ -53,6 +54,8 @@ export async function readDataFile(file: string): Promise<{ text: string; encodi
     bytes = await readBounded(file, { follow: true, ...INPUT.data });
   } catch (error) {
     if (error instanceof InputRefused) throw refused(error);
+    // Out of memory: not the data's fault, the command stops (exit 3) with the line that says so.
+    if (error instanceof EnvironmentError) throw error;
     throw new DataFileError(`无法读取文件：${readErrorText(error as NodeJS.ErrnoException)}`, 'read');
   }
   return decodeDataFile(bytes);
@@ -152,8 +155,10 @@ export interface ParsedData {
   value: unknown;
   /** Where the value at `path` starts; for a path that does not exist, its nearest existing container. */
   locate(path: ReadonlyArray<string | number>): Place | undefined;
-  /** One error per repeated key, at the repeated key, in file order. */
+  /** One error per repeated key, at the repeated key, in file order (past MAX_LISTED_PROBLEMS, one line for the rest). */
   duplicates: Diagnostic[];
+  /** The projects (0-based) with a repeated key, listed or not; undefined for one outside the projects. */
+  duplicatesIn: ReadonlySet<number | undefined>;
 }
 
 /** Text -> value with places; throws DataFileError (with its place) for a text that is not JSON. */
@@ -175,7 +180,7 @@ export function parseDataText(text: string): ParsedData {
     // JSON.parse takes nesting far deeper than the walk can: said as before, for momoa's walk.
     throw syntaxError(text, error);
   }
-  return { value, duplicates: places.duplicates, locate: places.locate };
+  return { value, duplicates: places.duplicates, duplicatesIn: places.duplicatesIn, locate: places.locate };
 }
 
 /** The first mistake of a text that JSON.parse refused, with its place, found through momoa's tree. */

@@ -2,10 +2,11 @@
 // carries every project that can be rendered, numbered by its place in the file.
 import { DataFileError, encodingDiagnostic, parseDataText, readDataFile, type Encoding, type Place } from './source.js';
 import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
-import { hasErrors, projectIndexOf, sortByPlace, type Diagnostic } from './diagnostic.js';
+import { z } from 'zod';
+import { capProblems, hasErrors, ProblemList, projectIndexOf, type Diagnostic } from './diagnostic.js';
 import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
-import { packetTooLarge } from './limits.js';
+import { MAX_LISTED_PROBLEMS, packetTooLarge } from './limits.js';
 
 export interface AcceptedProject {
   /** 1-based position in the data file; names the output file (NN-…) whatever else is rejected. */
@@ -39,9 +40,11 @@ export function validatePacket(raw: unknown): Validation {
     return typeof name === 'string' && name.trim() ? name.trim() : undefined;
   });
 
-  const whole = PacketSchema.safeParse(raw, parseOptions);
-  const diagnostics = whole.success ? [] : diagnosticsFromZod(whole.error);
-  const failedSchema = new Set(diagnostics.map(projectIndexOf));
+  // Past MAX_LISTED_PROBLEMS problems are counted, not kept. The schema is checked a project at a
+  // time, so that its problems too are made and dropped a project at a time, not all at once.
+  const problems = new ProblemList(MAX_LISTED_PROBLEMS);
+  const shell = ShellSchema.safeParse(raw, parseOptions);
+  if (!shell.success) problems.add(diagnosticsFromZod(shell.error));
 
   // Without valid packet-level fields (title, year…) no form can be drawn. A header that is valid
   // but contradicts itself (a year that is not the title's) is an error that stops the 汇总表,
@@ -49,11 +52,11 @@ export function validatePacket(raw: unknown): Validation {
   // dates, and the good ones still build so that the office sees them.
   let header: Validation['header'];
   let headerFaults: Diagnostic[] = [];
-  if (!failedSchema.has(undefined)) {
-    const { projects: _projects, ...fields } = raw as Record<string, unknown>;
-    header = HeaderSchema.parse(fields);
+  if (shell.success) {
+    const { projects: _projects, ...fields } = shell.data;
+    header = fields;
     headerFaults = checkHeader(header);
-    diagnostics.push(...headerFaults);
+    problems.add(headerFaults);
   }
   // The year the dates are measured against, even when some other packet-level field is broken;
   // none when it contradicts the title: every project's dates would then repeat that one fault.
@@ -61,25 +64,34 @@ export function validatePacket(raw: unknown): Validation {
 
   // Every project that passes the schema gets the business rules, whatever its neighbours hold.
   const accepted: AcceptedProject[] = [];
+  const projects: Project[] = [];
+  let schemaFailed = !shell.success;
   entries.forEach((entry, i) => {
-    if (failedSchema.has(i)) return;
-    const project = ProjectSchema.parse(entry); // cannot fail: its issues would be in `whole`'s
-    const found = checkProject(project, i, year);
-    diagnostics.push(...found);
-    if (!hasErrors(found)) accepted.push({ number: i + 1, project });
+    const parsed = ProjectSchema.safeParse(entry, parseOptions);
+    if (!parsed.success) {
+      schemaFailed = true;
+      problems.add(diagnosticsFromZod(parsed.error, ['projects', i]));
+      return;
+    }
+    projects.push(parsed.data);
+    const found = checkProject(parsed.data, i, year);
+    problems.add(found);
+    if (!hasErrors(found)) accepted.push({ number: i + 1, project: parsed.data });
   });
-  if (whole.success) diagnostics.push(...checkPacket(whole.data));
+  const whole: Packet | undefined = header && !schemaFailed ? { ...header, projects } : undefined;
+  if (whole) problems.add(checkPacket(whole));
 
   return {
-    packet: whole.success && !hasErrors(diagnostics) ? whole.data : undefined,
+    packet: whole && !problems.hasErrors ? whole : undefined,
     header,
     accepted: header ? accepted : [],
-    diagnostics: sortByPlace(diagnostics),
+    diagnostics: problems.list(),
     projectNames,
   };
 }
 
-const HeaderSchema = PacketSchema.omit({ projects: true });
+/** The packet-level fields, with the projects checked as a list only: each project is checked on its own. */
+const ShellSchema = PacketSchema.extend({ projects: z.array(z.unknown()).min(1).meta({ title: '项目' }) });
 
 function yearOf(raw: unknown): number | undefined {
   const parsed = PacketSchema.shape.year.safeParse((raw as { year?: unknown } | null | undefined)?.year);
@@ -113,13 +125,15 @@ export async function readPacketFile(file: string): Promise<{ loaded: LoadedPack
     encoding = source.encoding;
     const parsed = parseDataText(source.text);
     const validation = validatePacket(parsed.value);
-    const placed = validation.diagnostics.map((d) => (d.line === undefined ? { ...d, ...parsed.locate(d.path) } : d));
+    // Each listed problem is placed (at most MAX_LISTED_PROBLEMS of them); the line for those left out has no place.
+    const placed = validation.diagnostics.map((d) => (d.line === undefined && !d.omitted ? { ...d, ...parsed.locate(d.path) } : d));
     const notice = encodingDiagnostic(encoding);
-    const diagnostics = sortByPlace([...(notice ? [notice] : []), ...parsed.duplicates, ...placed]);
+    const diagnostics = capProblems([...(notice ? [notice] : []), ...parsed.duplicates, ...placed], MAX_LISTED_PROBLEMS);
     const locate = (path: Diagnostic['path']) => parsed.locate(path);
     if (!parsed.duplicates.length) return { loaded: { file, encoding, ...validation, diagnostics }, locate };
-    // A repeated key is an error of its project (or of the packet, when outside the projects).
-    const broken = new Set(parsed.duplicates.map(projectIndexOf));
+    // A repeated key is an error of its project (or of the packet, when outside the projects),
+    // those left out of the list too.
+    const broken = parsed.duplicatesIn;
     const loaded: LoadedPacket = {
       file,
       encoding,
