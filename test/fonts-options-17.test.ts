@@ -14,14 +14,15 @@
 // Found when trying it again: a PostScript name with PDF syntax in it (pdfkit writes it unescaped)
 // made every PDF structurally broken, exit 0: refused too; a cmap that maps characters past the
 // last glyph printed them from whatever bytes lay there: they count as missing now.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/command-line.js';
 import { chooseFonts, loadFonts, REQUIRED_TEXT } from '../src/render/fonts.js';
-import { shenbao } from './support/cli.js';
-import { cffFont, glyphOf, noto, withCmapBeyondGlyphs, withComposites, withPostScriptName, withUnitsPerEm } from './support/hostile-fonts.js';
+import { CLI, shenbao } from './support/cli.js';
+import { cffFont, glyphOf, noto, tableOffsets, withCmapBeyondGlyphs, withComposites, withPostScriptName, withUnitsPerEm } from './support/hostile-fonts.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -236,4 +237,124 @@ describe('item 7 and the .otf of item 16: fonts that would print wrong are refus
       );
     });
   });
+});
+
+// Found by the hostile tests of issue 17: a font whose hhea ascender was 32767 built forms of 34 to
+// 84 blank pages, exit 0; a name typed on a GBK terminal went into every Word file as "x���"; and
+// the Hangul fillers and tag characters print as nothing, so a name with one looks like one without.
+describe('vertical metrics that would make every line dozens of ems high, or lines overprint, are refused', () => {
+  /** Noto Serif SC with hhea's ascender and descender set (in font units; Noto's own are 1151 and −286, per 1000). */
+  const withVerticalMetrics = (ascender: number, descender: number) => {
+    const copy = Buffer.from(notoBytes);
+    const hhea = tableOffsets(copy).get('hhea')!.offset;
+    copy.writeInt16BE(ascender, hhea + 4);
+    copy.writeInt16BE(descender, hhea + 6);
+    return copy;
+  };
+  const fontFile = async (name: string, bytes: Buffer) => {
+    await mkdir(path.join(work, 'fonts'), { recursive: true });
+    await writeFile(path.join(work, 'fonts', name), bytes);
+    return path.join('fonts', name);
+  };
+  const advice = '：字体文件已损坏或被改过，请换用别的 TrueType 字体';
+
+  it('hhea ascender 32767 (34-page blank forms before): build refuses before any work, nothing written', async () => {
+    const font = await fontFile('ascender.ttf', withVerticalMetrics(32767, -286));
+    const { code, stdout, stderr, before, after } = await run(['build', 'unit-2023.json', '-o', 'out', '--format', 'pdf', '--font', font]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `字体文件 ${font} 的 hhea 表中字顶高度（ascender）是 32767，即字号的 32.8 倍，不在 0 到 2 倍之间（中文字体约为 0.86 到 1.16 倍），排出来的行高会全错${advice}\n`,
+    );
+    expect(stdout).toBe('');
+    noStack(stderr);
+    expect(after).toEqual(before);
+  }, 60_000);
+
+  it('descender −32768 or above the baseline, and ascender to descender under 0.8 em, refused; 2 and −2 ems load', async () => {
+    const outcome = async (name: string, bytes: Buffer) => {
+      const file = path.join(work, await fontFile(name, bytes));
+      const result = await loadFonts(chooseFonts(file)).then(
+        () => 'loaded',
+        (error: Error) => `${error.name}: ${error.message}`,
+      );
+      return { file, result };
+    };
+    const deep = await outcome('descender.ttf', withVerticalMetrics(1151, -32768));
+    expect(deep.result).toBe(
+      `UserError: 字体文件 ${deep.file} 的 hhea 表中字底深度（descender）是 -32768，即字号的 -32.8 倍，不在 -2 到 0 倍之间（中文字体约为 −0.29 到 −0.14 倍），排出来的行高会全错${advice}`,
+    );
+    const above = await outcome('above.ttf', withVerticalMetrics(1151, 100));
+    expect(above.result).toBe(
+      `UserError: 字体文件 ${above.file} 的 hhea 表中字底深度（descender）是 100，即字号的 0.1 倍，不在 -2 到 0 倍之间（中文字体约为 −0.29 到 −0.14 倍），排出来的行高会全错${advice}`,
+    );
+    const flat = await outcome('flat.ttf', withVerticalMetrics(600, -100));
+    expect(flat.result).toBe(
+      `UserError: 字体文件 ${flat.file} 的 hhea 表中字顶高度（ascender 600）到字底深度（descender -100）只有字号的 0.7 倍，不到 0.8 倍（中文字体约为 1 到 1.44 倍），印出来各行会叠在一起${advice}`,
+    );
+    expect((await outcome('edges.ttf', withVerticalMetrics(2000, -2000))).result).toBe('loaded');
+  });
+});
+
+describe('U+FFFD (text typed in GBK) and the invisible fillers are refused in options and in data', () => {
+  it.concurrent.for([
+    [['build', 'unit-2023.json', '--docx-font', 'x\uFFFD\uFFFD'], '--docx-font 的第 2 个字符是替换字符 U+FFFD（�）：这里原来的字没能读出来，多半是终端用 GBK 编码输入、而 shenbao 按 UTF-8 读；请把终端的编码改为 UTF-8 后重新输入'],
+    [['blank', '-o', '新项目\uFFFD.docx'], '-o 的第 4 个字符是替换字符 U+FFFD（�）：这里原来的字没能读出来，多半是终端用 GBK 编码输入、而 shenbao 按 UTF-8 读；请把终端的编码改为 UTF-8 后重新输入'],
+    [['blank', '--title', '汇总表\u3164'], '--title 的第 4 个字符是不可见字符 U+3164（韩文填充符），不能写进文件，请删除它'],
+    [['blank', '--unit', '闵行\u034F区'], '--unit 的第 3 个字符是不可见字符 U+034F（组合用字形连接符），不能写进文件，请删除它'],
+    [['build', 'unit-2023.json', '--docx-font', '宋体\u{E0041}'], '--docx-font 的第 3 个字符是不可见字符 U+E0041（标签字符），不能写进 Word 文件，请删除它'],
+    [['build', 'unit-2023.json', '-o', 'out\u115F'], '-o 的第 4 个字符是不可见字符 U+115F（韩文初声填充符），不能用在文件名里，请删除它'],
+    [['blank', '--unit', '\uFFA0闵行'], '--unit 的第 1 个字符是不可见字符 U+FFA0（半角韩文填充符），不能写进文件，请删除它'],
+    [['blank', '--title', '汇总\u180E表'], '--title 的第 3 个字符是不可见字符 U+180E（蒙古文元音分隔符），不能写进文件，请删除它'],
+  ] as Array<[string[], string]>)('%j', { timeout: 60_000 }, async ([args, message], { expect }) => {
+    const { code, stdout, stderr, before, after } = await run(args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${message}\n`);
+    expect(stdout).toBe('');
+    expect(stderr).not.toMatch(/内部错误|\n\s+at |Error:/);
+    expect(after).toEqual(before);
+  });
+
+  it('宋体 typed on a GBK terminal (bytes CB CE CC E5) as --docx-font: refused, nothing written', async () => {
+    const before = await treeHashes(work);
+    // Through a shell, so that the bytes reach Node as a terminal sends them.
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" build unit-2023.json -o gbk --docx-font "$(printf 'x\\313\\316\\314\\345')"`], { cwd: work });
+      let [out, err] = ['', ''];
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      '--docx-font 的第 2 个字符是替换字符 U+FFFD（�）：这里原来的字没能读出来，多半是终端用 GBK 编码输入、而 shenbao 按 UTF-8 读；请把终端的编码改为 UTF-8 后重新输入\n',
+    );
+    expect(stdout).toBe('');
+    noStack(stderr);
+    expect(await treeHashes(work)).toEqual(before);
+  }, 60_000);
+
+  it('in a data file: a project name with U+3164 and a goal with U+FFFD are refused, naming project and field', async () => {
+    const seed = loadSeed();
+    const projects = seed.projects.slice(0, 2);
+    projects[0] = { ...projects[0]!, name: '培训费\u3164' };
+    projects[1] = { ...projects[1]!, annualGoal: '保障平台\uFFFD\uFFFD运行' };
+    const text = `${JSON.stringify({ ...seed, projects }, null, 2)}\n`;
+    await mkdir(path.join(work, 'fillers'));
+    const file = 'fillers/unit-2023.json';
+    await writeFile(path.join(work, file), text);
+    const place = (key: string, value: string) => {
+      const at = text.indexOf(`"${key}": ${JSON.stringify(value)}`) + `"${key}": `.length;
+      return `${text.slice(0, at).split('\n').length}:${at - text.lastIndexOf('\n', at - 1)}`;
+    };
+    const { code, stdout, stderr, before, after } = await run(['validate', file]);
+    expect(code).toBe(1);
+    const lines = stderr.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      `${file}:${place('name', '培训费\u3164')}：项目 1「培训费\\u{3164}」：项目名称（projects[0].name）：错误：第 4 个字符是不可见字符 U+3164（韩文填充符），多半是从网页或 Word 复制来的，请删除`,
+      `${file}:${place('annualGoal', '保障平台\uFFFD\uFFFD运行')}：项目 2「${projects[1]!.name}」：年度总体目标（projects[1].annualGoal）：错误：第 5 个字符是替换字符 U+FFFD（�），这里原来的字在转换编码时丢了（多半是 GBK 编码的文字被当成 UTF-8 读），请改回原来的字（共 2 处）`,
+    ]);
+    void stdout;
+    noStack(stderr);
+    expect(after).toEqual(before);
+  }, 60_000);
 });

@@ -4,7 +4,8 @@
 //   1. a maximum length (limits below; beyond it the field is refused, not laid out for minutes);
 //   2. not blank: whitespace only (spaces, U+3000 全角空格, line breaks) is an error;
 //   3. no invisible characters: C0/C1 control characters, the soft hyphen and the zero-width /
-//      direction / BOM characters that come along when text is copied from a web page or Word. They print as
+//      direction / BOM characters and fillers that come along when text is copied from a web page or
+//      Word, and U+FFFD, which marks a character lost in a conversion of encodings. They print as
 //      nothing or as an empty box, and make two equal-looking names differ; the direction ones can
 //      make a file name read backwards (01-培训费<U+2066>fdp.exe shown as 01-培训费exe.pdf).
 // Command-line options that shenbao writes into a file (or names a file with) get the same class
@@ -35,18 +36,28 @@ export const INDICATOR_TEXT_MAX_LENGTH = 500;
 //   unassigned U+2065, the isolates, and the deprecated format controls U+206A–U+206F.
 // - U+FFFE and U+FFFF are not characters at all (noncharacters) and XML 1.0 cannot hold them: a
 //   Word file with one is unreadable.
+// - Fillers that print as nothing yet are no space, so a name with one looks like the name without:
+//   the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the Mongolian vowel separator U+180E
+//   (a format character since Unicode 6.3), the combining grapheme joiner U+034F and the tag
+//   characters U+E0000–U+E007F (they spell hidden ASCII text after a character).
+// - U+FFFD, the replacement character, stands where a decoder met bytes it could not read: the
+//   character that was there is lost. A data file is decoded strictly (validate/source.ts), so one in
+//   a field was written by an earlier conversion; on the command line it is text typed in GBK.
+// The class is read with the u flag (the tag characters lie outside the BMP), as ajv reads the
+// JSON Schema's pattern.
 const FORBIDDEN_CLASS =
-  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u061C\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\uFEFF\\uFFFE\\uFFFF';
+  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFFD-\\uFFFF\\u{E0000}-\\u{E007F}';
 
 /**
  * Matches text with no forbidden character and no lone "\r". Written as one lookahead at the
  * start (rather than `^(?:[^…]|\r\n)*$`) because V8 runs it over millions of characters without
- * exhausting its backtracking stack. It is also the JSON Schema `pattern` (ajv adds the u flag;
- * the pattern means the same there).
+ * exhausting its backtracking stack: with the u flag up to about 8 million on Node 20's default
+ * stack, 40 times the longest field (the length check runs first and stops longer text). It is also
+ * the JSON Schema `pattern` (ajv adds the u flag, so it means the same there).
  */
-export const VISIBLE_TEXT_PATTERN = new RegExp(`^(?![\\s\\S]*(?:[${FORBIDDEN_CLASS}]|\\r(?!\\n)))`);
+export const VISIBLE_TEXT_PATTERN = new RegExp(`^(?![\\s\\S]*(?:[${FORBIDDEN_CLASS}]|\\r(?!\\n)))`, 'u');
 
-const FORBIDDEN_ANYWHERE = new RegExp(`[${FORBIDDEN_CLASS}]|\\r(?!\\n)`, 'g');
+const FORBIDDEN_ANYWHERE = new RegExp(`[${FORBIDDEN_CLASS}]|\\r(?!\\n)`, 'gu');
 
 const NAMES: Record<number, string> = {
   0x00: '空字符',
@@ -79,7 +90,17 @@ const NAMES: Record<number, string> = {
   0xfeff: '零宽不换行空格 / BOM',
   0xfffe: '非字符',
   0xffff: '非字符',
+  0x034f: '组合用字形连接符',
+  0x115f: '韩文初声填充符',
+  0x1160: '韩文中声填充符',
+  0x180e: '蒙古文元音分隔符',
+  0x3164: '韩文填充符',
+  0xffa0: '半角韩文填充符',
 };
+
+/** The Chinese name of a refused character, if it has one. */
+const nameOf = (codePoint: number): string | undefined =>
+  NAMES[codePoint] ?? (codePoint >= 0xe0000 && codePoint <= 0xe007f ? '标签字符' : undefined);
 
 export const codePointLabel = (codePoint: number): string =>
   `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -103,7 +124,7 @@ export function invisibleMessage(text: string): string {
   const found = findInvisible(text);
   if (!found) return '含有不可见字符'; // not reached: called only when the pattern failed
   const { position, codePoint, count } = found;
-  const name = NAMES[codePoint];
+  const name = nameOf(codePoint);
   const code = `${codePointLabel(codePoint)}${name ? `（${name}）` : ''}`;
   const more = count > 1 ? `（共 ${count} 处）` : '';
   if (codePoint === 0x09) return `第 ${position} 个字符是 ${code}，表上无法显示，请换成空格或删除${more}`;
@@ -111,6 +132,8 @@ export function invisibleMessage(text: string): string {
   if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f))
     return `第 ${position} 个字符是控制字符 ${code}，表上无法显示，多半是文件损坏或复制时带入的，请删除${more}`;
   if (codePoint === 0xfffe || codePoint === 0xffff) return `第 ${position} 个字符是 ${code}，不是文字，多半是文件损坏或转换编码时带入的，请删除${more}`;
+  if (codePoint === REPLACEMENT_CHARACTER)
+    return `第 ${position} 个字符是替换字符 ${code}（�），这里原来的字在转换编码时丢了（多半是 GBK 编码的文字被当成 UTF-8 读），请改回原来的字${more}`;
   return `第 ${position} 个字符是不可见字符 ${code}，多半是从网页或 Word 复制来的，请删除${more}`;
 }
 
@@ -130,20 +153,24 @@ export function unwritableCharacter(text: string): { position: number; codePoint
     const lone = codePoint >= 0xd800 && codePoint <= 0xdfff;
     if (!lone && codePoint >= 0x20 && !FORBIDDEN_ONE.test(char)) continue;
     const code = codePointLabel(codePoint);
-    const name = NAMES[codePoint];
+    const name = nameOf(codePoint);
     let label: string;
     if (codePoint === 0x0a) label = `换行符 ${code}`;
     else if (codePoint === 0x0d) label = `回车符 ${code}`;
     else if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f)) label = `控制字符 ${code}${name ? `（${name}）` : ''}`;
     else if (lone) label = `单独的代理码元 ${code}（半个字符）`;
     else if (codePoint === 0xfffe || codePoint === 0xffff) label = `非字符 ${code}`;
+    else if (codePoint === REPLACEMENT_CHARACTER) label = `替换字符 ${code}（�）`;
     else label = `不可见字符 ${code}${name ? `（${name}）` : ''}`;
     return { position, codePoint, label };
   }
   return undefined;
 }
 
-const FORBIDDEN_ONE = new RegExp(`^[${FORBIDDEN_CLASS}]$`);
+const FORBIDDEN_ONE = new RegExp(`^[${FORBIDDEN_CLASS}]$`, 'u');
+
+/** U+FFFD: where a decoder met bytes it could not read. */
+const REPLACEMENT_CHARACTER = 0xfffd;
 
 /**
  * `text` as a message may show it: each character unwritableCharacter refuses written out as
@@ -165,8 +192,14 @@ export function replaceUnwritable(text: string, replacement: string): string {
  */
 export function unwritableMessage(option: string, text: string, use = '不能写进文件'): string | undefined {
   const found = unwritableCharacter(text);
+  if (!found) return undefined;
   const space = /[!-~]$/.test(option) ? ' ' : ''; // after --docx-font, not after 签名的原因（--reason）
-  return found && `${option}${space}的第 ${found.position} 个字符是${found.label}，${use}，请删除它`;
+  const at = `${option}${space}的第 ${found.position} 个字符是${found.label}`;
+  // Typed in a terminal that sends GBK (an SSH client such as Xshell set to GBK): Node reads the
+  // command line as UTF-8 and puts U+FFFD for each byte it cannot read.
+  if (found.codePoint === REPLACEMENT_CHARACTER)
+    return `${at}：这里原来的字没能读出来，多半是终端用 GBK 编码输入、而 shenbao 按 UTF-8 读；请把终端的编码改为 UTF-8 后重新输入`;
+  return `${at}，${use}，请删除它`;
 }
 
 export interface TextOptions {

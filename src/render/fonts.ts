@@ -6,7 +6,7 @@
 // is refused; so is a damaged one (cut short, a table outside the file, glyphs that cannot be
 // read, composite glyphs that contain themselves), one that cannot print the form (no Chinese, no
 // digits for the page footer), one whose sizes are absurd (unitsPerEm, a Chinese character many
-// ems wide), and one with CFF outlines (.otf), which the PDF writer cannot embed; each with one
+// ems wide, a line dozens of ems high), and one with CFF outlines (.otf), which the PDF writer cannot embed; each with one
 // Chinese line naming the file, before any work. What passes is parsed (fontkit) for the glyph check
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
 import path from 'node:path';
@@ -162,6 +162,9 @@ function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile 
       );
     }
   }
+  // After the widths: a wrong unitsPerEm throws every size off, and the message above says so.
+  const metrics = verticalMetricsProblem(font);
+  if (metrics) throw new UserError(`字体文件 ${file} ${metrics}：字体文件已损坏或被改过，请换用别的 TrueType 字体`);
   return { data, face };
 }
 
@@ -175,6 +178,34 @@ const HAN_WIDTH_EMS = { min: 0.5, max: 2 };
  * head table, not a design.
  */
 export const UNITS_PER_EM = { min: 64, max: 16384 };
+
+/**
+ * The vertical metrics the layout uses, in ems. A line is (ascender − descender) × size × the page's
+ * line height (pdfmake, through pdfkit's lineHeight without the gap), and the baseline sits the
+ * ascender below the line's top: both from fontkit's font.ascent and font.descent, which are the
+ * hhea table's (OS/2's typo and win metrics and hhea.lineGap are not used, so they are not checked).
+ * Real Chinese fonts: Noto Serif SC (measured; it is Source Han Serif) 1.151 and −0.286, and, as
+ * recalled rather than measured here, Source Han Sans about 1.16 and −0.29, Microsoft YaHei about
+ * 1.06 and −0.26, SimSun and SimHei (256 units) about 0.86 and −0.14: 1.0 to 1.45 ems a line. An ascender of
+ * 32767 (hhea's largest) made every line 33 ems high: forms of 34 to 84 blank pages, exit 0. The
+ * bounds are far outside any real font; below 0.8 ems between them the lines print over each other.
+ */
+export const VERTICAL_METRICS_EMS = { ascender: { min: 0, max: 2 }, descender: { min: -2, max: 0 }, minHeight: 0.8 };
+
+/** What is wrong with a face's vertical metrics (hhea), or undefined. */
+function verticalMetricsProblem(font: FontkitModule.Font): string | undefined {
+  const { ascent, descent, unitsPerEm } = font;
+  const ems = (value: number) => Number((value / unitsPerEm).toPrecision(3));
+  const { ascender, descender, minHeight } = VERTICAL_METRICS_EMS;
+  const outside = (name: string, what: string, value: number, range: { min: number; max: number }, usual: string) =>
+    `的 hhea 表中${what}（${name}）是 ${value}，即字号的 ${ems(value)} 倍，不在 ${range.min} 到 ${range.max} 倍之间（中文字体约为 ${usual} 倍），排出来的行高会全错`;
+  if (!(ascent >= ascender.min * unitsPerEm && ascent <= ascender.max * unitsPerEm)) return outside('ascender', '字顶高度', ascent, ascender, '0.86 到 1.16');
+  if (!(descent >= descender.min * unitsPerEm && descent <= descender.max * unitsPerEm)) return outside('descender', '字底深度', descent, descender, '−0.29 到 −0.14');
+  if (ascent - descent < minHeight * unitsPerEm) {
+    return `的 hhea 表中字顶高度（ascender ${ascent}）到字底深度（descender ${descent}）只有字号的 ${ems(ascent - descent)} 倍，不到 ${minHeight} 倍（中文字体约为 1 到 1.44 倍），印出来各行会叠在一起`;
+  }
+  return undefined;
+}
 
 /**
  * How deep composite glyphs may nest. The OpenType spec sets no limit; real fonts nest one to three
