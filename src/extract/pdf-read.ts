@@ -77,6 +77,13 @@ export interface PdfPageContent {
   rules: PdfRule[];
   /** Text the page draws but does not print, not in `glyphs`. */
   unprinted: PdfUnprintedText[];
+  /**
+   * What the page paints whose effect on the text the reader does not work out (a shading, a
+   * masked picture, a clip or fill that is not one rectangle, text used as a clip, a colour it
+   * cannot tell, a box over part of a glyph). A shenbao form paints none of these; where they are,
+   * what the page prints cannot be confirmed, so it is not taken as confirmed (fail safe).
+   */
+  unmodelled: string[];
 }
 
 /** What one page may hold, and a whole document: past these a page is not read (a PDF made to make the reader slow). */
@@ -265,7 +272,7 @@ class DocumentReader {
       { x1: media.x, y1: media.y, x2: media.x + media.width, y2: media.y + media.height },
       { x1: crop.x, y1: crop.y, x2: crop.x + crop.width, y2: crop.y + crop.height },
     );
-    const canvas: PageCanvas = { visible, painted: [], rules: [], covers: [], order: 0, operations: 0 };
+    const canvas: PageCanvas = { visible, painted: [], rules: [], covers: [], order: 0, operations: 0, unmodelled: new Set() };
     const resources = this.dict(page.node.Resources());
     const contents = this.lookup(page.node.get(PDFName.of('Contents')));
     const streams = (contents instanceof PDFArray ? contents.asArray().map((s) => this.lookup(s)) : [contents]).filter((s): s is PDFStream => s instanceof PDFStream);
@@ -551,10 +558,12 @@ interface PageCanvas {
   /** Paint order: each glyph, box and picture takes the next number. */
   order: number;
   operations: number;
+  /** What was painted that the reader does not work out (PdfPageContent.unmodelled), each said once. */
+  unmodelled: Set<string>;
 }
 
 /** The glyphs that are printed, the rules, and the text that is not printed (in runs). */
-function printedOf(canvas: PageCanvas): Pick<PdfPageContent, 'glyphs' | 'rules' | 'unprinted'> {
+function printedOf(canvas: PageCanvas): Pick<PdfPageContent, 'glyphs' | 'rules' | 'unprinted' | 'unmodelled'> {
   const glyphs: PdfGlyph[] = [];
   const unprinted: PdfUnprintedText[] = [];
   const covers = canvas.covers;
@@ -571,9 +580,14 @@ function printedOf(canvas: PageCanvas): Pick<PdfPageContent, 'glyphs' | 'rules' 
           break;
         }
       }
+      if (drawn.paints.some(({ colour }) => !colour.rgb)) canvas.unmodelled.add('文字的颜色无法判断（图案、专色、索引色等）');
       const seen = Math.max(...drawn.paints.map(({ colour, alpha }) => contrast(colour, alpha, under)));
       if (seen < UNSEEN) why = Math.max(...drawn.paints.map((p) => p.alpha)) < UNSEEN ? 'transparent' : 'background';
       else if (covers.some((cover) => cover.order > drawn.order && cover.opaque && contains(cover.box, drawn.box))) why = 'covered';
+      // Covered in part: what still shows of the glyph is not worked out.
+      else if (covers.some((cover) => cover.order > drawn.order && cover.opaque && overlapsInside(cover.box, drawn.box))) {
+        canvas.unmodelled.add(`文字「${drawn.glyph.text}」被后画的色块或图片盖住了一部分`);
+      }
     }
     if (!why) {
       glyphs.push(drawn.glyph);
@@ -583,7 +597,14 @@ function printedOf(canvas: PageCanvas): Pick<PdfPageContent, 'glyphs' | 'rules' 
     if (last && last.why === why && !drawn.first) last.text += drawn.glyph.text;
     else unprinted.push({ text: drawn.glyph.text, why });
   }
-  return { glyphs, rules: canvas.rules, unprinted };
+  return { glyphs, rules: canvas.rules, unprinted, unmodelled: [...canvas.unmodelled] };
+}
+
+/** Whether `cover` overlaps `box` by more than a tenth of a point each way, without holding all of it. */
+function overlapsInside(cover: Box, box: Box): boolean {
+  const w = Math.min(cover.x2, box.x2) - Math.max(cover.x1, box.x1);
+  const h = Math.min(cover.y2, box.y2) - Math.max(cover.y1, box.y1);
+  return w > 0.1 && h > 0.1;
 }
 
 // ---- content streams ----
@@ -670,6 +691,7 @@ function interpret(
                   : state.softMask || state.blendMode
                     ? 'blended'
                     : undefined;
+      if (t.render >= 4 && !layerOff) canvas.unmodelled.add('文字用作剪切路径（渲染模式 4–7）');
       if (canvas.painted.length >= READ_LIMITS.pageGlyphs) throw new PdfReadLimit(`的文字超过 ${READ_LIMITS.pageGlyphs} 个`);
       canvas.painted.push({ glyph, order: canvas.order++, box, ...(why ? { why } : {}), paints: paintsOf(), first: i === 0 });
       textMatrix = times([1, 0, 0, 1, scaled, 0], textMatrix);
@@ -680,7 +702,10 @@ function interpret(
     textMatrix = lineMatrix;
   };
   const endPath = () => {
-    if (clipping && bounds) state = { ...state, clip: intersect(state.clip, bounds) };
+    if (clipping && bounds) {
+      if (!box()) canvas.unmodelled.add('剪切路径不是一个矩形');
+      state = { ...state, clip: intersect(state.clip, bounds) };
+    }
     clipping = false;
     path = [];
     bounds = undefined;
@@ -711,8 +736,15 @@ function interpret(
   };
   const components = (operands: Operand[]) => operands.filter((o): o is number => typeof o === 'number');
   const image = (m: Matrix, opaque: boolean) => {
-    // An image fills the unit square under the CTM.
+    // An image fills the unit square under the CTM; a masked one, only where its mask lets it.
     if (opaque) cover(rectangleUnder(m, 0, 0, 1, 1), undefined, state.fillAlpha);
+    else if (!layerOff) canvas.unmodelled.add('画了带遮罩的图片');
+  };
+  /** A filled path: one rectangle covers what it holds; any other shape, or a colour not told, is not worked out. */
+  const fill = () => {
+    const shape = box();
+    if (!layerOff && bounds && (!shape || !state.fill.rgb)) canvas.unmodelled.add(shape ? '填充的颜色无法判断（图案、专色、索引色等）' : '画了不是矩形的填充图形');
+    cover(shape, state.fill.rgb, state.fillAlpha);
   };
 
   for (const { operator, operands } of operations(content)) {
@@ -880,6 +912,9 @@ function interpret(
         current = apply(state.ctm, n(operands.length - 2), n(operands.length - 1));
         shapes += 2;
         break;
+      case 'sh':
+        if (!layerOff) canvas.unmodelled.add('画了渐变（sh）');
+        break;
       case 'W':
       case 'W*':
         clipping = true;
@@ -902,14 +937,14 @@ function interpret(
           // A thick line covers what lies under it.
           if (width >= 2) cover({ x1: Math.min(x1, x2) - (y1 === y2 ? 0 : width / 2), x2: Math.max(x1, x2) + (y1 === y2 ? 0 : width / 2), y1: Math.min(y1, y2) - (x1 === x2 ? 0 : width / 2), y2: Math.max(y1, y2) + (x1 === x2 ? 0 : width / 2) }, state.stroke.rgb, state.strokeAlpha);
         }
-        if (operator !== 'S' && operator !== 's') cover(box(), state.fill.rgb, state.fillAlpha);
+        if (operator !== 'S' && operator !== 's') fill();
         endPath();
         break;
       }
       case 'f':
       case 'F':
       case 'f*':
-        cover(box(), state.fill.rgb, state.fillAlpha);
+        fill();
         endPath();
         break;
       case 'n':

@@ -223,11 +223,14 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
   // The pages are read one at a time as the tables are put together; what each holds unprinted is kept.
   const hidden: Array<{ page: number; text: string; why: Unprinted }> = [];
   const use: GlyphUse = new Map();
+  // What a page paints whose effect on its text is not worked out: the print is then not confirmed.
+  const unmodelled: string[] = [];
   function* pages(): Generator<PdfPageContent> {
     let number = 0;
     for (const content of pdfPages(pdf)) {
       number++;
       hidden.push(...content.unprinted.map((run) => ({ page: number, ...run })));
+      unmodelled.push(...content.unmodelled.map((what) => `${file}：第 ${number} 页${what}，印出的内容无法确认`));
       for (const { source, code, text } of content.glyphs) {
         let codes = use.get(source);
         if (!codes) use.set(source, (codes = new Map()));
@@ -247,10 +250,12 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
   } catch (error) {
     // A page past the reader's limits, a content stream in a filter pdf-lib cannot decode, or damaged: not a page shenbao wrote.
     if (!(error instanceof PdfReadLimit) && error instanceof Error && !/^(Error|TypeError|RangeError)$/.test(error.name)) throw error;
-    throw new UserError(`${file}：读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`);
+    const why = `${file}：读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`;
+    // Past the reader's limits the print is not confirmed: a page can be made to reach them on purpose.
+    throw error instanceof PdfReadLimit ? new UnreadablePrint(why, unprintedLines(file, hidden), [why]) : new UserError(why);
   }
   const unprinted = unprintedLines(file, hidden);
-  const unverified = unverifiedGlyphs(file, use, fonts);
+  const unverified = [...unverifiedGlyphs(file, use, fonts), ...unmodelled];
   const info = documentInfo(pdf);
   const custom: Record<string, string> = info.author !== undefined ? { [WORD_PROPERTY.unit]: info.author } : {};
   // A PDF does not say its house style (a .docx does): it is read off the printed forms, unless known.
