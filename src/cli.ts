@@ -20,6 +20,7 @@ const write = (stream: NodeJS.WriteStream) => (text: string) => {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const handlers: Array<[NodeJS.Signals, () => void]> = [];
+let stopped = false;
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: write(process.stdout),
@@ -33,12 +34,17 @@ process.exitCode = await runCli(process.argv.slice(2), {
     // (`timeout` sends SIGTERM twice, to the process and to its group; Ctrl-C is often pressed
     // twice). The first signal names the exit code.
     for (const signal of SIGNALS) {
-      const handler = () => interrupt.abort(new DOMException(signal, 'AbortError'));
+      const handler = () => {
+        stopped = true;
+        interrupt.abort(new DOMException(signal, 'AbortError'));
+      };
       process.on(signal, handler);
       handlers.push([signal, handler]);
     }
     return interrupt.signal;
   },
 });
-// Done: a signal from now on ends the process at once, as it does for every other command.
-for (const [signal, handler] of handlers) process.off(signal, handler);
+// Done: a signal from now on ends the process at once, as it does for every other command; but
+// after a stop, a second signal (timeout's to the group) arriving while the process drains its
+// output must not turn the exit code the stop chose into death by that signal.
+if (!stopped) for (const [signal, handler] of handlers) process.off(signal, handler);
