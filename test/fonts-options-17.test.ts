@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { runCli } from '../src/command-line.js';
 import { chooseFonts, loadFonts, REQUIRED_TEXT } from '../src/render/fonts.js';
 import { CLI, shenbao } from './support/cli.js';
@@ -47,6 +47,16 @@ async function run(args: string[]) {
 
 const noStack = (stderr: string) => expect(stderr).not.toMatch(/内部错误|\n\s+at |Error:/);
 
+/** `args` refused with exit 2 and exactly `message`, nothing written (side by side: none may write, so the hashes of `work` agree). */
+async function refusedOption([args, message]: [string[], string], { expect }: { expect: ExpectStatic }) {
+  const { code, stdout, stderr, before, after } = await run(args);
+  expect(code).toBe(2);
+  expect(stderr).toBe(`${message}\n`);
+  expect(stdout).toBe('');
+  expect(stderr).not.toMatch(/内部错误|\n\s+at |Error:/);
+  expect(after).toEqual(before);
+}
+
 describe('item 5: options written into a file hold only what a file can', () => {
   it.concurrent.for([
     [['build', 'unit-2023.json', '--docx-font', '宋\u0001体'], '--docx-font 的第 2 个字符是控制字符 U+0001，不能写进 Word 文件，请删除它'],
@@ -60,15 +70,7 @@ describe('item 5: options written into a file hold only what a file can', () => 
     [['extract', 'a.docx', 'b.docx', '--title', '项目绩效目标汇总表\u0085'], '--title 的第 10 个字符是控制字符 U+0085，不能写进文件，请删除它'],
     [['extract', 'a.docx', '--unit', '\u061C闵行'], '--unit 的第 1 个字符是不可见字符 U+061C（阿拉伯字母标记），不能写进文件，请删除它'],
     [['schema', '-o', 'packet\u2068.schema.json'], '-o 的第 7 个字符是不可见字符 U+2068（首字方向隔离），不能用在文件名里，请删除它'],
-  ] as Array<[string[], string]>)('%j', { timeout: 60_000 }, async ([args, message], { expect }) => {
-    // Side by side: none of them may write anything, so their hashes of `work` agree.
-    const { code, stdout, stderr, before, after } = await run(args);
-    expect(code).toBe(2);
-    expect(stderr).toBe(`${message}\n`);
-    expect(stdout).toBe('');
-    expect(stderr).not.toMatch(/内部错误|\n\s+at |Error:/);
-    expect(after).toEqual(before);
-  });
+  ] as Array<[string[], string]>)('%j', { timeout: 60_000 }, refusedOption);
 
   it('a lone surrogate (which no command line can carry, but a program calling runCli can)', async () => {
     let stderr = '';
@@ -305,14 +307,7 @@ describe('U+FFFD (text typed in GBK) and the invisible fillers are refused in op
     [['build', 'unit-2023.json', '-o', 'out\u115F'], '-o 的第 4 个字符是不可见字符 U+115F（韩文初声填充符），不能用在文件名里，请删除它'],
     [['blank', '--unit', '\uFFA0闵行'], '--unit 的第 1 个字符是不可见字符 U+FFA0（半角韩文填充符），不能写进文件，请删除它'],
     [['blank', '--title', '汇总\u180E表'], '--title 的第 3 个字符是不可见字符 U+180E（蒙古文元音分隔符），不能写进文件，请删除它'],
-  ] as Array<[string[], string]>)('%j', { timeout: 60_000 }, async ([args, message], { expect }) => {
-    const { code, stdout, stderr, before, after } = await run(args);
-    expect(code).toBe(2);
-    expect(stderr).toBe(`${message}\n`);
-    expect(stdout).toBe('');
-    expect(stderr).not.toMatch(/内部错误|\n\s+at |Error:/);
-    expect(after).toEqual(before);
-  });
+  ] as Array<[string[], string]>)('%j', { timeout: 60_000 }, refusedOption);
 
   it('宋体 typed on a GBK terminal (bytes CB CE CC E5) as --docx-font: refused, nothing written', async () => {
     const before = await treeHashes(work);
