@@ -25,6 +25,7 @@ import { progressDisplay } from './progress.js';
 // command) loads pdfmake, docx and the fonts there only, not here as well.
 const library = {
   build: () => import('./output/build.js'),
+  staging: () => import('./output/staging.js'),
   printable: () => import('./output/printable.js'),
   validate: () => import('./validate/validate.js'),
   templates: () => import('./layout/templates.js'),
@@ -393,12 +394,17 @@ async function build(
   } catch (error) {
     display.pause();
     if (!isAbort(error)) throw error;
-    const folders = files.map((file): InterruptedFolder => {
-      const report = done.find((r) => r.file === file);
-      const dir = report?.packetDir ?? path.join(argv.out, packetDirName(file));
-      if (swapped.has(file) || report?.packetDir !== undefined) return { dir, state: 'swapped' };
-      return { dir, state: report ? 'unchanged' : staged.has(file) ? 'discarded' : 'not begun' };
-    });
+    const { interruptedSwapPending } = await library.staging();
+    const folders = await Promise.all(
+      files.map(async (file): Promise<InterruptedFolder> => {
+        const report = done.find((r) => r.file === file);
+        const dir = report?.packetDir ?? path.join(argv.out, packetDirName(file));
+        if (swapped.has(file) || report?.packetDir !== undefined) return { dir, state: 'swapped' };
+        // Stopped while finishing an earlier build's interrupted swap: the folder is still half swapped.
+        if (staged.has(file) && (await interruptedSwapPending(dir))) return { dir, state: 'unfinished' };
+        return { dir, state: report ? 'unchanged' : staged.has(file) ? 'discarded' : 'not begun' };
+      }),
+    );
     io.stderr(interruptedLines((error as Error).message, folders));
     return exitCodeOf(error);
   }
@@ -408,8 +414,10 @@ async function build(
 interface InterruptedFolder {
   dir: string;
   /** swapped: this build's files are in place (a swap under way is finished before the build stops). */
-  state: 'swapped' | 'discarded' | 'not begun' | 'unchanged';
+  state: 'swapped' | 'discarded' | 'not begun' | 'unchanged' | 'unfinished';
 }
+
+const UNFINISHED = '上一次被中断的生成还没有换入完成，这次没能把它完成：下次生成会先完成它（在此之前 verify 会指出）';
 
 /** What a stopped build left, folder by folder: the new files, or the folder as it was. */
 function interruptedLines(signal: string, folders: readonly InterruptedFolder[]): string {
@@ -419,6 +427,7 @@ function interruptedLines(signal: string, folders: readonly InterruptedFolder[])
     const [{ dir, state }] = folders as [InterruptedFolder];
     if (state === 'swapped') return `${stopped}：这次生成的文件已全部换入 ${dir}\n`;
     if (state === 'not begun') return `${stopped}：输出目录保持原样（还没有开始写文件）\n`;
+    if (state === 'unfinished') return `${stopped}：${UNFINISHED}\n`;
     return `${stopped}：这次生成的文件都已删除，输出目录保持原样\n`;
   }
   const line: Record<InterruptedFolder['state'], string> = {
@@ -426,6 +435,7 @@ function interruptedLines(signal: string, folders: readonly InterruptedFolder[])
     discarded: '保持原样，这次生成的文件都已删除',
     'not begun': '保持原样（还没有开始写文件）',
     unchanged: '保持原样',
+    unfinished: UNFINISHED,
   };
   const summary =
     changed === 0

@@ -300,6 +300,27 @@ describe('items 10 and 11: what a stopped build says, and a second signal', () =
     expect(await treeHashes(out())).toEqual(newTree);
   });
 
+  it('Ctrl-C while finishing an earlier build killed in its swap: says the folder is still half swapped (exit 130), and the next build finishes it', async () => {
+    await restore(changed());
+    const mark = path.join(dir, 'swap-paused');
+    const pause = { SHENBAO_TEST_SWAP_MARK: mark, SHENBAO_TEST_SWAP_PAUSE_MS: '1500' };
+    const execArgv = ['--import', path.join(dir, 'pause-swap.mjs')];
+    // Killed outright in the middle of its swap: manifest.json is left as the journal.
+    await rm(mark, { force: true });
+    const killed = await signalled(build, ws, () => existsSync(mark), [['SIGKILL', 0]], { env: pause, execArgv });
+    expect(killed.code).toBe(null);
+    expect(JSON.parse(await readFile(path.join(out(), 'unit', 'manifest.json'), 'utf8'))).toMatchObject({ complete: false, pending: 'build' });
+    // The next build pauses while finishing that swap, and is stopped there.
+    await rm(mark, { force: true });
+    const run = await signalled(build, ws, () => existsSync(mark), [['SIGINT', 0]], { env: pause, execArgv });
+    noBug(run.stderr);
+    expect(run.code, run.stderr).toBe(130);
+    expect(lastLines(run.stderr, 1)).toEqual(['已中断：上一次被中断的生成还没有换入完成，这次没能把它完成：下次生成会先完成它（在此之前 verify 会指出）']);
+    const next = await shenbao(build, ws);
+    expect(next.code, next.stderr).toBe(0);
+    expect(await treeHashes(out())).toEqual(newTree);
+  });
+
   it('several packets: each folder is named with what it holds now (exit 130)', async () => {
     const root = path.join(dir, 'several');
     await mkdir(path.join(root, 'data'), { recursive: true });

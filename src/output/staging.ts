@@ -221,6 +221,12 @@ async function swapIn(
  *
  * Call it with the folder locked, before it is read for a build. Says whether a swap was finished.
  */
+/** Whether `dir` holds the journal of a build killed in its swap, not yet finished (the next build finishes it). */
+export async function interruptedSwapPending(dir: string): Promise<boolean> {
+  const journal = await readManifest(dir).catch(() => undefined);
+  return journal !== undefined && !journal.complete && journal.pending === 'build';
+}
+
 export async function finishInterruptedSwap(dir: string): Promise<boolean> {
   const journal = await readManifest(dir).catch(() => undefined); // one not shenbao's is refused by the build's own reading
   if (!journal || journal.complete || journal.pending !== 'build' || journal.swap === undefined) return false;
