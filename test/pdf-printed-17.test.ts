@@ -184,7 +184,9 @@ describe('extract of a PDF that carries its data checks what it prints', () => {
     expect(await treeHashes(dir)).toEqual(before);
   });
 
-  it('a genuine PDF whose print the reader cannot read (a cell taller than a page): said, and the data it carries written', async () => {
+  it('a genuine PDF whose print the reader cannot read (a cell taller than a page): refused all the same (exit 1), nothing written', async () => {
+    // A print that cannot be read is not confirmed, genuine or not: a page can be doctored just so
+    // that the reader fails (an attack found that), so the carried data is not returned.
     const packet = JSON.parse(await readFile(DISTINCT_FILE, 'utf8'));
     const long = { ...packet.projects[0], overallGoal: Array.from({ length: 400 }, (_, i) => `第${i}句话说明项目的目标，`).join('') };
     const dir = await folder('extract-tall', {});
@@ -194,15 +196,12 @@ describe('extract of a PDF that carries its data checks what it prints', () => {
     const file = path.join(dir, 'out', 'tall', F1);
     const before = await treeHashes(dir);
     const run = await cli(['extract', file, '-o', path.join(dir, 'data.json')]);
-    expect(run.code).toBe(0);
+    expect([run.code, run.stdout]).toEqual([1, '']);
     const said = lines(run.stderr);
     expect(said).toHaveLength(2);
     expect(said[0]).toMatch(new RegExp(`^${escaped(file)}：印出的文字读不回，无法与内嵌的数据核对（第 1 张申报表[^\\n]+）；若它是用别的模板或字体生成的，请用 --templates、--font 给出生成时用的$`));
-    expect(said[1]).toBe(`${file}：读出 PDF 里嵌入的数据（申报表），1 个项目，写到 ${path.join(dir, 'data.json')}，0 个错误，0 条警告`);
-    // The data exactly as carried; nothing else changed.
-    const after = await treeHashes(dir);
-    expect(await readFile(path.join(dir, 'data.json'), 'utf8')).toBe(embeddedSource(await PDFDocument.load(await readFile(file)), file));
-    expect(Object.keys(after).filter((key) => after[key] !== before[key])).toEqual(['data.json']);
+    expect(said[1]).toBe(`${file}：印出的文字读不回，无法确认它与附带的数据相同，没有写出数据`);
+    expect(await treeHashes(dir)).toEqual(before);
   }, 60_000);
 });
 

@@ -188,6 +188,8 @@ class DocumentReader {
   readonly baseOff: boolean;
   operations = 0;
   covers = 0;
+  /** What the document holds that the reader does not work out (PdfPageContent.unmodelled), found while reading a page. */
+  unmodelled = new Set<string>();
 
   constructor(readonly pdf: PDFDocument) {
     // Optional content (layers): the default configuration's OFF list (and base state) says which are hidden.
@@ -243,6 +245,8 @@ class DocumentReader {
       return found !== undefined && (this.layersOff.has(found) || (this.baseOff && !this.layersOn.has(found)));
     };
     if (type === PDFName.of('OCMD')) {
+      // A visibility expression is not worked out: viewers evaluate it, this reader does not.
+      if (dict.get(PDFName.of('VE')) !== undefined) this.unmodelled.add('有按表达式（/VE）显示的图层');
       const groups = this.lookup(dict.get(PDFName.of('OCGs')));
       const members = groups instanceof PDFArray ? groups.asArray() : groups ? [groups] : [];
       if (members.length === 0) return false;
@@ -273,6 +277,10 @@ class DocumentReader {
       { x1: crop.x, y1: crop.y, x2: crop.x + crop.width, y2: crop.y + crop.height },
     );
     const canvas: PageCanvas = { visible, painted: [], rules: [], covers: [], order: 0, operations: 0, unmodelled: new Set() };
+    this.unmodelled.clear();
+    // Form fields a viewer draws from their values: what it draws is not in any content stream.
+    const form = this.dict(this.pdf.catalog.get(PDFName.of('AcroForm')));
+    if (this.lookup(form?.get(PDFName.of('NeedAppearances'))) === PDFBool.True) canvas.unmodelled.add('的表单要求阅读器自己画出字段（NeedAppearances）');
     const resources = this.dict(page.node.Resources());
     const contents = this.lookup(page.node.get(PDFName.of('Contents')));
     const streams = (contents instanceof PDFArray ? contents.asArray().map((s) => this.lookup(s)) : [contents]).filter((s): s is PDFStream => s instanceof PDFStream);
@@ -281,6 +289,7 @@ class DocumentReader {
     interpret(content, resources, initialState(), canvas, this, { depth: 0, forms: new Set(), layerOff: false });
     // Annotations' appearances are drawn over the page: their text is printed, their boxes cover.
     for (const annotation of this.array(page.node.get(PDFName.of('Annots')))) drawAnnotation(this.dict(annotation), canvas, this);
+    for (const what of this.unmodelled) canvas.unmodelled.add(what);
     return { width, height, ...printedOf(canvas) };
   }
 }
@@ -1025,12 +1034,21 @@ function drawAnnotation(annotation: PDFDict | undefined, canvas: PageCanvas, doc
   if (flags & 2 || (flags & 32 && !(flags & 4)) || document.layerOff(annotation.get(PDFName.of('OC')))) return;
   const rect = document.array(annotation.get(PDFName.of('Rect'))).map((o) => document.number(o) ?? 0);
   if (rect.length !== 4) return;
+  const subtype = document.lookup(annotation.get(PDFName.of('Subtype')));
+  // A link, a pop-up, or anything of no area (an invisible signature's widget) draws nothing on the page.
+  if (subtype === PDFName.of('Link') || subtype === PDFName.of('Popup') || rect[0] === rect[2] || rect[1] === rect[3]) return;
+  // Printed but not shown: paper and screen differ.
+  if (flags & 32) canvas.unmodelled.add('有只打印、不在屏幕上显示的注释');
   let normal = document.lookup(document.dict(annotation.get(PDFName.of('AP')))?.get(PDFName.of('N')));
   if (normal instanceof PDFDict && !(normal instanceof PDFStream)) {
     const state = document.lookup(annotation.get(PDFName.of('AS')));
     normal = state instanceof PDFName ? document.lookup(normal.get(state)) : undefined;
   }
-  if (!(normal instanceof PDFStream)) return;
+  // Without an appearance a viewer draws one of its own (a FreeText's text, a field's value).
+  if (!(normal instanceof PDFStream)) {
+    canvas.unmodelled.add('有没有外观的注释（阅读器会自己画出它）');
+    return;
+  }
   const bbox = document.array(normal.dict.get(PDFName.of('BBox'))).map((o) => document.number(o) ?? 0);
   const values = document.array(normal.dict.get(PDFName.of('Matrix'))).map((o) => document.number(o) ?? 0);
   const matrix: Matrix = values.length === 6 ? (values as Matrix) : IDENTITY;

@@ -70,17 +70,17 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   const validation = validatePacket(data);
   const kind = documentInfo(pdf).subject === PDF_SUBJECT.summary ? 'summary' : 'form';
   // Not returned in silence: what the pages print is read back and compared with what it carries.
-  // A difference refuses the data (every field named). A print that cannot be read is said, and
-  // the data returned (the reader cannot read every PDF shenbao writes: a cell taller than a page,
-  // other templates or fonts), unless the page also holds text it does not print: then it was
-  // edited, and the data is refused as well.
+  // A difference refuses the data (every field named), and so does a print that cannot be read:
+  // a page can be doctored just so that it cannot be read (an attack found exactly that), so an
+  // unconfirmed print is never taken for a confirmed one. --templates and --font give the reader
+  // what a PDF made with other ones needs.
   const carried = data as Record<string, unknown>;
   const printedCheck = Array.isArray(carried.projects) ? printedAgainstCarried(pdf, file, carried, templates, await loadFonts(fonts)) : undefined;
   const lines = printedCheck ? printedCheckLines(file, printedCheck) : [];
   // Refused too where what it prints cannot be confirmed (glyphs that are not the characters read, other fonts).
   const refused =
     printedCheck !== undefined &&
-    (printedCheck.unverified.length > 0 || (printedCheck.readable ? printedCheck.differences.length > 0 : printedCheck.unprinted.length > 0));
+    (printedCheck.unverified.length > 0 || !printedCheck.readable || printedCheck.differences.length > 0);
   const said = { problems: refused ? lines : [], notes: refused ? [] : lines, ...(printedCheck && { printedCheck }) };
   return { kind, data: carried, places: new Map(), ...validation, embedded, ...signed, ...said };
 }
@@ -94,7 +94,8 @@ export function printedRefusal(read: ExtractedFile): string | undefined {
   if (!check || read.problems.length === 0) return undefined;
   if (check.readable && check.differences.length > 0) return `印出的与内嵌的数据有 ${check.differences.length} 处不同（PDF 的页面被改过，或附带的数据被换过）`;
   if (check.unverified.length > 0) return '印出的是什么字无法核对，不能当作与附带的数据相同';
-  return '印出的文字读不回，页面上又有不印在纸上的文字（PDF 的页面被改过），无法与附带的数据核对';
+  if (!check.readable && check.unprinted.length > 0) return '印出的文字读不回，页面上又有不印在纸上的文字（PDF 的页面被改过），无法与附带的数据核对';
+  return '印出的文字读不回，无法确认它与附带的数据相同';
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
