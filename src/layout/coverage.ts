@@ -82,8 +82,8 @@ function probeProblems(sections: readonly GridSection[], probe: Probe, base: str
     const shown = markersIn(place.text);
     shown.forEach((key) => printedSomewhere.add(key));
     if (place.key === undefined) {
-      if (shown.length === 1 && !claimed.has(shown[0]!)) problems.push(`${place.where}印出了 ${name(shown[0]!)} 的值，却没有写 field="${name(shown[0]!)}"`);
-      else if (shown.length > 0) problems.push(`${place.where}没有写 field，却印出了 ${names(shown)} 的值`);
+      if (shown.length === 1 && !claimed.has(shown[0]!)) problems.push(`${place.where()}印出了 ${name(shown[0]!)} 的值，却没有写 field="${name(shown[0]!)}"`);
+      else if (shown.length > 0) problems.push(`${place.where()}没有写 field，却印出了 ${names(shown)} 的值`);
       continue;
     }
     const claim = `field="${name(place.key)}" 的${place.kind}`;
@@ -231,7 +231,8 @@ interface Place {
   key?: string;
   text: string;
   kind: '标题' | '单元格';
-  where: string;
+  /** Made only for a message: the check runs on every form a build lays out. */
+  where: () => string;
 }
 
 function places(sections: readonly GridSection[]): Place[] {
@@ -241,13 +242,13 @@ function places(sections: readonly GridSection[]): Place[] {
   for (const section of sections)
     for (const block of section.blocks) {
       if (block.type === 'heading') {
-        all.push({ ...claim(block.path), text: block.text, kind: '标题', where: `<h${block.level}> 标题` });
+        all.push({ ...claim(block.path), text: block.text, kind: '标题', where: () => `<h${block.level}> 标题` });
         continue;
       }
-      tables++;
+      const table = ++tables;
       block.rows.forEach((row, r) => {
         for (const cell of row.cells) {
-          all.push({ ...claim(cell.path), text: cell.text, kind: '单元格', where: `第 ${tables} 个表格第 ${r + 1} 行第 ${cell.col + 1} 列的单元格` });
+          all.push({ ...claim(cell.path), text: cell.text, kind: '单元格', where: () => `第 ${table} 个表格第 ${r + 1} 行第 ${cell.col + 1} 列的单元格` });
         }
       });
     }
