@@ -12,12 +12,10 @@
 // another field's cell shows) and doctored with pdf-lib (test/support/pdf-doctor.ts). Each CLI
 // case asserts the exit code, the exact Chinese lines (no stack trace), and the folder's hashes
 // before and after.
-import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { PDFDict, PDFDocument, PDFName, PDFArray } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/command-line.js';
 import { embeddedSource, printedAgainstCarried, printedCheckLines } from '../src/extract/pdf.js';
@@ -25,7 +23,7 @@ import { readPdfPages, type Unprinted } from '../src/extract/pdf-read.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { DEFAULT_FONTS, loadFonts } from '../src/render/fonts.js';
 import { formDataHash, sha256 } from '../src/output/manifest.js';
-import { CLI, shenbao } from './support/cli.js';
+import { shenbao } from './support/cli.js';
 import { DISTINCT_FILE } from './support/golden.js';
 import { aroundRun, beforeTextObject, doctorPage, toUnicodeCMap, toUnicodeOf, type PageText } from './support/pdf-doctor.js';
 import { treeHashes } from './support/tree.js';
@@ -391,10 +389,7 @@ describe('inline images are skipped in one forward scan (item 13)', () => {
     const dir = await folder('inline-images', { 'images.pdf': await pdfWith(MANY) });
     const before = await treeHashes(dir);
     const started = performance.now();
-    const run = await promisify(execFile)('prlimit', ['--as=1500000000', '--', process.execPath, CLI, 'extract', 'images.pdf', '-o', 'data.json'], { cwd: dir }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
-    );
+    const run = await shenbao(['extract', 'images.pdf', '-o', 'data.json'], dir, { memory: 1_500_000_000 });
     expect(performance.now() - started).toBeLessThan(30_000);
     expect([run.code, run.stdout, lines(run.stderr)]).toEqual([2, '', ['images.pdf：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表']]);
     expect(await treeHashes(dir)).toEqual(before);
@@ -412,6 +407,16 @@ describe('paint whose effect is not worked out: the print is not confirmed', () 
     ['a box over part of the amount', `文字「${FISCAL[0]}」被后画的色块或图片盖住了一部分`, (page) => {
       const [x, y] = origin(page, FISCAL);
       return `${page.content}\nq ${UNFLIP} 1 g ${x - 1} ${y} 4 3 re f Q`;
+    }],
+    ['a FreeText annotation without an appearance (a viewer draws its text)', '有没有外观的注释（阅读器会自己画出它）', (page) => {
+      const context = page.pdf.context;
+      const note = context.obj({ Type: 'Annot', Subtype: 'FreeText', Rect: [100, 100, 300, 130], Contents: PDFString.of('9,999,999.99'), DA: PDFString.of('/Helv 12 Tf 0 g') });
+      page.pdf.getPages()[0]!.node.set(PDFName.of('Annots'), context.obj([context.register(note)]));
+      return page.content;
+    }],
+    ['a NeedAppearances form (a viewer draws its fields)', '的表单要求阅读器自己画出字段（NeedAppearances）', (page) => {
+      page.pdf.catalog.set(PDFName.of('AcroForm'), page.pdf.context.obj({ Fields: [], NeedAppearances: true }));
+      return page.content;
     }],
   ];
   it.each(cases)('%s: extract refuses (exit 1), naming the page and what was painted; nothing written', async (name, what, edit) => {
