@@ -19,7 +19,8 @@ import { FORM_PAGE } from '../layout/page-style.js';
 import type { FormTemplates } from '../layout/templates.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
-import { pdfLineBreaker } from '../render/pdf.js';
+import { setText } from '../layout/text.js';
+import { textMeasure } from '../render/measure.js';
 import type { Display } from '../model/display.js';
 import type { Packet } from '../model/packet.js';
 import { diffPackets, printedDifference, type PacketChange } from './diff.js';
@@ -203,7 +204,10 @@ export type PrintedForms = ExtractedDocx & { unprinted: string[]; unverified: st
  */
 export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemplates, fonts: LoadedFonts, known?: { display?: Display }): PrintedForms {
   const page = FORM_PAGE;
-  const lineBreaker = pdfLineBreaker(page, fonts);
+  const measure = textMeasure(fonts);
+  // The lines the writer sets `text` in, in a box `width` wide, as layout sets them.
+  const lineBreaker = (text: string, { size, width, bold }: { size: number; width: number; bold: boolean }) =>
+    setText(text, { face: bold ? 'bold' : 'regular', size, lineHeight: page.lineHeight, width }, measure);
   const bold = fonts.faces.bold.name;
   // A line ends where the text wrapped if the writer, given it with the next line after it, ends
   // it there too; else the value has a line break there. A gap of k lines' height is k − 1 empty lines.

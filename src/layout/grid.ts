@@ -1,5 +1,5 @@
 // The grid model: what a form looks like, independent of PDF or Word. Plain JSON-safe data, no
-// classes, nothing from pdfmake or docx. Both renderers only translate it.
+// classes, nothing from pdfkit or docx. Both writers only translate it.
 //
 //   GridDocument ─ page: paper, margins, type sizes, heading styles, footer (PageStyle)
 //     └ sections (each starts a new page; may carry a PDF bookmark)
@@ -11,7 +11,7 @@
 //
 // The grid is the whole hand-off from layout to the writers: a writer reads the page and the
 // cells from here and holds no page or type constants of its own. The PDF writer gets the grid
-// paginated (layout/paginate.ts, from the renderer's `PageMeasure`); Word flows its own pages.
+// paginated and placed (layout/pages.ts); Word flows its own pages.
 
 /** Where a value lives in the data file: ['projects', 3, 'indicators', 5, 'target'], ['year']. */
 export type DataPath = Array<string | number>;
@@ -104,10 +104,9 @@ export interface GridCell {
   fontSize?: number;
 }
 
-// What a renderer tells layout so that layout can break pages (layout/page-flow.ts), and what it
-// reports back after laying the pages out, as data.
+// What pagination knows of the text (layout/page-measure.ts), so that it can break pages (layout/page-flow.ts).
 
-/** A renderer's measurements, in pt. */
+/** The text's measurements, in pt. */
 export interface PageMeasure {
   /** Height of a page's content area (inside the margins). */
   pageHeight: number;
@@ -135,14 +134,4 @@ export interface TableBox {
   paddingBottom: number;
   /** Heights of the lines of each cell's text: `lines[r][i]` for `table.rows[r].cells[i]`. */
   lines: number[][][];
-}
-
-/**
- * Where a renderer actually put a row: the page its cells start on (0-based), whether a one-row
- * cell of it ran onto the next page (`split`), or over three pages or more (`tall`).
- */
-export interface RowPlacement {
-  page: number;
-  split: boolean;
-  tall: boolean;
 }

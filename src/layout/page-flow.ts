@@ -1,18 +1,17 @@
-// Where every table breaks, from one measurement. The renderer measures (the heights of the lines
+// Where every table breaks, from one measurement. layout/page-measure.ts measures (the heights of the lines
 // each heading and cell is printed in, its rules and paddings, the page's height); this flows the
 // document down its pages and decides, like a print engine would, which rows must begin a page:
 //   - each section starts a new page; headings flow line by line;
 //   - a table row fits if all its lines do: above it its top rule (first row of a table piece
-//     only) and padding, below it padding and the rule, as pdfmake lays out a table;
+//     only) and padding, below it padding and the rule, as place.ts lays out a table;
 //   - a row whose text does not fit is moved whole to a new page, where the table's `repeat` rows
 //     are printed again and every merged label that covers the row is printed again with it;
 //   - a row taller than a page is not moved when it would run over three pages or more from where
 //     it is (moving it gains nothing): it continues page after page, each continuation page
 //     starting with the row's rule and padding; the row after it begins a new page;
 //   - a merged label taller than the rows it spans makes the last of them taller.
-// Pure: measurements in, row indexes out (paginate.ts cuts the tables there). The renderer checks
-// its one layout against these breaks and, where a measurement was off, asks again with that row
-// forced to begin a page (`forced`), so correctness never rests on the estimate.
+// Pure: measurements in, row indexes out (paginate.ts cuts the tables there). The measurements are
+// the lines placement sets (one breaker, one measure), so the plan is exact, not an estimate.
 import type { GridCell, GridDocument, GridTable, PageMeasure, TableBox } from './grid.js';
 
 export type { HeadingBox, PageMeasure, TableBox } from './grid.js';

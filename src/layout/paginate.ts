@@ -1,14 +1,10 @@
-// Pagination, a layout stage: grid in, paginated grid out. The renderer only measures
-// (PageMeasure); page-flow.ts decides from those measurements where every table breaks, and this
-// cuts the tables there into one piece per page: every later piece starts with the header rows
-// marked `repeat` above its first row, and a merged cell cut by the break is split, its text (the
-// 一级/二级 label) printed again on the new page.
-//
-// The renderer then reports where the rows really landed (RowPlacement, as data). Where a piece
-// still spilled onto a further page (a measurement was off), `spilledRows` names the first row
-// that did, and paginating again with that row forced to begin a page corrects it.
+// Pagination, a layout stage: grid in, paginated grid out. page-flow.ts decides from the text's
+// measurements (PageMeasure, layout/page-measure.ts) where every table breaks, and this cuts the
+// tables there into one piece per page: every later piece starts with the header rows marked
+// `repeat` above its first row, and a merged cell cut by the break is split, its text (the
+// 一级/二级 label) printed again on the new page. place.ts then places the pieces.
 import { fitOneLine } from './fit.js';
-import type { GridCell, GridDocument, GridRow, GridSection, GridTable, PageMeasure, RowPlacement } from './grid.js';
+import type { GridCell, GridDocument, GridRow, GridSection, GridTable, PageMeasure } from './grid.js';
 import { planBreaks } from './page-flow.js';
 
 export interface PagedDocument extends LaidOutDocument {
@@ -19,48 +15,13 @@ export interface PagedDocument extends LaidOutDocument {
 /**
  * The document paginated: every table cut where `measure` says its pages break (page-flow.ts),
  * each continuation a section of its own. `forced[t]`: rows of the t-th table that must begin a
- * page in any case (a renderer's correction where a measurement was off).
+ * page in any case.
  */
 export function paginate(grid: GridDocument, measure: PageMeasure, forced: ReadonlyArray<readonly number[]> = []): PagedDocument {
   // Amounts on one line first: a smaller size can make a row lower.
   const document = fitOneLine(grid, measure);
   const breaks = planBreaks(document, measure, forced);
   return { ...cutDocument(document, breaks), breaks };
-}
-
-/**
- * `placements[i][r]`: where row r of the i-th table of `paged.document` landed. Returns, for each
- * piece that ran onto a further page, the first row that did, as a row of the unpaginated table
- * (`table`: its index there): pass them as `forced` to paginate again. Empty when every piece fit.
- */
-export function spilledRows(
-  paged: LaidOutDocument,
-  placements: ReadonlyArray<ReadonlyArray<RowPlacement | undefined>>,
-): Array<{ table: number; row: number }> {
-  return paged.pieces.flatMap(({ table, piece }, i) => {
-    const rows = placements[i] ?? [];
-    const first = piece.repeatedRows;
-    const startPage = rows[first]?.page;
-    if (startPage === undefined) return [];
-    // The piece's first row may itself be taller than a page: nothing to gain by moving it.
-    for (let row = first + 1; row < piece.sourceRows.length; row++) {
-      const placement = rows[row];
-      if (placement && (placement.page > startPage || (placement.split && !placement.tall))) {
-        return [{ table, row: piece.sourceRows[row]! }];
-      }
-    }
-    return [];
-  });
-}
-
-/** `forced` with the spilled rows added, each table's rows ascending. */
-export function withForcedRows(
-  forced: ReadonlyArray<readonly number[]>,
-  added: ReadonlyArray<{ table: number; row: number }>,
-): number[][] {
-  const merged = forced.map((rows) => [...rows]);
-  for (const { table, row } of added) (merged[table] ??= []).push(row);
-  return Array.from(merged, (rows) => (rows ?? []).sort((a, b) => a - b));
 }
 
 export interface TablePiece {

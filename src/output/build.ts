@@ -15,16 +15,19 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summarySections } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
-import { fitEach } from '../layout/fit.js';
-import { pdfMeasure } from '../render/pdf.js';
+import { fitEach, fitOneLine } from '../layout/fit.js';
+import { pageMeasure } from '../layout/page-measure.js';
+import { layOutPages } from '../layout/pages.js';
+import { textMeasure } from '../render/measure.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
-import { inFont, paginatedSections } from './paged-pdf.js';
+import { inFont } from './paged-pdf.js';
+import { packPages, unpackPages, type PackedPages } from './form-pages.js';
 import { docxChunks, type DocxFonts } from '../render/docx.js';
-import { inOrder, makeForm, renderPart, summaryArchive, type FormJob, type FormOutput, type PartJob } from './forms.js';
+import { inOrder, makeForm, summaryArchive, type FormJob, type FormOutput } from './forms.js';
 import { FormPool, WorkerOutOfMemory } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
@@ -260,7 +263,7 @@ async function buildLocked(
     const year = loaded.header!.year;
     const display = loaded.header!.display;
     const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1, display);
-    const formPages = new Map<number, { pages: number; laidOutHere: boolean; sections?: GridSection[] }>();
+    const formPages = new Map<number, { pages: PackedPages; pageCount: number }>();
     const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
       project,
       year,
@@ -276,7 +279,7 @@ async function buildLocked(
       const names = plan.fileNames.get(number)!;
       const data = formDataHash(loaded.header!, project);
       if (made.pdf) {
-        formPages.set(number, { pages: made.pdf.pages, laidOutHere: made.pdf.laidOutHere, sections: made.pdf.sections });
+        formPages.set(number, { pages: made.pdf.pages, pageCount: made.pdf.pageCount });
         await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
       }
       if (made.docx) await emit(nameOf(names, 'docx'), made.docx, data);
@@ -288,28 +291,25 @@ async function buildLocked(
       const data = packetDataHash(packet);
       options.signal?.throwIfAborted();
       if (wants('pdf')) {
-        // Each form paginated again as the 汇总表 comes to it, as for its own PDF (those --only did
-        // not make this time too); streamed to the file. A form pdfmake laid out itself (a row
-        // taller than a page: rare) keeps its sections as its PDF finally had them; the parts of
-        // such a 汇总表 are made on the workers (summary-pdf.ts).
+        // Each form's pages as placed for its own PDF; those --only did not make this time are laid
+        // out now. The pool's workers are done: their memory goes first.
+        await pool?.close();
+        const measure = textMeasure(context.fonts);
+        for (const [i, project] of packet.projects.entries()) {
+          if (formPages.has(i + 1)) continue;
+          const { pages } = await inFont(context.fonts, async () => layOutPages(fitOneLine(gridOf(i + 1, project), pageMeasure(FORM_PAGE, measure)), measure));
+          formPages.set(i + 1, { pages: packPages(pages), pageCount: pages.length });
+        }
         const forms: SummaryForms = {
           count: packet.projects.length,
-          sections: async (i) => formPages.get(i + 1)?.sections ?? paginatedSections(gridOf(i + 1, packet.projects[i]!), context.fonts),
-          known: (i) => formPages.get(i + 1),
+          pageCount: (i) => formPages.get(i + 1)!.pageCount,
+          pages: async (i) => unpackPages(formPages.get(i + 1)!.pages),
         };
-        // Streamed on this thread when every form was laid out here: the idle workers' memory goes first.
-        if (packet.projects.every((_, i) => formPages.get(i + 1)?.laidOutHere)) await pool?.close();
-        const partInThread = (grid: GridDocument, rest: PartJob['options']) => inFont(context.fonts, () => renderPart({ grid, options: rest }, context.fonts));
-        const renderer = pool && {
-          render: (grid: GridDocument, rest: PartJob['options']) =>
-            pool.renderPart({ grid, options: rest }).catch((error) => (error instanceof WorkerOutOfMemory ? partInThread(grid, rest) : Promise.reject(error))),
-          ahead: 2 * pool.size,
-        };
-        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title, archive: summaryArchive(packet) }, renderer);
+        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title, archive: summaryArchive(packet) });
         await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
       }
       if (wants('docx')) {
-        const sections = fitEach(summarySections(context.templates, packet), FORM_PAGE, pdfMeasure(FORM_PAGE, context.fonts));
+        const sections = fitEach(summarySections(context.templates, packet), FORM_PAGE, pageMeasure(FORM_PAGE, textMeasure(context.fonts)));
         const docx = docxChunks(FORM_PAGE, sections, { ...docxOptions, title: packet.title, subject: packet.unit });
         await emitChunks(nameOf(plan.summaryNames, 'docx'), docx, data);
       }

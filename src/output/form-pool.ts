@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, UserError } from '../errors.js';
 import type { FontFiles, SharedFontBytes } from '../render/fonts.js';
-import type { FormJob, FormOutput, PartJob } from './forms.js';
-import type { PdfResult } from '../render/pdf.js';
+import type { FormJob, FormOutput } from './forms.js';
 
 // Beside this file: form-worker.ts under tsx, form-worker.js in dist/.
 const WORKER = new URL(`./form-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
@@ -45,7 +44,7 @@ export class FormPool {
   private readonly idle: Worker[];
   /** The job each busy worker has. */
   private readonly running = new Map<Worker, number>();
-  private readonly queue: Array<{ id: number; job?: FormJob; part?: PartJob }> = [];
+  private readonly queue: Array<{ id: number; job: FormJob }> = [];
   private nextId = 0;
 
   /** `fontBytes`: the fonts as the build read them, shared rather than read again by each worker. */
@@ -81,12 +80,7 @@ export class FormPool {
     return this.send({ job });
   }
 
-  /** A part of a long 汇总表, rendered on a worker. */
-  renderPart(part: PartJob): Promise<PdfResult> {
-    return this.send({ part });
-  }
-
-  private send<T>(message: { job?: FormJob; part?: PartJob }): Promise<T> {
+  private send<T>(message: { job: FormJob }): Promise<T> {
     const id = this.nextId++;
     if (this.workers.length === 0) return Promise.reject(new WorkerOutOfMemory());
     const result = new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve: resolve as (output: never) => void, reject }));

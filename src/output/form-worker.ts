@@ -4,8 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTemplates } from '../layout/templates.js';
 import { loadFonts, type FontFiles, type SharedFontBytes } from '../render/fonts.js';
-import { makeForm, renderPart, type FormJob, type PartJob } from './forms.js';
-import { inFont } from './paged-pdf.js';
+import { makeForm, type FormJob } from './forms.js';
 
 const { fonts: fontFiles, templateDir, fontBytes } = workerData as { fonts: FontFiles; templateDir?: string; fontBytes?: SharedFontBytes };
 // The fonts (two 15 MB files to parse, in memory shared with the build) once the first form is
@@ -14,18 +13,12 @@ let fonts: ReturnType<typeof loadFonts> | undefined;
 const fontsOf = () => (fonts ??= loadFonts(fontFiles, fontBytes));
 const templates = loadTemplates(templateDir);
 
-parentPort!.on('message', async ({ id, job, part }: { id: number; job?: FormJob; part?: PartJob }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: FormJob }) => {
   try {
-    if (part) {
-      const loaded = await fontsOf();
-      const result = await inFont(loaded, () => renderPart(part, loaded));
-      parentPort!.postMessage({ id, output: result });
-      return;
-    }
-    const output = await makeForm(job!, await fontsOf(), await templates);
+    const output = await makeForm(job, await fontsOf(), await templates);
     // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
     const own = (bytes?: Uint8Array) => (bytes && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer as ArrayBuffer] : []);
-    const transfer = [...own(output.pdf?.bytes), ...own(output.docx)];
+    const transfer = [...own(output.pdf?.bytes), ...own(output.pdf?.pages), ...own(output.docx)];
     parentPort!.postMessage({ id, output }, transfer);
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -1,15 +1,17 @@
 // One project's outputs: its form as PDF (with what the 汇总表 needs to know of its pages) and
 // as .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
 // so `--jobs` changes where forms are made, never what they are.
-import type { GridDocument, GridSection } from '../layout/grid.js';
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Display, Packet, Project } from '../model/packet.js';
 import type { PacketHeader } from './word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { renderDocx, type DocxOptions } from '../render/docx.js';
-import { pdfMeasure, renderPdf, type PdfOptions, type PdfResult } from '../render/pdf.js';
+import type { PdfOptions } from '../render/pdf.js';
+import { textMeasure } from '../render/measure.js';
 import { fitOneLine } from '../layout/fit.js';
+import { pageMeasure } from '../layout/page-measure.js';
+import { packPages, type PackedPages } from './form-pages.js';
 import { formData, packetData } from './manifest.js';
 import { pagedPdf } from './paged-pdf.js';
 import { PDF_SUBJECT } from './names.js';
@@ -32,12 +34,8 @@ export interface FormJob {
 }
 
 export interface FormOutput {
-  /**
-   * The PDF, its pages, and whether it was laid out here (the 汇总表 can then draw the form again
-   * as is). A form pdfmake laid out itself (a row taller than a page) also hands back its sections
-   * as finally paginated (a measurement may have been corrected): the 汇总表 then uses those.
-   */
-  pdf?: { bytes: Uint8Array; pages: number; laidOutHere: boolean; sections?: GridSection[] };
+  /** The PDF, and its pages as placed, packed: the 汇总表 draws them as they are. */
+  pdf?: { bytes: Uint8Array; pages: PackedPages; pageCount: number };
   docx?: Uint8Array;
 }
 
@@ -46,11 +44,10 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
   const output: FormOutput = {};
   // Amounts fitted once, for both writers (paginate leaves a fitted grid as it is).
   const form = declarationDocument(templates, job.project, job.year, job.index, job.display);
-  const grid = fitOneLine(form, pdfMeasure(form.page, fonts));
+  const grid = fitOneLine(form, pageMeasure(form.page, textMeasure(fonts)));
   if (job.pdf) {
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title, archive: formArchive(job) });
-    const { sections } = pdf.paged;
-    output.pdf = { bytes: pdf.bytes, pages: sections.length, laidOutHere: pdf.laidOutHere, ...(pdf.laidOutHere ? {} : { sections }) };
+    output.pdf = { bytes: pdf.bytes, pages: packPages(pdf.pages), pageCount: pdf.pages.length };
   }
   if (job.docx) output.docx = await renderDocx(grid, { ...job.docx, creationDate: job.creationDate, title: job.title });
   return output;
@@ -78,16 +75,6 @@ export function summaryArchive(packet: Packet): PdfOptions['archive'] {
     keywords: `${packet.year}年度`,
     source: { name: 'packet.json', json: `${JSON.stringify(packetData(packet), null, 2)}\n`, description: '本汇总表的全部数据（shenbao 数据格式）' },
   };
-}
-
-/** A part of a long 汇总表 (summary-pdf.ts): an already paginated grid, rendered once. */
-export interface PartJob {
-  grid: GridDocument;
-  options: Omit<PdfOptions, 'fonts'>;
-}
-
-export function renderPart(job: PartJob, fonts: LoadedFonts): Promise<PdfResult> {
-  return renderPdf(job.grid, { ...job.options, fonts });
 }
 
 /**

@@ -1,14 +1,15 @@
 // Every PDF as an archive file: PDF/A-3b, with the declaration it was made from inside it.
 //
-// pdfkit 0.19.1 does most of it when asked (`subset: 'PDF/A-3b'`, which pdfmake passes on only
-// with `pdfVersion: '1.7'`): the sRGB output intent, the XMP stream with pdfaid part 3 / B, and
-// the catalog's /AF for a file attached with `relationship`. What it gets wrong is fixed here, on
-// the document before it ends: its XMP writes the Info values unescaped (a title `R&D <预算>` is
-// not XML) and lacks xmp:ModifyDate, which PDF/A requires to match the Info dictionary's ModDate.
+// pdfkit 0.19.1 does most of it when asked (`subset: 'PDF/A-3b'` with `pdfVersion: '1.7'`): the sRGB output intent, the XMP stream with pdfaid part 3 / B, and
+// the catalog's /AF for a file attached with `relationship`. What it gets wrong is set right
+// through render/pdfkit-adapter.ts, before the document ends: its XMP writes the Info values
+// unescaped (a title `R&D <预算>` is not XML) and lacks xmp:ModifyDate, which PDF/A requires to
+// match the Info dictionary's ModDate.
 // The source JSON is attached as an associated file (AFRelationship /Source, application/json);
 // `shenbao extract` reads it back (extract/pdf.ts).
 import { createHash } from 'node:crypto';
 import { SHENBAO_VERSION } from '../version.js';
+import { archiveInternals } from './pdfkit-adapter.js';
 
 /** Written as every PDF's Producer. */
 export const PRODUCER = `shenbao ${SHENBAO_VERSION}`;
@@ -30,15 +31,10 @@ export interface ArchiveInfo {
   source?: { name: string; json: string; description: string };
 }
 
-/** What this file touches of a pdfkit document (pdfkit 0.19.1). */
+/** What this file uses of a pdfkit document: its public API. */
 interface PdfkitDocument {
   info: Record<string, unknown>;
-  _id: Buffer;
-  appendXML(xml: string, newline?: boolean): void;
-  _addInfo(): void;
   file(data: Buffer, options: { name: string; type: string; description: string; relationship: string; creationDate: Date; modifiedDate: Date }): void;
-  /** A new indirect object with this dictionary. */
-  ref(data?: Record<string, unknown>): unknown;
 }
 
 /** The Info dictionary for `info` (pdfkit writes it; the XMP below repeats it). */
@@ -57,20 +53,8 @@ export function archiveInfoDictionary(info: ArchiveInfo, producer: string): Reco
 
 /** Makes `doc` (not yet ended) an archive file: escaped, complete XMP; the source attached; an ID from the content. */
 export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
-  doc._addInfo = function addInfo(this: PdfkitDocument) {
-    this.appendXML(xmpOf(this.info));
-  };
-  // The file ID from what the PDF is made of (pdfkit's own hashes only the Info dictionary).
-  doc._id = archiveFileId(doc.info, info);
+  archiveInternals(doc, xmpOf, archiveFileId(doc.info, info));
   if (info.source) {
-    // pdfkit writes the file's MD5 /CheckSum as 32 hex digits in a text string; the PDF format
-    // wants its 16 bytes (ISO 32000-1 Table 46): given as bytes, pdfkit writes them <…>.
-    const ref = doc.ref;
-    doc.ref = function (this: PdfkitDocument, data?: Record<string, unknown>) {
-      const params = data?.Type === 'EmbeddedFile' ? (data.Params as { CheckSum?: unknown } | undefined) : undefined;
-      if (params?.CheckSum instanceof String) params.CheckSum = Buffer.from(params.CheckSum.valueOf(), 'hex');
-      return ref.call(this, data);
-    };
     doc.file(Buffer.from(info.source.json, 'utf8'), {
       name: info.source.name,
       type: 'application/json',
@@ -79,7 +63,6 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
       creationDate: info.creationDate,
       modifiedDate: info.creationDate,
     });
-    doc.ref = ref;
   }
 }
 

@@ -1,0 +1,44 @@
+// What pagination needs to know (layout/page-flow.ts): every heading's and cell's lines, set as
+// placement (layout/place.ts) will set them, with the same breaker and the same measure, so the
+// breaks it plans are the breaks the pages get.
+import { cellTextWidth, contentWidths, headingStyle } from './place.js';
+import type { PageMeasure, PageStyle } from './grid.js';
+import { setText, type TextMeasure } from './text.js';
+
+/** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step` (Word sizes are whole half-points), never below `minSize`. */
+export const ONE_LINE = { step: 0.5, minSize: 4 };
+
+export function pageMeasure(page: PageStyle, measure: TextMeasure): PageMeasure {
+  const { size, margins, lineHeight } = page;
+  const heights = (lines: ReadonlyArray<{ height: number }>) => lines.map((line) => line.height);
+  return {
+    pageHeight: size.height - margins.top - margins.bottom,
+    heading(block) {
+      const style = headingStyle(page, block);
+      const width = size.width - margins.left - margins.right;
+      const lines = setText(block.text, { face: style.bold ? 'bold' : 'regular', size: style.fontSize, lineHeight, width }, measure);
+      return { lines: heights(lines), marginTop: style.spaceBefore, marginBottom: style.spaceAfter };
+    },
+    table(block) {
+      const widths = contentWidths(page, block.widths);
+      const tableSize = block.fontSize ?? page.fontSize;
+      const lines = block.rows.map((row) =>
+        row.cells.map((cell) => heights(setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure))),
+      );
+      const { rule, paddingY } = page.table;
+      return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines };
+    },
+    oneLineSize(block, cell) {
+      const width = cellTextWidth(page, contentWidths(page, block.widths), cell);
+      const start = cell.fontSize ?? block.fontSize ?? page.fontSize;
+      // Smaller sizes are whole steps (half-points, as Word has them), from the largest below the
+      // table's own (a template's size="9.3": 9, 8.5, …).
+      const fits = (fontSize: number) => setText(cell.text, { face: 'regular', size: fontSize, lineHeight, width }, measure).length <= 1;
+      if (fits(start)) return start;
+      for (let s = Math.ceil(start / ONE_LINE.step - 1) * ONE_LINE.step; s > ONE_LINE.minSize; s -= ONE_LINE.step) {
+        if (fits(s)) return s;
+      }
+      return ONE_LINE.minSize;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The only place shenbao touches pdfkit's and fontkit's internals; everything else uses their
+// public APIs. Pinned: pdfkit 0.19.1, fontkit 2.0.4 (package.json); test/pdfkit-adapter.test.ts
+// fails, saying what to re-check, when an upgrade changes either.
+//
+// 1. One font parse per process. pdfkit parses a font file for every document (`doc.font(bytes)`
+//    calls fontkit.create), and fontkit decodes its tables again for each: with the 15 MB CJK
+//    font that was 27 ms of a one-page form's 33 ms (node scratch, 20 forms, 2026-12-06), against
+//    about 6 ms drawn from the parse loadFonts made once. `embedParsedFont` registers the parsed
+//    font under a name, as `doc.registerFont` + `doc.font` would have.
+// 2. fontkit keeps one glyph object per glyph id, with the characters of the text that first asked
+//    for it, and pdfkit writes those into the ToUnicode map. Shared across documents, one form's
+//    培 + U+FE00 would make every later form's 培 copy as 培︀: a glyph asked for with other
+//    characters comes as a view with its own.
+// 3. PDF/A: pdfkit's XMP writes the Info values unescaped (a title R&D <预算> is not XML) and
+//    lacks xmp:ModifyDate; its file ID hashes only the Info dictionary; its embedded file's
+//    /CheckSum is hex text where the PDF format wants 16 bytes. Each is set here.
+import { createRequire } from 'node:module';
+import type * as fontkit from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+export const PINNED = { pdfkit: '0.19.1', fontkit: '2.0.4' };
+
+interface EmbeddedFont {
+  layoutCache?: Record<string, unknown>;
+}
+interface PdfkitInternals {
+  _fontCount: number;
+  _fontFamilies: Record<string, EmbeddedFont>;
+  _addInfo(): void;
+  _id: Buffer;
+  appendXML(xml: string, newline?: boolean): void;
+  ref(data?: Record<string, unknown>): unknown;
+}
+type EmbeddedFontClass = new (document: object, font: fontkit.Font, id: string) => EmbeddedFont;
+
+let embeddedFontClass: EmbeddedFontClass | undefined;
+/** Laid-out words (pdfkit's layoutCache) per font: they depend on nothing but the font. */
+const layoutCaches = new WeakMap<fontkit.Font, Record<string, unknown>>();
+
+/** `doc.font(name)` draws in `font` from now on, parsed once for every document. */
+export function embedParsedFont(doc: object, name: string, font: fontkit.Font): void {
+  const pdf = doc as PdfkitInternals;
+  ownCodePoints(font);
+  const embedded = new (fontClass(font))(pdf, font, `F${++pdf._fontCount}`);
+  let cache = layoutCaches.get(font);
+  if (!cache) layoutCaches.set(font, (cache = embedded.layoutCache ?? Object.create(null)));
+  if (embedded.layoutCache) embedded.layoutCache = cache;
+  pdf._fontFamilies[name] = embedded;
+}
+
+/** pdfkit's EmbeddedFont, which it does not export: from a one-glyph subset of the font (a few hundred bytes). */
+function fontClass(font: fontkit.Font): EmbeddedFontClass {
+  if (embeddedFontClass) return embeddedFontClass;
+  const PDFDocument = require('pdfkit') as new (options: object) => { font(src: Buffer): { _font: object } };
+  const subset = font.createSubset();
+  subset.includeGlyph(font.getGlyph(0));
+  embeddedFontClass = new PDFDocument({ autoFirstPage: false }).font(Buffer.from(subset.encode()))._font.constructor as EmbeddedFontClass;
+  return embeddedFontClass;
+}
+
+const withOwnCodePoints = new WeakSet<object>();
+function ownCodePoints(font: fontkit.Font): void {
+  if (withOwnCodePoints.has(font)) return;
+  withOwnCodePoints.add(font);
+  type Glyph = { codePoints: number[] } | null;
+  const cached = font as unknown as { getGlyph(id: number, codePoints?: number[]): Glyph };
+  const getGlyph = cached.getGlyph.bind(font);
+  cached.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    const same = !glyph || codePoints.length === 0 || (glyph.codePoints.length === codePoints.length && glyph.codePoints.every((c, i) => c === codePoints[i]));
+    return same ? glyph : (Object.create(glyph, { codePoints: { value: codePoints, enumerable: true } }) as Glyph);
+  };
+}
+
+/** The document's XMP descriptions (pdfkit wraps them in its packet), its file ID, and embedded files' checksums as bytes. */
+export function archiveInternals(doc: object, xmp: (info: Record<string, unknown>) => string, fileId: Buffer): void {
+  const pdf = doc as PdfkitInternals & { info: Record<string, unknown> };
+  pdf._addInfo = function addInfo(this: typeof pdf) {
+    this.appendXML(xmp(this.info));
+  };
+  pdf._id = fileId;
+  const ref = pdf.ref;
+  pdf.ref = function (this: PdfkitInternals, data?: Record<string, unknown>) {
+    const params = data?.Type === 'EmbeddedFile' ? (data.Params as { CheckSum?: unknown } | undefined) : undefined;
+    if (params?.CheckSum instanceof String) params.CheckSum = Buffer.from(params.CheckSum.valueOf(), 'hex');
+    return ref.call(this, data);
+  };
+}
