@@ -13,7 +13,7 @@ import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { packetDirName } from './output/names.js';
-import { brokenLinkOn, brokenLinkText, InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './output/files.js';
+import { brokenLinkOn, brokenLinkText, InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './files.js';
 import { buildFilesIsolated } from './output/isolated.js';
 import { chooseFonts } from './render/font-files.js';
 import { unwritableMessage } from './model/text.js';

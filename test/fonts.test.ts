@@ -122,7 +122,7 @@ describe('loading a font', () => {
   });
 
   it('refuses a font without Chinese, saying which characters it lacks', async () => {
-    const roboto = fileURLToPath(new URL('../node_modules/pdfmake/fonts/Roboto/Roboto-Regular.ttf', import.meta.url));
+    const roboto = fileURLToPath(new URL('./fixtures/fonts/Roboto-Regular.ttf', import.meta.url));
     const message = `UserError: 字体文件 ${roboto} 不含中文字形（缺「财」「政」「项」「目」「支」「出」等 15 个字），不能用来印申报表；请换用含简体中文的 TrueType 字体`;
     expect(await refusal(roboto)).toBe(message);
     // A Chinese regular face does not excuse a Latin bold one: titles print in bold.

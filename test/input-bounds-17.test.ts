@@ -143,7 +143,7 @@ describe('FIFOs in a packet folder', () => {
 
 describe('the bounded reader', () => {
   it('never trusts the size a file reports: a /proc file says 0 and is read whole, to its cap', async () => {
-    const { readBounded, InputRefused } = await import('../src/output/files.js');
+    const { readBounded, InputRefused } = await import('../src/files.js');
     const status = readFileSync('/proc/self/status');
     expect(statSync('/proc/self/status').size).toBe(0);
     expect((await readBounded('/proc/self/status', { limit: 1024 * 1024 })).subarray(0, 5).toString()).toBe(status.subarray(0, 5).toString());
@@ -153,7 +153,7 @@ describe('the bounded reader', () => {
   });
 
   it('reads a file of exactly its cap, and refuses one byte more', async () => {
-    const { readBounded } = await import('../src/output/files.js');
+    const { readBounded } = await import('../src/files.js');
     const file = path.join(root, 'cap.bin');
     writeFileSync(file, Buffer.alloc(100_000, 7));
     expect((await readBounded(file, { limit: 100_000 })).length).toBe(100_000);

@@ -13,8 +13,8 @@ let count: number;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'shenbao-jobs-'));
   // Enough projects for two workers (what the CLI in dist/ takes for that), two of them in error.
-  const { POOL } = (await import(path.resolve('dist', 'output', 'build.js'))) as typeof import('../src/output/build.js');
-  count = 2 * POOL.formsPerWorker + 2; // the two in error are not made
+  const { FORMS_PER_WORKER } = (await import(path.resolve('dist', 'output', 'build.js'))) as typeof import('../src/output/build.js');
+  count = 2 * FORMS_PER_WORKER + 2; // the two in error are not made
   const packet = loadSeed();
   const base = packet.projects;
   packet.projects = Array.from({ length: count }, (_, i) => ({ ...structuredClone(base[i % base.length]!), name: `${base[i % base.length]!.name}（第${i + 1}项）` }));
@@ -43,8 +43,7 @@ it('a form too big for a worker’s heap is made on the build’s thread: the sa
   // From dist/, as the command runs: the workers are plain JavaScript modules there.
   const dist = path.resolve('dist');
   const { buildFiles } = (await import(path.join(dist, 'index.js'))) as typeof import('../src/index.js');
-  const { WORKER_HEAP, OUT_OF_MEMORY } = (await import(path.join(dist, 'output', 'form-pool.js'))) as typeof import('../src/output/form-pool.js');
-  const { POOL } = (await import(path.join(dist, 'output', 'build.js'))) as typeof import('../src/output/build.js');
+  const { OUT_OF_MEMORY } = (await import(path.join(dist, 'output', 'form-pool.js'))) as typeof import('../src/output/form-pool.js');
   const packet = loadSeed();
   const base = packet.projects;
   packet.projects = Array.from({ length: 24 }, (_, i) => ({ ...structuredClone(base[i % base.length]!), name: `${base[i % base.length]!.name}（第${i + 1}项）` }));
@@ -52,28 +51,25 @@ it('a form too big for a worker’s heap is made on the build’s thread: the sa
   for (let i = 1; annualGoal.length < 100_000; i++) annualGoal += `第${i}项：推进基层社会治理体系建设，提升居民群众的获得感。`;
   packet.projects[9]!.annualGoal = annualGoal;
   await writeFile(path.join(dir, 'big.json'), JSON.stringify(packet));
-  const build = (out: string, jobs: number) =>
-    buildFiles([path.join(dir, 'big.json')], { outDir: path.join(dir, out), formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs });
-  const saved = { ...WORKER_HEAP };
-  const savedPool = { ...POOL };
-  POOL.formsPerWorker = 10; // two workers for 24 forms
-  try {
-    const [one] = await build('big1', 1);
-    // 32 MB: enough for a worker to start and make the ordinary forms, not the one with a 100,000-character goal.
-    Object.assign(WORKER_HEAP, { oldGenerationMb: 32, youngGenerationMb: 2 });
-    const before = OUT_OF_MEMORY.workers;
-    const [two] = await build('big2', 2);
-    expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(1);
-    // 4 MB: no worker even starts; every form is made on the build's thread.
-    Object.assign(WORKER_HEAP, { oldGenerationMb: 4, youngGenerationMb: 1 });
-    const [none] = await build('big3', 2);
-    expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(3);
-    expect([one!.ok, two!.ok, none!.ok]).toEqual([true, true, true]);
-    expect(two!.diagnostics).toEqual(one!.diagnostics);
-    expect(await treeHashes(path.join(dir, 'big2'))).toEqual(await treeHashes(path.join(dir, 'big1')));
-    expect(await treeHashes(path.join(dir, 'big3'))).toEqual(await treeHashes(path.join(dir, 'big1')));
-  } finally {
-    Object.assign(WORKER_HEAP, saved);
-    Object.assign(POOL, savedPool);
-  }
+  // Two workers for 24 forms, each with the heap given.
+  const build = (out: string, jobs: number, workerHeap?: { oldGenerationMb: number; youngGenerationMb: number }) =>
+    buildFiles([path.join(dir, 'big.json')], {
+      outDir: path.join(dir, out),
+      formats: ['pdf'],
+      creationDate: new Date('2023-01-01T00:00:00Z'),
+      jobs,
+      pool: { formsPerWorker: 10, workerHeap },
+    });
+  const [one] = await build('big1', 1);
+  // 32 MB: enough for a worker to start and make the ordinary forms, not the one with a 100,000-character goal.
+  const before = OUT_OF_MEMORY.workers;
+  const [two] = await build('big2', 2, { oldGenerationMb: 32, youngGenerationMb: 2 });
+  expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(1);
+  // 4 MB: no worker even starts; every form is made on the build's thread.
+  const [none] = await build('big3', 2, { oldGenerationMb: 4, youngGenerationMb: 1 });
+  expect(OUT_OF_MEMORY.workers - before).toBeGreaterThanOrEqual(3);
+  expect([one!.ok, two!.ok, none!.ok]).toEqual([true, true, true]);
+  expect(two!.diagnostics).toEqual(one!.diagnostics);
+  expect(await treeHashes(path.join(dir, 'big2'))).toEqual(await treeHashes(path.join(dir, 'big1')));
+  expect(await treeHashes(path.join(dir, 'big3'))).toEqual(await treeHashes(path.join(dir, 'big1')));
 }, 120_000);

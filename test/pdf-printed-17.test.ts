@@ -255,10 +255,11 @@ describe('what a page holds but does not print is not read as printed (the reade
     `x.pdf：印出的与内嵌的数据不同：${PROJECT}：${FISCAL_LABEL}：印出（空），内嵌的数据是「1234567.89」`,
     `x.pdf：第 1 页有文字${why}，不印在纸上，没有当作印出的读：「${FISCAL}」`,
   ];
-  /** An ExtGState named `name` added to the page's resources. */
+  /** An ExtGState named `name` added to the page's resources (which may have none yet). */
   const withGraphicsState = (page: PageText, name: string, entries: Record<string, number | string>) => {
-    const states = page.resources.lookup(PDFName.of('ExtGState'), PDFDict);
-    states.set(PDFName.of(name), page.pdf.context.obj({ Type: 'ExtGState', ...entries }));
+    let states = page.resources.lookup(PDFName.of('ExtGState'));
+    if (!(states instanceof PDFDict)) page.resources.set(PDFName.of('ExtGState'), (states = page.pdf.context.obj({})));
+    (states as PDFDict).set(PDFName.of(name), page.pdf.context.obj({ Type: 'ExtGState', ...entries }));
   };
 
   const cases: Array<[string, Unprinted, string, (page: PageText) => string]> = [

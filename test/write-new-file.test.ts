@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeNewFile } from '../src/output/files.js';
+import { writeNewFile } from '../src/files.js';
 import { UserError } from '../src/errors.js';
 
 describe('writeNewFile', () => {

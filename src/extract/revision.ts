@@ -14,7 +14,7 @@ import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../r
 import { checkPrintable } from '../output/printable.js';
 import type { Display } from '../model/display.js';
 import { PDF_SUBJECT } from '../output/names.js';
-import { INPUT, readInput } from '../output/files.js';
+import { INPUT, readInput } from '../files.js';
 import { HEADER_FIELDS, type DiffSide, type HeaderField } from './diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {

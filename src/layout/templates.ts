@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { UserError } from '../errors.js';
-import { INPUT, readInput } from '../output/files.js';
+import { INPUT, readInput } from '../files.js';
 import { checkTemplateSource, parseMarkup } from './markup.js';
 import type { GridSection } from './grid.js';
 import type { DeclarationView, SummaryView } from './view.js';

@@ -28,7 +28,7 @@ import { inFont } from './paged-pdf.js';
 import { packPages, unpackPages, type PackedPages } from './form-pages.js';
 import { docxChunks, type DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, summaryArchive, type FormJob, type FormOutput } from './forms.js';
-import { FormPool, WorkerOutOfMemory } from './form-pool.js';
+import { FormPool, WorkerOutOfMemory, type WorkerHeap } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, recordedDataFile, sha256File } from './manifest.js';
@@ -55,6 +55,8 @@ export interface BuildOptions {
    * are the same for any number. A packet of few forms is made in this thread anyway.
    */
   jobs?: number;
+  /** How the pool of --jobs works: forms per worker below which no worker starts, each worker's heap (tests lower them). */
+  pool?: { formsPerWorker?: number; workerHeap?: WorkerHeap };
   onProgress?: (event: BuildProgress) => void;
   /** Stops the build between files; nothing of it is left in the output folder. */
   signal?: AbortSignal;
@@ -368,15 +370,15 @@ async function* abortable<T>(chunks: AsyncIterable<T>, signal: AbortSignal | und
  * one thread for 100 forms (2.1 s against 1.5 s), even at 300 (3.6 against 3.4) and faster at
  * 1,000 (7.4 against 10.3). Tests lower it.
  */
-export const POOL = { formsPerWorker: 150 };
+export const FORMS_PER_WORKER = 150;
 
-/** With --jobs, a pool of workers for this packet's forms and 汇总表 parts; none for a few forms. */
+/** With --jobs, a pool of workers for this packet's forms; none for a few forms. */
 function formPool(selected: number, options: BuildOptions, fonts: LoadedFonts): FormPool | undefined {
-  const workers = Math.min(options.jobs ?? 1, Math.floor(selected / POOL.formsPerWorker));
+  const workers = Math.min(options.jobs ?? 1, Math.floor(selected / (options.pool?.formsPerWorker ?? FORMS_PER_WORKER)));
   if (workers <= 1) return undefined;
   // The fonts this build loaded, shared with the workers (one copy of 30 MB, not one per thread).
   const files = { family: fonts.family, regular: fonts.faces.regular.file, bold: fonts.faces.bold.file };
-  return new FormPool(workers, files, options.templateDir, sharedFontBytes(fonts));
+  return new FormPool(workers, files, options.templateDir, sharedFontBytes(fonts), options.pool?.workerHeap);
 }
 
 /**

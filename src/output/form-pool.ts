@@ -23,10 +23,15 @@ type Settle = { resolve: (output: never) => void; reject: (error: Error) => void
  * A worker's V8 heap: old generation (live data) and young generation (new objects), in MB. On
  * this project's machine a packet of 1,000 forms: 96/8 took 8.3 s and 498 MB, 128/32 7.4 s and
  * 545 MB, 192/64 6.6 s and 631 MB (a small young generation means many more collections). Since
- * text is drawn as runs (render/pdf-lines.ts) a form allocates less: 128/16 makes the forms as
+ * text is drawn as runs a form allocates less: 128/16 makes the forms as
  * fast as 128/32 (5.1–5.3 s against 5.2–5.4 s) with 35–40 MB less at the peak.
  */
-export const WORKER_HEAP = { oldGenerationMb: 128, youngGenerationMb: 16 };
+export const WORKER_HEAP: WorkerHeap = Object.freeze({ oldGenerationMb: 128, youngGenerationMb: 16 });
+
+export interface WorkerHeap {
+  oldGenerationMb: number;
+  youngGenerationMb: number;
+}
 
 /** Workers ended for want of memory in this process (counted by tests). */
 export const OUT_OF_MEMORY = { workers: 0 };
@@ -48,11 +53,11 @@ export class FormPool {
   private nextId = 0;
 
   /** `fontBytes`: the fonts as the build read them, shared rather than read again by each worker. */
-  constructor(size: number, fonts: FontFiles, templateDir?: string, fontBytes?: SharedFontBytes) {
+  constructor(size: number, fonts: FontFiles, templateDir?: string, fontBytes?: SharedFontBytes, heap: WorkerHeap = WORKER_HEAP) {
     this.workers = Array.from({ length: size }, () => {
       const worker = new Worker(WORKER, {
         workerData: { fonts, templateDir, fontBytes },
-        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP.oldGenerationMb, maxYoungGenerationSizeMb: WORKER_HEAP.youngGenerationMb },
+        resourceLimits: { maxOldGenerationSizeMb: heap.oldGenerationMb, maxYoungGenerationSizeMb: heap.youngGenerationMb },
       });
       worker.on('message', (message: { id: number; output?: unknown; error?: { name: string; message: string; stack?: string } }) => {
         const settle = this.waiting.get(message.id)!;

@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
-import { notRegular, refusedKind } from './files.js';
+import { notRegular, refusedKind } from '../files.js';
 
 export async function findDataFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch((error: NodeJS.ErrnoException) => {

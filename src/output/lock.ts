@@ -12,7 +12,7 @@
 // hand and another build then took stays.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { link, lstat, mkdir, open, readdir, rmdir, unlink } from 'node:fs/promises';
-import { readRegular } from './files.js';
+import { readRegular } from '../files.js';
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
 import { isProvablyGone, isThisProcess, ownerOf, ownerPlace, ownerTag, parseOwnerTag, thisProcess, type ProcessOwner } from './owner.js';

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { readRegular } from './files.js';
+import { readRegular } from '../files.js';
 import { SHENBAO_VERSION } from '../version.js';
 
 export const MANIFEST_FILE = 'manifest.json';

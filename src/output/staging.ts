@@ -12,7 +12,7 @@ import { copyFile, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } 
 import path from 'node:path';
 import { fsFailure, fsStep, UserError } from '../errors.js';
 import type { PacketFolder } from './folder.js';
-import { lookAt, readRegular } from './files.js';
+import { lookAt, readRegular } from '../files.js';
 import { isProvablyGone, isThisProcess, olderOwner, ownerTag, parseOwnerTag, type Owner } from './owner.js';
 import { MANIFEST_FILE, manifestBytes, parseManifest, readManifest, sha256, sha256File, VERSIONS, type Manifest, type ManifestEntry } from './manifest.js';
 

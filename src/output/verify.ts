@@ -19,7 +19,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fsStep, UserError } from '../errors.js';
-import { INPUT, readInput } from './files.js';
+import { INPUT, readInput } from '../files.js';
 import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
 import { isSigningName } from '../sign/folder.js';

@@ -19,7 +19,7 @@ const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModul
 
 import { fsFailure, UserError } from '../errors.js';
 import { shownText } from '../model/text.js';
-import { INPUT, readInput, readInputPrefix } from '../output/files.js';
+import { INPUT, readInput, readInputPrefix } from '../files.js';
 
 export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
 import type { FontFiles } from './font-files.js';

@@ -49,6 +49,9 @@ export function pdfWriter(options: PdfOptions): PdfWriter {
     displayTitle: false,
     compress: true,
     info: archiveInfoDictionary(archive, PRODUCER),
+    // No default font: pdfkit would read and parse Helvetica's metrics file for every document
+    // (a fifth of a one-page form's time), and a PDF/A file may not use an unembedded font anyway.
+    font: null as unknown as string,
   });
   // pdfkit's types lack `file`'s relationship and dates: the document as pdf-archive.ts uses it.
   makeArchival(doc as unknown as Parameters<typeof makeArchival>[0], archive);

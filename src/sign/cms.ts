@@ -17,7 +17,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, X509Certificate, t
 import { stat } from 'node:fs/promises';
 import forge from 'node-forge';
 import { fsStep, UserError } from '../errors.js';
-import { readRegular } from '../output/files.js';
+import { readRegular } from '../files.js';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;

@@ -24,7 +24,7 @@ import { EnvironmentError, fsFailure, isErrno, UserError } from '../errors.js';
 import { lockPacketFolder } from '../output/lock.js';
 import { isProvablyGone, olderOwner, ownerTag, parseOwnerTag } from '../output/owner.js';
 import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from '../output/manifest.js';
-import { lookAt, readRegular } from '../output/files.js';
+import { lookAt, readRegular } from '../files.js';
 import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from './sign.js';
 import type { SignatureCheck } from './signatures.js';
 

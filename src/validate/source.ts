@@ -6,7 +6,7 @@
 // valid JSON goes through momoa, whose tree gives the place and kind of the first mistake.
 import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
 import { EnvironmentError } from '../errors.js';
-import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../output/files.js';
+import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../files.js';
 import type { Diagnostic } from './diagnostic.js';
 import { placesOf, type Place } from './places.js';
 import { packetTooLarge } from './limits.js';

@@ -1,5 +1,6 @@
 // Golden files compared by structure (STYLE.md item 9): `test/fixtures/<case>/<file>` holds JSON
-// that the test parses and compares with toEqual, so formatting and key order never matter.
+// that the test parses and compares with toEqual, so formatting and key order never matter; or,
+// for long ones, text of one item a line, compared line by line.
 // `UPDATE_GOLDEN=1 npx vitest run …` rewrites the files from what the code produces now; review
 // the diff before committing it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,22 @@ export function expectGolden(name: string, actual: unknown, file = 'grid.json'):
   expect(value, `differs from ${path.relative(process.cwd(), golden)} (UPDATE_GOLDEN=1 rewrites it)`).toEqual(
     JSON.parse(readFileSync(golden, 'utf8')),
   );
+}
+
+/**
+ * `lines` must equal test/fixtures/<name>/<file>, a text file of one item a line (or rewrite it
+ * under UPDATE_GOLDEN=1): for goldens too long for JSON to stay readable, such as positioned pages.
+ */
+export function expectGoldenLines(name: string, lines: readonly string[], file: string): void {
+  const golden = path.join(FIXTURES, name, file);
+  if (UPDATING_GOLDEN) {
+    mkdirSync(path.dirname(golden), { recursive: true });
+    writeFileSync(golden, `${lines.join('\n')}\n`);
+    return;
+  }
+  if (!existsSync(golden))
+    throw new Error(`golden file ${path.relative(process.cwd(), golden)} is missing: run the test once with UPDATE_GOLDEN=1 and review it`);
+  expect(lines, `differs from ${path.relative(process.cwd(), golden)} (UPDATE_GOLDEN=1 rewrites it)`).toEqual(readFileSync(golden, 'utf8').split('\n').slice(0, -1));
 }
 
 /**

@@ -1,4 +1,4 @@
-// Reading files: only regular files, and never more bytes than a cap. Two kinds of caller:
+// Reading and writing files, for every stage: only regular files, never more bytes than a cap. Two kinds of caller:
 // - a user's inputs (data files, templates and partials, fonts, the .docx/.pdf that extract, diff
 //   and verify read): readInput, with a cap per kind and one Chinese line naming the file;
 // - a packet folder's files (sign, and manifest.json for every command): readRegular, which says
@@ -14,7 +14,7 @@ import { constants, type Stats } from 'node:fs';
 import { link, lstat, open, readlink, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { EnvironmentError, fsStep, UserError } from '../errors.js';
+import { EnvironmentError, fsStep, UserError } from './errors.js';
 
 // Not defined on Windows, which has no FIFOs to wait on; links are looked at first everywhere.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
