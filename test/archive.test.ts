@@ -14,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, type Packet } from '../src/index.js';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { formArchive } from '../src/output/forms.js';
-import { SUMMARY_PARTS } from '../src/output/summary-pdf.js';
-import { OWN_LAYOUT } from '../src/render/pdf.js';
 import { CLI, shenbao } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 
@@ -134,30 +132,6 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
       expect(run.stdout).toBe((await structure(pdfs.get(name)!)).sources[0]!.json);
     }
   });
-
-  it('the 汇总表 made in parts and joined (pdfmake’s own layout) is the same kind of archive file', async () => {
-    const before = SUMMARY_PARTS.forms;
-    SUMMARY_PARTS.forms = 3;
-    OWN_LAYOUT.enabled = false;
-    const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-archive-parts-'));
-    try {
-      const [report] = await buildFiles([SEED_FILE], { outDir: dir, formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
-      const bytes = new Uint8Array(await readFile(report!.written.find((f) => f.endsWith('汇总表.pdf'))!));
-      const pdf = await structure(bytes);
-      const xmp = readXmp(pdf.xmp);
-      expect([xmp('pdfaid:part'), xmp('pdfaid:conformance'), xmp('dc:title'), xmp('dc:creator')]).toEqual([['3'], ['B'], [seed.title], [seed.unit]]);
-      expect(pdf.title).toBe(seed.title);
-      expect(pdf.intent).toEqual({ subtype: '/GTS_PDFA1', components: 3, bytes: 3024 });
-      expect(pdf.fonts.filter((f) => !f.embedded)).toEqual([]);
-      expect(pdf.sources.map((s) => [s.relationship, s.subtype])).toEqual([['/Source', 'application/json']]);
-      expect(JSON.parse(pdf.sources[0]!.json)).toEqual(expected('汇总表.pdf'));
-      expect(await sourceOfPdf(bytes, '汇总表.pdf')).toBe(pdf.sources[0]!.json);
-    } finally {
-      SUMMARY_PARTS.forms = before;
-      OWN_LAYOUT.enabled = true;
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
 
   it('a PDF whose attachment is not a packet, or is damaged, is refused with a message, not a crash', async () => {
     const pdf = await PDFDocument.load(pdfs.get('01-培训费.pdf')!, { updateMetadata: false });

@@ -1,7 +1,7 @@
 // Ctrl-C (SIGINT) and SIGTERM stop a build within a second or two, in any phase, and leave the old
 // output folder byte for byte as it was. The real command (dist/cli.js, built by `npm test`) on a
-// 300-project packet: signalled while its forms are written, and while its 汇总表 is laid out (one
-// synchronous pdfmake call of many seconds, the case that used to ignore Ctrl-C for a minute).
+// 300-project packet: signalled while its forms are written, and while its 汇总表 is drawn (hundreds
+// of pages in one document, the phase that once ignored Ctrl-C for a minute).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,7 @@ function interrupt(args: string[], signal: NodeJS.Signals, ready: (stderr: strin
       // Once: a second signal is a second Ctrl-C, which ends the process at once.
       if (!scheduled && ready(stderr)) {
         scheduled = true;
-        // Let the phase get under way: the 汇总表 is then deep inside pdfmake.
+        // Let the phase get under way: the 汇总表's pages are then being drawn.
         setTimeout(() => {
           sentAt = performance.now();
           child.kill(signal);

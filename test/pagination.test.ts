@@ -1,32 +1,37 @@
-// Every page break of a table placed from one measurement (layout/page-flow.ts), so pdfmake lays a
-// document out a small, fixed number of times however many rows and pages it has. Shown by
-// structure: the passes are counted (PdfResult.layoutPasses), not timed; and nothing is lost or
-// printed twice on the way (read back with pdf-parse).
+// Every page break of a table planned from one measurement (layout/page-flow.ts), and the pages
+// placed from that plan in one pass (layout/pages.ts): every row of every piece lands on the page
+// planned for its piece, nothing is lost or printed twice (read from the positioned pages, and
+// back from the PDF with pdf-parse).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  breakLines,
   declarationDocument,
   loadFonts,
   loadTemplates,
   pagedPdf,
   summaryDocument,
+  textMeasure,
   type GridDocument,
   type GridTable,
   type Packet,
+  type PositionedPage,
   type Project,
+  type TextMeasure,
 } from '../src/index.js';
 import { planBreaks, type PageMeasure } from '../src/layout/page-flow.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
+import { cellTextWidth, contentWidths } from '../src/layout/place.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import type { FormTemplates } from '../src/layout/templates.js';
 import { compact, expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
 import { declarationValues, loadSeed, money, LEVELS } from './support/seed.js';
 
-const MAX_PASSES = 2;
-
 let templates: FormTemplates;
 let fonts: LoadedFonts;
+let fontMeasure: TextMeasure;
 beforeAll(async () => {
   [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
+  fontMeasure = textMeasure(fonts);
 });
 
 const PHRASE = '推进基层社会治理体系建设，提升居民群众的获得感和安全感，Target done 2023。';
@@ -56,20 +61,84 @@ function manyIndicators(n: number, chars: number | null): Project {
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
-
-async function renderForm(project: Project, planBreaks = true) {
-  return pagedPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0), planBreaks });
+async function renderForm(project: Project) {
+  return pagedPdf(declarationDocument(templates, project, 2023, 0), { fonts, creationDate: new Date(0) });
 }
 
-describe('one pdfmake pass, whatever the length', () => {
+/**
+ * Each piece of the paginated document (a section: the first page of a table, or a continuation)
+ * on the page planned for it, the next piece on the next page: all of a piece's rows on that page,
+ * but a row taller than a page, which runs on over the pages after it (the piece's rows below it
+ * on its last). Every line of every heading and cell is found on its page, and nothing else is on
+ * the pages: no text lost, none printed twice. Returns how many rows ran over pages.
+ */
+function expectRowsOnPlannedPages(paged: GridDocument, pages: PositionedPage[]): number {
+  const { page: style } = paged;
+  const key = (path: unknown, text: string) => `${JSON.stringify(path ?? null)}|${text}`;
+  // The lines on each page not yet accounted for.
+  const unaccounted = pages.map((page) => {
+    const lines = new Map<string, number>();
+    for (const item of page.items) if (item.type === 'text') lines.set(key(item.path, item.text), (lines.get(key(item.path, item.text)) ?? 0) + 1);
+    return lines;
+  });
+  const take = (p: number, line: string) => {
+    const n = unaccounted[p]!.get(line) ?? 0;
+    if (n > 0) unaccounted[p]!.set(line, n - 1);
+    return n > 0;
+  };
+  const pageHeight = style.size.height - style.margins.top - style.margins.bottom;
+  let tall = 0;
+  let next = 0;
+  for (const [s, section] of paged.sections.entries()) {
+    let at = next; // the page the piece's rows are on
+    for (const block of section.blocks) {
+      if (block.type === 'heading') {
+        const heading = block.level === 1 ? style.headings.title : style.headings.subtitle;
+        const textWidth = style.size.width - style.margins.left - style.margins.right;
+        for (const line of breakLines(block.text, { face: heading.bold ? 'bold' : 'regular', size: heading.fontSize, lineHeight: style.lineHeight, width: textWidth }, fontMeasure)) {
+          if (line.text !== '') expect(take(at, key(block.path, line.text)), `piece ${s + 1}: heading 「${line.text}」 on page ${at + 1}`).toBe(true);
+        }
+        continue;
+      }
+      const widths = contentWidths(style, block.widths);
+      for (const [r, row] of block.rows.entries()) {
+        let last = at;
+        let tallest = 0;
+        for (const cell of row.cells) {
+          const size = cell.fontSize ?? block.fontSize ?? style.fontSize;
+          const lines = breakLines(cell.text, { face: 'regular', size, lineHeight: style.lineHeight, width: cellTextWidth(style, widths, cell) }, fontMeasure);
+          tallest = Math.max(tallest, lines.reduce((sum, line) => sum + line.height, 0));
+          // A cell's lines in order, from the piece's page on.
+          let p = at;
+          for (const line of lines.filter((l) => l.text !== '')) {
+            while (p < pages.length && !take(p, key(cell.path, line.text))) p++;
+            expect(p < pages.length, `piece ${s + 1} row ${r + 1}: 「${line.text}」 placed`).toBe(true);
+            last = Math.max(last, p);
+          }
+        }
+        if (last > at) {
+          expect(tallest, `piece ${s + 1} row ${r + 1}, on pages ${at + 1}–${last + 1}, is taller than a page`).toBeGreaterThan(pageHeight);
+          tall++;
+          at = last;
+        }
+      }
+    }
+    next = at + 1;
+  }
+  expect(next, 'pages').toBe(pages.length);
+  expect(unaccounted.flatMap((lines, p) => [...lines].filter(([, n]) => n > 0).map(([line]) => `page ${p + 1}: ${line}`))).toEqual([]);
+  return tall;
+}
+
+describe('every row on the page planned for its piece, whatever the length', () => {
   it('a form of 100 indicators with 500-character names and targets', async () => {
     const project = manyIndicators(100, 500);
     const result = await renderForm(project);
-    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
-    const pdf = await readPdf(result.bytes);
     // A 500-character target in its narrow column is taller than a page: each indicator row
     // begins a page and runs onto the next.
     expect(result.paged.sections.length).toBeGreaterThan(100);
+    expect(expectRowsOnPlannedPages(result.paged, result.pages)).toBe(100);
+    const pdf = await readPdf(result.bytes);
     expect(pdf.pages.length).toBeGreaterThan(result.paged.sections.length);
     const text = withoutFooters(pdf.pages).join('');
     const indicators = project.indicators;
@@ -84,7 +153,7 @@ describe('one pdfmake pass, whatever the length', () => {
   it('a form of 1,000 indicators', async () => {
     const project = manyIndicators(1000, null);
     const result = await renderForm(project);
-    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
+    expect(expectRowsOnPlannedPages(result.paged, result.pages)).toBe(0);
     const pdf = await readPdf(result.bytes);
     expect(pdf.pages.length).toBeGreaterThan(30);
     expect(result.paged.sections).toHaveLength(pdf.pages.length);
@@ -103,7 +172,7 @@ describe('one pdfmake pass, whatever the length', () => {
     });
     const packet: Packet = { ...seed, projects };
     const result = await pagedPdf(summaryDocument(templates, packet, []), { fonts, creationDate: new Date(0) });
-    expect(result.layoutPasses).toBeLessThanOrEqual(MAX_PASSES);
+    expect(expectRowsOnPlannedPages(result.paged, result.pages)).toBe(0);
     const pdf = await readPdf(result.bytes);
     expect(pdf.pages.length).toBeGreaterThan(5);
     expect(result.paged.sections).toHaveLength(pdf.pages.length);
@@ -112,31 +181,35 @@ describe('one pdfmake pass, whatever the length', () => {
     expect(count(text, '号）'), 'project rows printed').toBe(300);
     for (const page of pdf.pages.slice(1)) expect(compact(page).startsWith('序号项目名称项目性质')).toBe(true);
   }, 120_000);
-});
 
-describe('the planned breaks are the ones found by laying out again and again', () => {
-  // planBreaks: false finds each break by a full layout (one pass per continuation page): the
-  // plan must give the same document, byte for byte.
-  const cases: Record<string, () => Project> = {
-    '80 short indicators': () => manyIndicators(80, null),
-    '30 indicators of 120 characters': () => manyIndicators(30, 120),
-    '40 indicators below a 1,200-character goal': () => ({ ...manyIndicators(40, 30), annualGoal: tagged('G', 1200) }),
-    'goals of 2,500 and 4,000 characters (a goal row taller than a page)': () => ({
-      ...manyIndicators(40, null),
-      overallGoal: tagged('O', 2500),
-      annualGoal: tagged('G', 4000),
-    }),
-  };
-  for (const [name, project] of Object.entries(cases)) {
-    it(name, async () => {
-      const planned = await renderForm(project());
-      const iterated = await renderForm(project(), false);
-      expect(planned.layoutPasses).toBe(1);
-      expect(iterated.layoutPasses).toBe(planned.paged.sections.length);
-      expect(planned.paged).toEqual(iterated.paged);
-      expect(planned.bytes.equals(iterated.bytes)).toBe(true);
-    }, 60_000);
-  }
+  const cases: Array<[string, () => Project, number]> = [
+    ['80 short indicators', () => manyIndicators(80, null), 0],
+    ['30 indicators of 120 characters', () => manyIndicators(30, 120), 0],
+    ['40 indicators below a 1,200-character goal', () => ({ ...manyIndicators(40, 30), annualGoal: tagged('G', 1200) }), 0],
+    [
+      'goals of 2,500 and 4,000 characters (a goal row taller than a page)',
+      () => ({ ...manyIndicators(40, null), overallGoal: tagged('O', 2500), annualGoal: tagged('G', 4000) }),
+      1,
+    ],
+  ];
+  it.each(cases)('%s', async (_, project, tallRows) => {
+    const result = await renderForm(project());
+    expect(result.paged.sections.length).toBeGreaterThan(1);
+    expect(expectRowsOnPlannedPages(result.paged, result.pages)).toBe(tallRows);
+  }, 60_000);
+
+  it('the check sees a row moved to the next page, and a line printed twice', async () => {
+    const { paged, pages } = await renderForm(manyIndicators(80, null));
+    const moved = structuredClone(pages);
+    // The last indicator row of the first page moved to the second.
+    const name = [...moved[0]!.items].reverse().find((item) => item.type === 'text' && item.path?.at(-1) === 'name')!;
+    moved[0]!.items.splice(moved[0]!.items.indexOf(name), 1);
+    moved[1]!.items.push(name);
+    expect(() => expectRowsOnPlannedPages(paged, moved)).toThrow(/taller than a page/);
+    const twice = structuredClone(pages);
+    twice[1]!.items.push(twice[1]!.items.find((item) => item.type === 'text')!);
+    expect(() => expectRowsOnPlannedPages(paged, twice)).toThrow();
+  });
 });
 
 // ---- the pure function, on made-up measurements ----
