@@ -17,8 +17,10 @@ export type Face = 'regular' | 'bold';
 
 /** What layout asks of the fonts. All lengths in pt. */
 export interface TextMeasure {
-  /** Advance width of `text` set in `face` at `size`. */
+  /** Advance width of `text` (a word) set on its own in `face` at `size`. */
   width(text: string, face: Face, size: number): number;
+  /** Width of `text` as the writer draws it in one line: a word may be shaped otherwise in its line's context. */
+  lineWidth(text: string, face: Face, size: number): number;
   /** The face's ascent above and descent below the baseline (positive), per pt of size. */
   extent(face: Face): { ascent: number; descent: number };
 }
@@ -52,42 +54,53 @@ const SHAPED_WORD_LIMIT = 64;
 export function breakLines(text: string, style: TextStyle, measure: TextMeasure): TextLine[] {
   const { ascent, descent } = measure.extent(style.face);
   const height = (ascent + descent) * style.size * style.lineHeight;
-  const line = (chars: string, width: number): TextLine => ({ text: chars, width, height, ascent: ascent * style.size });
-  const wordWidth = (word: string) =>
-    word.length <= SHAPED_WORD_LIMIT ? measure.width(word, style.face, style.size) : charWidths(word, style, measure).reduce((a, b) => a + b, 0);
+  const { face, size } = style;
+  const wordWidth = (word: string) => (word.length <= SHAPED_WORD_LIMIT ? measure.width(word, face, size) : charWidths(word, style, measure).reduce((a, b) => a + b, 0));
+  /** The line as the writer draws it: its width without trailing spaces. */
+  const line = (chars: string): TextLine => ({ text: chars, width: drawnWidth(chars, style, measure), height, ascent: ascent * size });
   const lines: TextLine[] = [];
   for (const paragraph of text.split('\n')) {
     const first = lines.length;
-    let current = '';
-    let currentWidth = 0; // with the last word's trailing spaces
-    let trailing = 0; // the last word's trailing spaces
-    const flush = () => {
-      lines.push(line(current, currentWidth - trailing));
-      current = '';
-      currentWidth = 0;
-      trailing = 0;
-    };
-    for (const { word, required } of words(paragraph)) {
-      const width = wordWidth(word);
+    const all = [...words(paragraph)].map(({ word, required }) => {
       const spaces = TRAILING_SPACE.exec(word)?.[0];
-      const cut = spaces ? wordWidth(spaces) : 0;
-      if (current !== '' && currentWidth + width - cut > style.width) flush();
-      if (current === '' && width - cut > style.width && [...word].length > 1) {
-        // Too wide for any line: as many characters on each line as fit (at least one).
-        const pieces = cutWord(word, style, measure);
-        for (const piece of pieces.slice(0, -1)) lines.push(line(piece.text, piece.width));
-        const last = pieces.at(-1)!;
-        [current, currentWidth, trailing] = [last.text, last.width, 0];
-      } else {
-        current += word;
-        currentWidth += width;
-        trailing = cut;
+      return { word, required, width: wordWidth(word), cut: spaces ? wordWidth(spaces) : 0 };
+    });
+    let i = 0;
+    while (i < all.length) {
+      // As many words as fit, added up; then the line as drawn (shaping may set a word in its
+      // context otherwise: digits after a Latin letter), given back a word at a time till it fits.
+      let j = i;
+      let width = 0;
+      while (j < all.length && (j === i || width + all[j]!.width - all[j]!.cut <= style.width)) {
+        width += all[j]!.width;
+        if (all[j++]!.required) break;
       }
-      if (required) flush();
+      let set = line(all.slice(i, j).map((w) => w.word).join(''));
+      while (j - i > 1 && set.width > style.width) set = line(all.slice(i, --j).map((w) => w.word).join(''));
+      if (set.width > style.width && [...set.text.trimEnd()].length > 1) {
+        // Too wide for any line: as many characters on each line as fit (at least one).
+        const pieces = cutWord(set.text, style, measure);
+        for (const piece of pieces.slice(0, -1)) lines.push(line(piece));
+        const rest = pieces.at(-1)!;
+        if (j < all.length && !all[j - 1]!.required) {
+          // The word's last piece begins the next line, with what follows it.
+          all.splice(i, j - i, { word: rest, required: false, width: wordWidth(rest), cut: TRAILING_SPACE.test(rest) ? wordWidth(TRAILING_SPACE.exec(rest)![0]) : 0 });
+          continue;
+        }
+        set = line(rest);
+      }
+      lines.push(set);
+      i = j;
     }
-    if (current !== '' || lines.length === first) flush();
+    if (lines.length === first) lines.push(line(''));
   }
   return lines;
+}
+
+/** A line's width as drawn, without its trailing spaces (they print nothing). */
+function drawnWidth(text: string, style: TextStyle, measure: TextMeasure): number {
+  const shown = text.replace(TRAILING_SPACE, '');
+  return shown === '' ? 0 : measure.lineWidth(shown, style.face, style.size);
 }
 
 /** The paragraph's words: from one break opportunity to the next (a required break ends a line). */
@@ -106,22 +119,21 @@ function charWidths(word: string, style: TextStyle, measure: TextMeasure): numbe
   return [...word].map((ch) => measure.width(ch, style.face, style.size));
 }
 
-/** A word too wide for a line, cut between characters into lines that fit. */
-function cutWord(word: string, style: TextStyle, measure: TextMeasure): Array<{ text: string; width: number }> {
+/** A word too wide for a line, cut between characters into lines that fit as drawn (at least one character each). */
+function cutWord(word: string, style: TextStyle, measure: TextMeasure): string[] {
   const chars = [...word];
   const widths = charWidths(word, style, measure);
-  const pieces: Array<{ text: string; width: number }> = [];
-  let text = '';
-  let width = 0;
-  chars.forEach((ch, i) => {
-    if (text !== '' && width + widths[i]! > style.width && ch.trim() !== '') {
-      pieces.push({ text, width });
-      [text, width] = ['', 0];
-    }
-    text += ch;
-    width += widths[i]!;
-  });
-  pieces.push({ text, width: width - (TRAILING_SPACE.exec(text) ? measure.width(TRAILING_SPACE.exec(text)![0], style.face, style.size) : 0) });
+  const pieces: string[] = [];
+  let from = 0;
+  while (from < chars.length) {
+    // Added up first, then shortened while the piece as drawn is too wide.
+    let to = from + 1;
+    let width = widths[from]!;
+    while (to < chars.length && (width + widths[to]! <= style.width || chars[to]!.trim() === '')) width += widths[to++]!;
+    while (to - from > 1 && drawnWidth(chars.slice(from, to).join(''), style, measure) > style.width) to--;
+    pieces.push(chars.slice(from, to).join(''));
+    from = to;
+  }
   return pieces;
 }
 

@@ -1,10 +1,19 @@
 // How wide and how high the fonts set text: layout's TextMeasure (layout/text.ts), from the fonts
-// loadFonts parsed once per process (render/fonts.ts), through fontkit's public API. A word's
-// advance is what pdfkit draws for it: fontkit's shaping (kerning included), in font units,
-// scaled to the size. Widths are kept per face: a form's labels and its Chinese characters come
-// again in every form.
+// loadFonts parsed once per process (render/fonts.ts). A word's advance is fontkit's shaping of it
+// (kerning included), in font units, scaled to the size; kept per face, since a form's labels and
+// its Chinese characters come again in every form.
+//
+// A line is drawn by pdfkit, which shapes it a space-separated piece at a time, and shaping depends
+// on context: in Noto Serif SC the digits after a Latin letter (nw12344, PM2.5) are other, wider
+// glyphs than the same digits alone, so words measured one by one added up to 26 pt less than a
+// line of a URL drew (hostile test, issue 18). So a line with anything but Chinese characters and
+// punctuation is measured as pdfkit draws it, by pdfkit itself (`widthOfString`, public API, in a
+// document kept for measuring). A line of Chinese only is its characters' advances added up: those
+// are shaped alike anywhere (the seed's 192 lines of 30 characters: no difference).
+import PDFDocument from 'pdfkit';
 import type { Face, TextMeasure } from '../layout/text.js';
 import type { LoadedFonts } from './fonts.js';
+import { embedParsedFont } from './pdfkit-adapter.js';
 
 /** Words whose advances are kept, per face: enough for every character and label a batch prints. */
 const KEPT_WORDS = 50_000;
@@ -18,8 +27,15 @@ export function textMeasure(fonts: LoadedFonts): TextMeasure {
     regular: faceMeasure(fonts.faces.regular.font),
     bold: faceMeasure(fonts.faces.bold.font),
   };
+  const lines = lineMeasurer(fonts);
   measure = {
     width: (text, face, size) => faces[face].advance(text) * size,
+    lineWidth: (text, face, size) => {
+      if (!CHINESE_ONLY.test(text)) return lines(text, face) * size;
+      let advance = 0;
+      for (const ch of text) advance += faces[face].advance(ch);
+      return advance * size;
+    },
     extent: (face) => faces[face].extent,
   };
   measures.set(fonts, measure);
@@ -49,6 +65,32 @@ function faceMeasure(font: ShapingFont) {
       return advance;
     },
   } satisfies { extent: ReturnType<TextMeasure['extent']>; advance(text: string): number };
+}
+
+/** Chinese characters (with Extension A and compatibility ideographs), CJK punctuation, full-width forms. */
+const CHINESE_ONLY = /^[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6]*$/u;
+
+/** Lines measured as pdfkit draws them, in ems. A new measuring document now and then: pdfkit keeps every piece it has shaped. */
+function lineMeasurer(fonts: LoadedFonts): (text: string, face: Face) => number {
+  const MEASURES_PER_DOCUMENT = 20_000;
+  let doc: PDFKit.PDFDocument | undefined;
+  let measured = 0;
+  const widths = new Map<string, number>();
+  return (text, face) => {
+    const key = `${face}|${text}`;
+    let width = widths.get(key);
+    if (width !== undefined) return width;
+    if (!doc || measured++ >= MEASURES_PER_DOCUMENT) {
+      doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
+      embedParsedFont(doc, 'regular', fonts.faces.regular.font);
+      embedParsedFont(doc, 'bold', fonts.faces.bold.font);
+      measured = 0;
+    }
+    width = doc.font(face).fontSize(1).widthOfString(text);
+    if (widths.size >= KEPT_WORDS) widths.delete(widths.keys().next().value!);
+    widths.set(key, width);
+    return width;
+  };
 }
 
 export type { Face };

@@ -37,17 +37,22 @@ interface PdfkitInternals {
 type EmbeddedFontClass = new (document: object, font: fontkit.Font, id: string) => EmbeddedFont;
 
 let embeddedFontClass: EmbeddedFontClass | undefined;
-/** Laid-out words (pdfkit's layoutCache) per font: they depend on nothing but the font. */
-const layoutCaches = new WeakMap<fontkit.Font, Record<string, unknown>>();
+/**
+ * Shaped pieces of text (pdfkit's layoutCache) per font, shared by the documents that use it: they
+ * depend on nothing but the font, and a form's labels come again in every form. pdfkit never empties
+ * it, and a line of Chinese is one piece: a fresh one every DOCUMENTS_PER_CACHE documents.
+ */
+const layoutCaches = new WeakMap<fontkit.Font, { cache: Record<string, unknown>; documents: number }>();
+const DOCUMENTS_PER_CACHE = 200;
 
 /** `doc.font(name)` draws in `font` from now on, parsed once for every document. */
 export function embedParsedFont(doc: object, name: string, font: fontkit.Font): void {
   const pdf = doc as PdfkitInternals;
   ownCodePoints(font);
   const embedded = new (fontClass(font))(pdf, font, `F${++pdf._fontCount}`);
-  let cache = layoutCaches.get(font);
-  if (!cache) layoutCaches.set(font, (cache = embedded.layoutCache ?? Object.create(null)));
-  if (embedded.layoutCache) embedded.layoutCache = cache;
+  let shared = layoutCaches.get(font);
+  if (!shared || shared.documents++ >= DOCUMENTS_PER_CACHE) layoutCaches.set(font, (shared = { cache: Object.create(null), documents: 1 }));
+  if (embedded.layoutCache) embedded.layoutCache = shared.cache;
   pdf._fontFamilies[name] = embedded;
 }
 
