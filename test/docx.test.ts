@@ -1,16 +1,20 @@
 // The Word writer: each seed form's exact grid in the .docx (rows, columns, merges, text), the
 // page and fonts, header rows that repeat, rows that never split, properties, determinism.
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridTable } from '../src/index.js';
+import { promisify } from 'node:util';
+import { Packer } from 'docx';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridSection, type GridTable } from '../src/index.js';
 import { readDocx, type DocxTable } from '../src/extract/docx-read.js';
-import { unzipSync } from 'fflate';
+import { strFromU8, unzipSync } from 'fflate';
 import { summarySections } from '../src/layout/forms.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
-import { docxChunks, DOCX_SHELL, renderDocx, wordTableParts } from '../src/render/docx.js';
+import { docxChunks, renderDocx, wordBlocks, wordDocument, wordTableParts, type DocxOptions } from '../src/render/docx.js';
 import { zipChunks } from '../src/render/docx-zip.js';
-import { loadDistinct } from './support/golden.js';
+import { CLI, ROOT } from './support/cli.js';
 import { buildDocx, part, readBytes } from './support/docx.js';
 import { loadSeed } from './support/seed.js';
 
@@ -171,82 +175,141 @@ describe('Word page, fonts and table properties come from the grid', () => {
   });
 });
 
-describe('document.xml written here is the one docx writes', () => {
+describe('what the forms do not show', () => {
   const cell = (col: number, rowSpan: number, colSpan: number, text: string, align: 'left' | 'center' | 'right', valign: 'top' | 'middle' | 'bottom') =>
     ({ col, rowSpan, colSpan, text, align, valign, role: 'value' }) as const;
-  // What the forms do not show: escapes, a heading of two lines and an empty one, a merged cell of
-  // two paragraphs, a table-first section, a small type size, spaces kept.
-  const edges = (): GridDocument => {
-    const page = declarationDocument(templates, seed.projects[0]!, seed.year, 0).page;
-    return {
-      page,
-      sections: [
-        {
-          blocks: [
-            { type: 'heading', level: 1, text: 'R&D <预算> "甲" \'乙\'\n第二行' },
-            { type: 'heading', level: 2, text: '' },
-            {
-              type: 'table',
-              widths: [1, 2, 3],
-              fontSize: 9,
-              rows: [
-                { repeat: true, cells: [cell(0, 3, 1, '一\n二', 'left', 'top'), cell(1, 1, 2, '', 'right', 'bottom')] },
-                { repeat: false, cells: [cell(1, 1, 1, ' x  y ', 'center', 'middle'), cell(2, 1, 1, 'z', 'center', 'middle')] },
-                { repeat: false, cells: [cell(1, 1, 2, 'w', 'left', 'middle')] },
-                { repeat: true, cells: [cell(0, 1, 3, '表头', 'center', 'middle')] },
-                { repeat: false, cells: [cell(0, 2, 1, '甲', 'center', 'middle'), cell(1, 1, 2, '乙', 'right', 'top')] },
-                { repeat: false, cells: [cell(1, 1, 2, '丙', 'right', 'top')] },
-              ],
-            },
-          ],
-        },
-        { blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell(0, 1, 1, 'only', 'left', 'top')] }] }] },
-        { bookmark: 'x', blocks: [{ type: 'heading', level: 1, text: 'third' }] },
-      ],
-    };
-  };
-  const distinct = loadDistinct();
-  it.each<[string, () => GridDocument]>([
-    ...seed.projects.map((p, i): [string, () => GridDocument] => [`seed form ${i + 1}`, () => declarationDocument(templates, p, seed.year, i)]),
-    ...distinct.projects.map((p, i): [string, () => GridDocument] => [`distinct form ${i + 1}`, () => declarationDocument(templates, p, distinct.year, i)]),
-    ['the seed’s 汇总表', () => summaryDocument(templates, seed)],
-    ['edge cases', edges],
-  ])('%s: the same bytes either way', async (_, grid) => {
-    const options = { creationDate: new Date('2023-06-30T08:00:00Z'), title: '标题', subject: '主题', properties: { 单位: '某单位' }, fonts: { eastAsia: '仿宋_GB2312' } };
-    const fast = await renderDocx(grid(), options);
-    DOCX_SHELL.enabled = false;
-    try {
-      expect(fast.equals(await renderDocx(grid(), options))).toBe(true);
-    } finally {
-      DOCX_SHELL.enabled = true;
-    }
+  // Escapes, a heading of two lines and an empty one, a merged cell of two paragraphs, a header
+  // row lower down, a table-first section, a small type size, spaces kept.
+  const edges = (): GridDocument => ({
+    page: FORM_PAGE,
+    sections: [
+      {
+        blocks: [
+          { type: 'heading', level: 1, text: 'R&D <预算> "甲" \'乙\'\n第二行' },
+          { type: 'heading', level: 2, text: '' },
+          {
+            type: 'table',
+            widths: [1, 2, 3],
+            fontSize: 9,
+            rows: [
+              { repeat: true, cells: [cell(0, 3, 1, '一\n二', 'left', 'top'), cell(1, 1, 2, '', 'right', 'bottom')] },
+              { repeat: false, cells: [cell(1, 1, 1, ' x  y ', 'center', 'middle'), cell(2, 1, 1, 'z', 'center', 'middle')] },
+              { repeat: false, cells: [cell(1, 1, 2, 'w', 'left', 'middle')] },
+              { repeat: true, cells: [cell(0, 1, 3, '表头', 'center', 'middle')] },
+              { repeat: false, cells: [cell(0, 2, 1, '甲', 'center', 'middle'), cell(1, 1, 2, '乙', 'right', 'top')] },
+              { repeat: false, cells: [cell(1, 1, 2, '丙', 'right', 'top')] },
+            ],
+          },
+        ],
+      },
+      { blocks: [{ type: 'table', widths: [1], rows: [{ repeat: false, cells: [cell(0, 1, 1, 'only', 'left', 'top')] }] }] },
+      { bookmark: 'x', blocks: [{ type: 'heading', level: 1, text: 'third' }] },
+    ],
+  });
+
+  it('read back: the text as given, the merges, the two tables of the header row lower down, each section on a new page', async () => {
+    const bytes = await renderDocx(edges(), { creationDate: new Date(0), title: 't' });
+    const blocks = (await readDocx(bytes)).blocks;
+    const tablesRead = blocks.filter((b): b is DocxTable => b.type === 'table');
+    expect(tablesRead.map(({ gridColumns, rows }) => ({ gridColumns, rows }))).toEqual(expectedTables(edges()));
+    expect(tablesRead.map((t) => t.headerRows)).toEqual([[true, false, false], [true, false, false], [false]]);
+    // Between the tables: the joint, and the paragraph that starts the table-first section's page.
+    expect(blocks.map((b) => (b.type === 'paragraph' ? b.text : 'table'))).toEqual(['R&D <预算> "甲" \'乙\'\n第二行', '', 'table', '', 'table', '', 'table', 'third']);
+    const xml = part(bytes, 'word/document.xml');
+    expect(xml.match(/<w:p>.{0,40}<w:pageBreakBefore\/>/g)).toEqual(['<w:p><w:pPr><w:pageBreakBefore/>', '<w:p><w:pPr><w:keepNext/><w:pageBreakBefore/>']);
+    expect(xml).toContain('<w:t xml:space="preserve"> x  y </w:t>');
+    // 9-pt cells; the document's own size (10.5 pt) is not repeated in each run.
+    expect(xml.match(/<w:sz w:val="18"\/>/g)).toHaveLength(10);
+    expect(xml).not.toContain('<w:sz w:val="21"/>');
   });
 });
 
-describe('the 汇总表 written as it is made', () => {
-  it('streamed form by form, it has exactly the parts of the 汇总表 made whole', async () => {
-    const options = { creationDate: new Date('2023-06-30T08:00:00Z'), title: '汇总', subject: '单位', properties: { 单位: '某单位' } };
+/** The Packer's document.xml and every part, packed whole in one go: the model of what is streamed. */
+async function packedWhole(sections: readonly GridSection[], options: DocxOptions): Promise<Record<string, Uint8Array>> {
+  return unzipSync(await Packer.toBuffer(wordDocument(FORM_PAGE, wordBlocks(sections), options)));
+}
+
+/** The .docx `docxChunks` streams, and the table rows each of docx's Packer calls held meanwhile. */
+async function streamed(sections: readonly GridSection[], options: DocxOptions): Promise<{ entries: Record<string, Uint8Array>; rowsPerPack: number[] }> {
+  const pack = vi.spyOn(Packer, 'toBuffer');
+  try {
     const chunks: Uint8Array[] = [];
-    for await (const chunk of docxChunks(FORM_PAGE, summarySections(templates, seed), options)) chunks.push(chunk);
-    // word/document.xml comes out a section at a time (13 of them), not in one piece at the end.
-    expect(chunks.length).toBeGreaterThan(seed.projects.length + 18);
-    const streamed = unzipSync(Buffer.concat(chunks));
+    for await (const chunk of docxChunks(FORM_PAGE, sections, options)) chunks.push(chunk);
+    const packed = await Promise.all(pack.mock.results.map((result) => result.value as Promise<Buffer>));
+    return { entries: unzipSync(Buffer.concat(chunks)), rowsPerPack: packed.map((bytes) => part(bytes, 'word/document.xml').match(/<w:tr>/g)?.length ?? 0) };
+  } finally {
+    pack.mockRestore();
+  }
+}
+
+/** Streamed and whole are the same package but for what this writes itself: core.xml (fixed dates) and the font table (fallbacks). */
+function expectSamePackage(stream: Record<string, Uint8Array>, whole: Record<string, Uint8Array>) {
+  expect(strFromU8(stream['word/document.xml']!)).toBe(strFromU8(whole['word/document.xml']!));
+  const ours = ['docProps/core.xml', 'word/fontTable.xml', 'word/_rels/fontTable.xml.rels'];
+  expect(Object.keys(stream).sort()).toEqual(Object.keys(whole).filter((name) => name !== 'word/_rels/fontTable.xml.rels').sort());
+  for (const name of Object.keys(stream).filter((n) => !ours.includes(n))) expect(strFromU8(stream[name]!), name).toBe(strFromU8(whole[name]!));
+}
+
+describe('the 汇总表 written as it is made', () => {
+  const options = { creationDate: new Date('2023-06-30T08:00:00Z'), title: '汇总', subject: '单位', properties: { 单位: '某单位' } };
+  /** The seed's projects repeated to n, each name made unique. */
+  const packetOf = (n: number) => ({ ...seed, projects: Array.from({ length: n }, (_, i) => ({ ...seed.projects[i % 10]!, name: `${seed.projects[i % 10]!.name}（第${i + 1}项）` })) });
+
+  it('the seed’s: word/document.xml is the one docx packs whole, and the other parts are docx’s', async () => {
+    const sections = [...summarySections(templates, seed)];
+    const { entries } = await streamed(sections, options);
+    expectSamePackage(entries, await packedWhole(sections, options));
+    // And the same as the 汇总表 made from its whole grid.
     const whole = unzipSync(await renderDocx(summaryDocument(templates, seed), options));
-    expect(Object.keys(streamed)).toEqual(Object.keys(whole));
-    for (const name of Object.keys(whole)) expect(Buffer.from(streamed[name]!).equals(Buffer.from(whole[name]!)), name).toBe(true);
+    for (const name of Object.keys(whole)) expect(Buffer.from(entries[name]!).equals(Buffer.from(whole[name]!)), name).toBe(true);
   });
 
-  it('a part named twice is a bug, not a second entry', () => {
+  it('12 forms and the list of 150 projects: docx packs about 100 rows a call, never the whole; the list is cut into slices; the result is what docx packs whole', async () => {
+    const all = summarySections(templates, packetOf(150));
+    const sections = Array.from({ length: 13 }, () => all.next().value as GridSection);
+    const rows = sections.flatMap((s) => s.blocks).reduce((n, b) => n + (b.type === 'table' ? b.rows.length : 0), 0);
+    const { entries, rowsPerPack } = await streamed(sections, options);
+    // The list (a header row, 150 projects, 合计) in two slices; then the forms, a call each time
+    // their tables reach 100 rows.
+    expect(rowsPerPack.filter((n) => n > 0)).toEqual([100, 52, 101, 109, 41]);
+    expect(rowsPerPack.reduce((a, b) => a + b, 0)).toBe(rows);
+    expectSamePackage(entries, await packedWhole(sections, options));
+  }, 60_000);
+
+  it('a form of 250 indicators: its table packed in slices, the merged 绩效指标, 一级 and 二级 cells continuing across them, as docx packs it whole', async () => {
+    const indicators = ['产出指标', '效益指标'].flatMap((level1) =>
+      Array.from({ length: 125 }, (_, i) => ({ level1, level2: level1 === '产出指标' ? '数量指标' : '社会效益指标', name: `指标${i + 1}`, target: `≥${i + 1}(次)` })),
+    );
+    const sections = declarationDocument(templates, { ...seed.projects[0]!, indicators }, seed.year, 0).sections;
+    const { entries, rowsPerPack } = await streamed(sections, options);
+    // The indicator table (its header and 250 rows) in slices of 100, the first with the upper table (9 rows).
+    expect(rowsPerPack.filter((n) => n > 0)).toEqual([109, 100, 51]);
+    expectSamePackage(entries, await packedWhole(sections, options));
+  }, 60_000);
+
+  it('a part named twice is a bug, not a second entry', async () => {
     const part = { name: 'word/document.xml', pieces: ['<w:document/>'] };
-    expect(() => [...zipChunks([part, part])]).toThrow('bug: word/document.xml twice in one zip');
+    await expect(async () => {
+      for await (const _ of zipChunks([part, part]));
+    }).rejects.toThrow('bug: word/document.xml twice in one zip');
   });
 });
 
 describe('determinism', () => {
-  it('two builds of the seed give byte-identical .docx files, in any time zone', async () => {
+  const names = () => (JSON.parse(readFileSync(path.join(seedDir, 'manifest.json'), 'utf8')) as { files: Array<{ name: string }> }).files.map((f) => f.name);
+
+  it('two builds of the seed give byte-identical .docx files', async () => {
     const again = await buildDocx('data/minhang-2023.json');
-    const names = (JSON.parse(readFileSync(path.join(seedDir, 'manifest.json'), 'utf8')) as { files: Array<{ name: string }> }).files.map((f) => f.name);
-    expect(names.filter((n) => n.endsWith('.docx'))).toHaveLength(11);
-    for (const name of names) expect(readBytes(path.join(again, name)), name).toEqual(readBytes(path.join(seedDir, name)));
+    expect(names().filter((n) => n.endsWith('.docx'))).toHaveLength(11);
+    for (const name of names()) expect(readBytes(path.join(again, name)), name).toEqual(readBytes(path.join(seedDir, name)));
+  }, 60_000);
+
+  it.each(['Pacific/Kiritimati', 'America/Los_Angeles'])('the command line in the time zone %s writes the same bytes', async (zone) => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'shenbao-docx-tz-'));
+    const args = [CLI, 'build', 'data/minhang-2023.json', '-o', out, '--format', 'docx', '--date', '2023-01-01'];
+    await promisify(execFile)(process.execPath, args, { cwd: ROOT, env: { ...process.env, TZ: zone } });
+    const docx = names().filter((n) => n.endsWith('.docx'));
+    expect(docx).toHaveLength(11);
+    for (const name of docx) expect(readBytes(path.join(out, 'minhang-2023', name)), name).toEqual(readBytes(path.join(seedDir, name)));
   }, 60_000);
 });

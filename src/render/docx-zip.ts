@@ -3,10 +3,10 @@
 // Two things make a batch of .docx files cheap. The parts that are the same in every form (styles,
 // numbering, theme, footer, relationships: a shell, render/docx.ts) are deflated once and their
 // bytes written as they are into every zip; only word/document.xml and core.xml are deflated per
-// form (compressing every part again was half the time of a form). And word/document.xml is
-// deflated as its text comes, so a 汇总表 of thousands of forms is written out section by section,
-// never held whole. Entries carry their sizes after their data (a data descriptor), as a stream
-// must; Word, LibreOffice and fflate's unzip read that as they read any zip.
+// form. And word/document.xml is deflated as its text comes, so a 汇总表 of thousands of forms is
+// written out a batch at a time, never held whole. Entries carry their sizes after their data (a
+// data descriptor), as a stream must; Word, LibreOffice and fflate's unzip read that as they read
+// any zip.
 import { strToU8, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
 
 /** Zip entry time: fixed, and the same in every time zone (fflate writes local time). */
@@ -22,10 +22,10 @@ export interface DeflatedPart {
   deflated: Uint8Array[];
 }
 
-/** A part deflated as it is written: its text (or bytes) in pieces, taken one at a time. */
+/** A part deflated as it is written: its text (or bytes) in pieces, taken one at a time (made as they are asked for). */
 export interface StreamedPart {
   name: string;
-  pieces: Iterable<string | Uint8Array>;
+  pieces: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
 }
 
 export function deflatePart(name: string, data: Uint8Array): DeflatedPart {
@@ -40,7 +40,7 @@ export function deflatePart(name: string, data: Uint8Array): DeflatedPart {
 }
 
 /** The zip of `parts`, in their order, as it is made: chunks of bytes to write one after another. */
-export function* zipChunks(parts: Iterable<DeflatedPart | StreamedPart>): Generator<Uint8Array> {
+export async function* zipChunks(parts: Iterable<DeflatedPart | StreamedPart>): AsyncGenerator<Uint8Array> {
   const out: Uint8Array[] = [];
   let failed: Error | undefined;
   const zip = new Zip((error, chunk) => {
@@ -65,7 +65,7 @@ export function* zipChunks(parts: Iterable<DeflatedPart | StreamedPart>): Genera
       zip.add(file);
       // Each piece pushed once the next is known: the last goes with `final`.
       let previous: Uint8Array | undefined;
-      for (const piece of part.pieces) {
+      for await (const piece of part.pieces) {
         if (previous) file.push(previous);
         previous = typeof piece === 'string' ? strToU8(piece) : piece;
         yield* taken();

@@ -1,5 +1,5 @@
 // Grid -> Word (.docx) bytes (docx 9). A translation of the grid, not a second layout: one handler
-// per block type (heading, table), in the style of mdast-util-to-hast. The page, type sizes, rules
+// per Word block (heading, table, the paragraphs between), in the style of mdast-util-to-hast. The page, type sizes, rules
 // and footer come from the grid (GridDocument.page), as in the PDF.
 //
 // Word flows its own pages: a department adds rows, and each form must stay one table that flows,
@@ -9,6 +9,13 @@
 // `repeat` rows stand lower down (the 绩效指标 header of a form) is written as two tables, the
 // second starting at those rows, with a 1-pt paragraph between them (Word would join two tables
 // that touch). Word cannot print a merged 一级/二级 label again after a page break.
+//
+// One path, docx's object model and its Packer, for a form and for a 汇总表 of thousands of forms.
+// Blocks are packed a few hundred table rows at a time, and word/document.xml is streamed: docx's
+// own head, the body of each batch as docx wrote it (read back from the Packer's output), docx's
+// own tail. So a 汇总表 is never one object tree in memory. The parts that do not depend on the grid (styles,
+// numbering, footer, settings, relationships, custom properties) are taken from one Packer output
+// per page style, fonts and properties, and deflated once (render/docx-zip.ts).
 //
 // Deterministic: the same grid and options give the same bytes. docx stamps the time into
 // docProps/core.xml and the zip entries; this writes core.xml itself (dates from `creationDate`)
@@ -29,11 +36,12 @@ import {
   TableRow,
   TextRun,
   VerticalAlign,
+  VerticalMergeType,
   WidthType,
   type IRunOptions,
 } from 'docx';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
-import type { Align, GridBlock, GridCell, GridDocument, GridHeading, GridRow, GridSection, GridTable, PageStyle, VAlign } from '../layout/grid.js';
+import type { Align, GridCell, GridDocument, GridHeading, GridRow, GridSection, GridTable, PageStyle, VAlign } from '../layout/grid.js';
 import { deflatePart, zipChunks, type DeflatedPart, type StreamedPart } from './docx-zip.js';
 
 export interface DocxOptions {
@@ -80,61 +88,96 @@ const twips = (pt: number) => Math.round(pt * 20);
 /** Word's type sizes are whole half-points (a template's size="9.3" prints at 9.5 pt there). */
 const halfPoints = (pt: number) => Math.round(pt * 2);
 
-/**
- * Off: every .docx is packed whole by the docx library (tests compare the two ways byte for byte).
- * On: the parts that do not depend on the grid (styles, numbering, footer, settings, relationships,
- * custom properties) are packed by docx once per page style, fonts and properties, and each form's
- * word/document.xml is written here, exactly as docx writes it (documentXml): docx's object model
- * was nine tenths of a form's time.
- */
-export const DOCX_SHELL = { enabled: true };
-
 export async function renderDocx(grid: GridDocument, options: DocxOptions): Promise<Buffer> {
-  if (DOCX_SHELL.enabled) {
-    const shell = await shellOf(grid.page, { ...DEFAULT_DOCX_FONTS, ...options.fonts }, options.properties);
-    // document.xml in one piece: deflated as the docx library's would be (test/docx.test.ts compares the bytes).
-    const document: StreamedPart = { name: 'word/document.xml', pieces: [[...documentPieces(shell, grid.page, grid.sections)].join('')] };
-    return Buffer.concat([...zipChunks(inZipOrder([...shell.parts, document, corePart(options)]))]);
-  }
-  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
-  const { page } = grid;
-  const children = grid.sections.flatMap((section, s) => {
-    const blocks = section.blocks.flatMap((block) => handlers[block.type](block as never, page));
-    // Each section starts a new page, as in the PDF.
-    if (s > 0) {
-      const first = blocks[0];
-      if (first instanceof Paragraph) blocks[0] = headingParagraph(section.blocks[0] as GridHeading, page, true);
-      else blocks.unshift(new Paragraph({ pageBreakBefore: true, spacing: { before: 0, after: 0 } }));
-    }
-    return blocks;
-  });
-  const packed = await Packer.toBuffer(wordDocument(page, fonts, options, children));
-  const entries = unzipSync(packed);
-  entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
-  delete entries['word/_rels/fontTable.xml.rels'];
-  delete entries['docProps/core.xml']; // ours, with fixed dates
-  const parts = Object.entries(entries).map(([name, data]): StreamedPart => ({ name, pieces: [data] }));
-  return Buffer.concat([...zipChunks(inZipOrder([...parts, corePart(options)]))]);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of docxChunks(grid.page, grid.sections, options)) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 /**
  * The .docx of `sections` (in order; each starts a new page), as chunks of bytes made as they are
- * taken: a 汇总表 of thousands of forms is written out section by section (render/docx-zip.ts).
+ * taken: a 汇总表 of thousands of forms is written out a few hundred rows at a time.
  */
 export async function* docxChunks(page: PageStyle, sections: Iterable<GridSection>, options: DocxOptions): AsyncGenerator<Uint8Array> {
-  const shell = await shellOf(page, { ...DEFAULT_DOCX_FONTS, ...options.fonts }, options.properties);
-  const document: StreamedPart = { name: 'word/document.xml', pieces: documentPieces(shell, page, sections) };
+  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
+  const shell = await shellOf(page, fonts, options.properties);
+  const document: StreamedPart = { name: 'word/document.xml', pieces: documentPieces(shell, page, fonts, sections) };
   yield* zipChunks(inZipOrder([...shell.parts, document, corePart(options)]));
 }
 
-function* documentPieces(shell: Shell, page: PageStyle, sections: Iterable<GridSection>): Generator<string> {
+/**
+ * Table rows that one Packer call packs, about. A call costs some 6 ms whatever it holds (docx
+ * makes and deflates every part of the package), so forms share calls. But docx holds some 0.1 MB
+ * a row while it packs (one 2,000-row table: 450 MB peak RSS), and what it holds is garbage soon
+ * after: a 1,000-project build peaked at 476 MB with 400 rows a call, 359 MB with 100, for about
+ * 5% more time.
+ */
+const PACKED_ROWS = 100;
+
+/**
+ * word/document.xml: docx's head, then the body docx writes for each batch of blocks, then docx's
+ * tail. A table of more rows than a batch holds (the 汇总表's list of projects, a form of
+ * thousands of indicators) is packed in slices: the first slice (with the blocks before it) up to
+ * its </w:tbl>, the rows of each other slice, then </w:tbl>.
+ */
+async function* documentPieces(shell: Shell, page: PageStyle, fonts: DocxFonts, sections: Iterable<GridSection>): AsyncGenerator<string> {
   yield shell.head;
-  let first = true;
-  for (const section of sections) {
-    yield sectionXml(section, page, !first);
-    first = false;
+  let batch: WordBlock[] = [];
+  let rows = 0;
+  for (const block of wordBlocks(sections)) {
+    if (block.type === 'table' && block.rows.length > PACKED_ROWS) {
+      // The first slice goes with the blocks before it, each other alone: all but the first start
+      // after their </w:tblGrid>, all but the last end before their </w:tbl>.
+      const slices = tableSlices(block, PACKED_ROWS);
+      for (const [i, slice] of slices.entries()) {
+        const xml = await packedBody(page, fonts, [...batch.splice(0), slice]);
+        const grid = xml.indexOf('</w:tblGrid>');
+        const close = i === slices.length - 1 ? xml.length : xml.lastIndexOf('</w:tbl>');
+        if (grid < 0 || close < grid) throw new Error('bug: docx wrote a table without </w:tblGrid> and </w:tbl>');
+        yield xml.slice(i === 0 ? 0 : grid + '</w:tblGrid>'.length, close);
+      }
+      rows = 0;
+      continue;
+    }
+    batch.push(block);
+    if (block.type === 'table') rows += block.rows.length;
+    if (rows >= PACKED_ROWS) {
+      yield await packedBody(page, fonts, batch.splice(0));
+      rows = 0;
+    }
   }
+  if (batch.length) yield await packedBody(page, fonts, batch);
   yield shell.tail;
+}
+
+/** The body XML docx writes for `blocks`, read from the Packer's output. */
+async function packedBody(page: PageStyle, fonts: DocxFonts, blocks: WordBlock[]): Promise<string> {
+  const packed = await Packer.toBuffer(wordDocument(page, blocks, { title: '', fonts }));
+  const document = unzipSync(packed, { filter: (file) => file.name === 'word/document.xml' })['word/document.xml'];
+  if (!document) throw new Error('bug: docx packed no word/document.xml');
+  return documentXmlParts(strFromU8(document)).body;
+}
+
+/** word/document.xml cut around its body: the text before it, the body, and the final w:sectPr on. */
+function documentXmlParts(xml: string): { head: string; body: string; tail: string } {
+  const start = xml.indexOf('<w:body>') + '<w:body>'.length;
+  const end = xml.lastIndexOf('<w:sectPr');
+  if (start < '<w:body>'.length || end < start) throw new Error('bug: docx wrote a word/document.xml without <w:body> and a final <w:sectPr>');
+  return { head: xml.slice(0, start), body: xml.slice(start, end), tail: xml.slice(end) };
+}
+
+/** A table's rows in slices of `size`; a merged cell begun above a slice continues in its first row. */
+function tableSlices(table: WordTable, size: number): WordTable[] {
+  const slices: WordTable[] = [];
+  let above: readonly Continued[] = [];
+  for (let start = 0; start < table.rows.length; start += size) {
+    const rows = table.rows.slice(start, start + size);
+    slices.push({ ...table, rows, headerRows: Math.max(0, table.headerRows - start), above });
+    above = [...above.map(({ cell, rows: left }) => ({ cell, rows: left - rows.length })), ...rows.flatMap((row, r) => row.cells.map((cell) => ({ cell, rows: r + cell.rowSpan - rows.length })))].filter(
+      (continued) => continued.rows > 0,
+    );
+  }
+  return slices;
 }
 
 /** docProps/core.xml: the form's own title and subject, and the build's date. */
@@ -144,7 +187,63 @@ function inZipOrder<P extends { name: string }>(parts: P[]): P[] {
   return parts.sort((a, b) => zipOrder(a.name, b.name));
 }
 
-function wordDocument(page: PageStyle, fonts: DocxFonts, options: Pick<DocxOptions, 'title' | 'subject' | 'properties'>, children: Array<Paragraph | Table>): Document {
+/**
+ * The body of word/document.xml, block by block, as it is taken: what becomes one of docx's
+ * paragraphs or tables.
+ */
+export type WordBlock =
+  | { type: 'heading'; heading: GridHeading; pageBreakBefore: boolean }
+  /** Before a section that starts with a table: a table cannot carry pageBreakBefore. */
+  | { type: 'page-break' }
+  /** Between the two Word tables of one grid table (see above). */
+  | { type: 'joint' }
+  | WordTable;
+
+/**
+ * A Word table: the grid table's rows, or a slice of them. The first `headerRows` repeat on every
+ * page the table runs onto; `above` are the merged cells begun above a slice that its first row
+ * continues.
+ */
+interface WordTable {
+  type: 'table';
+  table: GridTable;
+  rows: readonly GridRow[];
+  headerRows: number;
+  above?: readonly Continued[];
+}
+
+/** A merged cell begun above a slice of rows, covering the slice's first `rows` rows. */
+interface Continued {
+  cell: GridCell;
+  rows: number;
+}
+
+/** The blocks of `sections`; every section but the first starts a new page, as in the PDF. */
+export function* wordBlocks(sections: Iterable<GridSection>): Generator<WordBlock> {
+  let newPage = false;
+  for (const section of sections) {
+    for (const [b, block] of section.blocks.entries()) {
+      if (block.type === 'heading') yield { type: 'heading', heading: block, pageBreakBefore: newPage && b === 0 };
+      else {
+        if (newPage && b === 0) yield { type: 'page-break' };
+        for (const [p, rows] of wordTableParts(block).entries()) {
+          if (p > 0) yield { type: 'joint' };
+          // The header rows at the top (all of them `repeat`).
+          const headerRows = rows.findIndex((row) => !row.repeat);
+          yield { type: 'table', table: block, rows, headerRows: headerRows < 0 ? rows.length : headerRows };
+        }
+      }
+    }
+    newPage = true;
+  }
+}
+
+/**
+ * `blocks` as docx's object model: one Word section with the page, the type and the footer of
+ * `page`. (Exported for the test that a streamed 汇总表 is the one docx packs whole.)
+ */
+export function wordDocument(page: PageStyle, blocks: Iterable<WordBlock>, options: Pick<DocxOptions, 'title' | 'subject' | 'properties' | 'fonts'>): Document {
+  const fonts = { ...DEFAULT_DOCX_FONTS, ...options.fonts };
   const font = { ascii: fonts.latin, hAnsi: fonts.latin, cs: fonts.latin, eastAsia: fonts.eastAsia, hint: 'eastAsia' };
   return new Document({
     title: options.title,
@@ -177,7 +276,7 @@ function wordDocument(page: PageStyle, fonts: DocxFonts, options: Pick<DocxOptio
           },
         },
         footers: { default: footer(page) },
-        children,
+        children: [...blocks].map((block) => handlers[block.type](block as never, page)),
       },
     ],
   });
@@ -202,27 +301,29 @@ function shellOf(page: PageStyle, fonts: DocxFonts, properties: DocxOptions['pro
   if (!shell) {
     if (shells.size >= 16) shells.delete(shells.keys().next().value!);
     shell = (async () => {
-      const entries = unzipSync(await Packer.toBuffer(wordDocument(page, fonts, { title: '', properties }, [])));
-      const document = strFromU8(entries['word/document.xml']!);
+      const entries = unzipSync(await Packer.toBuffer(wordDocument(page, [], { title: '', fonts, ...(properties ? { properties } : {}) })));
+      const { head, body, tail } = documentXmlParts(strFromU8(entries['word/document.xml']!));
+      if (body) throw new Error('bug: docx wrote a body for a document without blocks');
       for (const name of ['word/document.xml', 'docProps/core.xml', 'word/_rels/fontTable.xml.rels']) delete entries[name];
       entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
-      const body = document.indexOf('<w:body>') + '<w:body>'.length;
-      const parts = Object.entries(entries).map(([name, data]) => deflatePart(name, data));
-      return { parts, head: document.slice(0, body), tail: document.slice(body) };
+      return { parts: Object.entries(entries).map(([name, data]) => deflatePart(name, data)), head, tail };
     })();
     shells.set(key, shell);
   }
   return shell;
 }
 
-type Handler<B extends GridBlock> = (block: B, page: PageStyle) => Array<Paragraph | Table>;
+type Handler<B extends WordBlock> = (block: B, page: PageStyle) => Paragraph | Table;
 
-const handlers: { [K in GridBlock['type']]: Handler<Extract<GridBlock, { type: K }>> } = {
-  heading: (block, page) => [headingParagraph(block, page)],
-  table: (block, page) => tables(block, page),
+const handlers: { [K in WordBlock['type']]: Handler<Extract<WordBlock, { type: K }>> } = {
+  heading: ({ heading, pageBreakBefore }, page) => headingParagraph(heading, page, pageBreakBefore),
+  'page-break': () => new Paragraph({ pageBreakBefore: true, spacing: { before: 0, after: 0 } }),
+  // 1 pt high, no space: the two tables look like one.
+  joint: () => new Paragraph({ spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] }),
+  table: (table, page) => wordTable(table, page),
 };
 
-function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore = false): Paragraph {
+function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore: boolean): Paragraph {
   const style = block.level === 1 ? page.headings.title : page.headings.subtitle;
   return new Paragraph({
     alignment: alignment(style.align),
@@ -231,12 +332,6 @@ function headingParagraph(block: GridHeading, page: PageStyle, pageBreakBefore =
     spacing: { before: twips(style.spaceBefore), after: twips(style.spaceAfter) },
     children: lines(block.text, { size: halfPoints(style.fontSize), bold: style.bold }),
   });
-}
-
-/** The grid table as Word tables: cut before its first `repeat` row below the top (see above). */
-function tables(table: GridTable, page: PageStyle): Array<Paragraph | Table> {
-  const [top, ...rest] = wordTableParts(table);
-  return [wordTable(table, top!, page), ...rest.flatMap((rows) => [joint(), wordTable(table, rows, page)])];
 }
 
 /** The rows of each Word table a grid table becomes (one, or two: see above). The reader needs it too. */
@@ -248,18 +343,41 @@ export function wordTableParts(table: GridTable): GridRow[][] {
   return [table.rows.slice(0, cut), table.rows.slice(cut)];
 }
 
-/** The paragraph between two tables that must look like one: 1 pt high, no space. */
-function joint(): Paragraph {
-  return new Paragraph({ spacing: { before: 0, after: 0, line: 20, lineRule: LineRuleType.EXACT }, children: [new TextRun({ text: '', size: 2 })] });
-}
-
-function wordTable(table: GridTable, rows: readonly GridRow[], page: PageStyle): Table {
+function wordTable({ table, rows, headerRows, above = [] }: WordTable, page: PageStyle): Table {
   const textWidth = twips(page.size.width - page.margins.left - page.margins.right);
   const widths = columnTwips(table.widths, textWidth);
   const rule = { style: BorderStyle.SINGLE, size: Math.max(2, Math.round(page.table.rule * 8)), color: '000000' };
   const fontSize = table.fontSize ?? page.fontSize;
-  // The header rows at the top (all of them `repeat`) repeat on every page the table runs onto.
-  let heading = true;
+  const cellWidth = (cell: GridCell) => ({ size: widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0), type: WidthType.DXA });
+  const begun = (cell: GridCell): [number, TableCell] => {
+    const cellSize = cell.fontSize ?? fontSize;
+    const size = cellSize === page.fontSize ? undefined : halfPoints(cellSize);
+    return [
+      cell.col,
+      new TableCell({
+        width: cellWidth(cell),
+        rowSpan: cell.rowSpan,
+        columnSpan: cell.colSpan,
+        verticalAlign: verticalAlign(cell.valign),
+        // One paragraph per line: Enter in Word makes a new one, and the reader joins them again.
+        children: cell.text.split('\n').map((line) => new Paragraph({ alignment: alignment(cell.align), children: lines(line, { size }) })),
+      }),
+    ];
+  };
+  // A merged cell begun above a slice: in its first row, the cell docx puts in every row a merged
+  // cell covers below its first (the same width, span and alignments, one empty paragraph); docx
+  // carries it down the rows below.
+  const continued = ({ cell, rows: left }: Continued): [number, TableCell] => [
+    cell.col,
+    new TableCell({
+      width: cellWidth(cell),
+      rowSpan: left,
+      columnSpan: cell.colSpan,
+      verticalAlign: verticalAlign(cell.valign),
+      verticalMerge: VerticalMergeType.CONTINUE,
+      children: [new Paragraph({ alignment: alignment(cell.align) })],
+    }),
+  ];
   return new Table({
     layout: TableLayoutType.FIXED,
     width: { size: textWidth, type: WidthType.DXA },
@@ -272,29 +390,10 @@ function wordTable(table: GridTable, rows: readonly GridRow[], page: PageStyle):
       right: twips(page.table.paddingX),
     },
     // docx changes rows in place (it adds the merged cells' continuations): built fresh each time.
-    rows: rows.map((row) => {
-      heading &&= row.repeat;
-      return new TableRow({
-        tableHeader: heading,
-        cantSplit: true,
-        height: { value: 0, rule: HeightRule.AUTO },
-        children: row.cells.map((cell) => wordCell(cell, widths, fontSize, page)),
-      });
+    rows: rows.map((row, r) => {
+      const cells = [...(r === 0 ? above.map(continued) : []), ...row.cells.map(begun)].sort((a, b) => a[0] - b[0]);
+      return new TableRow({ tableHeader: r < headerRows, cantSplit: true, height: { value: 0, rule: HeightRule.AUTO }, children: cells.map(([, c]) => c) });
     }),
-  });
-}
-
-function wordCell(cell: GridCell, widths: number[], fontSize: number, page: PageStyle): TableCell {
-  const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
-  const cellSize = cell.fontSize ?? fontSize;
-  const size = cellSize === page.fontSize ? undefined : halfPoints(cellSize);
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    rowSpan: cell.rowSpan,
-    columnSpan: cell.colSpan,
-    verticalAlign: verticalAlign(cell.valign),
-    // One paragraph per line: Enter in Word makes a new one, and the reader joins them again.
-    children: cell.text.split('\n').map((line) => new Paragraph({ alignment: alignment(cell.align), children: lines(line, { size }) })),
   });
 }
 
@@ -372,91 +471,4 @@ function fontTableXml(fonts: DocxFonts): string {
     latin +
     '</w:fonts>'
   );
-}
-
-// ---- word/document.xml's body, as docx 9.15.2 writes it (pinned: test/docx.test.ts compares the two ways) for the same grid ----
-
-/** docx's escaping of text and attribute values. */
-const text = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-
-const JC: Record<Align, string> = { left: 'left', center: 'center', right: 'right' };
-const V_ALIGN: Record<VAlign, string> = { top: 'top', middle: 'center', bottom: 'bottom' };
-
-/** A section's body XML; every section but the document's first starts a new page, as in the PDF (see renderDocx). */
-function sectionXml(section: GridSection, page: PageStyle, newPage: boolean): string {
-  const out: string[] = [];
-  section.blocks.forEach((block, b) => {
-    const breakBefore = newPage && b === 0;
-    if (block.type === 'heading') out.push(headingXml(block, page, breakBefore));
-    else {
-      if (breakBefore) out.push('<w:p><w:pPr><w:pageBreakBefore/><w:spacing w:after="0" w:before="0"/></w:pPr></w:p>');
-      const [top, ...rest] = wordTableParts(block);
-      out.push(tableXml(block, top!, page));
-      for (const rows of rest) out.push(JOINT_XML, tableXml(block, rows, page));
-    }
-  });
-  return out.join('');
-}
-
-const JOINT_XML =
-  '<w:p><w:pPr><w:spacing w:after="0" w:before="0" w:line="20" w:lineRule="exact"/></w:pPr><w:r><w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr><w:t xml:space="preserve"></w:t></w:r></w:p>';
-
-function headingXml(block: GridHeading, page: PageStyle, pageBreakBefore: boolean): string {
-  const style = block.level === 1 ? page.headings.title : page.headings.subtitle;
-  const size = halfPoints(style.fontSize);
-  const rPr = `<w:rPr>${style.bold ? '<w:b/><w:bCs/>' : '<w:b w:val="false"/><w:bCs w:val="false"/>'}<w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr>`;
-  const runs = block.text
-    .split('\n')
-    .map((line, i) => `<w:r>${rPr}${i > 0 ? '<w:br/>' : ''}<w:t xml:space="preserve">${text(line)}</w:t></w:r>`)
-    .join('');
-  const pPr = `<w:pPr><w:keepNext/>${pageBreakBefore ? '<w:pageBreakBefore/>' : ''}<w:spacing w:after="${twips(style.spaceAfter)}" w:before="${twips(style.spaceBefore)}"/><w:jc w:val="${JC[style.align]}"/></w:pPr>`;
-  return `<w:p>${pPr}${runs}</w:p>`;
-}
-
-function tableXml(table: GridTable, rows: readonly GridRow[], page: PageStyle): string {
-  const textWidth = twips(page.size.width - page.margins.left - page.margins.right);
-  const widths = columnTwips(table.widths, textWidth);
-  const rule = `w:val="single" w:color="000000" w:sz="${Math.max(2, Math.round(page.table.rule * 8))}"`;
-  const [y, x] = [twips(page.table.paddingY), twips(page.table.paddingX)];
-  const tableSize = table.fontSize ?? page.fontSize;
-  // Half-points, where a cell's size differs from the document's (a table's, or one cell's: layout/fit.ts).
-  const sizeOf = (cell: GridCell) => {
-    const fontSize = cell.fontSize ?? tableSize;
-    return fontSize === page.fontSize ? undefined : halfPoints(fontSize);
-  };
-  const out = [
-    `<w:tbl><w:tblPr><w:tblW w:type="dxa" w:w="${textWidth}"/><w:tblBorders>`,
-    ['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map((side) => `<w:${side} ${rule}/>`).join(''),
-    `</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:type="dxa" w:w="${y}"/><w:left w:type="dxa" w:w="${x}"/><w:bottom w:type="dxa" w:w="${y}"/><w:right w:type="dxa" w:w="${x}"/></w:tblCellMar></w:tblPr>`,
-    `<w:tblGrid>${widths.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`,
-  ];
-  // docx adds, in each row a merged cell covers below its first, a continuation cell copying its
-  // width, span, alignment and vertical alignment.
-  const continuing: Array<{ cell: GridCell; last: number }> = [];
-  let heading = true;
-  rows.forEach((row, r) => {
-    heading &&= row.repeat;
-    const cells: Array<{ cell: GridCell; continued: boolean }> = [
-      ...continuing.filter((c) => c.last >= r).map(({ cell }) => ({ cell, continued: true })),
-      ...row.cells.map((cell) => ({ cell, continued: false })),
-    ].sort((a, b) => a.cell.col - b.cell.col);
-    out.push(`<w:tr><w:trPr><w:cantSplit/>${heading ? '<w:tblHeader/>' : '<w:tblHeader w:val="off"/>'}<w:trHeight w:val="0" w:hRule="auto"/></w:trPr>`);
-    for (const { cell, continued } of cells) {
-      const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
-      const merge = continued ? '<w:vMerge w:val="continue"/>' : cell.rowSpan > 1 ? '<w:vMerge w:val="restart"/>' : '';
-      const jc = `<w:pPr><w:jc w:val="${JC[cell.align]}"/></w:pPr>`;
-      const size = sizeOf(cell);
-      const paragraphs = continued
-        ? `<w:p>${jc}</w:p>`
-        : cell.text
-            .split('\n')
-            .map((line) => `<w:p>${jc}<w:r>${size ? `<w:rPr><w:sz w:val="${size}"/><w:szCs w:val="${size}"/></w:rPr>` : ''}<w:t xml:space="preserve">${text(line)}</w:t></w:r></w:p>`)
-            .join('');
-      out.push(`<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="${width}"/><w:gridSpan w:val="${cell.colSpan}"/>${merge}<w:vAlign w:val="${V_ALIGN[cell.valign]}"/></w:tcPr>${paragraphs}</w:tc>`);
-      if (!continued && cell.rowSpan > 1) continuing.push({ cell, last: r + cell.rowSpan - 1 });
-    }
-    out.push('</w:tr>');
-  });
-  out.push('</w:tbl>');
-  return out.join('');
 }
