@@ -10,10 +10,11 @@
 // second starting at those rows, with a 1-pt paragraph between them (Word would join two tables
 // that touch). Word cannot print a merged 一级/二级 label again after a page break.
 //
-// One path, docx's object model and its Packer, for a form and for a 汇总表 of thousands of forms.
-// Blocks are packed a few hundred table rows at a time, and word/document.xml is streamed: docx's
-// own head, the body of each batch as docx wrote it (read back from the Packer's output), docx's
-// own tail. So a 汇总表 is never one object tree in memory. The parts that do not depend on the grid (styles,
+// One path, docx's object model, for a form and for a 汇总表 of thousands of forms. word/document.xml
+// is streamed: docx's own head and tail (from its Packer's output), and between them each block as
+// docx's object model serialises it (`prepForXml`), written out by the `xml` package; a long table a
+// slice of rows at a time. So a 汇总表 is never one object tree in memory, and a form does not pay
+// for a whole Packer call (about 6 ms for the parts every package has). The parts that do not depend on the grid (styles,
 // numbering, footer, settings, relationships, custom properties) are taken from one Packer output
 // per page style, fonts and properties, and deflated once (render/docx-zip.ts).
 //
@@ -41,6 +42,7 @@ import {
   type IRunOptions,
 } from 'docx';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
+import xml from 'xml';
 import type { Align, GridCell, GridDocument, GridHeading, GridRow, GridSection, GridTable, PageStyle, VAlign } from '../layout/grid.js';
 import { deflatePart, zipChunks, type DeflatedPart, type StreamedPart } from './docx-zip.js';
 
@@ -106,56 +108,41 @@ export async function* docxChunks(page: PageStyle, sections: Iterable<GridSectio
 }
 
 /**
- * Table rows that one Packer call packs, about. A call costs some 6 ms whatever it holds (docx
- * makes and deflates every part of the package), so forms share calls. But docx holds some 0.1 MB
- * a row while it packs (one 2,000-row table: 450 MB peak RSS), and what it holds is garbage soon
- * after: a 1,000-project build peaked at 476 MB with 400 rows a call, 359 MB with 100, for about
- * 5% more time.
+ * Table rows serialised at a time: docx's objects for a table take some 0.1 MB a row (one
+ * 2,000-row table: 450 MB peak RSS), so a longer table (the 汇总表's list of projects, a form of
+ * thousands of indicators) is written a slice at a time.
  */
-const PACKED_ROWS = 100;
+const SLICE_ROWS = 100;
 
 /**
- * word/document.xml: docx's head, then the body docx writes for each batch of blocks, then docx's
- * tail. A table of more rows than a batch holds (the 汇总表's list of projects, a form of
- * thousands of indicators) is packed in slices: the first slice (with the blocks before it) up to
- * its </w:tbl>, the rows of each other slice, then </w:tbl>.
+ * word/document.xml: docx's head, then each block as docx's object model writes it, then docx's
+ * tail. Each block is one of docx's paragraphs or tables, serialised by its own `prepForXml` (the
+ * public method docx's Packer calls for every part) and written out as XML by the `xml` package,
+ * the serialiser docx's format is the format of. A table of more rows than a slice holds is written
+ * in slices: the first up to its </w:tbl>, the rows of each other slice, then </w:tbl>.
  */
-async function* documentPieces(shell: Shell, page: PageStyle, fonts: DocxFonts, sections: Iterable<GridSection>): AsyncGenerator<string> {
+async function* documentPieces(shell: Shell, page: PageStyle, _fonts: DocxFonts, sections: Iterable<GridSection>): AsyncGenerator<string> {
   yield shell.head;
-  let batch: WordBlock[] = [];
-  let rows = 0;
+  const context = { file: shell.document, viewWrapper: shell.document.Document, stack: [] };
+  const xmlOf = (block: WordBlock) => {
+    const prepared = handlers[block.type](block as never, page).prepForXml(context);
+    return prepared === undefined ? '' : xml(prepared as xml.XmlObject);
+  };
   for (const block of wordBlocks(sections)) {
-    if (block.type === 'table' && block.rows.length > PACKED_ROWS) {
-      // The first slice goes with the blocks before it, each other alone: all but the first start
-      // after their </w:tblGrid>, all but the last end before their </w:tbl>.
-      const slices = tableSlices(block, PACKED_ROWS);
-      for (const [i, slice] of slices.entries()) {
-        const xml = await packedBody(page, fonts, [...batch.splice(0), slice]);
-        const grid = xml.indexOf('</w:tblGrid>');
-        const close = i === slices.length - 1 ? xml.length : xml.lastIndexOf('</w:tbl>');
-        if (grid < 0 || close < grid) throw new Error('bug: docx wrote a table without </w:tblGrid> and </w:tbl>');
-        yield xml.slice(i === 0 ? 0 : grid + '</w:tblGrid>'.length, close);
-      }
-      rows = 0;
+    if (block.type !== 'table' || block.rows.length <= SLICE_ROWS) {
+      yield xmlOf(block);
       continue;
     }
-    batch.push(block);
-    if (block.type === 'table') rows += block.rows.length;
-    if (rows >= PACKED_ROWS) {
-      yield await packedBody(page, fonts, batch.splice(0));
-      rows = 0;
+    const slices = tableSlices(block, SLICE_ROWS);
+    for (const [i, slice] of slices.entries()) {
+      const written = xmlOf(slice);
+      const grid = written.indexOf('</w:tblGrid>');
+      const close = i === slices.length - 1 ? written.length : written.lastIndexOf('</w:tbl>');
+      if (grid < 0 || close < grid) throw new Error('bug: docx wrote a table without </w:tblGrid> and </w:tbl>');
+      yield written.slice(i === 0 ? 0 : grid + '</w:tblGrid>'.length, close);
     }
   }
-  if (batch.length) yield await packedBody(page, fonts, batch);
   yield shell.tail;
-}
-
-/** The body XML docx writes for `blocks`, read from the Packer's output. */
-async function packedBody(page: PageStyle, fonts: DocxFonts, blocks: WordBlock[]): Promise<string> {
-  const packed = await Packer.toBuffer(wordDocument(page, blocks, { title: '', fonts }));
-  const document = unzipSync(packed, { filter: (file) => file.name === 'word/document.xml' })['word/document.xml'];
-  if (!document) throw new Error('bug: docx packed no word/document.xml');
-  return documentXmlParts(strFromU8(document)).body;
 }
 
 /** word/document.xml cut around its body: the text before it, the body, and the final w:sectPr on. */
@@ -290,6 +277,8 @@ interface Shell {
   parts: DeflatedPart[];
   head: string;
   tail: string;
+  /** The document docx packed them from: the context its blocks are serialised in. */
+  document: Document;
 }
 
 /** A few shells per process (one per packet's properties): kept, but not without bound. */
@@ -301,12 +290,13 @@ function shellOf(page: PageStyle, fonts: DocxFonts, properties: DocxOptions['pro
   if (!shell) {
     if (shells.size >= 16) shells.delete(shells.keys().next().value!);
     shell = (async () => {
-      const entries = unzipSync(await Packer.toBuffer(wordDocument(page, [], { title: '', fonts, ...(properties ? { properties } : {}) })));
+      const document = wordDocument(page, [], { title: '', fonts, ...(properties ? { properties } : {}) });
+      const entries = unzipSync(await Packer.toBuffer(document));
       const { head, body, tail } = documentXmlParts(strFromU8(entries['word/document.xml']!));
       if (body) throw new Error('bug: docx wrote a body for a document without blocks');
       for (const name of ['word/document.xml', 'docProps/core.xml', 'word/_rels/fontTable.xml.rels']) delete entries[name];
       entries['word/fontTable.xml'] = strToU8(fontTableXml(fonts));
-      return { parts: Object.entries(entries).map(([name, data]) => deflatePart(name, data)), head, tail };
+      return { parts: Object.entries(entries).map(([name, data]) => deflatePart(name, data)), head, tail, document };
     })();
     shells.set(key, shell);
   }
@@ -433,7 +423,7 @@ function verticalAlign(valign: VAlign) {
 /** [Content_Types].xml first, as Office writes it; then by name. */
 const zipOrder = (a: string, b: string) => (a === '[Content_Types].xml' ? -1 : b === '[Content_Types].xml' ? 1 : a < b ? -1 : a > b ? 1 : 0);
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escaped = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** No author: the files go to other offices. Created = modified = the build's date. */
 function coreXml(options: DocxOptions): string {
@@ -441,8 +431,8 @@ function coreXml(options: DocxOptions): string {
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:title>${xml(options.title)}</dc:title>` +
-    `<dc:subject>${xml(options.subject ?? '')}</dc:subject>` +
+    `<dc:title>${escaped(options.title)}</dc:title>` +
+    `<dc:subject>${escaped(options.subject ?? '')}</dc:subject>` +
     '<dc:creator>shenbao</dc:creator><cp:lastModifiedBy>shenbao</cp:lastModifiedBy><cp:revision>1</cp:revision>' +
     `<dcterms:created xsi:type="dcterms:W3CDTF">${date}</dcterms:created>` +
     `<dcterms:modified xsi:type="dcterms:W3CDTF">${date}</dcterms:modified>` +
@@ -457,13 +447,13 @@ function coreXml(options: DocxOptions): string {
  */
 function fontTableXml(fonts: DocxFonts): string {
   const eastAsia =
-    `<w:font w:name="${xml(fonts.eastAsia)}"><w:altName w:val="${xml(FALLBACK[fonts.eastAsia] ?? CJK_FALLBACK)}"/>` +
+    `<w:font w:name="${escaped(fonts.eastAsia)}"><w:altName w:val="${escaped(FALLBACK[fonts.eastAsia] ?? CJK_FALLBACK)}"/>` +
     '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>';
   const latinFallback = LATIN_FALLBACK[fonts.latin];
   const latin =
     fonts.latin === fonts.eastAsia
       ? ''
-      : `<w:font w:name="${xml(fonts.latin)}">${latinFallback ? `<w:altName w:val="${xml(latinFallback)}"/>` : ''}<w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
+      : `<w:font w:name="${escaped(fonts.latin)}">${latinFallback ? `<w:altName w:val="${escaped(latinFallback)}"/>` : ''}<w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>`;
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
     '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
