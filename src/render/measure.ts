@@ -70,21 +70,18 @@ function faceMeasure(font: ShapingFont) {
 /** Chinese characters (with Extension A and compatibility ideographs), CJK punctuation, full-width forms. */
 const CHINESE_ONLY = /^[\u2E80-\u2FDF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF01-\uFF60\uFFE0-\uFFE6]*$/u;
 
-/** Lines measured as pdfkit draws them, in ems. A new measuring document now and then: pdfkit keeps every piece it has shaped. */
+/** Lines measured as pdfkit draws them, in ems, in a document kept for measuring (its shaped pieces are bounded: pdfkit-adapter.ts). */
 function lineMeasurer(fonts: LoadedFonts): (text: string, face: Face) => number {
-  const MEASURES_PER_DOCUMENT = 20_000;
   let doc: PDFKit.PDFDocument | undefined;
-  let measured = 0;
   const widths = new Map<string, number>();
   return (text, face) => {
     const key = `${face}|${text}`;
     let width = widths.get(key);
     if (width !== undefined) return width;
-    if (!doc || measured++ >= MEASURES_PER_DOCUMENT) {
+    if (!doc) {
       doc = new PDFDocument({ autoFirstPage: false, font: null as unknown as string });
       embedParsedFont(doc, 'regular', fonts.faces.regular.font);
       embedParsedFont(doc, 'bold', fonts.faces.bold.font);
-      measured = 0;
     }
     width = doc.font(face).fontSize(1).widthOfString(text);
     if (widths.size >= KEPT_WORDS) widths.delete(widths.keys().next().value!);

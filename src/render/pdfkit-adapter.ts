@@ -40,19 +40,32 @@ let embeddedFontClass: EmbeddedFontClass | undefined;
 /**
  * Shaped pieces of text (pdfkit's layoutCache) per font, shared by the documents that use it: they
  * depend on nothing but the font, and a form's labels come again in every form. pdfkit never empties
- * it, and a line of Chinese is one piece: a fresh one every DOCUMENTS_PER_CACHE documents.
+ * it, and a line of Chinese is one piece: in a 汇总表 of 10,000 forms (one document) it held every
+ * line. Bounded here: emptied when it holds SHAPED_PIECES.
  */
-const layoutCaches = new WeakMap<fontkit.Font, { cache: Record<string, unknown>; documents: number }>();
-const DOCUMENTS_PER_CACHE = 200;
+const layoutCaches = new WeakMap<fontkit.Font, Record<string, unknown>>();
+const SHAPED_PIECES = 10_000;
+
+function boundedCache(): Record<string, unknown> {
+  const pieces = new Map<string | symbol, unknown>();
+  return new Proxy(Object.create(null) as Record<string, unknown>, {
+    get: (_, key) => pieces.get(key),
+    set: (_, key, value) => {
+      if (pieces.size >= SHAPED_PIECES) pieces.clear();
+      pieces.set(key, value);
+      return true;
+    },
+  });
+}
 
 /** `doc.font(name)` draws in `font` from now on, parsed once for every document. */
 export function embedParsedFont(doc: object, name: string, font: fontkit.Font): void {
   const pdf = doc as PdfkitInternals;
   ownCodePoints(font);
   const embedded = new (fontClass(font))(pdf, font, `F${++pdf._fontCount}`);
-  let shared = layoutCaches.get(font);
-  if (!shared || shared.documents++ >= DOCUMENTS_PER_CACHE) layoutCaches.set(font, (shared = { cache: Object.create(null), documents: 1 }));
-  if (embedded.layoutCache) embedded.layoutCache = shared.cache;
+  let cache = layoutCaches.get(font);
+  if (!cache) layoutCaches.set(font, (cache = boundedCache()));
+  if (embedded.layoutCache) embedded.layoutCache = cache;
   pdf._fontFamilies[name] = embedded;
 }
 
