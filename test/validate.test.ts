@@ -138,3 +138,23 @@ describe('loadPacketFile', () => {
     }
   });
 });
+
+describe('text that goes only into a Word file’s properties', () => {
+  // Found by a hostile test: `$schema` was the one text field without the character check, and a
+  // lone surrogate passed every field; both went into every .docx's docProps/custom.xml, which then
+  // was not XML (U+FFFE) or read back as U+FFFD (the surrogate), with exit 0.
+  it('$schema is text like the rest: a noncharacter is refused, naming the field', () => {
+    const packet = { ...loadSeed(), $schema: 'schema\uFFFE.json' };
+    expect(messages(packet)).toContain('data/x.json：数据格式的地址（$schema）：错误：第 7 个字符是 U+FFFE（非字符），不是文字，多半是文件损坏或转换编码时带入的，请删除');
+  });
+
+  it('a lone surrogate (JSON "\\ud800") in the unit is refused as half a character', () => {
+    const packet = { ...loadSeed(), unit: '上海市\uD800闵行区' };
+    expect(messages(packet)).toContain('data/x.json：单位（unit）：错误：第 4 个字符是单独的代理码元 U+D800（半个字符），多半是文件损坏或截断时带入的，请改回原来的字');
+  });
+
+  it('a paired surrogate (an Extension B character) is not refused by the character check', () => {
+    const packet = { ...loadSeed(), unit: '上海市𠀀闵行区' };
+    expect(messages(packet).filter((m) => m.includes('代理码元'))).toEqual([]);
+  });
+});

@@ -116,7 +116,8 @@ export const ProjectSchema = z
 
 export const PacketSchema = z
   .object({
-    $schema: z.string().optional(),
+    // An editor's pointer, not data; but it goes into every Word file's properties, so it is text like the rest.
+    $schema: textField('数据格式的地址', { maxLength: 2_000 }).optional(),
     title: text('汇总表标题'),
     unit: text('单位'),
     year: z

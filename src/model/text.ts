@@ -40,13 +40,15 @@ export const INDICATOR_TEXT_MAX_LENGTH = 500;
 //   the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, the Mongolian vowel separator U+180E
 //   (a format character since Unicode 6.3), the combining grapheme joiner U+034F and the tag
 //   characters U+E0000–U+E007F (they spell hidden ASCII text after a character).
+// - A lone surrogate (JSON "\ud800") is half a character: no file can hold it (a Word file's XML
+//   turns it into U+FFFD, which then reads back as another text).
 // - U+FFFD, the replacement character, stands where a decoder met bytes it could not read: the
 //   character that was there is lost. A data file is decoded strictly (validate/source.ts), so one in
 //   a field was written by an earlier conversion; on the command line it is text typed in GBK.
 // The class is read with the u flag (the tag characters lie outside the BMP), as ajv reads the
 // JSON Schema's pattern.
 const FORBIDDEN_CLASS =
-  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\u3164\\uFEFF\\uFFA0\\uFFFD-\\uFFFF\\u{E0000}-\\u{E007F}';
+  '\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F\\xAD\\u034F\\u061C\\u115F\\u1160\\u180E\\u200B-\\u200F\\u2028-\\u202E\\u2060-\\u206F\\u3164\\uD800-\\uDFFF\\uFEFF\\uFFA0\\uFFFD-\\uFFFF\\u{E0000}-\\u{E007F}';
 
 /**
  * Matches text with no forbidden character and no lone "\r". Written as one lookahead at the
@@ -132,6 +134,7 @@ export function invisibleMessage(text: string): string {
   if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint <= 0x9f))
     return `第 ${position} 个字符是控制字符 ${code}，表上无法显示，多半是文件损坏或复制时带入的，请删除${more}`;
   if (codePoint === 0xfffe || codePoint === 0xffff) return `第 ${position} 个字符是 ${code}，不是文字，多半是文件损坏或转换编码时带入的，请删除${more}`;
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `第 ${position} 个字符是单独的代理码元 ${code}（半个字符），多半是文件损坏或截断时带入的，请改回原来的字${more}`;
   if (codePoint === REPLACEMENT_CHARACTER)
     return `第 ${position} 个字符是替换字符 ${code}（�），这里原来的字在转换编码时丢了（多半是 GBK 编码的文字被当成 UTF-8 读），请改回原来的字${more}`;
   return `第 ${position} 个字符是不可见字符 ${code}，多半是从网页或 Word 复制来的，请删除${more}`;
