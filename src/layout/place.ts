@@ -158,6 +158,8 @@ const later = (a: Spot, b: Spot): Spot => (a.page > b.page || (a.page === b.page
 /** A cell being set: its lines where they fell, until the row it ends in is placed. */
 interface SetCell {
   cell: GridCell;
+  /** The row it ends in. */
+  lastRow: number;
   /** Its lines, drawn in the order the cells start (a reader of the text finds them in the form's order), moved down once its row's depth is known. */
   lines: PlacedText[];
   /** Where its text starts and ends. */
@@ -191,8 +193,8 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
   });
 
   const open = new Map<GridCell, SetCell>(); // merged cells whose last row is still to come
-  const rules = (p: number) => flow.pageAt(p).items;
-  const horizontal = (p: number, y: number, from: number, to: number) => rules(p).push({ type: 'rule', x1: x(from), y1: y, x2: x(to), y2: y, width: rule });
+  const itemsOf = (p: number) => flow.pageAt(p).items;
+  const horizontal = (p: number, y: number, from: number, to: number) => itemsOf(p).push({ type: 'rule', x1: x(from), y1: y, x2: x(to), y2: y, width: rule });
   /** The table's width at `y`, broken where a merged cell goes on below it (`crossing`). */
   const ruleAcross = (p: number, y: number, crossing: ReadonlyArray<Pick<GridCell, 'col' | 'colSpan'>>) => {
     let from: number | undefined;
@@ -219,7 +221,7 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
     for (const cell of row.cells) {
       const width = cellTextWidth(page, widths, cell);
       const size = cell.fontSize ?? tableSize;
-      const set: SetCell = { cell, lines: [], start: textTop, end: textTop, x: x(cell.col) + rule + paddingX, width, size };
+      const set: SetCell = { cell, lastRow: r + cell.rowSpan - 1, lines: [], start: textTop, end: textTop, x: x(cell.col) + rule + paddingX, width, size };
       let spot = textTop;
       for (const line of setText(cell.text, { face: 'regular', size, lineHeight: page.lineHeight, width }, measure)) {
         const atTop = spot.y <= (spot.page === rowTop.page ? textTop.y : continuedTop);
@@ -236,7 +238,7 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
     }
 
     // The row ends below every cell that ends in it.
-    const ending = [...open.values()].filter((set) => rowOf(table, set.cell) + set.cell.rowSpan - 1 === r);
+    const ending = [...open.values()].filter((set) => set.lastRow === r);
     let bottom: Spot = textTop;
     for (const set of ending) bottom = later(bottom, set.end);
     for (const set of ending) {
@@ -246,34 +248,21 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
 
     // Rules: the row's edges on every page it is on, and the rule below it.
     const boundaries = [...row.cells, ...coveredBy[r]!].map((cell) => cell.col).concat(columns);
-    const below = coveredBy[r + 1] ?? [];
     for (let p = rowTop.page; p <= bottom.page; p++) {
       const top = p === rowTop.page ? rowTop.y - rule : flow.top;
       const last = p === bottom.page;
       const end = last ? bottom.y + paddingY + rule : textBottom + paddingY + rule;
       for (const col of [...new Set(boundaries)].sort((a, b) => a - b)) {
         const at = x(col) + rule / 2;
-        rules(p).push({ type: 'rule', x1: at, y1: top, x2: at, y2: end, width: rule });
+        itemsOf(p).push({ type: 'rule', x1: at, y1: top, x2: at, y2: end, width: rule });
       }
       if (p > rowTop.page) ruleAcross(p, flow.top + rule / 2, []);
       if (!last) ruleAcross(p, textBottom + paddingY + rule / 2, []);
     }
     flow.index = bottom.page;
-    ruleAcross(flow.index, bottom.y + paddingY + rule / 2, below.filter((cell) => rowOf(table, cell) <= r));
+    ruleAcross(flow.index, bottom.y + paddingY + rule / 2, coveredBy[r + 1] ?? []);
     flow.y = bottom.y + paddingY + rule;
   });
-}
-
-const rowIndex = new WeakMap<GridTable, Map<GridCell, number>>();
-/** The row a cell starts in. */
-function rowOf(table: GridTable, cell: GridCell): number {
-  let rows = rowIndex.get(table);
-  if (!rows) {
-    rows = new Map();
-    table.rows.forEach((row, r) => row.cells.forEach((c) => rows!.set(c, r)));
-    rowIndex.set(table, rows);
-  }
-  return rows.get(cell)!;
 }
 
 /** A cell on one page sits at the top, middle or bottom of its row (of the rows it spans). */

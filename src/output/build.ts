@@ -15,7 +15,7 @@ import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summarySections } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
-import { fitEach, fitOneLine } from '../layout/fit.js';
+import { fitEach } from '../layout/fit.js';
 import { pageMeasure } from '../layout/page-measure.js';
 import { layOutPages } from '../layout/pages.js';
 import { textMeasure } from '../render/measure.js';
@@ -299,7 +299,7 @@ async function buildLocked(
         const measure = textMeasure(context.fonts);
         for (const [i, project] of packet.projects.entries()) {
           if (formPages.has(i + 1)) continue;
-          const { pages } = await inFont(context.fonts, async () => layOutPages(fitOneLine(gridOf(i + 1, project), pageMeasure(FORM_PAGE, measure)), measure));
+          const { pages } = await inFont(context.fonts, async () => layOutPages(gridOf(i + 1, project), measure));
           formPages.set(i + 1, { pages: packPages(pages), pageCount: pages.length });
         }
         const forms: SummaryForms = {
