@@ -11,6 +11,8 @@
 //   long enough to wrap stays one). The page footer (第 1 页 共 2 页), in the bottom margin, is not read.
 // - A table that goes on at the top of the next page (no heading above it) continues the table
 //   before it: the header rows printed again there (`repeated`) are dropped, and its rows follow.
+//   A row cut by the page's foot (a row taller than a page: its edges run on below its last rule
+//   across, `open`) goes on in the first row of the next page: that row is folded into it.
 // - Time is linear in the rules and the fine grid's slots (a glyph finds its cell by binary
 //   search); a table of more than MAX_SLOTS slots is no form's, and is refused (PdfReadLimit).
 import type { DocxBlock, DocxCell, DocxTable } from './docx-read.js';
@@ -21,7 +23,19 @@ import { PdfReadLimit, type PdfGlyph, type PdfPageContent, type PdfRule } from '
  * the cell's padding), in `size` pt, bold or not: the lines joined where the text wrapped, with
  * '\n' where the value had a line break.
  */
-export type LineJoiner = (lines: ReadonlyArray<{ text: string; baseline: number }>, style: { size: number; width: number; font: string }) => string;
+export type LineJoiner = (lines: ReadonlyArray<PrintedLine>, style: LineStyle) => string;
+
+/** A line of a cell's text. `continued`: it heads the cell's next part, on the next page (no gap to read). */
+export interface PrintedLine {
+  text: string;
+  baseline: number;
+  continued?: boolean;
+}
+export interface LineStyle {
+  size: number;
+  width: number;
+  font: string;
+}
 
 export interface PdfLayoutFacts {
   /** Space between a cell's rule and its text, left and right, in pt. */
@@ -68,7 +82,7 @@ export function pdfBlocks(
     onPage.forEach((block, i) => {
       const last = blocks.at(-1);
       if (i === 0 && block.type === 'table' && last?.type === 'table') {
-        blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, last, forms), forms), place: last.place };
+        blocks[blocks.length - 1] = { ...continued(last, withoutRepeatedRows(block, last, forms), forms, join), place: last.place };
         return;
       }
       blocks.push({ ...block, place: { page: p } });
@@ -76,7 +90,7 @@ export function pdfBlocks(
   }
   return blocks.map((block) => {
     if (block.type === 'paragraph') return block;
-    const rows = block.rows.map((cells, r) => cells.map((cell) => ({ ...cell, row: r })));
+    const rows = block.rows.map((cells, r) => cells.map(({ first, last, style, ...cell }) => ({ ...cell, row: r })));
     return { type: 'table', gridColumns: block.xs.length - 1, rows, headerRows: rows.map(() => false), place: block.place };
   });
 }
@@ -85,7 +99,16 @@ export function pdfBlocks(
 interface PlacedTable {
   type: 'table';
   xs: number[];
-  rows: DocxCell[][];
+  rows: PrintedCell[][];
+  /** Its last row has no rule below it: a row taller than a page, going on at the top of the next page. */
+  open?: boolean;
+}
+
+/** A cell as printed: its first and last lines, and their style, for joining its parts on two pages. */
+interface PrintedCell extends DocxCell {
+  first?: string;
+  last?: string;
+  style?: LineStyle;
 }
 type PageBlock = PlacedTable | Extract<DocxBlock, { type: 'paragraph' }>;
 
@@ -94,7 +117,7 @@ type PageBlock = PlacedTable | Extract<DocxBlock, { type: 'paragraph' }>;
  * columns (a page without the rows that use a boundary does not draw it): the cells of both are
  * counted in the columns of the two together.
  */
-function continued(table: PlacedTable, next: PlacedTable, forms: FormHints): PlacedTable {
+function continued(table: PlacedTable, next: PlacedTable, forms: FormHints, join: LineJoiner): PlacedTable {
   const xs = distinct([...table.xs, ...next.xs]);
   const index = (x: number) => xs.findIndex((v) => Math.abs(v - x) <= TOLERANCE);
   // Rows numbered in the joined table (a page's cells carry their row on the page).
@@ -107,15 +130,53 @@ function continued(table: PlacedTable, next: PlacedTable, forms: FormHints): Pla
     );
   const above = recount(table, 0);
   const below = recount(next, above.length);
-  // A label the break cut, printed again below it: one cell again.
   const end = above.length;
+  if (table.open && below.length > 0 && goesOn(above, below[0]!, end, join)) {
+    // The row went on: its next part is folded into it, and the rows below move up one.
+    below.shift();
+    for (const cells of below) for (const cell of cells) cell.row--;
+    return { type: 'table', xs, rows: [...above, ...below], ...(next.open ? { open: true } : {}) };
+  }
+  // A label the break cut, printed again below it: one cell again.
   below[0] = (below[0] ?? []).filter((cell) => {
     const cut = above.flat().find((c) => c.col === cell.col && c.colSpan === cell.colSpan && c.row + c.rowSpan === end && c.text === cell.text);
     if (!cut || !forms.spansRows(cell.text)) return true;
     cut.rowSpan += cell.rowSpan;
     return false;
   });
-  return { type: 'table', xs, rows: [...above, ...below] };
+  return { type: 'table', xs, rows: [...above, ...below], ...(next.open ? { open: true } : {}) };
+}
+
+/**
+ * Whether `part` (the first row of a page) is the next part of the row above it that a page cut
+ * (the rows before `end`): each of its cells under a cell of that row, the same columns. Then
+ * each is joined into that cell: the same text is a label printed again (layout never cuts a
+ * value so that its next part reads as what is above it), other text the value going on. Nothing
+ * is changed where the part does not fit the row: the table is then read as it is, and refused
+ * where it does not match the form.
+ */
+function goesOn(above: PrintedCell[][], part: readonly PrintedCell[], end: number, join: LineJoiner): boolean {
+  const cut = above.flat().filter((cell) => cell.row + cell.rowSpan === end);
+  const pairs = part.map((cell) => ({ cell, over: cut.find((c) => c.col === cell.col && c.colSpan === cell.colSpan) }));
+  if (pairs.length !== cut.length || pairs.some(({ cell, over }) => !over || (over.text !== cell.text && (over.rowSpan > 1 || cell.rowSpan > 1)))) return false;
+  for (const { cell, over } of pairs) {
+    if (over!.text === cell.text) over!.rowSpan += cell.rowSpan - 1;
+    else joinParts(over!, cell, join);
+  }
+  return true;
+}
+
+/** `next`'s text after `cell`'s, on a new line if the value has a line break where the page cut it. */
+function joinParts(cell: PrintedCell, next: PrintedCell, join: LineJoiner): void {
+  if (next.text === '') return;
+  if (cell.text === '' || cell.last === undefined || next.first === undefined) {
+    Object.assign(cell, { text: next.text, first: next.first, last: next.last, style: next.style });
+    return;
+  }
+  const [before, after] = [cell.last, next.first];
+  const both = join([{ text: before, baseline: 0 }, { text: after, baseline: 0, continued: true }], (cell.style ?? next.style)!);
+  const between = both.slice(before.length, both.length - after.length);
+  Object.assign(cell, { text: cell.text + between + next.text, last: next.last });
 }
 
 /**
@@ -197,9 +258,13 @@ interface RuledTable {
   /** The cells, in fine-grid slots. */
   cells: Array<{ row: number; col: number; rowSpan: number; colSpan: number }>;
   rule: number;
+  /** The edges go on below the last rule across (a row cut by the page's foot): `ys` ends where they do. */
+  open?: boolean;
 }
 
 const TOLERANCE = 0.05;
+/** How far (pt) past their rule a table's edges must run for its last row to be open: more than a rule's own overhang. */
+const OPEN_BELOW = 1;
 
 /** Values within TOLERANCE of each other, as one (their first), sorted ascending. */
 function distinct(values: number[]): number[] {
@@ -228,8 +293,11 @@ function ruledTables(rules: readonly PdfRule[]): RuledTable[] {
   for (const group of groups) {
     const xs = distinct(group.v.map((v) => v.x));
     const ys = distinct(group.h.map((h) => h.y)).reverse();
-    if (xs.length < 2 || ys.length < 2) continue;
     const rule = group.v.reduce((widest, v) => Math.max(widest, v.width), 0);
+    // Edges running on below the last rule across: the last row is open, cut by the page's foot.
+    const open = ys.length > 0 && group.bottom < ys.at(-1)! - rule - OPEN_BELOW;
+    if (open) ys.push(group.bottom);
+    if (xs.length < 2 || ys.length < 2) continue;
     const rows = ys.length - 1;
     const cols = xs.length - 1;
     if (rows * cols > MAX_SLOTS) throw new PdfReadLimit(`画的表格有 ${rows} 行 ${cols} 列的格子，超过 ${MAX_SLOTS} 格，不是申报表或汇总表`);
@@ -292,7 +360,7 @@ function ruledTables(rules: readonly PdfRule[]): RuledTable[] {
       }
     }
     cells.sort((a, b) => a.row - b.row || a.col - b.col);
-    tables.push({ xs, ys, cells, rule });
+    tables.push({ xs, ys, cells, rule, ...(open ? { open } : {}) });
   }
   return tables;
 }
@@ -389,13 +457,16 @@ function tableBlock(table: RuledTable, glyphs: readonly PdfGlyph[], facts: PdfLa
     const [i] = found;
     if (found.size === 1 && i! >= 0) inCell[i!]!.push(glyph);
   }
-  const rows: DocxCell[][] = Array.from({ length: ys.length - 1 }, () => []);
+  const rows: PrintedCell[][] = Array.from({ length: ys.length - 1 }, () => []);
   table.cells.forEach((cell, i) => {
-    const cellLines = lines(inCell[i]!);
+    const glyphLines = lines(inCell[i]!);
+    const cellLines = glyphLines.map(lineText);
     const width = xs[cell.col + cell.colSpan]! - xs[cell.col]! - 2 * facts.paddingX - table.rule;
-    const first = cellLines[0]?.[0];
-    const text = first ? join(cellLines.map(lineText), { size: first.size, width, font: first.font }) : '';
-    rows[cell.row]!.push({ row: cell.row, col: cell.col, rowSpan: cell.rowSpan, colSpan: cell.colSpan, text });
+    const glyph = glyphLines[0]?.[0];
+    const style = glyph ? { size: glyph.size, width, font: glyph.font } : undefined;
+    const text = style ? join(cellLines, style) : '';
+    const printed = style ? { first: cellLines[0]!.text, last: cellLines.at(-1)!.text, style } : {};
+    rows[cell.row]!.push({ row: cell.row, col: cell.col, rowSpan: cell.rowSpan, colSpan: cell.colSpan, text, ...printed });
   });
-  return { type: 'table', xs, rows };
+  return { type: 'table', xs, rows, ...(table.open ? { open: true } : {}) };
 }

@@ -218,7 +218,7 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
       const [before, after] = [lines[i - 1]!, lines[i]!];
       const [first] = lineBreaker(before.text + after.text, style);
       const height = lineBreaker(after.text, style)[0]?.height ?? size;
-      const empty = Math.max(0, Math.round((before.baseline - after.baseline) / height) - 1);
+      const empty = after.continued ? 0 : Math.max(0, Math.round((before.baseline - after.baseline) / height) - 1);
       text += first?.text === before.text && empty === 0 ? after.text : `${'\n'.repeat(empty + 1)}${after.text}`;
     }
     return text;
@@ -287,7 +287,7 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
     read.problems.length === 0
       ? misdrawn
       : [
-          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；高过一页的单元格跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
           ...read.problems,
           ...misdrawn,
         ];

@@ -75,6 +75,12 @@ export interface GridTable {
 export interface GridRow {
   /** A header row printed again at the top of every continuation page below it. */
   repeat: boolean;
+  /**
+   * Its text goes on in the next row, at the top of the next page: a row taller than a page,
+   * cut between lines by pagination (layout/paginate.ts). No rule closes it at the page's foot,
+   * so that a reader sees the row go on.
+   */
+  continues?: boolean;
   /** The cells that start in this row, left to right. */
   cells: GridCell[];
 }
@@ -134,4 +140,10 @@ export interface TableBox {
   paddingBottom: number;
   /** Heights of the lines of each cell's text: `lines[r][i]` for `table.rows[r].cells[i]`. */
   lines: number[][][];
+  /**
+   * The text of lines `from` to `to` (exclusive) of cell `i` of row `r`, as a value of its own that
+   * sets to those very lines: where a row taller than a page is cut. Absent (a test's measure):
+   * rows are not cut.
+   */
+  text?(r: number, i: number, from: number, to: number): string;
 }

@@ -2,8 +2,8 @@
 // placement (layout/place.ts) will set them, with the same breaker and the same measure, so the
 // breaks it plans are the breaks the pages get.
 import { cellTextWidth, contentWidths, headingStyle } from './place.js';
-import type { PageMeasure, PageStyle } from './grid.js';
-import { setText, type TextMeasure } from './text.js';
+import type { GridCell, PageMeasure, PageStyle } from './grid.js';
+import { setText, textOfLines, type TextMeasure } from './text.js';
 
 /** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step` (Word sizes are whole half-points), never below `minSize`. */
 export const ONE_LINE = { step: 0.5, minSize: 4 };
@@ -22,11 +22,14 @@ export function pageMeasure(page: PageStyle, measure: TextMeasure): PageMeasure 
     table(block) {
       const widths = contentWidths(page, block.widths);
       const tableSize = block.fontSize ?? page.fontSize;
-      const lines = block.rows.map((row) =>
-        row.cells.map((cell) => heights(setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure))),
-      );
+      const set = (cell: GridCell) => setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure);
+      const lines = block.rows.map((row) => row.cells.map((cell) => heights(set(cell))));
       const { rule, paddingY } = page.table;
-      return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines };
+      const text = (r: number, i: number, from: number, to: number) => {
+        const cell = block.rows[r]!.cells[i]!;
+        return textOfLines(cell.text, set(cell), from, to);
+      };
+      return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines, text };
     },
     oneLineSize(block, cell) {
       const width = cellTextWidth(page, contentWidths(page, block.widths), cell);

@@ -5,11 +5,11 @@
 // 一级/二级 label) printed again on the new page. place.ts then places the pieces.
 import { fitOneLine } from './fit.js';
 import type { GridCell, GridDocument, GridRow, GridSection, GridTable, PageMeasure } from './grid.js';
-import { planBreaks } from './page-flow.js';
+import { planBreaks, type RowCut, type TablePlan } from './page-flow.js';
 
 export interface PagedDocument extends LaidOutDocument {
-  /** For each table of the unpaginated document, the rows that begin a page. */
-  breaks: number[][];
+  /** For each table of the unpaginated document, where its pages break. */
+  plans: TablePlan[];
 }
 
 /**
@@ -20,8 +20,8 @@ export interface PagedDocument extends LaidOutDocument {
 export function paginate(grid: GridDocument, measure: PageMeasure, forced: ReadonlyArray<readonly number[]> = []): PagedDocument {
   // Amounts on one line first: a smaller size can make a row lower.
   const document = fitOneLine(grid, measure);
-  const breaks = planBreaks(document, measure, forced);
-  return { ...cutDocument(document, breaks), breaks };
+  const plans = planBreaks(document, measure, forced);
+  return { ...cutDocument(document, plans, measure), plans };
 }
 
 export interface TablePiece {
@@ -58,7 +58,7 @@ export function splitTable(table: GridTable, breaks: readonly number[]): TablePi
  */
 function tableOfRows(table: GridTable, rows: number[], candidates: number[]): GridTable {
   const position = new Map(rows.map((r, i) => [r, i]));
-  const pieceRows: GridRow[] = rows.map((r) => ({ repeat: table.rows[r]!.repeat, cells: [] }));
+  const pieceRows: GridRow[] = rows.map((r) => ({ repeat: table.rows[r]!.repeat, ...(table.rows[r]!.continues ? { continues: true } : {}), cells: [] }));
   for (const r of candidates) {
     for (const cell of table.rows[r]!.cells) {
       const covered: number[] = [];
@@ -87,8 +87,11 @@ export interface LaidOutDocument {
   pieces: Array<{ table: number; piece: TablePiece }>;
 }
 
-/** Cut each table of the document at its breaks (`breaks[t]` for the t-th table). */
-export function cutDocument(document: GridDocument, breaks: ReadonlyArray<readonly number[]>): LaidOutDocument {
+/**
+ * Cut each table of the document where `plans[t]` says for the t-th table: its rows taller than a
+ * page into rows of a page each (their texts from `measure`), then the table at its page breaks.
+ */
+export function cutDocument(document: GridDocument, plans: readonly TablePlan[], measure?: PageMeasure): LaidOutDocument {
   const sections: GridSection[] = [];
   const pieces: LaidOutDocument['pieces'] = [];
   let table = 0;
@@ -99,7 +102,9 @@ export function cutDocument(document: GridDocument, breaks: ReadonlyArray<readon
         current.blocks.push(block);
         continue;
       }
-      splitTable(block, breaks[table] ?? []).forEach((piece, p) => {
+      const plan = plans[table] ?? { breaks: [], cuts: [] };
+      const { rows, breaks } = plan.cuts.length > 0 && measure ? cutRows(block, plan, measure) : { rows: block.rows, breaks: plan.breaks };
+      splitTable({ ...block, rows }, breaks).forEach((piece, p) => {
         if (p > 0) {
           sections.push(current);
           current = { blocks: [] };
@@ -112,4 +117,49 @@ export function cutDocument(document: GridDocument, breaks: ReadonlyArray<readon
     sections.push(current);
   }
   return { document: { page: document.page, sections }, pieces };
+}
+
+/**
+ * The table's rows with each row taller than a page cut where `plan.cuts` says: row r cut k times
+ * becomes k + 1 rows, each a page's part of it. A value's lines go to the part they are printed in
+ * (`TableBox.text` gives each part's text); a label, and any cell spanning rows, spans all the
+ * parts (a break prints it again below). Every part but the last `continues`. The breaks are
+ * counted in the new rows, one before each part after the first.
+ */
+function cutRows(table: GridTable, plan: TablePlan, measure: PageMeasure): { rows: GridRow[]; breaks: number[] } {
+  const box = measure.table(table);
+  if (!box.text) throw new Error('bug: rows are cut by a measure that cannot cut texts');
+  const cutsOf = new Map<number, RowCut[]>();
+  for (const cut of plan.cuts) cutsOf.set(cut.row, [...(cutsOf.get(cut.row) ?? []), cut]);
+  // Where each row of the table starts among the new rows, and how many new rows it takes.
+  const first: number[] = [];
+  let count = 0;
+  table.rows.forEach((_, r) => {
+    first.push(count);
+    count += (cutsOf.get(r)?.length ?? 0) + 1;
+  });
+  first.push(count);
+  /** How many new rows a cell spanning `rowSpan` rows from row `r` spans. */
+  const span = (r: number, rowSpan: number) => first[Math.min(r + rowSpan, table.rows.length)]! - first[r]!;
+  const rows: GridRow[] = [];
+  const breaks = plan.breaks.map((r) => first[r]!);
+  table.rows.forEach((row, r) => {
+    const cuts = cutsOf.get(r) ?? [];
+    const parts: GridRow[] = [{ ...row, cells: [] }, ...cuts.map(() => ({ repeat: false, cells: [] }))];
+    parts.forEach((part, k) => {
+      if (k < cuts.length) part.continues = true;
+      if (k > 0) breaks.push(first[r]! + k);
+    });
+    row.cells.forEach((cell, i) => {
+      if (cuts.length === 0 || cell.rowSpan > 1 || cell.role === 'label') {
+        parts[0]!.cells.push({ ...cell, rowSpan: span(r, cell.rowSpan) });
+        return;
+      }
+      const ends = [0, ...cuts.map((cut) => cut.lines[i]!), box.lines[r]![i]!.length];
+      parts.forEach((part, k) => part.cells.push({ ...cell, text: box.text!(r, i, ends[k]!, ends[k + 1]!) }));
+    });
+    for (const part of parts) part.cells.sort((a, b) => a.col - b.col);
+    rows.push(...parts);
+  });
+  return { rows, breaks: breaks.sort((a, b) => a - b) };
 }

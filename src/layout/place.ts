@@ -9,9 +9,11 @@
 //   - a row is as deep as its deepest cell; a merged cell's text counts in its last row;
 //   - a cell's lines sit at its top, middle or bottom (`valign`) and left, centre or right;
 //   - each section starts a new page; headings and rows follow one another down the page;
+//   - a row that pagination cut (`continues`: a row taller than a page) runs down to the page's
+//     bottom margin with no rule below it; its next part heads the next page;
 //   - a line that does not fit above the page's bottom margin goes to the next page, where the
-//     row continues below a rule and padding of its own (a row taller than a page: pagination has
-//     put every other row where it fits).
+//     row continues below a rule and padding of its own (a row that no cut could help, a label
+//     taller than a page: pagination has put every other row where it fits).
 import type { Align, DataPath, GridCell, GridDocument, GridHeading, GridTable, PageStyle, VAlign } from './grid.js';
 import { setText, type Face, type TextLine, type TextMeasure } from './text.js';
 
@@ -241,6 +243,8 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
     const ending = [...open.values()].filter((set) => set.lastRow === r);
     let bottom: Spot = textTop;
     for (const set of ending) bottom = later(bottom, set.end);
+    // A row cut by pagination goes down to the page's foot, open there: it goes on on the next page.
+    if (row.continues) bottom = { page: bottom.page, y: Math.max(bottom.y, textBottom) };
     for (const set of ending) {
       open.delete(set.cell);
       alignInRow(set, bottom);
@@ -260,7 +264,7 @@ function placeTable(table: GridTable, flow: Flow, measure: TextMeasure): void {
       if (!last) ruleAcross(p, textBottom + paddingY + rule / 2, []);
     }
     flow.index = bottom.page;
-    ruleAcross(flow.index, bottom.y + paddingY + rule / 2, coveredBy[r + 1] ?? []);
+    if (!row.continues) ruleAcross(flow.index, bottom.y + paddingY + rule / 2, coveredBy[r + 1] ?? []);
     flow.y = bottom.y + paddingY + rule;
   });
 }

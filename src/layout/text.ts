@@ -160,3 +160,22 @@ export function setText(text: string, style: TextStyle, measure: TextMeasure): r
   cache.set(key, lines);
   return lines;
 }
+
+/**
+ * The part of `text` that `lines` (its lines, as set) `from` to `to` print: a line break between
+ * two of them kept, one before or after them dropped. Set in the same width it gives those lines
+ * again, since lines are filled greedily from each line's start.
+ */
+export function textOfLines(text: string, lines: readonly TextLine[], from: number, to: number): string {
+  if (from >= to) return '';
+  let at = 0;
+  let start = 0;
+  for (let i = 0; i < to; i++) {
+    if (i === from) start = at;
+    const line = lines[i]!.text;
+    if (!text.startsWith(line, at)) throw new Error(`bug: line ${i + 1} 「${line}」 is not the text's at ${at}`);
+    at += line.length;
+    if (i + 1 < to && text[at] === '\n') at++;
+  }
+  return text.slice(start, at);
+}
