@@ -18,6 +18,7 @@ import {
   type TextStyle,
 } from '../src/index.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';
+import { lineSpans } from '../src/layout/text.js';
 import type { LoadedFonts } from '../src/render/fonts.js';
 import type { FormTemplates } from '../src/layout/templates.js';
 import { expectInOrder, readPdf, withoutFooters } from './support/pdf.js';
@@ -186,6 +187,12 @@ describe('long texts of other shapes', () => {
       expect(paragraphs.flat()).toEqual(lines);
       expect(texts(rendered.goalLines.flat())).toEqual(texts(lines).filter((line) => line !== ''));
       for (const set of paragraphs) expectFilled(set, style);
+      // Cut between any two lines (as pagination cuts a row taller than a page), each part sets to its own lines again.
+      const spans = lineSpans(text, lines);
+      for (const [from, to] of [[0, 1], [0, 37], [37, 80], [80, lines.length], [lines.length - 1, lines.length]] as const) {
+        const part = text.slice(spans[from]![0], spans[to - 1]![1]);
+        expect(texts(breakLines(part, style, measure)), `lines ${from}–${to}`).toEqual(texts(lines.slice(from, to)));
+      }
     }, 60_000);
   }
 });

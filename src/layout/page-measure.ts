@@ -3,7 +3,7 @@
 // breaks it plans are the breaks the pages get.
 import { cellTextWidth, contentWidths, headingStyle } from './place.js';
 import type { GridCell, PageMeasure, PageStyle } from './grid.js';
-import { setText, textOfLines, type TextMeasure } from './text.js';
+import { lineSpans, setText, type TextMeasure } from './text.js';
 
 /** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step` (Word sizes are whole half-points), never below `minSize`. */
 export const ONE_LINE = { step: 0.5, minSize: 4 };
@@ -25,9 +25,14 @@ export function pageMeasure(page: PageStyle, measure: TextMeasure): PageMeasure 
       const set = (cell: GridCell) => setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure);
       const lines = block.rows.map((row) => row.cells.map((cell) => heights(set(cell))));
       const { rule, paddingY } = page.table;
+      // Where each line of a cell that is cut starts and ends in its text, found once.
+      const spans = new Map<GridCell, Array<[number, number]>>();
       const text = (r: number, i: number, from: number, to: number) => {
+        if (from >= to) return '';
         const cell = block.rows[r]!.cells[i]!;
-        return textOfLines(cell.text, set(cell), from, to);
+        let cellSpans = spans.get(cell);
+        if (!cellSpans) spans.set(cell, (cellSpans = lineSpans(cell.text, set(cell))));
+        return cell.text.slice(cellSpans[from]![0], cellSpans[to - 1]![1]);
       };
       return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines, text };
     },

@@ -162,20 +162,19 @@ export function setText(text: string, style: TextStyle, measure: TextMeasure): r
 }
 
 /**
- * The part of `text` that `lines` (its lines, as set) `from` to `to` print: a line break between
- * two of them kept, one before or after them dropped. Set in the same width it gives those lines
- * again, since lines are filled greedily from each line's start.
+ * Where each of `lines` (the lines `text` is set in) starts and ends in `text`: the part lines
+ * `from` to `to` print is `text.slice(spans[from][0], spans[to - 1][1])`, a line break between
+ * two of them kept, one before or after them left out. Set in the same width, that part gives
+ * those very lines again, since lines are filled greedily from each line's start.
  */
-export function textOfLines(text: string, lines: readonly TextLine[], from: number, to: number): string {
-  if (from >= to) return '';
+export function lineSpans(text: string, lines: readonly TextLine[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
   let at = 0;
-  let start = 0;
-  for (let i = 0; i < to; i++) {
-    if (i === from) start = at;
-    const line = lines[i]!.text;
+  for (const [i, { text: line }] of lines.entries()) {
     if (!text.startsWith(line, at)) throw new Error(`bug: line ${i + 1} 「${line}」 is not the text's at ${at}`);
+    spans.push([at, at + line.length]);
     at += line.length;
-    if (i + 1 < to && text[at] === '\n') at++;
+    if (text[at] === '\n') at++;
   }
-  return text.slice(start, at);
+  return spans;
 }
