@@ -211,16 +211,11 @@ function planTable(
       if (lastStart > firstPage) split = aloneSplit = true;
 
       if (role === 'first') startPage = firstPage === Infinity ? undefined : firstPage;
-      if (role === 'next' && startPage !== undefined && firstPage !== Infinity) {
-        if (firstPage > startPage || (split && !tall)) return false;
-        movable.push({ row: r, aloneSplit: aloneSplit && !aloneTall });
-      }
+      const after = role === 'next' && startPage !== undefined && firstPage !== Infinity;
+      if (after && (firstPage > startPage! || (split && !tall))) return false;
 
       const cut = (split || from) && role !== 'repeated' ? cutRow(r, from, top.available) : undefined;
-      if (cut === 'move' && role === 'next') {
-        movable.pop();
-        return false;
-      }
+      if (cut === 'move' && role === 'next') return false;
       if (Array.isArray(cut)) {
         // The row's lines down to the page's foot here; the rest in a piece of its own on the next page.
         cuts.push({ row: r, lines: cut });
@@ -230,6 +225,7 @@ function planTable(
         continue;
       }
 
+      if (after) movable.push({ row: r, aloneSplit: aloneSplit && !aloneTall });
       for (const ref of covering[r]!) {
         const span = started.get(`${ref.row}:${ref.index}`)!;
         if (span.last === r) bottom = later(bottom, span.end);
