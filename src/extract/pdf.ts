@@ -287,7 +287,7 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
     read.problems.length === 0
       ? misdrawn
       : [
-          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；一格里的文字高过一页、又只能在空行处切开时，跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
           ...read.problems,
           ...misdrawn,
         ];

@@ -6,8 +6,8 @@
 //     only) and padding, below it padding and the rule, as place.ts lays out a table;
 //   - a row whose text does not fit is moved whole to a new page, where the table's `repeat` rows
 //     are printed again and every merged label that covers the row is printed again with it;
-//   - a row taller than a page is not moved when it would run over three pages or more from where
-//     it is (moving it gains nothing): it is cut between lines where the page ends and goes on at
+//   - a row taller than a page is not moved (moving it gains nothing): it is cut between lines
+//     where the page ends and goes on at
 //     the top of the next, below the `repeat` rows, its labels and the merged labels covering it
 //     printed again, as after any break; the row after it follows it there;
 //   - a row that a cut cannot help (a label taller than a page) runs on over the pages, each
@@ -122,6 +122,16 @@ function planTable(
     return { end: spot, firstPage, lastPage: spot.page };
   };
   const printed = (ref: { cell: GridCell }, lines: number[]) => ref.cell.text !== '' && lines.length > 0;
+  const total = (lines: readonly number[]) => lines.reduce((sum, height) => sum + height, 0);
+  // How much of a continuation page the header rows printed again above row r take.
+  let headers = 0;
+  const headersAbove = table.rows.map((row, h) => {
+    const above = headers;
+    if (row.repeat) headers += Math.max(0, ...row.cells.map((cell, i) => (cell.rowSpan > 1 ? 0 : total(box.lines[h]![i]!)))) + paddingTop + paddingBottom + rule;
+    return above;
+  });
+  /** Lines of row r that no page holds below its header rows: moving the row to a new page gains nothing. */
+  const taller = (lines: number[], r: number) => total(lines) > continuedAvailable - headersAbove[r]!;
 
   const breaks: number[] = [];
   const cuts: RowCut[] = [];
@@ -188,7 +198,7 @@ function planTable(
         firstPage = Math.min(firstPage, laid.firstPage!);
         lastStart = Math.max(lastStart, laid.firstPage!);
         if (laid.lastPage > laid.firstPage!) split = true;
-        if (laid.lastPage > laid.firstPage! + 1) tall = true;
+        if (taller(lines, r)) tall = true;
       });
       // Merged cells start in the first row of the piece they cover: their own row, or the first
       // row of a continuation, where their label is printed again.
@@ -204,7 +214,7 @@ function planTable(
         firstPage = Math.min(firstPage, laid.firstPage!);
         lastStart = Math.max(lastStart, laid.firstPage!);
         if (laid.lastPage > laid.firstPage!) aloneSplit = true;
-        if (laid.lastPage > laid.firstPage! + 1) aloneTall = true;
+        if (taller(lines, r)) aloneTall = true;
       }
       // Cells of one row in different sizes (an amount fitted smaller): the small one's first line
       // may fit where the others' do not. The row then starts on two pages: it is split too.
@@ -259,7 +269,10 @@ function planTable(
       if (cell.rowSpan > 1 || cell.role === 'label') return lines.length;
       const start = from?.[i] ?? 0;
       const prints = (line: number) => text(r, i, line, line + 1).trim() !== '';
-      const fine = (k: number) => (k === lines.length || (prints(k - 1) && prints(k))) && (start === 0 || text(r, i, start, k) !== text(r, i, 0, start));
+      // What a reader sees of lines: their characters, not where a line break was (a '\n' after a
+      // full line prints as a wrap does) nor spaces at their ends.
+      const seen = (from: number, to: number) => text(r, i, from, to).replace(/\s+/gu, '');
+      const fine = (k: number) => (k === lines.length || (prints(k - 1) && prints(k))) && (start === 0 || seen(start, k) !== seen(0, start));
       let k = start;
       for (let room = available; k < lines.length && lines[k]! <= room; k++) room -= lines[k]!;
       while (k > start && !fine(k)) k--;
