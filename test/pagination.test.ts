@@ -368,6 +368,20 @@ describe('planBreaks: a row taller than a page, cut between lines', () => {
       { row: 2, lines: [6] },
       { row: 2, lines: [12] },
     ]);
+    // Nor where the two differ only in where the value has line breaks: the 6 lines above are
+    // 'A's on lines of their own, the 7 below 'A's that wrapped (a break after a full line prints
+    // as a wrap does, so a reader sees the same).
+    const breaksAbove: PageMeasure = {
+      ...measure(100),
+      table: (block) => ({
+        ...measure(100).table(block),
+        text: (_r, _i, from, to) => Array.from({ length: to - from }, (_, k) => (from + k === 9 ? ' ' : 'A') + (from + k + 1 < Math.min(6, to) ? '\n' : '')).join(''),
+      }),
+    };
+    expect(plan(doc(table([14])), breaksAbove)[0]!.cuts).toEqual([
+      { row: 2, lines: [6] },
+      { row: 2, lines: [12] },
+    ]);
     // Told apart, the next page takes all 7.
     expect(plan(doc(table([14])), cutting(100))[0]!.cuts).toEqual([
       { row: 2, lines: [6] },
