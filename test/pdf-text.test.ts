@@ -241,6 +241,22 @@ describe('a PDF without its data is read back from its text', () => {
     await expect(extractFile(file, templates)).rejects.toThrow(`${file}：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表`);
   });
 
+  it('digits after Latin letters, which the font draws with glyphs of their own in a Latin run, are confirmed and read back (PM2.5, ABC1)', async () => {
+    const distinct = packets.get('distinct')!;
+    const base = distinct.projects[0]!;
+    const project = { ...base, annualGoal: 'PM2.5 降至 35 以下；Item 1 ABC7919；第1期', indicators: base.indicators.map((indicator, i) => (i === 0 ? { ...indicator, name: 'ABC1 检测' } : indicator)) };
+    await build('latin-digits', '', { ...distinct, projects: [project] });
+    for (const [name, file] of built.get('latin-digits')!) {
+      // With its data: the print confirmed (each glyph against the font), the data carried; without: the print read.
+      const carried = await extractFile(file, templates);
+      expect(carried.problems, name).toEqual([]);
+      expect((carried.data as unknown as Packet).projects, name).toStrictEqual([project]);
+      const read = await extractFile(await stripped(file), templates);
+      expect(read.problems, name).toEqual([]);
+      expect((read.data as unknown as Packet).projects, name).toStrictEqual([project].map(printedAmounts));
+    }
+  }, 60_000);
+
   it('cells taller than a page read back exactly: each part folded into its row, the labels printed again beside it left out', async () => {
     // The distinct packet's first project with goals and an indicator each taller than a page:
     // cut page by page, 项目绩效目标 and the indicator's 一级/二级 and the header row printed
