@@ -8,7 +8,9 @@ import path from 'node:path';
 import Big from 'big.js';
 import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFiles, declarationDocument, layOutPages, loadFonts, textMeasure, type Packet, type Project } from '../src/index.js';
+import { buildFiles, declarationDocument, layOutPages, loadFonts, textMeasure, type GridTable, type Packet, type Project } from '../src/index.js';
+import { setText } from '../src/layout/text.js';
+import { cellTextWidth, contentWidths } from '../src/layout/place.js';
 import { extractFile } from '../src/extract/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { documentInfo, readToUnicode } from '../src/extract/pdf-read.js';
@@ -254,6 +256,27 @@ describe('a PDF without its data is read back from its text', () => {
       const read = await extractFile(await stripped(file), templates);
       expect(read.problems, name).toEqual([]);
       expect((read.data as unknown as Packet).projects, name).toStrictEqual([project].map(printedAmounts));
+    }
+  }, 60_000);
+
+  it('a PDF that carries its data: what prints alike is not taken for a changed page (a line break after a full line, spaces at a value’s ends)', async () => {
+    const distinct = packets.get('distinct')!;
+    const base = distinct.projects[0]!;
+    // A line of the 总体目标 cell exactly full, then a line break: it prints as a wrap does.
+    const grid = declarationDocument(templates, base, distinct.year, 0);
+    const table = grid.sections[0]!.blocks.find((b) => b.type === 'table')!;
+    const cell = (table.type === 'table' ? table.rows.flatMap((row) => row.cells) : []).find((c) => c.path?.at(-1) === 'overallGoal')!;
+    const style = { face: 'regular' as const, size: grid.page.fontSize, lineHeight: grid.page.lineHeight, width: cellTextWidth(grid.page, contentWidths(grid.page, (table as GridTable).widths), cell) };
+    const full = setText('治'.repeat(100), style, textMeasure(await loadFonts()))[0]!.text;
+    const project = { ...base, overallGoal: `${full}\n下一行`, annualGoal: ' 前后有空格 ' };
+    await build('alike', '', { ...distinct, projects: [project] });
+    for (const [name, file] of built.get('alike')!) {
+      const carried = await extractFile(file, templates);
+      expect(carried.problems, name).toEqual([]);
+      expect((carried.data as unknown as Packet).projects, name).toStrictEqual([project]);
+      // Read from its print alone, the two come back as they print.
+      const read = await extractFile(await stripped(file), templates);
+      expect((read.data as unknown as Packet).projects.map((p) => [p.overallGoal, p.annualGoal]), name).toEqual([[`${full}下一行`, '前后有空格']]);
     }
   }, 60_000);
 

@@ -15,7 +15,9 @@ import { createRequire } from 'node:module';
 import type * as FontkitModule from 'fontkit';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
 import { UserError } from '../errors.js';
+import { declarationDocument } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
+import { cellTextWidth, contentWidths } from '../layout/place.js';
 import type { FormTemplates } from '../layout/templates.js';
 import { WORD_PROPERTY } from '../output/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
@@ -350,7 +352,50 @@ export function printedAgainstCarried(pdf: PDFDocument, file: string, carried: R
     return { readable: false, why, unprinted: read.unprinted, unverified: read.unverified };
   }
   const printed: Record<string, unknown> = { ...carried, projects: read.data.projects, ...(read.data.year !== undefined && { year: read.data.year }) };
-  return { readable: true, differences: diffPackets(carried as unknown as Packet, printed as unknown as Packet), printed, unprinted: read.unprinted, unverified: read.unverified };
+  const differences = diffPackets(carried as unknown as Packet, printed as unknown as Packet);
+  const alike = printsAlike(carried as unknown as Packet, printed as unknown as Packet, templates, fonts);
+  return { readable: true, differences: differences.filter((change) => !alike(change)), printed, unprinted: read.unprinted, unverified: read.unverified };
+}
+
+/**
+ * Whether a value carried and the value read from the print of its cell print alike: set in the
+ * cell's width, they give the same lines. A line break after a full line prints as a wrap does,
+ * and spaces at a value's ends print nothing: the reader cannot tell them, and such a difference
+ * is no sign of a changed page. Where the forms cannot be laid out (data that is not valid), no
+ * difference is taken for alike.
+ */
+function printsAlike(carried: Packet, printed: Packet, templates: FormTemplates, fonts: LoadedFonts): (change: PacketChange) => boolean {
+  const measure = textMeasure(fonts);
+  const linesOf = (packet: Packet) => {
+    const cells = new Map<string, () => string[]>();
+    packet.projects.forEach((project, index) => {
+      const grid = declarationDocument(templates, project, packet.year, index, packet.display);
+      for (const section of grid.sections) {
+        for (const block of section.blocks) {
+          if (block.type !== 'table') continue;
+          const widths = contentWidths(grid.page, block.widths);
+          for (const cell of block.rows.flatMap((row) => row.cells)) {
+            if (!cell.path) continue;
+            const style = { face: 'regular' as const, size: cell.fontSize ?? block.fontSize ?? grid.page.fontSize, lineHeight: grid.page.lineHeight, width: cellTextWidth(grid.page, widths, cell) };
+            cells.set(cell.path.join('.'), () => setText(cell.text, style, measure).map((line) => line.text.trimEnd()));
+          }
+        }
+      }
+    });
+    return cells;
+  };
+  let sides: [Map<string, () => string[]>, Map<string, () => string[]>] | undefined;
+  try {
+    sides = [linesOf(carried), linesOf(printed)];
+  } catch {
+    sides = undefined;
+  }
+  return (change) => {
+    if (!sides || change.kind !== 'changed') return false;
+    const key = change.path.join('.');
+    const [before, after] = [sides[0].get(key), sides[1].get(key)];
+    return before !== undefined && after !== undefined && JSON.stringify(before()) === JSON.stringify(after());
+  };
 }
 
 /** Every line a printed check says: each difference, the unprinted text, or why the print could not be read. */
