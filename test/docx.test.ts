@@ -1,13 +1,15 @@
 // The Word writer: each seed form's exact grid in the .docx (rows, columns, merges, text), the
-// page and fonts, header rows that repeat, rows that never split, properties, determinism.
+// page and fonts, header rows that repeat, rows that never split, merged cells as docx writes a
+// rowSpan, properties, cells written once and again, the zip streamed, determinism.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Packer, Table } from 'docx';
+import { deflateRawSync } from 'node:zlib';
+import { Document, Packer, Table, TableCell, TableRow, WidthType } from 'docx';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument, type GridSection, type GridTable } from '../src/index.js';
+import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridCell, type GridDocument, type GridSection, type GridTable } from '../src/index.js';
 import { readDocx, type DocxTable } from '../src/extract/docx-read.js';
 import { strFromU8, unzipSync } from 'fflate';
 import { summarySections } from '../src/layout/forms.js';
@@ -129,6 +131,8 @@ describe('Word page, fonts and table properties come from the grid', () => {
     for (const row of rows) expect(row).toContain('<w:cantSplit/>');
     // Only the 绩效指标 header row, the first row of the second table, repeats.
     expect(rows.map((row) => row.includes('<w:tblHeader/>'))).toEqual([...Array(9).fill(false), true, ...Array(12).fill(false)]);
+    // Word's defaults are not written out: a row that is not a header, a height that fits the text.
+    expect(xml).not.toMatch(/<w:tblHeader w:val|<w:trHeight/);
   });
 
   it('宋体 for Chinese (zh-CN), Times New Roman for digits; fallbacks in the font table (Liberation Serif: same widths as Times New Roman); the title bold at 18 pt', () => {
@@ -222,7 +226,43 @@ describe('what the forms do not show', () => {
     expect(xml.match(/<w:sz w:val="18"\/>/g)).toHaveLength(10);
     expect(xml).not.toContain('<w:sz w:val="21"/>');
   });
+
+  it('merged cells: each row has the cells docx gives a rowSpan (width, span, vMerge), a table in slices too', async () => {
+    const indicators = Array.from({ length: 130 }, (_, i) => ({ level1: '产出指标', level2: i < 70 ? '数量指标' : '质量指标', name: `指标${i + 1}`, target: `≥${i + 1}(次)` }));
+    const grids = [declarationDocument(templates, seed.projects[0]!, seed.year, 0), edges(), declarationDocument(templates, { ...seed.projects[0]!, indicators }, seed.year, 0)];
+    for (const grid of grids) {
+      const xml = part(await renderDocx(grid, { creationDate: new Date(0), title: 't' }), 'word/document.xml');
+      const columns = [...xml.matchAll(/<w:tblGrid>(.*?)<\/w:tblGrid>/g)].map((m) => [...m[1]!.matchAll(/w:w="(\d+)"/g)].map((w) => Number(w[1])));
+      const parts = grid.sections.flatMap((s) => s.blocks).flatMap((b) => (b.type === 'table' ? wordTableParts(b) : []));
+      expect(parts).toHaveLength(columns.length);
+      // docx's own: the cells begun in each row, given their rowSpan; docx adds the rest.
+      const tables = parts.map(
+        (rows, t) =>
+          new Table({
+            columnWidths: columns[t]!,
+            rows: rows.map(
+              (row) =>
+                new TableRow({
+                  children: row.cells.map((cell) => {
+                    const size = columns[t]!.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
+                    return new TableCell({ width: { size, type: WidthType.DXA }, rowSpan: cell.rowSpan, columnSpan: cell.colSpan, children: [] });
+                  }),
+                }),
+            ),
+          }),
+      );
+      const docx = part(await Packer.toBuffer(new Document({ sections: [{ children: tables }] })), 'word/document.xml');
+      expect(placed(xml)).toEqual(placed(docx));
+      // A continuing cell in each row a merged cell covers below its first.
+      const below = parts.flatMap((rows) => rows.flatMap((row, r) => row.cells.map((cell) => Math.min(cell.rowSpan, rows.length - r) - 1)));
+      expect(xml.match(/<w:vMerge w:val="continue"\/>/g)?.length ?? 0).toBe(below.reduce((a, b) => a + b, 0));
+    }
+  }, 60_000);
 });
+
+/** Each row's cells as what places them: width, span and vMerge. */
+const placed = (xml: string) =>
+  (xml.match(/<w:tr>.*?<\/w:tr>/g) ?? []).map((row) => (row.match(/<w:tcPr>.*?<\/w:tcPr>/g) ?? []).map((pr) => (pr.match(/<w:(tcW|gridSpan|vMerge) [^>]*\/>/g) ?? []).join('')));
 
 /** The Packer's document.xml and every part, packed whole in one go: the model of what is streamed. */
 async function packedWhole(sections: readonly GridSection[], options: DocxOptions): Promise<Record<string, Uint8Array>> {
@@ -291,12 +331,90 @@ describe('the 汇总表 written as it is made', () => {
     expectSamePackage(entries, await packedWhole(sections, options));
   }, 60_000);
 
+  it('a document.xml of many batches is deflated as one stream: the size zlib makes of the whole, within 1%', async () => {
+    const sections = [...summarySections(templates, packetOf(40))];
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of docxChunks(FORM_PAGE, sections, options)) chunks.push(chunk);
+    const deflated = new Map<string, number>();
+    const entries = unzipSync(Buffer.concat(chunks), { filter: (file) => (deflated.set(file.name, file.size), true) });
+    const xml = entries['word/document.xml']!;
+    // Deflated 262,144 characters at a time: five batches at least.
+    expect(strFromU8(xml).length).toBeGreaterThan(4 * 262_144);
+    const whole = deflateRawSync(xml, { level: 6 }).length;
+    expect(Math.abs(deflated.get('word/document.xml')! / whole - 1)).toBeLessThan(0.01);
+  }, 60_000);
+
   it('a part named twice is a bug, not a second entry', async () => {
     const part = { name: 'word/document.xml', pieces: ['<w:document/>'] };
     await expect(async () => {
       for await (const _ of zipChunks([part, part]));
     }).rejects.toThrow('bug: word/document.xml twice in one zip');
   });
+});
+
+describe('cells docx has written once, written again', () => {
+  const options = { creationDate: new Date(0), title: 't' };
+  /** The writer as a new process has it: the module loaded again, knowing no cell. */
+  const freshWriter = async () => {
+    vi.resetModules();
+    return import('../src/render/docx.js');
+  };
+  const cell = (col: number, colSpan: number, text: string, more: Partial<GridCell> = {}): GridCell => ({ col, rowSpan: 1, colSpan, text, align: 'center', valign: 'middle', role: 'label', ...more });
+  const table = (widths: number[], rows: GridCell[][]): GridDocument => ({ page: FORM_PAGE, sections: [{ blocks: [{ type: 'table', widths, rows: rows.map((cells) => ({ repeat: false, cells })) }] }] });
+
+  // Two tables each, whose cells of the text x differ in one thing only ([1, 1, 2]: the first two
+  // columns are as wide as the third). Each pair has its own x, so that no other cell is known with it.
+  const pairs: Array<[string, (x: string) => [GridDocument, GridDocument]]> = [
+    ['width', (x) => [table([1, 3], [[cell(0, 1, x), cell(1, 1, '乙')]]), table([3, 1], [[cell(0, 1, x), cell(1, 1, '乙')]])]],
+    ['span', (x) => [table([1, 1, 2], [[cell(0, 2, x), cell(2, 1, '乙')]]), table([1, 1, 2], [[cell(0, 1, '乙'), cell(1, 1, '乙'), cell(2, 1, x)]])]],
+    ['merge', (x) => [table([1, 1], [[cell(0, 1, x, { rowSpan: 2 }), cell(1, 1, '乙')], [cell(1, 1, '乙')]]), table([1, 1], [[cell(0, 1, x), cell(1, 1, '乙')], [cell(0, 1, '丙'), cell(1, 1, '乙')]])]],
+    ['alignment', (x) => [table([1], [[cell(0, 1, x, { align: 'left' })]]), table([1], [[cell(0, 1, x, { align: 'right' })]])]],
+    ['vertical alignment', (x) => [table([1], [[cell(0, 1, x, { valign: 'top' })]]), table([1], [[cell(0, 1, x, { valign: 'bottom' })]])]],
+    ['type size', (x) => [table([1], [[cell(0, 1, x, { fontSize: 9 })]]), table([1], [[cell(0, 1, x)]])]],
+  ];
+  it.each(pairs)('cells that differ in their %s only are not taken for each other', async (name, pair) => {
+    const [first, second] = pair(`${name}的格`);
+    // Twice: a cell is kept from the second time it comes.
+    for (let i = 0; i < 2; i++) await renderDocx(first, options);
+    const known = await renderDocx(second, options);
+    const fresh = await (await freshWriter()).renderDocx(second, options);
+    expect(part(known, 'word/document.xml')).toBe(part(fresh, 'word/document.xml'));
+  });
+
+  it('a seed form made after the others and the 汇总表, twice (its cells kept), is byte-identical to one made by a fresh writer', async () => {
+    for (let round = 0; round < 2; round++) {
+      for (const [i, project] of seed.projects.entries()) await renderDocx(declarationDocument(templates, project, seed.year, i), options);
+      await renderDocx(summaryDocument(templates, seed), options);
+    }
+    const grid = declarationDocument(templates, seed.projects[3]!, seed.year, 3);
+    const known = await renderDocx(grid, options);
+    const fresh = await (await freshWriter()).renderDocx(grid, options);
+    expect(part(known, 'word/document.xml')).toBe(part(fresh, 'word/document.xml'));
+    expect(known.equals(fresh)).toBe(true);
+  });
+
+  it('kept from the second time and within a bound: a form made a third time writes none of its cells, but after 5,000 cells of other text each of them again', async () => {
+    const grid = declarationDocument(templates, seed.projects[5]!, seed.year, 5);
+    const writes = vi.spyOn(TableCell.prototype, 'prepForXml');
+    const written = async (writer: { renderDocx: typeof renderDocx }, document: GridDocument) => {
+      writes.mockClear();
+      await writer.renderDocx(document, options);
+      return writes.mock.calls.length;
+    };
+    try {
+      const writer = await freshWriter();
+      // docx writes each cell of the form the first time it comes (noted) and the second (kept).
+      const first = await written(writer, grid);
+      expect(first).toBeGreaterThan(40);
+      // The cells that came once in the form: kept now.
+      expect(await written(writer, grid)).toBeGreaterThan(0);
+      expect(await written(writer, grid)).toBe(0);
+      expect(await written(writer, table([1], Array.from({ length: 5000 }, (_, i) => [cell(0, 1, `第${i + 1}格`)])))).toBe(5000);
+      expect(await written(writer, grid)).toBe(first);
+    } finally {
+      writes.mockRestore();
+    }
+  }, 60_000);
 });
 
 describe('determinism', () => {

@@ -16,7 +16,9 @@
 // slice of rows at a time. So a 汇总表 is never one object tree in memory, and a form does not pay
 // for a whole Packer call (about 6 ms for the parts every package has). The parts that do not depend on the grid (styles,
 // numbering, footer, settings, relationships, custom properties) are taken from one Packer output
-// per page style, fonts and properties, and deflated once (render/docx-zip.ts).
+// per page style, fonts and properties, and deflated once (render/docx-zip.ts). A table cell docx
+// has written before (the same width, span, merge, alignments, size and text: a form's labels are
+// in every form) is written again as docx wrote it, not built and written anew (WrittenCell).
 //
 // Deterministic: the same grid and options give the same bytes. docx stamps the time into
 // docProps/core.xml and the zip entries; this writes core.xml itself (dates from `creationDate`)
@@ -26,7 +28,6 @@ import {
   BorderStyle,
   Document,
   Footer,
-  HeightRule,
   LineRuleType,
   Packer,
   PageNumber,
@@ -39,7 +40,9 @@ import {
   VerticalAlign,
   VerticalMergeType,
   WidthType,
+  type IContext,
   type IRunOptions,
+  type IXmlableObject,
 } from 'docx';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import xml from 'xml';
@@ -153,16 +156,11 @@ function documentXmlParts(xml: string): { head: string; body: string; tail: stri
   return { head: xml.slice(0, start), body: xml.slice(start, end), tail: xml.slice(end) };
 }
 
-/** A table's rows in slices of `size`; a merged cell begun above a slice continues in its first row. */
+/** A table's rows in slices of `size`. */
 function tableSlices(table: WordTable, size: number): WordTable[] {
   const slices: WordTable[] = [];
-  let above: readonly Continued[] = [];
   for (let start = 0; start < table.rows.length; start += size) {
-    const rows = table.rows.slice(start, start + size);
-    slices.push({ ...table, rows, headerRows: Math.max(0, table.headerRows - start), above });
-    above = [...above.map(({ cell, rows: left }) => ({ cell, rows: left - rows.length })), ...rows.flatMap((row, r) => row.cells.map((cell) => ({ cell, rows: r + cell.rowSpan - rows.length })))].filter(
-      (continued) => continued.rows > 0,
-    );
+    slices.push({ ...table, rows: table.rows.slice(start, start + size), headerRows: Math.max(0, table.headerRows - start) });
   }
   return slices;
 }
@@ -187,22 +185,39 @@ export type WordBlock =
   | WordTable;
 
 /**
- * A Word table: the grid table's rows, or a slice of them. The first `headerRows` repeat on every
- * page the table runs onto; `above` are the merged cells begun above a slice that its first row
- * continues.
+ * A Word table: the grid table's rows, or a slice of them, each as the cells Word has in it. The
+ * first `headerRows` repeat on every page the table runs onto.
  */
 interface WordTable {
   type: 'table';
   table: GridTable;
-  rows: readonly GridRow[];
+  rows: readonly WordCell[][];
   headerRows: number;
-  above?: readonly Continued[];
 }
 
-/** A merged cell begun above a slice of rows, covering the slice's first `rows` rows. */
-interface Continued {
+/**
+ * A cell as Word has it in a row. Word merges a cell down (vMerge): the cell where it begins
+ * restarts the merge, and each row below holds a cell of the same width that continues it (an
+ * empty paragraph of the same alignment), as docx writes a `rowSpan`. These are written here
+ * rather than left to docx's `rowSpan`, so that a table can be written a slice at a time, and
+ * so that every cell of a row is one docx has written before (see WrittenCell).
+ */
+interface WordCell {
   cell: GridCell;
-  rows: number;
+  merge?: 'restart' | 'continue';
+}
+
+/** The cells Word has in each of `rows`: those begun in it, and a continuation of each merged cell begun above. */
+function wordRows(rows: readonly GridRow[]): WordCell[][] {
+  let above: Array<{ cell: GridCell; rows: number }> = [];
+  return rows.map((row) => {
+    const cells = [
+      ...above.map(({ cell }): WordCell => ({ cell, merge: 'continue' })),
+      ...row.cells.map((cell): WordCell => (cell.rowSpan > 1 ? { cell, merge: 'restart' } : { cell })),
+    ].sort((a, b) => a.cell.col - b.cell.col);
+    above = [...above, ...row.cells.map((cell) => ({ cell, rows: cell.rowSpan }))].map(({ cell, rows: left }) => ({ cell, rows: left - 1 })).filter(({ rows: left }) => left > 0);
+    return cells;
+  });
 }
 
 /** The blocks of `sections`; every section but the first starts a new page, as in the PDF. */
@@ -217,7 +232,7 @@ export function* wordBlocks(sections: Iterable<GridSection>): Generator<WordBloc
           if (p > 0) yield { type: 'joint' };
           // The header rows at the top (all of them `repeat`).
           const headerRows = rows.findIndex((row) => !row.repeat);
-          yield { type: 'table', table: block, rows, headerRows: headerRows < 0 ? rows.length : headerRows };
+          yield { type: 'table', table: block, rows: wordRows(rows), headerRows: headerRows < 0 ? rows.length : headerRows };
         }
       }
     }
@@ -333,41 +348,16 @@ export function wordTableParts(table: GridTable): GridRow[][] {
   return [table.rows.slice(0, cut), table.rows.slice(cut)];
 }
 
-function wordTable({ table, rows, headerRows, above = [] }: WordTable, page: PageStyle): Table {
+function wordTable({ table, rows, headerRows }: WordTable, page: PageStyle): Table {
   const textWidth = twips(page.size.width - page.margins.left - page.margins.right);
   const widths = columnTwips(table.widths, textWidth);
   const rule = { style: BorderStyle.SINGLE, size: Math.max(2, Math.round(page.table.rule * 8)), color: '000000' };
   const fontSize = table.fontSize ?? page.fontSize;
-  const cellWidth = (cell: GridCell) => ({ size: widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0), type: WidthType.DXA });
-  const begun = (cell: GridCell): [number, TableCell] => {
-    const cellSize = cell.fontSize ?? fontSize;
-    const size = cellSize === page.fontSize ? undefined : halfPoints(cellSize);
-    return [
-      cell.col,
-      new TableCell({
-        width: cellWidth(cell),
-        rowSpan: cell.rowSpan,
-        columnSpan: cell.colSpan,
-        verticalAlign: verticalAlign(cell.valign),
-        // One paragraph per line: Enter in Word makes a new one, and the reader joins them again.
-        children: cell.text.split('\n').map((line) => new Paragraph({ alignment: alignment(cell.align), children: lines(line, { size }) })),
-      }),
-    ];
+  const tableCell = ({ cell, merge }: WordCell) => {
+    const size = cell.fontSize ?? fontSize;
+    const width = widths.slice(cell.col, cell.col + cell.colSpan).reduce((a, b) => a + b, 0);
+    return writtenCell(width, cell, merge, size === page.fontSize ? undefined : halfPoints(size));
   };
-  // A merged cell begun above a slice: in its first row, the cell docx puts in every row a merged
-  // cell covers below its first (the same width, span and alignments, one empty paragraph); docx
-  // carries it down the rows below.
-  const continued = ({ cell, rows: left }: Continued): [number, TableCell] => [
-    cell.col,
-    new TableCell({
-      width: cellWidth(cell),
-      rowSpan: left,
-      columnSpan: cell.colSpan,
-      verticalAlign: verticalAlign(cell.valign),
-      verticalMerge: VerticalMergeType.CONTINUE,
-      children: [new Paragraph({ alignment: alignment(cell.align) })],
-    }),
-  ];
   return new Table({
     layout: TableLayoutType.FIXED,
     width: { size: textWidth, type: WidthType.DXA },
@@ -379,12 +369,63 @@ function wordTable({ table, rows, headerRows, above = [] }: WordTable, page: Pag
       left: twips(page.table.paddingX),
       right: twips(page.table.paddingX),
     },
-    // docx changes rows in place (it adds the merged cells' continuations): built fresh each time.
-    rows: rows.map((row, r) => {
-      const cells = [...(r === 0 ? above.map(continued) : []), ...row.cells.map(begun)].sort((a, b) => a[0] - b[0]);
-      return new TableRow({ tableHeader: r < headerRows, cantSplit: true, height: { value: 0, rule: HeightRule.AUTO }, children: cells.map(([, c]) => c) });
-    }),
+    // Word's defaults are left out: a row that is not a header, a height to fit the text.
+    rows: rows.map((cells, r) => new TableRow({ ...(r < headerRows ? { tableHeader: true } : {}), cantSplit: true, children: cells.map(tableCell) })),
   });
+}
+
+/**
+ * Table cells docx has written, the last used last. The same width, span, merge, alignments, type
+ * size and text make the same cell: the labels of a form (the template's fixed texts) are the same
+ * in every form, and so are many values (a unit, a year's dates, 0.00) and the cells that continue
+ * a merged cell. A cell is kept from the second time it comes; the first time it is only noted
+ * (null), so that a value of one project is not kept (kept, 1,000 forms of distinct values took
+ * some 40 MB more peak RSS). A form has some 100 cells, a 汇总表's list of projects a few per
+ * project: a thousand are kept or noted, enough that the labels and common values stay.
+ */
+const writtenCells = new Map<string, WrittenCell | null>();
+const WRITTEN_CELLS = 1_000;
+
+/** The table cell of these options: the one docx has written before, or a new one. */
+function writtenCell(width: number, cell: GridCell, merge: WordCell['merge'], size: number | undefined): WrittenCell {
+  // A continuing cell shows no text: an empty paragraph of the cell's alignment.
+  const text = merge === 'continue' ? undefined : cell.text;
+  const key = `${width}\t${cell.colSpan}\t${merge ?? ''}\t${cell.align}\t${cell.valign}\t${size ?? ''}\t${text ?? ''}`;
+  const known = writtenCells.get(key);
+  if (known !== undefined) writtenCells.delete(key);
+  else if (writtenCells.size >= WRITTEN_CELLS) writtenCells.delete(writtenCells.keys().next().value!);
+  const written =
+    known ??
+    new WrittenCell({
+      width: { size: width, type: WidthType.DXA },
+      // Every cell has its span, one column too: where Word merges cells it only changes the number.
+      columnSpan: cell.colSpan,
+      ...(merge ? { verticalMerge: merge === 'restart' ? VerticalMergeType.RESTART : VerticalMergeType.CONTINUE } : {}),
+      verticalAlign: verticalAlign(cell.valign),
+      // One paragraph per line: Enter in Word makes a new one, and the reader joins them again.
+      children:
+        text === undefined
+          ? [new Paragraph({ alignment: alignment(cell.align) })]
+          : text.split('\n').map((line) => new Paragraph({ alignment: alignment(cell.align), children: lines(line, { size }) })),
+    });
+  writtenCells.set(key, known === undefined ? null : written);
+  return written;
+}
+
+/**
+ * A table cell docx writes once: docx's own TableCell, whose XML depends only on its options, so
+ * that one object stands for every cell of the same options, in any row of any table (docx adds
+ * cells to rows for a `rowSpan`, not used here, and changes no cell), and `prepForXml` gives what
+ * docx gave the first time: plain data, which the `xml` package only reads (docx changes such data
+ * afterwards only for fields, and a cell has none). docx's objects were most of a form's time:
+ * about 100 cells of some 15 objects each.
+ */
+class WrittenCell extends TableCell {
+  private written: IXmlableObject | undefined;
+
+  override prepForXml(context: IContext): IXmlableObject | undefined {
+    return (this.written ??= super.prepForXml(context));
+  }
 }
 
 /** Text as runs; a '\n' inside (a heading) is a line break. Spaces are kept (xml:space). */
