@@ -8,13 +8,14 @@ import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
-import type { BuildProgress, BuildReport } from './output/build.js';
+import type { BuildOptions, BuildProgress, BuildReport } from './output/build.js';
 import type { SignOutcome, SignReport } from './sign/folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { packetDirName } from './output/names.js';
 import { brokenLinkOn, brokenLinkText, InputRefused, linkAt, lookAt, readRegular, writeBeside, writeNewFile } from './files.js';
 import { buildFilesIsolated } from './output/isolated.js';
+import type { BuildThread } from './output/build-thread.js';
 import { chooseFonts } from './render/font-files.js';
 import { unwritableMessage } from './model/text.js';
 import { countProblems, hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
@@ -47,6 +48,8 @@ export interface CliIO {
   stderr(text: string): void;
   /** Run builds in a worker thread so that `signal` stops them at once (the real CLI). */
   isolate: boolean;
+  /** With `isolate`: a build's thread started ahead (build-thread.ts), for the build to use. */
+  buildThread?: BuildThread;
   /**
    * Ctrl-C / SIGTERM / SIGHUP for a build: an AbortSignal that fires with reason 'SIGINT', 'SIGTERM' or 'SIGHUP'.
    * Asked for only by build, so that the other commands (which write nothing, or write in one
@@ -388,7 +391,9 @@ async function build(
     done.push(event.report);
     printReport(io, event.report, argv.quiet);
   };
-  const run = io.isolate ? buildFilesIsolated : (await library.build()).buildFiles;
+  const run = io.isolate
+    ? (data: readonly string[], buildOptions: BuildOptions) => buildFilesIsolated(data, buildOptions, io.buildThread)
+    : (await library.build()).buildFiles;
   try {
     await run(files, { ...options, onProgress });
   } catch (error) {

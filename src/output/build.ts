@@ -26,7 +26,7 @@ import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedF
 import { summaryPdf, type SummaryForms } from './summary-pdf.js';
 import { inFont } from './paged-pdf.js';
 import { packPages, unpackPages, type PackedPages } from './form-pages.js';
-import { docxChunks, type DocxFonts } from '../render/docx.js';
+import type { DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, summaryArchive, type FormJob, type FormOutput } from './forms.js';
 import { FormPool, WorkerOutOfMemory, type WorkerHeap } from './form-pool.js';
 import { wordProperties } from './word-properties.js';
@@ -312,6 +312,8 @@ async function buildLocked(
       }
       if (wants('docx')) {
         const sections = fitEach(summarySections(context.templates, packet), FORM_PAGE, pageMeasure(FORM_PAGE, textMeasure(context.fonts)));
+        // Loaded for Word files only, as in makeForm.
+        const { docxChunks } = await import('../render/docx.js');
         const docx = docxChunks(FORM_PAGE, sections, { ...docxOptions, title: packet.title, subject: packet.unit });
         await emitChunks(nameOf(plan.summaryNames, 'docx'), docx, data);
       }

@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { EnvironmentError, UserError } from '../errors.js';
+import { BUILD_WORKER, type BuildThread } from './build-thread.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './build.js';
 import { releaseOwnLock } from './lock.js';
 import { packetDirName } from './names.js';
@@ -75,9 +75,6 @@ export type WorkerMessage =
   | { type: 'done'; reports: BuildReport[] }
   | { type: 'error'; name: string; message: string; stack?: string };
 
-// The worker's entry sits beside this file: worker.ts under tsx (tests), worker.js in dist/.
-const WORKER = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-
 /**
  * How far a build's heaps grow past what is live before V8 collects them (percent; V8 picks up to
  * 300% when collecting is cheap). A percentage, not a cap: a packet that needs more memory still
@@ -89,8 +86,11 @@ const WORKER = new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`
  */
 export const HEAP_GROWING_PERCENT = 25;
 
-/** buildFiles in a worker thread; rejects with an AbortError, output folders untouched, when `signal` fires. */
-export function buildFilesIsolated(files: readonly string[], options: BuildOptions): Promise<BuildReport[]> {
+/**
+ * buildFiles in a worker thread; rejects with an AbortError, output folders untouched, when `signal`
+ * fires. `thread`: one started ahead (build-thread.ts), used if it is still running.
+ */
+export function buildFilesIsolated(files: readonly string[], options: BuildOptions, thread?: BuildThread): Promise<BuildReport[]> {
   const { onProgress, signal, ...rest } = options;
   // Process-wide: the build's thread and the form pool's workers alike. V8 reads it at each
   // collection (measured: setting it here works as the command-line flag does).
@@ -101,7 +101,14 @@ export function buildFilesIsolated(files: readonly string[], options: BuildOptio
   // what the worker made of them is removed even if its message saying so never arrived.
   const packetDirs = [...new Set(files.map((file) => path.join(rest.outDir, packetDirName(file))))];
   const missing = new Set([...packetDirs, ...ancestors(rest.outDir)].filter((dir) => !existsSync(dir)));
-  const worker = new Worker(WORKER, { workerData: { files, options: rest, swapping } satisfies WorkerRequest });
+  const worker = thread?.take() ?? new Worker(BUILD_WORKER);
+  try {
+    worker.postMessage({ files, options: rest, swapping } satisfies WorkerRequest);
+  } catch (error) {
+    // Options that cannot cross to the thread (a function): the thread, waiting for them, is ended.
+    void worker.terminate();
+    throw error;
+  }
   let swapEnded = () => {};
 
   return new Promise<BuildReport[]>((resolve, reject) => {

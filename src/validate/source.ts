@@ -4,12 +4,17 @@
 // Decoding is the WHATWG TextDecoder's (full ICU in Node). A valid text's value is JSON.parse's,
 // and the place of every value comes from places.ts (no syntax tree is kept). A text that is not
 // valid JSON goes through momoa, whose tree gives the place and kind of the first mistake.
-import { parse, type MemberNode, type ValueNode } from '@humanwhocodes/momoa';
+import { createRequire } from 'node:module';
+import type * as Momoa from '@humanwhocodes/momoa';
+import type { MemberNode, ValueNode } from '@humanwhocodes/momoa';
 import { EnvironmentError } from '../errors.js';
 import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../files.js';
 import type { Diagnostic } from './diagnostic.js';
 import { placesOf, type Place } from './places.js';
 import { packetTooLarge } from './limits.js';
+
+// momoa is needed only for a text JSON.parse refused: loaded then, not at every start.
+const momoa = () => createRequire(import.meta.url)('@humanwhocodes/momoa') as typeof Momoa;
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
@@ -187,7 +192,7 @@ export function parseDataText(text: string): ParsedData {
 function mistakeOf(text: string): DataFileError {
   let body: ValueNode;
   try {
-    body = parse(text, { mode: 'json' }).body;
+    body = momoa().parse(text, { mode: 'json' }).body;
   } catch (error) {
     return syntaxError(text, error);
   }
