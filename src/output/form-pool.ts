@@ -1,6 +1,7 @@
-// `--jobs N`: forms made on N worker threads, handed back in the order they were asked for. Each
-// worker loads the fonts once; the build's thread writes the files, in the same order as with one
-// job, so files, reports and messages do not depend on N.
+// `--jobs N`: forms made on N − 1 worker threads and the build's own (output/build.ts gives it its
+// share), handed back in the order they were asked for. Each worker loads the fonts once; the
+// build's thread writes the files, in the same order as with one job, so files, reports and
+// messages do not depend on N.
 //
 // Each worker's heap is capped (WORKER_HEAP): V8 otherwise lets a busy thread's heap grow to
 // hundreds of MB of garbage before it collects, and a batch's memory is then the workers'. A form
@@ -43,12 +44,18 @@ export class WorkerOutOfMemory extends Error {
   }
 }
 
+/**
+ * Jobs a worker holds at once: the one it makes and the next, waiting in its own queue, so that it
+ * goes on at once rather than when the build's thread (which makes forms too) next looks.
+ */
+const JOBS_IN_HAND = 2;
+
 export class FormPool {
   private readonly workers: Worker[];
   private readonly waiting = new Map<number, Settle>();
   private readonly idle: Worker[];
-  /** The job each busy worker has. */
-  private readonly running = new Map<Worker, number>();
+  /** The jobs each busy worker has (up to JOBS_IN_HAND). */
+  private readonly running = new Map<Worker, number[]>();
   private readonly queue: Array<{ id: number; job: FormJob }> = [];
   private nextId = 0;
 
@@ -62,7 +69,8 @@ export class FormPool {
       worker.on('message', (message: { id: number; output?: unknown; error?: { name: string; message: string; stack?: string } }) => {
         const settle = this.waiting.get(message.id)!;
         this.waiting.delete(message.id);
-        this.running.delete(worker);
+        const jobs = this.running.get(worker) ?? [];
+        jobs.splice(jobs.indexOf(message.id), 1);
         this.dispatch(worker);
         if (message.output) settle.resolve(message.output as never);
         else settle.reject(revive(message.error!));
@@ -102,12 +110,16 @@ export class FormPool {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
+  /** Gives `worker` jobs from the queue up to JOBS_IN_HAND; a worker with room for more is idle. */
   private dispatch(worker: Worker): void {
-    const next = this.queue.shift();
-    if (next) {
-      this.running.set(worker, next.id);
+    const jobs = this.running.get(worker) ?? [];
+    this.running.set(worker, jobs);
+    const room = () => (jobs.length < JOBS_IN_HAND ? this.queue.shift() : undefined);
+    for (let next = room(); next; next = room()) {
+      jobs.push(next.id);
       worker.postMessage(next);
-    } else this.idle.push(worker);
+    }
+    if (jobs.length < JOBS_IN_HAND && !this.idle.includes(worker)) this.idle.push(worker);
   }
 
   /** A worker ended for want of memory: its job, and all jobs once no worker is left, go back to the build. */
@@ -115,13 +127,13 @@ export class FormPool {
     OUT_OF_MEMORY.workers++;
     this.workers.splice(this.workers.indexOf(worker), 1);
     if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
-    const id = this.running.get(worker);
+    const ids = this.running.get(worker) ?? [];
     this.running.delete(worker);
     const handBack = (job: number) => {
       this.waiting.get(job)?.reject(new WorkerOutOfMemory());
       this.waiting.delete(job);
     };
-    if (id !== undefined) handBack(id);
+    for (const id of ids) handBack(id);
     if (this.workers.length === 0) for (const queued of this.queue.splice(0)) handBack(queued.id);
   }
 

@@ -13,7 +13,13 @@ let fonts: ReturnType<typeof loadFonts> | undefined;
 const fontsOf = () => (fonts ??= loadFonts(fontFiles, fontBytes));
 const templates = loadTemplates(templateDir);
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: FormJob }) => {
+// One form at a time, in the order sent: the next job waits here while this one is made.
+let working: Promise<void> = Promise.resolve();
+parentPort!.on('message', (message: { id: number; job: FormJob }) => {
+  working = working.then(() => make(message));
+});
+
+async function make({ id, job }: { id: number; job: FormJob }): Promise<void> {
   try {
     const output = await makeForm(job, await fontsOf(), await templates);
     // Moved, not copied; but only a buffer of its own (a small Buffer may share Node's pool).
@@ -24,4 +30,4 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: FormJob }) => {
     const e = error instanceof Error ? error : new Error(String(error));
     parentPort!.postMessage({ id, error: { name: e.name, message: e.message, stack: e.stack } });
   }
-});
+}
