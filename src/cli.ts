@@ -21,6 +21,28 @@ const args = process.argv.slice(2);
 // build's modules while this thread loads and parses the command line (build-thread.ts). Any other
 // outcome (a usage error, --help) ends it unused. Hence command-line.js is loaded after it starts.
 const buildThread = args[0] === 'build' ? new BuildThread() : undefined;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const handlers: Array<[NodeJS.Signals, () => void]> = [];
+let stopped = false;
+
+// A build takes its signals from the start: one that comes while the command line is still being
+// loaded and read stops the build as it begins, with the build's message, rather than ending the
+// process without a word (that took about 0.9 s from the start, the build's thread loading alongside).
+let early: NodeJS.Signals | undefined;
+const waiting: Array<[NodeJS.Signals, () => void]> = buildThread
+  ? SIGNALS.map((signal) => {
+      const handler = () => {
+        early ??= signal;
+      };
+      process.on(signal, handler);
+      return [signal, handler];
+    })
+  : [];
+const stopWaiting = () => {
+  for (const [signal, handler] of waiting.splice(0)) process.off(signal, handler);
+};
+const EXIT_ON_SIGNAL: Record<NodeJS.Signals, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, number>;
+
 const { runCli } = await import('./command-line.js');
 
 // `shenbao … | head` closes the pipe early: the reader has what it wanted, which is no fault. The
@@ -38,9 +60,6 @@ const write = (stream: NodeJS.WriteStream) => (text: string) => {
   if (!closed.has(stream)) stream.write(text);
 };
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const handlers: Array<[NodeJS.Signals, () => void]> = [];
-let stopped = false;
 
 process.exitCode = await runCli(args, {
   stdout: write(process.stdout),
@@ -50,6 +69,7 @@ process.exitCode = await runCli(args, {
   terminal: process.stderr.isTTY ? process.stderr : undefined,
   interrupts: () => {
     const interrupt = new AbortController();
+    stopWaiting();
     // Every signal after the first asks for the same stop, which goes on: a swap under way is
     // finished, the staging folder and lock removed. Dying at the second would leave them
     // (`timeout` sends SIGTERM twice, to the process and to its group; Ctrl-C is often pressed
@@ -62,9 +82,17 @@ process.exitCode = await runCli(args, {
       process.on(signal, handler);
       handlers.push([signal, handler]);
     }
+    if (early) {
+      stopped = true;
+      interrupt.abort(new DOMException(early, 'AbortError'));
+    }
     return interrupt.signal;
   },
 });
+// A signal that came before a build could begin (the command line was refused meanwhile): the
+// process ends as that signal would have ended it.
+stopWaiting();
+if (early && !stopped) process.exitCode = EXIT_ON_SIGNAL[early];
 await buildThread?.release();
 // Done: a signal from now on ends the process at once, as it does for every other command; but
 // after a stop, a second signal (timeout's to the group) arriving while the process drains its
