@@ -28,7 +28,7 @@ let stopped = false;
 // A build takes its signals from the start: one that comes while the command line is still being
 // loaded and read stops the build as it begins, with the build's message, rather than ending the
 // process without a word (that took about 0.9 s from the start, the build's thread loading alongside).
-let early: NodeJS.Signals | undefined;
+let early: (typeof SIGNALS)[number] | undefined;
 const waiting: Array<[NodeJS.Signals, () => void]> = buildThread
   ? SIGNALS.map((signal) => {
       const handler = () => {
@@ -41,7 +41,7 @@ const waiting: Array<[NodeJS.Signals, () => void]> = buildThread
 const stopWaiting = () => {
   for (const [signal, handler] of waiting.splice(0)) process.off(signal, handler);
 };
-const EXIT_ON_SIGNAL: Record<NodeJS.Signals, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as Record<NodeJS.Signals, number>;
+const EXIT_ON_SIGNAL: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 const { runCli } = await import('./command-line.js');
 

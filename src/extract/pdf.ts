@@ -366,34 +366,38 @@ export function printedAgainstCarried(pdf: PDFDocument, file: string, carried: R
  */
 function printsAlike(carried: Packet, printed: Packet, templates: FormTemplates, fonts: LoadedFonts): (change: PacketChange) => boolean {
   const measure = textMeasure(fonts);
-  const linesOf = (packet: Packet) => {
+  /** Each value cell of project `index`'s form: its lines as set, by its data path (laid out only for a project with differences). */
+  const cellsOf = (packet: Packet, index: number) => {
     const cells = new Map<string, () => string[]>();
-    packet.projects.forEach((project, index) => {
-      const grid = declarationDocument(templates, project, packet.year, index, packet.display);
-      for (const section of grid.sections) {
-        for (const block of section.blocks) {
-          if (block.type !== 'table') continue;
-          const widths = contentWidths(grid.page, block.widths);
-          for (const cell of block.rows.flatMap((row) => row.cells)) {
-            if (!cell.path) continue;
-            const style = { face: 'regular' as const, size: cell.fontSize ?? block.fontSize ?? grid.page.fontSize, lineHeight: grid.page.lineHeight, width: cellTextWidth(grid.page, widths, cell) };
-            cells.set(cell.path.join('.'), () => setText(cell.text, style, measure).map((line) => line.text.trimEnd()));
-          }
-        }
+    const grid = declarationDocument(templates, packet.projects[index]!, packet.year, index, packet.display);
+    for (const block of grid.sections.flatMap((section) => section.blocks)) {
+      if (block.type !== 'table') continue;
+      const widths = contentWidths(grid.page, block.widths);
+      for (const cell of block.rows.flatMap((row) => row.cells)) {
+        if (!cell.path) continue;
+        const style = { face: 'regular' as const, size: cell.fontSize ?? block.fontSize ?? grid.page.fontSize, lineHeight: grid.page.lineHeight, width: cellTextWidth(grid.page, widths, cell) };
+        cells.set(cell.path.join('.'), () => setText(cell.text, style, measure).map((line) => line.text.trimEnd()));
       }
-    });
+    }
     return cells;
   };
-  let sides: [Map<string, () => string[]>, Map<string, () => string[]>] | undefined;
-  try {
-    sides = [linesOf(carried), linesOf(printed)];
-  } catch {
-    sides = undefined;
-  }
+  const forms = new Map<number, [Map<string, () => string[]>, Map<string, () => string[]>] | undefined>();
+  const sides = (index: number) => {
+    if (!forms.has(index)) {
+      try {
+        forms.set(index, [cellsOf(carried, index), cellsOf(printed, index)]);
+      } catch {
+        forms.set(index, undefined);
+      }
+    }
+    return forms.get(index);
+  };
   return (change) => {
-    if (!sides || change.kind !== 'changed') return false;
+    const [root, index] = change.path;
+    if (change.kind !== 'changed' || root !== 'projects' || typeof index !== 'number') return false;
+    const both = sides(index);
     const key = change.path.join('.');
-    const [before, after] = [sides[0].get(key), sides[1].get(key)];
+    const [before, after] = [both?.[0].get(key), both?.[1].get(key)];
     return before !== undefined && after !== undefined && JSON.stringify(before()) === JSON.stringify(after());
   };
 }

@@ -2,7 +2,7 @@
 // placement (layout/place.ts) will set them, with the same breaker and the same measure, so the
 // breaks it plans are the breaks the pages get.
 import { cellTextWidth, contentWidths, headingStyle } from './place.js';
-import type { GridCell, PageMeasure, PageStyle } from './grid.js';
+import type { GridCell, GridTable, PageMeasure, PageStyle, TableBox } from './grid.js';
 import { lineSpans, setText, type TextMeasure } from './text.js';
 
 /** Sizes a one-line (`nowrap`) cell may shrink to, in pt: down in steps of `step` (Word sizes are whole half-points), never below `minSize`. */
@@ -11,6 +11,24 @@ export const ONE_LINE = { step: 0.5, minSize: 4 };
 export function pageMeasure(page: PageStyle, measure: TextMeasure): PageMeasure {
   const { size, margins, lineHeight } = page;
   const heights = (lines: ReadonlyArray<{ height: number }>) => lines.map((line) => line.height);
+  const tables = new WeakMap<GridTable, TableBox>();
+  const measureTable = (block: GridTable): TableBox => {
+    const widths = contentWidths(page, block.widths);
+    const tableSize = block.fontSize ?? page.fontSize;
+    const set = (cell: GridCell) => setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure);
+    const lines = block.rows.map((row) => row.cells.map((cell) => heights(set(cell))));
+    const { rule, paddingY } = page.table;
+    // Where each line of a cell that is cut starts and ends in its text, found once.
+    const spans = new Map<GridCell, Array<[number, number]>>();
+    const text = (r: number, i: number, from: number, to: number) => {
+      if (from >= to) return '';
+      const cell = block.rows[r]!.cells[i]!;
+      let cellSpans = spans.get(cell);
+      if (!cellSpans) spans.set(cell, (cellSpans = lineSpans(cell.text, set(cell))));
+      return cell.text.slice(cellSpans[from]![0], cellSpans[to - 1]![1]);
+    };
+    return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines, text };
+  };
   return {
     pageHeight: size.height - margins.top - margins.bottom,
     heading(block) {
@@ -20,21 +38,10 @@ export function pageMeasure(page: PageStyle, measure: TextMeasure): PageMeasure 
       return { lines: heights(lines), marginTop: style.spaceBefore, marginBottom: style.spaceAfter };
     },
     table(block) {
-      const widths = contentWidths(page, block.widths);
-      const tableSize = block.fontSize ?? page.fontSize;
-      const set = (cell: GridCell) => setText(cell.text, { face: 'regular', size: cell.fontSize ?? tableSize, lineHeight, width: cellTextWidth(page, widths, cell) }, measure);
-      const lines = block.rows.map((row) => row.cells.map((cell) => heights(set(cell))));
-      const { rule, paddingY } = page.table;
-      // Where each line of a cell that is cut starts and ends in its text, found once.
-      const spans = new Map<GridCell, Array<[number, number]>>();
-      const text = (r: number, i: number, from: number, to: number) => {
-        if (from >= to) return '';
-        const cell = block.rows[r]!.cells[i]!;
-        let cellSpans = spans.get(cell);
-        if (!cellSpans) spans.set(cell, (cellSpans = lineSpans(cell.text, set(cell))));
-        return cell.text.slice(cellSpans[from]![0], cellSpans[to - 1]![1]);
-      };
-      return { rule, paddingTop: paddingY, paddingBottom: paddingY, lines, text };
+      // Measured once: pagination plans with the box, and cuts the rows it plans to cut with it.
+      let box = tables.get(block);
+      if (!box) tables.set(block, (box = measureTable(block)));
+      return box;
     },
     oneLineSize(block, cell) {
       const width = cellTextWidth(page, contentWidths(page, block.widths), cell);
