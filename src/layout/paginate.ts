@@ -103,7 +103,7 @@ export function cutDocument(document: GridDocument, plans: readonly TablePlan[],
         continue;
       }
       const plan = plans[table] ?? { breaks: [], cuts: [] };
-      const { rows, breaks } = plan.cuts.length > 0 && measure ? cutRows(block, plan, measure) : { rows: block.rows, breaks: plan.breaks };
+      const { rows, breaks } = plan.cuts.length > 0 ? cutRows(block, plan, measure) : { rows: block.rows, breaks: plan.breaks };
       splitTable({ ...block, rows }, breaks).forEach((piece, p) => {
         if (p > 0) {
           sections.push(current);
@@ -126,9 +126,10 @@ export function cutDocument(document: GridDocument, plans: readonly TablePlan[],
  * parts (a break prints it again below). Every part but the last `continues`. The breaks are
  * counted in the new rows, one before each part after the first.
  */
-function cutRows(table: GridTable, plan: TablePlan, measure: PageMeasure): { rows: GridRow[]; breaks: number[] } {
-  const box = measure.table(table);
-  if (!box.text) throw new Error('bug: rows are cut by a measure that cannot cut texts');
+function cutRows(table: GridTable, plan: TablePlan, measure: PageMeasure | undefined): { rows: GridRow[]; breaks: number[] } {
+  // The measure the cuts were planned with (a table is measured once: page-measure.ts).
+  const box = measure?.table(table);
+  if (!box?.text) throw new Error('bug: rows are cut without the measure that planned the cuts');
   const cutsOf = new Map<number, RowCut[]>();
   for (const cut of plan.cuts) cutsOf.set(cut.row, [...(cutsOf.get(cut.row) ?? []), cut]);
   // Where each row of the table starts among the new rows, and how many new rows it takes.
