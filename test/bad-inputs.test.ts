@@ -147,7 +147,7 @@ const userFiles = (folder: string): Record<string, string> => ({
 
 
 const ROBOTO = readFileSync(path.join(ROOT, 'test/fixtures/fonts/Roboto-Regular.ttf'));
-const NOTO = path.join(ROOT, 'node_modules/@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf');
+const NOTO = path.join(ROOT, 'fonts/NotoSerifSC-Regular.ttf');
 /** The first 4 MB of the 15 MB default font, as a copy cut short leaves it. */
 const TRUNCATED_NOTO = (() => {
   const bytes = readFileSync(NOTO);

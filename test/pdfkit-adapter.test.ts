@@ -151,14 +151,11 @@ describe('runs on the versions it was written for', () => {
 describe('no file but render/pdfkit-adapter.ts reaches into a library', () => {
   const SRC = path.join(import.meta.dirname, '..', 'src');
   const ADAPTER = path.join('render', 'pdfkit-adapter.ts');
-  /** Paths inside a package that src/ may name: font files, data rather than a library's code. */
-  const ALLOWED_INNER = [/^@expo-google-fonts\/noto-serif-sc\/\w+\/NotoSerifSC_\w+\.ttf$/];
-
   /** A bare specifier naming a path inside its package: pdfkit/js/…, fontkit/dist/…, @scope/name/…. */
   const innerPath = (specifier: string): boolean => {
     if (specifier.startsWith('.') || specifier.startsWith('node:') || specifier.startsWith('/')) return false;
     const parts = specifier.split('/');
-    return parts.length > (specifier.startsWith('@') ? 2 : 1) && !ALLOWED_INNER.some((allowed) => allowed.test(specifier));
+    return parts.length > (specifier.startsWith('@') ? 2 : 1);
   };
 
   /** The lines of `source` that touch an underscore member (`doc._font`, `x['_id']`, `_fontFamilies: …`) or load a library's inner path. */
@@ -195,7 +192,6 @@ describe('no file but render/pdfkit-adapter.ts reaches into a library', () => {
       "import { StandardFonts } from '@pdf-lib/standard-fonts';",
       "import { readFile } from 'node:fs/promises';",
       "import { x } from '../layout/grid.js';",
-      "const regular = require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf');",
       '// doc._font is what pdfkit keeps (a comment touches nothing)',
       'const first = items[0]._ ?? name_with_underscore;',
       'doc._fontFamilies[name] = embedded;',

@@ -1,9 +1,10 @@
 // Which font files to use: the default Noto Serif SC, or the office's own. Kept apart from
 // fonts.ts (which parses them with fontkit) so that the command line can name the files without
 // loading a font parser it may not need in its own thread.
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
+/** fonts/ at the package's root: dist/render/ and src/render/ are both two levels below it. */
+const FONT_DIR = fileURLToPath(new URL('../../fonts/', import.meta.url));
 
 export interface FontFiles {
   /** Family name used inside the PDF. */
@@ -14,8 +15,8 @@ export interface FontFiles {
 
 export const DEFAULT_FONTS: FontFiles = {
   family: 'NotoSerifSC',
-  regular: require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/noto-serif-sc/700Bold/NotoSerifSC_700Bold.ttf'),
+  regular: `${FONT_DIR}NotoSerifSC-Regular.ttf`,
+  bold: `${FONT_DIR}NotoSerifSC-Bold.ttf`,
 };
 
 /**

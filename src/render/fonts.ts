@@ -1,5 +1,5 @@
-// The CJK fonts. By default Noto Serif SC (OFL-1.1), a Song-style face, from the npm package
-// @expo-google-fonts/noto-serif-sc, so `npm install` brings it and no system font is used.
+// The CJK fonts. By default Noto Serif SC (OFL-1.1), a Song-style face, whose regular and bold
+// files ship in fonts/, so `npm install` brings them and no system font is used.
 // An office may name its own TrueType files instead (see fonts/README.md).
 //
 // Each file is read and checked once per process: a collection (.ttc) or a file that is no font
