@@ -16,7 +16,7 @@ import { PDFDocument } from 'pdf-lib';
 import { PDFParse } from 'pdf-parse';
 import { compact, firstMissing } from '../test/support/in-order.js';
 import { buildFiles, declarationDocument, loadTemplates, summaryDocument, type GridDocument } from '../src/index.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { readPdfPages, type PdfGlyph, type PdfPageContent } from '../src/extract/pdf-read.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
 import { checkBlankFilledInOffice } from './office-blank.js';

@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { loadTemplates, type Packet } from '../src/index.js';
 import { blankForm } from '../src/output/blank.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { formatDiagnostic } from '../src/validate/format.js';
 
 const run = promisify(execFile);

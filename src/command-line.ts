@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { fsFailure, fsStep, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './output/build.js';
-import type { SignOutcome, SignReport } from './sign/folder.js';
+import type { SignOutcome, SignReport } from './output/sign-folder.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output/formats.js';
 import { findDataFiles } from './output/inputs.js';
 import { packetDirName } from './output/names.js';
@@ -18,7 +18,7 @@ import { buildFilesIsolated } from './output/isolated.js';
 import type { BuildThread } from './output/build-thread.js';
 import { chooseFonts } from './render/font-files.js';
 import { unwritableMessage } from './model/text.js';
-import { countProblems, hasErrors, sortByPlace, type Diagnostic } from './validate/diagnostic.js';
+import { countProblems, hasErrors, sortByPlace, type Diagnostic } from './model/diagnostic.js';
 import { diagnosticJson, formatDiagnostic } from './validate/format.js';
 import { progressDisplay } from './progress.js';
 
@@ -31,14 +31,14 @@ const library = {
   validate: () => import('./validate/validate.js'),
   templates: () => import('./layout/templates.js'),
   fonts: () => import('./render/fonts.js'),
-  revision: () => import('./extract/revision.js'),
-  gather: () => import('./extract/gather.js'),
+  revision: () => import('./output/revision.js'),
+  gather: () => import('./output/gather.js'),
   blank: () => import('./output/blank.js'),
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
   verify: () => import('./output/verify.js'),
   signer: () => import('./sign/cms.js'),
-  sign: () => import('./sign/folder.js'),
+  sign: () => import('./output/sign-folder.js'),
   signPdf: () => import('./sign/sign.js'),
   signatures: () => import('./sign/signatures.js'),
 };

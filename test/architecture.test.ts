@@ -49,6 +49,73 @@ function imports(source: ts.SourceFile): Import[] {
 const importsOf = (folder: string, file: string) => imports(parse(path.join(SRC, folder, file)));
 const RENDER = sourcesIn('render');
 
+/**
+ * The stages in their one order (DESIGN.md, "The flow"); a file may import from its own stage and
+ * those before it, never from one after it. The files at src/'s root are the base every stage may
+ * use (errors, file reading, exit codes, the version) and, above everything, the commands (the
+ * CLI, its progress display and the library's index).
+ */
+const LAYERS = ['base', 'model', 'validate', 'layout', 'render', 'extract', 'sign', 'output', 'commands'] as const;
+const ROOT_FILES: Record<string, (typeof LAYERS)[number]> = {
+  'errors.ts': 'base',
+  'files.ts': 'base',
+  'version.ts': 'base',
+  'exit-codes.ts': 'base',
+  'types/linebreak.d.ts': 'base',
+  'cli.ts': 'commands',
+  'command-line.ts': 'commands',
+  'progress.ts': 'commands',
+  'index.ts': 'commands',
+};
+
+/** The stage of a file under src/ ('output/build.ts' → 'output'), or undefined for one the order does not place. */
+function layerOf(file: string): (typeof LAYERS)[number] | undefined {
+  const folder = file.split('/')[0]!;
+  return ROOT_FILES[file] ?? LAYERS.find((layer) => layer === folder && layer !== 'base' && layer !== 'commands');
+}
+
+/** `from → to` for each import of `file` (a path under src/) that reaches a later stage; type-only imports count too. */
+function againstTheOrder(file: string, source: ts.SourceFile): string[] {
+  const rank = LAYERS.indexOf(layerOf(file)!);
+  return imports(source)
+    .filter((i) => i.from.startsWith('.'))
+    .map((i) => path.posix.relative('.', path.posix.join(path.posix.dirname(file), i.from)).replace(/\.js$/, '.ts'))
+    .filter((target) => LAYERS.indexOf(layerOf(target)!) > rank)
+    .map((target) => `${file} → ${target}`);
+}
+
+describe('layers in one order: base → model → validate → layout → render → extract → sign → output → commands', () => {
+  const ALL = (readdirSync(SRC, { recursive: true }) as string[])
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+
+  it('every file of src/ has its place in the order', () => {
+    expect(ALL.length).toBeGreaterThan(80);
+    expect(ALL.filter((f) => layerOf(f) === undefined)).toEqual([]);
+  });
+
+  it('no import reaches a later stage', () => {
+    expect(ALL.flatMap((f) => againstTheOrder(f, parse(path.join(SRC, f))))).toEqual([]);
+  });
+
+  it('the check sees an import against the order, a type-only one included, and passes one with it', () => {
+    const planted = [
+      "import { lockPacketFolder } from '../output/lock.js';",
+      "import type { SignOptions } from '../sign/sign.js';",
+      "import { UserError } from '../errors.js';",
+      "import { loadPdf } from './pdf.js';",
+      "import { parseTarget } from '../model/target.js';",
+    ].join('\n');
+    expect(againstTheOrder('extract/planted.ts', parse('planted.ts', planted))).toEqual([
+      'extract/planted.ts → output/lock.ts',
+      'extract/planted.ts → sign/sign.ts',
+    ]);
+    expect(againstTheOrder('files.ts', parse('files.ts', "import type { Packet } from './model/packet.js';"))).toEqual(['files.ts → model/packet.ts']);
+    expect(againstTheOrder('command-line.ts', parse('x.ts', "import { buildPacket } from './output/build.js';"))).toEqual([]);
+  });
+});
+
 describe('render/ reads only the grid’s and the pages’ types from layout/', () => {
   /** What a writer may know of layout: the grid, the positioned pages, the faces and the measure's interface. */
   const TYPES = ['../layout/grid.js', '../layout/place.js', '../layout/text.js'];
@@ -150,7 +217,7 @@ function feedback(source: ts.SourceFile): string[] {
   const all = imports(source);
   const named = (test: (from: string) => boolean) => new Set(all.filter((i) => test(i.from)).flatMap((i) => i.values));
   const layout = named((from) => from.startsWith('../layout/'));
-  const writers = named((from) => from.startsWith('../render/') && !/\/(measure|fonts|font-files)\.js$/.test(from));
+  const writers = named((from) => from.startsWith('../render/') && !/\/(measure|fonts|font-files|word-properties)\.js$/.test(from));
   const fromWriter = new Set<string>();
   const tainted = (node: ts.Node): boolean => {
     if (ts.isIdentifier(node) && fromWriter.has(node.text)) return true;

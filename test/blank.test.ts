@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplates, type FormTemplates, type Packet, type Project } from '../src/index.js';
 import { blankForm } from '../src/output/blank.js';
 import { extractDocx } from '../src/extract/docx.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { formatDiagnostic } from '../src/validate/format.js';
 import { cellsOf, descendants, editDocx, rowsOf, setCellText, tables, textOf } from './support/docx.js';

@@ -10,7 +10,7 @@ import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, loadTemplates, PacketSchema, UserError, type FormTemplates, type Packet } from '../src/index.js';
 import { diffSides, formatChange, HEADER_FIELDS, type DiffSide } from '../src/extract/diff.js';
-import { comparablePacket } from '../src/extract/revision.js';
+import { comparablePacket } from '../src/output/revision.js';
 import { buildDocx, cellWithText, editDocx, readBytes, setCellText } from './support/docx.js';
 import { ROOT, shenbao } from './support/cli.js';
 import { DISTINCT_FILE, loadDistinctRaw } from './support/golden.js';

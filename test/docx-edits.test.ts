@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js';
 import { readDocx } from '../src/extract/docx-read.js';
 import { extractDocx } from '../src/extract/docx.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { formatDiagnostic } from '../src/validate/format.js';
 import {
   addNumbering,

@@ -10,7 +10,7 @@ import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js'
 import { extractDocx } from '../src/extract/docx.js';
 import { UserError } from '../src/errors.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { buildDocx, cellsOf, cellWithText, children, descendants, editDocx, part, readBytes, rowsOf, run, setCellText, tables, W } from './support/docx.js';
 import { shenbao, ROOT } from './support/cli.js';

@@ -26,7 +26,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { declarationDocument, loadTemplates, UserError, validatePacket, type FormTemplates, type Packet, type Project } from '../src/index.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { renderDocx } from '../src/render/docx.js';
-import { wordProperties } from '../src/output/word-properties.js';
+import { wordProperties } from '../src/render/word-properties.js';
 import {
   addNumbering,
   cellsOf,

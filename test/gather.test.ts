@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplates, type FormTemplates, type Packet, type Project } from '../src/index.js';
 import { blankForm, type BlankOptions } from '../src/output/blank.js';
 import { extractDocx } from '../src/extract/docx.js';
-import { formFiles, gatherForms } from '../src/extract/gather.js';
+import { formFiles, gatherForms } from '../src/output/gather.js';
 import { buildDocx, cellWithText, descendants, editDocx, readBytes, setCellText } from './support/docx.js';
 import { departmentProject, fillBlank, TITLE, UNIT, YEAR } from './support/blank-fill.js';
 import { shenbao } from './support/cli.js';

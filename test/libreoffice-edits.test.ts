@@ -10,7 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic, loadTemplates, type FormTemplates, type Project } from '../src/index.js';
 import { extractDocx } from '../src/extract/docx.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { ROOT } from './support/cli.js';
 import { loadDistinct } from './support/golden.js';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles, declarationDocument, layOutPages, loadFonts, textMeasure, type GridTable, type Packet, type Project } from '../src/index.js';
 import { setText } from '../src/layout/text.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';
-import { extractFile } from '../src/extract/revision.js';
+import { extractFile } from '../src/output/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { documentInfo, readToUnicode } from '../src/extract/pdf-read.js';
 import { printedDateFormat } from '../src/extract/printed-style.js';

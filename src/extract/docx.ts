@@ -18,7 +18,7 @@ import { declarationDocument, summaryDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet, Project } from '../model/packet.js';
 import { wordTableParts } from '../render/docx.js';
-import { standardTitle, WORD_PROPERTY } from '../output/word-properties.js';
+import { standardTitle, WORD_PROPERTY } from '../render/word-properties.js';
 import Big from 'big.js';
 import { OVERALL_GOAL_HEADING } from '../layout/view.js';
 import { DisplaySchema, formatDate, parseDate, withDefaults, type Display } from '../model/display.js';

@@ -19,7 +19,7 @@ import { declarationDocument } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
 import { cellTextWidth, contentWidths } from '../layout/place.js';
 import type { FormTemplates } from '../layout/templates.js';
-import { WORD_PROPERTY } from '../output/word-properties.js';
+import { WORD_PROPERTY } from '../render/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { setText } from '../layout/text.js';
 import { textMeasure } from '../render/measure.js';

@@ -6,7 +6,7 @@ import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Indicator, Project } from '../model/packet.js';
 import { renderDocx, type DocxFonts } from '../render/docx.js';
-import { WORD_PROPERTY } from './word-properties.js';
+import { WORD_PROPERTY } from '../render/word-properties.js';
 
 export interface BlankOptions {
   /** The year its year line prints. */

@@ -11,7 +11,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
 import { declarationDocument, summarySections } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';
@@ -29,7 +29,7 @@ import { packPages, unpackPages, type PackedPages } from './form-pages.js';
 import type { DocxFonts } from '../render/docx.js';
 import { inOrder, makeForm, summaryArchive, type FormJob, type FormOutput } from './forms.js';
 import { FormPool, WorkerOutOfMemory, type WorkerHeap } from './form-pool.js';
-import { wordProperties } from './word-properties.js';
+import { wordProperties } from '../render/word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, recordedDataFile, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';

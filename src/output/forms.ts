@@ -4,7 +4,7 @@
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Display, Packet, Project } from '../model/packet.js';
-import type { PacketHeader } from './word-properties.js';
+import type { PacketHeader } from '../render/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import type { DocxOptions } from '../render/docx.js';
 import type { PdfOptions } from '../render/pdf.js';

@@ -11,7 +11,7 @@ import type { FormTemplates } from '../layout/templates.js';
 import { declarationView } from '../layout/view.js';
 import type { FontFace, LoadedFonts } from '../render/fonts.js';
 import { glyphDiagnostics, missingGlyphs, printsNoGlyph } from '../render/glyphs.js';
-import { projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
+import { projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
 import type { Place } from '../validate/source.js';
 import type { LoadedPacket } from '../validate/validate.js';
 

@@ -22,7 +22,7 @@ import { fsStep, UserError } from '../errors.js';
 import { INPUT, readInput } from '../files.js';
 import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
-import { isSigningName } from '../sign/folder.js';
+import { isSigningName } from './sign-folder.js';
 import type { PDFDocument } from 'pdf-lib';
 import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines } from '../extract/pdf.js';
 import type { FormTemplates } from '../layout/templates.js';

@@ -7,7 +7,7 @@
 // variation selector (fontkit folds it into the character before it, or drops it). The text shenbao adds
 // itself — the footer 第 X 页 共 Y 页 — is checked when the font is loaded (fonts.ts).
 import type { DataPath, GridBlock, GridDocument } from '../layout/grid.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { FontFace, LoadedFonts } from './fonts.js';
 
 export interface GlyphProblem {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { PacketSchema } from '../model/packet.js';
 import { shownText } from '../model/text.js';
-import { projectIndexOf, type Diagnostic } from './diagnostic.js';
+import { projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
 
 const SEVERITY = { error: '错误', warning: '警告' } as const;
 

@@ -5,7 +5,7 @@
 // packet: a unit files tens of projects of about ten indicators each; the benchmark's largest
 // packet has 10,000 projects and 110,000 indicators, and its longest form 1,000 indicators.
 // Counted on the parsed value, before the walk for places and before the schema.
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { pathText } from './format.js';
 
 /** The projects of one packet: the benchmark's largest packet. */

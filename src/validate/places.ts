@@ -8,7 +8,7 @@
 // from the offset when a diagnostic asks, counting line breaks as momoa does (\n, \r, \r\n), so
 // places are the same as before. Repeated keys are found on the same walk.
 import { visit } from 'jsonc-parser';
-import { ProblemList, type Diagnostic } from './diagnostic.js';
+import { ProblemList, type Diagnostic } from '../model/diagnostic.js';
 import { MAX_LISTED_PROBLEMS } from './limits.js';
 
 export interface Place {

@@ -18,7 +18,7 @@ import {
 } from '../model/framework.js';
 import type { Packet, Project } from '../model/packet.js';
 import { parseTarget } from '../model/target.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 
 type Path = Array<string | number>;
 

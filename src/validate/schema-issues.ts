@@ -1,7 +1,7 @@
 // zod issues -> Diagnostics with plain Chinese messages. Messages set on the schema itself (money,
 // dates) win; this map words the generic cases the way a finance office reads them.
 import type { z } from 'zod';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 
 const TYPE_NAMES: Record<string, string> = {
   string: '文本',

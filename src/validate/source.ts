@@ -9,7 +9,7 @@ import type * as Momoa from '@humanwhocodes/momoa';
 import type { MemberNode, ValueNode } from '@humanwhocodes/momoa';
 import { EnvironmentError } from '../errors.js';
 import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../files.js';
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { placesOf, type Place } from './places.js';
 import { packetTooLarge } from './limits.js';
 

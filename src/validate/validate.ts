@@ -3,7 +3,7 @@
 import { DataFileError, encodingDiagnostic, parseDataText, readDataFile, type Encoding, type Place } from './source.js';
 import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
 import { z } from 'zod';
-import { capProblems, hasErrors, ProblemList, projectIndexOf, type Diagnostic } from './diagnostic.js';
+import { capProblems, hasErrors, ProblemList, projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
 import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
 import { MAX_LISTED_PROBLEMS, packetTooLarge } from './limits.js';

@@ -21,12 +21,12 @@
 import { chmod, lstat, readdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EnvironmentError, fsFailure, isErrno, UserError } from '../errors.js';
-import { lockPacketFolder } from '../output/lock.js';
-import { isProvablyGone, olderOwner, ownerTag, parseOwnerTag } from '../output/owner.js';
-import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from '../output/manifest.js';
+import { lockPacketFolder } from './lock.js';
+import { isProvablyGone, olderOwner, ownerTag, parseOwnerTag } from './owner.js';
+import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from './manifest.js';
 import { lookAt, readRegular } from '../files.js';
-import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from './sign.js';
-import type { SignatureCheck } from './signatures.js';
+import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from '../sign/sign.js';
+import type { SignatureCheck } from '../sign/signatures.js';
 
 export type SignOutcome =
   | { kind: 'signed'; file: string }

@@ -4,18 +4,18 @@ import { UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
-import { hasErrors, sortByPlace, type Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
-import { extractDocx, type ExtractedDocx } from './docx.js';
-import { documentInfo } from './pdf-read.js';
-import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines, readPdfForms, type PrintedCheck } from './pdf.js';
+import { extractDocx, type ExtractedDocx } from '../extract/docx.js';
+import { documentInfo } from '../extract/pdf-read.js';
+import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines, readPdfForms, type PrintedCheck } from '../extract/pdf.js';
 import { readSignatures, signatureLabel } from '../sign/signatures.js';
 import { DEFAULT_FONTS, loadFonts, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { checkPrintable } from '../output/printable.js';
+import { checkPrintable } from './printable.js';
 import type { Display } from '../model/display.js';
-import { PDF_SUBJECT } from '../output/names.js';
+import { PDF_SUBJECT } from './names.js';
 import { INPUT, readInput } from '../files.js';
-import { HEADER_FIELDS, type DiffSide, type HeaderField } from './diff.js';
+import { HEADER_FIELDS, type DiffSide, type HeaderField } from '../extract/diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {
   /** The data validated as a data file would be (when it could be read at all). */

@@ -10,7 +10,7 @@ import { fsFailure, fsStep, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import type { FontFiles } from '../render/fonts.js';
-import { hasErrors, projectIndexOf, type Diagnostic } from '../validate/diagnostic.js';
+import { hasErrors, projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
 import { validatePacket } from '../validate/validate.js';
 import { extractFile, isPdfFile, isWordFile, type ExtractedFile } from './revision.js';
 
