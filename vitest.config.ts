@@ -1,14 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// Test files share their worker's process (isolate: false), so that src, pdfkit, docx and the fonts
+// are loaded once per worker rather than once per file: eight files took 64 s of CPU each in its
+// own process and 48 s sharing one (2026-12-07). A file that changes what later files in the same
+// process would see (a module mock, a spy on a shared prototype, fake timers, modules loaded
+// again) runs in a process of its own; it is found by what it calls, so a new one is too.
+const TEST_DIR = fileURLToPath(new URL('./test/', import.meta.url));
+const CHANGES_ITS_PROCESS = /\bvi\.(mock|doMock|unmock|spyOn|stubEnv|stubGlobal|useFakeTimers|resetModules)\b/;
+const ownProcess = readdirSync(TEST_DIR)
+  .filter((name) => name.endsWith('.test.ts') && CHANGES_ITS_PROCESS.test(readFileSync(TEST_DIR + name, 'utf8')))
+  .map((name) => `test/${name}`);
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Each project names its files (a project's include would be added to one given here).
+    // Separate processes, not threads: shenbaoHere (test/support/cli.ts) runs a command line in the
+    // test's process in its own folder (process.chdir, which a worker thread may not call).
+    pool: 'forks',
+    projects: [
+      // (An empty include would mean vitest's default, every test file.)
+      ...(ownProcess.length > 0 ? [{ extends: true, test: { name: 'own-process', include: ownProcess, isolate: true } }] : []),
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: ownProcess,
+          isolate: false,
+          // The seed built once for the files that read it (test/support/seed-build.ts); they are
+          // in this project, and a project runs its global setup only when it has files to run.
+          globalSetup: ['test/support/seed-build.ts'],
+        },
+      },
+    ],
     // Rendering embeds a 15 MB font; a cold first PDF takes a few seconds on a 2-core machine.
     testTimeout: 60_000,
-    // Vitest runs one file at a time on a 2-core machine (cores − 1). Most files wait on child
-    // processes (the CLI, workers), so two at once use the cores better: the whole suite took
-    // 323 s with one and 247 s with two here (2026-12-06, 841 tests).
+    // Vitest runs one file at a time on a 2-core machine (cores − 1); two at once use both cores
+    // (the whole suite took 323 s with one and 247 s with two here, 2026-12-06, 841 tests).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 120_000,
     // On CI, also keep the counts as JSON so .ci/run can print a plain "N passed, N failed" line.

@@ -8,22 +8,17 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  declarationDocument,
-  loadFonts,
-  loadTemplates,
-  numberPages,
-  pageMeasure,
-  paginate,
-  pagedPdf,
-  placeDocument,
-  renderPdf,
-  summaryDocument,
-  textMeasure,
-  validatePacket,
-  type Packet,
-  type Project,
-} from '../src/index.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { numberPages, placeDocument } from '../src/layout/place.js';
+import { pageMeasure } from '../src/layout/page-measure.js';
+import { paginate } from '../src/layout/paginate.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import { renderPdf } from '../src/render/pdf.js';
+import { textMeasure } from '../src/render/measure.js';
+import { validatePacket } from '../src/validate/validate.js';
+import type { Packet, Project } from '../src/model/packet.js';
 import { renderDocx } from '../src/render/docx.js';
 import { formArchive } from '../src/output/forms.js';
 import { loadSeed } from '../test/support/seed.js';

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
-import { fsFailure, fsStep, UserError } from './errors.js';
+import { EnvironmentError, fsFailure, fsStep, READ, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './output/build.js';
 import type { SignOutcome, SignReport } from './output/sign-folder.js';
@@ -18,9 +18,10 @@ import { buildFilesIsolated } from './output/isolated.js';
 import type { BuildThread } from './output/build-thread.js';
 import { chooseFonts } from './render/font-files.js';
 import { unwritableMessage } from './model/text.js';
-import { countProblems, hasErrors, sortByPlace, type Diagnostic } from './model/diagnostic.js';
-import { diagnosticJson, formatDiagnostic } from './validate/format.js';
-import { progressDisplay } from './progress.js';
+import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHEMA_TITLE, sortByPlace, type Diagnostic } from './model/diagnostic.js';
+import { diagnosticLines, problemsDocument } from './validate/format.js';
+import { durationText, progressDisplay, progressMode } from './progress.js';
+import { SHENBAO_VERSION } from './version.js';
 
 // What a command needs beyond this is loaded when it runs: a build in a worker thread (the real
 // command) loads pdfmake, docx and the fonts there only, not here as well.
@@ -31,11 +32,13 @@ const library = {
   validate: () => import('./validate/validate.js'),
   templates: () => import('./layout/templates.js'),
   fonts: () => import('./render/fonts.js'),
+  fontFaces: () => import('./output/font-faces.js'),
   revision: () => import('./output/revision.js'),
   gather: () => import('./output/gather.js'),
   blank: () => import('./output/blank.js'),
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
+  init: () => import('./output/init.js'),
   verify: () => import('./output/verify.js'),
   signer: () => import('./sign/cms.js'),
   sign: () => import('./output/sign-folder.js'),
@@ -58,6 +61,11 @@ export interface CliIO {
   interrupts?: () => AbortSignal;
   /** The terminal stderr is, if it is one: builds then draw a progress bar on it. */
   terminal?: NodeJS.WriteStream;
+  /**
+   * Milliseconds since the process began (the real CLI: performance.now): with `terminal`, a
+   * command that reads or writes forms ends with the time it took (用时 12.3 秒).
+   */
+  clock?: () => number;
 }
 
 /** Run one command line; never throws: every outcome is an exit code (see exit-codes.ts). */
@@ -65,26 +73,127 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   let exitCode: number = EXIT.ok;
   const run = (command: (argv: never, io: CliIO) => Promise<number>) => async (argv: unknown) => {
     exitCode = await command(argv as never, io);
+    const { _: [name], quiet, json } = argv as { _: unknown[]; quiet?: boolean; json?: boolean };
+    if (io.terminal && io.clock && TIMED_COMMANDS.has(String(name)) && !quiet && !json) io.stderr(`用时 ${durationText(io.clock())}\n`);
   };
   try {
     await parser(run)
       .fail((message, error) => {
-        throw error ?? new UsageMessage(message);
+        throw error ?? usageMessage(message, args);
       })
       .parseAsync([...args], {}, (_error, _argv, output) => {
         if (output) io.stdout(`${output}\n`);
       });
     return exitCode;
   } catch (error) {
+    // --json promises one document on stdout: a command that cannot run says why there too.
+    const refusal = error instanceof UsageMessage ? 'usage' : error instanceof EnvironmentError ? 'environment' : error instanceof UserError ? 'refused' : undefined;
+    if (args.includes('--json') && refusal) printProblems(io, [{ file: '', diagnostics: [fileProblem(refusal, undefined, (error as Error).message)] }]);
     if (error instanceof UsageMessage) {
-      io.stderr(`${error.message}\n请用 --help 查看用法\n`);
+      io.stderr(`${error.message}\n${error.help}\n`);
       return EXIT.usage;
     }
     return reportFailure(error, io);
   }
 }
 
-class UsageMessage extends Error {}
+/** The command line is not one shenbao takes: what is wrong, and where to read how it goes. */
+class UsageMessage extends Error {
+  constructor(
+    message: string,
+    readonly help: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The commands that end with the time they took, on a terminal: those that read or write forms. */
+const TIMED_COMMANDS = new Set(['build', 'validate', 'extract', 'diff', 'verify', 'sign']);
+
+/**
+ * What each command's positionals are, in the user's words, in order: a command line that lacks
+ * some names them. (yargs says only how many it got; a command not listed gets that count.)
+ */
+const COMMAND_ARGUMENTS: Record<string, readonly string[]> = {
+  build: ['数据文件（.json）或包含数据文件的目录'],
+  validate: ['数据文件（.json）或包含数据文件的目录'],
+  extract: ['要读回的 Word 文件（.docx）或 PDF 文件，可以给多个，或一个文件夹'],
+  diff: ['原来的文件（.json、.docx 或 .pdf）', '修改后的文件（.json、.docx 或 .pdf）'],
+  verify: ['输出目录（含 manifest.json）'],
+  sign: ['要签名的 PDF 文件或输出目录'],
+  schema: [],
+  blank: [],
+  init: [],
+  fonts: ['字体文件或放字体的文件夹'],
+};
+
+/**
+ * yargs' failures, in Chinese: its zh_CN leaves some in English and says "non-option 参数". Those
+ * shenbao words itself, with what it knows and yargs does not (which argument is missing, which
+ * word was typed for a command), yargs hands over coded: CODED, a name, then its values.
+ */
+const CODED = '\u0001';
+const VALUE = '\u0002';
+const coded = (name: string, values: number): string => [`${CODED}${name}`, ...Array.from({ length: values }, () => '%s')].join(VALUE);
+const plural = (text: string) => ({ one: text, other: text });
+const YARGS_CHINESE = {
+  'Commands:': '命令：',
+  'Options:': '选项：',
+  'Examples:': '示例：',
+  'Positionals:': '参数：',
+  boolean: '是/否',
+  count: '次数',
+  string: '文字',
+  number: '数字',
+  array: '可以给多个',
+  required: '必填',
+  default: '默认',
+  'default:': '默认：',
+  'choices:': '可选：',
+  'aliases:': '又写作：',
+  'generated-value': '自动生成',
+  command: '命令',
+  deprecated: '已不再使用',
+  'deprecated: %s': '已不再使用：%s',
+  'Show help': '显示帮助',
+  'Show version number': '显示版本号',
+  'Not enough non-option arguments: got %s, need at least %s': plural(coded('missing', 2)),
+  'Too many non-option arguments: got %s, maximum of %s': plural('参数太多：给了 %s 个，最多 %s 个'),
+  'Missing argument value: %s': plural('选项后面要写值：%s'),
+  'Missing required argument: %s': plural('缺少必填的选项：--%s'),
+  'Unknown argument: %s': plural(coded('unknown-argument', 1)),
+  'Unknown command: %s': plural(coded('unknown', 1)),
+  'Invalid values:': '选项的值不对：',
+  'Argument: %s, Given: %s, Choices: %s': '选项 --%s 给的是 %s，只能是 %s 之一',
+  'Argument check failed: %s': '选项检查未通过：%s',
+  'Implications failed:': '还缺要一起给的选项：',
+  'Not enough arguments following: %s': '选项 --%s 后面的值不够',
+  'Invalid JSON config file: %s': '配置文件不是有效的 JSON：%s',
+  'Path to JSON config file': 'JSON 配置文件的路径',
+  'Did you mean %s?': coded('suggest', 1),
+  'Arguments %s and %s are mutually exclusive': '选项 --%s 和 --%s 不能同时给',
+};
+
+/** A yargs failure as the user reads it: coded ones worded here, naming what the command line lacks or mistyped. */
+function usageMessage(message: string, args: readonly string[]): UsageMessage {
+  const command = args.find((a) => !a.startsWith('-')) ?? '';
+  const help = `请用 shenbao ${COMMAND_ARGUMENTS[command] ? `${command} ` : ''}--help 查看用法`;
+  if (!message.startsWith(CODED)) return new UsageMessage(message, help);
+  const [name, ...values] = message.slice(CODED.length).split(VALUE) as [string, ...string[]];
+  if (name === 'suggest') return new UsageMessage(`未知命令 ${command}。是不是要用 ${values[0]}？`, help);
+  if (name === 'unknown') return new UsageMessage(`未知命令 ${values[0]}`, '请用 shenbao --help 查看全部命令');
+  if (name === 'unknown-argument') {
+    // yargs names an option without its dashes: given back as it was typed.
+    const keys = values[0]!.split(', ');
+    // --foo-bar is reported twice, also as fooBar (yargs' camel-case alias): once is enough.
+    const camel = (key: string) => key.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+    const typed = keys.filter((key) => !keys.some((other) => other !== key && camel(other) === key)).map((key) => args.find((a) => a === `--${key}` || a.startsWith(`--${key}=`) || a === `-${key}`)?.split('=')[0] ?? key);
+    return new UsageMessage(`不认识的选项或参数：${[...new Set(typed)].join('、')}`, help);
+  }
+  const [got, need] = values.map(Number) as [number, number];
+  const missing = COMMAND_ARGUMENTS[command]?.slice(got, need) ?? [];
+  return new UsageMessage(missing.length > 0 ? `shenbao ${command} 缺少参数：${missing.join('；')}` : `shenbao ${command} 缺少参数：给了 ${got} 个，至少要 ${need} 个`, help);
+}
 
 function reportFailure(error: unknown, io: CliIO): number {
   const code = exitCodeOf(error);
@@ -104,6 +213,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
   return yargs()
     .scriptName('shenbao')
     .locale('zh_CN')
+    .updateLocale(YARGS_CHINESE as unknown as Record<string, string>)
     .usage('$0 <命令> [选项]\n\n由 JSON 数据生成 财政项目支出绩效目标申报表和项目绩效目标汇总表（PDF 和 Word），并把改过的 Word 稿读回为数据。')
     .command(
       'build <input>',
@@ -123,10 +233,13 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             array: true,
           })
           .option('templates', { describe: '使用自己的模板目录（含 declaration.hbs、summary.hbs），默认用自带模板', type: 'string' })
-          .option('font', { describe: '正文字体 TrueType 文件（.ttf），默认自带的思源宋体 Noto Serif SC', type: 'string' })
-          .option('font-bold', { describe: '标题用的粗体 TrueType 文件；只给 --font 时标题也用它', type: 'string' })
+          .option('font', {
+            describe: '正文字体文件（.ttf、.otf）；字体集合（.ttc、.otc）在文件名后用 # 写出其中的字体名，如 C:\\Windows\\Fonts\\simsun.ttc#SimSun（shenbao fonts 列出集合里的字体名）。默认自带的思源宋体 Noto Serif SC',
+            type: 'string',
+          })
+          .option('font-bold', { describe: '标题用的粗体字体文件，写法同 --font；只给 --font 时标题也用它', type: 'string' })
           .option('date', {
-            describe: '写进 PDF 和 Word 文件的创建时间，如 2023-01-01 或 2023-01-01T08:00:00+08:00；固定它可使输出逐字节可重现，默认当前时间',
+            describe: '写进 PDF 和 Word 文件的创建时间，如 2023-01-01 或 2023-01-01T08:00:00+08:00；固定它可使输出逐字节可重现。不给时取环境变量 SOURCE_DATE_EPOCH（秒数），也没有时用当前时间',
             type: 'string',
           })
           .option('format', {
@@ -150,6 +263,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             describe: 'Word 文件里中文用的字体名，如 仿宋_GB2312；默认 宋体（SimSun）。只写字体名，不嵌入字体',
             type: 'string',
           })
+          .option('json', JSON_OPTION)
           .option('replace', {
             describe: '输出文件夹里是另一个数据文件生成的申报表时，也替换它们（默认拒绝：一个输出文件夹只属于一个数据文件）；数据文件改名或移动后重新生成时要加它',
             type: 'boolean',
@@ -166,7 +280,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       (y) =>
         y
           .positional('input', { describe: '数据文件（.json），或包含数据文件的目录', type: 'string', demandOption: true })
-          .option('json', { describe: '以 JSON 输出全部问题（到标准输出），供其他程序读取', type: 'boolean', default: false })
+          .option('json', JSON_OPTION)
           .option('strict', { describe: '有警告也算不通过（退出码 1）', type: 'boolean', default: false })
           .option('templates', { describe: '按这个模板目录检查（与 build 相同），默认用自带模板', type: 'string' })
           .option('font', { describe: '按这个正文字体检查每个字能否印出（与 build 相同），默认 Noto Serif SC', type: 'string' })
@@ -176,8 +290,33 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     .command(
       'schema',
       '输出数据文件的 JSON Schema（编辑器用它补全和检查数据文件）',
-      (y) => y.option('out', { alias: 'o', describe: '写到这个文件，默认输出到屏幕', type: 'string' }),
+      (y) =>
+        y
+          .option('out', { alias: 'o', describe: '写到这个文件，默认输出到屏幕', type: 'string' })
+          .option('problems', { describe: '改为输出各命令 --json 所印问题列表的 JSON Schema（即 schema/problem.schema.json）', type: 'boolean', default: false }),
       run(schema),
+    )
+    .command(
+      'init [folder]',
+      '在一个文件夹里写出开始用的文件：示例数据（一个示例项目，改成自己的）、数据格式 packet.schema.json 和 .vscode/settings.json（VS Code 据此补全、检查数据）；不覆盖已有文件',
+      (y) =>
+        y
+          .positional('folder', { describe: '写到这个文件夹（没有就新建），默认当前文件夹', type: 'string', default: '.' })
+          .option('year', { describe: `示例数据的年度，如 2027；默认明年（${new Date().getFullYear() + 1}）`, type: 'string' })
+          .example('$0 init 申报2027 --year 2027', '新建文件夹 申报2027，写出 2027 年度的示例数据'),
+      run(init),
+    )
+    .command(
+      'fonts <input>',
+      '列出字体文件里的每个字体（.ttc 字体集合含几个），给出 --font 该写的名字，并检查它能否印申报表、缺哪些字',
+      (y) =>
+        y
+          .positional('input', { describe: '字体文件（.ttf、.otf、.ttc、.otc），或放字体的文件夹，如 C:\\Windows\\Fonts', type: 'string', demandOption: true })
+          .option('data', { describe: '也检查这个数据文件（.json）里的字', type: 'string' })
+          .option('templates', { describe: '按自己的模板目录检查表上的字，默认用自带模板', type: 'string' })
+          .example('$0 fonts C:\\Windows\\Fonts\\simsun.ttc', '宋体集合里有哪些字体，各该怎么写')
+          .example('$0 fonts C:\\Windows\\Fonts --data 2027.json', '哪些字体印得出这个数据文件里的每个字'),
+      run(fonts),
     )
     .command(
       'extract <input..>',
@@ -191,11 +330,12 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             demandOption: true,
           })
           .option('out', { alias: 'o', describe: '写到这个 JSON 文件（不覆盖已有文件），默认输出到屏幕', type: 'string' })
+          .option('json', { ...JSON_OPTION, describe: `${JSON_OPTION.describe}；这时读回的数据只写到 -o 给出的文件` })
           .option('title', { describe: '汇总多个文件时：汇总表标题；不给时各文件记着的标题必须相同', type: 'string' })
           .option('unit', { describe: '汇总多个文件时：单位；不给时各文件记着的单位必须相同', type: 'string' })
           .option('year', { describe: '汇总多个文件时：年度（如 2027）；不给时各申报表上印的年度必须相同', type: 'string' })
           .option('templates', { describe: '生成这个文件时用的模板目录，默认用自带模板', type: 'string' })
-          .option('font', { describe: '按文字读 PDF 时：它印用的正文字体（.ttf，与 build 的 --font 相同），用来分辨自动换行和原有的换行；默认 Noto Serif SC', type: 'string' })
+          .option('font', { describe: '按文字读 PDF 时：它印用的正文字体（与 build 的 --font 相同），用来分辨自动换行和原有的换行；默认 Noto Serif SC', type: 'string' })
           .option('font-bold', { describe: '按文字读 PDF 时：它印标题用的粗体', type: 'string' })
           .example('$0 extract 01-培训费.docx -o 修改稿.json', '读回部门改过的申报表')
           .example('$0 extract 汇总表.pdf -o 存档数据.json', '读出归档 PDF 里的数据')
@@ -228,8 +368,9 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .positional('old', { describe: '原来的数据文件（.json）、Word 文件（.docx）或 PDF 文件', type: 'string', demandOption: true })
           .positional('new', { describe: '修改后的数据文件、Word 文件或 PDF 文件', type: 'string', demandOption: true })
           .option('templates', { describe: '生成 Word 或 PDF 文件时用的模板目录，默认用自带模板', type: 'string' })
-          .option('font', { describe: '比较 PDF 时：它印用的正文字体（.ttf，与 build 的 --font 相同），用来核对 PDF 印出的文字；默认 Noto Serif SC', type: 'string' })
+          .option('font', { describe: '比较 PDF 时：它印用的正文字体（与 build 的 --font 相同），用来核对 PDF 印出的文字；默认 Noto Serif SC', type: 'string' })
           .option('font-bold', { describe: '比较 PDF 时：它印标题用的粗体', type: 'string' })
+          .option('json', { ...JSON_OPTION, describe: `${JSON_OPTION.describe}；每处不同是一条警告（code 为 diff-changed、diff-added、diff-removed）` })
           .example('$0 diff 原数据.json 存档/汇总表.pdf', '看归档的 PDF 与数据文件有没有不同')
           .example('$0 diff 原数据.json 修改稿.docx', '看部门改了哪些内容（有不同时退出码为 1）')
           .example('$0 diff 原数据.json 01-培训费.docx', '一张申报表只与数据包里的这个项目比较（按项目名称，或文件名的编号）'),
@@ -247,8 +388,9 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
             default: false,
           })
           .option('templates', { describe: '与 --printed 一起：生成时用的模板目录，默认用自带模板', type: 'string' })
-          .option('font', { describe: '与 --printed 一起：生成时用的正文字体（.ttf，与 build 的 --font 相同）', type: 'string' })
+          .option('font', { describe: '与 --printed 一起：生成时用的正文字体（与 build 的 --font 相同）', type: 'string' })
           .option('font-bold', { describe: '与 --printed 一起：生成时用的标题粗体', type: 'string' })
+          .option('json', JSON_OPTION)
           .example('$0 verify out/minhang-2023', '核对归档的申报表和汇总表是否就是当初生成的')
           .example('$0 verify out/minhang-2023 --printed', '也核对每个 PDF 印出的内容与内嵌的数据相同'),
       run(verify),
@@ -272,19 +414,25 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .option('reason', { describe: '签名的原因，写进签名，如 同意申报（最多 200 个字符）', type: 'string' })
           .option('location', { describe: '签名的地点，写进签名，如 上海（最多 200 个字符）', type: 'string' })
           .option('date', {
-            describe: '签名时间，如 2023-01-01T08:00:00+08:00（写了时间没写时区按北京时间），默认当前时间',
+            describe: '签名时间，如 2023-01-01T08:00:00+08:00（写了时间没写时区按北京时间）；不给时取环境变量 SOURCE_DATE_EPOCH，也没有时用当前时间',
             type: 'string',
           })
+          .option('json', JSON_OPTION)
           // Only to refuse it with a message that says what to do instead.
           .option('password', { type: 'string', hidden: true })
           .example(`${PASSWORD_ENV}=… $0 sign out/minhang-2023 --p12 单位.p12`, '签目录里 shenbao 生成的每个 PDF，并更新 manifest.json')
           .example('$0 sign 汇总表.pdf --p12 单位.p12 --password-env P12_PASSWORD --reason 同意申报', '签一个 PDF，密码取自环境变量 P12_PASSWORD'),
       run(sign),
     )
-    .demandCommand(1, '请给出命令：build、validate、extract、blank、diff、verify、sign 或 schema')
+    .demandCommand(1, '请给出命令：build、validate、extract、blank、diff、verify、sign、schema、init 或 fonts')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
+      // An option typed with nothing after it (last, or before another option) reads as '': said,
+      // not taken as the default. Those with a wording of their own are said by their command.
+      for (const [key, value] of Object.entries(argv)) {
+        if (value === '' && key.length > 1 && !/[A-Z]/.test(key) && !OWN_EMPTY_WORDING.has(key)) throw new UserError(`选项 --${key} 后面要写值`);
+      }
       for (const key of ['out', 'templates', 'font', 'font-bold', 'date', 'json', 'strict', 'format', 'docx-font', 'jobs', 'quiet', 'p12', 'password-env', 'reason', 'location', 'title', 'unit', 'year']) {
         if (Array.isArray(argv[key])) throw new UserError(`选项 --${key} 只能给一次`);
       }
@@ -297,11 +445,17 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       return true;
     })
     .strict()
-    .help()
+    .strictCommands()
+    .recommendCommands()
+    .help('help', '显示帮助')
     .alias('help', 'h')
-    .version(false)
+    .version('version', '显示 shenbao 的版本号', SHENBAO_VERSION)
+    .alias('version', 'v')
     .wrap(100);
 }
+
+/** Options (and positionals) whose command says itself what an empty value lacks (--only 后面要写项目名称…). */
+const OWN_EMPTY_WORDING = new Set(['only', 'docx-font', 'out', 'date', 'title', 'unit', 'year', 'password', 'input', 'old', 'new', 'dir', 'folder']);
 
 /** The options written into a file (a Word file's font name, a packet's title) or naming one (-o), as typed. */
 const WRITTEN_OPTIONS: ReadonlyArray<[key: string, option: string, use: string]> = [
@@ -317,13 +471,59 @@ const countLine = (diagnostics: readonly Diagnostic[]): string => {
   return `${errors} 个错误，${warnings} 条警告`;
 };
 
+/** Errors one by one; many warnings of one kind in one line (validate/format.ts). */
 function printDiagnostics(io: CliIO, file: string, diagnostics: readonly Diagnostic[], projectNames: ReadonlyArray<string | undefined>): void {
-  for (const d of diagnostics) io.stderr(`${formatDiagnostic(d, file, projectNames)}\n`);
+  for (const line of diagnosticLines(diagnostics, file, projectNames)) io.stderr(`${line}\n`);
 }
+
+/** `--json`: the one document every command prints on stdout (schema/problem.schema.json). */
+function printProblems(io: CliIO, found: Parameters<typeof problemsDocument>[0]): void {
+  io.stdout(`${JSON.stringify(problemsDocument(found), null, 2)}\n`);
+}
+
+/**
+ * The problems a command finds: printed as they come (stderr, many warnings of a kind in one line),
+ * or with --json kept for the one document printed at the end (stdout).
+ */
+function problemSink(io: CliIO, json: boolean) {
+  const found: Array<{ file: string; diagnostics: readonly Diagnostic[]; projectNames?: ReadonlyArray<string | undefined> }> = [];
+  return {
+    add(file: string, diagnostics: readonly Diagnostic[], projectNames: ReadonlyArray<string | undefined> = [], print = (line: string) => io.stderr(line)) {
+      if (json) found.push({ file, diagnostics, projectNames });
+      else for (const line of diagnosticLines(diagnostics, file, projectNames)) print(`${line}\n`);
+    },
+    end() {
+      if (json) printProblems(io, found);
+    },
+  };
+}
+
+const JSON_OPTION = {
+  describe: '把问题以 JSON 输出到标准输出（一个 JSON 文档：{"problems": [{severity, code, message, hint, project, path, field, place}]}，格式见 schema/problem.schema.json），供其他程序读取',
+  type: 'boolean',
+  default: false,
+} as const;
 
 const ISO_DATE = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]);
 
 /** --date: a real calendar date (2023-02-30 is refused, not rolled over to March). */
+/**
+ * SOURCE_DATE_EPOCH (reproducible-builds.org): the time, in whole seconds since 1970-01-01 UTC,
+ * that a command writes into its files when no --date is given, so that two runs give the same
+ * bytes. Unset or empty: undefined. Anything else is refused, not ignored: a build meant to be
+ * reproducible would silently not be.
+ */
+export function sourceDate(env: NodeJS.ProcessEnv = process.env): Date | undefined {
+  const text = env.SOURCE_DATE_EPOCH?.trim();
+  if (text === undefined || text === '') return undefined;
+  const date = new Date(Number(text) * 1000);
+  // Up to 9999-12-31, the last date a PDF's date can hold.
+  if (!/^\d{1,12}$/.test(text) || Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999) {
+    throw new UserError(`环境变量 SOURCE_DATE_EPOCH 的值「${env.SOURCE_DATE_EPOCH}」不是有效的时间：应是从 1970-01-01 00:00:00（UTC）起的秒数，一个整数，如 1700000000；不需要时请删去这个环境变量`);
+  }
+  return date;
+}
+
 function creationDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   // A time without an offset is Beijing time, whatever the machine's time zone: the same bytes everywhere.
@@ -345,10 +545,10 @@ function outputFormats(text: string): OutputFormat[] {
 }
 
 async function build(
-  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: string; quiet: boolean; replace: boolean },
+  argv: { input: string; out: string; only?: string[]; templates?: string; font?: string; fontBold?: string; date?: string; format: string; docxFont?: string; jobs: string; quiet: boolean; replace: boolean; json: boolean },
   io: CliIO,
 ): Promise<number> {
-  const date = creationDate(argv.date);
+  const date = creationDate(argv.date) ?? sourceDate();
   const formats = outputFormats(argv.format);
   const docxFont = argv.docxFont?.trim();
   if (docxFont === '') throw new UserError('--docx-font 后面要写字体名，如 --docx-font 仿宋_GB2312');
@@ -358,7 +558,7 @@ async function build(
   }
   if (argv.out.trim() === '') throw new UserError('-o 后面要写输出目录，如 -o out');
   // A link to a folder is an output folder like any; a link to nowhere is said as one.
-  const outLink = await fsStep('读取', argv.out, () => brokenLinkOn(argv.out));
+  const outLink = await fsStep(READ, argv.out, () => brokenLinkOn(argv.out));
   if (outLink) {
     const where = outLink.link === path.normalize(argv.out) ? '' : `${argv.out} 中的 `;
     const fix = outLink.loop ? '请改好这些链接' : '请先建好这个文件夹';
@@ -380,16 +580,17 @@ async function build(
   // Each data file's report is printed the moment it is done, so a later failure or Ctrl-C never
   // hides what happened to the files before it.
   const done: BuildReport[] = [];
+  const problems = problemSink(io, argv.json);
   const staged = new Set<string>(); // files whose output was being written
   const swapped = new Set<string>(); // files whose new output is in place, reported or not yet
-  const display = progressDisplay(argv.quiet ? 'quiet' : io.terminal ? 'bar' : 'lines', io.stderr, io.terminal);
+  const display = progressDisplay(progressMode(argv.quiet, io.terminal), io.stderr, io.terminal, io.clock);
   const onProgress = (event: BuildProgress) => {
     if (event.kind === 'staging') staged.add(event.file);
     if (event.kind === 'commit' && event.phase === 'end') swapped.add(event.file);
     if (event.kind !== 'report') return display.show(event);
     display.pause();
     done.push(event.report);
-    printReport(io, event.report, argv.quiet);
+    printReport(io, event.report, argv.quiet, problems);
   };
   const run = io.isolate
     ? (data: readonly string[], buildOptions: BuildOptions) => buildFilesIsolated(data, buildOptions, io.buildThread)
@@ -411,8 +612,10 @@ async function build(
       }),
     );
     io.stderr(interruptedLines((error as Error).message, folders));
+    problems.end();
     return exitCodeOf(error);
   }
+  problems.end();
   return Math.max(EXIT.ok, ...done.map((r) => r.failure?.exitCode ?? (r.ok ? EXIT.ok : EXIT.dataErrors)));
 }
 
@@ -451,10 +654,11 @@ function interruptedLines(signal: string, folders: readonly InterruptedFolder[])
   return `${folders.map(({ dir, state }) => `${dir}：${line[state]}\n`).join('')}${stopped}：${summary}\n`;
 }
 
-function printReport(io: CliIO, report: BuildReport, quiet = false): void {
-  printDiagnostics(io, report.file, report.diagnostics, report.loaded.projectNames);
+function printReport(io: CliIO, report: BuildReport, quiet = false, sink = problemSink(io, false)): void {
+  sink.add(report.file, report.diagnostics, report.loaded.projectNames);
   if (report.failure) {
-    io.stderr(`${report.failure.message}\n${report.file}：未能生成，输出文件夹保持原样，${countLine(report.diagnostics)}\n`);
+    sink.add(report.file, [report.failure.diagnostic]);
+    io.stderr(`${report.file}：未能生成，输出文件夹保持原样，${countLine(report.diagnostics)}\n`);
     return;
   }
   if (quiet && report.diagnostics.length === 0) return;
@@ -468,7 +672,7 @@ async function validate(
   io: CliIO,
 ): Promise<number> {
   let failed = false;
-  const all: unknown[] = [];
+  const all: Array<{ file: string; diagnostics: Diagnostic[]; projectNames: ReadonlyArray<string | undefined> }> = [];
   const files = await findDataFiles(argv.input);
   const [{ createBuildContext }, { readPacketFile }, { checkPrintable }] = await Promise.all([library.build(), library.validate(), library.printable()]);
   // The same check as build: every character against the font that will print it.
@@ -479,13 +683,13 @@ async function validate(
     const loaded = { ...read.loaded, diagnostics: sortByPlace([...read.loaded.diagnostics, ...glyphs]) };
     const ok = !hasErrors(loaded.diagnostics) && !(argv.strict && loaded.diagnostics.length > 0);
     failed ||= !ok;
-    if (argv.json) all.push(...loaded.diagnostics.map((d) => diagnosticJson(d, file, loaded.projectNames)));
+    if (argv.json) all.push({ file, diagnostics: loaded.diagnostics, projectNames: loaded.projectNames });
     else {
       printDiagnostics(io, file, loaded.diagnostics, loaded.projectNames);
       io.stderr(`${file}：${ok ? '通过' : '未通过'}，${countLine(loaded.diagnostics)}\n`);
     }
   }
-  if (argv.json) io.stdout(`${JSON.stringify(all, null, 2)}\n`);
+  if (argv.json) printProblems(io, all);
   return failed ? EXIT.dataErrors : EXIT.ok;
 }
 
@@ -498,10 +702,10 @@ async function refuseForeign(out: string): Promise<void> {
   const existing = await readRegular(out, { limit: MAX_SCHEMA_BYTES }).catch((error: unknown) => {
     if (error instanceof InputRefused) return error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fsFailure(error, '读取', out);
+    throw fsFailure(error, READ, out);
   });
   if (existing === undefined) {
-    const found = await fsStep('读取', out, () => lookAt(out));
+    const found = await fsStep(READ, out, () => lookAt(out));
     if (found.kind === 'directory') throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, 'packet.schema.json')}`);
     if (found.kind === 'special') throw new UserError(`-o ${out} 不是普通文件（是命名管道、设备等）：shenbao 不会写到它。请换一个文件名`);
     if (found.kind !== 'missing') throw new UserError(`${out} 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走`);
@@ -509,18 +713,20 @@ async function refuseForeign(out: string): Promise<void> {
   }
   let ours = false;
   try {
-    ours = !(existing instanceof InputRefused) && (JSON.parse(existing.toString('utf8')) as { title?: unknown }).title === SCHEMA_TITLE;
+    const title = existing instanceof InputRefused ? undefined : (JSON.parse(existing.toString('utf8')) as { title?: unknown }).title;
+    ours = title === SCHEMA_TITLE || title === PROBLEMS_SCHEMA_TITLE;
   } catch {
     // not JSON: not ours
   }
   if (!ours) throw new UserError(`${out} 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走`);
 }
 
-/** More than the schema shenbao writes (about 15 KB) by far: a larger file at `schema -o` is not one. */
+/** More than the schema shenbao writes (about 35 KB) by far: a larger file at `schema -o` is not one. */
 const MAX_SCHEMA_BYTES = 1024 * 1024;
 
 interface ExtractArgs {
   input: string[];
+  json: boolean;
   out?: string;
   templates?: string;
   font?: string;
@@ -547,28 +753,33 @@ async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const gathered = await gatherForms(files, { templates: await loadTemplates(argv.templates), fonts: chooseFonts(argv.font, argv.fontBold), ...fields });
   let refused = 0;
+  const sink = problemSink(io, argv.json);
   for (const { file, read, problems, notes } of gathered.files) {
-    for (const line of [...problems, ...notes]) io.stderr(`${line}\n`);
+    sink.add(file, [...problems, ...notes]);
     if (problems.length > 0) refused += 1;
     const refusal = read && printedRefusal(read);
     if (refusal) io.stderr(`${file}：${refusal}\n`);
     else if (read && problems.length > 0) io.stderr(`${file}：有 ${problems.length} 处修改无法读取\n`);
     else if (read) io.stderr(`${file}：读回${read.kind === 'summary' ? '汇总表' : '申报表'}，${(read.data?.projects as unknown[] | undefined)?.length ?? 0} 个项目\n`);
   }
-  for (const conflict of gathered.conflicts) io.stderr(`${conflict}\n`);
+  sink.add('', gathered.conflicts);
   if (!gathered.data) {
     const why = [...(refused > 0 ? [`${refused} 个文件读不回`] : []), ...(gathered.conflicts.length > 0 ? [`${gathered.conflicts.length} 处冲突`] : [])];
     io.stderr(`汇总 ${files.length} 个文件：${why.join('，')}，没有写出数据\n`);
+    sink.end();
     return EXIT.dataErrors;
   }
   const label = argv.out ?? '汇总的数据';
-  for (const { file, diagnostic } of gathered.diagnostics) io.stderr(`${formatDiagnostic(diagnostic, file ?? label, gathered.projectNames)}\n`);
+  // Each in the file its project was read from (one at a time: the files alternate).
+  for (const { file, diagnostic } of gathered.diagnostics) sink.add(file ?? label, [diagnostic], gathered.projectNames);
   const json = `${JSON.stringify(gathered.packet ?? gathered.data, null, 2)}\n`;
-  if (argv.out === undefined) io.stdout(json);
-  else await writeNewFile(argv.out, json);
+  if (argv.out === undefined) {
+    if (!argv.json) io.stdout(json);
+  } else await writeNewFile(argv.out, json);
   const diagnostics = gathered.diagnostics.map((d) => d.diagnostic);
   const count = (gathered.data.projects as unknown[]).length;
   io.stderr(`汇总 ${files.length} 个文件的 ${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(diagnostics)}\n`);
+  sink.end();
   const unsigned = gathered.files.some((f) => f.read?.unsigned);
   return hasErrors(diagnostics) || unsigned ? EXIT.dataErrors : EXIT.ok;
 }
@@ -577,14 +788,15 @@ async function extractMany(argv: ExtractArgs, io: CliIO): Promise<number> {
 const BLANK_FILE = '新项目.docx';
 
 async function blank(argv: { out: string; unit?: string; title?: string; year?: string; templates?: string; docxFont?: string }, io: CliIO): Promise<number> {
-  const year = argv.year === undefined ? new Date().getFullYear() + 1 : yearOption(argv.year);
+  const made = sourceDate() ?? new Date();
+  const year = argv.year === undefined ? made.getFullYear() + 1 : yearOption(argv.year);
   const unit = textOption('unit', argv.unit);
   const title = textOption('title', argv.title);
   const docxFont = textOption('docx-font', argv.docxFont);
   if (argv.out.trim() === '') throw new UserError(`-o 后面要写文件名，如 -o ${BLANK_FILE}`);
   await refuseExisting(argv.out);
   const [{ blankForm }, { loadTemplates }] = await Promise.all([library.blank(), library.templates()]);
-  const bytes = await blankForm({ year, unit, title, templates: await loadTemplates(argv.templates), creationDate: new Date(), fonts: docxFont ? { eastAsia: docxFont } : undefined });
+  const bytes = await blankForm({ year, unit, title, templates: await loadTemplates(argv.templates), creationDate: made, fonts: docxFont ? { eastAsia: docxFont } : undefined });
   await writeNewFile(argv.out, bytes);
   io.stderr(`${argv.out}：空白申报表（${year}年度${unit !== undefined ? `，${unit}` : ''}），发给部门填写；填好后用 shenbao extract ${argv.out} 读回\n`);
   return EXIT.ok;
@@ -603,48 +815,56 @@ function textOption(name: string, text: string | undefined): string | undefined 
   return text?.trim();
 }
 
-async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
+async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string; json: boolean }, io: CliIO): Promise<number> {
   const [{ isWordFile, isPdfFile, extractFile, printedRefusal }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
   if (!isWordFile(argv.input) && !isPdfFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const read = await extractFile(argv.input, await loadTemplates(argv.templates), chooseFonts(argv.font, argv.fontBold));
   const fromText = isPdfFile(argv.input) && read.embedded === undefined;
+  const problems = problemSink(io, argv.json);
   if (read.problems.length > 0) {
-    for (const problem of read.problems) io.stderr(`${problem}\n`);
+    problems.add(argv.input, read.problems);
     const refusal = printedRefusal(read);
     io.stderr(`${argv.input}：${refusal ?? `有 ${read.problems.length} 处${fromText ? '按 PDF 上的文字读不回' : '修改无法读取'}`}，没有写出数据\n`);
+    problems.end();
     return EXIT.dataErrors;
   }
-  for (const note of read.notes) io.stderr(`${note}\n`);
-  for (const line of read.unsigned ?? []) io.stderr(`${line}\n`);
-  printDiagnostics(io, argv.input, read.diagnostics, read.projectNames);
+  problems.add(argv.input, [...read.notes, ...(read.unsigned ?? [])]);
+  problems.add(argv.input, read.diagnostics, read.projectNames);
   // A PDF's embedded data exactly as it carries it; the valid packet read from forms has the
   // schema's key order; data with errors is written as read, to be fixed.
   const json = read.embedded ?? `${JSON.stringify(read.packet ?? read.data, null, 2)}\n`;
-  if (argv.out === undefined) io.stdout(json);
-  else await writeNewFile(argv.out, json);
+  // With --json, stdout is the problems' document: the data is written only to -o.
+  if (argv.out === undefined) {
+    if (!argv.json) io.stdout(json);
+  } else await writeNewFile(argv.out, json);
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   const how =
     read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
   io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
+  problems.end();
   return hasErrors(read.diagnostics) || read.unsigned ? EXIT.dataErrors : EXIT.ok;
 }
 
-async function diff(argv: { old: string; new: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
-  const [{ comparablePacket }, { diffSides, formatChange }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
+async function diff(argv: { old: string; new: string; templates?: string; font?: string; fontBold?: string; json: boolean }, io: CliIO): Promise<number> {
+  const [{ comparablePacket }, { diffSides, formatChange, changeProblem }, { loadTemplates }] = await Promise.all([library.revision(), library.diff(), library.templates()]);
   const templates = await loadTemplates(argv.templates);
   const fonts = chooseFonts(argv.font, argv.fontBold);
   const before = await comparablePacket(argv.old, templates, fonts);
   const after = await comparablePacket(argv.new, templates, fonts);
   const { changes, notes } = diffSides(before, after);
-  for (const note of notes) io.stderr(`${note}\n`);
-  for (const change of changes) io.stdout(`${formatChange(change)}\n`);
+  const problems = problemSink(io, argv.json);
+  problems.add(argv.new, notes);
+  // A difference is a warning (neither side is wrong); without --json printed as it always was, on stdout.
+  if (argv.json) problems.add(argv.new, changes.map((change) => changeProblem(change, { old: argv.old, new: argv.new })));
+  else for (const change of changes) io.stdout(`${formatChange(change)}\n`);
+  problems.end();
   io.stderr(changes.length === 0 ? `${argv.old} 和 ${argv.new} 的内容相同\n` : `共 ${changes.length} 处不同\n`);
   return changes.length === 0 ? EXIT.ok : EXIT.dataErrors;
 }
 
-async function verify(argv: { dir: string; printed: boolean; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
+async function verify(argv: { dir: string; printed: boolean; templates?: string; font?: string; fontBold?: string; json: boolean }, io: CliIO): Promise<number> {
   const [{ verifyOutput }, { signatureLabel, certificateLabel }] = await Promise.all([library.verify(), library.signatures()]);
   // Reading printed text needs the templates and fonts the forms were made with: loaded only then.
   const printed = argv.printed
@@ -655,9 +875,11 @@ async function verify(argv: { dir: string; printed: boolean; templates?: string;
     : undefined;
   const folders = await verifyOutput(argv.dir, printed);
   let problems = 0;
+  const sink = problemSink(io, argv.json);
   for (const { dir, manifest, intact, dataIntact, printedIntact, signatures, findings, remarks } of folders) {
-    for (const finding of findings) io.stdout(`${finding.message}\n`);
-    for (const remark of remarks ?? []) io.stderr(`${remark}\n`);
+    // Findings on stdout, as they always were; what could not be checked on stderr.
+    sink.add(dir, findings, [], (line) => io.stdout(line));
+    sink.add(dir, remarks ?? []);
     problems += findings.length;
     if (!manifest) continue;
     for (const { name, check } of signatures) {
@@ -673,6 +895,7 @@ async function verify(argv: { dir: string; printed: boolean; templates?: string;
         : `${dir}：${intact} 个文件相符，${findings.length} 处不符（${made}）\n`,
     );
   }
+  sink.end();
   return problems === 0 ? EXIT.ok : EXIT.dataErrors;
 }
 
@@ -680,7 +903,7 @@ async function verify(argv: { dir: string; printed: boolean; templates?: string;
 const PASSWORD_ENV = 'SHENBAO_P12_PASSWORD';
 
 async function sign(
-  argv: { input: string; p12: string; passwordEnv: string; reason?: string; location?: string; date?: string; password?: unknown },
+  argv: { input: string; p12: string; passwordEnv: string; reason?: string; location?: string; date?: string; password?: unknown; json: boolean },
   io: CliIO,
 ): Promise<number> {
   if (argv.password !== undefined) {
@@ -688,7 +911,7 @@ async function sign(
       `sign 不接受写在命令行上的密码（--password）：命令行会留在命令历史和进程列表里。请把密码放进环境变量，用 --password-env 指出变量名（默认 ${PASSWORD_ENV}）`,
     );
   }
-  const signedAt = creationDate(argv.date) ?? new Date();
+  const signedAt = creationDate(argv.date) ?? sourceDate() ?? new Date();
   const variable = argv.passwordEnv.trim();
   // Not echoed: what was given may be the password itself.
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) {
@@ -698,7 +921,7 @@ async function sign(
   if (password === undefined) {
     throw new UserError(`环境变量 ${variable} 没有设置：请把证书文件 ${argv.p12} 的密码放进它，或用 --password-env 指出放密码的环境变量`);
   }
-  const [{ loadP12, readP12File }, { signPath }, { checkSignOptions }, { signatureLabel }] = await Promise.all([
+  const [{ loadP12, readP12File }, { signPath, outcomeProblem, failureProblem }, { checkSignOptions }, { signatureLabel }] = await Promise.all([
     library.signer(),
     library.sign(),
     library.signPdf(),
@@ -710,21 +933,19 @@ async function sign(
   const label = signatureLabel({ signer: signer.name, signedAt });
   let exitCode: number = EXIT.ok;
   // Each file or packet folder is printed the moment it is done.
-  const print = ({ dir, outcomes, manifestUpdated, resumed, failure }: SignReport) => {
+  const sink = problemSink(io, argv.json);
+  const print = ({ dir, outcomes, manifestUpdated, resumed, failure, problems }: SignReport) => {
     if (resumed && dir !== undefined) {
       io.stderr(`${path.join(dir, 'manifest.json')}：上一次签名在换入签好的文件时中断了；已按文件夹里现有的文件补全 manifest.json，接着签其余的 PDF\n`);
     }
     for (const outcome of outcomes) {
       if (outcome.kind === 'signed') io.stderr(`${outcome.file}：已签名（${label}）\n`);
       else if (outcome.kind === 'already') io.stderr(`${outcome.file}：已有签名（${signatureLabel(outcome.signatures[0]!)}），没有再签\n`);
-      else if (outcome.kind === 'changed') io.stderr(`${outcome.file}：生成以后被改动过（与 manifest.json 记的不同），已不是 shenbao 写的文件，没有签名\n`);
-      else if (outcome.kind === 'link') io.stderr(`${outcome.file}：是一个符号链接，不是 shenbao 写的文件；没有签名，它和它指向的文件都没有改动\n`);
-      else if (outcome.kind === 'notFile') {
-        const what = outcome.directory ? '是一个文件夹' : '不是普通文件（是命名管道、设备等）';
-        io.stderr(`${outcome.file}：${what}，不是 shenbao 写的 PDF；没有签名，也没有改动它\n`);
-      } else io.stderr(`${outcome.file}：缺少这个文件（manifest.json 记着它），没有签名\n`);
+      // Each file not signed, where it stands among those signed (with --json, in the document).
+      else if (!argv.json) sink.add(outcome.file, [outcomeProblem(outcome)!]);
     }
-    if (failure) io.stderr(`${failure.message}\n`);
+    if (failure && !argv.json) sink.add(dir ?? argv.input, [failureProblem(failure)]);
+    if (argv.json) sink.add(dir ?? argv.input, problems);
     const count = (...kinds: SignOutcome['kind'][]) => outcomes.filter((o) => kinds.includes(o.kind)).length;
     const left = count('changed', 'missing', 'link', 'notFile');
     exitCode = Math.max(exitCode, failure ? exitCodeOf(failure) : EXIT.ok, left > 0 ? EXIT.dataErrors : EXIT.ok);
@@ -738,6 +959,7 @@ async function sign(
     io.stderr(`${dir}：签名 ${count('signed')} 个 PDF${already}${left > 0 ? `，${left} 个没有签名` : ''}${manifestUpdated ? '，manifest.json 已随之更新' : ''}${rest}\n`);
   };
   await signPath(argv.input, { signer, signedAt, ...texts }, print);
+  sink.end();
   return exitCode;
 }
 
@@ -746,7 +968,7 @@ async function refuseExisting(out: string): Promise<void> {
   // lstat, not a read: the file is only looked at, and a dangling link counts as taken too.
   const found = await lstat(out).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
-    throw fsFailure(error, '读取', out);
+    throw fsFailure(error, READ, out);
   });
   if (found?.isDirectory()) throw new UserError(`-o ${out} 是一个文件夹，请写一个文件名，如 -o ${path.join(out, '修改稿.json')}`);
   await refuseLink(out);
@@ -755,7 +977,7 @@ async function refuseExisting(out: string): Promise<void> {
 
 /** `-o` naming a symbolic link, to a file or to nowhere: nothing is written through it, nor over it. */
 async function refuseLink(out: string): Promise<void> {
-  const link = await fsStep('读取', out, () => linkAt(out));
+  const link = await fsStep(READ, out, () => linkAt(out));
   if (!link) return;
   const what = link.dangling ? `指向的 ${link.target} 不存在（链接已失效）` : `指向 ${link.target}`;
   throw new UserError(`-o ${out} 是一个符号链接，${what}：shenbao 不经由链接写文件，也不替换链接。请换一个文件名，或先把链接移走`);
@@ -774,13 +996,62 @@ async function writeAtomically(out: string, text: string | Uint8Array): Promise<
   });
 }
 
-async function schema(argv: { out?: string }, io: CliIO): Promise<number> {
+async function schema(argv: { out?: string; problems: boolean }, io: CliIO): Promise<number> {
   const { packetJsonSchema } = await library.schema();
+  const text = argv.problems ? problemJsonSchema() : packetJsonSchema();
   if (!argv.out) {
-    io.stdout(packetJsonSchema());
+    io.stdout(text);
     return EXIT.ok;
   }
   await refuseForeign(argv.out);
-  await writeAtomically(argv.out, packetJsonSchema());
+  await writeAtomically(argv.out, text);
+  return EXIT.ok;
+}
+
+/** Characters named one by one in a line of `fonts`. */
+const FONT_CHARS_NAMED = 10;
+
+async function fonts(argv: { input: string; data?: string; templates?: string }, io: CliIO): Promise<number> {
+  const { fontFaces, nonSimplifiedNote } = await library.fontFaces();
+  const report = await fontFaces(argv.input, { data: argv.data, templateDir: argv.templates });
+  if (report.faces.length === 0 && report.unreadable.length === 0) throw new UserError(`文件夹 ${argv.input} 里没有字体文件（.ttf、.otf、.ttc、.otc）`);
+  const lacking = (missing: string[]) =>
+    missing.length === 0
+      ? '都有'
+      : `缺 ${missing.length} 个：${missing.slice(0, FONT_CHARS_NAMED).map((ch) => `「${ch}」`).join('')}${missing.length > FONT_CHARS_NAMED ? '等' : ''}`;
+  for (const face of report.faces) {
+    const lines = [
+      face.name,
+      `  ${face.family} ${face.style}，${face.outlines} 轮廓`,
+      `  申报表上的 ${report.formCharacters} 个字：${lacking(face.formMissing)}`,
+      ...(face.dataMissing ? [`  数据文件 ${argv.data} 中的 ${report.dataCharacters} 个字：${lacking(face.dataMissing)}`] : []),
+      face.refused
+        ? `  不能用：${face.refused}`
+        : face.formMissing.length + (face.dataMissing?.length ?? 0) > 0
+          ? `  缺字：用它时 build 会报出缺的字，这些字印不出`
+          : face.nonSimplified.length > 0
+            ? `  字形不对：${nonSimplifiedNote(face.nonSimplified)}`
+            : `  可以用：--font ${quotedArgument(face.name)}`,
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+  }
+  for (const line of report.unreadable) io.stderr(`${line}\n`);
+  return EXIT.ok;
+}
+
+/** A file name as typed on a command line: quoted when it holds a space (C:\Program Files\…). */
+const quotedArgument = (name: string) => (/[\s"']/.test(name) ? `"${name}"` : name);
+
+async function init(argv: { folder: string; year?: string }, io: CliIO): Promise<number> {
+  const year = argv.year === undefined ? new Date().getFullYear() + 1 : yearOption(argv.year);
+  if (argv.folder.trim() === '') throw new UserError('init 后面要写文件夹名，如 shenbao init 申报数据；不写就是当前文件夹');
+  const { initFolder, STARTER_FILE } = await library.init();
+  const [data, schemaFile, settings] = await initFolder(argv.folder, { year });
+  io.stderr(
+    `${data}：示例数据（${year}年度，一个示例项目），请改成自己的项目\n` +
+      `${schemaFile}：数据格式，编辑器用它补全和检查\n` +
+      `${settings}：让 VS Code 用这个数据格式检查文件夹里的 .json 文件\n` +
+      `下一步：用 VS Code 打开文件夹 ${argv.folder}，改写 ${STARTER_FILE}；改好后运行 shenbao validate ${data}\n`,
+  );
   return EXIT.ok;
 }

@@ -15,16 +15,39 @@ export class EnvironmentError extends UserError {
 
 type Errno = NodeJS.ErrnoException;
 
+/**
+ * A file or folder the user named is not there: the one wording, whichever command looks for it
+ * (a data file, a font, a template, a form to read back, an output folder to verify).
+ */
+export const notFoundMessage = (target: string): string => `找不到 ${target}：没有这个文件或文件夹，请检查路径是否写对`;
+
+/** A file or folder the user named may not be read: the one wording. */
+export const noReadPermissionMessage = (target: string): string => `没有权限读取 ${target}：请检查它的权限，或换一个有权限的用户运行`;
+
 export const isErrno = (error: unknown): error is Errno =>
   error instanceof Error && typeof (error as Errno).code === 'string' && typeof (error as Errno).syscall === 'string';
 
 /**
- * A failed file-system call as one line an office can act on. `action` is the verb phrase
- * (写入, 创建文件夹, 读取…), `target` the path the user knows (not a staging path).
+ * What a file-system call was doing, as the advice needs it: reading one of the user's inputs
+ * (`reading`: another output folder would not help), or one of the steps of writing output.
  */
-export function fsFailure(error: unknown, action: string, target: string): Error {
+export type FsAction = { verb: string; reading: true } | '写入' | '替换' | '创建文件夹' | '创建输出目录' | '创建临时文件夹于' | '创建锁文件于';
+
+/** Reading an input: 读取, or 读取字体文件 with `what` = 字体文件. */
+export const reading = (what = ''): FsAction => ({ verb: `读取${what}`, reading: true });
+export const READ = reading();
+
+/** The verb phrase of an action, as a message says it. */
+export const verbOf = (action: FsAction): string => (typeof action === 'string' ? action : action.verb);
+export const isReading = (action: FsAction): boolean => typeof action !== 'string';
+
+/**
+ * A failed file-system call as one line an office can act on. `action` says what was being done
+ * (写入, 替换, reading an input…), `target` the path the user knows (not a staging path).
+ */
+export function fsFailure(error: unknown, action: FsAction, target: string): Error {
   if (!isErrno(error)) return error as Error;
-  const place = `${action} ${target}`;
+  const place = `${verbOf(action)} ${target}`;
   switch (error.code) {
     case 'ENOSPC':
     case 'EDQUOT':
@@ -32,7 +55,7 @@ export function fsFailure(error: unknown, action: string, target: string): Error
     case 'EACCES':
     case 'EPERM':
       // Reading the user's own inputs: another output folder would not help.
-      if (action.startsWith('读取')) return new EnvironmentError(`没有权限${place}：请检查它的权限，或换一个有权限的用户运行`);
+      if (isReading(action)) return new EnvironmentError(noReadPermissionMessage(target));
       return new EnvironmentError(
         `没有权限${place}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
       );
@@ -46,9 +69,12 @@ export function fsFailure(error: unknown, action: string, target: string): Error
     case 'EIO':
       return new EnvironmentError(`无法${place}：读写磁盘时出错，请检查磁盘或换一个输出目录`);
     case 'ENOTDIR':
+      // Reading a/b where a is a file: there is no such file, said as any missing one.
+      if (isReading(action)) return new UserError(notFoundMessage(target));
       return new UserError(`无法${place}：路径中有一段是文件而不是文件夹，请检查路径或用 -o 换一个输出目录`);
     case 'ENOENT':
-      return new UserError(`无法${place}：找不到它或它所在的文件夹，请检查路径`);
+      if (isReading(action)) return new UserError(notFoundMessage(target));
+      return new UserError(`无法${place}：它所在的文件夹不存在，请检查路径`);
     case 'ELOOP':
       return new UserError(`无法${place}：它（或路径中的一段）的符号链接绕成了一个圈，互相指向，指不到任何文件或文件夹：请改好这些链接，或换一个路径`);
     case 'EISDIR':
@@ -56,12 +82,13 @@ export function fsFailure(error: unknown, action: string, target: string): Error
     case 'ENAMETOOLONG':
       return new UserError(`无法${place}：路径太长，请换一个较短的输出目录`);
     default:
-      return new EnvironmentError(`无法${place}：${error.code}（${error.message}）`);
+      // The system's own words are English: its error code is what a maintainer looks up.
+      return new EnvironmentError(`无法${place}：系统报告错误 ${error.code}，请检查磁盘和权限后重试`);
   }
 }
 
 /** Run a file-system call; a failure becomes `fsFailure(…)`. */
-export async function fsStep<T>(action: string, target: string, call: () => Promise<T>): Promise<T> {
+export async function fsStep<T>(action: FsAction, target: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

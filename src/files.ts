@@ -14,7 +14,7 @@ import { constants, type Stats } from 'node:fs';
 import { link, lstat, open, readlink, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { EnvironmentError, fsStep, UserError } from './errors.js';
+import { EnvironmentError, fsStep, reading, UserError } from './errors.js';
 
 // Not defined on Windows, which has no FIFOs to wait on; links are looked at first everywhere.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -315,12 +315,12 @@ function exact(buffer: Buffer, length: number, allocate: (size: number) => Buffe
  * over the cap, and a failed read (读取模板 …：找不到它…).
  */
 export async function readInput(file: string, kind: InputKind, { shared = false }: { shared?: boolean } = {}): Promise<Buffer> {
-  return fsStep(`读取${after(kind.noun)}`, file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, shared }));
+  return fsStep(reading(after(kind.noun)), file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, shared }));
 }
 
 /** The first `length` bytes of a user's input (fewer if it is shorter), checked as readInput checks the whole. */
 export async function readInputPrefix(file: string, kind: InputKind, length: number): Promise<Buffer> {
-  return fsStep(`读取${after(kind.noun)}`, file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, prefix: length }));
+  return fsStep(reading(after(kind.noun)), file, () => readBounded(file, { follow: true, limit: kind.limit, noun: kind.noun, prefix: length }));
 }
 
 /**

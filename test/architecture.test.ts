@@ -66,6 +66,7 @@ const ROOT_FILES: Record<string, (typeof LAYERS)[number]> = {
   'command-line.ts': 'commands',
   'progress.ts': 'commands',
   'index.ts': 'commands',
+  'library.ts': 'commands',
 };
 
 /** The stage of a file under src/ ('output/build.ts' → 'output'), or undefined for one the order does not place. */

@@ -11,10 +11,15 @@ import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { AFRelationship, decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFString, PDFHexString, type PDFObject } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFiles, declarationDocument, loadFonts, loadTemplates, pagedPdf, type Packet } from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import type { Packet } from '../src/model/packet.js';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { formArchive } from '../src/output/forms.js';
-import { CLI, shenbao } from './support/cli.js';
+import { CLI, shenbaoHere } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 
 const seed = loadSeed();
@@ -126,7 +131,7 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
   it('shenbao extract gives back exactly the data each PDF carries', async () => {
     for (const name of names) {
       const file = path.join(out, 'minhang-2023', name);
-      const run = await shenbao(['extract', file], out);
+      const run = await shenbaoHere(['extract', file], out);
       expect(run.code, run.stderr).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual(expected(name));
       expect(run.stdout).toBe((await structure(pdfs.get(name)!)).sources[0]!.json);
@@ -139,7 +144,7 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
     await pdf.attach(Buffer.from('null'), 'declaration.json', { mimeType: 'application/json', afRelationship: AFRelationship.Source });
     const file = path.join(out, 'null.pdf');
     await writeFile(file, await pdf.save());
-    const run = await shenbao(['extract', file], out);
+    const run = await shenbaoHere(['extract', file], out);
     expect([run.code, run.stderr]).toEqual([2, `${file} 里嵌入的数据不是 shenbao 的数据包（应是一个 JSON 对象）\n`]);
   });
 

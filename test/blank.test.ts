@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Document } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, type FormTemplates, type Packet, type Project } from '../src/index.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { Packet, Project } from '../src/model/packet.js';
 import { blankForm } from '../src/output/blank.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { extractFile } from '../src/output/revision.js';
@@ -14,7 +15,8 @@ import { validatePacket } from '../src/validate/validate.js';
 import { formatDiagnostic } from '../src/validate/format.js';
 import { cellsOf, descendants, editDocx, rowsOf, setCellText, tables, textOf } from './support/docx.js';
 import { departmentProject, fillBlank, insertRowBelow, TITLE, UNIT, YEAR } from './support/blank-fill.js';
-import { shenbao } from './support/cli.js';
+import { shenbao, shenbaoHere } from './support/cli.js';
+import { lines } from './support/problems.js';
 
 let templates: FormTemplates;
 let blank: Uint8Array;
@@ -129,7 +131,7 @@ describe('a blank form filled in Word reads back exactly', () => {
       const t = descendants(yearLine(d), 't')[0]!;
       t.textContent = '(年度)';
     });
-    expect((await extractDocx(edited, 'x.docx', templates)).problems).toEqual(['x.docx：第 1 张申报表：标题「(年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
+    expect(lines((await extractDocx(edited, 'x.docx', templates)).problems)).toEqual(['x.docx：第 1 张申报表：标题「(年度)」应是「(YYYY年度)」这样（YYYY 是四位数的年份）']);
   });
 });
 
@@ -140,13 +142,13 @@ describe('shenbao blank', () => {
     expect([made.code, made.stdout, made.stderr]).toEqual([0, '', `新项目.docx：空白申报表（2027年度，${UNIT}），发给部门填写；填好后用 shenbao extract 新项目.docx 读回\n`]);
     expect(existsSync(path.join(dir, '新项目.docx'))).toBe(true);
 
-    const again = await shenbao(['blank', '-o', '新项目.docx'], dir);
+    const again = await shenbaoHere(['blank', '-o', '新项目.docx'], dir);
     expect([again.code, again.stderr]).toEqual([2, '新项目.docx 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走\n']);
-    const badYear = await shenbao(['blank', '--year', '27', '-o', 'b.docx'], dir);
+    const badYear = await shenbaoHere(['blank', '--year', '27', '-o', 'b.docx'], dir);
     expect([badYear.code, badYear.stderr]).toEqual([2, '--year 应是 2000 到 2100 之间的年份，如 2027，现在是「27」\n']);
     expect(existsSync(path.join(dir, 'b.docx'))).toBe(false);
 
-    const extracted = await shenbao(['extract', '新项目.docx'], dir);
+    const extracted = await shenbaoHere(['extract', '新项目.docx'], dir);
     const place = (table: number, row: number, column: number) => `（Word 第 1 张申报表第 ${table} 个表格第 ${row} 行第 ${column} 列是空的）`;
     expect(extracted.code).toBe(1);
     expect(extracted.stderr.split('\n')).toEqual([
@@ -169,7 +171,7 @@ describe('shenbao blank', () => {
   }, 30_000);
 
   it('--help explains every option', async () => {
-    const help = await shenbao(['blank', '--help'], os.tmpdir());
+    const help = await shenbaoHere(['blank', '--help'], os.tmpdir());
     expect(help.code).toBe(0);
     for (const option of ['--out', '--unit', '--title', '--year', '--templates', '--docx-font']) expect(help.stdout).toContain(option);
     expect(help.stdout).toContain(`默认明年（${new Date().getFullYear() + 1}）`);

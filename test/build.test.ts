@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPacketFile, createBuildContext } from '../src/index.js';
+import { buildPacketFile, createBuildContext } from '../src/output/build.js';
 import { SEED_FILE } from './support/seed.js';
 
 let out: string;

@@ -1,10 +1,11 @@
-// The command line as a user meets it: transcripts of real runs (command, output, exit code) of
-// the compiled command, dist/cli.js.
+// The command line as a user meets it: transcripts (command, output, exit code), most run in this
+// process through runCli as the CLI runs it; those of the compiled command, dist/cli.js, where the
+// process is what is tested: its exit code and output once per command, another user.
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ROOT, shenbao } from './support/cli.js';
+import { ROOT, shenbao, shenbaoHere } from './support/cli.js';
 import { treeHashes } from './support/tree.js';
 
 let dir: string;
@@ -36,10 +37,10 @@ describe('shenbao validate checks what build checks', () => {
     const packet = JSON.parse(await readFile(path.join(ROOT, 'data', 'minhang-2023.json'), 'utf8'));
     packet.projects[1].annualGoal = '建设𠀀平台';
     await writeFile(path.join(dir, 'data', 'rare.json'), JSON.stringify(packet, null, 2));
-    const run = await shenbao(['validate', 'data/rare.json'], dir);
+    const run = await shenbaoHere(['validate', 'data/rare.json'], dir);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      'data/rare.json:117:21：项目 2「闵行区居村民服务自治平台（2023运维）」：年度总体目标（projects[1].annualGoal）：错误：「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
+      'data/rare.json:116:21：项目 2「闵行区居村民服务自治平台（2023运维）」：年度总体目标（projects[1].annualGoal）：错误：「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
     );
   });
 });
@@ -47,23 +48,23 @@ describe('shenbao validate checks what build checks', () => {
 describe('shenbao validate --json / --strict', () => {
   it('prints every problem as JSON for other programs, and lets warnings fail with --strict', async () => {
     await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'minhang-2023.json'));
-    const run = await shenbao(['validate', 'data/minhang-2023.json', '--json'], dir);
+    const run = await shenbaoHere(['validate', 'data/minhang-2023.json', '--json'], dir);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual([
-      expect.objectContaining({
-        file: 'data/minhang-2023.json',
-        line: 193,
-        column: 21,
-        severity: 'warning',
-        ruleId: 'framework-no-satisfaction',
-        path: 'projects[2].indicators',
-        project: { number: 3, name: '残疾人就业保障金' },
-        message: '没有满意度指标',
-      }),
-      expect.objectContaining({ severity: 'warning', ruleId: 'framework-misfiled', path: 'projects[3].indicators[12].name' }),
-    ]);
-    const strict = await shenbao(['validate', 'data/minhang-2023.json', '--strict'], dir);
+    expect(JSON.parse(run.stdout)).toEqual({
+      problems: [
+        expect.objectContaining({
+          severity: 'warning',
+          code: 'framework-no-satisfaction',
+          path: 'projects[2].indicators',
+          project: { number: 3, name: '残疾人就业保障金' },
+          message: '没有满意度指标',
+          place: { kind: 'file', file: 'data/minhang-2023.json', line: 192, column: 21 },
+        }),
+        expect.objectContaining({ severity: 'warning', code: 'framework-misfiled', path: 'projects[3].indicators[12].name' }),
+      ],
+    });
+    const strict = await shenbaoHere(['validate', 'data/minhang-2023.json', '--strict'], dir);
     expect(strict.code).toBe(1);
     expect(strict.stderr.trim().split('\n').at(-1)).toBe('data/minhang-2023.json：未通过，0 个错误，2 条警告');
   });
@@ -73,7 +74,7 @@ describe('shenbao build', () => {
   it('builds the good projects, removes the 汇总表 of an earlier good run, and exits 1', async () => {
     // An earlier good build of the same packet, with a user's file beside it.
     await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'broken-2023.json'));
-    expect((await shenbao(['build', 'data/broken-2023.json', '-o', 'out'], dir)).code).toBe(0);
+    expect((await shenbaoHere(['build', 'data/broken-2023.json', '-o', 'out'], dir)).code).toBe(0);
     await writeFile(path.join(dir, 'out', 'broken-2023', '底稿.xlsx'), 'draft');
     await cp(path.join(ROOT, 'test', 'fixtures', 'broken', 'broken-2023.json'), path.join(dir, 'data', 'broken-2023.json'));
 
@@ -100,35 +101,35 @@ describe('shenbao build', () => {
 
   it('refuses --only with no name, or a name that matches nothing, as a usage error', async () => {
     await cp(path.join(ROOT, 'data', 'minhang-2023.json'), path.join(dir, 'data', 'minhang-2023.json'));
-    expect(await shenbao(['build', 'data', '--only'], dir)).toMatchObject({
+    expect(await shenbaoHere(['build', 'data', '--only'], dir)).toMatchObject({
       code: 2,
       stderr: '--only 后面要写项目名称，如 --only 培训费（可以写多个）\n',
     });
-    const run = await shenbao(['build', 'data', '--only', '培训费', '--only', '没有这个项目'], dir);
+    const run = await shenbaoHere(['build', 'data', '--only', '培训费', '--only', '没有这个项目'], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^--only：没有名为「没有这个项目」的项目。项目名称有：培训费、/);
     await expect(readdir(path.join(dir, 'out'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('says plainly when the input is missing, and exits 2', async () => {
-    const run = await shenbao(['build', 'nowhere.json'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '找不到文件或目录：nowhere.json，请检查路径是否写对\n' });
+    const run = await shenbaoHere(['build', 'nowhere.json'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '找不到 nowhere.json：没有这个文件或文件夹，请检查路径是否写对\n' });
   });
 
   it('refuses a font file that is not a TrueType font, naming it', async () => {
     await writeFile(path.join(dir, 'song.ttf'), 'not a font');
-    const run = await shenbao(['build', 'data/broken-2023.json', '--font', 'song.ttf'], dir);
+    const run = await shenbaoHere(['build', 'data/broken-2023.json', '--font', 'song.ttf'], dir);
     expect(run).toMatchObject({ code: 2, stderr: '字体文件 song.ttf 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）\n' });
   });
 
   it('refuses --date that is not a real date', async () => {
-    const run = await shenbao(['build', 'data/broken-2023.json', '--date', '2023-02-30'], dir);
+    const run = await shenbaoHere(['build', 'data/broken-2023.json', '--date', '2023-02-30'], dir);
     expect(run).toMatchObject({ code: 2, stderr: '--date「2023-02-30」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00\n' });
   });
 
   it('says in one line that -o names a file, not a folder', async () => {
     await writeFile(path.join(dir, 'out.txt'), 'a file');
-    const run = await shenbao(['build', 'data/broken-2023.json', '-o', 'out.txt'], dir);
+    const run = await shenbaoHere(['build', 'data/broken-2023.json', '-o', 'out.txt'], dir);
     expect(run).toMatchObject({ code: 2, stderr: '无法使用输出目录 out.txt：它（或它的上级）是一个文件，不是文件夹，请用 -o 换一个输出目录\n' });
   });
 
@@ -155,8 +156,8 @@ describe('shenbao build', () => {
   });
 
   it('refuses an option given twice, and takes the input after --only', async () => {
-    expect(await shenbao(['build', 'data/broken-2023.json', '-o', 'a', '-o', 'b'], dir)).toMatchObject({ code: 2, stderr: '选项 --out 只能给一次\n' });
-    const run = await shenbao(['build', '--only', '残疾人就业保障金', 'data/broken-2023.json', '-o', 'out'], dir);
+    expect(await shenbaoHere(['build', 'data/broken-2023.json', '-o', 'a', '-o', 'b'], dir)).toMatchObject({ code: 2, stderr: '选项 --out 只能给一次\n' });
+    const run = await shenbaoHere(['build', '--only', '残疾人就业保障金', 'data/broken-2023.json', '-o', 'out'], dir);
     expect(run.code).toBe(1);
     expect((await readdir(path.join(dir, 'out', 'broken-2023'))).sort()).toEqual(['03-残疾人就业保障金.docx', '03-残疾人就业保障金.pdf', 'manifest.json']);
   });
@@ -172,12 +173,12 @@ describe('shenbao build', () => {
   });
 
   it('prints only the problems with --quiet', async () => {
-    const run = await shenbao(['build', path.join(ROOT, 'data', 'minhang-2023.json'), '-o', 'quiet-out', '-q', '--format', 'pdf'], dir);
+    const run = await shenbaoHere(['build', path.join(ROOT, 'data', 'minhang-2023.json'), '-o', 'quiet-out', '-q', '--format', 'pdf'], dir);
     expect(run.code).toBe(0);
     const minhang = path.join(ROOT, 'data', 'minhang-2023.json');
     expect(run.stderr.split('\n').map((line) => line.replace(minhang, 'data'))).toEqual([
-      'data:193:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-      'data:314:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
+      'data:192:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+      'data:313:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
       '    提示：可能归错了类别；表上照原样打印',
       'data：写出 11 个文件，0 个错误，2 条警告',
       '',
@@ -195,7 +196,7 @@ describe('shenbao build', () => {
       ['diff', ['--templates', '--help']],
       ['verify', ['--printed', '--templates', '--font', '--font-bold', '--help']],
     ] as const) {
-      const help = await shenbao([command, '--help'], dir);
+      const help = await shenbaoHere([command, '--help'], dir);
       expect(help.code).toBe(0);
       for (const option of options) expect(help.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
     }
@@ -204,13 +205,13 @@ describe('shenbao build', () => {
 
 describe('shenbao schema', () => {
   it('says in one line that the folder for -o does not exist', async () => {
-    const run = await shenbao(['schema', '-o', 'nowhere/packet.schema.json'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '无法写入 nowhere/packet.schema.json：找不到它或它所在的文件夹，请检查路径\n' });
+    const run = await shenbaoHere(['schema', '-o', 'nowhere/packet.schema.json'], dir);
+    expect(run).toMatchObject({ code: 2, stderr: '无法写入 nowhere/packet.schema.json：它所在的文件夹不存在，请检查路径\n' });
   });
 
   it('never writes over a data file (its first line names the schema: an easy slip)', async () => {
     const before = await readFile(path.join(dir, 'data', 'broken-2023.json'));
-    const run = await shenbao(['schema', '-o', 'data/broken-2023.json'], dir);
+    const run = await shenbaoHere(['schema', '-o', 'data/broken-2023.json'], dir);
     expect(run).toMatchObject({
       code: 2,
       stderr: 'data/broken-2023.json 已存在，而且不是 shenbao 输出的 JSON Schema（是数据文件吗？）：不会覆盖它。请换一个文件名，或先把它移走\n',
@@ -219,7 +220,7 @@ describe('shenbao schema', () => {
   });
 
   it('writes the schema to a file', async () => {
-    const run = await shenbao(['schema', '-o', 'packet.schema.json'], dir);
+    const run = await shenbaoHere(['schema', '-o', 'packet.schema.json'], dir);
     expect(run.code).toBe(0);
     expect(JSON.parse(await readFile(path.join(dir, 'packet.schema.json'), 'utf8')).title).toBe('项目绩效目标汇总表（shenbao 数据文件）');
     expect(await readdir(dir)).not.toContain(expect.stringMatching(/\.tmp$/));

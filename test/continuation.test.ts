@@ -1,15 +1,12 @@
 // A form longer than a page: the indicator header row and the current 一级/二级 labels are printed
 // again on every continuation page, and nothing is lost on the way.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  declarationDocument,
-  loadFonts,
-  loadTemplates,
-  pagedPdf,
-  type GridDocument,
-  type GridTable,
-  type Project,
-} from '../src/index.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import type { GridDocument, GridTable } from '../src/layout/grid.js';
+import type { Project } from '../src/model/packet.js';
 import { compact, expectInOrder, readPdf, type PdfReadback } from './support/pdf.js';
 import { declarationValues, loadSeed, LEVELS } from './support/seed.js';
 

@@ -13,7 +13,7 @@ import { DEFAULT_TEMPLATE_DIR, loadTemplates } from '../src/layout/templates.js'
 import { sumMoney, formatMoney } from '../src/model/money.js';
 import type { Display } from '../src/model/display.js';
 import type { Packet } from '../src/model/packet.js';
-import { shenbao, type Run } from './support/cli.js';
+import { shenbaoHere, type Run } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -43,22 +43,22 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('build with a template that fools the old field= count', () => {
   let before: Record<string, string>;
-  // The refused commands, run side by side (each is a process that loads the fonts).
+  // The refused commands, started together (in this process, taking turns), each test awaiting its own.
   let runs: Record<'blank' | 'fiscal' | 'fresh' | 'validate', Promise<Run>>;
   beforeAll(async () => {
     // The bundled templates (as a folder of the office's own) pass and build; that output, and a
     // file of the user's beside it, must stay byte for byte.
-    const good = await shenbao(['build', 'unit.json', '-o', 'out', '--templates', 'default', '--format', 'docx', '--date', '2023-01-01'], dir);
+    const good = await shenbaoHere(['build', 'unit.json', '-o', 'out', '--templates', 'default', '--format', 'docx', '--date', '2023-01-01'], dir);
     expect(good.stderr).not.toContain('模板');
     expect(good.code).toBe(0);
     await writeFile(path.join(dir, 'out', 'unit', '盖章扫描.jpg'), 'scan');
     before = await treeHashes(path.join(dir, 'out'));
     expect(Object.keys(before)).toContain('unit/01-培训费.docx');
     runs = {
-      blank: shenbao(['build', 'unit.json', '-o', 'out', '--templates', 'blank', '--date', '2023-01-01'], dir),
-      fiscal: shenbao(['build', 'unit.json', '-o', 'out', '--templates', 'fiscal', '--date', '2023-01-01'], dir),
-      fresh: shenbao(['build', 'unit.json', '-o', 'fresh', '--templates', 'fiscal'], dir),
-      validate: shenbao(['validate', 'unit.json', '--templates', 'blank'], dir),
+      blank: shenbaoHere(['build', 'unit.json', '-o', 'out', '--templates', 'blank', '--date', '2023-01-01'], dir),
+      fiscal: shenbaoHere(['build', 'unit.json', '-o', 'out', '--templates', 'fiscal', '--date', '2023-01-01'], dir),
+      fresh: shenbaoHere(['build', 'unit.json', '-o', 'fresh', '--templates', 'fiscal'], dir),
+      validate: shenbaoHere(['validate', 'unit.json', '--templates', 'blank'], dir),
     };
   });
 

@@ -5,7 +5,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TEMPLATE_DIR, declarationDocument, loadTemplates, summaryDocument } from '../src/index.js';
+import { DEFAULT_TEMPLATE_DIR, loadTemplates } from '../src/layout/templates.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
 import { loadSeed } from './support/seed.js';
 
 const ADVICE = '（检查时用一份每项都不同的试填数据排出模板）每个写明 field="…" 的单元格要印出这个字段的值，表上每个数据都要有这样一个单元格（见 README「模板与表格网格」）';

@@ -7,14 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFiles, loadTemplates, PacketSchema, UserError, type FormTemplates, type Packet } from '../src/index.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildFiles } from '../src/output/build.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { PacketSchema, type Packet } from '../src/model/packet.js';
+import { UserError } from '../src/errors.js';
 import { diffSides, formatChange, HEADER_FIELDS, type DiffSide } from '../src/extract/diff.js';
 import { comparablePacket } from '../src/output/revision.js';
 import { buildDocx, cellWithText, editDocx, readBytes, setCellText } from './support/docx.js';
-import { ROOT, shenbao } from './support/cli.js';
+import { ROOT, shenbaoHere } from './support/cli.js';
 import { DISTINCT_FILE, loadDistinctRaw } from './support/golden.js';
-import { SEED_FILE } from './support/seed.js';
+import { lines as problemLines } from './support/problems.js';
 
 const DISTINCT = PacketSchema.parse(loadDistinctRaw());
 const packet = (): DiffSide => ({ file: 'distinct.json', packet: structuredClone(DISTINCT) });
@@ -29,7 +32,7 @@ const lines = ({ changes }: ReturnType<typeof diffSides>) => changes.map(formatC
 describe('one form against a packet (diffSides)', () => {
   it('the form of project 2, unchanged: nothing, and a note naming the project compared', () => {
     const diff = diffSides(packet(), formOf(1, '02-智慧社区平台二期建设.docx'));
-    expect(diff).toEqual({ changes: [], notes: ['02-智慧社区平台二期建设.docx 是一张申报表：只与 distinct.json 的项目 2「智慧社区平台二期建设」比较'] });
+    expect({ ...diff, notes: problemLines(diff.notes) }).toEqual({ changes: [], notes: ['02-智慧社区平台二期建设.docx：这是一张申报表：只与 distinct.json 的项目 2「智慧社区平台二期建设」比较'] });
   });
 
   it('a target changed in the form: exactly that one change, numbered as in the packet', () => {
@@ -53,14 +56,14 @@ describe('one form against a packet (diffSides)', () => {
       '项目 2「智慧社区平台（二期）」：项目名称：「智慧社区平台二期建设」→「智慧社区平台（二期）」',
       '项目 2「智慧社区平台（二期）」：年度资金·其他资金：「83920.15」→「83920.16」',
     ]);
-    expect(diff.notes).toEqual(['out/distinct/02-智慧社区平台二期建设.docx：distinct.json 里没有名为「智慧社区平台（二期）」的项目，按文件名的编号与项目 2「智慧社区平台二期建设」比较']);
+    expect(problemLines(diff.notes)).toEqual(['out/distinct/02-智慧社区平台二期建设.docx：distinct.json 里没有名为「智慧社区平台（二期）」的项目，按文件名的编号与项目 2「智慧社区平台二期建设」比较']);
   });
 
   it('a packet of one project: a renamed form is that project, whatever its file is called', () => {
     const single: DiffSide = { file: 'one.json', packet: { ...structuredClone(DISTINCT), projects: [structuredClone(DISTINCT.projects[1]!)] } };
     const diff = diffSides(single, formOf(1, '修改稿.docx', (p) => (p.projects[0]!.name = '智慧社区平台（二期）')));
     expect(lines(diff)).toEqual(['项目 1「智慧社区平台（二期）」：项目名称：「智慧社区平台二期建设」→「智慧社区平台（二期）」']);
-    expect(diff.notes).toEqual(['修改稿.docx：one.json 里没有名为「智慧社区平台（二期）」的项目，与它唯一的项目 1「智慧社区平台二期建设」比较']);
+    expect(problemLines(diff.notes)).toEqual(['修改稿.docx：one.json 里没有名为「智慧社区平台（二期）」的项目，与它唯一的项目 1「智慧社区平台二期建设」比较']);
   });
 
   it('no project of that name and no usable number: an error listing the packet\'s projects', () => {
@@ -83,9 +86,9 @@ describe('one form against a packet (diffSides)', () => {
     const copied = formOf(0, '01-社区睦邻学堂运营.docx', (p) => Object.assign(p, { title: '（申报表上没有）', unit: '（申报表上没有）' }), ['year', 'display']);
     const diff = diffSides(packet(), copied);
     expect(diff.changes).toEqual([]);
-    expect(diff.notes).toEqual([
-      '01-社区睦邻学堂运营.docx 是一张申报表：只与 distinct.json 的项目 1「社区睦邻学堂运营」比较',
-      '01-社区睦邻学堂运营.docx 里没有记下汇总表标题、单位，这几项不比较',
+    expect(problemLines(diff.notes)).toEqual([
+      '01-社区睦邻学堂运营.docx：这是一张申报表：只与 distinct.json 的项目 1「社区睦邻学堂运营」比较',
+      '01-社区睦邻学堂运营.docx：文件里没有记下汇总表标题、单位，这几项不比较',
     ]);
     // What it holds is compared: the year on the page, the house style.
     const restyled = formOf(0, '01-社区睦邻学堂运营.docx', (p) => Object.assign(p, { year: 2025, display: { dateFormat: 'yyyy/M/d' } }));
@@ -139,9 +142,9 @@ describe('the files, as diff reads them', () => {
     const file = path.join(mkdtempSync(path.join(work, 'copied-')), '02-智慧社区平台二期建设.docx');
     writeFileSync(file, zipSync(entries));
     expect((await comparablePacket(file, templates)).form).toEqual({ fields: ['year'] });
-    expect(await diffFiles(DISTINCT_FILE, file)).toEqual({
+    expect(await diffFiles(DISTINCT_FILE, file).then((d) => ({ ...d, notes: problemLines(d.notes) }))).toEqual({
       changes: [],
-      notes: [`${file} 是一张申报表：只与 ${DISTINCT_FILE} 的项目 2「智慧社区平台二期建设」比较`, `${file} 里没有记下汇总表标题、单位、印制样式，这几项不比较`],
+      notes: [`${file}：这是一张申报表：只与 ${DISTINCT_FILE} 的项目 2「智慧社区平台二期建设」比较`, `${file}：文件里没有记下汇总表标题、单位、印制样式，这几项不比较`],
     });
   });
 
@@ -153,9 +156,9 @@ describe('the files, as diff reads them', () => {
     const file = path.join(mkdtempSync(path.join(work, 'bare-')), '03-老旧小区加装电梯补贴.pdf');
     writeFileSync(file, await pdf.save());
     expect((await comparablePacket(file, templates)).form).toEqual({ fields: ['unit', 'year'] });
-    expect(await diffFiles(DISTINCT_FILE, file)).toEqual({
+    expect(await diffFiles(DISTINCT_FILE, file).then((d) => ({ ...d, notes: problemLines(d.notes) }))).toEqual({
       changes: [],
-      notes: [`${file} 是一张申报表：只与 ${DISTINCT_FILE} 的项目 3「老旧小区加装电梯补贴」比较`, `${file} 里没有记下汇总表标题、印制样式，这几项不比较`],
+      notes: [`${file}：这是一张申报表：只与 ${DISTINCT_FILE} 的项目 3「老旧小区加装电梯补贴」比较`, `${file}：文件里没有记下汇总表标题、印制样式，这几项不比较`],
     });
   }, 60_000);
 
@@ -169,21 +172,19 @@ describe('the files, as diff reads them', () => {
     const file = edited((d) => setCellText(cellWithText(d, '智慧社区平台二期建设'), '智慧社区平台（二期）'));
     const diff = await diffFiles(DISTINCT_FILE, file);
     expect(lines(diff)).toEqual(['项目 2「智慧社区平台（二期）」：项目名称：「智慧社区平台二期建设」→「智慧社区平台（二期）」']);
-    expect(diff.notes).toEqual([`${file}：${DISTINCT_FILE} 里没有名为「智慧社区平台（二期）」的项目，按文件名的编号与项目 2「智慧社区平台二期建设」比较`]);
+    expect(problemLines(diff.notes)).toEqual([`${file}：${DISTINCT_FILE} 里没有名为「智慧社区平台（二期）」的项目，按文件名的编号与项目 2「智慧社区平台二期建设」比较`]);
   });
 });
 
 describe('shenbao diff data.json NN-名称.docx', () => {
   it('the seed\'s form 1 against the seed: 0 differences, exit 0', async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'shenbao-diff-seed-'));
-    const build = await shenbao(['build', SEED_FILE, '-o', out, '--format', 'docx', '-q'], ROOT);
-    expect(build.code, build.stderr).toBe(0);
-    const form = path.join(out, 'minhang-2023', '01-培训费.docx');
-    const run = await shenbao(['diff', 'data/minhang-2023.json', form], ROOT);
+    // The seed's build (test/support/seed-build.ts), only read here.
+    const form = path.join(inject('seedBuild'), '01-培训费.docx');
+    const run = await shenbaoHere(['diff', 'data/minhang-2023.json', form], ROOT);
     expect([run.code, run.stdout, run.stderr]).toEqual([
       0,
       '',
-      `${form} 是一张申报表：只与 data/minhang-2023.json 的项目 1「培训费」比较\ndata/minhang-2023.json 和 ${form} 的内容相同\n`,
+      `${form}：这是一张申报表：只与 data/minhang-2023.json 的项目 1「培训费」比较\ndata/minhang-2023.json 和 ${form} 的内容相同\n`,
     ]);
   }, 60_000);
 });

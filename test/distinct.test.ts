@@ -5,17 +5,10 @@
 // spans. What is expected is worked out here from the data file alone (amounts are formatted by
 // hand below, not by the code's formatMoney).
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  declarationDocument,
-  loadTemplates,
-  summaryDocument,
-  validatePacket,
-  type DataPath,
-  type FormTemplates,
-  type GridCell,
-  type GridDocument,
-  type GridTable,
-} from '../src/index.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { validatePacket } from '../src/validate/validate.js';
+import type { DataPath, GridCell, GridDocument, GridTable } from '../src/layout/grid.js';
 import { loadDistinct, loadDistinctRaw } from './support/golden.js';
 
 const packet = loadDistinct();

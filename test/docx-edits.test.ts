@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { Packet } from '../src/model/packet.js';
 import { readDocx } from '../src/extract/docx-read.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { extractFile } from '../src/output/revision.js';
@@ -28,6 +29,7 @@ import {
   wElement,
 } from './support/docx.js';
 import { DISTINCT_FILE, loadDistinct } from './support/golden.js';
+import { lines } from './support/problems.js';
 
 // ── the reader, on hand-written WordprocessingML ─────────────────────────────────────────────
 
@@ -362,7 +364,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
     const read = await extracted(bytes);
     expect(read.problems).toEqual([]);
     expect(read.data).toEqual(expected((p) => p.indicators.splice(1, 1)));
-    expect(read.notes).toContain(`${read.file}：第 1 张申报表第 2 个表格第 3 行：这一行的三级指标和指标值都带删除线（「学堂学员注册人数」「≥2600(人)」），按删除这条指标读`);
+    expect(lines(read.notes)).toContain(`${read.file}：第 1 张申报表第 2 个表格第 3 行：这一行的三级指标和指标值都带删除线（「学堂学员注册人数」「≥2600(人)」），按删除这条指标读`);
   });
 
   it('the annual goal numbered with Format → Numbering: the numbers are part of the text', async () => {
@@ -403,7 +405,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       r.appendChild(wElement(d, 'footnoteReference', { id: '1' }));
       children(cellWithText(d, '≥120(场)') as never, 'p')[0]!.appendChild(r);
     });
-    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
+    expect(lines((await extractDocx(bytes, 'x.docx', templates)).problems)).toEqual([
       'x.docx：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有脚注：脚注不是任何一栏的内容，无法读取。请删去脚注，要说明的话写进单元格的文字里',
     ]);
   });
@@ -413,7 +415,7 @@ describe('edits in a form come back as the page shows them, or are refused with 
       const paragraph = children(cellWithText(d, '睦邻学堂开课场次') as never, 'p')[0]!;
       paragraph.appendChild(symbolRun(d, 0xf04e, 'sym', 'Wingdings'));
     });
-    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
+    expect(lines((await extractDocx(bytes, 'x.docx', templates)).problems)).toEqual([
       'x.docx：第 1 张申报表第 2 个表格第 2 行第 4 列（绩效指标第 1 条的三级指标）：这里有 Wingdings 字体的符号（代码 F04E），它没有对应的文字，无法读取。请改成直接输入的字符（如 ≥ ≤ ±）',
     ]);
   });

@@ -6,11 +6,13 @@ import path from 'node:path';
 import type { Element } from '@xmldom/xmldom';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, type FormTemplates, type Packet } from '../src/index.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { Packet } from '../src/model/packet.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { buildDocx, cellsOf, cellWithText, children, descendants, editDocx, readBytes, rowsOf, setCellText, tables, W } from './support/docx.js';
 import { ROOT } from './support/cli.js';
 import { DISTINCT_FILE, loadDistinct } from './support/golden.js';
+import { lines } from './support/problems.js';
 
 const distinct = loadDistinct();
 let templates: FormTemplates;
@@ -23,7 +25,7 @@ beforeAll(async () => {
 /** Form 1: 社区睦邻学堂运营, 7 indicators in 4 groups. */
 const form = () => readBytes(path.join(dir, '01-社区睦邻学堂运营.docx'));
 const summary = () => readBytes(path.join(dir, '汇总表.docx'));
-const problems = async (bytes: Uint8Array, edit: Parameters<typeof editDocx>[1]) => (await extractDocx(editDocx(bytes, edit), 'x.docx', templates)).problems;
+const problems = async (bytes: Uint8Array, edit: Parameters<typeof editDocx>[1]) => lines((await extractDocx(editDocx(bytes, edit), 'x.docx', templates)).problems);
 
 const tcPr = (cell: Element) => children(cell, 'tcPr')[0]!;
 const span = (cell: Element) => Number(children(tcPr(cell), 'gridSpan')[0]?.getAttributeNS(W, 'val') || '1');
@@ -80,14 +82,14 @@ describe('a split or merged cell is refused at its row and column', () => {
   // Made from form 1: the edit written as Word writes it, then saved by LibreOffice 7.4 (README there).
   it('test/fixtures/libreoffice/form-cell-split.docx: 特定目标类 split, saved by LibreOffice', async () => {
     const bytes = readBytes(path.join(ROOT, 'test', 'fixtures', 'libreoffice', 'form-cell-split.docx'));
-    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
+    expect(lines((await extractDocx(bytes, 'x.docx', templates)).problems)).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 1 行第 7 列：这一行的单元格被拆分或合并了（这里应是「项目类别」的值，不合并），无法读取。请在 Word 里撤销这一处的拆分或合并',
     ]);
   });
 
   it('test/fixtures/libreoffice/form-cells-merged.docx: 项目性质 merged with its value; LibreOffice drops the column no other cell uses', async () => {
     const bytes = readBytes(path.join(ROOT, 'test', 'fixtures', 'libreoffice', 'form-cells-merged.docx'));
-    expect((await extractDocx(bytes, 'x.docx', templates)).problems).toEqual([
+    expect(lines((await extractDocx(bytes, 'x.docx', templates)).problems)).toEqual([
       'x.docx：第 1 张申报表第 1 个表格第 1 行第 4 列：这一行的单元格被拆分或合并了（这里应是标签「项目性质」，不合并），无法读取。请在 Word 里撤销这一处的拆分或合并',
     ]);
   });
@@ -254,17 +256,17 @@ describe('messages say what the file holds', () => {
 
   it('a date written otherwise in a file that kept shenbao\'s properties: refused in the form\'s own way of writing dates, no hint at a lost house style', async () => {
     const read = await slashDate(false);
-    expect(read.problems).toEqual([slashRefused]);
+    expect(lines(read.problems)).toEqual([slashRefused]);
     expect(read.notes).toEqual([]);
   });
 
   it('the same date in a file that lost its properties (tables copied to a new file): the hint', async () => {
     const read = await slashDate(true);
-    expect(read.problems).toEqual([
+    expect(lines(read.problems)).toEqual([
       slashRefused,
       'x.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）',
     ]);
-    expect(read.notes).toEqual([
+    expect(lines(read.notes)).toEqual([
       'x.docx：文件里没有 shenbao 记下的汇总表标题和单位（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这两项，请在 JSON 里补上',
     ]);
   });

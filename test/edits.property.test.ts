@@ -23,7 +23,11 @@
 import fc from 'fast-check';
 import type { Document, Element } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadTemplates, UserError, validatePacket, type FormTemplates, type Packet, type Project } from '../src/index.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { UserError } from '../src/errors.js';
+import { validatePacket } from '../src/validate/validate.js';
+import type { Packet, Project } from '../src/model/packet.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { renderDocx } from '../src/render/docx.js';
 import { wordProperties } from '../src/render/word-properties.js';
@@ -600,7 +604,7 @@ async function check(packet: Packet, sequence: readonly Edit[], tally: Tally): P
   }
   if (read.problems.length > 0) {
     expect(read.data).toBeUndefined();
-    tally.refusals.push({ edits: log, problems: read.problems });
+    tally.refusals.push({ edits: log, problems: read.problems.map((d) => d.message) });
     return;
   }
   const expected: Packet = { title: packet.title, unit: packet.unit, year: packet.year, projects: [data] };

@@ -6,11 +6,14 @@ import { cp, link, mkdir, mkdtemp, readFile, realpath, rename, rm, symlink, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildFiles, createBuildContext, readManifest, type BuildContext, type BuildOptions, type Packet } from '../src/index.js';
+import { buildFiles, createBuildContext, type BuildContext, type BuildOptions } from '../src/output/build.js';
+import { readManifest } from '../src/output/manifest.js';
+import type { Packet } from '../src/model/packet.js';
 import { verifyOutput } from '../src/output/verify.js';
-import { shenbao } from './support/cli.js';
+import { shenbaoHere } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
+import { lines } from './support/problems.js';
 
 /** The seed's first three projects (the third has no 满意度 indicators: one warning). */
 function threeProjects(): Packet {
@@ -59,7 +62,7 @@ describe('a folder belongs to one data file', () => {
     await writeFile(at('out', '2023', '盖章扫描.jpg'), 'scan');
     const before = await treeHashes(work);
 
-    const refused = await shenbao(['build', 'b/2023.json', '-o', 'out', '--date', '2023-01-01'], work);
+    const refused = await shenbaoHere(['build', 'b/2023.json', '-o', 'out', '--date', '2023-01-01'], work);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       `输出文件夹 out/2023 是由数据文件 ${at('a/2023.json')} 生成的，这次的数据文件是 ${at('b/2023.json')}，不是同一个文件：` +
@@ -68,7 +71,7 @@ describe('a folder belongs to one data file', () => {
     noStack(refused.stderr);
     expect(await treeHashes(work)).toEqual(before);
 
-    const replaced = await shenbao(['build', 'b/2023.json', '-o', 'out', '--date', '2023-01-01', '--replace', '--quiet'], work);
+    const replaced = await shenbaoHere(['build', 'b/2023.json', '-o', 'out', '--date', '2023-01-01', '--replace', '--quiet'], work);
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(replaced.stderr.trim().split('\n').at(-1)).toBe('b/2023.json：写出 8 个文件，删除 2 个旧文件，0 个错误，1 条警告');
     noStack(replaced.stderr);
@@ -95,7 +98,7 @@ describe('a folder belongs to one data file', () => {
       expect(report!.ok).toBe(true);
     }
     // Relative to the working directory, through the command.
-    const run = await shenbao(['build', 'a/2023.json', '-o', 'out', '--date', '2023-01-01', '--quiet'], work);
+    const run = await shenbaoHere(['build', 'a/2023.json', '-o', 'out', '--date', '2023-01-01', '--quiet'], work);
     expect(run.code, run.stderr).toBe(0);
     noStack(run.stderr);
     expect((await readManifest(at('out', '2023')))?.source.path).toBe(at('a/2023.json'));
@@ -108,7 +111,7 @@ describe('a folder belongs to one data file', () => {
     await rename(at('a', '2023.json'), at('moved', '2023.json'));
     const before = await treeHashes(work);
 
-    const refused = await shenbao(['build', 'moved/2023.json', '-o', 'out'], work);
+    const refused = await shenbaoHere(['build', 'moved/2023.json', '-o', 'out'], work);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       `输出文件夹 out/2023 是由数据文件 ${at('a/2023.json')} 生成的，那个文件已不在原处（改名、移动或删除了），这次的数据文件是 ${at('moved/2023.json')}：` +
@@ -117,7 +120,7 @@ describe('a folder belongs to one data file', () => {
     noStack(refused.stderr);
     expect(await treeHashes(work)).toEqual(before);
 
-    const replaced = await shenbao(['build', 'moved/2023.json', '-o', 'out', '--date', '2023-01-01', '--replace', '--quiet'], work);
+    const replaced = await shenbaoHere(['build', 'moved/2023.json', '-o', 'out', '--date', '2023-01-01', '--replace', '--quiet'], work);
     expect(replaced.code, replaced.stderr).toBe(0);
     expect((await readManifest(at('out', '2023')))?.source.path).toBe(at('moved/2023.json'));
     // From now on the moved file is the folder's own.
@@ -152,7 +155,7 @@ describe('a folder belongs to one data file', () => {
     await symlink(path.join('..', 'b', 'y.json'), at('both', 'y.json')); // y's own data file: welcome
     await cp(at('c', 'x.json'), at('both', 'x.json')); // another x.json: refused
     const before = await treeHashes(work);
-    const both = await shenbao(['build', 'both', '-o', 'out'], work);
+    const both = await shenbaoHere(['build', 'both', '-o', 'out'], work);
     expect(both.code).toBe(2);
     expect(both.stderr).toBe(
       `输出文件夹 out/x 是由数据文件 ${at('a/x.json')} 生成的，这次的数据文件是 ${at('both/x.json')}，不是同一个文件：` +
@@ -172,7 +175,7 @@ describe('a folder belongs to one data file', () => {
     const [report] = await buildFiles([at('2024/data/unit.json')], { outDir: at('2024/out'), creationDate, formats: ['docx'] }, context);
     expect(report!.failure).toBeUndefined();
     const [folder] = await verifyOutput(at('2024/out/unit'));
-    expect(folder!.findings.map((f) => f.message)).toEqual(
+    expect(lines(folder!.findings)).toEqual(
       ['01-培训费.pdf', '汇总表.pdf'].map((name) => `${at('2024/out/unit', name)}：与数据文件 ${at('2024/data/unit.json')} 现在的内容不一致（数据改过以后没有重新生成它，或它是按别的数据生成的）：请重新生成`),
     );
     // The year copied from is untouched and still current.
@@ -187,11 +190,11 @@ describe('verify knows staleness', () => {
     const changed = threeProjects();
     changed.projects[0]!.funds.annual = { total: '900000.00', fiscal: '900000.00', carryover: '0.00', other: '0.00' };
     await writeData('unit/2023.json', changed);
-    const docx = await shenbao(['build', 'unit/2023.json', '-o', 'out', '--format', 'docx', '--date', '2023-01-01', '--quiet'], work);
+    const docx = await shenbaoHere(['build', 'unit/2023.json', '-o', 'out', '--format', 'docx', '--date', '2023-01-01', '--quiet'], work);
     expect(docx.code, docx.stderr).toBe(0);
     const before = await treeHashes(work);
 
-    const run = await shenbao(['verify', 'out/2023'], work);
+    const run = await shenbaoHere(['verify', 'out/2023'], work);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
       ['01-培训费.pdf', '汇总表.pdf'].map((name) => `out/2023/${name}：与数据文件 ${at('unit/2023.json')} 现在的内容不一致（数据改过以后没有重新生成它，或它是按别的数据生成的）：请重新生成\n`).join(''),
@@ -201,7 +204,7 @@ describe('verify knows staleness', () => {
     expect(await treeHashes(work)).toEqual(before); // verify writes nothing
 
     await build(['unit/2023.json']);
-    const again = await shenbao(['verify', 'out/2023'], work);
+    const again = await shenbaoHere(['verify', 'out/2023'], work);
     expect([again.code, again.stdout]).toEqual([0, '']);
     expect(again.stderr).toMatch(/^out\/2023：8 个文件都与 manifest\.json 相符/);
   });
@@ -216,7 +219,7 @@ describe('verify knows staleness', () => {
     const [folder] = await verifyOutput(at('out', '2023'));
     const data = `数据文件 ${at('unit/2023.json')} `;
     const line = (name: string, why: string) => `${at('out', '2023', name)}：${why}`;
-    expect(folder!.findings.map((f) => [f.kind, f.message])).toEqual(
+    expect(folder!.findings.map((f) => [f.kind, lines([f])[0]])).toEqual(
       [
         ...['docx', 'pdf'].map((ext) => line(`${FORMS[0]}.${ext}`, `${data}里这个项目现在有错误：请改正后重新生成`)),
         ...['docx', 'pdf'].map((ext) => line(`${FORMS[1]}.${ext}`, `${data}里现在没有这个项目（删除、改名或换了位置）：请重新生成`)),
@@ -231,7 +234,7 @@ describe('verify knows staleness', () => {
     await build(['unit/2023.json']);
     await rm(at('unit'), { recursive: true });
     const before = await treeHashes(work);
-    const run = await shenbao(['verify', 'out/2023'], work);
+    const run = await shenbaoHere(['verify', 'out/2023'], work);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     const lines = run.stderr.split('\n');
@@ -251,7 +254,7 @@ describe('verify knows staleness', () => {
     await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
     const [folder] = await verifyOutput(at('out', '2023'));
     expect(folder!.findings).toEqual([]);
-    expect(folder!.remarks).toEqual([
+    expect(lines(folder!.remarks ?? [])).toEqual([
       `${at('out', '2023')}：没有核对这些文件是否按现在的数据生成：manifest.json 没有记下数据文件在哪里（较早的版本生成的；重新生成一次就会记下）`,
     ]);
   });

@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseFonts, declarationDocument, DEFAULT_FONTS, loadFonts, loadTemplates, pagedPdf } from '../src/index.js';
+import { chooseFonts, DEFAULT_FONTS, loadFonts } from '../src/render/fonts.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
 import { sharedFontBytes } from '../src/render/fonts.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
@@ -129,9 +132,10 @@ describe('loading a font', () => {
     expect(await refusal(DEFAULT_FONTS.regular, roboto)).toBe(message);
   });
 
-  it('still refuses collections and files that are no font', async () => {
+  it('refuses a collection it cannot read, and files that are no font', async () => {
+    // Collections are read (a face named after #: test/fonts-ttc.test.ts); this one has no version 1 or 2 header.
     const ttc = await file('a.ttc', Buffer.concat([Buffer.from('ttcf'), Buffer.alloc(64)]));
-    expect(await refusal(ttc)).toBe(`UserError: 字体文件 ${ttc} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
+    expect(await refusal(ttc)).toBe(`UserError: 字体文件 ${ttc} 已损坏或不完整（无法读取文件头），请重新复制或下载这个字体文件`);
     const text = await file('a.ttf', Buffer.from('not a font at all'));
     expect(await refusal(text)).toBe(`UserError: 字体文件 ${text} 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）`);
   });

@@ -6,13 +6,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, type FormTemplates, type Packet, type Project } from '../src/index.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { Packet, Project } from '../src/model/packet.js';
 import { blankForm, type BlankOptions } from '../src/output/blank.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { formFiles, gatherForms } from '../src/output/gather.js';
 import { buildDocx, cellWithText, descendants, editDocx, readBytes, setCellText } from './support/docx.js';
 import { departmentProject, fillBlank, TITLE, UNIT, YEAR } from './support/blank-fill.js';
-import { shenbao } from './support/cli.js';
+import { shenbaoHere } from './support/cli.js';
+import { lines } from './support/problems.js';
 
 let templates: FormTemplates;
 /** Ten filled forms, named so that name order is not natural order (10-… sorts before 2-…). */
@@ -80,7 +82,7 @@ describe('the packet-level fields: from the options, or the same in every file',
   it('files that carry no unit and no title: the options give them, or the error says which option', async () => {
     const files = folderWith({ 'a.docx': await filled(projects[0]!, { unit: undefined }), 'b.docx': await filled(projects[1]!, { unit: undefined }) });
     const without = await gatherForms(files, { templates });
-    expect(without.conflicts).toEqual(['没有一个文件记着汇总表标题：请用 --title 给出', '没有一个文件记着单位：请用 --unit 给出']);
+    expect(lines(without.conflicts)).toEqual(['没有一个文件记着汇总表标题：请用 --title 给出', '没有一个文件记着单位：请用 --unit 给出']);
     expect(without.data).toBeUndefined();
     const given = await gatherForms(files, { templates, title: '某区汇总表2027年度', unit: '某区' });
     expect(given.conflicts).toEqual([]);
@@ -97,7 +99,7 @@ describe('the packet-level fields: from the options, or the same in every file',
     });
     const [a, b, c] = files;
     const refused = await gatherForms(files, { templates });
-    expect(refused.conflicts).toEqual([`各文件的单位不一致：${a}、${c} 是「甲街道」；${b} 是「乙街道」。请改成一样，或用 --unit 给出汇总后的单位`]);
+    expect(lines(refused.conflicts)).toEqual([`各文件的单位不一致：${a}、${c} 是「甲街道」；${b} 是「乙街道」。请改成一样，或用 --unit 给出汇总后的单位`]);
     expect(refused.data).toBeUndefined();
     expect((await gatherForms(files, { templates, unit: UNIT })).data).toEqual({ title: TITLE, unit: UNIT, year: YEAR, projects: projects.slice(0, 3) });
   });
@@ -105,7 +107,7 @@ describe('the packet-level fields: from the options, or the same in every file',
   it('forms of different years are refused, naming the files; --year settles it', async () => {
     const files = folderWith({ 'a.docx': await filled(projects[0]!), 'b.docx': await filled(projects[1]!, { year: 2028, title: TITLE }) });
     const refused = await gatherForms(files, { templates });
-    expect(refused.conflicts).toEqual([`各文件的年度不一致：${files[0]} 是「2027」；${files[1]} 是「2028」。请改成一样，或用 --year 给出汇总后的年度`]);
+    expect(lines(refused.conflicts)).toEqual([`各文件的年度不一致：${files[0]} 是「2027」；${files[1]} 是「2028」。请改成一样，或用 --year 给出汇总后的年度`]);
     expect((await gatherForms(files, { templates, year: 2027 })).data).toMatchObject({ year: 2027 });
   });
 });
@@ -114,7 +116,7 @@ describe('refusals', () => {
   it('the same project in two files is refused, naming both files', async () => {
     const files = folderWith({ 'a.docx': await filled(projects[0]!), 'b.docx': await filled(projects[1]!), 'c.docx': await filled(projects[0]!) });
     const gathered = await gatherForms(files, { templates });
-    expect(gathered.conflicts).toEqual([`项目「${projects[0]!.name}」在 ${files[0]} 和 ${files[2]} 里都有：同一个项目只能交一份，请删去多余的那份，或把项目名称改得不同`]);
+    expect(lines(gathered.conflicts)).toEqual([`项目「${projects[0]!.name}」在 ${files[0]} 和 ${files[2]} 里都有：同一个项目只能交一份，请删去多余的那份，或把项目名称改得不同`]);
     expect(gathered.data).toBeUndefined();
   });
 
@@ -126,7 +128,7 @@ describe('refusals', () => {
     });
     const files = folderWith({ 'a.docx': await filled(projects[0]!), 'b.docx': retyped, 'c.docx': notAForm, 'd.docx': await filled(projects[3]!) });
     const gathered = await gatherForms(files, { templates });
-    expect(gathered.files.map((f) => f.problems)).toEqual([
+    expect(gathered.files.map((f) => lines(f.problems))).toEqual([
       [],
       [`${files[1]}：第 1 张申报表第 1 个表格第 6 行第 4 列：这里是标签「上年结转资金」，现在是「结转资金」。标签不能改，请改回去`],
       [`${files[2]}：没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表`],
@@ -154,7 +156,7 @@ describe('what each file\'s reading checks is checked when gathered', () => {
     const gathered = await gatherForms(files, { templates });
     expect(gathered.data).toBeDefined();
     expect(gathered.packet).toBeUndefined();
-    expect(gathered.diagnostics.map(({ file, diagnostic }) => [file, diagnostic.path.join('.'), diagnostic.severity, diagnostic.ruleId])).toEqual([
+    expect(gathered.diagnostics.map(({ file, diagnostic }) => [file, diagnostic.path.join('.'), diagnostic.severity, diagnostic.code])).toEqual([
       [files[1], 'projects.1.annualGoal', 'error', 'glyph-missing'],
     ]);
   });
@@ -167,7 +169,7 @@ describe('shenbao extract with many files', () => {
     for (const i of [0, 1]) writeFileSync(path.join(dir, '收到', formName(i)), readFileSync(path.join(formsDir, formName(i))));
     const [one, two] = [0, 1].map((i) => path.join('收到', formName(i)));
 
-    const run = await shenbao(['extract', two!, one!, '-o', 'packet.json'], dir);
+    const run = await shenbaoHere(['extract', two!, one!, '-o', 'packet.json'], dir);
     expect([run.code, run.stdout, run.stderr]).toEqual([
       0,
       '',
@@ -175,7 +177,7 @@ describe('shenbao extract with many files', () => {
     ]);
     expect(JSON.parse(readFileSync(path.join(dir, 'packet.json'), 'utf8'))).toEqual({ title: TITLE, unit: UNIT, year: YEAR, projects: [projects[1], projects[0]] });
 
-    const folder = await shenbao(['extract', '收到', '--unit', '某区', '-o', 'folder.json'], dir);
+    const folder = await shenbaoHere(['extract', '收到', '--unit', '某区', '-o', 'folder.json'], dir);
     expect([folder.code, folder.stderr]).toEqual([0, [`${one}：读回申报表，1 个项目`, `${two}：读回申报表，1 个项目`, '汇总 2 个文件的 2 个项目，写到 folder.json，0 个错误，0 条警告', ''].join('\n')]);
     expect(JSON.parse(readFileSync(path.join(dir, 'folder.json'), 'utf8'))).toMatchObject({ unit: '某区', projects: [projects[0], projects[1]] });
   }, 30_000);
@@ -185,7 +187,7 @@ describe('shenbao extract with many files', () => {
     writeFileSync(path.join(dir, 'a.docx'), await filled(projects[0]!, { unit: '甲街道', title: TITLE }));
     writeFileSync(path.join(dir, 'b.docx'), await filled(projects[1]!, { unit: '乙街道', title: TITLE }));
     writeFileSync(path.join(dir, 'c.docx'), await filled(projects[0]!, { unit: '甲街道', title: TITLE }));
-    const run = await shenbao(['extract', 'a.docx', 'b.docx', 'c.docx', '-o', 'packet.json'], dir);
+    const run = await shenbaoHere(['extract', 'a.docx', 'b.docx', 'c.docx', '-o', 'packet.json'], dir);
     expect([run.code, run.stdout]).toEqual([1, '']);
     expect(run.stderr.split('\n')).toEqual([
       'a.docx：读回申报表，1 个项目',
@@ -198,9 +200,9 @@ describe('shenbao extract with many files', () => {
     ]);
     expect(existsSync(path.join(dir, 'packet.json'))).toBe(false);
 
-    const missing = await shenbao(['extract', 'a.docx', 'nope.docx'], dir);
-    expect([missing.code, missing.stderr]).toEqual([2, '找不到文件或目录：nope.docx，请检查路径是否写对\n']);
-    const badYear = await shenbao(['extract', 'a.docx', 'b.docx', '--year', '二〇二七'], dir);
+    const missing = await shenbaoHere(['extract', 'a.docx', 'nope.docx'], dir);
+    expect([missing.code, missing.stderr]).toEqual([2, '找不到 nope.docx：没有这个文件或文件夹，请检查路径是否写对\n']);
+    const badYear = await shenbaoHere(['extract', 'a.docx', 'b.docx', '--year', '二〇二七'], dir);
     expect([badYear.code, badYear.stderr]).toEqual([2, '--year 应是 2000 到 2100 之间的年份，如 2027，现在是「二〇二七」\n']);
   }, 30_000);
 
@@ -208,7 +210,7 @@ describe('shenbao extract with many files', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'shenbao-gather-cli-'));
     writeFileSync(path.join(dir, 'a.docx'), await filled(projects[0]!));
     writeFileSync(path.join(dir, 'b.docx'), editDocx(await filled(projects[1]!), (d) => setCellText(cellWithText(d, '上年结转资金'), '结转资金')));
-    const run = await shenbao(['extract', 'a.docx', 'b.docx', '-o', 'packet.json'], dir);
+    const run = await shenbaoHere(['extract', 'a.docx', 'b.docx', '-o', 'packet.json'], dir);
     expect([run.code, run.stdout]).toEqual([1, '']);
     expect(run.stderr.split('\n')).toEqual([
       'a.docx：读回申报表，1 个项目',
@@ -225,7 +227,7 @@ describe('shenbao extract with many files', () => {
     const broken = { ...projects[1]!, funds: { ...projects[1]!.funds, annual: { ...projects[1]!.funds.annual, carryover: undefined as never } } };
     writeFileSync(path.join(dir, 'a.docx'), await filled(projects[0]!));
     writeFileSync(path.join(dir, 'b.docx'), await filled(broken));
-    const run = await shenbao(['extract', 'a.docx', 'b.docx', '-o', 'packet.json'], dir);
+    const run = await shenbaoHere(['extract', 'a.docx', 'b.docx', '-o', 'packet.json'], dir);
     expect([run.code, run.stdout]).toEqual([1, '']);
     expect(run.stderr.split('\n')).toEqual([
       'a.docx：读回申报表，1 个项目',

@@ -1,17 +1,11 @@
 // Glyph coverage: a character the font lacks is an error at the field that holds it, with its
 // code point, before anything is rendered; characters the font has raise nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  declarationDocument,
-  glyphDiagnostics,
-  loadFonts,
-  loadTemplates,
-  missingGlyphs,
-  summaryDocument,
-  type FormTemplates,
-  type GridDocument,
-  type LoadedFonts,
-} from '../src/index.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { glyphDiagnostics, missingGlyphs } from '../src/render/glyphs.js';
+import { loadFonts, type LoadedFonts } from '../src/render/fonts.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { GridDocument } from '../src/layout/grid.js';
 import { loadSeed } from './support/seed.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
 import { checkPrintable, GLYPH_CHECK } from '../src/output/printable.js';
@@ -57,21 +51,21 @@ describe('missingGlyphs', () => {
         path: ['projects', 2, 'annualGoal'],
         message: '「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
         hint: '这是生僻字（CJK 扩展 B 区）：可用 --font、--font-bold 换用收有此字的中文字体，或按本单位惯例改写（如以同音字代替并加注）',
-        ruleId: 'glyph-missing',
+        code: 'glyph-missing',
       },
       {
         severity: 'error',
         path: ['projects', 2, 'annualGoal'],
         message: '「😀」（U+1F600）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
         hint: '表格中不宜用表情符号，请删去或改用文字',
-        ruleId: 'glyph-missing',
+        code: 'glyph-missing',
       },
       {
         severity: 'error',
         path: ['projects', 2, 'indicators', 1, 'name'],
         message: '「\uE000」（U+E000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
         hint: '这是私用区字符（造字程序或输入法自造的字），换了电脑或字体就显示不出来；请改用标准汉字，或用文字说明它的写法',
-        ruleId: 'glyph-missing',
+        code: 'glyph-missing',
       },
     ]);
   });
@@ -105,7 +99,7 @@ describe('missingGlyphs', () => {
         path: [],
         message: '模板文字「𠀀字段」中的「𠀀」（U+20000）不在字体 NotoSerifSC-Regular 中，印出来会是空白方框',
         hint: '请修改模板中的这段文字，或用 --font、--font-bold 换用含有这个字的字体',
-        ruleId: 'glyph-missing',
+        code: 'glyph-missing',
       },
     ]);
   });

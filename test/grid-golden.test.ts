@@ -3,7 +3,9 @@
 // trip, they see where each value stands: its row, column, spans, role and data path.
 // Refresh with `UPDATE_GOLDEN=1 npx vitest run test/grid-golden.test.ts` and review the diff.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { declarationDocument, loadTemplates, summaryDocument, type FormTemplates, type GridDocument } from '../src/index.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { GridDocument } from '../src/layout/grid.js';
 import { expectGolden, loadDistinct } from './support/golden.js';
 import { loadSeed } from './support/seed.js';
 

@@ -6,12 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadTemplates, type FormTemplates } from '../src/index.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
 import { gatherForms } from '../src/output/gather.js';
 import { extractFile } from '../src/output/revision.js';
-import { shenbao } from './support/cli.js';
+import { shenbaoHere } from './support/cli.js';
 import { buildDocx } from './support/docx.js';
 import { SEED_FILE } from './support/seed.js';
+import { lines } from './support/problems.js';
 
 let templates: FormTemplates;
 let seedForm: Uint8Array; // 01-培训费.docx as build writes it
@@ -53,25 +54,25 @@ const instr = (code: string) => `<w:r><w:instrText xml:space="preserve">${code}<
 
 type Read = Awaited<ReturnType<typeof extractFile>>;
 const indicatorsOf = (read: Read) => ((read.data?.projects as Array<{ indicators: Array<{ target?: string }> }> | undefined)?.[0]?.indicators ?? []);
-const everything = (read: Read) => [...read.problems, ...read.notes, ...read.diagnostics.map((d) => d.message)].join('\n');
+const everything = (read: Read) => [...lines(read.problems), ...lines(read.notes), ...read.diagnostics.map((d) => d.message)].join('\n');
 
 describe('fields that break the reading', () => {
   it('an unclosed field (fldChar begin, no end) after the first target does not silently drop the other 11 indicators', async () => {
     // Today: exit 0, "0 个错误", 1 indicator instead of 12.
     const { file, read } = await extractBytes(edited(seedForm, [TARGET, TARGET + BEGIN]));
-    expect(read.problems).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有一个没有结束的域（缺少域结束符），它后面的内容印不出来，读不准。请在 Word 里删去这个域，改成直接输入的文字`]);
+    expect(lines(read.problems)).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有一个没有结束的域（缺少域结束符），它后面的内容印不出来，读不准。请在 Word 里删去这个域，改成直接输入的文字`]);
   });
 
   it('a DATE field with no separate/result (Word and LibreOffice compute it: the page shows the date) is refused', async () => {
     // LibreOffice 7.4 prints "≥4(次)2026" for this cell; shenbao reads "≥4(次)" with exit 0.
     const { file, read } = await extractBytes(edited(seedForm, [TARGET, TARGET + BEGIN + instr(' DATE \\@ "yyyy" ') + END]));
-    expect(read.problems).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有域（DATE），文件里没有存它显示的内容，读不出印的是什么。请改成直接输入的文字`]);
+    expect(lines(read.problems)).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有域（DATE），文件里没有存它显示的内容，读不出印的是什么。请改成直接输入的文字`]);
   });
 
   it('a SYMBOL field with no result is not dropped: "≥" is not lost from the target', async () => {
     const { file, read } = await extractBytes(edited(seedForm, [TARGET, BEGIN + instr(' SYMBOL 179 \\f "Symbol" ') + END + '<w:r><w:t>4(次)</w:t></w:r>']));
     // Was: target "4(次)", exit 0 (the operator silently gone).
-    expect(read.problems).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有域（SYMBOL），文件里没有存它显示的内容，读不出印的是什么。请改成直接输入的文字`]);
+    expect(lines(read.problems)).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有域（SYMBOL），文件里没有存它显示的内容，读不出印的是什么。请改成直接输入的文字`]);
   });
 });
 
@@ -80,7 +81,7 @@ describe('w:sym with odd codes', () => {
     it(`w:sym w:char="${code}" is refused with its place, not dropped`, async () => {
       const { file, read } = await extractBytes(edited(seedForm, [TARGET, `<w:r><w:sym w:font="Symbol" w:char="${code}"/><w:t>4(次)</w:t></w:r>`]));
       // Was: target "4(次)", exit 0.
-      expect(read.problems).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有 Symbol 字体的符号，但它的代码「${code}」不是有效的字符代码，读不出印的是什么。请改成直接输入的字符`]);
+      expect(lines(read.problems)).toEqual([`${file}：第 1 张申报表第 2 个表格第 2 行第 7 列（绩效指标第 1 条的年度(/项目)指标值）：这里有 Symbol 字体的符号，但它的代码「${code}」不是有效的字符代码，读不出印的是什么。请改成直接输入的字符`]);
     });
   }
 
@@ -99,7 +100,7 @@ describe('title and year lines', () => {
     let message = '';
     try {
       const { read } = await extractBytes(zipSync(entries));
-      message = read.problems.join('\n');
+      message = lines(read.problems).join('\n');
     } catch (error) {
       message = (error as Error).message; // today: 没有找到「财政项目支出绩效目标申报表」，不是 shenbao 生成的申报表或汇总表 (exit 2)
     }
@@ -111,7 +112,7 @@ describe('title and year lines', () => {
       edited(seedForm, ['<w:t xml:space="preserve">(2023年度)</w:t>', '<w:t xml:space="preserve">(</w:t></w:r><w:r><w:rPr><w:strike/></w:rPr><w:t>2022</w:t></w:r><w:r><w:t>2023年度)</w:t>']),
     );
     // Today: read as 2023 with no word about the struck "2022".
-    expect(read.notes).toEqual([expect.stringMatching(/\.docx：第 1 张申报表标题下的年度一行：带删除线的「2022」按删除读，读入的是「2023」$/)]);
+    expect(lines(read.notes)).toEqual([expect.stringMatching(/\.docx：第 1 张申报表标题下的年度一行：带删除线的「2022」按删除读，读入的是「2023」$/)]);
   });
 });
 
@@ -123,7 +124,7 @@ describe('gathering', () => {
     writeFileSync(b, edited(seedForm2, ['>(2023年度)<', '>(2024年度)<']));
     const gathered = await gatherForms([a, b], { templates, year: 2023 });
     // Today: a packet of year 2023 with no word that y-02.docx is printed (2024年度).
-    const said = [...gathered.conflicts, ...gathered.files.flatMap((f) => [...f.problems, ...f.notes]), ...gathered.diagnostics.map((d) => `${d.file ?? ''} ${d.diagnostic.message}`)];
+    const said = [...lines(gathered.conflicts), ...gathered.files.flatMap((f) => lines([...f.problems, ...f.notes])), ...gathered.diagnostics.map((d) => `${d.file ?? ''} ${d.diagnostic.message}`)];
     expect(said).toEqual([`${b}：表上印的年度是 2024，按 --year 2023 汇总（这张表的日期是否在 2023 年内，build 会再检查）`]);
   });
 
@@ -137,7 +138,7 @@ describe('gathering', () => {
     const cont = xml.indexOf('<w:vMerge w:val="continue"/>', at);
     entries['word/document.xml'] = strToU8(xml.slice(0, cont) + xml.slice(cont + '<w:vMerge w:val="continue"/>'.length));
     const { read } = await extractBytes(zipSync(entries));
-    const message = read.problems.join('\n');
+    const message = lines(read.problems).join('\n');
     expect(message).toMatch(/\.docx：第 1 张申报表第 2 个表格第 3 行第 1 列：「绩效指标」的合并单元格从这一行起被拆开了（这一格没有与上面的「绩效指标」合并），无法读取。请把这一列重新与「绩效指标」合并$/);
   });
 });
@@ -151,7 +152,7 @@ describe('diff against a packet whose names repeat', () => {
     writeFileSync(packetFile, JSON.stringify(data, null, 2));
     const folder = await buildDocx(packetFile);
     copyFileSync(path.join(folder, '02-培训费.docx'), path.join(dir, '培训费.docx'));
-    const run = await shenbao(['diff', 'dup.json', '培训费.docx'], dir);
+    const run = await shenbaoHere(['diff', 'dup.json', '培训费.docx'], dir);
     // Today: silently compared with project 1 and 22 differences listed (exit 1), no word that
     // project 2 has the same name (the form is project 2's, unchanged).
     expect([run.code, run.stderr]).toEqual([

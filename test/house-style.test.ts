@@ -10,19 +10,14 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildFiles,
-  declarationDocument,
-  formatMoney,
-  loadFonts,
-  loadTemplates,
-  pagedPdf,
-  sumMoney,
-  type FormTemplates,
-  type GridDocument,
-  type LoadedFonts,
-  type Packet,
-} from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { formatMoney, sumMoney } from '../src/model/money.js';
+import { loadFonts, type LoadedFonts } from '../src/render/fonts.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import type { GridDocument } from '../src/layout/grid.js';
+import type { Packet } from '../src/model/packet.js';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { diffPackets } from '../src/extract/diff.js';
@@ -33,6 +28,7 @@ import { validatePacket } from '../src/validate/validate.js';
 import { part, readBytes } from './support/docx.js';
 import { readPdf } from './support/pdf.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
+import { lines } from './support/problems.js';
 
 const FIXTURE = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'putuo-2026.json');
 const putuo = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Packet;
@@ -203,7 +199,7 @@ describe('read back as printed (hostile-test findings)', () => {
     entries['docProps/custom.xml'] = strToU8(custom.replace(/<property[^>]*>.*?<\/property>/g, ''));
     expect(strFromU8(entries['docProps/custom.xml']!)).not.toContain('印制样式');
     const read = await extractDocx(zipSync(entries), '汇总表.docx', templates);
-    expect(read.problems.at(-1)).toMatch(/^汇总表\.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」/);
+    expect(lines(read.problems).at(-1)).toMatch(/^汇总表\.docx：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「印制样式」/);
   });
 });
 

@@ -1,5 +1,6 @@
 // Issue 17, items 14–17 (bounds on every input): every file a user names is read only if it is a
-// regular file, and never past a cap. Each case runs the real command (dist/cli.js) and asserts
+// regular file, and never past a cap. Each case runs the real command (dist/cli.js; the dangling
+// links in this process, through runCli: nothing there can hang or exhaust a process) and asserts
 // three things: the exit code, the exact Chinese lines (no stack trace, no 内部错误), and the
 // working folder hashed before and after. The cases that once ate memory run under
 // `prlimit --as`, so a regression fails the test instead of the machine.
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/command-line.js';
-import { CLI, shenbao, type Run } from './support/cli.js';
+import { CLI, shenbao, shenbaoHere, type Run } from './support/cli.js';
 import { SEED_FILE } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -131,8 +132,8 @@ describe('FIFOs in a packet folder', () => {
     await mkfifo(path.join(dir, 'out', 'unit', '.shenbao.lock'));
     const build = await around(dir, () => shenbao(['build', 'unit.json', '-o', 'out', '--quiet'], dir));
     expectRefused(build, 2, [
-      'unit.json:193:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
-      'unit.json:314:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
+      'unit.json:192:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
+      'unit.json:313:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
       '    提示：可能归错了类别；表上照原样打印',
       '另一个 shenbao 正在生成 out/unit：请等它结束后再生成。如果确定没有 shenbao 在运行，删除 out/unit/.shenbao.lock 后重试',
       'unit.json：未能生成，输出文件夹保持原样，0 个错误，2 条警告',
@@ -255,7 +256,7 @@ describe('-o at a dangling symlink: said as what it is', () => {
   it('build -o at a link to a missing folder', async () => {
     const dir = workFolder();
     symlinkSync('已删除的文件夹', path.join(dir, 'out'));
-    const build = await around(dir, () => shenbao(['build', 'unit.json', '-o', 'out'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'unit.json', '-o', 'out'], dir));
     // Was: 无法创建输出目录 out/minhang-2023：路径中有一段是文件而不是文件夹
     expectRefused(build, 2, ['-o out 是一个符号链接，指向的 已删除的文件夹 不存在（链接已失效）：请先建好这个文件夹，或用 -o 换一个输出目录']);
     expect(build.after).toEqual(build.before);
@@ -267,7 +268,7 @@ describe('-o at a dangling symlink: said as what it is', () => {
     const line = '-o 汇总.json 是一个符号链接，指向的 别处/汇总.json 不存在（链接已失效）：shenbao 不经由链接写文件，也不替换链接。请换一个文件名，或先把链接移走';
     // extract checks -o before reading its input.
     for (const args of [['extract', '01-培训费.docx', '-o', '汇总.json'], ['blank', '-o', '汇总.json'], ['schema', '-o', '汇总.json']]) {
-      const run = await around(dir, () => shenbao(args, dir));
+      const run = await around(dir, () => shenbaoHere(args, dir));
       // Was: "汇总.json 已存在" (extract, blank), and schema -o replaced the link with a file (exit 0).
       expectRefused(run, 2, [line]);
       expect(run.after).toEqual(run.before);
@@ -276,9 +277,9 @@ describe('-o at a dangling symlink: said as what it is', () => {
 
   it('schema -o at a link to a schema: the link is not replaced either', async () => {
     const dir = workFolder();
-    expect((await shenbao(['schema', '-o', 'packet.schema.json'], dir)).code).toBe(0);
+    expect((await shenbaoHere(['schema', '-o', 'packet.schema.json'], dir)).code).toBe(0);
     symlinkSync('packet.schema.json', path.join(dir, '链接.json'));
-    const run = await around(dir, () => shenbao(['schema', '-o', '链接.json'], dir));
+    const run = await around(dir, () => shenbaoHere(['schema', '-o', '链接.json'], dir));
     expectRefused(run, 2, ['-o 链接.json 是一个符号链接，指向 packet.schema.json：shenbao 不经由链接写文件，也不替换链接。请换一个文件名，或先把链接移走']);
     expect(run.after).toEqual(run.before);
   }, TEN_SECONDS);

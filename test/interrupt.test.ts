@@ -7,8 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Packet } from '../src/index.js';
-import { CLI, shenbao } from './support/cli.js';
+import type { Packet } from '../src/model/packet.js';
+import { CLI, shenbaoHere } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
   data = path.join(dir, 'unit.json');
   // The old output: a good build of a small version of the packet, with a user's file beside it.
   await writeFile(data, JSON.stringify(packetOf(3)));
-  expect((await shenbao(['build', data, '-o', path.join(dir, 'out'), '--date', '2023-01-01'], dir)).code).toBe(0);
+  expect((await shenbaoHere(['build', data, '-o', path.join(dir, 'out'), '--date', '2023-01-01'], dir)).code).toBe(0);
   await writeFile(path.join(dir, 'out', 'unit', '盖章扫描.jpg'), 'scan');
   before = await treeHashes(path.join(dir, 'out'));
   await writeFile(data, JSON.stringify(packetOf(300)));

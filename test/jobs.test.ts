@@ -42,7 +42,7 @@ it('refuses a --jobs that is not a whole number of threads', async () => {
 it('a form too big for a worker’s heap is made on the build’s thread: the same files as --jobs 1', async () => {
   // From dist/, as the command runs: the workers are plain JavaScript modules there.
   const dist = path.resolve('dist');
-  const { buildFiles } = (await import(path.join(dist, 'index.js'))) as typeof import('../src/index.js');
+  const { buildFiles } = (await import(path.join(dist, 'output', 'build.js'))) as typeof import('../src/output/build.js');
   const { OUT_OF_MEMORY } = (await import(path.join(dist, 'output', 'form-pool.js'))) as typeof import('../src/output/form-pool.js');
   const packet = loadSeed();
   const base = packet.projects;

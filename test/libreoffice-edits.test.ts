@@ -8,11 +8,14 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatDiagnostic, loadTemplates, type FormTemplates, type Project } from '../src/index.js';
+import { formatDiagnostic } from '../src/validate/format.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import type { Project } from '../src/model/packet.js';
 import { extractDocx } from '../src/extract/docx.js';
 import { extractFile } from '../src/output/revision.js';
 import { ROOT } from './support/cli.js';
 import { loadDistinct } from './support/golden.js';
+import { lines } from './support/problems.js';
 
 const distinct = loadDistinct();
 let templates: FormTemplates;
@@ -22,7 +25,7 @@ beforeAll(async () => {
 
 const fixture = (name: string) => path.join(ROOT, 'test', 'fixtures', 'libreoffice', name);
 /** extract's reading of the Word file (before validation), the file named x.docx in messages. */
-const read = (name: string) => extractDocx(new Uint8Array(readFileSync(fixture(name))), 'x.docx', templates);
+const read = async (name: string) => { const read = await extractDocx(new Uint8Array(readFileSync(fixture(name))), 'x.docx', templates); return { ...read, problems: lines(read.problems) }; };
 
 /**
  * As `extract` reads it: validated and glyph-checked (`packet` is what it writes); messages as the
@@ -34,7 +37,7 @@ async function extracted(name: string) {
   const result = await extractFile(file, templates);
   const said = (severity: string) => result.diagnostics.filter((d) => d.severity === severity).map((d) => formatDiagnostic(d, 'x.docx', result.projectNames).replaceAll(file, 'x.docx'));
   const named = (messages: string[]) => messages.map((m) => m.replaceAll(file, 'x.docx'));
-  return { ...result, errors: said('error'), warnings: said('warning'), problems: named(result.problems), notes: named(result.notes) };
+  return { ...result, errors: said('error'), warnings: said('warning'), problems: named(lines(result.problems)), notes: named(lines(result.notes)) };
 }
 
 /** Form 1 as its data reads back unedited (amounts with two decimals), with `edit` applied to its project. */

@@ -19,8 +19,8 @@ import { inspectPacketFolder } from '../src/output/folder.js';
 import { LOCK_FILE, lockPacketFolder } from '../src/output/lock.js';
 import { thisProcess } from '../src/output/owner.js';
 import { stagePacketFolder } from '../src/output/staging.js';
-import type { Packet } from '../src/index.js';
-import { CLI, shenbao } from './support/cli.js';
+import type { Packet } from '../src/model/packet.js';
+import { CLI, shenbaoHere } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -60,12 +60,12 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'pause-swap.mjs'), PAUSE_SWAP);
   await mkdir(ws);
   await writeFile(path.join(ws, 'unit.json'), JSON.stringify(packetOf(3)));
-  expect((await shenbao(['build', 'unit.json', '-o', 'out', ...DATE], ws)).code).toBe(0);
+  expect((await shenbaoHere(['build', 'unit.json', '-o', 'out', ...DATE], ws)).code).toBe(0);
   await writeFile(path.join(packet(), '盖章扫描.jpg'), 'scan');
   await cp(ws, path.join(dir, 'old'), { recursive: true });
   oldTree = await treeHashes(out());
   await writeFile(path.join(ws, 'unit.json'), JSON.stringify(changed()));
-  expect((await shenbao(['build', 'unit.json', '-o', 'out', ...DATE], ws)).code).toBe(0);
+  expect((await shenbaoHere(['build', 'unit.json', '-o', 'out', ...DATE], ws)).code).toBe(0);
   newTree = await treeHashes(out());
   expect(newTree).not.toEqual(oldTree);
 });
@@ -142,7 +142,7 @@ describe('item 9: a lock held by a build that may still run is respected', () =>
     const owner = { pid: deadPid(), ...where, timens: thisProcess().timens, startTicks: '12345' };
     await heldBy(owner);
     const before = await treeHashes(out());
-    const run = await shenbao(['build', 'unit.json', '-o', 'out', ...DATE], ws);
+    const run = await shenbaoHere(['build', 'unit.json', '-o', 'out', ...DATE], ws);
     noBug(run.stderr);
     expect(run.code, run.stderr).toBe(2);
     expect(lastLines(run.stderr, 2)).toEqual([refusal(place(owner.pid), STARTED), failed]);
@@ -153,7 +153,7 @@ describe('item 9: a lock held by a build that may still run is respected', () =>
     await restore();
     const me = thisProcess();
     await heldBy({ pid: deadPid(), boot: me.boot!, pidns: me.pidns!, timens: me.timens, startTicks: '12345' });
-    const run = await shenbao(['build', 'unit.json', '-o', 'out', ...DATE], ws);
+    const run = await shenbaoHere(['build', 'unit.json', '-o', 'out', ...DATE], ws);
     noBug(run.stderr);
     expect(run.code, run.stderr).toBe(0);
     expect(lastLines(run.stderr, 1)).toEqual(['unit.json：写出 8 个文件，0 个错误，1 条警告']);
@@ -316,7 +316,7 @@ describe('items 10 and 11: what a stopped build says, and a second signal', () =
     noBug(run.stderr);
     expect(run.code, run.stderr).toBe(130);
     expect(lastLines(run.stderr, 1)).toEqual(['已中断：上一次被中断的生成还没有换入完成，这次没能把它完成：下次生成会先完成它（在此之前 verify 会指出）']);
-    const next = await shenbao(build, ws);
+    const next = await shenbaoHere(build, ws);
     expect(next.code, next.stderr).toBe(0);
     expect(await treeHashes(out())).toEqual(newTree);
   });
@@ -327,7 +327,7 @@ describe('items 10 and 11: what a stopped build says, and a second signal', () =
     await writeFile(path.join(root, 'data', 'a.json'), JSON.stringify(packetOf(3)));
     await writeFile(path.join(root, 'data', 'c.json'), JSON.stringify(packetOf(3)));
     // A whole build of a and c; then a's output is taken away and b comes between them.
-    expect((await shenbao(['build', 'data', '-o', 'out', ...DATE], root)).code).toBe(0);
+    expect((await shenbaoHere(['build', 'data', '-o', 'out', ...DATE], root)).code).toBe(0);
     const whole = await treeHashes(path.join(root, 'out'));
     await rm(path.join(root, 'out', 'a'), { recursive: true });
     await writeFile(path.join(root, 'data', 'b.json'), JSON.stringify(packetOf(40)));

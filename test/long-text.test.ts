@@ -3,20 +3,15 @@
 // greedily, each decided by its own text (breaking the text where a line ends, or paragraph by
 // paragraph, gives the same lines), and the form is made within the test's timeout.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  breakLines,
-  declarationDocument,
-  loadFonts,
-  loadTemplates,
-  pagedPdf,
-  textMeasure,
-  type GridDocument,
-  type GridTable,
-  type PlacedText,
-  type Project,
-  type TextMeasure,
-  type TextStyle,
-} from '../src/index.js';
+import { breakLines, type TextMeasure, type TextStyle } from '../src/layout/text.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import { textMeasure } from '../src/render/measure.js';
+import type { GridDocument, GridTable } from '../src/layout/grid.js';
+import type { PlacedText } from '../src/layout/place.js';
+import type { Project } from '../src/model/packet.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';
 import { lineSpans } from '../src/layout/text.js';
 import type { LoadedFonts } from '../src/render/fonts.js';

@@ -4,7 +4,10 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declarationDocument, loadTemplates, parseMarkup, summaryDocument, type GridCell, type GridTable } from '../src/index.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { parseMarkup } from '../src/layout/markup.js';
+import type { GridCell, GridTable } from '../src/layout/grid.js';
 import { anchorPaths, checkTemplateSource } from '../src/layout/markup.js';
 import { loadSeed } from './support/seed.js';
 

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { GOAL_MAX_LENGTH, formatMoney, packetJsonSchema, parseTarget, sumMoney } from '../src/index.js';
+import { GOAL_MAX_LENGTH } from '../src/model/text.js';
+import { formatMoney, sumMoney } from '../src/model/money.js';
+import { packetJsonSchema } from '../src/model/json-schema.js';
+import { parseTarget } from '../src/model/target.js';
 
 describe('money', () => {
   it('prints #,##0.00 exactly, blanks as blank', () => {

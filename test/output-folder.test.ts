@@ -7,7 +7,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildFiles, createBuildContext, readManifest, type BuildContext, type Packet } from '../src/index.js';
+import { buildFiles, createBuildContext, type BuildContext } from '../src/output/build.js';
+import { readManifest } from '../src/output/manifest.js';
+import type { Packet } from '../src/model/packet.js';
 import { compact, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
@@ -116,7 +118,7 @@ describe('a packet folder with other people’s files in it', () => {
     await writeData(renamed);
     const [report] = await build();
     expect(await readFile(path.join(packetDir(), '01-培训费.pdf'), 'utf8')).toBe('annotated by hand');
-    expect(report!.diagnostics.filter((d) => d.ruleId === 'changed-output').map((d) => d.message)).toEqual([
+    expect(report!.diagnostics.filter((d) => d.code === 'changed-output').map((d) => d.message)).toEqual([
       `${path.join(packetDir(), '01-培训费.pdf')} 在 shenbao 生成后被改动过，已原样保留，以后也不会再替换或删除它`,
     ]);
     expect((await readManifest(packetDir()))?.files.map((f) => f.name)).not.toContain('01-培训费.pdf');
@@ -171,7 +173,7 @@ describe('--format', () => {
     const [report] = await buildAs(['pdf']);
     expect(report!.written.map((f) => path.basename(f))).toEqual(OUTPUTS.filter((f) => f.endsWith('.pdf')));
     expect(report!.removed).toEqual([]);
-    expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form')).toEqual([]);
+    expect(report!.diagnostics.filter((d) => d.code === 'stale-form')).toEqual([]);
     // Same data, same date: every file, PDF and Word, is as it was, and still recorded as shenbao's.
     expect(await treeHashes(packetDir())).toEqual(before);
     expect((await readManifest(packetDir()))!.files.map((f) => f.name).sort()).toEqual(OUTPUTS.sort());
@@ -184,7 +186,7 @@ describe('--format', () => {
     await writeData(changed);
     const [report] = await buildAs(['docx']);
     expect(report!.written.map((f) => path.basename(f))).toEqual(OUTPUTS.filter((f) => f.endsWith('.docx')));
-    expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form').map((d) => [d.path, d.message])).toEqual([
+    expect(report!.diagnostics.filter((d) => d.code === 'stale-form').map((d) => [d.path, d.message])).toEqual([
       [['projects', 0], '01-培训费.pdf 是以前生成的，与现在的数据不一致（这次 --format 没有重新生成它）'],
       [[], '汇总表.pdf 是以前生成的，与现在的数据不一致（这次 --format 没有重新生成它）'],
     ]);
@@ -216,7 +218,7 @@ describe('--only', () => {
     expect(summary).toContain('987,654.32');
     expect(summary).not.toContain('123,456.78');
     // The form not named is kept, and said to be out of date.
-    expect(report!.diagnostics.filter((d) => d.ruleId === 'stale-form').map((d) => [d.path, d.message])).toEqual([
+    expect(report!.diagnostics.filter((d) => d.code === 'stale-form').map((d) => [d.path, d.message])).toEqual([
       [['projects', 1], '02-闵行区居村民服务自治平台（2023运维）.pdf、02-闵行区居村民服务自治平台（2023运维）.docx 是以前生成的，与现在的数据不一致（这次 --only 没有重新生成它）'],
     ]);
   });
@@ -228,7 +230,7 @@ describe('--only', () => {
     await writeData(broken);
     const [report] = await build(['培训费']);
     expect((await readdir(packetDir())).sort()).toEqual([...FORMS, 'manifest.json'].sort());
-    expect(report!.diagnostics.find((d) => d.ruleId === 'summary-skipped')?.message).toBe(
+    expect(report!.diagnostics.find((d) => d.code === 'summary-skipped')?.message).toBe(
       '汇总表未生成：数据中有错误的项目，汇总表不能缺项；原有的 汇总表.pdf、汇总表.docx 已删除，以免它与数据不一致',
     );
   });
@@ -243,7 +245,7 @@ describe('--only', () => {
     expect(files.filter((f) => f.includes('培训费')).sort()).toEqual(['02-培训费.docx', '02-培训费.pdf']);
     expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.pdf');
     expect(files).not.toContain('02-闵行区居村民服务自治平台（2023运维）.docx');
-    expect(report!.diagnostics.filter((d) => d.ruleId === 'missing-form').map((d) => d.message)).toEqual([
+    expect(report!.diagnostics.filter((d) => d.code === 'missing-form').map((d) => d.message)).toEqual([
       '01-闵行区居村民服务自治平台（2023运维）.pdf、01-闵行区居村民服务自治平台（2023运维）.docx 不存在：这次 --only 没有生成它',
     ]);
   });
@@ -294,9 +296,11 @@ describe('a swap that fails or is cut short', () => {
     const before = await treeHashes(out);
     faults.renameTo = '03-残疾人就业保障金.pdf';
     const [report] = await build();
+    const message = `没有权限替换 ${path.join(packetDir(), '03-残疾人就业保障金.pdf')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`;
     expect(report!.failure).toEqual({
-      message: `没有权限替换 ${path.join(packetDir(), '03-残疾人就业保障金.pdf')}：请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或用 -o 换一个输出目录`,
+      message,
       exitCode: 3,
+      diagnostic: { severity: 'error', code: 'build-environment', message, path: [], standalone: true },
     });
     expect(await treeHashes(out)).toEqual(before);
   });

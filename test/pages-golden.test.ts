@@ -14,7 +14,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readPdfPages } from '../src/extract/pdf-read.js';
-import { buildFiles } from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
 import type { PageItem, PositionedPage } from '../src/layout/place.js';
 import type * as Pdf from '../src/render/pdf.js';
 import { expectGoldenLines } from './support/golden.js';

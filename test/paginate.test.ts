@@ -1,6 +1,8 @@
 // Cutting a table at page breaks: header rows repeat, merged labels split and repeat.
 import { describe, expect, it } from 'vitest';
-import { parseMarkup, splitTable, type GridTable } from '../src/index.js';
+import { parseMarkup } from '../src/layout/markup.js';
+import { splitTable } from '../src/layout/paginate.js';
+import type { GridTable } from '../src/layout/grid.js';
 
 const table = parseMarkup(
   `<table><col width="1"><col width="1"><col width="1">

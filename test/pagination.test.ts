@@ -3,21 +3,15 @@
 // planned for its piece, nothing is lost or printed twice (read from the positioned pages, and
 // back from the PDF with pdf-parse).
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  breakLines,
-  declarationDocument,
-  loadFonts,
-  loadTemplates,
-  pagedPdf,
-  summaryDocument,
-  textMeasure,
-  type GridDocument,
-  type GridTable,
-  type Packet,
-  type PositionedPage,
-  type Project,
-  type TextMeasure,
-} from '../src/index.js';
+import { breakLines, type TextMeasure } from '../src/layout/text.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { loadTemplates } from '../src/layout/templates.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import { textMeasure } from '../src/render/measure.js';
+import type { GridDocument, GridTable } from '../src/layout/grid.js';
+import type { Packet, Project } from '../src/model/packet.js';
+import type { PositionedPage } from '../src/layout/place.js';
 import { planBreaks as plan, type PageMeasure } from '../src/layout/page-flow.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';

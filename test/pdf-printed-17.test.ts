@@ -25,8 +25,10 @@ import { DEFAULT_FONTS, loadFonts } from '../src/render/fonts.js';
 import { formDataHash, sha256 } from '../src/output/manifest.js';
 import { shenbao } from './support/cli.js';
 import { DISTINCT_FILE } from './support/golden.js';
+import { withEmbeddedUnitsPerEm } from './support/embedded-font-forgery.js';
 import { aroundRun, beforeTextObject, doctorPage, toUnicodeCMap, toUnicodeOf, type PageText } from './support/pdf-doctor.js';
 import { treeHashes } from './support/tree.js';
+import { lines as problemLines } from './support/problems.js';
 
 const F1 = '01-社区睦邻学堂运营.pdf';
 const PROJECT = '项目 1「社区睦邻学堂运营」';
@@ -162,6 +164,20 @@ describe('extract of a PDF that carries its data checks what it prints', () => {
     expect(await treeHashes(dir)).toEqual(before);
   });
 
+  it('issue 19: the embedded TrueType program\'s unitsPerEm set to 16384 (every glyph drawn 1/16 its size, outlines kept): refused as printed at another size', async () => {
+    const tiny = await withEmbeddedUnitsPerEm(original, 16384);
+    const dir = await folder('extract-tiny-font', { 'tiny.pdf': tiny });
+    const file = path.join(dir, 'tiny.pdf');
+    const before = await treeHashes(dir);
+    const run = await cli(['extract', file, '-o', path.join(dir, 'data.json')]);
+    expect([run.code, run.stdout]).toEqual([1, '']);
+    expect(lines(run.stderr)).toEqual([
+      `${file}：第 1 页印出的字的大小与 PDF 标明的不符（嵌入的字体被改了缩放比例），读出的不一定是印出的：标作「财」「政」「项」「目」「支」「出」「绩」「效」「标」「申」 等 162 个字的字`,
+      `${file}：印出的是什么字无法核对，不能当作与附带的数据相同，没有写出数据`,
+    ]);
+    expect(await treeHashes(dir)).toEqual(before);
+  });
+
   it('a print that cannot be read because text was hidden (the title): refused, the hidden text named', async () => {
     const title = '财政项目支出绩效目标申报表';
     const hidden = await doctored((page) => {
@@ -245,7 +261,7 @@ describe('what a page holds but does not print is not read as printed (the reade
     const pdf = await PDFDocument.load(bytes);
     const [page] = readPdfPages(pdf);
     const check = printedAgainstCarried(pdf, 'x.pdf', JSON.parse(embeddedSource(pdf, 'x.pdf')!), templates, fonts);
-    return { text: page!.glyphs.map((g) => g.text).join(''), unprinted: page!.unprinted, lines: printedCheckLines('x.pdf', check) };
+    return { text: page!.glyphs.map((g) => g.text).join(''), unprinted: page!.unprinted, lines: problemLines(printedCheckLines('x.pdf', check)) };
   }
   const missing = (why: string) => [
     `x.pdf：印出的与内嵌的数据不同：${PROJECT}：${FISCAL_LABEL}：印出（空），内嵌的数据是「1234567.89」`,

@@ -2,21 +2,28 @@
 // (extract/pdf-read.ts → pdf-tables.ts → the Word reader's grid matching). Every PDF here is built
 // by shenbao and then stripped of its attachment (catalog /AF and /Names /EmbeddedFiles), so the
 // data it was made from is known exactly.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Big from 'big.js';
 import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFiles, declarationDocument, layOutPages, loadFonts, textMeasure, type GridTable, type Packet, type Project } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildFiles } from '../src/output/build.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { layOutPages } from '../src/layout/pages.js';
+import { loadFonts } from '../src/render/fonts.js';
+import { textMeasure } from '../src/render/measure.js';
+import type { GridTable } from '../src/layout/grid.js';
+import type { Packet, Project } from '../src/model/packet.js';
 import { setText } from '../src/layout/text.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';
 import { extractFile } from '../src/output/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { documentInfo, readToUnicode } from '../src/extract/pdf-read.js';
 import { printedDateFormat } from '../src/extract/printed-style.js';
-import { shenbao } from './support/cli.js';
+import { shenbao, shenbaoHere } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
+import { lines } from './support/problems.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const templates = await loadTemplates();
@@ -66,7 +73,11 @@ const projectsIn = (name: string, packet: Packet) => (name === '汇总表.pdf' ?
 
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'shenbao-pdf-text-'));
-  await build('seed', SEED_FILE);
+  // The seed's PDFs as the run built them once (test/support/seed-build.ts), copied: files are written beside them.
+  const seed = path.join(out, 'seed');
+  await cp(inject('seedBuild'), seed, { recursive: true });
+  built.set('seed', new Map((await readdir(seed)).filter((f) => f.endsWith('.pdf')).map((f) => [f, path.join(seed, f)])));
+  packets.set('seed', loadSeed());
   await build('distinct', path.join(FIXTURES, 'distinct.json'));
   await build('putuo', path.join(FIXTURES, 'putuo-2026.json'));
   // A 汇总表 whose front table runs over pages (its header row printed again on each).
@@ -86,7 +97,7 @@ describe('a PDF without its data is read back from its text', () => {
       const read = await extractFile(await stripped(file), templates);
       expect(read.embedded, name).toBeUndefined();
       expect(read.problems, name).toEqual([]);
-      expect(read.notes[0], name).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 里没有嵌入的数据，按它印出的文字读回`);
+      expect(lines(read.notes)[0], name).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 里没有嵌入的数据，按它印出的文字读回`);
       if (name === '汇总表.pdf') {
         expect(read.kind).toBe('summary');
         expect(read.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -95,7 +106,7 @@ describe('a PDF without its data is read back from its text', () => {
         // A form does not print the packet's title: read without it, and said so.
         expect(read.kind).toBe('form');
         expect(read.data).toStrictEqual({ unit: seed.unit, year: seed.year, projects: projectsIn(name, seed) });
-        expect(read.notes.at(-1)).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 上没有印汇总表标题，读回的数据缺这一项，请在 JSON 里补上`);
+        expect(lines(read.notes).at(-1)).toBe(`${path.join(path.dirname(file), `bare-${name}`)}：PDF 上没有印汇总表标题，读回的数据缺这一项，请在 JSON 里补上`);
       }
     }
   }, 60_000);
@@ -186,7 +197,7 @@ describe('a PDF without its data is read back from its text', () => {
 
   it('the CLI says it read the text, and writes the data', async () => {
     const bare = await stripped(built.get('seed')!.get('汇总表.pdf')!);
-    const run = await shenbao(['extract', bare], out);
+    const run = await shenbaoHere(['extract', bare], out); // the real process: the damaged PDFs below
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stderr.trimEnd().split('\n');
     expect([lines[0], lines.at(-1)]).toEqual([`${bare}：PDF 里没有嵌入的数据，按它印出的文字读回`, `${bare}：PDF 里没有嵌入的数据，按 PDF 上印出的文字读回汇总表，10 个项目，0 个错误，2 条警告`]);
@@ -196,12 +207,12 @@ describe('a PDF without its data is read back from its text', () => {
 
   it('diff compares a data file with a PDF read from its text', async () => {
     const bare = await stripped(built.get('seed')!.get('汇总表.pdf')!);
-    const same = await shenbao(['diff', SEED_FILE, bare], out);
+    const same = await shenbaoHere(['diff', SEED_FILE, bare], out);
     expect([same.code, same.stdout, same.stderr]).toEqual([0, '', `${SEED_FILE} 和 ${bare} 的内容相同\n`]);
     const edited = { ...loadSeed(), projects: loadSeed().projects.map((p, i) => (i === 3 ? { ...p, annualGoal: '改过的年度目标' } : p)) };
     const file = path.join(out, 'edited.json');
     await writeFile(file, JSON.stringify(edited));
-    const changed = await shenbao(['diff', file, bare], out);
+    const changed = await shenbaoHere(['diff', file, bare], out);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain('改过的年度目标');
   }, 30_000);

@@ -5,27 +5,17 @@
 // once, the footers; and the PDF drawn from the pages puts every glyph where it was placed.
 import { PDFDocument } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  breakLines,
-  declarationDocument,
-  FORM_PAGE,
-  layOutPages,
-  loadFonts,
-  loadTemplates,
-  numberPages,
-  pagedPdf,
-  renderPdf,
-  textMeasure,
-  type FormTemplates,
-  type GridCell,
-  type GridDocument,
-  type GridTable,
-  type LoadedFonts,
-  type PlacedRule,
-  type PlacedText,
-  type PositionedPage,
-  type TextMeasure,
-} from '../src/index.js';
+import { breakLines, type TextMeasure } from '../src/layout/text.js';
+import { declarationDocument } from '../src/layout/forms.js';
+import { FORM_PAGE } from '../src/layout/page-style.js';
+import { layOutPages } from '../src/layout/pages.js';
+import { loadFonts, type LoadedFonts } from '../src/render/fonts.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { numberPages, type PlacedRule, type PlacedText, type PositionedPage } from '../src/layout/place.js';
+import { pagedPdf } from '../src/output/paged-pdf.js';
+import { renderPdf } from '../src/render/pdf.js';
+import { textMeasure } from '../src/render/measure.js';
+import type { GridCell, GridDocument, GridTable } from '../src/layout/grid.js';
 import { pdfPages } from '../src/extract/pdf-read.js';
 import { cellTextWidth, contentWidths } from '../src/layout/place.js';
 import { loadDistinct } from './support/golden.js';

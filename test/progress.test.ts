@@ -2,14 +2,14 @@
 // with --quiet (problems are printed either way).
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { BuildProgress } from '../src/index.js';
+import type { BuildProgress } from '../src/output/build.js';
 import { progressDisplay } from '../src/progress.js';
 
 const events: BuildProgress[] = [
   { kind: 'start', file: 'data/unit.json', total: 3 },
   { kind: 'written', file: 'data/unit.json', output: 'out/unit/01-培训费.pdf', done: 1, total: 3 },
   { kind: 'written', file: 'data/unit.json', output: 'out/unit/02-调研经费.pdf', done: 2, total: 3 },
-  { kind: 'summary', file: 'data/unit.json', forms: 2 },
+  { kind: 'summary', file: 'data/unit.json', forms: 2, format: 'pdf', placed: 0 },
   { kind: 'written', file: 'data/unit.json', output: 'out/unit/汇总表.pdf', done: 3, total: 3 },
 ];
 
@@ -37,7 +37,7 @@ describe('build progress', () => {
     expect(text).toBe('');
   });
 
-  it('is a bar on a terminal: files done of total, rate, time left', () => {
+  it('is a bar on a terminal: files done of total, then the 汇总表 (rate and time left: test/conventions.test.ts)', () => {
     let drawn = '';
     const terminal = Object.assign(
       new Writable({
@@ -54,7 +54,8 @@ describe('build progress', () => {
     // eslint-disable-next-line no-control-regex
     const plain = drawn.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
     expect(plain).toMatch(/^生成 data\/unit\.json\n/);
-    expect(plain).toMatch(/█+ 3\/3 个文件 · [\d.]+ 个\/秒 · 还需 \d+s/);
+    expect(plain).toMatch(/░+ 0\/3 个文件/);
+    expect(plain).toMatch(/█+ 汇总表：2\/2 张申报表/);
     expect(plain).not.toContain('[1/3]');
   });
 });

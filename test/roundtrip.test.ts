@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacketFile, type BuildReport } from '../src/index.js';
+import { buildPacketFile, type BuildReport } from '../src/output/build.js';
 import { compact, expectInOrder, readPdf, type PdfReadback } from './support/pdf.js';
 import { declarationValues, loadSeed, money, SEED_FILE } from './support/seed.js';
 
@@ -50,7 +50,7 @@ describe('seed packet build', () => {
   });
 
   it('reports exactly the seed’s two real anomalies, as warnings', () => {
-    expect(report.diagnostics.map((d) => [d.severity, d.ruleId, d.path.join('.')])).toEqual([
+    expect(report.diagnostics.map((d) => [d.severity, d.code, d.path.join('.')])).toEqual([
       ['warning', 'framework-no-satisfaction', 'projects.2.indicators'],
       ['warning', 'framework-misfiled', 'projects.3.indicators.12.name'],
     ]);

@@ -2,14 +2,10 @@
 // one thing in the first seed project (培训费, which has no diagnostics of its own) and asserts the
 // exact diagnostics that project or the packet then gets.
 import { describe, expect, it } from 'vitest';
-import {
-  GOAL_MAX_LENGTH,
-  INDICATOR_TEXT_MAX_LENGTH,
-  NAME_MAX_LENGTH,
-  validatePacket,
-  type Diagnostic,
-  type Packet,
-} from '../src/index.js';
+import { GOAL_MAX_LENGTH, INDICATOR_TEXT_MAX_LENGTH, NAME_MAX_LENGTH } from '../src/model/text.js';
+import { validatePacket } from '../src/validate/validate.js';
+import type { Diagnostic } from '../src/model/diagnostic.js';
+import type { Packet } from '../src/model/packet.js';
 import { loadSeed } from './support/seed.js';
 
 type Raw = Record<string, unknown>;
@@ -31,7 +27,7 @@ const schemaError = (path: Array<string | number>, message: string): Diagnostic 
   path,
   message,
   hint: undefined,
-  ruleId: 'schema',
+  code: 'schema',
 });
 
 describe('年度总体目标 is required', () => {
@@ -157,7 +153,7 @@ describe('dates and the packet year', () => {
     path: ['projects', 0, field],
     message,
     hint,
-    ruleId: 'date-year',
+    code: 'date-year',
   });
   const ordinaryHint = '经常性项目的计划日期通常在申报的年度之内；跨年度的项目请把项目性质写成 阶段性项目';
   const phasedHint = '阶段性项目可以跨年度，但申报的 2023 年度应在计划开始与完成日期之间';
@@ -208,7 +204,7 @@ describe('the year and the title', () => {
         path: ['year'],
         message: '年度 2024 与汇总表标题中的「2023年」不一致',
         hint: '标题是「上海市闵行区地区工作办公室2023年度项目绩效目标汇总表」；改正年度（year）或标题，使两者一致',
-        ruleId: 'year-title',
+        code: 'year-title',
       },
     ]);
     const result = validatePacket(packet);
@@ -216,7 +212,7 @@ describe('the year and the title', () => {
     expect(result.header?.year).toBe(2024);
     expect(result.accepted).toHaveLength(10);
     // The dates (all in 2023) are not measured against the doubtful year: one fault, one message.
-    expect(result.diagnostics.filter((d) => d.ruleId === 'date-year')).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === 'date-year')).toEqual([]);
   });
 
   it('measures the dates against the year even when another packet-level field is broken', () => {
@@ -244,7 +240,7 @@ describe('the indicator framework', () => {
     path: ['projects', 0, 'indicators', i, 'level1'],
     message: `「${level1}」不是一级指标：一级指标只有 产出指标、成本指标、效益指标、满意度指标`,
     hint,
-    ruleId: 'framework-level1',
+    code: 'framework-level1',
   });
 
   it('refuses an unknown 一级指标, suggesting the nearest or where a 二级指标 belongs', () => {
@@ -269,7 +265,7 @@ describe('the indicator framework', () => {
       p.indicators[7]!.level2 = '质量指标';
       p.indicators[8]!.level2 = '质量指标';
     });
-    expect(ofFirstProject(packet).map((d) => [d.severity, d.path, d.message, d.hint, d.ruleId])).toEqual(
+    expect(ofFirstProject(packet).map((d) => [d.severity, d.path, d.message, d.hint, d.code])).toEqual(
       [6, 7, 8].map((i) => [
         'warning',
         ['projects', 0, 'indicators', i, 'level2'],
@@ -292,7 +288,7 @@ describe('the indicator framework', () => {
         path: ['projects', 0, 'indicators', i, 'level2'],
         message: '「数量指数」不是指标框架中的二级指标',
         hint: '是不是「数量指标」？',
-        ruleId: 'framework-level2-unknown',
+        code: 'framework-level2-unknown',
       })),
     );
   });
@@ -305,7 +301,7 @@ describe('the indicator framework', () => {
         path: ['projects', 0, 'indicators'],
         message: '没有绩效指标',
         hint: '表上只印出指标的表头一行',
-        ruleId: 'no-indicators',
+        code: 'no-indicators',
       },
     ]);
     expect((validatePacket(packet).packet as Packet).projects[0]!.indicators).toEqual([]);
@@ -319,7 +315,7 @@ describe('targets (年度(/项目)指标值)', () => {
     path: ['projects', 0, 'indicators', i, 'target'],
     message,
     hint: HINT,
-    ruleId: 'target-malformed',
+    code: 'target-malformed',
   });
 
   it('refuses a target that starts with an operator but has no number, or unpaired brackets', () => {
@@ -348,7 +344,7 @@ describe('targets (年度(/项目)指标值)', () => {
         path: ['projects', 0, 'indicators', 10, 'target'],
         message: '指标值「≥100.01%」超过 100%',
         hint: '百分比通常不超过 100%；增长率等确可超过 100% 的指标可忽略此警告',
-        ruleId: 'target-percent',
+        code: 'target-percent',
       },
     ]);
   });
@@ -389,7 +385,7 @@ describe('amounts a form cannot hold', () => {
         path: ['projects', 0, 'funds', 'project', 'total'],
         message: '填了项目资金的财政资金或其他资金，却没有填项目资金总额',
         hint: '项目资金总额 = 财政资金 + 其他资金；整个项目的资金不填时，这三项都留空',
-        ruleId: 'amount-project-total-missing',
+        code: 'amount-project-total-missing',
       },
     ]);
   });
@@ -409,7 +405,7 @@ describe('slips a finance officer cannot see', () => {
         path: ['projects', 0, 'indicators', 0, 'target'],
         message: '指标值「≥-5(次)」是负数',
         hint: '次数、人数、比例等通常不为负；确是下降幅度等可忽略此警告',
-        ruleId: 'target-negative',
+        code: 'target-negative',
       },
     ]);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { buildFiles } from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
 import { CLI } from './support/cli.js';
 import { SEED_FILE } from './support/seed.js';
 

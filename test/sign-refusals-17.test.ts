@@ -12,20 +12,17 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeP12, PASSWORD, type CertificateOptions } from './support/certificate.js';
-import { shenbao } from './support/cli.js';
-import { SEED_FILE } from './support/seed.js';
+import { shenbaoHere } from './support/cli.js';
 import { treeHashes } from './support/tree.js';
 
 let work: string;
-let folder: string; // out/minhang-2023, PDFs only
+let folder: string; // out/minhang-2023: the seed's build (test/support/seed-build.ts), PDF and Word
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-17-'));
-  process.env.SHENBAO_P12_PASSWORD = PASSWORD; // shenbao() passes the environment on
-  const build = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--format', 'pdf', '--date', '2023-01-01', '--quiet'], work);
-  expect(build.code, build.stderr).toBe(0);
-  folder = path.join(work, 'out', 'minhang-2023');
+  process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable, read by sign in this process
+  folder = inject('seedBuild');
 }, 120_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -39,7 +36,7 @@ async function signWith(name: string, certificate: CertificateOptions | string, 
   const p12 = typeof certificate === 'string' ? certificate : path.join(work, `${name}.p12`);
   if (typeof certificate !== 'string') await writeFile(p12, makeP12(certificate));
   const before = await treeHashes(dir);
-  const run = await shenbao(['sign', dir, '--p12', p12, '--date', '2023-01-01T09:30:00', ...extra], work);
+  const run = await shenbaoHere(['sign', dir, '--p12', p12, '--date', '2023-01-01T09:30:00', ...extra], work);
   return { run, p12, dir, before, after: await treeHashes(dir) };
 }
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFiles } from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
 import { extractFile } from '../src/output/revision.js';
 import { loadTemplates } from '../src/layout/templates.js';
 import { manifestBytes, readManifest, sha256 } from '../src/output/manifest.js';
@@ -22,6 +22,7 @@ import { signPath } from '../src/output/sign-folder.js';
 import { certificateLabel, printable, readSignatures } from '../src/sign/signatures.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { SEED_FILE } from './support/seed.js';
+import { lines } from './support/problems.js';
 
 const F1 = '01-培训费.pdf';
 const AT = new Date('2023-01-01T01:30:00Z');
@@ -50,7 +51,7 @@ async function planted(bytes: Buffer, signedEntry = true): Promise<string[]> {
   const files = manifest.files.map(({ signed: _, ...e }) => (e.name === F1 ? { ...e, size: bytes.length, sha256: sha256(bytes), ...(signedEntry ? { signed: true as const } : {}) } : e));
   await writeFile(path.join(dir, 'manifest.json'), manifestBytes({ ...manifest, files }));
   const [folder] = await verifyOutput(dir);
-  return folder!.findings.map((f) => f.message);
+  return lines(folder!.findings);
 }
 
 /** Where the /Contents hex string starts ('<') in the signed file. */
@@ -137,7 +138,7 @@ describe('a rebuild of a signed folder', () => {
     await signPath(path.join(folder, F1), { signer, signedAt: AT });
     expect((await readManifest(folder))!.files.find((e) => e.name === F1)!.signed).toBe(true);
     const [again] = await buildFiles([SEED_FILE], options);
-    expect(again!.diagnostics.filter((d) => d.ruleId === 'signatures-replaced').map((d) => [d.severity, d.message, d.hint])).toEqual([
+    expect(again!.diagnostics.filter((d) => d.code === 'signatures-replaced').map((d) => [d.severity, d.message, d.hint])).toEqual([
       ['warning', `${F1} 原来签过名，已换成这次新生成的文件（没有签名）`, '需要签名的，请用 shenbao sign 重新签名'],
     ]);
     expect((await readManifest(folder))!.files.some((e) => e.signed)).toBe(false);
@@ -150,7 +151,7 @@ describe('extract on a signed PDF changed after signing', () => {
     await writeFile(file, Buffer.concat([signed, Buffer.from('% appended later\n')]));
     const read = await extractFile(file, await loadTemplates());
     expect(read.embedded).toBeDefined();
-    expect(read.unsigned).toEqual([`${file}：签名以后文件又多了 17 字节，读出的数据是后来改过的，不是签名时的（签名人 上海市闵行区地区工作办公室，签名时间 2023-01-01 09:30:00（北京时间））`]);
+    expect(lines(read.unsigned ?? [])).toEqual([`${file}：签名以后文件又多了 17 字节，读出的数据是后来改过的，不是签名时的（签名人 上海市闵行区地区工作办公室，签名时间 2023-01-01 09:30:00（北京时间））`]);
     const intact = path.join(work, 'intact.pdf');
     await writeFile(intact, signed);
     expect((await extractFile(intact, await loadTemplates())).unsigned).toBeUndefined();

@@ -13,15 +13,14 @@ import { promisify } from 'node:util';
 import { DOMParser } from '@xmldom/xmldom';
 import PDFKit from 'pdfkit';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { loadP12 } from '../src/sign/cms.js';
 import { signPdf } from '../src/sign/sign.js';
 import { sha256 } from '../src/output/manifest.js';
 import { readSignatures } from '../src/sign/signatures.js';
 import { makeP12, PASSWORD, UNIT } from './support/certificate.js';
-import { shenbao } from './support/cli.js';
-import { SEED_FILE } from './support/seed.js';
+import { shenbao, shenbaoHere } from './support/cli.js';
 
 const F1 = '01-培训费.pdf';
 const SUMMARY = '汇总表.pdf';
@@ -45,12 +44,14 @@ if (!PDFSIG) console.warn('pdfsig (poppler-utils) is not installed: the checks w
 if (!QPDF) console.warn('qpdf is not installed: the qpdf --check of signed files is skipped (apt-get install -y qpdf)');
 
 let work: string;
-let built: string; // out/minhang-2023 of a fresh build, PDF and Word
+let built: string; // a copy of the seed's build (test/support/seed-build.ts), PDF and Word
 let signedDir: string; // a copy of it, signed by `shenbao sign <dir>`
 let p12: string;
 let signRun: Awaited<ReturnType<typeof shenbao>>;
 
-const sign = (args: string[]) => shenbao(['sign', ...args, '--p12', p12, '--date', '2023-01-01T09:30:00'], work);
+const SIGN_OPTIONS = () => ['--p12', p12, '--date', '2023-01-01T09:30:00'];
+/** `shenbao sign …` run in this process; the first signing of the folder is the real command's. */
+const sign = (args: string[]) => shenbaoHere(['sign', ...args, ...SIGN_OPTIONS()], work);
 const flip = (bytes: Buffer, at: number) => {
   const copy = Buffer.from(bytes);
   copy[at] = copy[at]! ^ 0x01;
@@ -63,12 +64,11 @@ beforeAll(async () => {
   await writeFile(p12, makeP12());
   CERT = `自签名证书（不是证书机构签发的），SHA-256 指纹 ${loadP12(await readFile(p12), PASSWORD, p12).certificate.fingerprint256}`;
   process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable; shenbao() passes the environment on
-  const build = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
-  expect(build.code, build.stderr).toBe(0);
   built = path.join(work, 'out', 'minhang-2023');
+  await cp(inject('seedBuild'), built, { recursive: true });
   signedDir = path.join(work, 'signed', 'minhang-2023');
   await cp(built, signedDir, { recursive: true });
-  signRun = await sign([signedDir]);
+  signRun = await shenbao(['sign', signedDir, ...SIGN_OPTIONS()], work);
 }, 120_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -92,7 +92,7 @@ describe('shenbao sign <dir>', () => {
     expect(names.filter((n) => n.startsWith('.'))).toEqual([]);
     for (const name of names.filter((n) => n.endsWith('.docx'))) expect(await readFile(path.join(signedDir, name))).toEqual(await readFile(path.join(built, name)));
 
-    const verify = await shenbao(['verify', signedDir], work);
+    const verify = await shenbaoHere(['verify', signedDir], work);
     expect([verify.code, verify.stdout]).toEqual([0, '']);
     expect(verify.stderr).toContain(`${path.join(signedDir, F1)}：签名有效，覆盖到文件的最后一个字节（${LABEL}；${CERT}）\n`);
     expect(verify.stderr).toContain(`${path.join(signedDir, SUMMARY)}：签名有效，覆盖到文件的最后一个字节（${LABEL}；${CERT}）\n`);
@@ -186,7 +186,7 @@ describe('the signed file', () => {
     expect(after.context.trailerInfo.ID!.toString()).toBe(before.context.trailerInfo.ID!.toString());
     expect(after.context.trailerInfo.Info!.toString()).toBe(before.context.trailerInfo.Info!.toString());
     expect(await sourceOfPdf(signed, F1)).toBe(await sourceOfPdf(original, F1));
-    const extracted = await shenbao(['extract', path.join(signedDir, F1)], work);
+    const extracted = await shenbaoHere(['extract', path.join(signedDir, F1)], work);
     expect(extracted.stdout).toBe(await sourceOfPdf(original, F1));
   });
 
@@ -219,7 +219,7 @@ describe('the signed file', () => {
       await writeFile(file, Buffer.concat([await readFile(file), Buffer.from('\n% appended\n')]));
     });
     const file = path.join(dir, F1);
-    const verify = await shenbao(['verify', dir], work);
+    const verify = await shenbaoHere(['verify', dir], work);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain(`${file}：签名以后文件末尾又多了 12 字节，不在签名范围内（${LABEL}）\n`);
     expect(verify.stdout).toContain(`${file}：已被改动，与生成时不同（`);
@@ -235,7 +235,7 @@ describe('the signed file', () => {
       await writeFile(file, flip(bytes, original.lastIndexOf('trailer') - 3));
     });
     const file = path.join(dir, F1);
-    const verify = await shenbao(['verify', dir], work);
+    const verify = await shenbaoHere(['verify', dir], work);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain(`${file}：签名无效，文件内容与签名时不同（${LABEL}；${CERT}）\n`);
     if (!PDFSIG) return console.warn('skipped: pdfsig is not installed');
@@ -263,7 +263,7 @@ describe('shenbao sign <file>', () => {
     const file = path.join(dir, SUMMARY);
     const result = await sign([file, '--reason', '同意申报', '--location', '上海']);
     expect([result.code, result.stderr]).toEqual([0, `${file}：已签名（${LABEL}）\n${dir}：签名 1 个 PDF，manifest.json 已随之更新\n`]);
-    const verify = await shenbao(['verify', dir], work);
+    const verify = await shenbaoHere(['verify', dir], work);
     expect([verify.code, verify.stdout]).toEqual([0, '']);
     expect(verify.stderr).toMatch(/，1 个 PDF 的签名有效）\n$/);
     if (PDFSIG) expect(await pdfsig(file)).toContain('- Signature Validation: Signature is Valid.\n');
@@ -333,11 +333,11 @@ describe('shenbao sign refuses, naming the file', () => {
   it('a certificate file that is not PKCS#12, and one without a private key', async () => {
     const certOnly = path.join(work, '只有证书.p12');
     await writeFile(certOnly, makeP12({ withKey: false }));
-    const noKey = await shenbao(['sign', path.join(built, F1), '--p12', certOnly], work);
+    const noKey = await shenbaoHere(['sign', path.join(built, F1), '--p12', certOnly], work);
     expect([noKey.code, noKey.stderr]).toEqual([2, `${certOnly} 里没有私钥，只有证书：签名要用含私钥的证书文件（导出时选“导出私钥”）\n`]);
     const bogus = path.join(work, 'bogus.p12');
     await writeFile(bogus, 'not a certificate');
-    const unreadable = await shenbao(['sign', path.join(built, F1), '--p12', bogus], work);
+    const unreadable = await shenbaoHere(['sign', path.join(built, F1), '--p12', bogus], work);
     expect([unreadable.code, unreadable.stderr]).toEqual([2, `${bogus} 无法读取：不是 PKCS#12 证书文件（.p12 或 .pfx），或文件已损坏\n`]);
   });
 
@@ -352,7 +352,7 @@ describe('shenbao sign refuses, naming the file', () => {
   });
 
   it('explains its options in --help (and --password is not one)', async () => {
-    const help = await shenbao(['sign', '--help'], work);
+    const help = await shenbaoHere(['sign', '--help'], work);
     expect(help.code).toBe(0);
     for (const option of ['--p12', '--password-env', '--reason', '--location', '--date', '--help']) expect(help.stdout).toMatch(new RegExp(`${option}\\s+\\S`));
     expect(help.stdout).not.toMatch(/--password\s/);
@@ -491,15 +491,15 @@ describe('shenbao sign, hostile cases', () => {
   });
 
   it('refuses a --p12 that is not a regular file, or over 1 MB, without reading it', async () => {
-    const withP12 = (key: string) => shenbao(['sign', path.join(built, F1), '--p12', key], work);
+    const withP12 = (key: string) => shenbaoHere(['sign', path.join(built, F1), '--p12', key], work);
     const zero = await withP12('/dev/zero');
-    expect([zero.code, zero.stderr]).toEqual([2, '/dev/zero 不是普通文件（是设备、管道等），不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n']);
+    expect([zero.code, zero.stderr]).toEqual([2, '证书文件 /dev/zero 是设备文件，不是普通文件：shenbao 只读普通文件，请给出证书文件本身的路径\n']);
     const fifo = path.join(work, 'fifo.p12');
     execFileSync('mkfifo', [fifo]);
     const piped = await withP12(fifo);
-    expect([piped.code, piped.stderr]).toEqual([2, `${fifo} 不是普通文件（是设备、管道等），不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n`]);
+    expect([piped.code, piped.stderr]).toEqual([2, `证书文件 ${fifo} 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出证书文件本身的路径\n`]);
     const folder = await withP12(work);
-    expect([folder.code, folder.stderr]).toEqual([2, `${work} 是一个文件夹，不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）\n`]);
+    expect([folder.code, folder.stderr]).toEqual([2, `证书文件 ${work} 是文件夹，不是普通文件：shenbao 只读普通文件，请给出证书文件本身的路径\n`]);
     const large = path.join(work, 'large.p12');
     await writeFile(large, Buffer.alloc(2 * 1024 * 1024));
     const big = await withP12(large);
@@ -540,7 +540,8 @@ describe('shenbao sign, hostile cases', () => {
       writeFile(path.join(out, dir, '.shenbao.lock'), JSON.stringify({ host: hostname(), pid: process.pid, started: '2026-11-26T08:00:00.000Z', command }));
     await lock('b-2023', 'sign');
     await lock('c-2023', 'build');
-    const result = await sign([out]);
+    // A real process: the holder is another process, as it would be.
+    const result = await shenbao(['sign', out, ...SIGN_OPTIONS()], work);
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines.slice(0, 12).every((line) => line.startsWith(path.join(out, 'a-2023')))).toBe(true);
@@ -554,7 +555,7 @@ describe('shenbao sign, hostile cases', () => {
       `${path.join(out, 'c-2023')}：因上面的问题没有签名，这个文件夹里的文件都没有改动`,
     ]);
     expect(await readFile(path.join(out, 'b-2023', F1))).toEqual(await readFile(path.join(built, F1)));
-    expect((await shenbao(['verify', path.join(out, 'a-2023')], work)).code).toBe(0);
+    expect((await shenbaoHere(['verify', path.join(out, 'a-2023')], work)).code).toBe(0);
   });
 
   it('marks each entry it signed `signed: true` (and no other), and marks an entry already signed that is not', async () => {
@@ -600,7 +601,7 @@ describe('shenbao sign, hostile cases', () => {
     expect([after.complete, 'pending' in after, after.files.length]).toEqual([true, false, manifest.files.length]);
     expect(after.files.find((e: { name: string }) => e.name === F1)).toEqual(signedVersions[0]);
     expect((await readdir(dir)).filter((n) => n.startsWith('.'))).toEqual([]);
-    const verify = await shenbao(['verify', dir], work);
+    const verify = await shenbaoHere(['verify', dir], work);
     expect([verify.code, verify.stdout]).toEqual([0, '']);
   });
 

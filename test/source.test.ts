@@ -4,7 +4,9 @@ import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeDataFile, formatDiagnostic, loadPacketFile, MAX_DATA_FILE_BYTES, parseDataText } from '../src/index.js';
+import { decodeDataFile, MAX_DATA_FILE_BYTES, parseDataText } from '../src/validate/source.js';
+import { formatDiagnostic } from '../src/validate/format.js';
+import { loadPacketFile } from '../src/validate/validate.js';
 import { SEED_FILE } from './support/seed.js';
 import { gbk } from './support/encodings.js';
 import { parse as momoa, type ValueNode } from '@humanwhocodes/momoa';
@@ -121,7 +123,7 @@ describe('loadPacketFile: encodings', () => {
       path: [],
       message: WARNING_GBK,
       hint: '记事本：文件 → 另存为 → 编码选 UTF-8；VS Code：点右下角的编码 → 通过编码保存 → UTF-8',
-      ruleId: 'encoding',
+      code: 'encoding',
     });
     expect(fromGbk.diagnostics.slice(1)).toEqual(utf8.diagnostics);
     expect(utf8.diagnostics.length).toBeGreaterThan(0);
@@ -141,7 +143,7 @@ describe('loadPacketFile: encodings', () => {
     expect(le.diagnostics.slice(1)).toEqual(plain.diagnostics);
     expect(be.diagnostics.slice(1)).toEqual(plain.diagnostics);
     expect(bom.diagnostics).toEqual(plain.diagnostics);
-    expect(plain.diagnostics.some((d) => d.ruleId === 'encoding')).toBe(false);
+    expect(plain.diagnostics.some((d) => d.code === 'encoding')).toBe(false);
   });
 
   it('says plainly when the file is empty, too large, a folder, or missing', async () => {
@@ -151,11 +153,13 @@ describe('loadPacketFile: encodings', () => {
     await writeFile(path.join(dir, 'huge.json'), '');
     await truncate(path.join(dir, 'huge.json'), MAX_DATA_FILE_BYTES + 1); // sparse: refused before reading
     expect(await messages(path.join(dir, 'huge.json'))).toEqual(['文件太大（256 MB），超过数据文件 256 MB 的上限；请确认选对了文件']);
-    expect(await messages(dir)).toEqual(['无法读取文件：这是一个文件夹，不是数据文件（EISDIR）']);
-    expect(await messages(path.join(dir, 'nothing.json'))).toEqual(['无法读取文件：找不到文件（ENOENT），请检查路径是否写对']);
+    expect(await messages(dir)).toEqual(['无法读取文件：这是一个文件夹，不是数据文件']);
+    // Missing: worded as for any file a command is given (errors.ts), a problem of this file only
+    // (a folder's other data files are still built; a path named on the command line is checked first).
+    expect(await messages(path.join(dir, 'nothing.json'))).toEqual([`找不到 ${path.join(dir, 'nothing.json')}：没有这个文件或文件夹，请检查路径是否写对`]);
     const utf16 = await load('utf16-nobom.json', Buffer.from(SMALL, 'utf16le'));
     expect(utf16.diagnostics).toEqual([
-      { severity: 'error', path: [], message: '文件像是没有 BOM 的 UTF-16 编码，无法可靠读取；请另存为 UTF-8', ruleId: 'encoding' },
+      { severity: 'error', path: [], message: '文件像是没有 BOM 的 UTF-16 编码，无法可靠读取；请另存为 UTF-8', code: 'encoding' },
     ]);
     expect(utf16.accepted).toEqual([]);
   });
@@ -215,13 +219,13 @@ describe('loadPacketFile: places', () => {
     const text = SMALL.replace('"unit": "示例单位",', '"unit": "示例单位", "unit": "另一单位", "unit": "第三单位",') // line 3
       .replace('"name": "印刷费",', '"name": "印刷费", "nature": "经常性项目",'); // line 25, before line 26's
     const loaded = await load('repeated.json', text);
-    expect(loaded.diagnostics.filter((d) => d.ruleId === 'duplicate-key')).toEqual([
+    expect(loaded.diagnostics.filter((d) => d.code === 'duplicate-key')).toEqual([
       {
         severity: 'error',
         path: ['unit'],
         message: '字段「unit」重复出现（第一次在第 3 行）；JSON 里同名字段只有最后一个有效',
         hint: '保留正确的一个，删除其余的',
-        ruleId: 'duplicate-key',
+        code: 'duplicate-key',
         line: 3,
         column: 19,
       },
@@ -230,7 +234,7 @@ describe('loadPacketFile: places', () => {
         path: ['unit'],
         message: '字段「unit」重复出现（第一次在第 3 行）；JSON 里同名字段只有最后一个有效',
         hint: '保留正确的一个，删除其余的',
-        ruleId: 'duplicate-key',
+        code: 'duplicate-key',
         line: 3,
         column: 35,
       },
@@ -239,13 +243,13 @@ describe('loadPacketFile: places', () => {
         path: ['projects', 1, 'nature'],
         message: '字段「nature」重复出现（第一次在第 25 行）；JSON 里同名字段只有最后一个有效',
         hint: '保留正确的一个，删除其余的',
-        ruleId: 'duplicate-key',
+        code: 'duplicate-key',
         line: 26,
         column: 7,
       },
     ]);
     // The other problems are still reported; a repeated packet-level key stops the whole packet.
-    expect(loaded.diagnostics.filter((d) => d.ruleId !== 'duplicate-key' && d.severity === 'error').map((d) => [d.path.join('.'), d.line, d.column])).toEqual([
+    expect(loaded.diagnostics.filter((d) => d.code !== 'duplicate-key' && d.severity === 'error').map((d) => [d.path.join('.'), d.line, d.column])).toEqual([
       ['projects.1.implementer', 24, 5],
       ['projects.1.funds.annual.other', 37, 20],
     ]);
@@ -258,13 +262,13 @@ describe('loadPacketFile: places', () => {
 
   it('a repeated key inside a project sets that project aside and keeps the others', async () => {
     const loaded = await load('repeated-project.json', SMALL.replaceAll('"category": "特定目标类",', '"category": "特定目标类", "category": "其他类",'));
-    expect(loaded.diagnostics.filter((d) => d.ruleId === 'duplicate-key').map((d) => [d.path.join('.'), d.line, d.column])).toEqual([
+    expect(loaded.diagnostics.filter((d) => d.code === 'duplicate-key').map((d) => [d.path.join('.'), d.line, d.column])).toEqual([
       ['projects.0.category', 9, 28],
       ['projects.1.category', 27, 28],
     ]);
     expect(loaded.accepted).toEqual([]);
     const once = await load('repeated-once.json', SMALL.replace('"name": "会议费",', '"name": "会议费", "name": "会务费",').replace('"other": "5,000"', '"other": "0.00"').replace('"department": "示例主管部门",\n      "startDate": "2024-03-01"', '"department": "示例主管部门",\n      "implementer": "示例单位",\n      "startDate": "2024-03-01"'));
-    expect(once.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.ruleId, d.path.join('.'), d.line, d.column])).toEqual([
+    expect(once.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.path.join('.'), d.line, d.column])).toEqual([
       ['duplicate-key', 'projects.0.name', 7, 22],
     ]);
     expect(once.projectNames[0]).toBe('会务费');

@@ -69,7 +69,7 @@ describe('a build’s start', () => {
     expect(blank.files).toContain('render/docx.ts');
     expect(blank.packages).toContain('docx');
     // forms.ts names the Word writer's option types only, and loads it with import() for Word files.
-    expect(readFileSync(path.join(SRC, 'output', 'forms.ts'), 'utf8')).toMatch(/import type \{ DocxOptions \} from '\.\.\/render\/docx\.js';[\s\S]*await import\('\.\.\/render\/docx\.js'\)/);
+    expect(readFileSync(path.join(SRC, 'output', 'forms.ts'), 'utf8')).toMatch(/import type \{ DocxFonts, DocxOptions \} from '\.\.\/render\/docx\.js';[\s\S]*await import\('\.\.\/render\/docx\.js'\)/);
     expect(staticGraph('output/forms.ts').files).not.toContain('render/docx.ts');
   });
 });

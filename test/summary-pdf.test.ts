@@ -9,18 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFArray, PDFRef, PDFString, PDFHexString } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildFiles,
-  declarationDocument,
-  loadFonts,
-  loadTemplates,
-  pagedPdf,
-  summaryDocument,
-  type FormTemplates,
-  type LoadedFonts,
-  type Packet,
-  type PagedPdf,
-} from '../src/index.js';
+import { buildFiles } from '../src/output/build.js';
+import { declarationDocument, summaryDocument } from '../src/layout/forms.js';
+import { loadFonts, type LoadedFonts } from '../src/render/fonts.js';
+import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
+import { pagedPdf, type PagedPdf } from '../src/output/paged-pdf.js';
+import type { Packet } from '../src/model/packet.js';
 import { pdfPages, type PdfPageContent } from '../src/extract/pdf-read.js';
 import { FORM_PAGE } from '../src/layout/page-style.js';
 import { summaryPdf, type SummaryForms } from '../src/output/summary-pdf.js';

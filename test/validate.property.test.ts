@@ -5,7 +5,9 @@
 // unknown keys (including __proto__), or a whole packet replaced by something else.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTarget, validatePacket, type Diagnostic } from '../src/index.js';
+import { parseTarget } from '../src/model/target.js';
+import { validatePacket } from '../src/validate/validate.js';
+import type { Diagnostic } from '../src/model/diagnostic.js';
 import { loadSeed } from './support/seed.js';
 
 type Key = string | number;
@@ -235,8 +237,8 @@ function expectWellFormed(d: Diagnostic): void {
   for (const key of d.path) expect(['string', 'number']).toContain(typeof key);
   expect(typeof d.message).toBe('string');
   expect(d.message.trim()).not.toBe('');
-  expect(typeof d.ruleId).toBe('string');
-  expect(d.ruleId).not.toBe('');
+  expect(typeof d.code).toBe('string');
+  expect(d.code).not.toBe('');
   if (d.hint !== undefined) expect(d.hint.trim()).not.toBe('');
 }
 

@@ -1,7 +1,9 @@
 // Validation: every problem at once, in Chinese, naming file, project and field; broken projects
 // are set aside while the others go on.
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, loadPacketFile, validatePacket, type Packet } from '../src/index.js';
+import { formatDiagnostic } from '../src/validate/format.js';
+import { loadPacketFile, validatePacket } from '../src/validate/validate.js';
+import type { Packet } from '../src/model/packet.js';
 import { loadSeed } from './support/seed.js';
 
 const FILE = 'data/x.json';
@@ -123,8 +125,10 @@ describe('validatePacket', () => {
 
 describe('loadPacketFile', () => {
   it('reports unreadable files and JSON syntax errors with line and column', async () => {
-    const missing = await loadPacketFile('no/such.json');
-    expect(missing.diagnostics.map((d) => formatDiagnostic(d, missing.file))).toEqual(['no/such.json：错误：无法读取文件：找不到文件（ENOENT），请检查路径是否写对']);
+    // A missing file is worded as for any file a command is given (errors.ts), as a problem of that file.
+    expect((await loadPacketFile('no/such.json')).diagnostics).toEqual([
+      { severity: 'error', code: 'read', path: [], message: '找不到 no/such.json：没有这个文件或文件夹，请检查路径是否写对' },
+    ]);
 
     const { writeFile, mkdtemp, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

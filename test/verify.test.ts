@@ -4,21 +4,20 @@
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AFRelationship, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { formDataHash, sha256 } from '../src/output/manifest.js';
-import { shenbao } from './support/cli.js';
-import { loadSeed, SEED_FILE } from './support/seed.js';
+import { shenbao, shenbaoHere } from './support/cli.js';
+import { loadSeed } from './support/seed.js';
 
 const F3 = '03-残疾人就业保障金.pdf';
 let work: string;
-let built: string; // out/minhang-2023 of a fresh build, copied for each case
+let built: string; // out/minhang-2023: a copy of the seed's build (test/support/seed-build.ts), copied for each case
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-verify-'));
-  const run = await shenbao(['build', SEED_FILE, '-o', path.join(work, 'out'), '--date', '2023-01-01', '--quiet'], work);
-  expect(run.code, run.stderr).toBe(0);
   built = path.join(work, 'out', 'minhang-2023');
+  await cp(inject('seedBuild'), built, { recursive: true });
 }, 60_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -28,7 +27,7 @@ async function verifyAfter(name: string, change: (dir: string) => Promise<void>)
   await cp(built, dir, { recursive: true });
   await change(dir);
   const before = (await readdir(dir)).sort();
-  const run = await shenbao(['verify', dir], work);
+  const run = await shenbaoHere(['verify', dir], work);
   expect((await readdir(dir)).sort()).toEqual(before); // verify writes nothing
   return { ...run, dir };
 }
@@ -41,7 +40,7 @@ describe('shenbao verify', () => {
       new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：22 个文件都与 manifest.json 相符（由 minhang-2023\\.json（SHA-256 [0-9a-f]{12}…）生成，shenbao \\d+\\.\\d+\\.\\d+，11 个 PDF 内嵌的数据与之相符）\n$`),
     );
     // An output folder checks each of its packet folders.
-    const whole = await shenbao(['verify', path.join(work, 'out')], work);
+    const whole = await shenbao(['verify', path.join(work, 'out')], work); // the real command, once
     expect(whole.code).toBe(0);
   });
 
@@ -83,7 +82,7 @@ describe('shenbao verify', () => {
     const edited = { ...seed, projects: seed.projects.map((p, i) => (i === 2 ? { ...p, annualGoal: `${p.annualGoal}（已修改）` } : p)) };
     const other = path.join(work, 'edited');
     await writeFile(path.join(work, 'minhang-2023.json'), JSON.stringify(edited));
-    const run = await shenbao(['build', path.join(work, 'minhang-2023.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
+    const run = await shenbaoHere(['build', path.join(work, 'minhang-2023.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
     expect(run.code, run.stderr).toBe(0);
     const { code, stdout, dir } = await verifyAfter('replaced', (dir) => cp(path.join(other, 'minhang-2023', F3), path.join(dir, F3)));
     expect(code).toBe(1);
@@ -95,7 +94,7 @@ describe('shenbao verify', () => {
     await cp(path.join(work, 'out'), root, { recursive: true });
     await cp(built, path.join(root, 'copy'), { recursive: true });
     await rm(path.join(root, 'copy', 'manifest.json'));
-    const run = await shenbao(['verify', root], work);
+    const run = await shenbaoHere(['verify', root], work);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(`${path.join(root, 'copy', 'manifest.json')}：没有 manifest.json：无法核对（不是 shenbao 生成的目录，或 manifest.json 被删除了）\n`);
   });
@@ -104,7 +103,7 @@ describe('shenbao verify', () => {
     const seed = loadSeed();
     await writeFile(path.join(work, 'unit.json'), JSON.stringify({ ...seed, unit: `${seed.unit}（新）` }));
     const other = path.join(work, 'unit-out');
-    const run = await shenbao(['build', path.join(work, 'unit.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
+    const run = await shenbaoHere(['build', path.join(work, 'unit.json'), '-o', other, '--date', '2023-01-01', '--quiet', '--format', 'pdf'], work);
     expect(run.code, run.stderr).toBe(0);
     const { code, stdout } = await verifyAfter('unit', (dir) => cp(path.join(other, 'unit', F3), path.join(dir, F3)));
     expect(code).toBe(1);
@@ -120,9 +119,9 @@ describe('shenbao verify', () => {
     const data = path.join(work, 'only', 'minhang-2023.json');
     await writeFile(data, JSON.stringify(edited));
     // --replace: the folder was built from the seed's data file, this is another one (a copy, edited).
-    const rebuild = await shenbao(['build', data, '-o', path.join(work, 'only'), '--date', '2023-01-01', '--quiet', '--only', '培训费', '--replace'], work);
+    const rebuild = await shenbaoHere(['build', data, '-o', path.join(work, 'only'), '--date', '2023-01-01', '--quiet', '--only', '培训费', '--replace'], work);
     expect(rebuild.code, rebuild.stderr).toBe(0);
-    const run = await shenbao(['verify', dir], work);
+    const run = await shenbaoHere(['verify', dir], work);
     expect([run.code, run.stdout]).toEqual([
       1,
       `${path.join(dir, F3)}：它内嵌的数据不是 汇总表.pdf 里第 3 个项目（残疾人就业保障金）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）\n` +
@@ -166,7 +165,7 @@ describe('shenbao verify', () => {
 
   it('--printed reads each PDF’s printed text: a page whose data was changed, its print not (or the other way), is named field by field', async () => {
     const fresh = await verifyAfter('printed-fresh', async () => undefined);
-    const printed = await shenbao(['verify', fresh.dir, '--printed'], work);
+    const printed = await shenbaoHere(['verify', fresh.dir, '--printed'], work);
     expect([printed.code, printed.stdout]).toEqual([0, '']);
     expect(printed.stderr).toContain('，11 个 PDF 内嵌的数据与之相符，11 个 PDF 印出的内容与内嵌的数据相同）\n');
     // Form 3 carries other data (its annual goal edited) than it prints; the manifest made to agree, so that only the print tells.
@@ -187,7 +186,7 @@ describe('shenbao verify', () => {
       }
       await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
     });
-    const run = await shenbao(['verify', dir, '--printed'], work);
+    const run = await shenbaoHere(['verify', dir, '--printed'], work);
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n').filter((line) => line.includes('印出的与内嵌的数据不同'))).toEqual([
       expect.stringMatching(new RegExp(`^${path.join(dir, F3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}：印出的与内嵌的数据不同：.*年度总体目标.*改过的年度目标`)),
@@ -197,12 +196,12 @@ describe('shenbao verify', () => {
   it('refuses a folder that shenbao did not build, and one that is not there', async () => {
     const plain = path.join(work, 'plain');
     await mkdir(path.join(plain, '草稿'), { recursive: true });
-    const run = await shenbao(['verify', plain], work);
+    const run = await shenbaoHere(['verify', plain], work);
     expect([run.code, run.stderr]).toEqual([2, `${plain} 里没有 manifest.json，也没有含 manifest.json 的子目录：不是 shenbao 的输出目录\n`]);
-    const missing = await shenbao(['verify', path.join(work, 'nowhere')], work);
-    expect([missing.code, missing.stderr]).toEqual([2, `没有找到目录 ${path.join(work, 'nowhere')}\n`]);
+    const missing = await shenbaoHere(['verify', path.join(work, 'nowhere')], work);
+    expect([missing.code, missing.stderr]).toEqual([2, `找不到 ${path.join(work, 'nowhere')}：没有这个文件或文件夹，请检查路径是否写对\n`]);
     const file = path.join(built, F3);
-    const notFolder = await shenbao(['verify', file], work);
+    const notFolder = await shenbaoHere(['verify', file], work);
     expect([notFolder.code, notFolder.stderr]).toEqual([2, `${file} 不是目录：verify 核对的是一个输出目录（含 manifest.json），或 build 的输出目录\n`]);
   });
 });

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { MONEY_PATTERN, compareMoney } from '../model/money.js';
 import { IndicatorSchema, PacketSchema, ProjectSchema, type Indicator, type Packet, type Project } from '../model/packet.js';
 import { fieldLabel } from '../validate/format.js';
+import { fileProblem, type Diagnostic } from '../model/diagnostic.js';
 import type { DataPath } from '../layout/grid.js';
 
 // The same type as the grid's paths (one declaration, so both can be exported side by side).
@@ -367,7 +368,7 @@ export interface DiffSide {
    */
   printed?: Packet;
   /** What reading the file found worth saying (its print differs from its data, or could not be read). */
-  notes?: string[];
+  notes?: Diagnostic[];
   /**
    * Set when the file is one 申报表 (extract's kind 'form', one project): the packet-level fields
    * it holds. Only those are compared, and against a packet only the project it is the form of.
@@ -377,8 +378,8 @@ export interface DiffSide {
 
 export interface SidesDiff {
   changes: PacketChange[];
-  /** What was compared, when a side is one form: the project it was paired with, and how. */
-  notes: string[];
+  /** What was compared, when a side is one form: the project it was paired with, and how (warnings). */
+  notes: Diagnostic[];
 }
 
 /**
@@ -416,14 +417,15 @@ function diffCarried(before: DiffSide, after: DiffSide): SidesDiff {
   const merged = withHeader({ ...whole.packet, projects }, form.packet, fields);
   const changes = before.form ? diffPackets(merged, whole.packet) : diffPackets(whole.packet, merged);
   const paired = `项目 ${index + 1}「${oneLine(whole.packet.projects[index]!.name)}」`;
-  const unnamed = `${form.file}：${whole.file} 里没有名为「${oneLine(project.name)}」的项目，`;
+  const unnamed = `${whole.file} 里没有名为「${oneLine(project.name)}」的项目，`;
+  const note = (code: string, message: string) => fileProblem(code, form.file, message, { severity: 'warning', project: index });
   const notes = {
-    name: whole.packet.projects.length > 1 ? [`${form.file} 是一张申报表：只与 ${whole.file} 的${paired}比较`] : [],
-    number: [`${unnamed}按文件名的编号与${paired}比较`],
-    only: [`${unnamed}与它唯一的${paired}比较`],
+    name: whole.packet.projects.length > 1 ? [note('diff-form-paired', `这是一张申报表：只与 ${whole.file} 的${paired}比较`)] : [],
+    number: [note('diff-form-paired', `${unnamed}按文件名的编号与${paired}比较`)],
+    only: [note('diff-form-paired', `${unnamed}与它唯一的${paired}比较`)],
   }[by];
   const unheld = HEADER_FIELDS.filter((f) => !fields.includes(f));
-  if (unheld.length > 0) notes.push(`${form.file} 里没有记下${unheld.map((f) => HEADER_LABELS[f]).join('、')}，这几项不比较`);
+  if (unheld.length > 0) notes.push(fileProblem('diff-fields-not-held', form.file, `文件里没有记下${unheld.map((f) => HEADER_LABELS[f]).join('、')}，这几项不比较`, { severity: 'warning' }));
   return { changes, notes };
 }
 
@@ -488,6 +490,22 @@ function quoted(value: string | undefined): string {
  * `项目 2「X」：新增绩效指标第 5 条：产出指标 / 数量指标 / 新指标：≥3(个)`,
  * `删除项目 4「…」`, `年度：「2023」→「2024」`.
  */
+/**
+ * A difference as a problem for `diff --json`: a warning (neither side is wrong), coded by its kind,
+ * at its data path and in the file it is read from (the new one; the old one for what was removed).
+ */
+export function changeProblem(change: PacketChange, files: { old: string; new: string }): Diagnostic {
+  return {
+    severity: 'warning',
+    code: change.printed ? `diff-printed-${change.kind}` : `diff-${change.kind}`,
+    path: change.path,
+    message: formatChange(change),
+    place: { kind: 'file', file: change.kind === 'removed' ? files.old : files.new },
+    standalone: true,
+    ...(change.project && { project: change.project.number - 1 }),
+  };
+}
+
 export function formatChange(change: PacketChange): string {
   const verb = change.kind === 'added' ? '新增' : '删除';
   const { project } = change;

@@ -24,6 +24,7 @@ import { OVERALL_GOAL_HEADING } from '../layout/view.js';
 import { DisplaySchema, formatDate, parseDate, withDefaults, type Display } from '../model/display.js';
 import { UserError } from '../errors.js';
 import { fieldLabel } from '../validate/format.js';
+import { fileProblem, type Diagnostic, type ProblemPlace } from '../model/diagnostic.js';
 import { OBJECT, readDocx, type DocxBlock, type DocxCell, type DocxContent, type DocxTable } from './docx-read.js';
 
 export interface ExtractedDocx {
@@ -31,19 +32,22 @@ export interface ExtractedDocx {
   kind: 'summary' | 'form';
   /** The packet as read, not yet validated; undefined when `problems` is not empty. */
   data?: Record<string, unknown>;
-  /** Edits that cannot be read, each naming the form, table, row, column and what was expected. */
-  problems: string[];
-  /** Worth saying, but the data was read: e.g. packet fields the file no longer carries. */
-  notes: string[];
+  /** Edits that cannot be read (errors), each naming the form, table, row, column and what was expected. */
+  problems: Diagnostic[];
+  /** Worth saying, but the data was read (warnings): e.g. packet fields the file no longer carries. */
+  notes: Diagnostic[];
   /** The note (also in `notes`) on packet fields the file does not carry: gathering forms, others may carry them. */
-  headerNote?: string;
+  headerNote?: Diagnostic;
   /** Where each value was read (by data path, `projects.0.funds.annual.total`) and its text there. */
   places: Map<string, ReadPlace>;
 }
 
 /** Where a value was read, its text there, and the struck-through words left out of it (a warning). */
 export interface ReadPlace {
+  /** In words: 第 k 张申报表第 t 个表格第 r 行第 c 列. */
   place: string;
+  /** The same, as numbers. */
+  at: TableAt;
   text: string;
   struck?: string[];
 }
@@ -56,10 +60,20 @@ export async function extractDocx(bytes: Uint8Array, file: string, templates: Fo
   return readForms(await readDocx(bytes, file), file, templates, WORD);
 }
 
+/** Where in the forms a problem is, 1-based: the 申报表 (none for the 汇总表's own table), its table, row and column. */
+export interface TableAt {
+  form?: number;
+  table?: number;
+  row?: number;
+  column?: number;
+}
+
 /** What the packet-level notes say about the file the forms were read from. */
 export interface FormsMedium {
   /** How a place is named to the user: Word, PDF. */
   name: string;
+  /** A place in the file, for programs (`--json`): a Word table's cell; a PDF's tables are not numbered by page. */
+  place(file: string, at: TableAt): ProblemPlace;
   /** Where the missing house style would have been, and what to do. */
   noStyle(file: string): string;
   /** Whether the file records a house style other than the default (a .docx's custom property). */
@@ -70,11 +84,12 @@ export interface FormsMedium {
 
 const WORD: FormsMedium = {
   name: 'Word',
+  place: (file, at) => ({ kind: 'word', file, ...at }),
   recordsStyle: true,
-  noStyle: (file) =>
-    `${file}：文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`,
-  missing: (file, fields) =>
-    `${file}：文件里没有 shenbao 记下的${fields.join('和')}（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
+  noStyle: () =>
+    `文件里没有 shenbao 记下的印制样式（在 Word 的“文件 → 属性 → 自定义”里，名为「${WORD_PROPERTY.display}」；表格被复制到新文件时会丢失），日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在 Word 里补上这个属性（值为原数据文件 display 的 JSON，如 {"dateFormat":"yyyy/M/d"}）`,
+  missing: (_file, fields) =>
+    `文件里没有 shenbao 记下的${fields.join('和')}（在 Word 的“文件 → 属性 → 自定义”里；表格被复制到新文件时会丢失），读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
 };
 
 /**
@@ -94,7 +109,7 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
       parsed = undefined;
     }
     const checked = DisplaySchema.safeParse(parsed);
-    if (!checked.success) throw new UserError(`${file}：自定义属性「${WORD_PROPERTY.display}」应是 shenbao 写下的印制样式，现在是「${styleText}」，无法按它读回日期和金额`);
+    if (!checked.success) throw new UnreadableForms(file, `自定义属性「${WORD_PROPERTY.display}」应是 shenbao 写下的印制样式，现在是「${styleText}」，无法按它读回日期和金额`);
     display = checked.data;
   }
   const style = withDefaults(display);
@@ -107,40 +122,46 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
     const numbered = blocks.find((b) => b.type === 'paragraph' && squeeze(b.text).endsWith(squeeze(formTitle)) && squeeze(b.text) !== squeeze(formTitle));
     if (numbered) {
       const before = numbered.type === 'paragraph' ? numbered.text.slice(0, numbered.text.lastIndexOf(formTitle[0]!)) : '';
-      throw new UserError(`${file}：标题「${numbered.type === 'paragraph' ? numbered.text : ''}」前面多了「${before.trim()}」（标题设了自动编号或项目符号，或打了字）。请在 Word 里去掉标题前的编号或文字后再读`);
+      throw new UnreadableForms(file, `标题「${numbered.type === 'paragraph' ? numbered.text : ''}」前面多了「${before.trim()}」（标题设了自动编号或项目符号，或打了字）。请在 Word 里去掉标题前的编号或文字后再读`);
     }
-    throw new UserError(`${file}：没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
+    throw new UnreadableForms(file, `没有找到「${formTitle}」，不是 shenbao 生成的申报表或汇总表`);
   }
-  const problems: string[] = [];
-  const notes: string[] = [];
-  const places = new Map<string, { place: string; text: string }>();
+  const problems: Diagnostic[] = [];
+  const notes: Diagnostic[] = [];
+  // A refusal (an error) or a note (a warning) of this file, at a form's table cell where there is one.
+  const said = (code: string, at: TableAt, message: string, severity: Diagnostic['severity'] = 'error') =>
+    fileProblem(code, medium.place(file, at), message, { severity, ...(at.form !== undefined && { project: at.form - 1 }) });
+  const places = new Map<string, ReadPlace>();
   const front = blocks.slice(0, starts[0]);
   const kind = front.some((b) => b.type === 'table') ? 'summary' : 'form';
   if (kind === 'form' && front.length > 0) {
     const text = front.map((b) => `「${b.type === 'paragraph' ? b.text : ''}」`).join('');
-    problems.push(`${file}：第 1 张申报表的标题前面多了文字 ${text}，请删去`);
+    problems.push(said('form-text-before-title', { form: 1 }, `第 1 张申报表的标题前面多了文字 ${text}，请删去`));
   }
 
   const projects: Record<string, unknown>[] = [];
   const years = new Set<number>();
+  // Year lines refused as they stand (（2026年度） in full-width brackets is a house style's).
+  const refusedYears: string[] = [];
   starts.forEach((start, k) => {
     const segment = blocks.slice(start, starts[k + 1] ?? blocks.length);
-    const read = readAgainst(segment, (n) => probeForm(templates, k, n, display), { file, form: `第 ${k + 1} 张申报表` }, problems);
+    const read = readAgainst(segment, (n) => probeForm(templates, k, n, display), { file, form: `第 ${k + 1} 张申报表`, number: k + 1, medium }, problems);
+    refusedYears.push(...read.refusedYears);
     const project: Record<string, unknown> = {};
     const packet = { projects: [] as unknown[] };
     packet.projects[k] = project;
-    for (const { path, text, place, struck } of read.values) {
+    for (const { path, text, place, at, struck } of read.values) {
       setValue(packet, path, text, style);
-      places.set(path.join('.'), { place, text, ...(struck ? { struck } : {}) });
+      places.set(path.join('.'), { place, at, text, ...(struck ? { struck } : {}) });
       const notAmount = amountRefusal(path, text) ?? dateRefusal(path, text, style);
-      if (notAmount) problems.push(`${file}：${place}（${fieldLabel(path)}）：${notAmount}`);
+      if (notAmount) problems.push({ ...said('form-value-unreadable', at, `${place}（${fieldLabel(path)}）：${notAmount}`), path });
     }
     for (const { path, text, struck } of read.headings) {
       if (path.join('.') === 'year') years.add(Number(text));
-      if (struck) notes.push(`${file}：第 ${k + 1} 张申报表标题下的年度一行：带删除线的${struck.map((w) => `「${w.trim()}」`).join('')}按删除读，读入的是「${text}」`);
+      if (struck) notes.push(said('struck-text', { form: k + 1 }, `第 ${k + 1} 张申报表标题下的年度一行：带删除线的${struck.map((w) => `「${w.trim()}」`).join('')}按删除读，读入的是「${text}」`, 'warning'));
     }
-    project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (place, words) =>
-      notes.push(`${file}：${place}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w.trim()}」`).join('')}），按删除这条指标读`),
+    project.indicators = withoutEmptyRows((project.indicators as IndicatorRead[] | undefined) ?? [], `projects.${k}.indicators`, places, (row, at, words) =>
+      notes.push(said('struck-row', at, `${row}：这一行的三级指标和指标值都带删除线（${words.map((w) => `「${w.trim()}」`).join('')}），按删除这条指标读`, 'warning')),
     );
     projects.push(project);
   });
@@ -152,31 +173,33 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
   if (title !== undefined) data.title = title;
   const unit = content.custom[WORD_PROPERTY.unit];
   if (unit !== undefined) data.unit = unit;
-  if (years.size > 1) problems.push(`${file}：各张申报表的年度不一致（${[...years].join('、')}），请改成同一年度`);
+  if (years.size > 1) problems.push(said('form-years-differ', {}, `各张申报表的年度不一致（${[...years].join('、')}），请改成同一年度`));
   if (years.size === 1) data.year = [...years][0];
   if (display !== undefined) data.display = display;
   data.projects = projects;
 
   if (kind === 'summary') {
-    const where = { file, form: '汇总表' };
+    const where = { file, form: '汇总表', medium };
     const read = readAgainst(front, () => probeFront(templates, projects.length, display), where, problems);
     for (const { path, text } of read.headings) if (path.join('.') === 'title') data.title = text;
     // The front table repeats what the forms say: the two must agree, or which one is meant is a guess.
-    for (const { path, text, place } of read.values) {
+    for (const { path, text, place, at } of read.values) {
       const [, index, ...rest] = path as ['projects', number, ...string[]];
       const notAmount = amountRefusal(path, text);
       if (notAmount) {
-        problems.push(`${file}：${place}（${fieldLabel(path)}）：${notAmount}`);
+        problems.push({ ...said('form-value-unreadable', at, `${place}（${fieldLabel(path)}）：${notAmount}`), path, project: index });
         continue;
       }
       const inForm = valueAt(projects[index], rest);
       if (inForm !== dataOf(path, text, style)) {
-        problems.push(
-          `${file}：${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`,
-        );
+        problems.push({
+          ...said('summary-differs-from-form', at, `${place}：「${text}」与第 ${index + 1} 张申报表上的「${inForm ?? ''}」不一致，请把两处改成一样（或只改申报表，汇总表会重新生成）`),
+          path,
+          project: index,
+        });
       }
     }
-    if (problems.length === 0) problems.push(...computedEdits(templates, data, read.computed, file));
+    if (problems.length === 0) problems.push(...computedEdits(templates, data, read.computed).map(({ at, message }) => said('summary-computed-edited', at, message)));
   }
 
   // Without the house style the file was printed in, its dates and year line are read the default
@@ -187,28 +210,44 @@ export function readForms(content: Pick<DocxContent, 'blocks' | 'custom'>, file:
   if (styleText === undefined && !(medium.recordsStyle && kept)) {
     const dates = [...places].filter(([key]) => /\.(startDate|endDate)$/.test(key)).map(([, read]) => read.text.trim());
     // A year line in full-width brackets, or a date written in another order or with other separators.
-    const styled = problems.some((p) => /「（\d{4}年度）」/.test(p)) || dates.some((date) => /^\d{4}\D\d{1,2}\D\d{1,2}\D?$/.test(date) && !/^\d{4}-\d{2}-\d{2}$/.test(date));
+    const styled = refusedYears.some((text) => /^（\d{4}年度）$/.test(text)) || dates.some((date) => /^\d{4}\D\d{1,2}\D\d{1,2}\D?$/.test(date) && !/^\d{4}-\d{2}-\d{2}$/.test(date));
     if (styled) {
-      (problems.length > 0 ? problems : notes).push(medium.noStyle(file));
+      if (problems.length > 0) problems.push(said('style-not-recorded', {}, medium.noStyle(file)));
+      else notes.push(said('style-not-recorded', {}, medium.noStyle(file), 'warning'));
     }
   }
   // A blank form carries the unit and not the title (output/blank.ts): the usual title, from the
   // unit and the year the form prints.
-  let titled: string | undefined;
+  let titled: Diagnostic | undefined;
   if (data.title === undefined && typeof data.unit === 'string' && typeof data.year === 'number' && kind === 'form' && medium === WORD) {
     data.title = standardTitle(data.unit, data.year);
-    titled = `${file}：文件里没有记下汇总表标题，按单位和年度写成「${data.title}」`;
+    titled = said('title-from-unit', {}, `文件里没有记下汇总表标题，按单位和年度写成「${data.title}」`, 'warning');
   }
   const missing = [
     ...(data.title === undefined ? ['汇总表标题'] : []),
     ...(data.unit === undefined ? ['单位'] : []),
   ];
-  const headerNote = missing.length > 0 ? medium.missing(file, missing) : titled;
+  const headerNote = missing.length > 0 ? said('header-not-recorded', {}, medium.missing(file, missing), 'warning') : titled;
   if (headerNote !== undefined) notes.push(headerNote);
   // Keys in the schema's order, as a person would write the file.
   const ordered = orderKeys(data, ['$schema', 'title', 'unit', 'year', 'display', 'projects']);
-  const said = { notes, ...(headerNote !== undefined ? { headerNote } : {}) };
-  return problems.length > 0 ? { kind, problems, ...said, places } : { kind, data: ordered, problems, ...said, places };
+  const told = { notes, ...(headerNote !== undefined ? { headerNote } : {}) };
+  return problems.length > 0 ? { kind, problems, ...told, places } : { kind, data: ordered, problems, ...told, places };
+}
+
+/** The file is not forms this reader can read at all: `reason` says why, without the file's name. */
+export class UnreadableForms extends UserError {
+  // Private: the error compares equal to a UserError of the same message.
+  readonly #reason: string;
+
+  constructor(file: string, reason: string) {
+    super(`${file}：${reason}`);
+    this.#reason = reason;
+  }
+
+  get reason(): string {
+    return this.#reason;
+  }
 }
 
 type IndicatorRead = Record<string, unknown> | undefined;
@@ -222,7 +261,7 @@ function withoutEmptyRows(
   indicators: readonly IndicatorRead[],
   prefix: string,
   places: ExtractedDocx['places'],
-  struckOut: (place: string, words: string[]) => void,
+  struckOut: (row: string, at: TableAt, words: string[]) => void,
 ): IndicatorRead[] {
   const kept = [...indicators.entries()].filter(([, row]) => row !== undefined && (row.name !== undefined || row.target !== undefined));
   const keptRows = new Set(kept.map(([from]) => from));
@@ -231,8 +270,11 @@ function withoutEmptyRows(
   for (const [i, row] of indicators.entries()) {
     if (row === undefined || keptRows.has(i)) continue;
     const struck = (['name', 'target'] as const).flatMap((field) => places.get(`${prefix}.${i}.${field}`)?.struck ?? []);
-    const where = places.get(`${prefix}.${i}.name`)?.place;
-    if (struck.length > 0 && where !== undefined) struckOut(where.replace(/第 \d+ 列$/, ''), struck);
+    const where = places.get(`${prefix}.${i}.name`);
+    if (struck.length > 0 && where !== undefined) {
+      const { column: _column, ...row } = where.at;
+      struckOut(placeWords(row.form === undefined ? '汇总表' : `第 ${row.form} 张申报表`, row), row, struck);
+    }
   }
   // Each row's places, by the row number as written in the key: looked up once per kept row (a
   // scan of every place per row took 86 s for 10,000 rows).
@@ -256,7 +298,7 @@ function withoutEmptyRows(
  * 序号 and 合计 are worked out, not read: an edit there cannot be taken, so it is refused. Checked
  * against the 汇总表 drawn from the data as read (when its amounts can be added up at all).
  */
-function computedEdits(templates: FormTemplates, data: Record<string, unknown>, computed: ComputedCell[], file: string): string[] {
+function computedEdits(templates: FormTemplates, data: Record<string, unknown>, computed: ComputedCell[]): Array<{ at: TableAt; message: string }> {
   let grid: GridDocument;
   try {
     grid = summaryDocument(templates, data as unknown as Packet, []);
@@ -271,12 +313,12 @@ function computedEdits(templates: FormTemplates, data: Record<string, unknown>, 
     const written = text.trim() === '' && blankIsZero ? '0' : text.trim();
     return AMOUNT_TEXT.test(written) ? new Big(written.replace(/,/g, '')) : undefined;
   };
-  return computed.flatMap(({ row, col, text, place }) => {
+  return computed.flatMap(({ row, col, text, place, at }) => {
     const expected = table?.rows[row]?.cells.find((c) => c.col === col)?.text;
     if (expected === undefined || squeeze(expected) === squeeze(text)) return [];
     const [printed, typed] = [numberIn(expected), numberIn(text)];
     if (printed && typed?.eq(printed)) return [];
-    return [`${file}：${place}：「${text}」是按各项目算出来的，不能改（按现在的数据应是「${expected}」）。请改各项目的数据，或把它改回去`];
+    return [{ at, message: `${place}：「${text}」是按各项目算出来的，不能改（按现在的数据应是「${expected}」）。请改各项目的数据，或把它改回去` }];
   });
 }
 
@@ -287,6 +329,7 @@ interface ReadValue {
   text: string;
   /** Where in the Word file: 第 k 张申报表第 t 个表格第 r 行第 c 列. */
   place: string;
+  at: TableAt;
 }
 
 /** A cell the template works out (序号, 合计): where it stands in the grid, and its text in Word. */
@@ -295,12 +338,22 @@ interface ComputedCell {
   col: number;
   text: string;
   place: string;
+  at: TableAt;
 }
 
 interface Where {
   file: string;
   /** 第 k 张申报表, or 汇总表 */
   form: string;
+  /** k, for a 申报表 */
+  number?: number;
+  medium: FormsMedium;
+}
+
+/** A place in words: 第 k 张申报表第 t 个表格第 r 行第 c 列 (as much of it as `at` has). */
+function placeWords(form: string, at: TableAt): string {
+  const table = at.table === undefined ? '' : `第 ${at.table} 个表格`;
+  return `${form}${table}${at.row === undefined ? '' : `第 ${at.row} 行`}${at.column === undefined ? '' : `第 ${at.column} 列`}`;
 }
 
 /**
@@ -311,12 +364,21 @@ function readAgainst(
   blocks: readonly DocxBlock[],
   probe: (indicatorRows: number) => GridDocument,
   where: Where,
-  problems: string[],
-): { values: ReadValue[]; computed: ComputedCell[]; headings: Array<{ path: Array<string | number>; text: string; struck?: string[] }> } {
+  problems: Diagnostic[],
+): {
+  values: ReadValue[];
+  computed: ComputedCell[];
+  headings: Array<{ path: Array<string | number>; text: string; struck?: string[] }>;
+  refusedYears: string[];
+} {
   const values: ReadValue[] = [];
   const computed: ComputedCell[] = [];
   const headings: Array<{ path: Array<string | number>; text: string; struck?: string[] }> = [];
-  const at = `${where.file}：${where.form}`;
+  const refusedYears: string[] = [];
+  const at = where.form;
+  const form = where.number === undefined ? {} : { form: where.number };
+  const refuse = (code: string, cell: TableAt, message: string) =>
+    problems.push(fileProblem(code, where.medium.place(where.file, { ...form, ...cell }), message, where.number === undefined ? {} : { project: where.number - 1 }));
   const docxTables = blocks.filter((b): b is DocxTable => b.type === 'table');
   const paragraphs = blocks.filter((b): b is Extract<DocxBlock, { type: 'paragraph' }> => b.type === 'paragraph');
 
@@ -329,8 +391,8 @@ function readAgainst(
   const partsOf = (table: GridTable) => (joined ? [table.rows] : wordTableParts(table));
   const expectedRows = (grid: GridDocument) => gridTables(grid).flatMap((t) => partsOf(t).map((p) => p.length));
   if (docxTables.length !== split && !joined) {
-    problems.push(`${at}：应有 ${split} 个表格，现在有 ${docxTables.length} 个。表格被删除、拆开或粘贴进来了，无法读取`);
-    return { values, computed, headings };
+    refuse('form-table-count', {}, `${at}：应有 ${split} 个表格，现在有 ${docxTables.length} 个。表格被删除、拆开或粘贴进来了，无法读取`);
+    return { values, computed, headings, refusedYears };
   }
   const bare = expectedRows(bareGrid);
   const found = docxTables.reduce((sum, t) => sum + t.rows.length, 0);
@@ -344,20 +406,21 @@ function readAgainst(
     const extra = paragraphs.slice(gridHeadings.length).map((p) => p.text);
     // The headings as the file writes them (its year and title), not as the probe draws them.
     const written = paragraphs.slice(0, gridHeadings.length).map((p) => p.text);
-    problems.push(`${at}：表格外只应有标题 ${list(written)}，现在多了 ${list(extra)}。请把表格外加的文字删去`);
+    refuse('form-text-outside-tables', {}, `${at}：表格外只应有标题 ${list(written)}，现在多了 ${list(extra)}。请把表格外加的文字删去`);
   } else if (paragraphs.length < gridHeadings.length) {
-    problems.push(
-      `${at}：表格上面应有标题 ${list(gridHeadings.map((h) => patternOf(h)))}，现在只有 ${list(paragraphs.map((p) => p.text))}。请把删去的标题加回去`,
-    );
+    refuse('form-heading-missing', {}, `${at}：表格上面应有标题 ${list(gridHeadings.map((h) => patternOf(h)))}，现在只有 ${list(paragraphs.map((p) => p.text))}。请把删去的标题加回去`);
   } else {
     gridHeadings.forEach((heading, i) => {
       const { text, unreadable } = paragraphs[i]!;
       if (unreadable) {
-        for (const why of unreadable) problems.push(`${at}：标题「${text}」：${why}`);
+        for (const why of unreadable) refuse('form-heading-unreadable', {}, `${at}：标题「${text}」：${why}`);
         return;
       }
       const read = text.includes(OBJECT) ? undefined : readHeading(heading, text, probeValue(heading));
-      if (read === undefined) problems.push(`${at}：标题「${text}」应是「${patternOf(heading)}」这样${heading.path?.join('.') === 'year' ? '（YYYY 是四位数的年份）' : ''}`);
+      if (read === undefined) {
+        refuse('form-heading-changed', {}, `${at}：标题「${text}」应是「${patternOf(heading)}」这样${heading.path?.join('.') === 'year' ? '（YYYY 是四位数的年份）' : ''}`);
+        if (heading.path?.join('.') === 'year') refusedYears.push(squeeze(text));
+      }
       else if (heading.path) headings.push({ path: heading.path, text: read, ...(paragraphs[i]!.struck ? { struck: paragraphs[i]!.struck } : {}) });
     });
   }
@@ -376,35 +439,43 @@ function readAgainst(
       const columns = inGridColumns(word, partRows, table.widths.length);
       if (!columns) {
         const differs = firstSplitOrMerge(word, partRows, table.widths.length);
-        problems.push(
-          differs
-            ? `${where.file}：${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这一行的单元格被拆分或合并了（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}），无法读取。请在 Word 里撤销这一处的拆分或合并`
-            : `${at}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`,
-        );
+        if (differs) {
+          refuse(
+            'form-cell-split-merged',
+            { table: number, row: differs.row + 1, column: differs.cell.col + 1 },
+            `${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这一行的单元格被拆分或合并了（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}），无法读取。请在 Word 里撤销这一处的拆分或合并`,
+          );
+        } else refuse('form-column-count', { table: number }, `${at}：第 ${number} 个表格应有 ${table.widths.length} 列，现在是 ${word.gridColumns} 列。列被删除或加入了，无法读取`);
         return false;
       }
       words.push(columns);
       if (word.rows.length !== rows) {
         const differs = firstRowDiffering(columns, partRows);
-        problems.push(
-          differs
-            ? `${where.file}：${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这个表格应有 ${rows} 行，现在有 ${word.rows.length} 行，从这里起与原表不同（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}）：单元格被拆成了几行，或加入、删去了行。只有绩效指标表可以增删行，请撤销这一处的修改`
-            : `${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`,
-        );
+        if (differs) {
+          refuse(
+            'form-row-count',
+            { table: number, row: differs.row + 1, column: differs.cell.col + 1 },
+            `${where.form}第 ${number} 个表格第 ${differs.row + 1} 行第 ${differs.cell.col + 1} 列：这个表格应有 ${rows} 行，现在有 ${word.rows.length} 行，从这里起与原表不同（这里应是${cellName(differs.cell)}，${spanText(differs.cell.rowSpan, differs.cell.colSpan)}）：单元格被拆成了几行，或加入、删去了行。只有绩效指标表可以增删行，请撤销这一处的修改`,
+          );
+        } else refuse('form-row-count', { table: number }, `${at}：第 ${number} 个表格应有 ${rows} 行，现在有 ${word.rows.length} 行。只有绩效指标表可以增删行，请把这个表格改回原来的行数`);
         return false;
       }
       const below = rowsBelowGroups(columns, partRows);
       if (below?.split) {
-        problems.push(
-          `${where.file}：${where.form}第 ${number} 个表格第 ${below.from + 1} 行第 ${below.label.col + 1} 列：「${below.label.text}」的合并单元格从这一行起被拆开了（这一格没有与上面的「${below.label.text}」合并），无法读取。请把这一列重新与「${below.label.text}」合并`,
+        refuse(
+          'form-group-split',
+          { table: number, row: below.from + 1, column: below.label.col + 1 },
+          `${where.form}第 ${number} 个表格第 ${below.from + 1} 行第 ${below.label.col + 1} 列：「${below.label.text}」的合并单元格从这一行起被拆开了（这一格没有与上面的「${below.label.text}」合并），无法读取。请把这一列重新与「${below.label.text}」合并`,
         );
         return false;
       }
       if (below) {
         const [first, last] = [below.from + 1, columns.rows.length];
         const rowsText = first === last ? `第 ${first} 行` : `第 ${first}–${last} 行`;
-        problems.push(
-          `${where.file}：${where.form}第 ${number} 个表格${rowsText}：${first === last ? '这一行' : `这 ${last - first + 1} 行`}加在了「${below.label.text}」各组的下面，第 ${below.label.col + 1} 列没有与「${below.label.text}」合并，不属于任何一组，无法读取。要加一条指标，请在组内的一行上“在下方插入行”（新行的一级、二级指标格与这一组合并），或把新行的第 ${below.label.col + 1} 列与「${below.label.text}」合并`,
+        refuse(
+          'form-rows-outside-groups',
+          { table: number, row: first },
+          `${where.form}第 ${number} 个表格${rowsText}：${first === last ? '这一行' : `这 ${last - first + 1} 行`}加在了「${below.label.text}」各组的下面，第 ${below.label.col + 1} 列没有与「${below.label.text}」合并，不属于任何一组，无法读取。要加一条指标，请在组内的一行上“在下方插入行”（新行的一级、二级指标格与这一组合并），或把新行的第 ${below.label.col + 1} 列与「${below.label.text}」合并`,
         );
         return false;
       }
@@ -416,7 +487,7 @@ function readAgainst(
       computed.push(...read.computed);
     }
   }
-  return { values, computed, headings };
+  return { values, computed, headings, refusedYears };
 }
 
 /**
@@ -535,7 +606,7 @@ function readTable(
   words: readonly DocxTable[],
   firstNumber: number,
   where: Where,
-  problems: string[],
+  problems: Diagnostic[],
 ): { values: ReadValue[]; computed: ComputedCell[] } {
   // Each grid row's Word table and row there; the Word cells by slot (grid row, column).
   const origin: Array<{ number: number; row: number }> = [];
@@ -556,48 +627,60 @@ function readTable(
     });
     offset += word.rows.length;
   });
-  const placeOf = (row: number, col: number) => `${where.form}第 ${origin[row]!.number} 个表格第 ${origin[row]!.row + 1} 行第 ${col + 1} 列`;
+  const atOf = (row: number, col: number): TableAt => ({
+    ...(where.number !== undefined && { form: where.number }),
+    table: origin[row]!.number,
+    row: origin[row]!.row + 1,
+    column: col + 1,
+  });
 
   const values: ReadValue[] = [];
   const computed: ComputedCell[] = [];
   table.rows.forEach((row, r) => {
     for (const cell of row.cells) {
-      const place = placeOf(r, cell.col);
+      const at = atOf(r, cell.col);
+      const place = placeWords(where.form, at);
       // A refusal names the field the cell holds, where it holds one.
       const what = cell.path ? fieldLabel(cell.path) : cell.role === 'label' ? `标签「${cell.text}」` : '算出的值';
-      const refuse = (why: string, named = true) => problems.push(`${where.file}：${place}${named ? `（${what}）` : ''}：${why}`);
+      const refuse = (why: string, code: string, named = true) =>
+        problems.push(
+          fileProblem(code, where.medium.place(where.file, at), `${place}${named ? `（${what}）` : ''}：${why}`, {
+            ...(cell.path && { path: cell.path }),
+            ...(where.number !== undefined && { project: where.number - 1 }),
+          }),
+        );
       const word = slots[r]?.[cell.col];
       if (!word) {
-        refuse(`这里应有「${label(cell)}」的单元格，现在没有`);
+        refuse(`这里应有「${label(cell)}」的单元格，现在没有`, 'form-cell-missing');
         continue;
       }
       const groupMerge = cell.rowSpan === 1 && GROUP_FIELDS.has(String(cell.path?.at(-1)));
       const sameSpan = word.row === r && word.col === cell.col && word.colSpan === cell.colSpan && word.rowSpan === cell.rowSpan;
       const coversGroup = groupMerge && word.col === cell.col && word.colSpan === cell.colSpan && word.row <= r && word.row + word.rowSpan >= r + 1;
       if (!sameSpan && !coversGroup) {
-        refuse(`单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`);
+        refuse(`单元格的合并与原表不同（应${spanText(cell.rowSpan, cell.colSpan)}，现在${spanText(word.rowSpan, word.colSpan)}），无法读取`, 'form-cell-span');
         continue;
       }
       if (word.nestedTable) {
-        refuse('单元格里粘贴了表格，无法读取');
+        refuse('单元格里粘贴了表格，无法读取', 'form-cell-table');
         continue;
       }
       if (word.text.includes(OBJECT)) {
-        refuse('单元格里有文本框、图片或公式，无法读取。请改成文字');
+        refuse('单元格里有文本框、图片或公式，无法读取。请改成文字', 'form-cell-object');
         continue;
       }
       // A footnote, a symbol without a character, a numbering format not known (docx-read.ts).
       if (word.unreadable) {
-        for (const why of word.unreadable) refuse(why);
+        for (const why of word.unreadable) refuse(why, 'form-cell-unreadable');
         continue;
       }
       // A cell with a path holds data, even when printed as a label (一级/二级指标). Its struck
       // words are said once, with the row the cell starts in (a group cell covers several).
       const struck = word.struck && word.row === r ? { struck: word.struck } : {};
-      if (cell.path) values.push({ path: cell.path, text: word.text, place, ...struck });
+      if (cell.path) values.push({ path: cell.path, text: word.text, place, at, ...struck });
       else if (cell.role === 'label' && squeeze(word.text) !== squeeze(cell.text)) {
-        refuse(`这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`, false);
-      } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place });
+        refuse(`这里是标签「${cell.text}」，现在是「${word.text}」。标签不能改，请改回去`, 'form-label-changed', false);
+      } else if (cell.role === 'value') computed.push({ row: r, col: cell.col, text: word.text, place, at });
     }
   });
   return { values, computed };

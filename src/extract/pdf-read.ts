@@ -46,7 +46,7 @@ export interface PdfGlyph {
 /** A font as a page uses it: one object per font dictionary, so two fonts of one name stay apart. */
 export interface PdfFontSource {
   name: string;
-  /** The embedded TrueType program (FontFile2), where there is one. */
+  /** The embedded TrueType program (FontFile2) or bare CFF (FontFile3), where there is one. */
   program?: Uint8Array;
   /** Whether a code is the glyph id in the program (Identity-H with CIDToGIDMap /Identity, as pdfkit writes). */
   codeIsGlyph: boolean;
@@ -369,9 +369,12 @@ function readFont(font: PDFDict, document: DocumentReader): PdfFont {
   // The program the glyphs are drawn from: a composite font's in its descendant's descriptor.
   const descendant = composite ? document.dict(document.array(font.get(PDFName.of('DescendantFonts')))[0]) : undefined;
   const descriptor = document.dict((descendant ?? font).get(PDFName.of('FontDescriptor')));
-  const file = document.lookup(descriptor?.get(PDFName.of('FontFile2')));
+  // A CFF face (an .otf, Noto CJK's .ttc) comes as FontFile3 /CIDFontType0C: its charset maps each CID to a glyph (extract/embedded-glyphs.ts).
+  const cff = document.lookup(descendant?.get(PDFName.of('Subtype'))) === PDFName.of('CIDFontType0');
+  const file = document.lookup(descriptor?.get(PDFName.of(cff ? 'FontFile3' : 'FontFile2')));
   const program = file instanceof PDFStream ? document.bytes(file) : undefined;
-  const codeIsGlyph = composite && document.lookup(descendant?.get(PDFName.of('CIDToGIDMap'))) === PDFName.of('Identity') && document.lookup(font.get(PDFName.of('Encoding'))) === PDFName.of('Identity-H');
+  const identity = cff || document.lookup(descendant?.get(PDFName.of('CIDToGIDMap'))) === PDFName.of('Identity');
+  const codeIsGlyph = composite && identity && document.lookup(font.get(PDFName.of('Encoding'))) === PDFName.of('Identity-H');
   const source: PdfFontSource = { name, ...(program && { program }), codeIsGlyph };
   return { name, source, codeBytes: composite ? 2 : 1, unicode, widths, ranges, defaultWidth };
 }

@@ -25,9 +25,11 @@ import { setText } from '../layout/text.js';
 import { textMeasure } from '../render/measure.js';
 import type { Display } from '../model/display.js';
 import type { Packet } from '../model/packet.js';
+import { fileProblem, type Diagnostic } from '../model/diagnostic.js';
 import { diffPackets, printedDifference, type PacketChange } from './diff.js';
-import { readForms, rowKey, tableHints, type ExtractedDocx, type FormsMedium } from './docx.js';
+import { readForms, rowKey, tableHints, UnreadableForms, type ExtractedDocx, type FormsMedium } from './docx.js';
 import { documentInfo, pdfPages, PdfReadLimit, quietly, type PdfFontSource, type PdfPageContent, type Unprinted } from './pdf-read.js';
+import { glyphOfCode, glyphScale } from './embedded-glyphs.js';
 import { printedStyle } from './printed-style.js';
 import { pdfBlocks, type LineJoiner } from './pdf-tables.js';
 
@@ -82,10 +84,12 @@ export function embeddedSource(pdf: PDFDocument, file: string): string | undefin
 
 const PDF_MEDIUM: FormsMedium = {
   name: 'PDF',
+  // The tables a PDF prints are read across its pages: the place is the file.
+  place: (file) => ({ kind: 'pdf', file }),
   recordsStyle: false,
-  noStyle: (file) =>
-    `${file}：PDF 没有记下印制样式，日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在读回的 JSON 里补上 display（如 {"dateFormat":"yyyy/M/d"}）再核对日期`,
-  missing: (file, fields) => `${file}：PDF 上没有印${fields.join('和')}，读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
+  noStyle: () =>
+    `PDF 没有记下印制样式，日期和年度一行按默认样式（2023-01-01、(2023年度)）读。这些表若按本单位的样式印出，请在读回的 JSON 里补上 display（如 {"dateFormat":"yyyy/M/d"}）再核对日期`,
+  missing: (_file, fields) => `PDF 上没有印${fields.join('和')}，读回的数据缺这${fields.length > 1 ? '两' : '一'}项，请在 JSON 里补上`,
 };
 
 /** How each reason a text is not printed reads in a message. */
@@ -104,12 +108,12 @@ const UNPRINTED: Record<Unprinted, string> = {
 const UNPRINTED_NAMED = 20;
 
 /** The lines that name a PDF's unprinted text: page, why, and the text (long runs cut). */
-function unprintedLines(file: string, runs: ReadonlyArray<{ page: number; text: string; why: Unprinted }>): string[] {
+function unprintedLines(file: string, runs: ReadonlyArray<{ page: number; text: string; why: Unprinted }>): Diagnostic[] {
   const lines = runs.slice(0, UNPRINTED_NAMED).map(({ page, text, why }) => {
     const shown = [...text].length > 40 ? `${[...text].slice(0, 40).join('')}…` : text;
-    return `${file}：第 ${page} 页有文字${UNPRINTED[why]}，不印在纸上，没有当作印出的读：「${shown}」`;
+    return fileProblem('pdf-unprinted-text', { kind: 'pdf', file, page }, `第 ${page} 页有文字${UNPRINTED[why]}，不印在纸上，没有当作印出的读：「${shown}」`);
   });
-  if (runs.length > UNPRINTED_NAMED) lines.push(`${file}：另有 ${runs.length - UNPRINTED_NAMED} 处文字不印在纸上，没有当作印出的读`);
+  if (runs.length > UNPRINTED_NAMED) lines.push(fileProblem('pdf-unprinted-text', { kind: 'pdf', file }, `另有 ${runs.length - UNPRINTED_NAMED} 处文字不印在纸上，没有当作印出的读`));
   return lines;
 }
 
@@ -118,6 +122,9 @@ const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModul
 
 /** Characters shown, by the font they are shown in: code → the text its ToUnicode entry says, and the first page. */
 type GlyphUse = Map<PdfFontSource, Map<number, { text: string; page: number }>>;
+
+/** Printed in glyphs that are not the characters read: the reading is worthless (other fonts only make line breaks a guess). */
+const GLYPHS_DIFFER = 'pdf-glyphs-differ';
 
 /** Characters named one by one in a line about glyphs. */
 const GLYPHS_NAMED = 10;
@@ -133,9 +140,9 @@ const MAX_FONT_COPIES = 64;
  * characters than it draws (a copy whose 9 reads as 1), or a font of that name not embedded, is
  * named; so is text in fonts other than `fonts`, which cannot be checked.
  */
-function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): string[] {
+function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): Diagnostic[] {
   const faces = new Map([fonts.faces.regular, fonts.faces.bold].map((face) => [face.name, face]));
-  const outline = (draw: () => string) => {
+  const outline = <T,>(draw: () => T) => {
     try {
       return draw();
     } catch {
@@ -143,7 +150,11 @@ function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): stri
       return undefined;
     }
   };
+  // A glyph as printed: its outline at its font's scale (a face's outline drawn 1/16 the size is not the face's).
+  const drawing = (font: FontkitModule.Font, glyph: FontkitModule.Glyph) => `${glyphScale(font, glyph.id)} ${glyph.path.toSVG()}`;
   const wrong = new Map<number, Set<string>>();
+  // Glyphs of the face's outline at another scale: the text prints at another size than the PDF says.
+  const rescaled = new Map<number, Set<string>>();
   const others = new Set<string>();
   // shenbao's PDFs embed each face once; a PDF with many copies is not read copy by copy.
   let copies = 0;
@@ -159,39 +170,70 @@ function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): stri
     }
     let program: FontkitModule.Font | undefined;
     try {
-      const parsed = source.program && source.codeIsGlyph ? fontkit.create(Buffer.from(source.program)) : undefined;
+      const parsed = source.program && source.codeIsGlyph ? fontkit.create(fontProgram(source.program)) : undefined;
       program = parsed && 'getGlyph' in parsed ? parsed : undefined;
     } catch {
       program = undefined;
     }
-    const expected = new Map<string, Set<string | undefined>>();
+    const expected = new Map<string, { drawings: Set<string | undefined>; outlines: Set<string | undefined> }>();
     for (const [code, { text, page }] of codes) {
-      let outlines = expected.get(text);
-      if (!outlines) {
+      let known = expected.get(text);
+      if (!known) {
         // What the font draws for the text: its own glyph, or the one shaping gives (a ligature),
         // alone or in a run of another script (Noto Serif SC draws a digit in a run of Latin
         // letters, "ABC1" or "PM2.5", with a glyph of its own).
         const points = [...text];
-        const shaped = (script?: string) => outline(() => face.font.layout(text, undefined, script).glyphs.map((g) => g.path.toSVG()).join('|'));
-        outlines = new Set([...(points.length === 1 ? [outline(() => face.font.glyphForCodePoint(text.codePointAt(0)!).path.toSVG())] : []), shaped(), ...RUN_SCRIPTS.map(shaped)]);
-        expected.set(text, outlines);
+        const shaped = (script?: string) => outline(() => face.font.layout(text, undefined, script).glyphs);
+        const glyphs = [...(points.length === 1 ? [outline(() => [face.font.glyphForCodePoint(text.codePointAt(0)!)])] : []), shaped(), ...RUN_SCRIPTS.map(shaped)];
+        known = {
+          drawings: new Set(glyphs.map((run) => outline(() => run?.map((g) => drawing(face.font, g)).join('|')))),
+          outlines: new Set(glyphs.map((run) => outline(() => run?.map((g) => g.path.toSVG()).join('|')))),
+        };
+        expected.set(text, known);
       }
-      const drawn = program ? outline(() => program.getGlyph(code).path.toSVG()) : undefined;
-      if (drawn !== undefined && text !== '\uFFFD' && outlines.has(drawn)) continue;
-      const texts = wrong.get(page) ?? new Set<string>();
-      texts.add(text);
-      wrong.set(page, texts);
+      // The code is a CID: a CFF program's charset says which glyph it draws (the code itself under CIDToGIDMap /Identity).
+      const glyph = program ? outline(() => program.getGlyph(glyphOfCode(program, code))) : undefined;
+      const drawn = glyph && outline(() => drawing(program!, glyph));
+      if (drawn !== undefined && text !== '\uFFFD' && known.drawings.has(drawn)) continue;
+      const at = glyph && text !== '\uFFFD' && known.outlines.has(outline(() => glyph.path.toSVG())) ? rescaled : wrong;
+      at.set(page, (at.get(page) ?? new Set<string>()).add(text));
     }
   }
+  const named = (texts: Set<string>) => `${[...texts].slice(0, GLYPHS_NAMED).map((t) => `「${t}」`).join('')}${texts.size > GLYPHS_NAMED ? ` 等 ${texts.size} 个字` : ''}`;
   const lines = [...wrong].map(([page, texts]) => {
-    const named = [...texts].slice(0, GLYPHS_NAMED).map((t) => `「${t}」`).join('');
-    return `${file}：第 ${page} 页印出的字形与 PDF 标明的字不符（字体的字符对照表被改过，或字体没有嵌入），读出的不一定是印出的：标作${named}${texts.size > GLYPHS_NAMED ? ` 等 ${texts.size} 个字` : ''}的字`;
+    return fileProblem(
+      GLYPHS_DIFFER,
+      { kind: 'pdf', file, page },
+      `第 ${page} 页印出的字形与 PDF 标明的字不符（字体的字符对照表被改过，或字体没有嵌入），读出的不一定是印出的：标作${named(texts)}的字`,
+    );
   });
+  for (const [page, texts] of rescaled) {
+    lines.push(
+      fileProblem(
+        GLYPHS_DIFFER,
+        { kind: 'pdf', file, page },
+        `第 ${page} 页印出的字的大小与 PDF 标明的不符（嵌入的字体被改了缩放比例），读出的不一定是印出的：标作${named(texts)}的字`,
+      ),
+    );
+  }
   if (others.size > 0) {
     const given = [...faces.keys()].join('、');
-    lines.push(`${file}：它印用的字体 ${[...others].join('、')} 不是读它时用的 ${given}，印出的是什么字无法核对：若它是用 --font、--font-bold 生成的，请给出同样的字体`);
+    lines.push(fileProblem('pdf-other-fonts', file, `它印用的字体 ${[...others].join('、')} 不是读它时用的 ${given}，印出的是什么字无法核对：若它是用 --font、--font-bold 生成的，请给出同样的字体`));
   }
   return lines;
+}
+
+/** An embedded program fontkit can open: a bare CFF (FontFile3, first byte its major version 1) in an sfnt of that one table. */
+function fontProgram(program: Uint8Array): Buffer {
+  const bytes = Buffer.from(program);
+  if (bytes[0] !== 1) return bytes;
+  const directory = Buffer.alloc(28);
+  directory.write('OTTO', 0, 'latin1');
+  directory.writeUInt16BE(1, 4); // one table
+  directory.write('CFF ', 12, 'latin1');
+  directory.writeUInt32BE(28, 20); // its offset, after this directory
+  directory.writeUInt32BE(bytes.length, 24);
+  return Buffer.concat([directory, bytes]);
 }
 
 /**
@@ -199,7 +241,7 @@ function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): stri
  * not print (`unprinted`), and what it prints whose characters cannot be confirmed (`unverified`:
  * glyphs that are not what the PDF says they are, fonts other than those given).
  */
-export type PrintedForms = ExtractedDocx & { unprinted: string[]; unverified: string[] };
+export type PrintedForms = ExtractedDocx & { unprinted: Diagnostic[]; unverified: Diagnostic[] };
 
 /**
  * The forms a PDF prints, read back from its text. The unit comes from the document's Author (as
@@ -234,13 +276,13 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
   const hidden: Array<{ page: number; text: string; why: Unprinted }> = [];
   const use: GlyphUse = new Map();
   // What a page paints whose effect on its text is not worked out: the print is then not confirmed.
-  const unmodelled: string[] = [];
+  const unmodelled: Diagnostic[] = [];
   function* pages(): Generator<PdfPageContent> {
     let number = 0;
     for (const content of pdfPages(pdf)) {
       number++;
       hidden.push(...content.unprinted.map((run) => ({ page: number, ...run })));
-      unmodelled.push(...content.unmodelled.map((what) => `${file}：第 ${number} 页${what}，印出的内容无法确认`));
+      unmodelled.push(...content.unmodelled.map((what) => fileProblem('pdf-unmodelled', { kind: 'pdf', file, page: number }, `第 ${number} 页${what}，印出的内容无法确认`)));
       for (const { source, code, text } of content.glyphs) {
         let codes = use.get(source);
         if (!codes) use.set(source, (codes = new Map()));
@@ -260,9 +302,10 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
   } catch (error) {
     // A page past the reader's limits, a content stream in a filter pdf-lib cannot decode, or damaged: not a page shenbao wrote.
     if (!(error instanceof PdfReadLimit) && error instanceof Error && !/^(Error|TypeError|RangeError)$/.test(error.name)) throw error;
-    const why = `${file}：读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`;
+    const why = `读不出页面上的文字（${(error as Error).message}），不是 shenbao 生成的申报表或汇总表，或文件已损坏`;
     // Past the reader's limits the print is not confirmed: a page can be made to reach them on purpose.
-    throw error instanceof PdfReadLimit ? new UnreadablePrint(why, unprintedLines(file, hidden), [why]) : new UserError(why);
+    if (!(error instanceof PdfReadLimit)) throw new UnreadableForms(file, why);
+    throw new UnreadablePrint(`${file}：${why}`, why, unprintedLines(file, hidden), [fileProblem('pdf-unreadable', file, why)]);
   }
   const unprinted = unprintedLines(file, hidden);
   const unverified = [...unverifiedGlyphs(file, use, fonts), ...unmodelled];
@@ -273,27 +316,32 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
     try {
       return readForms({ blocks, custom: display ? { ...custom, [WORD_PROPERTY.display]: JSON.stringify(display) } : custom }, file, templates, PDF_MEDIUM);
     } catch (error) {
-      throw error instanceof UserError && !(error instanceof UnreadablePrint) ? new UnreadablePrint(error.message, unprinted, unverified) : error;
+      if (!(error instanceof UserError) || error instanceof UnreadablePrint) throw error;
+      throw new UnreadablePrint(error.message, error instanceof UnreadableForms ? error.reason : error.message, unprinted, unverified);
     }
   };
   const plain = forms(known?.display);
   const style = known?.display ? undefined : printedStyle(blocks, plain.places);
   const read = style === undefined ? plain : forms(style);
   const notes = [
-    `${file}：PDF 里没有嵌入的数据，按它印出的文字读回`,
-    ...unprinted,
-    ...(style ? [`${file}：印制样式按 PDF 上印出的样子读作 ${JSON.stringify(style)}，已写入读回数据的 display`] : []),
+    fileProblem('pdf-read-from-text', file, 'PDF 里没有嵌入的数据，按它印出的文字读回', { severity: 'warning' }),
+    ...unprinted.map((d) => ({ ...d, severity: 'warning' as const })),
+    ...(style ? [fileProblem('pdf-style-read', file, `印制样式按 PDF 上印出的样子读作 ${JSON.stringify(style)}，已写入读回数据的 display`, { severity: 'warning' })] : []),
     ...read.notes,
   ];
   // The reader's messages speak of edits made in Word; in a PDF they mean its pages are not laid
   // out as this shenbao lays out its forms. Glyphs that are not the characters read make the
   // reading worthless (other fonts than given only make line breaks a guess: not a problem here).
-  const misdrawn = unverified.filter((line) => line.includes('印出的字形与 PDF 标明的字不符'));
+  const misdrawn = unverified.filter((d) => d.code === GLYPHS_DIFFER);
   const problems =
     read.problems.length === 0
       ? misdrawn
       : [
-          `${file}：PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；一格里的文字高过一页、又只能在空行处切开时，跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+          fileProblem(
+            'pdf-layout-differs',
+            file,
+            `PDF 里没有嵌入的数据，按印出的文字也读不回：它的版式与 shenbao 的申报表不符（不是 shenbao 生成的，或由别的版本、别的模板生成；一格里的文字高过一页、又只能在空行处切开时，跨页印出后也读不回）。下面是读不上的地方；请改用它的原数据文件或 .docx`,
+          ),
           ...read.problems,
           ...misdrawn,
         ];
@@ -305,8 +353,10 @@ export function readPdfForms(pdf: PDFDocument, file: string, templates: FormTemp
 export class UnreadablePrint extends UserError {
   constructor(
     message: string,
-    readonly unprinted: string[],
-    readonly unverified: string[],
+    /** The message without the file's name (said around it). */
+    readonly reason: string,
+    readonly unprinted: Diagnostic[],
+    readonly unverified: Diagnostic[],
   ) {
     super(message);
   }
@@ -321,11 +371,11 @@ export type PrintedCheck =
       /** The data as printed: the carried data with the projects (and year) it prints. */
       printed: Record<string, unknown>;
       /** The text it holds but does not print, one line each. */
-      unprinted: string[];
+      unprinted: Diagnostic[];
       /** What it prints whose characters cannot be confirmed: glyphs other than the characters read, fonts other than given. */
-      unverified: string[];
+      unverified: Diagnostic[];
     }
-  | { readable: false; why: string; unprinted: string[]; unverified: string[] };
+  | { readable: false; why: string; unprinted: Diagnostic[]; unverified: Diagnostic[] };
 
 /**
  * What a PDF that carries its data prints, read back (readPdfForms, in the carried house style)
@@ -341,14 +391,14 @@ export function printedAgainstCarried(pdf: PDFDocument, file: string, carried: R
     read = readPdfForms(pdf, file, templates, fonts, { display });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const [unprinted, unverified] = error instanceof UnreadablePrint ? [error.unprinted, error.unverified] : [[], []];
-    return { readable: false, why: withoutFile(file, error.message), unprinted, unverified };
+    const [why, unprinted, unverified] = error instanceof UnreadablePrint ? [error.reason, error.unprinted, error.unverified] : [error instanceof UnreadableForms ? error.reason : error.message, [], []];
+    return { readable: false, why, unprinted, unverified };
   }
-  const layout = read.problems.filter((line) => !read.unverified.includes(line));
+  const layout = read.problems.filter((d) => !read.unverified.includes(d));
   if (!read.data) {
     // The first problem is the text reader's preface (for a PDF without data); what follows says where.
     const [first, ...more] = layout.slice(1);
-    const why = first === undefined ? withoutFile(file, layout[0] ?? '') : `${withoutFile(file, first)}${more.length > 0 ? `；另有 ${more.length} 处读不上` : ''}`;
+    const why = first === undefined ? (layout[0]?.message ?? '') : `${first.message}${more.length > 0 ? `；另有 ${more.length} 处读不上` : ''}`;
     return { readable: false, why, unprinted: read.unprinted, unverified: read.unverified };
   }
   const printed: Record<string, unknown> = { ...carried, projects: read.data.projects, ...(read.data.year !== undefined && { year: read.data.year }) };
@@ -402,13 +452,16 @@ function printsAlike(carried: Packet, printed: Packet, templates: FormTemplates,
   };
 }
 
-/** Every line a printed check says: each difference, the unprinted text, or why the print could not be read. */
-export function printedCheckLines(file: string, check: PrintedCheck): string[] {
+/** Every problem a printed check finds: each difference, the unprinted text, or why the print could not be read. */
+export function printedCheckLines(file: string, check: PrintedCheck): Diagnostic[] {
   if (!check.readable) {
-    return [`${file}：印出的文字读不回，无法与内嵌的数据核对（${check.why}）；若它是用别的模板或字体生成的，请用 --templates、--font 给出生成时用的`, ...check.unprinted, ...check.unverified];
+    const why = `印出的文字读不回，无法与内嵌的数据核对（${check.why}）；若它是用别的模板或字体生成的，请用 --templates、--font 给出生成时用的`;
+    return [fileProblem('printed-unreadable', file, why), ...check.unprinted, ...check.unverified];
   }
-  return [...check.differences.map((change) => `${file}：印出的与内嵌的数据不同：${printedDifference(change)}`), ...check.unprinted, ...check.unverified];
+  return [
+    ...check.differences.map((change) => fileProblem('printed-differs', file, `印出的与内嵌的数据不同：${printedDifference(change)}`, { path: change.path })),
+    ...check.unprinted,
+    ...check.unverified,
+  ];
 }
 
-/** A message of the readers without its leading `file：` (it is said again around it). */
-const withoutFile = (file: string, message: string) => (message.startsWith(`${file}：`) ? message.slice(file.length + 1) : message);

@@ -1,8 +1,83 @@
 // Problems in the input are data, not exceptions: every stage returns its value together with
-// these, and only bugs throw.
+// these, and only bugs throw. One type for every stage (validate, extract, diff, verify, sign,
+// build): what `--json` prints is `problemOf` (validate/format.ts) of these, in the shape
+// `ProblemsDocumentSchema` below says, and schema/problem.schema.json is generated from it.
+import { z } from 'zod';
 
 export type Severity = 'error' | 'warning';
 
+/**
+ * Where a problem is, as the file it is in says it: a data file's line and column (or the file as
+ * a whole), a Word table's row and column, a PDF page, or a worksheet's cell. Numbers are 1-based.
+ */
+export const ProblemPlaceSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('file'),
+        file: z.string(),
+        line: z.number().int().min(1).optional(),
+        column: z.number().int().min(1).optional(),
+      })
+      .meta({ title: '文件（数据文件的行、列；没有行列时是整个文件）' }),
+    z
+      .object({
+        kind: z.literal('word'),
+        file: z.string(),
+        /** The 申报表 the table belongs to (1-based, in the file); absent for the 汇总表's own table. */
+        form: z.number().int().min(1).optional(),
+        /** The Word table within that form (or the 汇总表), 1-based; absent for the form as a whole (its headings). */
+        table: z.number().int().min(1).optional(),
+        row: z.number().int().min(1).optional(),
+        column: z.number().int().min(1).optional(),
+      })
+      .meta({ title: 'Word 文件的表格、行、列' }),
+    z.object({ kind: z.literal('pdf'), file: z.string(), page: z.number().int().min(1).optional() }).meta({ title: 'PDF 文件的页' }),
+    z
+      .object({ kind: z.literal('sheet'), file: z.string(), sheet: z.string(), cell: z.string().regex(/^[A-Z]{1,3}[1-9]\d*$/) })
+      .meta({ title: '电子表格的工作表和单元格（如 Sheet1!B7）' }),
+  ])
+  .meta({ id: 'ProblemPlace' });
+
+export type ProblemPlace = z.infer<typeof ProblemPlaceSchema>;
+
+/** One problem as `--json` prints it. */
+export const ProblemSchema = z
+  .object({
+    severity: z.enum(['error', 'warning']),
+    code: z.string().min(1).meta({ description: '问题的种类，稳定不变，供程序判断：schema、amount-sum、form-label-changed、file-altered、diff-changed……' }),
+    message: z.string().meta({ description: '问题是什么（中文）' }),
+    hint: z.string().optional().meta({ description: '怎样改正' }),
+    project: z
+      .object({ number: z.number().int().min(1), name: z.string().optional() })
+      .optional()
+      .meta({ description: '所属的项目：第几个（从 1 起）和项目名称' }),
+    path: z.string().optional().meta({ description: '数据文件里的位置，如 projects[2].funds.annual.total；整个文件的问题没有' }),
+    field: z.string().optional().meta({ description: '这一栏在表上的名称，如 年度资金·年度资金申请总额' }),
+    place: ProblemPlaceSchema.optional().meta({ description: '问题所在：数据文件的行列、Word 表格的行列、PDF 的页或电子表格的单元格；涉及几个文件的问题没有（消息里写明各文件）' }),
+  })
+  .meta({ id: 'Problem', title: 'shenbao 报告的一个问题（错误或警告）' });
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const PROBLEMS_SCHEMA_TITLE = 'shenbao 命令的 --json 输出（问题列表）';
+
+/** What every command's `--json` prints on stdout: one document. */
+export const ProblemsDocumentSchema = z
+  .object({ problems: z.array(ProblemSchema) })
+  .meta({ title: PROBLEMS_SCHEMA_TITLE });
+
+export type ProblemsDocument = z.infer<typeof ProblemsDocumentSchema>;
+
+/** schema/problem.schema.json: the `--json` document, with the problem and its place under $defs. */
+export function problemJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(ProblemsDocumentSchema, { target: 'draft-2020-12' }), null, 2)}\n`;
+}
+
+/**
+ * A problem as a stage finds it. `code` is its stable kind; `line` and
+ * `column` place it in a data file, `place` anywhere else (a Word table, a PDF page, a file).
+ */
 export interface Diagnostic {
   severity: Severity;
   /** Where in the data file, straight from zod's issue path: ['projects', 2, 'funds', 'annual', 'total']. */
@@ -12,13 +87,39 @@ export interface Diagnostic {
   /** How to mend it, when there is something useful to say. */
   hint?: string;
   /** Which check found it: 'schema', 'json', 'amount-sum', … (stable, for tests and filtering). */
-  ruleId: string;
+  code: string;
   /** Where its value starts in the data file, 1-based (filled in when the file is read). */
   line?: number;
   column?: number;
-  /** On the line that ends a list cut short (ruleId 'too-many-problems'): the problems left out of it. */
+  /** Where it is in a file other than a data file read as text (or which file, for a problem of a whole file). */
+  place?: ProblemPlace;
+  /** The 0-based project it belongs to, where its path does not say (a Word table of the 3rd form). */
+  project?: number;
+  /**
+   * The message names its own place in words (a reading, verifying or signing problem: 第 2 张申报表第 3
+   * 个表格第 4 行第 2 列…), as users have always read it: printed after the file's name alone.
+   */
+  standalone?: boolean;
+  /** On the line that ends a list cut short (code 'too-many-problems'): the problems left out of it. */
   omitted?: { errors: number; warnings: number };
 }
+
+/** A problem of a file that names its own place in its message (see `standalone`). */
+export function fileProblem(
+  code: string,
+  /** The place, or the file's path; undefined for a problem across files (its message names them). */
+  place: ProblemPlace | string | undefined,
+  message: string,
+  more: { severity?: Severity; path?: ReadonlyArray<string | number>; project?: number; hint?: string } = {},
+): Diagnostic {
+  const { severity = 'error', path = [], ...rest } = more;
+  const where = typeof place === 'string' ? { place: { kind: 'file' as const, file: place } } : place ? { place } : {};
+  return { severity, code, path, message, ...where, standalone: true, ...rest };
+}
+
+/** The same problems said as errors (a refusal) or as warnings (a note). */
+export const withSeverity = (diagnostics: readonly Diagnostic[], severity: Severity): Diagnostic[] =>
+  diagnostics.map((d) => (d.severity === severity ? d : { ...d, severity }));
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === 'error');
@@ -74,7 +175,7 @@ export class ProblemList {
       severity: errors > 0 ? 'error' : 'warning',
       path: [],
       message: `……还有 ${what}没有列出（每个数据文件只列出前 ${this.cap} 个问题）：请先改正上面这些再检查`,
-      ruleId: OMITTED_RULE,
+      code: OMITTED_RULE,
       omitted: { errors, warnings },
     };
     return [...sortByPlace(this.kept), tail];
@@ -90,7 +191,7 @@ export function capProblems(diagnostics: readonly Diagnostic[], cap: number): Di
 
 /** The 0-based project a diagnostic belongs to, or undefined for packet-level problems. */
 export function projectIndexOf(d: Diagnostic): number | undefined {
-  return d.path[0] === 'projects' && typeof d.path[1] === 'number' ? d.path[1] : undefined;
+  return d.path[0] === 'projects' && typeof d.path[1] === 'number' ? d.path[1] : d.project;
 }
 
 /** Stable order: packet-level first, then by project, keeping each check's own order; the line for problems left out last. */

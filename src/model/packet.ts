@@ -44,8 +44,10 @@ export const NATURES = ['经常性项目', '阶段性项目', '一次性项目']
 
 export const IndicatorSchema = z
   .object({
-    level1: text('一级指标'),
-    level2: text('二级指标'),
+    // Names from the framework's closed lists are kept as written, as 项目性质 is: a space around one
+    // is named by validate (rules.ts), as the editor's enum names it, not trimmed away unseen.
+    level1: textField('一级指标', { maxLength: NAME_MAX_LENGTH, trim: false }),
+    level2: textField('二级指标', { maxLength: NAME_MAX_LENGTH, trim: false }),
     name: text('三级指标', INDICATOR_TEXT_MAX_LENGTH),
     target: text('年度(/项目)指标值', INDICATOR_TEXT_MAX_LENGTH).meta({
       description:

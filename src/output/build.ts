@@ -11,32 +11,24 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
+import { fileProblem, hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
 import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
-import { declarationDocument, summarySections } from '../layout/forms.js';
-import { FORM_PAGE } from '../layout/page-style.js';
-import { fitEach } from '../layout/fit.js';
-import { pageMeasure } from '../layout/page-measure.js';
-import { layOutPages } from '../layout/pages.js';
-import { textMeasure } from '../render/measure.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
-import { DEFAULT_FONTS, loadFonts, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { summaryPdf, type SummaryForms } from './summary-pdf.js';
-import { inFont } from './paged-pdf.js';
-import { packPages, unpackPages, type PackedPages } from './form-pages.js';
+import { DEFAULT_FONTS, loadFonts, REQUIRED_TEXT, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
+import { summaryDocxChunks, summaryForms, summaryPdfChunks, type FormPages } from './summary.js';
 import type { DocxFonts } from '../render/docx.js';
-import { inOrder, makeForm, summaryArchive, type FormJob, type FormOutput } from './forms.js';
+import { formJob, inOrder, makeForm, type FormJob, type FormOutput } from './forms.js';
 import { FormPool, WorkerOutOfMemory, type WorkerHeap } from './form-pool.js';
-import { wordProperties } from '../render/word-properties.js';
 import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './folder.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, recordedDataFile, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { finishInterruptedSwap, stagePacketFolder, type SwapStep } from './staging.js';
 import { lockPacketFolder } from './lock.js';
 import { checkPrintable } from './printable.js';
-import { exitCodeOf } from '../exit-codes.js';
+import { glyphFormWarnings } from '../render/glyph-forms.js';
+import { EXIT, exitCodeOf } from '../exit-codes.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -76,7 +68,11 @@ export type BuildProgress =
   | { kind: 'start'; file: string; total: number }
   /** A staging folder exists from now until the commit ends: a supervisor must remove it if it stops the build. */
   | { kind: 'staging'; file: string; packetDir: string; createdDir: boolean }
-  | { kind: 'summary'; file: string; forms: number }
+  /**
+   * The 汇总表 in the making, each format in turn: `placed` of its `forms` drawn into the PDF so far
+   * (the Word file is made in one step: its event says only that it began, placed 0).
+   */
+  | { kind: 'summary'; file: string; forms: number; format: OutputFormat; placed: number }
   | { kind: 'written'; file: string; output: string; done: number; total: number }
   | { kind: 'commit'; file: string; packetDir: string; phase: 'begin' | 'end' }
   /** One data file done (built, or failed with `report.failure`). */
@@ -95,7 +91,14 @@ export interface BuildReport {
   diagnostics: Diagnostic[];
   ok: boolean;
   /** The packet could not be built at all (its folder left as it was): why, and the exit code that says so. */
-  failure?: { message: string; exitCode: number };
+  failure?: { message: string; exitCode: number; diagnostic: Diagnostic };
+}
+
+/** Why a packet could not be built at all, with its exit code, and as a problem (its message names the file). */
+function buildFailure(error: Error): NonNullable<BuildReport['failure']> {
+  const exitCode = exitCodeOf(error);
+  const code = exitCode === EXIT.environment ? 'build-environment' : 'build-refused';
+  return { message: error.message, exitCode, diagnostic: fileProblem(code, undefined, error.message) };
 }
 
 /** Templates and fonts, loaded once and shared by every packet of a run. */
@@ -191,7 +194,9 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   checkTemplateCoverage(context.templates, loaded.header.display);
   // Every character the forms will print is checked against the font before anything is written.
   const { diagnostics: glyphProblems, unprintable } = checkPrintable(loaded, context, plan.locate);
-  diagnostics = sortByPlace([...diagnostics, ...glyphProblems]);
+  // A face of a CJK collection for another region (NotoSerifCJKjp) prints the form's 出、效 in its own forms: said, not refused.
+  const forms = plan.formats.includes('pdf') ? glyphFormWarnings(context.fonts.faces, REQUIRED_TEXT) : [];
+  diagnostics = sortByPlace([...diagnostics, ...glyphProblems, ...forms]);
   const selected = plan.selected.filter(({ number }) => !unprintable.has(number - 1));
   const packet = glyphProblems.length === 0 ? loaded.packet : undefined;
 
@@ -204,7 +209,7 @@ export async function buildPacket(plan: PacketPlan, options: BuildOptions, conte
   options.onProgress?.({ kind: 'staging', file, packetDir, createdDir: lock.createdDir });
   let built: { report: BuildReport; empty: boolean } | undefined;
   try {
-    if (lock.takenOver) diagnostics.push({ severity: 'warning', path: [], message: lock.takenOver, ruleId: 'lock-abandoned' });
+    if (lock.takenOver) diagnostics.push({ severity: 'warning', path: [], message: lock.takenOver, code: 'lock-abandoned' });
     // A build killed in its swap is finished first: the folder is then as that build left it.
     if (await finishInterruptedSwap(packetDir)) diagnostics.push(swapFinished(packetDir));
     const folder = await inspectPacketFolder(packetDir);
@@ -237,9 +242,6 @@ async function buildLocked(
   const pool = plan.formats.includes('pdf') ? formPool(selected.length, options, context.fonts) : undefined;
   const written: string[] = [];
   const creationDate = options.creationDate ?? new Date();
-  const pdfOptions = { fonts: context.fonts, creationDate };
-  const docxOptions = { creationDate, fonts: options.docxFonts, properties: loaded.header && wordProperties(loaded.header) };
-  const formDocx = { fonts: docxOptions.fonts, properties: docxOptions.properties, subject: loaded.header?.title };
   const wants = (format: OutputFormat) => plan.formats.includes(format);
   const nameOf = (names: string[], format: OutputFormat) => names[plan.formats.indexOf(format)]!;
   const emitted = (name: string) => {
@@ -262,21 +264,9 @@ async function buildLocked(
     // same. Word flows its own pages: the .docx files get the forms unpaginated. Forms are made
     // ahead (on the pool's workers, with --jobs) and written in order. A form's grid is laid out
     // when it is needed (it takes well under a millisecond) rather than held for the whole batch.
-    const year = loaded.header!.year;
-    const display = loaded.header!.display;
-    const gridOf = (number: number, project: AcceptedProject['project']) => declarationDocument(context.templates, project, year, number - 1, display);
-    const formPages = new Map<number, { pages: PackedPages; pageCount: number }>();
-    const jobOf = ({ number, project }: AcceptedProject): FormJob => ({
-      project,
-      year,
-      display,
-      header: loaded.header!,
-      index: number - 1,
-      title: project.name,
-      creationDate,
-      pdf: wants('pdf'),
-      docx: wants('docx') ? formDocx : undefined,
-    });
+    const formPages: FormPages = new Map();
+    const asked = { creationDate, pdf: wants('pdf'), docx: wants('docx'), docxFonts: options.docxFonts };
+    const jobOf = ({ number, project }: AcceptedProject): FormJob => formJob(loaded.header!, project, number - 1, asked);
     for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options, pool)) {
       const names = plan.fileNames.get(number)!;
       const data = formDataHash(loaded.header!, project);
@@ -288,7 +278,7 @@ async function buildLocked(
     }
     let summaryBuilt = false;
     if (packet) {
-      options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length });
+      const summaryStep = (format: OutputFormat, placed: number) => options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length, format, placed });
       // The packet as the 汇总表 PDF carries it (no $schema: an editor's pointer, not data).
       const data = packetDataHash(packet);
       options.signal?.throwIfAborted();
@@ -296,25 +286,21 @@ async function buildLocked(
         // Each form's pages as placed for its own PDF; those --only did not make this time are laid
         // out now. The pool's workers are done: their memory goes first.
         await pool?.close();
-        const measure = textMeasure(context.fonts);
-        for (const [i, project] of packet.projects.entries()) {
-          if (formPages.has(i + 1)) continue;
-          const { pages } = await inFont(context.fonts, async () => layOutPages(gridOf(i + 1, project), measure));
-          formPages.set(i + 1, { pages: packPages(pages), pageCount: pages.length });
-        }
-        const forms: SummaryForms = {
-          count: packet.projects.length,
-          pageCount: (i) => formPages.get(i + 1)!.pageCount,
-          pages: async (i) => unpackPages(formPages.get(i + 1)!.pages),
+        summaryStep('pdf', 0);
+        const made = await summaryForms(context, packet, formPages);
+        // Each form's pages are taken as the form is drawn: the forms before it are in the PDF.
+        const forms = {
+          ...made,
+          pages: async (i: number) => {
+            summaryStep('pdf', i);
+            return made.pages(i);
+          },
         };
-        const pdf = summaryPdf(context.templates, packet, forms, { ...pdfOptions, title: packet.title, archive: summaryArchive(packet) });
-        await emitChunks(nameOf(plan.summaryNames, 'pdf'), pdf, data);
+        await emitChunks(nameOf(plan.summaryNames, 'pdf'), summaryPdfChunks(context, packet, forms, creationDate), data);
       }
       if (wants('docx')) {
-        const sections = fitEach(summarySections(context.templates, packet), FORM_PAGE, pageMeasure(FORM_PAGE, textMeasure(context.fonts)));
-        // Loaded for Word files only, as in makeForm.
-        const { docxChunks } = await import('../render/docx.js');
-        const docx = docxChunks(FORM_PAGE, sections, { ...docxOptions, title: packet.title, subject: packet.unit });
+        summaryStep('docx', 0);
+        const docx = summaryDocxChunks(context, packet, { creationDate, docxFonts: options.docxFonts });
         await emitChunks(nameOf(plan.summaryNames, 'docx'), docx, data);
       }
       summaryBuilt = true;
@@ -432,7 +418,7 @@ export async function buildFiles(files: readonly string[], options: BuildOptions
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       const diagnostics = plan.loaded.diagnostics;
-      report = { file: plan.file, loaded: plan.loaded, written: [], removed: [], diagnostics, ok: false, failure: { message: error.message, exitCode: exitCodeOf(error) } };
+      report = { file: plan.file, loaded: plan.loaded, written: [], removed: [], diagnostics, ok: false, failure: buildFailure(error) };
     }
     reports.push(report);
     options.onProgress?.({ kind: 'report', report });
@@ -543,7 +529,7 @@ function swapFinished(packetDir: string): Diagnostic {
     severity: 'warning',
     path: [],
     message: `${packetDir}：上一次生成在替换文件时中断了，这次先把它替换完成，再重新生成`,
-    ruleId: 'swap-finished',
+    code: 'swap-finished',
   };
 }
 
@@ -560,7 +546,7 @@ function signaturesReplaced(names: string[]): Diagnostic {
     path: [],
     message: `${names.join('、')} 原来签过名，已换成这次新生成的文件（没有签名）`,
     hint: '需要签名的，请用 shenbao sign 重新签名',
-    ruleId: 'signatures-replaced',
+    code: 'signatures-replaced',
   };
 }
 
@@ -571,7 +557,7 @@ function summarySkipped(removedOld: string[]): Diagnostic {
     path: [],
     message: `汇总表未生成：数据中有错误的项目，汇总表不能缺项${removed}`,
     hint: '改正上面列出的错误后重新生成',
-    ruleId: 'summary-skipped',
+    code: 'summary-skipped',
   };
 }
 
@@ -604,7 +590,7 @@ function keptWarnings(
     const stale = unwritten.filter((name) => keep.includes(name) && plan.folder.owned.get(name)?.data !== data.get(number));
     const warnings: Diagnostic[] = [];
     if (missing.length > 0) {
-      warnings.push({ severity: 'warning', path: at, message: `${missing.join('、')} 不存在：这次 ${option} 没有生成它`, hint, ruleId: 'missing-form' });
+      warnings.push({ severity: 'warning', path: at, message: `${missing.join('、')} 不存在：这次 ${option} 没有生成它`, hint, code: 'missing-form' });
     }
     if (stale.length > 0) {
       warnings.push({
@@ -612,7 +598,7 @@ function keptWarnings(
         path: at,
         message: `${stale.join('、')} 是以前生成的，与现在的数据不一致（这次 ${option} 没有重新生成它）`,
         hint,
-        ruleId: 'stale-form',
+        code: 'stale-form',
       });
     }
     return warnings;
@@ -625,6 +611,6 @@ function changedFileWarnings(plan: PacketPlan): Diagnostic[] {
     severity: 'warning' as const,
     path: [],
     message: `${path.join(plan.packetDir, name)} 在 shenbao 生成后被改动过，已原样保留，以后也不会再替换或删除它`,
-    ruleId: 'changed-output',
+    code: 'changed-output',
   }));
 }

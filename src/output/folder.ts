@@ -2,7 +2,7 @@
 // unchanged) and everything else, which a build must never delete, move or overwrite.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fsFailure, fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, READ, reading, UserError } from '../errors.js';
 import { MANIFEST_FILE, readManifest, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
@@ -24,23 +24,23 @@ export async function inspectPacketFolder(dir: string): Promise<PacketFolder> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     if (error.code === 'ENOTDIR') throw new UserError(`无法使用输出目录 ${path.dirname(dir)}：它（或它的上级）是一个文件，不是文件夹，请用 -o 换一个输出目录`);
-    throw fsFailure(error, '读取', dir);
+    throw fsFailure(error, READ, dir);
   });
   const folder: PacketFolder = { dir, exists: info !== undefined, owned: new Map(), foreign: [], changed: [] };
   if (!info) return folder;
   if (!info.isDirectory()) throw new UserError(`输出位置 ${dir} 已有一个同名文件，不是文件夹：shenbao 不会覆盖它，请用 -o 换一个输出目录`);
 
-  folder.manifest = await fsStep('读取', path.join(dir, MANIFEST_FILE), () => readManifest(dir));
+  folder.manifest = await fsStep(READ, path.join(dir, MANIFEST_FILE), () => readManifest(dir));
   const recorded = new Map<string, ManifestEntry[]>();
   for (const entry of folder.manifest?.files ?? []) recorded.set(entry.name, [...(recorded.get(entry.name) ?? []), entry]);
 
-  const entries = await fsStep('读取文件夹', dir, () => readdir(dir, { withFileTypes: true }));
+  const entries = await fsStep(reading('文件夹'), dir, () => readdir(dir, { withFileTypes: true }));
   for (const entry of entries) {
     if (entry.name === MANIFEST_FILE || isLockName(entry.name) || isStagingName(entry.name)) continue;
     const versions = recorded.get(entry.name);
     if (versions && entry.isFile()) {
       const file = path.join(dir, entry.name);
-      const hash = await fsStep('读取', file, () => sha256File(file));
+      const hash = await fsStep(READ, file, () => sha256File(file));
       const match = versions.find((v) => v.sha256 === hash);
       if (match) {
         folder.owned.set(entry.name, match);

@@ -4,9 +4,9 @@
 import { declarationDocument } from '../layout/forms.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Display, Packet, Project } from '../model/packet.js';
-import type { PacketHeader } from '../render/word-properties.js';
+import { wordProperties, type PacketHeader } from '../render/word-properties.js';
 import type { LoadedFonts } from '../render/fonts.js';
-import type { DocxOptions } from '../render/docx.js';
+import type { DocxFonts, DocxOptions } from '../render/docx.js';
 import type { PdfOptions } from '../render/pdf.js';
 import { textMeasure } from '../render/measure.js';
 import { fitOneLine } from '../layout/fit.js';
@@ -37,6 +37,29 @@ export interface FormOutput {
   /** The PDF, and its pages as placed, packed: the 汇总表 draws them as they are. */
   pdf?: { bytes: Uint8Array; pages: PackedPages; pageCount: number };
   docx?: Uint8Array;
+}
+
+/**
+ * The job of a packet's project (0-based `index`), as build gives it and the library's renderForm:
+ * the Word form carries the packet's fields as properties and its title as the subject.
+ */
+export function formJob(
+  header: PacketHeader,
+  project: Project,
+  index: number,
+  options: { creationDate: Date; pdf: boolean; docx: boolean; docxFonts?: Partial<DocxFonts> },
+): FormJob {
+  return {
+    project,
+    year: header.year,
+    display: header.display,
+    header,
+    index,
+    title: project.name,
+    creationDate: options.creationDate,
+    pdf: options.pdf,
+    docx: options.docx ? { fonts: options.docxFonts, properties: wordProperties(header), subject: header.title } : undefined,
+  };
 }
 
 /** `fonts`: the PDF's; the Word form prints its amounts at the sizes the PDF's fonts need (layout/fit.ts). */

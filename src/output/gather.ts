@@ -6,11 +6,12 @@
 // nothing conflicts.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fsFailure, fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, notFoundMessage, READ, reading, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import type { FontFiles } from '../render/fonts.js';
-import { hasErrors, projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
+import { fileProblem, hasErrors, projectIndexOf, withSeverity, type Diagnostic } from '../model/diagnostic.js';
+import { UnreadableForms } from '../extract/docx.js';
 import { validatePacket } from '../validate/validate.js';
 import { extractFile, isPdfFile, isWordFile, type ExtractedFile } from './revision.js';
 
@@ -28,16 +29,16 @@ export interface GatheredFile {
   file: string;
   /** As read (absent when it could not be read at all: `problems` says why). */
   read?: ExtractedFile;
-  /** Why its forms cannot be taken: edits that cannot be read, or why the file cannot be read. */
-  problems: string[];
-  /** Worth saying about the file; the data was read. */
-  notes: string[];
+  /** Why its forms cannot be taken (errors): edits that cannot be read, or why the file cannot be read. */
+  problems: Diagnostic[];
+  /** Worth saying about the file (warnings); the data was read. */
+  notes: Diagnostic[];
 }
 
 export interface Gathered {
   files: GatheredFile[];
-  /** Across the files: packet fields that disagree or that none gives, a project in two files. */
-  conflicts: string[];
+  /** Across the files (errors, without a place: each names the files): packet fields that disagree or that none gives, a project in two files. */
+  conflicts: Diagnostic[];
   /** The gathered packet as read; absent when a file was refused or anything conflicts. */
   data?: Record<string, unknown>;
   /** The valid packet, keys in the schema's order; absent when anything is an error. */
@@ -57,16 +58,16 @@ export async function formFiles(inputs: readonly string[]): Promise<string[]> {
   for (const input of inputs) {
     const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-      throw fsFailure(error, '读取', input);
+      throw fsFailure(error, READ, input);
     });
-    if (!info) throw new UserError(`找不到文件或目录：${input}，请检查路径是否写对`);
+    if (!info) throw new UserError(notFoundMessage(input));
     if (!info.isDirectory()) {
       if (!isWordFile(input) && !isPdfFile(input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${input} 都不是`);
       files.push(input);
       continue;
     }
     // Word's owner files (~$表.docx) sit beside an open document and are not forms.
-    const names = (await fsStep('读取文件夹', input, () => readdir(input))).filter((name) => (isWordFile(name) || isPdfFile(name)) && !/^[.~]/.test(name));
+    const names = (await fsStep(reading('文件夹'), input, () => readdir(input))).filter((name) => (isWordFile(name) || isPdfFile(name)) && !/^[.~]/.test(name));
     if (names.length === 0) throw new UserError(`目录 ${input} 中没有 .docx 或 .pdf 文件`);
     files.push(...names.sort(NATURAL.compare).map((name) => path.join(input, name)));
   }
@@ -89,17 +90,20 @@ export async function gatherForms(files: readonly string[], options: GatherOptio
     try {
       const read = await extractFile(file, options.templates, options.fonts);
       // Which packet fields it lacks is said across the files (others, or an option, may give them).
-      const notes = [...read.notes.filter((note) => note !== read.headerNote), ...(read.unsigned ?? [])];
+      const notes = [...read.notes.filter((note) => note !== read.headerNote), ...withSeverity(read.unsigned ?? [], 'warning')];
       // A year given with --year stands for the packet; a form printed for another year is said.
       const printed = read.data?.year;
       if (options.year !== undefined && typeof printed === 'number' && printed !== options.year) {
-        notes.push(`${file}：表上印的年度是 ${printed}，按 --year ${options.year} 汇总（这张表的日期是否在 ${options.year} 年内，build 会再检查）`);
+        notes.push(
+          fileProblem('gather-year-given', file, `表上印的年度是 ${printed}，按 --year ${options.year} 汇总（这张表的日期是否在 ${options.year} 年内，build 会再检查）`, { severity: 'warning' }),
+        );
       }
       gathered.push({ file, read, problems: read.problems, notes });
     } catch (error) {
       // A file that is not a form, or cannot be read: said, and the others are read all the same.
       if (!(error instanceof UserError)) throw error;
-      gathered.push({ file, problems: [error.message], notes: [] });
+      const problem = error instanceof UnreadableForms ? fileProblem('file-unreadable', file, error.reason) : fileProblem('file-unreadable', undefined, error.message);
+      gathered.push({ file, problems: [problem], notes: [] });
     }
   }
   const reads = gathered.flatMap(({ file, read }) => (read?.data ? [{ file, data: read.data, read }] : []));
@@ -140,9 +144,9 @@ const projectsOf = (data: Record<string, unknown>) => (data.projects as unknown[
  * files carrying the field agree on. The schema and the house style are no options: the files
  * that carry one must agree on it.
  */
-function gatheredHeader(reads: readonly Read[], options: GatherOptions): { header: Record<string, unknown>; disagree: string[] } {
+function gatheredHeader(reads: readonly Read[], options: GatherOptions): { header: Record<string, unknown>; disagree: Diagnostic[] } {
   const header: Record<string, unknown> = {};
-  const disagree: string[] = [];
+  const disagree: Diagnostic[] = [];
   /** The value the files agree on (undefined when none carries it); else what each says. */
   const agreed = (key: string, label: string, fix: string): unknown => {
     const byValue = new Map<string, { value: unknown; files: string[] }>();
@@ -154,7 +158,7 @@ function gatheredHeader(reads: readonly Read[], options: GatherOptions): { heade
     }
     if (byValue.size <= 1) return [...byValue.values()][0]?.value;
     const said = [...byValue].map(([text, { files }]) => `${files.join('、')} 是「${text}」`).join('；');
-    disagree.push(`各文件的${label}不一致：${said}。${fix}`);
+    disagree.push(fileProblem('gather-fields-differ', undefined, `各文件的${label}不一致：${said}。${fix}`, { path: [key] }));
     return undefined;
   };
   const schema = agreed('$schema', '数据格式（自定义属性「shenbao数据格式」）', '请在 Word 的“文件 → 属性 → 自定义”里改成一样');
@@ -163,7 +167,7 @@ function gatheredHeader(reads: readonly Read[], options: GatherOptions): { heade
     const before = disagree.length;
     const value = options[key] ?? agreed(key, label, `请改成一样，或用 ${option} 给出汇总后的${label}`);
     if (value !== undefined) header[key] = value;
-    else if (disagree.length === before) disagree.push(`没有一个文件记着${label}：请用 ${option} 给出`);
+    else if (disagree.length === before) disagree.push(fileProblem('gather-field-missing', undefined, `没有一个文件记着${label}：请用 ${option} 给出`, { path: [key] }));
   }
   const display = agreed('display', '印制样式', '请在 Word 的“文件 → 属性 → 自定义”里把「印制样式」改成一样');
   if (display !== undefined) header.display = display;
@@ -171,7 +175,7 @@ function gatheredHeader(reads: readonly Read[], options: GatherOptions): { heade
 }
 
 /** A project (by name) in two of the files, or in a file given twice. */
-function twice(reads: readonly Read[]): string[] {
+function twice(reads: readonly Read[]): Diagnostic[] {
   const where = new Map<string, Set<number>>();
   reads.forEach(({ data }, r) => {
     for (const project of projectsOf(data)) {
@@ -181,5 +185,7 @@ function twice(reads: readonly Read[]): string[] {
   });
   return [...where]
     .filter(([, at]) => at.size > 1)
-    .map(([name, at]) => `项目「${name}」在 ${[...at].map((r) => reads[r]!.file).join(' 和 ')} 里都有：同一个项目只能交一份，请删去多余的那份，或把项目名称改得不同`);
+    .map(([name, at]) =>
+      fileProblem('gather-project-twice', undefined, `项目「${name}」在 ${[...at].map((r) => reads[r]!.file).join(' 和 ')} 里都有：同一个项目只能交一份，请删去多余的那份，或把项目名称改得不同`),
+    );
 }

@@ -1,19 +1,20 @@
-// Which data files a command works on: a file as given, or every *.json directly in a folder.
+// Which data files a command works on: a file as given, or every *.json directly in a folder but
+// a JSON Schema (*.schema.json: `shenbao init` puts packet.schema.json beside the data).
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fsFailure, fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, notFoundMessage, READ, reading, UserError } from '../errors.js';
 import { notRegular, refusedKind } from '../files.js';
 
 export async function findDataFiles(input: string): Promise<string[]> {
   const info = await stat(input).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-    throw fsFailure(error, '读取', input);
+    throw fsFailure(error, READ, input);
   });
-  if (!info) throw new UserError(`找不到文件或目录：${input}，请检查路径是否写对`);
+  if (!info) throw new UserError(notFoundMessage(input));
   if (!info.isDirectory()) return [refuseSpecial(input, info)];
-  const entries = await fsStep('读取文件夹', input, () => readdir(input));
-  const files = entries.filter((f) => f.toLowerCase().endsWith('.json') && !f.startsWith('.')).sort();
+  const entries = await fsStep(reading('文件夹'), input, () => readdir(input));
+  const files = entries.filter((f) => isDataFileName(f)).sort();
   if (files.length === 0) throw new UserError(`目录 ${input} 中没有 .json 数据文件`);
   // A FIFO or device among them is refused before any work (reading it would wait, or never end).
   for (const file of files.map((f) => path.join(input, f))) {
@@ -28,4 +29,10 @@ function refuseSpecial(file: string, info: Stats): string {
   const kind = notRegular(info);
   if (kind && kind !== 'directory') throw refusedKind(file, kind, '数据文件');
   return file;
+}
+
+/** A folder's data file: *.json, not hidden, not a schema (*.schema.json). */
+export function isDataFileName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.json') && !lower.endsWith('.schema.json') && !name.startsWith('.');
 }

@@ -1,10 +1,11 @@
 // Reading a revised draft or an archived PDF: a .docx or a PDF back to a validated packet, and
 // either side of `diff` (a data file, a .docx or a PDF) as a packet to compare.
-import { UserError } from '../errors.js';
+import { access, constants } from 'node:fs/promises';
+import { fsStep, READ, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
-import { hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
+import { fileProblem, hasErrors, sortByPlace, withSeverity, type Diagnostic } from '../model/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from '../extract/docx.js';
 import { documentInfo } from '../extract/pdf-read.js';
@@ -29,7 +30,7 @@ export interface ExtractedFile extends ExtractedDocx {
    * A signed PDF changed since it was signed (a signature that does not hold, or bytes after it):
    * what was read is not what was signed. Each says how, for the user.
    */
-  unsigned?: string[];
+  unsigned?: Diagnostic[];
   /**
    * A PDF that carries its data: what it prints, read back and compared with it. Where the two
    * differ, `problems` names every field (and nothing is to be written); where the print cannot
@@ -47,18 +48,20 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
   const bytes = await readInput(file, isPdfFile(file) ? INPUT.pdf : INPUT.word);
   // The fonts check what will be printed, as validate does (and read a PDF's text).
-  if (!isPdfFile(file)) return checked(await extractDocx(bytes, file, templates), 'Word', { templates, fonts: await loadFonts(fonts) });
+  if (!isPdfFile(file)) return checked(await extractDocx(bytes, file, templates), file, 'Word', { templates, fonts: await loadFonts(fonts) });
   const pdf = await loadPdf(bytes, file);
   // Read as it is now; if it was signed, said where it is no longer what was signed.
   const unsigned = (await readSignatures(bytes, pdf)).flatMap((check) => [
-    ...(check.problem ? [`${file}：签名无效（${check.problem}），读出的数据不一定是签名时的（${signatureLabel(check)}）`] : []),
-    ...(check.appended > 0 ? [`${file}：签名以后文件又多了 ${check.appended} 字节，读出的数据是后来改过的，不是签名时的（${signatureLabel(check)}）`] : []),
+    ...(check.problem ? [fileProblem('signature-invalid', file, `签名无效（${check.problem}），读出的数据不一定是签名时的（${signatureLabel(check)}）`)] : []),
+    ...(check.appended > 0
+      ? [fileProblem('signature-bytes-after', file, `签名以后文件又多了 ${check.appended} 字节，读出的数据是后来改过的，不是签名时的（${signatureLabel(check)}）`)]
+      : []),
   ]);
   const signed = unsigned.length > 0 ? { unsigned } : {};
   const embedded = embeddedSource(pdf, file);
   if (embedded === undefined) {
     const loaded = await loadFonts(fonts);
-    return { ...checked(readPdfForms(pdf, file, templates, loaded), 'PDF', { templates, fonts: loaded }), ...signed };
+    return { ...checked(readPdfForms(pdf, file, templates, loaded), file, 'PDF', { templates, fonts: loaded }), ...signed };
   }
   let data: unknown;
   try {
@@ -81,7 +84,7 @@ export async function extractFile(file: string, templates: FormTemplates, fonts:
   const refused =
     printedCheck !== undefined &&
     (printedCheck.unverified.length > 0 || !printedCheck.readable || printedCheck.differences.length > 0);
-  const said = { problems: refused ? lines : [], notes: refused ? [] : lines, ...(printedCheck && { printedCheck }) };
+  const said = { problems: refused ? withSeverity(lines, 'error') : [], notes: refused ? [] : withSeverity(lines, 'warning'), ...(printedCheck && { printedCheck }) };
   return { kind, data: carried, places: new Map(), ...validation, embedded, ...signed, ...said };
 }
 
@@ -99,7 +102,7 @@ export function printedRefusal(read: ExtractedFile): string | undefined {
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
-function checked(extracted: ExtractedDocx, medium: string, printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
+function checked(extracted: ExtractedDocx, file: string, medium: 'Word' | 'PDF', printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
   // Every character against the font that will print it, as validate and build check it. A form
@@ -107,7 +110,7 @@ function checked(extracted: ExtractedDocx, medium: string, printing: { templates
   const year = extracted.data.year;
   const header = validation.header ?? (typeof year === 'number' ? { title: '', unit: '', year, ...displayOf(extracted.data) } : undefined);
   const glyphs = header ? checkPrintable({ ...validation, header, file: '' }, printing).diagnostics : [];
-  const diagnostics = sortByPlace([...validation.diagnostics, ...glyphs, ...struckWarnings(extracted.places)]).map((d) => placed(d, extracted.places, medium));
+  const diagnostics = sortByPlace([...validation.diagnostics, ...glyphs, ...struckWarnings(extracted.places)]).map((d) => placed(d, extracted.places, medium, file));
   if (hasErrors(glyphs)) return { ...extracted, diagnostics, projectNames: validation.projectNames };
   return { ...extracted, diagnostics, packet: validation.packet, projectNames: validation.projectNames };
 }
@@ -125,7 +128,7 @@ function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
     const words = read.struck.map((w) => w.trim()).filter((w) => w !== '').map((w) => `「${w}」`).join('');
     return [{
       severity: 'warning',
-      ruleId: 'struck-text',
+      code: 'struck-text',
       path,
       // placed() adds where, and the text read there.
       message: `带删除线的${words}按删除读，没有读入`,
@@ -134,10 +137,12 @@ function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
 }
 
 /** The diagnostic with the place its value was read from (`medium`: Word, PDF), and the text there; a blank cell is said to be empty. */
-export function placed(d: Diagnostic, places: ExtractedDocx['places'], medium: string): Diagnostic {
+export function placed(d: Diagnostic, places: ExtractedDocx['places'], medium: 'Word' | 'PDF', file: string): Diagnostic {
   const read = places.get(d.path.join('.'));
   if (!read) return d;
-  return { ...d, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? '是空的' : `：「${read.text}」`}）` };
+  // A PDF's tables are read across its pages: its place for programs is the file.
+  const place = medium === 'Word' ? { kind: 'word' as const, file, ...read.at } : { kind: 'pdf' as const, file };
+  return { ...d, place, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? '是空的' : `：「${read.text}」`}）` };
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
@@ -157,9 +162,9 @@ export async function comparablePacket(file: string, templates: FormTemplates, f
     const printed = check?.readable && check.differences.length > 0 ? (check.printed as unknown as Packet) : undefined;
     if (read.problems.length > 0 && !printed) {
       const refusal = printedRefusal(read);
-      throw new UserError([...read.problems, ...(refusal ? [`${file}：${refusal}，不能比较`] : [])].join('\n'));
+      throw new UserError([...read.problems.map((d) => formatDiagnostic(d, file)), ...(refusal ? [`${file}：${refusal}，不能比较`] : [])].join('\n'));
     }
-    const notes = read.printedCheck ? [...read.problems, ...read.notes] : [];
+    const notes = read.printedCheck ? withSeverity([...read.problems, ...read.notes], 'warning') : [];
     const fields = heldFields(file, read);
     // A form need not hold the 汇总表's title and unit (a PDF does not print the title; a table
     // copied into a new file loses both): they are not compared, so stand-ins let it validate.
@@ -169,6 +174,8 @@ export async function comparablePacket(file: string, templates: FormTemplates, f
     if (!packet || hasErrors(diagnostics)) throw new UserError(invalid(file, diagnostics, read.projectNames));
     return { file, packet, ...(fields && { form: { fields } }), ...(printed && { printed }), ...(notes.length > 0 && { notes }) };
   }
+  // A side named on the command line that cannot be read at all stops the diff, worded as for any input.
+  await fsStep(READ, file, () => access(file, constants.R_OK));
   const { loaded } = await readPacketFile(file);
   if (!loaded.packet || hasErrors(loaded.diagnostics)) throw new UserError(invalid(file, loaded.diagnostics, loaded.projectNames));
   return { file, packet: loaded.packet };

@@ -20,13 +20,14 @@
 // is the build's to finish: sign refuses it.)
 import { chmod, lstat, readdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { EnvironmentError, fsFailure, isErrno, UserError } from '../errors.js';
+import { EnvironmentError, fsFailure, isErrno, isReading, notFoundMessage, READ, UserError, verbOf, type FsAction } from '../errors.js';
 import { lockPacketFolder } from './lock.js';
 import { isProvablyGone, olderOwner, ownerTag, parseOwnerTag } from './owner.js';
 import { MANIFEST_FILE, manifestBytes, readManifest, sha256, type Manifest, type ManifestEntry } from './manifest.js';
 import { lookAt, readRegular } from '../files.js';
 import { AlreadySigned, checkSignOptions, signPdf, type SignOptions } from '../sign/sign.js';
 import type { SignatureCheck } from '../sign/signatures.js';
+import { fileProblem, type Diagnostic } from '../model/diagnostic.js';
 
 export type SignOutcome =
   | { kind: 'signed'; file: string }
@@ -53,7 +54,35 @@ export interface SignReport {
    * packet folders of an output folder are signed all the same.
    */
   failure?: UserError;
+  /** What was not signed, and why (each outcome that is not signed or already signed, and the failure): errors. */
+  problems: Diagnostic[];
 }
+
+/** An outcome as a problem (undefined for a file signed, or signed already). */
+export function outcomeProblem(outcome: SignOutcome): Diagnostic | undefined {
+  const said = (code: string, message: string) => fileProblem(code, outcome.file, message);
+  switch (outcome.kind) {
+    case 'changed':
+      return said('sign-file-changed', `生成以后被改动过（与 ${MANIFEST_FILE} 记的不同），已不是 shenbao 写的文件，没有签名`);
+    case 'link':
+      return said('sign-file-link', '是一个符号链接，不是 shenbao 写的文件；没有签名，它和它指向的文件都没有改动');
+    case 'notFile':
+      return said('sign-not-file', `${outcome.directory ? '是一个文件夹' : '不是普通文件（是命名管道、设备等）'}，不是 shenbao 写的 PDF；没有签名，也没有改动它`);
+    case 'missing':
+      return said('sign-file-missing', `缺少这个文件（${MANIFEST_FILE} 记着它），没有签名`);
+    default:
+      return undefined;
+  }
+}
+
+/** Why a folder (or a file) could not be signed: its message names the file. */
+export const failureProblem = (failure: UserError): Diagnostic =>
+  fileProblem(failure instanceof EnvironmentError ? 'sign-environment' : 'sign-refused', undefined, failure.message);
+
+const problemsOf = (report: Omit<SignReport, 'problems'>): Diagnostic[] => [
+  ...report.outcomes.flatMap((outcome) => outcomeProblem(outcome) ?? []),
+  ...(report.failure ? [failureProblem(report.failure)] : []),
+];
 
 /** shenbao's working files in a packet folder start with `.shenbao` (verify passes over them). */
 const WORKING = '.shenbao-signing-';
@@ -80,16 +109,16 @@ export const isSigningName = (name: string): boolean => workingOwner(name) !== u
  * A failed file-system call in sign's words. fsFailure's advice for a build (`-o`: write the
  * output elsewhere) does not fit: sign rewrites files where they are, and has no -o.
  */
-export function signFailure(error: unknown, action: string, target: string): Error {
+export function signFailure(error: unknown, action: FsAction, target: string): Error {
   if (!isErrno(error)) return error as Error;
-  const place = `${action} ${target}`;
+  const place = `${verbOf(action)} ${target}`;
   switch (error.code) {
     case 'ENOSPC':
     case 'EDQUOT':
       return new EnvironmentError(`磁盘空间不足，无法${place}：请清理磁盘空间后重试`);
     case 'EACCES':
     case 'EPERM':
-      if (action.startsWith('读取')) break;
+      if (isReading(action)) break;
       return new EnvironmentError(
         `没有权限${place}：签名要在 PDF 所在的文件夹里写入签好的文件，请检查这个文件夹的权限，关闭正打开其中文件的程序（如 PDF 阅读器），或换一个有权限的用户运行`,
       );
@@ -105,7 +134,7 @@ export function signFailure(error: unknown, action: string, target: string): Err
   return fsFailure(error, action, target);
 }
 
-async function step<T>(action: string, target: string, call: () => Promise<T>): Promise<T> {
+async function step<T>(action: FsAction, target: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -130,11 +159,12 @@ export async function signPath(target: string, options: SignOptions, onReport?: 
   checkSignOptions(options);
   const reports: SignReport[] = [];
   const done = (report: SignReport) => {
+    report.problems = problemsOf(report);
     reports.push(report);
     onReport?.(report);
   };
   const info = await lstat(target).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? new UserError(`没有找到 ${target}`) : signFailure(error, '读取', target);
+    throw error.code === 'ENOENT' ? new UserError(notFoundMessage(target)) : signFailure(error, READ, target);
   });
   if (info.isSymbolicLink()) {
     // A folder may be a link (nothing replaces it); a file is not followed: the signed file would replace the link.
@@ -154,7 +184,7 @@ export async function signPath(target: string, options: SignOptions, onReport?: 
     done(await signFolder(target, options));
     return reports;
   }
-  const entries = await step('读取', target, () => readdir(target));
+  const entries = await step(READ, target, () => readdir(target));
   for (const entry of entries.sort((a, b) => a.localeCompare(b, 'en'))) {
     const folder = path.join(target, entry);
     if (entry.startsWith('.shenbao') || !(await stat(folder).catch(() => undefined))?.isDirectory()) continue;
@@ -167,14 +197,14 @@ export async function signPath(target: string, options: SignOptions, onReport?: 
 /** The folder's manifest (a regular file, shenbao's); undefined where there is none. */
 async function manifestAt(dir: string): Promise<Manifest | undefined> {
   const file = path.join(dir, MANIFEST_FILE);
-  const found = await step('读取', file, () => lookAt(file));
+  const found = await step(READ, file, () => lookAt(file));
   if (found.kind === 'missing') return undefined;
   const foreign = (what: string) => new UserError(`${file} ${what}：无法按它签名。要签这个文件夹里的 PDF，请逐个给出文件`);
   if (found.kind !== 'file') throw foreign(found.kind === 'link' ? '是一个符号链接，不是 shenbao 写的' : found.kind === 'directory' ? '是一个文件夹' : '不是普通文件');
   try {
     return await readManifest(dir);
   } catch (error) {
-    if (isErrno(error)) throw signFailure(error, '读取', file);
+    if (isErrno(error)) throw signFailure(error, READ, file);
     // readManifest's refusal speaks of a build's -o.
     if (error instanceof UserError) throw foreign('不是 shenbao 写的，或已损坏');
     throw error;
@@ -192,7 +222,7 @@ async function signFile(file: string, options: SignOptions): Promise<SignReport>
     let current = manifest && (await manifestAt(dir).catch(() => undefined)); // read again under the lock
     const resumed = current?.complete === false && current.pending === 'sign';
     if (resumed) current = await completeInterrupted(dir, current!);
-    const bytes = await step('读取', file, () => readRegular(file));
+    const bytes = await step(READ, file, () => readRegular(file));
     if (!bytes) throw new UserError(`${file} 不是普通文件，无法签名`);
     const signed = await signPdf(bytes, file, options);
     const entry = current?.complete ? current.files.find((e) => e.name === name && e.size === bytes.length && e.sha256 === sha256(bytes)) : undefined;
@@ -201,9 +231,9 @@ async function signFile(file: string, options: SignOptions): Promise<SignReport>
       await writeBeside(file, temporary, signed);
       if (!entry) {
         await replace(temporary, file);
-        return { ...(resumed ? { dir, resumed } : {}), outcomes: [{ kind: 'signed', file }], manifestUpdated: resumed };
+        return { ...(resumed ? { dir, resumed } : {}), outcomes: [{ kind: 'signed', file }], manifestUpdated: resumed, problems: [] };
       }
-      const report: SignReport = { dir, outcomes: [], manifestUpdated: resumed, ...(resumed ? { resumed } : {}) };
+      const report: SignReport = { dir, outcomes: [], manifestUpdated: resumed, ...(resumed ? { resumed } : {}), problems: [] };
       await swapIn(dir, current!, [{ entry, temporary, signed: signedEntry(entry, signed) }], report);
       return report;
     } finally {
@@ -224,7 +254,7 @@ const signedEntry = (entry: ManifestEntry, bytes: Buffer): ManifestEntry => ({ .
 
 /** A packet folder; what fails is the report's `failure` (the other folders go on). */
 async function signFolder(dir: string, options: SignOptions): Promise<SignReport> {
-  const report: SignReport = { dir, outcomes: [], manifestUpdated: false };
+  const report: SignReport = { dir, outcomes: [], manifestUpdated: false, problems: [] };
   let order = new Map<string, number>();
   try {
     const lock = await lockPacketFolder(dir, 'sign', signFailure);
@@ -261,12 +291,12 @@ async function signLocked(dir: string, options: SignOptions, report: SignReport)
   const unmarked = new Set<string>();
   try {
     for (const entry of manifest.files.filter((e) => /\.pdf$/i.test(e.name))) {
-      const found = await step('读取', file(entry), () => lookAt(file(entry)));
+      const found = await step(READ, file(entry), () => lookAt(file(entry)));
       if (found.kind === 'missing') report.outcomes.push({ kind: 'missing', file: file(entry) });
       else if (found.kind === 'link') report.outcomes.push({ kind: 'link', file: file(entry) });
       else if (found.kind !== 'file') report.outcomes.push({ kind: 'notFile', file: file(entry), directory: found.kind === 'directory' });
       if (found.kind !== 'file') continue;
-      const bytes = found.size === entry.size ? await step('读取', file(entry), () => readRegular(file(entry))) : undefined;
+      const bytes = found.size === entry.size ? await step(READ, file(entry), () => readRegular(file(entry))) : undefined;
       if (!bytes || sha256(bytes) !== entry.sha256) {
         report.outcomes.push({ kind: 'changed', file: file(entry) });
         continue;
@@ -313,9 +343,9 @@ async function completeInterrupted(dir: string, manifest: Manifest): Promise<Man
 }
 
 async function versionThere(file: string, versions: ManifestEntry[]): Promise<ManifestEntry> {
-  const found = await step('读取', file, () => lookAt(file));
+  const found = await step(READ, file, () => lookAt(file));
   if (found.kind === 'file' && versions.some((v) => v.size === found.size)) {
-    const bytes = await step('读取', file, () => readRegular(file));
+    const bytes = await step(READ, file, () => readRegular(file));
     const hash = bytes && sha256(bytes);
     const there = versions.find((v) => v.size === bytes?.length && v.sha256 === hash);
     if (there) return there;
@@ -335,7 +365,7 @@ async function swapIn(dir: string, manifest: Manifest, staged: Staged[], report:
   try {
     for (const { entry, temporary, signed } of staged) {
       const file = path.join(dir, entry.name);
-      const bytes = await step('读取', file, () => readRegular(file));
+      const bytes = await step(READ, file, () => readRegular(file));
       if (!bytes || sha256(bytes) !== entry.sha256) {
         report.outcomes.push({ kind: 'changed', file });
         continue;

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fsFailure, fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, READ, UserError } from '../errors.js';
 import type { PacketFolder } from './folder.js';
 import { lookAt, readRegular } from '../files.js';
 import { isProvablyGone, isThisProcess, olderOwner, ownerTag, parseOwnerTag, type Owner } from './owner.js';
@@ -245,8 +245,8 @@ export async function finishInterruptedSwap(dir: string): Promise<boolean> {
   const finalVersions = new Set(final.files.map(version));
   for (const old of journal.files.filter((e) => !finalVersions.has(version(e)))) {
     const file = path.join(dir, old.name);
-    const found = await fsStep('读取', file, () => lookAt(file));
-    if (found.kind !== 'file' || found.size !== old.size || (await fsStep('读取', file, () => sha256File(file))) !== old.sha256) continue;
+    const found = await fsStep(READ, file, () => lookAt(file));
+    if (found.kind !== 'file' || found.size !== old.size || (await fsStep(READ, file, () => sha256File(file))) !== old.sha256) continue;
     await fsStep('替换', file, () => rename(file, path.join(previous, old.name)));
   }
   for (const entry of final.files) {
@@ -254,7 +254,7 @@ export async function finishInterruptedSwap(dir: string): Promise<boolean> {
     const file = path.join(dir, entry.name);
     // Not there: moved in already, or a file kept from before. In the way: the user's.
     if ((await lookAt(from).catch(() => undefined))?.kind !== 'file') continue;
-    if ((await fsStep('读取', file, () => lookAt(file))).kind !== 'missing') continue;
+    if ((await fsStep(READ, file, () => lookAt(file))).kind !== 'missing') continue;
     await fsStep('替换', file, () => rename(from, file));
   }
   if (final.files.length === 0) await fsStep('替换', manifest, () => unlink(manifest));

@@ -18,7 +18,7 @@
 // bytes appended after it, is a finding; an unsigned PDF is not (signing is optional).
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { fsStep, UserError } from '../errors.js';
+import { fsFailure, fsStep, READ, UserError } from '../errors.js';
 import { INPUT, readInput } from '../files.js';
 import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
@@ -32,8 +32,9 @@ import { projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { OUTPUT_FORMATS } from './formats.js';
 import { readPacketFile } from '../validate/validate.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, recordedDataFile, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
+import { fileProblem, type Diagnostic } from '../model/diagnostic.js';
 
-export interface VerifyFinding {
+export interface VerifyFinding extends Diagnostic {
   /**
    * missing: named but gone; altered: its bytes differ; added: not named (not shenbao's); data: a
    * PDF carries other data; signature: a PDF's signature does not hold, or bytes follow it;
@@ -43,8 +44,26 @@ export interface VerifyFinding {
   kind: 'missing' | 'altered' | 'added' | 'incomplete' | 'data' | 'signature' | 'printed' | 'stale';
   /** The file, in the packet folder. */
   name: string;
-  message: string;
 }
+
+/** Each kind's stable code (a printed check's own problems keep theirs: printed-differs, pdf-unprinted-text, …). */
+const FINDING_CODE: Record<VerifyFinding['kind'], string> = {
+  missing: 'file-missing',
+  altered: 'file-altered',
+  added: 'file-added',
+  incomplete: 'folder-incomplete',
+  data: 'data-differs',
+  signature: 'signature-invalid',
+  printed: 'printed-differs',
+  stale: 'output-stale',
+};
+
+/** A finding about `file` (its path as the user gave the folder), `name` in the packet folder. */
+const finding = (kind: VerifyFinding['kind'], name: string, file: string, message: string): VerifyFinding => ({
+  ...fileProblem(FINDING_CODE[kind], file, message),
+  kind,
+  name,
+});
 
 export interface FolderVerification {
   dir: string;
@@ -60,7 +79,7 @@ export interface FolderVerification {
   signatures: Array<{ name: string; check: SignatureCheck }>;
   findings: VerifyFinding[];
   /** What could not be checked, and why (not findings: a folder archived without its data file still verifies). */
-  remarks?: string[];
+  remarks?: Diagnostic[];
 }
 
 /**
@@ -82,7 +101,7 @@ export interface PrintedCheck {
 
 export async function verifyOutput(dir: string, printed?: PrintedCheck): Promise<FolderVerification[]> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
-    throw new UserError(error.code === 'ENOENT' ? `没有找到目录 ${dir}` : `无法读取 ${dir}（${error.code ?? error.message}）`);
+    throw fsFailure(error, READ, dir);
   });
   if (!info.isDirectory()) throw new UserError(`${dir} 不是目录：verify 核对的是一个输出目录（含 ${MANIFEST_FILE}），或 build 的输出目录`);
   const own = await manifestOf(dir);
@@ -118,7 +137,7 @@ const unreadable = (dir: string, why: string): FolderVerification => ({
   intact: 0,
   dataIntact: 0,
   signatures: [],
-  findings: [{ kind: 'incomplete', name: MANIFEST_FILE, message: `${path.join(dir, MANIFEST_FILE)}：${why}` }],
+  findings: [finding('incomplete', MANIFEST_FILE, path.join(dir, MANIFEST_FILE), why)],
 });
 
 async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCheck): Promise<FolderVerification> {
@@ -129,7 +148,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       manifest.pending === 'sign'
         ? '上一次签名在替换文件时中断了，有的 PDF 已签名、有的还没有；再运行一次 shenbao sign 即可完成'
         : '上一次生成在替换文件时中断了，这个目录里新旧文件混在一起；请重新生成（生成时会先把上次的替换完成）';
-    findings.push({ kind: 'incomplete', name: MANIFEST_FILE, message: `${where(MANIFEST_FILE)}：${why}` });
+    findings.push(finding('incomplete', MANIFEST_FILE, where(MANIFEST_FILE), why));
   }
   let intact = 0;
   let dataIntact = 0;
@@ -151,7 +170,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
     const file = where(name);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) {
-      findings.push({ kind: 'missing', name, message: `${file}：缺少这个文件（${MANIFEST_FILE} 记着它，${candidates[0]!.size} 字节）` });
+      findings.push(finding('missing', name, file, `缺少这个文件（${MANIFEST_FILE} 记着它，${candidates[0]!.size} 字节）`));
       continue;
     }
     // A PDF is read once, for its hash, its data and its signatures, and parsed once (a 汇总表 of
@@ -163,7 +182,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
     const grown = info.size > 2 * Math.max(...candidates.map((e) => e.size)) + UNREAD_GROWTH;
     const bytes = isPdf(candidates[0]!) && (sized || !grown) ? await readInput(file, INPUT.pdf) : undefined;
     const pdf = bytes ? await loadPdf(bytes, file).catch((error: unknown) => (error instanceof UserError ? undefined : Promise.reject(error))) : undefined;
-    const hash = bytes ? sha256(bytes) : sized ? await fsStep('读取', file, () => sha256File(file)) : undefined;
+    const hash = bytes ? sha256(bytes) : sized ? await fsStep(READ, file, () => sha256File(file)) : undefined;
     const entry = candidates.find((e) => e.size === info.size && e.sha256 === hash) ?? candidates[0]!;
     const same = info.size === entry.size && hash === entry.sha256;
     if (same) unchanged.push(entry);
@@ -182,11 +201,11 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
     if (!same) {
       const size = info.size === entry.size ? '大小相同，内容不同' : `大小 ${info.size} 字节，${entry.signed ? '签名后' : '生成时'} ${entry.size} 字节`;
       const inside = data === 'same' ? '；它内嵌的数据仍与生成时相同' : data === 'other' ? '；它内嵌的数据也已不同' : data === 'none' ? '；读不出它内嵌的数据' : '';
-      findings.push({ kind: 'altered', name: entry.name, message: `${file}：已被改动，与生成时不同（${size}${inside}）` });
+      findings.push(finding('altered', entry.name, file, `已被改动，与生成时不同（${size}${inside}）`));
     } else {
       intact++;
       if (data === 'other' || data === 'none') {
-        findings.push({ kind: 'data', name: entry.name, message: `${file}：内嵌的数据与 ${MANIFEST_FILE} 记的不同` });
+        findings.push(finding('data', entry.name, file, `内嵌的数据与 ${MANIFEST_FILE} 记的不同`));
       }
     }
     if (bytes && printed && carried?.packet) {
@@ -200,7 +219,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       signatures.push(...signed.holding);
       // shenbao signed these very bytes: a signature that is gone is a finding, not an unsigned PDF.
       if (same && entry.signed && signed.holding.length === 0 && signed.findings.length === 0) {
-        findings.push({ kind: 'signature', name: entry.name, message: `${file}：${MANIFEST_FILE} 记着它签过名，现在读不出签名` });
+        findings.push(finding('signature', entry.name, file, `${MANIFEST_FILE} 记着它签过名，现在读不出签名`));
       }
       if (signed.holding.length === 0 && signed.findings.length === 0) unsignedPdfs.push(entry.name);
     }
@@ -210,7 +229,7 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
   if (summary) findings.push(...formsAgainstSummary(summary, forms, new Set(namedNumbers), where));
   findings.push(...signingAcrossFolder(signatures, unsignedPdfs, where));
   // A swap cut short holds old versions by design: said above, not again file by file.
-  const remarks: string[] = [];
+  const remarks: Diagnostic[] = [];
   if (manifest.complete) {
     const current = await currentData(dir, manifest);
     if ('remark' in current) remarks.push(current.remark);
@@ -219,13 +238,15 @@ async function verifyFolder(dir: string, manifest: Manifest, printed?: PrintedCh
       const named = new Set(findings.map((f) => f.name));
       findings.push(...staleOutputs(current, unchanged, where).filter((f) => !named.has(f.name)));
       const unrecorded = unchanged.filter((e) => e.data === undefined).length;
-      if (unrecorded > 0) remarks.push(`${dir}：有 ${unrecorded} 个文件 ${MANIFEST_FILE} 没有记下它是按什么数据生成的（较早的版本生成的），没有核对它是否按现在的数据生成`);
+      if (unrecorded > 0) {
+        remarks.push(fileProblem('not-checked', dir, `有 ${unrecorded} 个文件 ${MANIFEST_FILE} 没有记下它是按什么数据生成的（较早的版本生成的），没有核对它是否按现在的数据生成`, { severity: 'warning' }));
+      }
     }
   }
   const present = await readdir(dir, { withFileTypes: true });
   for (const entry of present.filter((e) => !named.has(e.name) && !isWorkingName(e.name)).sort((a, b) => a.name.localeCompare(b.name, 'en'))) {
     const what = entry.isDirectory() ? '文件夹' : '文件';
-    findings.push({ kind: 'added', name: entry.name, message: `${where(entry.name)}：多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）` });
+    findings.push(finding('added', entry.name, where(entry.name), `多出来的${what}，${MANIFEST_FILE} 里没有它（不是这次生成的）`));
   }
   return { dir, manifest, intact, dataIntact, ...(printed ? { printedIntact } : {}), signatures, findings, ...(remarks.length > 0 ? { remarks } : {}) };
 }
@@ -240,8 +261,8 @@ interface CurrentData {
 }
 
 /** The packet's current data: the data file the manifest records, read and validated as build does; or why it cannot be had. */
-async function currentData(dir: string, manifest: Manifest): Promise<CurrentData | { remark: string }> {
-  const unchecked = (why: string) => ({ remark: `${dir}：没有核对这些文件是否按现在的数据生成：${why}` });
+async function currentData(dir: string, manifest: Manifest): Promise<CurrentData | { remark: Diagnostic }> {
+  const unchecked = (why: string) => ({ remark: fileProblem('not-checked', dir, `没有核对这些文件是否按现在的数据生成：${why}`, { severity: 'warning' }) });
   const { source } = manifest;
   if (source.path === undefined) return unchecked(`${MANIFEST_FILE} 没有记下数据文件在哪里（较早的版本生成的；重新生成一次就会记下）`);
   const file = await recordedDataFile(dir, source);
@@ -288,7 +309,7 @@ function staleOutputs(current: CurrentData, entries: readonly ManifestEntry[], w
           : current.named.has(entry.name)
             ? `${data}里这个项目现在有错误：请改正后重新生成`
             : `${data}里现在没有这个项目（删除、改名或换了位置）：请重新生成`;
-    return [{ kind: 'stale', name: entry.name, message: `${where(entry.name)}：${why}` }];
+    return [finding('stale', entry.name, where(entry.name), why)];
   });
 }
 
@@ -306,7 +327,7 @@ const UNREAD_GROWTH = 16 * 1024 * 1024;
 function printedAgainstData(pdf: PDFDocument | undefined, file: string, name: string, packet: PacketData, { templates, fonts }: PrintedCheck): VerifyFinding[] {
   // A PDF that carries data was parsed; `pdf` is there whenever `packet` is.
   const check = printedAgainstCarried(pdf!, file, packet, templates, fonts);
-  return printedCheckLines(file, check).map((message) => ({ kind: 'printed' as const, name, message }));
+  return printedCheckLines(file, check).map((d) => ({ ...d, kind: 'printed' as const, name }));
 }
 
 /**
@@ -325,20 +346,23 @@ function formsAgainstSummary(
   for (const form of forms) {
     const project = projects[form.number - 1];
     if (project === undefined) {
-      findings.push({ kind: 'data', name: form.name, message: `${where(form.name)}：${SUMMARY_FILE_NAME}.pdf 里只有 ${projects.length} 个项目，没有第 ${form.number} 个` });
+      findings.push(finding('data', form.name, where(form.name), `${SUMMARY_FILE_NAME}.pdf 里只有 ${projects.length} 个项目，没有第 ${form.number} 个`));
     } else if (!form.other && form.hash !== formDataHash(header, project)) {
       const title = (project as { name?: unknown }).name;
-      findings.push({
-        kind: 'data',
-        name: form.name,
-        message: `${where(form.name)}：它内嵌的数据不是 ${SUMMARY_FILE_NAME}.pdf 里第 ${form.number} 个项目（${String(title)}）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）`,
-      });
+      findings.push(
+        finding(
+          'data',
+          form.name,
+          where(form.name),
+          `它内嵌的数据不是 ${SUMMARY_FILE_NAME}.pdf 里第 ${form.number} 个项目（${String(title)}）的：不是按汇总表的数据生成的（较早生成后留下的、与别的申报表对调了，或来自别的数据）`,
+        ),
+      );
     }
   }
   const numbers = new Set(forms.map((f) => f.number));
   projects.forEach((project, i) => {
     if (!numbers.has(i + 1) && !named.has(i + 1)) {
-      findings.push({ kind: 'missing', name: SUMMARY_FILE_NAME, message: `${where(`${SUMMARY_FILE_NAME}.pdf`)}：第 ${i + 1} 个项目（${String((project as { name?: unknown }).name)}）没有申报表 PDF` });
+      findings.push(finding('missing', SUMMARY_FILE_NAME, where(`${SUMMARY_FILE_NAME}.pdf`), `第 ${i + 1} 个项目（${String((project as { name?: unknown }).name)}）没有申报表 PDF`));
     }
   });
   return findings;
@@ -353,7 +377,7 @@ function signingAcrossFolder(signatures: FolderVerification['signatures'], unsig
   if (signatures.length === 0) return [];
   const formsSigned = signatures.some(({ name }) => name !== `${SUMMARY_FILE_NAME}.pdf`);
   const findings: VerifyFinding[] = formsSigned
-    ? unsigned.map((name) => ({ kind: 'signature' as const, name, message: `${where(name)}：这个目录里别的 PDF 签了名，它没有签名` }))
+    ? unsigned.map((name) => finding('signature', name, where(name), '这个目录里别的 PDF 签了名，它没有签名'))
     : [];
   const byCertificate = new Map<string, string[]>();
   for (const { name, check } of signatures) {
@@ -366,7 +390,7 @@ function signingAcrossFolder(signatures: FolderVerification['signatures'], unsig
     for (const [fingerprint, names] of byCertificate) {
       if (fingerprint === main) continue;
       for (const name of names) {
-        findings.push({ kind: 'signature', name, message: `${where(name)}：签名的证书（SHA-256 指纹 ${fingerprint}）与这个目录里别的 PDF 的（${main}）不同` });
+        findings.push(finding('signature', name, where(name), `签名的证书（SHA-256 指纹 ${fingerprint}）与这个目录里别的 PDF 的（${main}）不同`));
       }
     }
   }
@@ -382,13 +406,13 @@ async function signatureFindings(bytes: Buffer, pdf: PDFDocument | undefined, fi
   try {
     checks = await readSignatures(bytes, pdf);
   } catch {
-    return { holding: [], findings: [{ kind: 'signature', name, message: `${file}：读不出它的签名（PDF 已损坏）` }] };
+    return { holding: [], findings: [finding('signature', name, file, '读不出它的签名（PDF 已损坏）')] };
   }
   const findings: VerifyFinding[] = [];
   for (const check of checks) {
-    if (check.problem) findings.push({ kind: 'signature', name, message: `${file}：签名无效，${check.problem}（${[signatureLabel(check), certificateLabel(check)].filter(Boolean).join('；')}）` });
+    if (check.problem) findings.push(finding('signature', name, file, `签名无效，${check.problem}（${[signatureLabel(check), certificateLabel(check)].filter(Boolean).join('；')}）`));
     if (check.appended > 0) {
-      findings.push({ kind: 'signature', name, message: `${file}：签名以后文件末尾又多了 ${check.appended} 字节，不在签名范围内（${signatureLabel(check)}）` });
+      findings.push(finding('signature', name, file, `签名以后文件末尾又多了 ${check.appended} 字节，不在签名范围内（${signatureLabel(check)}）`));
     }
   }
   return { holding: findings.length === 0 ? checks.map((check) => ({ name, check })) : [], findings };

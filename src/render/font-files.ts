@@ -9,6 +9,7 @@ const FONT_DIR = fileURLToPath(new URL('../../fonts/', import.meta.url));
 export interface FontFiles {
   /** Family name used inside the PDF. */
   family: string;
+  /** A font file, or a face in a collection as `file#face` (see fontSource). */
   regular: string;
   bold: string;
 }
@@ -32,3 +33,18 @@ export function chooseFonts(regular?: string, bold?: string): FontFiles {
   };
 }
 
+
+/** Font files by what their names end in: TrueType and OpenType, single faces and collections. */
+export const FONT_FILE = /\.(ttf|otf|ttc|otc)$/i;
+
+/**
+ * A font as the office names it: `simsun.ttc#SimSun` is the face whose PostScript name is SimSun
+ * in the collection simsun.ttc. Only a name ending in a font file's extension before the last `#`
+ * splits, and only where the name after it is no path (holds no / or \), so a folder or file
+ * with `#` in its name (C:\字体#2\song.ttf, fonts/x.ttc#1/song.ttf) stays a file.
+ */
+export function fontSource(name: string): { file: string; face?: string } {
+  const at = name.lastIndexOf('#');
+  const face = name.slice(at + 1);
+  return at > 0 && FONT_FILE.test(name.slice(0, at)) && !/[/\\]/.test(face) ? { file: name.slice(0, at), face } : { file: name };
+}

@@ -1,13 +1,15 @@
 // The CJK fonts. By default Noto Serif SC (OFL-1.1), a Song-style face, whose regular and bold
 // files ship in fonts/, so `npm install` brings them and no system font is used.
-// An office may name its own TrueType files instead (see fonts/README.md).
+// An office may name its own fonts instead (see fonts/README.md): TrueType or OpenType/CFF files
+// (.ttf, .otf), or one face of a collection (.ttc, .otc) named after `#`: simsun.ttc#SimSun.
 //
-// Each file is read and checked once per process: a collection (.ttc) or a file that is no font
-// is refused; so is a damaged one (cut short, a table outside the file, glyphs that cannot be
-// read, composite glyphs that contain themselves), one that cannot print the form (no Chinese, no
-// digits for the page footer), one whose sizes are absurd (unitsPerEm, a Chinese character many
-// ems wide, a line dozens of ems high), and one with CFF outlines (.otf), which the PDF writer cannot embed; each with one
-// Chinese line naming the file, before any work. What passes is parsed (fontkit) for the glyph check
+// Each font is read and checked once per process: a file that is no font, a collection without a
+// face name or with one it lacks (the message lists its faces) are refused; so is a damaged one
+// (cut short, a table outside the file, glyphs that cannot be read, composite glyphs that contain
+// themselves), one that cannot print the form (no Chinese, no digits for the page footer), one
+// whose sizes are absurd (unitsPerEm, a Chinese character many ems wide, a line dozens of ems
+// high), and a variable CFF2 one, which the PDF writer cannot embed; each with one Chinese line
+// naming the file, before any work. What passes is parsed (fontkit) for the glyph check
 // (glyphs.ts): `hasGlyph` answers from the font's cmap, cached per code point.
 import path from 'node:path';
 import type * as FontkitModule from 'fontkit';
@@ -17,20 +19,20 @@ import { createRequire } from 'node:module';
 // here are the same kind of object pdfkit makes (render/shared-fonts.ts hands them to it).
 const fontkit = createRequire(import.meta.url)('fontkit') as typeof FontkitModule;
 
-import { fsFailure, UserError } from '../errors.js';
+import { fsFailure, reading, UserError } from '../errors.js';
 import { shownText } from '../model/text.js';
 import { INPUT, readInput, readInputPrefix } from '../files.js';
 
-export { chooseFonts, DEFAULT_FONTS, type FontFiles } from './font-files.js';
+export { chooseFonts, DEFAULT_FONTS, FONT_FILE, fontSource, type FontFiles } from './font-files.js';
 import type { FontFiles } from './font-files.js';
-import { DEFAULT_FONTS } from './font-files.js';
+import { DEFAULT_FONTS, fontSource } from './font-files.js';
 
 /** How many times this process parsed a font file (fontkit.create): once per file is the goal. */
 export const FONT_PARSES = { count: 0 };
 
 /** One font file, parsed and checked. */
 export interface FontFace {
-  /** The file it was read from. */
+  /** The file it was read from, with `#face` for a face of a collection (as FontFiles names it). */
   file: string;
   /** As the font names itself (PostScript name, e.g. NotoSerifSC-Regular), else the file's name. */
   name: string;
@@ -56,7 +58,7 @@ export const REQUIRED_TEXT = '财政项目支出绩效目标申报表第页共01
 
 const REQUIRED_HAN = [...REQUIRED_TEXT].filter((ch) => /\p{Script=Han}/u.test(ch));
 
-interface LoadedFile {
+export interface LoadedFile {
   data: Buffer;
   face: FontFace;
 }
@@ -66,19 +68,28 @@ interface LoadedFile {
  * follow. `bytes`: the file's bytes, already read (a worker of the form pool gets the build's).
  */
 const cache = new Map<string, Promise<LoadedFile>>();
-const readOnce = (file: string, bytes?: Buffer) => {
-  let loaded = cache.get(file);
+const readOnce = (name: string, bytes?: Buffer) => {
+  let loaded = cache.get(name);
   if (!loaded) {
-    loaded = (bytes ? Promise.resolve(bytes) : readShared(file)).then(
-      (data) => checkFontFile(file, data, bytes !== undefined),
-      (error: NodeJS.ErrnoException) => {
-        throw fsFailure(error, '读取字体文件', file);
-      },
-    );
-    cache.set(file, loaded);
-    loaded.catch(() => cache.delete(file));
+    loaded = (bytes ? Promise.resolve(bytes) : readFileOnce(fontSource(name).file)).then((data) => checkFontFile(name, data, bytes !== undefined));
+    cache.set(name, loaded);
+    loaded.catch(() => cache.delete(name));
   }
   return loaded;
+};
+
+/** The bytes of each file, read once: the regular and bold faces of one collection share them. */
+const files = new Map<string, Promise<Buffer>>();
+const readFileOnce = (file: string) => {
+  let read = files.get(file);
+  if (!read) {
+    read = readShared(file).catch((error: NodeJS.ErrnoException) => {
+      throw fsFailure(error, reading('字体文件'), file);
+    });
+    files.set(file, read);
+    read.catch(() => files.delete(file));
+  }
+  return read;
 };
 
 /** The files' bytes in shared memory, for the form pool's workers: they parse them without a copy. */
@@ -116,31 +127,26 @@ const readShared = async (file: string): Promise<Buffer> => {
 };
 
 /**
- * A font with CFF outlines (an OpenType .otf): fontkit reads it, but the PDF writer's embedding, as
- * shenbao drives it (render/shared-fonts.ts: pdfkit's EmbeddedFont from a subset of the parsed font),
- * fails on it with "Unknown font format" in the middle of a build. Refused until it can.
+ * A variable font with CFF2 outlines: pdfkit embeds CFF outlines (FontFile3, CIDFontType0C, what
+ * an .otf or the Noto CJK .ttc hold) but has no writer for CFF2. Refused, saying what works.
  */
-const cffOutlines = (file: string) =>
-  new UserError(`字体文件 ${file} 是 CFF 轮廓的 OpenType 字体（.otf），shenbao 还不能把它嵌入 PDF：请换用 TrueType 字体（.ttf）`);
+const cff2Outlines = (file: string) =>
+  new UserError(`字体文件 ${file} 是 CFF2 轮廓的可变 OpenType 字体，shenbao 不能把它嵌入 PDF：请换用 TrueType 字体（.ttf、.ttc）或 CFF 轮廓的 OpenType 字体（.otf、.otc）`);
 
-/** A TrueType font by its first four bytes (the sfnt version); anything else is refused. */
-function checkFontTag(file: string, data: Buffer): void {
+/** A font by its first four bytes: TrueType, OpenType/CFF ('OTTO') or a collection ('ttcf'); anything else is refused. */
+export function checkFontTag(file: string, data: Buffer): void {
   const tag = data.subarray(0, 4);
-  if (tag.toString('latin1') === 'OTTO') throw cffOutlines(file);
-  const known = tag.equals(Buffer.from([0, 1, 0, 0])) || tag.toString('latin1') === 'true';
-  if (!known) {
-    const hint = tag.toString('latin1') === 'ttcf' ? '是字体集合（.ttc），请换用单个字体的 .ttf 文件' : '不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）';
-    throw new UserError(`字体文件 ${file} ${hint}`);
-  }
+  const known = tag.equals(Buffer.from([0, 1, 0, 0])) || ['true', 'OTTO', 'ttcf'].includes(tag.toString('latin1'));
+  if (!known) throw new UserError(`字体文件 ${file} 不是 TrueType/OpenType 字体文件，请换用 TrueType 字体文件（.ttf）`);
 }
 
 /**
- * TrueType by the first four bytes; collections (.ttc), CFF outlines (.otf) and other files are
- * refused. `checked`: the bytes come from the thread that loaded and checked them (a worker of the
- * form pool), which walked the composite glyphs already (20–30 ms a face).
+ * Check the face `file` names (a font file, or `file#face` in a collection) in the file's bytes.
+ * `checked`: the bytes come from the thread that loaded and checked them (a worker of the form
+ * pool), which walked the composite glyphs already (20–30 ms a face).
  */
-function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile {
-  checkFontTag(file, data);
+export function checkFontFile(file: string, data: Buffer, checked = false): LoadedFile {
+  checkFontTag(fontSource(file).file, data);
   const face = parseFace(file, data, checked);
   const missing = [...new Set(REQUIRED_TEXT)].filter((ch) => !face.hasGlyph(ch.codePointAt(0)!));
   if (missing.length > 0) {
@@ -301,7 +307,7 @@ const MORE_COMPONENTS = 0x0020;
 const WE_HAVE_AN_X_AND_Y_SCALE = 0x0040;
 const WE_HAVE_A_TWO_BY_TWO = 0x0080;
 
-/** The tables every face needs, besides its outlines (glyf + loca: CFF is refused). */
+/** The tables every face needs, besides its outlines (glyf + loca, or CFF). */
 // pdfkit reads post (isFixedPitch, italicAngle) and name when it embeds a face.
 const REQUIRED_TABLES = ['cmap', 'head', 'hhea', 'hmtx', 'maxp', 'post', 'name'];
 
@@ -321,18 +327,21 @@ function parseFace(file: string, data: Buffer, compositesChecked = false): FontF
   try {
     FONT_PARSES.count++;
     const parsed = fontkit.create(data);
-    if ('fonts' in parsed) throw new UserError(`字体文件 ${file} 是字体集合（.ttc），请换用单个字体的 .ttf 文件`);
-    font = parsed;
+    const faces = 'fonts' in parsed ? parsed.fonts : [parsed];
+    // Every face, not only the one named: a collection cut short has faces without names to list.
+    // The file is damaged, whichever face was named.
+    for (const face of faces) {
+      const outside = tablesOutside(face, data.length);
+      if (outside) throw new UserError(`字体文件 ${fontSource(file).file} 已损坏或不完整（${outside}），请重新复制或下载这个字体文件`);
+    }
+    font = chooseFace(fontSource(file), faces);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw damaged('无法读取文件头');
   }
 
   const { tables } = (font as unknown as { directory: TableDirectory }).directory;
-  for (const table of Object.values(tables)) {
-    if (table.offset + table.length > data.length) throw damaged(`${table.tag.trim()} 表超出了文件末尾，文件可能只复制了一部分`);
-  }
-  if (tables['CFF '] || tables.CFF2) throw cffOutlines(file);
+  if (tables.CFF2) throw cff2Outlines(file);
   // pdfkit writes the PostScript name into every PDF as a name object, unescaped: "A>>endobj(" in a
   // forged name table broke the PDF's structure. The OpenType spec allows printable ASCII without
   // [](){}<>/% (name ID 6); "#" would start an escape in a PDF name, so it is refused as well.
@@ -342,7 +351,7 @@ function parseFace(file: string, data: Buffer, compositesChecked = false): FontF
       `字体文件 ${file} 的 PostScript 名称「${shownText(postscriptName)}」含有不允许的字符（只能用英文字母、数字和 - _ . 等符号，不能有空白和 [](){}<>/%#），嵌入 PDF 会弄坏文件：字体文件已损坏或被改过，请换用别的 TrueType 字体`,
     );
   }
-  const absent = [...REQUIRED_TABLES, 'glyf', 'loca'].filter((tag) => !tables[tag]);
+  const absent = [...REQUIRED_TABLES, ...(tables['CFF '] ? [] : ['glyf', 'loca'])].filter((tag) => !tables[tag]);
   if (absent.length > 0) throw damaged(`缺少 ${absent.join('、')} 表`);
   const { unitsPerEm } = font;
   if (!(unitsPerEm >= UNITS_PER_EM.min && unitsPerEm <= UNITS_PER_EM.max)) {
@@ -357,8 +366,7 @@ function parseFace(file: string, data: Buffer, compositesChecked = false): FontF
   const hasGlyph = (codePoint: number): boolean => {
     let has = known.get(codePoint);
     if (has === undefined) {
-      // A forged cmap can name a glyph past the last one: fontkit then reads whatever lies there.
-      has = font.hasGlyphForCodePoint(codePoint) && font.glyphForCodePoint(codePoint).id < font.numGlyphs;
+      has = mapsToGlyph(font, codePoint);
       known.set(codePoint, has);
     }
     return has;
@@ -375,4 +383,47 @@ function parseFace(file: string, data: Buffer, compositesChecked = false): FontF
   }
   // Shown in messages: a family name is free text, and may hold what a terminal would obey.
   return { file, name: postscriptName || shownText(font.familyName ?? '') || path.basename(file), font, hasGlyph };
+}
+
+/** Whether the font maps the code point to a glyph of its own: a forged cmap can name one past the last glyph, which fontkit then reads from whatever lies there. */
+export const mapsToGlyph = (font: FontkitModule.Font, codePoint: number): boolean =>
+  font.hasGlyphForCodePoint(codePoint) && font.glyphForCodePoint(codePoint).id < font.numGlyphs;
+
+/**
+ * Why a face's tables are not all inside a file `length` bytes long (a file, or a collection,
+ * copied only in part: fontkit then reads its directory as nothing or as garbage), or undefined.
+ */
+export function tablesOutside(font: FontkitModule.Font, length: number): string | undefined {
+  const tables = Object.values((font as unknown as { directory: TableDirectory }).directory.tables);
+  if (tables.length === 0) return '字体目录是空的，文件可能只复制了一部分';
+  // Written so that a number read past the end (NaN) counts as outside.
+  const outside = tables.find((table) => !(table.offset + table.length <= length));
+  return outside ? `${String(outside.tag).trim()} 表超出了文件末尾，文件可能只复制了一部分` : undefined;
+}
+
+/**
+ * The face `source` names among a file's faces, by PostScript name (as fontkit.create(buffer, name)
+ * and pdfkit pick a collection's face). A collection without a face name is refused rather than
+ * its first face taken: Noto Serif CJK's first face is the Japanese one, whose 骨、直 differ from
+ * the Chinese forms. A single font needs no name; a wrong one is refused all the same.
+ */
+function chooseFace(source: { file: string; face?: string }, faces: FontkitModule.Font[]): FontkitModule.Font {
+  const { file, face } = source;
+  const names = faces.map((f) => shownText(String(f.postscriptName ?? '')));
+  if (faces.length === 0) throw new UserError(`字体文件 ${file} 已损坏或不完整（字体集合中没有字体），请重新复制或下载这个字体文件`);
+  const list = names.join('、');
+  const named = face === undefined ? [] : faces.filter((f) => f.postscriptName === face);
+  // pdfkit, too, picks a collection's face by name: two faces of one name cannot be told apart.
+  if (named.length > 1) {
+    const which = faces.flatMap((f, i) => (f.postscriptName === face ? [`第 ${i + 1} 个`] : [])).join('、');
+    throw new UserError(`字体文件 ${file} 中有 ${named.length} 个字体都名为「${shownText(face!)}」（${which}），无法确定用哪一个；它含有 ${faces.length} 个字体：${list}；请换用字体名不重复的字体文件`);
+  }
+  const found = face === undefined ? (faces.length === 1 ? faces[0] : undefined) : named[0];
+  if (found) return found;
+  const how = `在文件名后加 # 和其中一个字体名，如 --font ${file}#${names[0]}`;
+  throw new UserError(
+    face === undefined
+      ? `字体文件 ${file} 是字体集合，含 ${faces.length} 个字体：${list}；请${how}`
+      : `字体文件 ${file} 中没有名为「${shownText(face)}」的字体，它含有 ${faces.length} 个字体：${list}；请${how}`,
+  );
 }

@@ -49,18 +49,18 @@ export function missingGlyphs(document: Pick<GridDocument, 'sections'>, fonts: P
   return problems;
 }
 
-/** The problems as diagnostics (errors, ruleId 'glyph-missing'), at the path of the field. */
+/** The problems as diagnostics (errors, code 'glyph-missing'), at the path of the field. */
 export function glyphDiagnostics(problems: readonly GlyphProblem[]): Diagnostic[] {
   return problems.map((p) => {
     const what = `「${p.char}」（${p.codePoint}）不在字体 ${p.font} 中，印出来会是空白方框`;
     return p.path
-      ? { severity: 'error', path: p.path, message: what, hint: hintFor(p.char), ruleId: 'glyph-missing' }
+      ? { severity: 'error', path: p.path, message: what, hint: hintFor(p.char), code: 'glyph-missing' }
       : {
           severity: 'error',
           path: [],
           message: `模板文字「${p.text}」中的${what}`,
           hint: '请修改模板中的这段文字，或用 --font、--font-bold 换用含有这个字的字体',
-          ruleId: 'glyph-missing',
+          code: 'glyph-missing',
         };
   });
 }

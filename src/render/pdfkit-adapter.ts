@@ -69,14 +69,17 @@ export function embedParsedFont(doc: object, name: string, font: fontkit.Font): 
   pdf._fontFamilies[name] = embedded;
 }
 
-/** pdfkit's EmbeddedFont, which it does not export: from a one-glyph subset of the font (a few hundred bytes). */
+/** pdfkit's EmbeddedFont, which it does not export: from a one-glyph subset of a TrueType face (a few hundred bytes), or a CFF face's own file (a CFF subset is no font file; fontkit reads it lazily), by name in a collection. */
 function fontClass(font: fontkit.Font): EmbeddedFontClass {
   if (embeddedFontClass) return embeddedFontClass;
-  const PDFDocument = require('pdfkit') as new (options: object) => { font(src: Buffer): { _font: object } };
+  const PDFDocument = require('pdfkit') as new (options: object) => { font(src: Uint8Array, family?: string): { _font: object } };
+  const doc = new PDFDocument({ autoFirstPage: false });
   const subset = font.createSubset();
   subset.includeGlyph(font.getGlyph(0));
-  embeddedFontClass = new PDFDocument({ autoFirstPage: false }).font(Buffer.from(subset.encode()))._font.constructor as EmbeddedFontClass;
-  return embeddedFontClass;
+  const bytes = (font as unknown as { stream: { buffer: Uint8Array } }).stream.buffer;
+  const collection = Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'ttcf';
+  const opened = 'cff' in subset ? doc.font(bytes, collection ? font.postscriptName : undefined) : doc.font(Buffer.from(subset.encode()));
+  return (embeddedFontClass = opened._font.constructor as EmbeddedFontClass);
 }
 
 const withOwnCodePoints = new WeakSet<object>();
@@ -89,7 +92,7 @@ function ownCodePoints(font: fontkit.Font): void {
   const decoded = new WeakSet<object>();
   cached.getGlyph = (id, codePoints = []) => {
     const glyph = getGlyph(id, codePoints);
-    if (glyph && !decoded.has(glyph)) {
+    if (glyph && !decoded.has(glyph) && typeof glyph._decode === 'function') { // a CFF glyph has none: its subset copies charstrings
       decoded.add(glyph);
       const decode = glyph._decode;
       let outline: unknown;

@@ -16,8 +16,8 @@
 import { createHash, createPrivateKey, createPublicKey, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import forge from 'node-forge';
-import { fsStep, UserError } from '../errors.js';
-import { readRegular } from '../files.js';
+import { fsStep, READ, UserError } from '../errors.js';
+import { notRegular, readRegular, refusedKind } from '../files.js';
 
 const { asn1 } = forge;
 type Asn1 = forge.asn1.Asn1;
@@ -144,16 +144,20 @@ export const MAX_P12_BYTES = 1024 * 1024;
 
 /** A P12 file's bytes: a regular file (not /dev/zero, a FIFO or a folder) of at most MAX_P12_BYTES. */
 export async function readP12File(file: string): Promise<Buffer> {
-  const notFile = (what: string) => new UserError(`${file} ${what}，不是证书文件：请给出 PKCS#12 证书文件（.p12 或 .pfx）`);
   const tooLarge = (size: number) =>
     new UserError(`${file} 有 ${size} 字节，不像证书文件（PKCS#12 证书文件通常只有几 KB，shenbao 最多读 1 MB）：请检查是不是给错了文件`);
-  const info = await fsStep('读取', file, () => stat(file));
-  if (info.isDirectory()) throw notFile('是一个文件夹');
-  if (!info.isFile()) throw notFile('不是普通文件（是设备、管道等）');
+  const info = await fsStep(READ, file, () => stat(file));
+  // Worded as every input that is not a regular file (files.ts).
+  const kind = notRegular(info);
+  if (kind) throw refusedKind(file, kind, '证书文件');
   if (info.size > MAX_P12_BYTES) throw tooLarge(info.size);
   // Read from a handle checked again: the name may have been changed since.
-  const bytes = await fsStep('读取', file, () => readRegular(file, { follow: true, limit: MAX_P12_BYTES }));
-  if (!bytes) throw notFile('不是普通文件（是设备、管道等）');
+  const bytes = await fsStep(READ, file, () => readRegular(file, { follow: true, limit: MAX_P12_BYTES }));
+  if (!bytes) {
+    // Replaced since it was looked at: said as what it is now.
+    const now = await stat(file).catch(() => undefined);
+    throw refusedKind(file, (now && notRegular(now)) ?? 'device', '证书文件');
+  }
   if (bytes.length > MAX_P12_BYTES) throw tooLarge(bytes.length);
   return bytes;
 }

@@ -3,15 +3,25 @@
 import { z } from 'zod';
 import { PacketSchema } from '../model/packet.js';
 import { shownText } from '../model/text.js';
-import { projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
+import { projectIndexOf, type Diagnostic, type Problem, type ProblemPlace, type ProblemsDocument } from '../model/diagnostic.js';
 
 const SEVERITY = { error: '错误', warning: '警告' } as const;
 
 /**
  * e.g. `data/x.json:12:5：项目 3「残疾人就业保障金」：年度资金申请总额（projects[2].funds.annual.total）：错误：…`;
- * `file:line:column` is a link in VS Code's terminal. Without a place: `data/x.json：…`.
+ * `file:line:column` is a link in VS Code's terminal. Without a place: `data/x.json：…`. A problem
+ * that names its own place (reading a Word file, verifying a folder) reads `file：message`.
  */
 export function formatDiagnostic(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): string {
+  const line = d.standalone ? standaloneText(d) : `${whereText(d, file, projectNames)}：${SEVERITY[d.severity]}：${d.message}`;
+  return d.hint ? `${line}\n    提示：${d.hint}` : line;
+}
+
+/** A problem that names its own place: after its file's name; without a file (across several files), alone. */
+const standaloneText = (d: Diagnostic) => (d.place ? `${d.place.file}：${d.message}` : d.message);
+
+/** The file (with line and column), the project and the field a diagnostic is about. */
+function whereText(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined>): string {
   const parts = [placeText(d, file)];
   const projectIndex = projectIndexOf(d);
   if (projectIndex !== undefined) {
@@ -20,8 +30,7 @@ export function formatDiagnostic(d: Diagnostic, file: string, projectNames: Read
   }
   const field = fieldLabel(d.path);
   if (field) parts.push(`${field}（${pathText(d.path)}）`);
-  const line = `${parts.join('：')}：${SEVERITY[d.severity]}：${d.message}`;
-  return d.hint ? `${line}\n    提示：${d.hint}` : line;
+  return parts.join('：');
 }
 
 /** `data/x.json:12:5`, or just the file when the diagnostic has no line. */
@@ -30,38 +39,70 @@ function placeText(d: Diagnostic, file: string): string {
   return d.column === undefined ? `${file}:${d.line}` : `${file}:${d.line}:${d.column}`;
 }
 
-/** One diagnostic as plain data (for `validate --json`): every key always present, null when not applicable. */
-export interface DiagnosticJson {
-  file: string;
-  line: number | null;
-  column: number | null;
-  severity: Diagnostic['severity'];
-  ruleId: string;
-  /** `projects[2].funds.annual.total`; '' for the file as a whole. */
-  path: string;
-  /** The field's label on the form (`年度资金·年度资金申请总额`), null when the path names none. */
-  field: string | null;
-  /** The project the problem belongs to: 1-based number and its name as written (null if blank). */
-  project: { number: number; name: string | null } | null;
-  message: string;
-  hint: string | null;
+/** How many warnings of one kind are listed one by one; more are said in one line. */
+export const GROUPED_AFTER = 3;
+
+/**
+ * The lines a list of diagnostics prints as: each error on its own (each is fixed on its own), and
+ * warnings of one kind (one `code`) beyond GROUPED_AFTER in one line, where the first of them
+ * stands, with their count and the first few places.
+ */
+export function diagnosticLines(diagnostics: readonly Diagnostic[], file: string, projectNames: ReadonlyArray<string | undefined> = []): string[] {
+  const kinds = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    if (d.severity !== 'warning' || d.omitted) continue;
+    const same = kinds.get(d.code) ?? [];
+    same.push(d);
+    kinds.set(d.code, same);
+  }
+  const lines: string[] = [];
+  for (const d of diagnostics) {
+    const same = d.severity === 'warning' && !d.omitted ? kinds.get(d.code)! : undefined;
+    if (!same || same.length <= GROUPED_AFTER) lines.push(formatDiagnostic(d, file, projectNames));
+    else if (same[0] === d) lines.push(groupedLine(same, file, projectNames));
+  }
+  return lines;
 }
 
-export function diagnosticJson(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): DiagnosticJson {
+function groupedLine(same: readonly Diagnostic[], file: string, projectNames: ReadonlyArray<string | undefined>): string {
+  const [first] = same as [Diagnostic, ...Diagnostic[]];
+  const places = same.slice(0, GROUPED_AFTER).map((d) => (d.standalone ? (d.place?.file ?? '') : whereText(d, file, projectNames)));
+  const whole = first.standalone ? standaloneText(first) : `${file}：${SEVERITY.warning}：${first.message}`;
+  const line = `${whole}（同类警告共 ${same.length} 条，前 ${GROUPED_AFTER} 条在：${places.join('；')}；用 --json 可列出全部）`;
+  return first.hint ? `${line}\n    提示：${first.hint}` : line;
+}
+
+/** One diagnostic as `--json` prints it (model/diagnostic.ts ProblemSchema): the file in its place, the project by number and name. */
+export function problemOf(d: Diagnostic, file: string, projectNames: ReadonlyArray<string | undefined> = []): Problem {
   const projectIndex = projectIndexOf(d);
+  const name = projectIndex === undefined ? undefined : projectNames[projectIndex];
+  const field = d.path.length > 0 ? fieldLabel(d.path) : '';
+  // A problem across several files (standalone, without a place) names them in its message.
+  const place: ProblemPlace | undefined =
+    d.place ??
+    (d.standalone ? undefined : d.line === undefined ? { kind: 'file', file } : { kind: 'file', file, line: d.line, ...(d.column !== undefined && { column: d.column }) });
   return {
-    file,
-    line: d.line ?? null,
-    column: d.column ?? null,
     severity: d.severity,
-    ruleId: d.ruleId,
-    path: pathText(d.path),
-    field: fieldLabel(d.path) || null,
-    project: projectIndex === undefined ? null : { number: projectIndex + 1, name: projectNames[projectIndex] ?? null },
+    code: d.code,
     message: d.message,
-    hint: d.hint ?? null,
+    ...(d.hint !== undefined && { hint: d.hint }),
+    ...(projectIndex !== undefined && { project: { number: projectIndex + 1, ...(name !== undefined && { name }) } }),
+    ...(d.path.length > 0 && { path: pathText(d.path) }),
+    ...(field !== '' && { field }),
+    ...(place && { place }),
   };
 }
+
+/** The `--json` document of problems found in files: each with the file it is in and the names of that file's projects. */
+export function problemsDocument(found: Iterable<{ file: string; diagnostics: readonly Diagnostic[]; projectNames?: ReadonlyArray<string | undefined> }>): ProblemsDocument {
+  const problems: Problem[] = [];
+  for (const { file, diagnostics, projectNames } of found) problems.push(...diagnostics.map((d) => problemOf(d, file, projectNames)));
+  return { problems };
+}
+
+/** Kept for programs written against it: the same as `problemOf`. */
+export const diagnosticJson = problemOf;
+export type DiagnosticJson = Problem;
 
 /** `projects[2].funds.annual.total` */
 export function pathText(path: ReadonlyArray<string | number>): string {

@@ -48,7 +48,7 @@ function listTooLong(raw: unknown): Diagnostic | undefined {
   const projects = (raw as { projects?: unknown } | null)?.projects;
   if (!Array.isArray(projects)) return undefined;
   const advice = '请确认选对了文件，或把项目分到几个数据文件里';
-  const error = (message: string, ruleId: string): Diagnostic => ({ severity: 'error', path: [], message, ruleId });
+  const error = (message: string, code: string): Diagnostic => ({ severity: 'error', path: [], message, code });
   if (projects.length > MAX_PROJECTS) return error(`有 ${projects.length} 个项目，超过一个数据文件 ${MAX_PROJECTS} 个项目的上限：${advice}`, 'too-many-projects');
   let indicators = 0;
   for (const [i, project] of projects.entries()) {
@@ -85,7 +85,7 @@ export function objectTooLarge(raw: unknown): Diagnostic | undefined {
         severity: 'error',
         path: [],
         message: `数据有超过 ${MAX_VALUES} 个值（数字、文字、对象和列表），超过一个数据文件的上限：请确认选对了文件，或把项目分到几个数据文件里`,
-        ruleId: 'too-many-values',
+        code: 'too-many-values',
       };
     }
     const { value } = entry;
@@ -102,7 +102,7 @@ export function objectTooLarge(raw: unknown): Diagnostic | undefined {
         severity: 'error',
         path: [],
         message: `${where}有 ${keys.length} 个字段，超过一个对象 ${MAX_OBJECT_KEYS} 个字段的上限（申报表的数据每个对象只有几个到三十来个字段）：请确认选对了文件`,
-        ruleId: 'too-many-keys',
+        code: 'too-many-keys',
       };
     }
     for (let i = keys.length - 1; i >= 0; i--) push((value as Record<string, unknown>)[keys[i]!], keys[i], entry);

@@ -90,7 +90,7 @@ export function placesOf(text: string): Places {
             path: [...open.path, key],
             message: `字段「${key}」重复出现（第一次在第 ${place(first).line} 行）；JSON 里同名字段只有最后一个有效`,
             hint: '保留正确的一个，删除其余的',
-            ruleId: 'duplicate-key',
+            code: 'duplicate-key',
             line: at.line,
             column: at.column,
           }]);

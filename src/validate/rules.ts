@@ -50,7 +50,7 @@ export function checkHeader(header: Pick<Packet, 'title' | 'year'>): Diagnostic[
       path: ['year'],
       message: `年度 ${header.year} 与汇总表标题中的「${years[0]}年」不一致`,
       hint: `标题是「${header.title}」；改正年度（year）或标题，使两者一致`,
-      ruleId: 'year-title',
+      code: 'year-title',
     },
   ];
 }
@@ -67,7 +67,7 @@ export function checkPacket(packet: Packet): Diagnostic[] {
         path: ['projects', index, 'name'],
         message: `与第 ${first + 1} 个项目同名`,
         hint: '同名项目靠文件名前的序号区分；--only 会同时选中它们',
-        ruleId: 'duplicate-name',
+        code: 'duplicate-name',
       });
   });
   return diagnostics;
@@ -83,7 +83,7 @@ function checkAmounts(project: Project, at: (...rest: Path) => Path): Diagnostic
       severity: 'error',
       path: at('funds', 'annual', 'total'),
       message: `年度资金申请总额 ${formatMoney(annual.total)} 不等于 当年财政拨款 + 上年结转资金 + 其他资金 = ${formatMoney(annualParts)}`,
-      ruleId: 'amount-sum',
+      code: 'amount-sum',
     });
 
   if (whole.total !== undefined && (whole.fiscal !== undefined || whole.other !== undefined)) {
@@ -93,7 +93,7 @@ function checkAmounts(project: Project, at: (...rest: Path) => Path): Diagnostic
         severity: 'error',
         path: at('funds', 'project', 'total'),
         message: `项目资金总额 ${formatMoney(whole.total)} 不等于 财政资金 + 其他资金 = ${formatMoney(parts)}`,
-        ruleId: 'amount-sum',
+        code: 'amount-sum',
       });
   }
 
@@ -104,7 +104,7 @@ function checkAmounts(project: Project, at: (...rest: Path) => Path): Diagnostic
       path: at('funds', 'project', 'total'),
       message: '填了项目资金的财政资金或其他资金，却没有填项目资金总额',
       hint: '项目资金总额 = 财政资金 + 其他资金；整个项目的资金不填时，这三项都留空',
-      ruleId: 'amount-project-total-missing',
+      code: 'amount-project-total-missing',
     });
 
   if (whole.total !== undefined && compareMoney(whole.total, annual.total) < 0)
@@ -113,7 +113,7 @@ function checkAmounts(project: Project, at: (...rest: Path) => Path): Diagnostic
       path: at('funds', 'project', 'total'),
       message: `项目资金总额 ${formatMoney(whole.total)} 小于年度资金申请总额 ${formatMoney(annual.total)}`,
       hint: '项目资金总额是整个项目（可跨年度）的资金，不应少于本年度申请的资金',
-      ruleId: 'amount-project-below-annual',
+      code: 'amount-project-below-annual',
     });
   return diagnostics;
 }
@@ -126,7 +126,7 @@ function checkDates(project: Project, at: (...rest: Path) => Path): Diagnostic[]
       severity: 'error',
       path: at('endDate'),
       message: `计划完成日期 ${project.endDate} 早于计划开始日期 ${project.startDate}`,
-      ruleId: 'date-order',
+      code: 'date-order',
     },
   ];
 }
@@ -143,7 +143,7 @@ function checkDatesInYear(project: Project, year: number, at: (...rest: Path) =>
     path: at(field),
     message,
     hint,
-    ruleId: 'date-year',
+    code: 'date-year',
   });
   const diagnostics: Diagnostic[] = [];
   if (project.nature === '阶段性项目') {
@@ -170,7 +170,7 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
         path: at('indicators'),
         message: '没有绩效指标',
         hint: '表上只印出指标的表头一行',
-        ruleId: 'no-indicators',
+        code: 'no-indicators',
       },
     ];
 
@@ -187,9 +187,10 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
       diagnostics.push({
         severity: 'warning',
         path: at('indicators', i, 'level2'),
-        message: `「${level2}」不是指标框架中的二级指标`,
-        hint: suggestion ? `是不是「${suggestion}」？` : undefined,
-        ruleId: 'framework-level2-unknown',
+        ...(isKnownLevel2(level2.trim())
+          ? { message: surroundingSpaces(level2), hint: '表上照原样打印' }
+          : { message: `「${level2}」不是指标框架中的二级指标`, hint: suggestion ? `是不是「${suggestion}」？` : undefined }),
+        code: 'framework-level2-unknown',
       });
     } else if (isKnownLevel1(level1) && !isAllowedLevel2(level1, level2))
       diagnostics.push({
@@ -197,7 +198,7 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
         path: at('indicators', i, 'level2'),
         message: `二级指标「${level2}」不属于一级指标「${level1}」`,
         hint: `指标框架中「${level2}」属于「${level1sOf(level2).join('」「')}」；表上照原样打印`,
-        ruleId: 'framework-level2',
+        code: 'framework-level2',
       });
     else if (level1 === SATISFACTION_LEVEL1 && !name.includes('满意'))
       diagnostics.push({
@@ -205,7 +206,7 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
         path: at('indicators', i, 'name'),
         message: `三级指标「${name}」归在满意度指标下，但不是满意度指标`,
         hint: '可能归错了类别；表上照原样打印',
-        ruleId: 'framework-misfiled',
+        code: 'framework-misfiled',
       });
 
     // The form merges consecutive rows of one group; a group that comes back later would be
@@ -218,7 +219,7 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
           path: at('indicators', i),
           message: `「${level1} / ${level2}」的指标不相邻，表上会分成两处`,
           hint: '把同一二级指标的三级指标排在一起',
-          ruleId: 'group-split',
+          code: 'group-split',
         });
       if (previousGroup !== undefined) closedGroups.add(previousGroup);
       previousGroup = group;
@@ -230,10 +231,13 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
       severity: 'warning',
       path: at('indicators'),
       message: '没有满意度指标',
-      ruleId: 'framework-no-satisfaction',
+      code: 'framework-no-satisfaction',
     });
   return diagnostics;
 }
+
+/** A name of the framework written with spaces around it: the words 项目性质's check uses (model/packet.ts). */
+const surroundingSpaces = (name: string) => `「${name}」前后有多余的空格，请删去`;
 
 /**
  * An unknown 一级指标 is an error: the four are fixed by the framework, and a typo (产出指数) would
@@ -241,6 +245,8 @@ function checkIndicators(project: Project, at: (...rest: Path) => Path): Diagnos
  * written in the wrong column, the 一级指标 it belongs to.
  */
 function unknownLevel1(level1: string, path: Path): Diagnostic {
+  // " 产出指标": the name, but for a space no one sees (as 项目性质 says it).
+  if (isKnownLevel1(level1.trim())) return { severity: 'error', path, message: surroundingSpaces(level1), code: 'framework-level1' };
   const owner = isKnownLevel2(level1) ? level1sOf(level1)[0] : undefined;
   const suggestion = owner ?? nearest(level1, LEVEL1_NAMES);
   return {
@@ -252,7 +258,7 @@ function unknownLevel1(level1: string, path: Path): Diagnostic {
       : suggestion
         ? `是不是「${suggestion}」？`
         : undefined,
-    ruleId: 'framework-level1',
+    code: 'framework-level1',
   };
 }
 
@@ -270,7 +276,7 @@ function checkTargets(project: Project, at: (...rest: Path) => Path): Diagnostic
         path: at('indicators', i, 'target'),
         message: `指标值「${target}」有误：${parsed.reason}`,
         hint: '数量型指标值写成 运算符 + 数值 + (单位)，如「≥4(次)」「=90(%)」；定性指标直接写文字，如「提升」',
-        ruleId: 'target-malformed',
+        code: 'target-malformed',
       });
     else if (parsed.kind === 'quantity' && parsed.percent && new Big(parsed.value).gt(100))
       diagnostics.push({
@@ -278,7 +284,7 @@ function checkTargets(project: Project, at: (...rest: Path) => Path): Diagnostic
         path: at('indicators', i, 'target'),
         message: `指标值「${target}」超过 100%`,
         hint: '百分比通常不超过 100%；增长率等确可超过 100% 的指标可忽略此警告',
-        ruleId: 'target-percent',
+        code: 'target-percent',
       });
     else if (parsed.kind === 'quantity' && new Big(parsed.value).lt(0))
       diagnostics.push({
@@ -286,7 +292,7 @@ function checkTargets(project: Project, at: (...rest: Path) => Path): Diagnostic
         path: at('indicators', i, 'target'),
         message: `指标值「${target}」是负数`,
         hint: '次数、人数、比例等通常不为负；确是下降幅度等可忽略此警告',
-        ruleId: 'target-negative',
+        code: 'target-negative',
       });
   });
   return diagnostics;

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import type * as Momoa from '@humanwhocodes/momoa';
 import type { MemberNode, ValueNode } from '@humanwhocodes/momoa';
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, fsFailure, isErrno, READ } from '../errors.js';
 import { INPUT, InputRefused, kindText, MAX_DATA_FILE_BYTES, megabytes, readBounded } from '../files.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { placesOf, type Place } from './places.js';
@@ -27,7 +27,7 @@ export { MAX_DATA_FILE_BYTES };
 export class DataFileError extends Error {
   constructor(
     message: string,
-    readonly ruleId: string,
+    readonly code: string,
     readonly place?: Place,
   ) {
     super(message);
@@ -35,7 +35,7 @@ export class DataFileError extends Error {
   }
 
   get diagnostic(): Diagnostic {
-    return { severity: 'error', path: [], message: this.message, ruleId: this.ruleId, ...this.place };
+    return { severity: 'error', path: [], message: this.message, code: this.code, ...this.place };
   }
 }
 
@@ -61,6 +61,9 @@ export async function readDataFile(file: string): Promise<{ text: string; encodi
     if (error instanceof InputRefused) throw refused(error);
     // Out of memory: not the data's fault, the command stops (exit 3) with the line that says so.
     if (error instanceof EnvironmentError) throw error;
+    // Missing, not to be read: worded as for every file a command is given, but a problem of this
+    // data file only, so that a folder's other data files are still built.
+    if (isErrno(error) && ['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM'].includes(error.code!)) throw new DataFileError(fsFailure(error, READ, file).message, 'read');
     throw new DataFileError(`无法读取文件：${readErrorText(error as NodeJS.ErrnoException)}`, 'read');
   }
   return decodeDataFile(bytes);
@@ -77,19 +80,9 @@ function refused(error: InputRefused): DataFileError {
 }
 
 function readErrorText(error: NodeJS.ErrnoException): string {
-  switch (error.code) {
-    case 'ENOENT':
-      return '找不到文件（ENOENT），请检查路径是否写对';
-    case 'EACCES':
-    case 'EPERM':
-      return `没有读取权限（${error.code}），请检查文件的权限或换一个有权限的用户运行`;
-    case 'EISDIR':
-      return '这是一个文件夹，不是数据文件（EISDIR）';
-    case 'ENOTDIR':
-      return '路径中的某一级不是文件夹（ENOTDIR）';
-    default:
-      return `${error.code ?? error.message}，请检查文件和磁盘`;
-  }
+  if (error.code === 'EISDIR') return '这是一个文件夹，不是数据文件';
+  // The system's own words are English: its error code is what a maintainer looks up.
+  return `系统报告错误 ${error.code ?? '（未知）'}，请检查文件和磁盘`;
 }
 
 /** Bytes -> text: a BOM decides; otherwise strict UTF-8, and failing that GB18030 (GBK). */
@@ -151,7 +144,7 @@ export function encodingDiagnostic(encoding: Encoding): Diagnostic | undefined {
     path: [],
     message: `文件不是 UTF-8 编码，已按 ${ENCODING_NAMES[encoding]}${encoding === 'gb18030' ? '' : ' '}读取；建议另存为 UTF-8`,
     hint: SAVE_AS_UTF8,
-    ruleId: 'encoding',
+    code: 'encoding',
   };
 }
 
@@ -177,7 +170,7 @@ export function parseDataText(text: string): ParsedData {
   }
   // Before the walk for places, and before any validation: their memory grows with every entry.
   const tooLarge = packetTooLarge(value);
-  if (tooLarge) throw new DataFileError(tooLarge.message, tooLarge.ruleId);
+  if (tooLarge) throw new DataFileError(tooLarge.message, tooLarge.code);
   let places: ReturnType<typeof placesOf>;
   try {
     places = placesOf(text);

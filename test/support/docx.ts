@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { buildFiles } from '../../src/index.js';
+import { buildFiles } from '../../src/output/build.js';
 
 export const W = 'http://schemas.openxmlformats.org/wordprocessingml/2006/main';
 

@@ -1,0 +1,91 @@
+// The library through its one door (src/index.ts), in this process: each command's function on the
+// seed, and what one makes read back by the others (a form made in memory extracts, diffs, signs
+// and verifies as the command's files do). Byte equality with the command: test/package.test.ts.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPacket, diff, extract, InvalidPacketError, renderForm, sign, validate, verify, type Packet } from '../src/index.js';
+import { validatePacket } from '../src/validate/validate.js';
+import { makeP12, PASSWORD } from './support/certificate.js';
+import { loadSeed, SEED_FILE } from './support/seed.js';
+
+const date = new Date('2024-03-01T08:00:00+08:00');
+let dir: string;
+const seed = loadSeed();
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'shenbao-library-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('validate', () => {
+  it('checks a data file as the command does, its problems placed in the file', async () => {
+    const [result, ...more] = await validate(SEED_FILE);
+    expect(more).toEqual([]);
+    expect(result!.ok).toBe(true);
+    expect(result!.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ['framework-no-satisfaction', 192, 21],
+      ['framework-misfiled', 313, 19],
+    ]);
+    expect(result!.packet).toEqual(validatePacket(seed).packet);
+    expect((await validate(SEED_FILE, { strict: true }))[0]!.ok).toBe(false);
+  });
+});
+
+describe('renderForm', () => {
+  it('refuses a project with errors, and one that is not there, naming every problem', async () => {
+    const broken: Packet = { ...seed, projects: seed.projects.map((p, i) => (i === 1 ? { ...p, annualGoal: '' } : p)) };
+    const error = await renderForm(broken, 1, { date }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidPacketError);
+    const { message, diagnostics } = error as InvalidPacketError;
+    expect(message.split('\n')[0]).toBe(`数据有错误，不能生成项目 2「${seed.projects[1]!.name}」的申报表：`);
+    expect(diagnostics.filter((d) => d.severity === 'error').map((d) => d.path.join('.'))).toEqual(['projects.1.annualGoal']);
+    // The other projects' forms are still made, as build makes them.
+    expect((await renderForm(broken, 0, { date })).pdf.length).toBeGreaterThan(0);
+    await expect(renderForm(seed, 10, { date })).rejects.toThrow('数据里没有第 11 个项目（序号 10，从 0 数起）：共 10 个项目');
+  });
+
+  it('makes a form that extract, diff, sign and verify read as the command’s', async () => {
+    const form = await renderForm(seed, 1, { date });
+    expect(form.diagnostics).toEqual([]);
+    const pdf = path.join(dir, '02.pdf');
+    const docx = path.join(dir, '02.docx');
+    await writeFile(pdf, form.pdf);
+    await writeFile(docx, form.docx);
+    const project = validatePacket(seed).packet!.projects[1];
+    for (const file of [pdf, docx]) {
+      const read = await extract(file);
+      expect([file, read.kind, read.problems, read.packet?.projects]).toEqual([file, 'form', [], [project]]);
+      expect(JSON.parse(read.json!)).toEqual(file === pdf ? JSON.parse(JSON.stringify(read.data)) : JSON.parse(JSON.stringify(read.packet)));
+    }
+    // The form against its packet: its project only, and nothing differs.
+    const compared = await diff(SEED_FILE, pdf);
+    expect([compared.changes, compared.lines]).toEqual([[], []]);
+
+    const p12 = path.join(dir, 'unit.p12');
+    await writeFile(p12, makeP12());
+    const signed = await sign(pdf, { p12, password: PASSWORD, reason: '同意申报', date });
+    expect(signed).toEqual([{ outcomes: [{ kind: 'signed', file: pdf }], manifestUpdated: false }]);
+    expect((await extract(pdf)).problems).toEqual([]);
+  });
+});
+
+describe('buildPacket and verify', () => {
+  it('build a packet folder as the command does, and verify it', async () => {
+    const out = path.join(dir, 'out');
+    const [built, ...more] = await buildPacket(SEED_FILE, { out, format: ['docx'], date });
+    expect(more).toEqual([]);
+    const packetDir = path.join(out, 'minhang-2023');
+    expect(built).toMatchObject({ file: SEED_FILE, packetDir, ok: true, removed: [] });
+    expect(built!.written.map((f) => path.relative(packetDir, f))).toEqual([
+      ...seed.projects.map((p, i) => `${String(i + 1).padStart(2, '0')}-${p.name}.docx`),
+      '汇总表.docx',
+    ]);
+    expect(built!.diagnostics.map((d) => d.code)).toEqual(['framework-no-satisfaction', 'framework-misfiled']);
+    const [checked] = await verify(packetDir);
+    expect(checked).toMatchObject({ dir: packetDir, ok: true, intact: 11, findings: [] });
+  });
+});
