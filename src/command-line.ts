@@ -26,6 +26,7 @@ import { SHENBAO_VERSION } from './version.js';
 // What a command needs beyond this is loaded when it runs: a build in a worker thread (the real
 // command) loads pdfmake, docx and the fonts there only, not here as well.
 const library = {
+  api: () => import('./library.js'),
   build: () => import('./output/build.js'),
   staging: () => import('./output/staging.js'),
   printable: () => import('./output/printable.js'),
@@ -671,26 +672,16 @@ async function validate(
   argv: { input: string; json: boolean; strict: boolean; templates?: string; font?: string; fontBold?: string },
   io: CliIO,
 ): Promise<number> {
-  let failed = false;
-  const all: Array<{ file: string; diagnostics: Diagnostic[]; projectNames: ReadonlyArray<string | undefined> }> = [];
-  const files = await findDataFiles(argv.input);
-  const [{ createBuildContext }, { readPacketFile }, { checkPrintable }] = await Promise.all([library.build(), library.validate(), library.printable()]);
-  // The same check as build: every character against the font that will print it.
-  const context = await createBuildContext({ templateDir: argv.templates, fonts: chooseFonts(argv.font, argv.fontBold) });
-  for (const file of files) {
-    const read = await readPacketFile(file);
-    const glyphs = checkPrintable(read.loaded, context, read.locate).diagnostics;
-    const loaded = { ...read.loaded, diagnostics: sortByPlace([...read.loaded.diagnostics, ...glyphs]) };
-    const ok = !hasErrors(loaded.diagnostics) && !(argv.strict && loaded.diagnostics.length > 0);
-    failed ||= !ok;
-    if (argv.json) all.push({ file, diagnostics: loaded.diagnostics, projectNames: loaded.projectNames });
-    else {
-      printDiagnostics(io, file, loaded.diagnostics, loaded.projectNames);
-      io.stderr(`${file}：${ok ? '通过' : '未通过'}，${countLine(loaded.diagnostics)}\n`);
+  // The library's validate: the same check as build, every character against the font that will print it.
+  const { validate: validateFiles } = await library.api();
+  const results = await validateFiles(argv.input, { templates: argv.templates, font: argv.font, fontBold: argv.fontBold, strict: argv.strict });
+  if (argv.json) printProblems(io, results);
+  else
+    for (const { file, ok, diagnostics, projectNames } of results) {
+      printDiagnostics(io, file, diagnostics, projectNames);
+      io.stderr(`${file}：${ok ? '通过' : '未通过'}，${countLine(diagnostics)}\n`);
     }
-  }
-  if (argv.json) printProblems(io, all);
-  return failed ? EXIT.dataErrors : EXIT.ok;
+  return results.every((r) => r.ok) ? EXIT.ok : EXIT.dataErrors;
 }
 
 /** `schema -o` replaces only a schema shenbao wrote (a data file names the schema on its first line: easy to mistype). */
