@@ -17,8 +17,9 @@ import { brokenLinkOn, brokenLinkText, InputRefused, linkAt, lookAt, readRegular
 import { buildFilesIsolated } from './output/isolated.js';
 import type { BuildThread } from './output/build-thread.js';
 import { chooseFonts } from './render/font-files.js';
+import { stampableDate } from './render/stamp-date.js';
 import { unwritableMessage } from './model/text.js';
-import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHEMA_TITLE, sortByPlace, type Diagnostic } from './model/diagnostic.js';
+import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHEMA_TITLE, RefusedForProblems, sortByPlace, type Diagnostic } from './model/diagnostic.js';
 import { diagnosticLines, problemsDocument } from './validate/format.js';
 import { durationText, progressDisplay, progressMode } from './progress.js';
 import { SHENBAO_VERSION } from './version.js';
@@ -89,7 +90,8 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   } catch (error) {
     // --json promises one document on stdout: a command that cannot run says why there too.
     const refusal = error instanceof UsageMessage ? 'usage' : error instanceof EnvironmentError ? 'environment' : error instanceof UserError ? 'refused' : undefined;
-    if (args.includes('--json') && refusal) printProblems(io, [{ file: '', diagnostics: [fileProblem(refusal, undefined, (error as Error).message)] }]);
+    if (args.includes('--json') && error instanceof RefusedForProblems) printProblems(io, [error]);
+    else if (args.includes('--json') && refusal) printProblems(io, [{ file: '', diagnostics: [fileProblem(refusal, undefined, (error as Error).message)] }]);
     if (error instanceof UsageMessage) {
       io.stderr(`${error.message}\n${error.help}\n`);
       return EXIT.usage;
@@ -519,7 +521,7 @@ export function sourceDate(env: NodeJS.ProcessEnv = process.env): Date | undefin
   if (text === undefined || text === '') return undefined;
   const date = new Date(Number(text) * 1000);
   // Up to 9999-12-31, the last date a PDF's date can hold.
-  if (!/^\d{1,12}$/.test(text) || Number.isNaN(date.getTime()) || date.getUTCFullYear() > 9999) {
+  if (!/^\d{1,12}$/.test(text) || !stampableDate(date)) {
     throw new UserError(`环境变量 SOURCE_DATE_EPOCH 的值「${env.SOURCE_DATE_EPOCH}」不是有效的时间：应是从 1970-01-01 00:00:00（UTC）起的秒数，一个整数，如 1700000000；不需要时请删去这个环境变量`);
   }
   return date;
@@ -529,8 +531,8 @@ function creationDate(text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   // A time without an offset is Beijing time, whatever the machine's time zone: the same bytes everywhere.
   const date = new Date(/T[^Z+-]*$/.test(text) ? `${text}+08:00` : text);
-  if (!ISO_DATE.safeParse(text).success || Number.isNaN(date.getTime())) {
-    throw new UserError(`--date「${text}」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00`);
+  if (!ISO_DATE.safeParse(text).success || !stampableDate(date)) {
+    throw new UserError(`--date「${text}」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00（公元 1 年到 9999 年，按 UTC 计）`);
   }
   return date;
 }
@@ -729,6 +731,8 @@ interface ExtractArgs {
 
 /** One file read back as today; several files, a folder, or a packet field given: gathered into one packet. */
 async function extractCommand(argv: ExtractArgs, io: CliIO): Promise<number> {
+  // With --json, stdout carries the problems: the data needs a file of its own.
+  if (argv.json && argv.out === undefined) throw new UserError('extract --json 时请用 -o 写明数据写到哪个文件，如 -o 数据.json：标准输出用来输出问题列表（JSON）');
   const [first, ...rest] = argv.input;
   const given = argv.title !== undefined || argv.unit !== undefined || argv.year !== undefined;
   const folder = rest.length === 0 && (await stat(first!).catch(() => undefined))?.isDirectory();
@@ -820,7 +824,8 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
     problems.end();
     return EXIT.dataErrors;
   }
-  problems.add(argv.input, [...read.notes, ...(read.unsigned ?? [])]);
+  const said = [...read.notes, ...(read.unsigned ?? [])];
+  problems.add(argv.input, said);
   problems.add(argv.input, read.diagnostics, read.projectNames);
   // A PDF's embedded data exactly as it carries it; the valid packet read from forms has the
   // schema's key order; data with errors is written as read, to be fixed.
@@ -833,7 +838,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   const how =
     read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
-  io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine(read.diagnostics)}\n`);
+  io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine([...said, ...read.diagnostics])}\n`);
   problems.end();
   return hasErrors(read.diagnostics) || read.unsigned ? EXIT.dataErrors : EXIT.ok;
 }

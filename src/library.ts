@@ -14,6 +14,7 @@ import { formatDiagnostic } from './validate/format.js';
 import { checkTemplateCoverage } from './layout/coverage.js';
 import { loadTemplates } from './layout/templates.js';
 import { chooseFonts } from './render/font-files.js';
+import { stampableDate } from './render/stamp-date.js';
 import { loadFonts } from './render/fonts.js';
 import type { PacketChange } from './extract/diff.js';
 import { buildFiles, createBuildContext, type BuildContext } from './output/build.js';
@@ -119,10 +120,10 @@ export async function buildPacket(input: string, options: BuildPacketOptions = {
     only: options.only,
     templateDir: options.templates,
     fonts: chooseFonts(options.font, options.fontBold),
-    creationDate: options.date,
+    creationDate: stampDate(options.date),
     formats: options.format,
     docxFonts: docxFonts(options.docxFont),
-    jobs: options.jobs,
+    jobs: threads(options.jobs),
     replace: options.replace,
     signal: options.signal,
   });
@@ -176,6 +177,7 @@ export class InvalidPacketError extends UserError {
  * font lacks, throws an InvalidPacketError (build would not make it either).
  */
 export async function renderForm(packet: Packet, projectIndex: number, options: RenderOptions = {}): Promise<RenderedFiles> {
+  if (!Number.isInteger(projectIndex)) throw new UserError(`projectIndex 应是项目的序号（整数，从 0 数起），现在是「${String(projectIndex)}」`);
   const context = await contextOf(options);
   const { validation, diagnostics, unprintable } = checked(packet, context);
   const project = validation.accepted.find((a) => a.number === projectIndex + 1 && !unprintable.has(projectIndex));
@@ -185,7 +187,7 @@ export async function renderForm(packet: Packet, projectIndex: number, options: 
     if (!what) throw new InvalidPacketError(`数据里没有第 ${projectIndex + 1} 个项目（序号 ${projectIndex}，从 0 数起）：共 ${validation.projectNames.length} 个项目`, diagnostics);
     throw invalid(`数据有错误，不能生成${what}的申报表`, diagnostics, validation.projectNames);
   }
-  const job = formJob(validation.header, project.project, projectIndex, { creationDate: options.date ?? new Date(), pdf: true, docx: true, docxFonts: docxFonts(options.docxFont) });
+  const job = formJob(validation.header, project.project, projectIndex, { creationDate: stampDate(options.date) ?? new Date(), pdf: true, docx: true, docxFonts: docxFonts(options.docxFont) });
   const made = await makeForm(job, context.fonts, context.templates);
   // The packet's warnings and this project's (a form prints nothing else).
   const own = diagnostics.filter((d) => [undefined, projectIndex].includes(projectIndexOf(d)));
@@ -198,7 +200,7 @@ export async function renderSummary(packet: Packet, options: RenderOptions = {})
   const { validation, diagnostics, glyphs } = checked(packet, context);
   const whole = glyphs.length === 0 ? validation.packet : undefined;
   if (!whole) throw invalid('数据有错误，不能生成汇总表', diagnostics, validation.projectNames);
-  const creationDate = options.date ?? new Date();
+  const creationDate = stampDate(options.date) ?? new Date();
   const forms = await summaryForms(context, whole, new Map());
   const pdf = await bytesOf(summaryPdfChunks(context, whole, forms, creationDate));
   const docx = await bytesOf(summaryDocxChunks(context, whole, { creationDate, docxFonts: docxFonts(options.docxFont) }));
@@ -418,6 +420,7 @@ export interface SignedFolder {
 
 /** `shenbao sign <input>`: a PDF, a packet folder's PDFs, or every packet folder's, signed (PAdES, still PDF/A-3b). */
 export async function sign(input: string, options: SignOptions): Promise<SignedFolder[]> {
+  if (typeof options?.p12 !== 'string' || options.p12 === '') throw new UserError('sign 要给出证书文件：{ p12: \'单位.p12\', password: … }');
   const [{ loadP12, readP12File }, { signPath }, { checkSignOptions }] = await Promise.all([
     import('./sign/cms.js'),
     import('./output/sign-folder.js'),
@@ -426,7 +429,7 @@ export async function sign(input: string, options: SignOptions): Promise<SignedF
   const texts = { reason: options.reason, location: options.location };
   checkSignOptions(texts);
   const signer = loadP12(await readP12File(options.p12), options.password, options.p12);
-  const reports = await signPath(input, { signer, signedAt: options.date ?? new Date(), ...texts });
+  const reports = await signPath(input, { signer, signedAt: stampDate(options.date) ?? new Date(), ...texts });
   return reports.map(({ dir, outcomes, manifestUpdated, failure }) => ({
     ...(dir !== undefined && { dir }),
     outcomes: outcomes.map(({ kind, file }) => ({ kind, file })),
@@ -440,6 +443,19 @@ export async function sign(input: string, options: SignOptions): Promise<SignedF
 /** Templates and fonts for one call, checked as build checks them. */
 function contextOf(options: FormOptions): Promise<BuildContext> {
   return createBuildContext({ templateDir: options.templates, fonts: chooseFonts(options.font, options.fontBold) });
+}
+
+/** A date given to stamp the files with: one a PDF can carry (years 1–9999 in UTC), as `--date` is checked. */
+function stampDate(date: Date | undefined): Date | undefined {
+  if (date === undefined) return undefined;
+  if (!(date instanceof Date) || !stampableDate(date)) throw new UserError(`date 不是可以写进文件的日期：应是公元 1 年到 9999 年（UTC）之间的 Date，现在是「${String(date)}」`);
+  return date;
+}
+
+/** `jobs`, as `--jobs` is checked: 1 to 256 threads. */
+function threads(jobs: number | undefined): number | undefined {
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) throw new UserError(`jobs 应是 1 到 256 之间的整数（线程数），现在是「${String(jobs)}」`);
+  return jobs;
 }
 
 function docxFonts(docxFont: string | undefined) {

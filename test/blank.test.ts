@@ -165,7 +165,7 @@ describe('shenbao blank', () => {
       `新项目.docx：项目 1：年度资金·上年结转资金（projects[0].funds.annual.carryover）：错误：缺少必填项${place(1, 6, 6)}`,
       `新项目.docx：项目 1：年度资金·其他资金（projects[0].funds.annual.other）：错误：缺少必填项${place(1, 7, 6)}`,
       `新项目.docx：项目 1：年度总体目标（projects[0].annualGoal）：错误：缺少必填项${place(1, 9, 4)}`,
-      '新项目.docx：读回申报表，1 个项目，12 个错误，0 条警告',
+      '新项目.docx：读回申报表，1 个项目，12 个错误，1 条警告',
       '',
     ]);
   }, 30_000);

@@ -124,7 +124,7 @@ describe('shenbao build', () => {
 
   it('refuses --date that is not a real date', async () => {
     const run = await shenbaoHere(['build', 'data/broken-2023.json', '--date', '2023-02-30'], dir);
-    expect(run).toMatchObject({ code: 2, stderr: '--date「2023-02-30」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00\n' });
+    expect(run).toMatchObject({ code: 2, stderr: '--date「2023-02-30」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00（公元 1 年到 9999 年，按 UTC 计）\n' });
   });
 
   it('says in one line that -o names a file, not a folder', async () => {

@@ -426,6 +426,16 @@ describe('SOURCE_DATE_EPOCH', () => {
       await expect(readdir(out)).rejects.toThrow('ENOENT');
     });
 
+    it('a --date past the year 9999 in UTC is refused too: a PDF date has four digits for the year', async () => {
+      const out = path.join(work, 'too-late');
+      expect(await run(['build', data, '-o', out, '--date', '9999-12-31T23:59:59-08:00'])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: '--date「9999-12-31T23:59:59-08:00」不是有效的日期，应如 2023-01-01 或 2023-01-01T08:00:00+08:00（公元 1 年到 9999 年，按 UTC 计）\n',
+      });
+      await expect(readdir(out)).rejects.toThrow('ENOENT');
+    });
+
     it('--date wins over it', async () => {
       withEnv('SOURCE_DATE_EPOCH', '1700000000');
       await run(['build', data, '-o', path.join(work, 'dated'), '--jobs', '1', '--format', 'pdf', '--date', '2023-01-01T08:00:00+08:00']);

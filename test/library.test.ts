@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacket, diff, extract, InvalidPacketError, renderForm, sign, validate, verify, type Packet } from '../src/index.js';
+import { buildPacket, diff, extract, InvalidPacketError, renderForm, renderSummary, sign, validate, verify, type Packet } from '../src/index.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
@@ -46,6 +46,12 @@ describe('renderForm', () => {
     // The other projects' forms are still made, as build makes them.
     expect((await renderForm(broken, 0, { date })).pdf.length).toBeGreaterThan(0);
     await expect(renderForm(seed, 10, { date })).rejects.toThrow('数据里没有第 11 个项目（序号 10，从 0 数起）：共 10 个项目');
+    await expect(renderForm(seed, 1.5, { date })).rejects.toThrow('projectIndex 应是项目的序号（整数，从 0 数起），现在是「1.5」');
+    // A date a PDF cannot carry (its year has four digits, in UTC) is refused, as --date is.
+    const late = new Date('9999-12-31T23:59:59-08:00');
+    await expect(renderForm(seed, 1, { date: late })).rejects.toThrow(`date 不是可以写进文件的日期：应是公元 1 年到 9999 年（UTC）之间的 Date，现在是「${String(late)}」`);
+    await expect(renderSummary(seed, { date: new Date(Number.NaN) })).rejects.toThrow('date 不是可以写进文件的日期');
+    await expect(buildPacket(SEED_FILE, { out: dir, jobs: 0 })).rejects.toThrow('jobs 应是 1 到 256 之间的整数（线程数），现在是「0」');
   });
 
   it('makes a form that extract, diff, sign and verify read as the command’s', async () => {

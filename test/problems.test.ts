@@ -7,7 +7,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/command-line.js';
-import { problemJsonSchema, type Diagnostic, type ProblemsDocument } from '../src/model/diagnostic.js';
+import { capProblems, problemJsonSchema, type Diagnostic, type ProblemsDocument } from '../src/model/diagnostic.js';
 import { diagnosticLines, formatDiagnostic, GROUPED_AFTER } from '../src/validate/format.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { buildDocx, cellWithText, editDocx, readBytes, setCellText } from './support/docx.js';
@@ -109,7 +109,13 @@ describe('--json on each command', () => {
     const edited = editDocx(readBytes(path.join(folder, '01-社区睦邻学堂运营.docx')), (document) => setCellText(cellWithText(document, '实施单位'), '执行单位'));
     const file = path.join(work, '改过标签.docx');
     await writeFile(file, edited);
-    const run = await cli(['extract', file, '--json']);
+    // With --json, stdout is the problems: the data needs -o (refused without it, exit 2, nothing lost silently).
+    const bare = await cli(['extract', file, '--json']);
+    expect(bare.code).toBe(2);
+    expect(documentOf(bare.stdout).problems).toEqual([
+      { severity: 'error', code: 'refused', message: 'extract --json 时请用 -o 写明数据写到哪个文件，如 -o 数据.json：标准输出用来输出问题列表（JSON）' },
+    ]);
+    const run = await cli(['extract', file, '--json', '-o', path.join(work, '改过标签.json')]);
     expect(run.code).toBe(1);
     const document = documentOf(run.stdout);
     expect(document.problems).toEqual([
@@ -142,6 +148,17 @@ describe('--json on each command', () => {
     ]);
     expect(document.problems.every((p) => p.severity === 'warning')).toBe(true);
     expect(run.stderr).toBe('共 2 处不同\n');
+  });
+
+  it('diff: a side with errors is refused, each of its errors a problem of its own with its place', async () => {
+    const run = await cli(['diff', DISTINCT, BROKEN, '--json']);
+    expect(run.code).toBe(2);
+    const document = documentOf(run.stdout);
+    const errors = document.problems.filter((p) => p.severity === 'error');
+    expect(errors.length).toBeGreaterThan(1);
+    expect(errors.every((p) => p.place?.kind === 'file' && p.place.file === BROKEN && p.place.line !== undefined)).toBe(true);
+    expect(errors.find((p) => p.path === 'projects[1].implementer')).toMatchObject({ code: 'schema', place: { kind: 'file', file: BROKEN, line: 100, column: 5 } });
+    expect(document.problems.some((p) => p.code === 'refused')).toBe(false);
   });
 
   it('verify: a tampered output folder, each finding with its code and file', async () => {
@@ -211,6 +228,26 @@ describe('warnings of one kind, grouped', () => {
       'd.json：警告：没有满意度指标（同类警告共 60 条，前 3 条在：d.json:3:5：项目 1「项目1」：绩效指标（projects[0].indicators）；d.json:13:5：项目 2「项目2」：绩效指标（projects[1].indicators）；d.json:23:5：项目 3「项目3」：绩效指标（projects[2].indicators）；用 --json 可列出全部）',
       'd.json:11:3：项目 2「项目2」：项目名称（projects[1].name）：错误：缺少必填项',
     ]);
+  });
+
+  it('a warning whose hint names another fix is another kind: not hidden in a group', () => {
+    const spaced = (i: number): Diagnostic => ({ ...warning(i), code: 'framework-level2-unknown', message: '「 数量指标」前后有多余的空格，请删去' });
+    const misspelt: Diagnostic = { ...warning(9), code: 'framework-level2-unknown', message: '「时间指标」不是产出指标下的二级指标', hint: '是不是「时效指标」？' };
+    const lines = diagnosticLines([spaced(0), spaced(1), spaced(2), spaced(3), misspelt], 'd.json');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^d\.json：警告：「 数量指标」前后有多余的空格，请删去（同类警告共 4 条，/);
+    expect(lines[1]).toBe('d.json:93:5：项目 10：绩效指标（projects[9].indicators）：警告：「时间指标」不是产出指标下的二级指标\n    提示：是不是「时效指标」？');
+  });
+
+  it('a list cut short keeps its errors: an error after a thousand warnings gives up the last warning kept', () => {
+    const many = [...Array.from({ length: 1050 }, (_, i) => warning(i)), error(1050)];
+    const kept = capProblems(many, 1000);
+    expect(kept.filter((d) => d.severity === 'error' && !d.omitted)).toEqual([error(1050)]);
+    expect(kept).toHaveLength(1001);
+    expect(kept.at(-1)).toMatchObject({ code: 'too-many-problems', severity: 'warning', omitted: { errors: 0, warnings: 51 } });
+    // With no warning left to give up, errors past the cap are counted, as before.
+    const errors = capProblems(Array.from({ length: 1002 }, (_, i) => error(i)), 1000);
+    expect(errors.at(-1)).toMatchObject({ severity: 'error', omitted: { errors: 2, warnings: 0 } });
   });
 
   it('lists up to GROUPED_AFTER of one kind one by one', () => {

@@ -3,6 +3,7 @@
 // build): what `--json` prints is `problemOf` (validate/format.ts) of these, in the shape
 // `ProblemsDocumentSchema` below says, and schema/problem.schema.json is generated from it.
 import { z } from 'zod';
+import { UserError } from '../errors.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -147,6 +148,7 @@ export const OMITTED_RULE = 'too-many-problems';
 export class ProblemList {
   private readonly kept: Diagnostic[] = [];
   private readonly left = { errors: 0, warnings: 0 };
+  private warningsKept = 0;
 
   constructor(private readonly cap: number) {}
 
@@ -155,10 +157,27 @@ export class ProblemList {
       if (d.omitted) {
         this.left.errors += d.omitted.errors;
         this.left.warnings += d.omitted.warnings;
-      } else if (this.kept.length < this.cap) this.kept.push(d);
-      else if (d.severity === 'error') this.left.errors++;
+      } else if (this.kept.length < this.cap) {
+        this.kept.push(d);
+        if (d.severity === 'warning') this.warningsKept++;
+      } else if (d.severity === 'error') this.keepError(d);
       else this.left.warnings++;
     }
+  }
+
+  /** A full list gives up its last warning for an error: a warning left out may wait, an error may not hide behind a thousand of them. */
+  private keepError(error: Diagnostic): void {
+    // Each search that finds one gives it up, so a million errors cost at most `cap` searches.
+    if (this.warningsKept === 0) {
+      this.left.errors++;
+      return;
+    }
+    let warning = this.kept.length - 1;
+    while (this.kept[warning]!.severity !== 'warning') warning--;
+    this.kept.splice(warning, 1);
+    this.kept.push(error);
+    this.warningsKept--;
+    this.left.warnings++;
   }
 
   /** Whether nothing kept or left out is an error. */
@@ -200,4 +219,20 @@ export function sortByPlace(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     .map((d, i) => ({ d, i, p: d.omitted ? Infinity : (projectIndexOf(d) ?? -1) }))
     .sort((a, b) => a.p - b.p || a.i - b.i)
     .map(({ d }) => d);
+}
+
+/**
+ * A command refused because of problems it can name one by one (diff of a side with errors): its
+ * message says them as lines; `--json` prints them as problems, each with its own code and place.
+ */
+export class RefusedForProblems extends UserError {
+  override name = 'RefusedForProblems';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly diagnostics: readonly Diagnostic[],
+    readonly projectNames: ReadonlyArray<string | undefined> = [],
+  ) {
+    super(message);
+  }
 }

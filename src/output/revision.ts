@@ -5,7 +5,7 @@ import { fsStep, READ, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
-import { fileProblem, hasErrors, sortByPlace, withSeverity, type Diagnostic } from '../model/diagnostic.js';
+import { fileProblem, hasErrors, RefusedForProblems, sortByPlace, withSeverity, type Diagnostic } from '../model/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx } from '../extract/docx.js';
 import { documentInfo } from '../extract/pdf-read.js';
@@ -171,13 +171,13 @@ export async function comparablePacket(file: string, templates: FormTemplates, f
     const unheld: string[] = (['title', 'unit'] as const).filter((f) => fields && !fields.includes(f));
     const diagnostics = read.diagnostics.filter((d) => !(d.path.length === 1 && unheld.includes(String(d.path[0]))));
     const packet = unheld.length === 0 ? read.packet : validatePacket({ ...Object.fromEntries(unheld.map((f) => [f, NOT_HELD])), ...read.data }).packet;
-    if (!packet || hasErrors(diagnostics)) throw new UserError(invalid(file, diagnostics, read.projectNames));
+    if (!packet || hasErrors(diagnostics)) throw new RefusedForProblems(invalid(file, diagnostics, read.projectNames), file, diagnostics, read.projectNames);
     return { file, packet, ...(fields && { form: { fields } }), ...(printed && { printed }), ...(notes.length > 0 && { notes }) };
   }
   // A side named on the command line that cannot be read at all stops the diff, worded as for any input.
   await fsStep(READ, file, () => access(file, constants.R_OK));
   const { loaded } = await readPacketFile(file);
-  if (!loaded.packet || hasErrors(loaded.diagnostics)) throw new UserError(invalid(file, loaded.diagnostics, loaded.projectNames));
+  if (!loaded.packet || hasErrors(loaded.diagnostics)) throw new RefusedForProblems(invalid(file, loaded.diagnostics, loaded.projectNames), file, loaded.diagnostics, loaded.projectNames);
   return { file, packet: loaded.packet };
 }
 

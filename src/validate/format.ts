@@ -48,16 +48,19 @@ export const GROUPED_AFTER = 3;
  * stands, with their count and the first few places.
  */
 export function diagnosticLines(diagnostics: readonly Diagnostic[], file: string, projectNames: ReadonlyArray<string | undefined> = []): string[] {
+  // One kind: the same check and the same advice (a hint that names a different fix, such as the
+  // 二级指标 a misspelt one may have meant, is another kind: grouped, it would not be seen).
+  const kindOf = (d: Diagnostic) => `${d.code}\u0000${d.hint ?? ''}`;
   const kinds = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     if (d.severity !== 'warning' || d.omitted) continue;
-    const same = kinds.get(d.code) ?? [];
+    const same = kinds.get(kindOf(d)) ?? [];
     same.push(d);
-    kinds.set(d.code, same);
+    kinds.set(kindOf(d), same);
   }
   const lines: string[] = [];
   for (const d of diagnostics) {
-    const same = d.severity === 'warning' && !d.omitted ? kinds.get(d.code)! : undefined;
+    const same = d.severity === 'warning' && !d.omitted ? kinds.get(kindOf(d))! : undefined;
     if (!same || same.length <= GROUPED_AFTER) lines.push(formatDiagnostic(d, file, projectNames));
     else if (same[0] === d) lines.push(groupedLine(same, file, projectNames));
   }
