@@ -416,6 +416,10 @@ export interface SignedFolder {
   manifestUpdated: boolean;
   /** Why the folder was not signed, or not to the end; the exit code `sign` gives for it. */
   failure?: { message: string; exitCode: number };
+  /** What was not signed, and why (a PDF changed since it was built, missing, …; the failure): errors. */
+  problems: Diagnostic[];
+  /** Nothing left unsigned: `sign` exits 0 only when every folder is ok. */
+  ok: boolean;
 }
 
 /** `shenbao sign <input>`: a PDF, a packet folder's PDFs, or every packet folder's, signed (PAdES, still PDF/A-3b). */
@@ -430,11 +434,13 @@ export async function sign(input: string, options: SignOptions): Promise<SignedF
   checkSignOptions(texts);
   const signer = loadP12(await readP12File(options.p12), options.password, options.p12);
   const reports = await signPath(input, { signer, signedAt: stampDate(options.date) ?? new Date(), ...texts });
-  return reports.map(({ dir, outcomes, manifestUpdated, failure }) => ({
+  return reports.map(({ dir, outcomes, manifestUpdated, failure, problems }) => ({
     ...(dir !== undefined && { dir }),
     outcomes: outcomes.map(({ kind, file }) => ({ kind, file })),
     manifestUpdated,
     ...(failure && { failure: { message: failure.message, exitCode: exitCodeOf(failure) } }),
+    problems,
+    ok: !failure && !hasErrors(problems),
   }));
 }
 

@@ -1,7 +1,7 @@
 // The library through its one door (src/index.ts), in this process: each command's function on the
 // seed, and what one makes read back by the others (a form made in memory extracts, diffs, signs
 // and verifies as the command's files do). Byte equality with the command: test/package.test.ts.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe('renderForm', () => {
     const p12 = path.join(dir, 'unit.p12');
     await writeFile(p12, makeP12());
     const signed = await sign(pdf, { p12, password: PASSWORD, reason: '同意申报', date });
-    expect(signed).toEqual([{ outcomes: [{ kind: 'signed', file: pdf }], manifestUpdated: false }]);
+    expect(signed).toEqual([{ outcomes: [{ kind: 'signed', file: pdf }], manifestUpdated: false, problems: [], ok: true }]);
     expect((await extract(pdf)).problems).toEqual([]);
   });
 });
@@ -93,5 +93,18 @@ describe('buildPacket and verify', () => {
     expect(built!.diagnostics.map((d) => d.code)).toEqual(['framework-no-satisfaction', 'framework-misfiled']);
     const [checked] = await verify(packetDir);
     expect(checked).toMatchObject({ dir: packetDir, ok: true, intact: 11, findings: [] });
+  });
+
+  it('sign says what it left unsigned, as the command does (exit 1 there)', async () => {
+    const out = path.join(dir, 'to-sign');
+    const [built] = await buildPacket(SEED_FILE, { out, format: ['pdf'], date });
+    const changed = built!.written.find((f) => f.endsWith('03-残疾人就业保障金.pdf'))!;
+    await writeFile(changed, Buffer.concat([await readFile(changed), Buffer.from('\n%changed\n')]));
+    const p12 = path.join(dir, 'folder.p12');
+    await writeFile(p12, makeP12());
+    const [folder] = await sign(built!.packetDir!, { p12, password: PASSWORD, date });
+    expect(folder!.ok).toBe(false);
+    expect(folder!.outcomes.filter((o) => o.kind !== 'signed')).toEqual([{ kind: 'changed', file: changed }]);
+    expect(folder!.problems).toMatchObject([{ severity: 'error', code: 'sign-file-changed', place: { kind: 'file', file: changed } }]);
   });
 });
