@@ -79,6 +79,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     if (io.terminal && io.clock && TIMED_COMMANDS.has(String(name)) && !quiet && !json) io.stderr(`用时 ${durationText(io.clock())}\n`);
   };
   try {
+    refuseSwitchValues(args);
     await parser(run)
       .fail((message, error) => {
         throw error ?? usageMessage(message, args);
@@ -97,6 +98,21 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       return EXIT.usage;
     }
     return reportFailure(error, io);
+  }
+}
+
+/** The options that are switches (type 'boolean' in the commands below). */
+const SWITCHES = new Set(['quiet', 'json', 'replace', 'strict', 'problems', 'printed']);
+
+/**
+ * `--strict=yes` is read by yargs as not strict, silently: a switch takes no value but true or
+ * false, and any other is refused rather than guessed.
+ */
+function refuseSwitchValues(args: readonly string[]): void {
+  for (const arg of args) {
+    const [, name, value] = /^--([a-z-]+)=(.*)$/s.exec(arg) ?? [];
+    if (name === undefined || !SWITCHES.has(name) || value === 'true' || value === 'false') continue;
+    throw usageMessage(`选项 --${name} 不带值：要它就写 --${name}，不要就不写（也可写 --${name}=true 或 --${name}=false），现在是「${arg}」`, args);
   }
 }
 

@@ -113,6 +113,27 @@ describe('usage errors, in Chinese', () => {
     expect(await run(['sign', 'a.pdf', '--p12'])).toEqual({ code: 2, stdout: '', stderr: '选项 --p12 后面要写值\n' });
   });
 
+  it('a switch given a value other than true or false is refused, not read as off (every [是/否] option of every command)', async () => {
+    expect(await run(['validate', 'data.json', '--strict=yes'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: '选项 --strict 不带值：要它就写 --strict，不要就不写（也可写 --strict=true 或 --strict=false），现在是「--strict=yes」\n请用 shenbao validate --help 查看用法\n',
+    });
+    const top = await run(['--help']);
+    const commands = [...top.stdout.matchAll(/^ {2}shenbao (\w+)/gm)].map((m) => m[1]!);
+    const checked: string[] = [];
+    for (const command of commands) {
+      const help = (await run([command, '--help'])).stdout;
+      const switches = [...help.matchAll(/^ +(?:-\w, )?--([a-z-]+) .*?(?:\n(?! +-).*?)*?\[是\/否\]/gm)].map((m) => m[1]!).filter((name) => name !== 'help' && name !== 'version');
+      for (const name of switches) {
+        const refused = await run([command, `--${name}=1`]);
+        expect([command, name, refused.code, refused.stderr.split('\n')[0]]).toEqual([command, name, 2, `选项 --${name} 不带值：要它就写 --${name}，不要就不写（也可写 --${name}=true 或 --${name}=false），现在是「--${name}=1」`]);
+        checked.push(`${command} --${name}`);
+      }
+    }
+    expect(checked).toEqual(expect.arrayContaining(['build --quiet', 'build --json', 'build --replace', 'validate --strict', 'verify --printed', 'schema --problems']));
+  });
+
   it('a required option is named with its dashes', async () => {
     expect(await run(['sign', 'a.pdf'])).toEqual({ code: 2, stdout: '', stderr: '缺少必填的选项：--p12\n请用 shenbao sign --help 查看用法\n' });
   });
