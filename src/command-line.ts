@@ -19,7 +19,7 @@ import type { BuildThread } from './output/build-thread.js';
 import { chooseFonts } from './render/font-files.js';
 import { stampableDate } from './render/stamp-date.js';
 import { unwritableMessage } from './model/text.js';
-import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHEMA_TITLE, RefusedForProblems, sortByPlace, type Diagnostic } from './model/diagnostic.js';
+import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHEMA_TITLE, RefusedForProblems, type Diagnostic } from './model/diagnostic.js';
 import { diagnosticLines, problemsDocument } from './validate/format.js';
 import { durationText, progressDisplay, progressMode } from './progress.js';
 import { SHENBAO_VERSION } from './version.js';
@@ -30,8 +30,6 @@ const library = {
   api: () => import('./library.js'),
   build: () => import('./output/build.js'),
   staging: () => import('./output/staging.js'),
-  printable: () => import('./output/printable.js'),
-  validate: () => import('./validate/validate.js'),
   templates: () => import('./layout/templates.js'),
   fonts: () => import('./render/fonts.js'),
   fontFaces: () => import('./output/font-faces.js'),
