@@ -1,7 +1,7 @@
 // The commands as a user types them: parse arguments (yargs), call the library, print, return the
 // exit code. No logic the library lacks. src/cli.ts runs this for a real process; tests call it
 // directly with their own output and `isolate: false`.
-import { lstat, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, lstat, rename, stat, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
@@ -39,6 +39,7 @@ const library = {
   diff: () => import('./extract/diff.js'),
   schema: () => import('./model/json-schema.js'),
   init: () => import('./output/init.js'),
+  dataInput: () => import('./output/data-input.js'),
   verify: () => import('./output/verify.js'),
   signer: () => import('./sign/cms.js'),
   sign: () => import('./output/sign-folder.js'),
@@ -142,6 +143,7 @@ const COMMAND_ARGUMENTS: Record<string, readonly string[]> = {
   blank: [],
   init: [],
   fonts: ['字体文件或放字体的文件夹'],
+  xlsx: [],
 };
 
 /**
@@ -336,6 +338,19 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       run(fonts),
     )
     .command(
+      'xlsx [input]',
+      '写出填报用的 Excel 工作簿（.xlsx）：空白的，或装着一个数据文件的全部项目。各部门在 Excel/WPS 里一个项目一行、一个指标一行地填写，validate、build、extract、diff 都能直接读它',
+      (y) =>
+        y
+          .positional('input', { describe: '要装进工作簿的数据文件（.json，或一个旧的填报工作簿 .xlsx）；不给时写出空白工作簿', type: 'string' })
+          .option('out', { alias: 'o', describe: '写到这个 .xlsx 文件（不覆盖已有文件）', type: 'string', demandOption: '请用 -o 给出要写的工作簿文件名，如 -o 填报.xlsx' })
+          .option('json', JSON_OPTION)
+          .example('$0 xlsx -o 2027填报.xlsx', '写出空白的填报工作簿，发给各部门')
+          .example('$0 xlsx data/minhang-2023.json -o 闵行2023.xlsx', '把数据文件的全部项目写进工作簿，在 Excel 里修改')
+          .example('$0 build 2027填报.xlsx -o out/', '由填好的工作簿生成申报表和汇总表'),
+      run(workbook),
+    )
+    .command(
       'extract <input..>',
       '把 shenbao 生成、部门在 Word/WPS 里修改过的申报表或汇总表（.docx）读回为数据文件（JSON），并检查数据；shenbao 生成的 PDF 读出其中嵌入的数据，没有嵌入数据的 PDF 按印出的文字读回。给出多个文件（或一个文件夹）时，把各部门的申报表按给出的顺序汇总成一个数据包',
       (y) =>
@@ -441,7 +456,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .example('$0 sign 汇总表.pdf --p12 单位.p12 --password-env P12_PASSWORD --reason 同意申报', '签一个 PDF，密码取自环境变量 P12_PASSWORD'),
       run(sign),
     )
-    .demandCommand(1, '请给出命令：build、validate、extract、blank、diff、verify、sign、schema、init 或 fonts')
+    .demandCommand(1, '请给出命令：build、validate、xlsx、extract、blank、diff、verify、sign、schema、init 或 fonts')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
@@ -824,9 +839,36 @@ function textOption(name: string, text: string | undefined): string | undefined 
   return text?.trim();
 }
 
+async function workbook(argv: { input?: string; out: string; json: boolean }, io: CliIO): Promise<number> {
+  if (argv.out.trim() === '') throw new UserError('-o 后面要写文件名，如 -o 填报.xlsx');
+  if (!/\.xlsx$/i.test(argv.out)) throw new UserError(`-o ${argv.out}：工作簿的文件名要以 .xlsx 结尾，如 -o 填报.xlsx`);
+  await refuseExisting(argv.out);
+  const [{ renderWorkbook }, { readPacketInput }] = await Promise.all([library.api(), library.dataInput()]);
+  const made = sourceDate();
+  if (argv.input === undefined) {
+    await writeNewFile(argv.out, await renderWorkbook(undefined, made ? { date: made } : {}));
+    io.stderr(`${argv.out}：空白的填报工作簿，发给各部门填写；填好后用 shenbao validate ${argv.out} 检查、shenbao build ${argv.out} 生成\n`);
+    return EXIT.ok;
+  }
+  await fsStep(READ, argv.input, () => access(argv.input!, constants.R_OK));
+  const { loaded } = await readPacketInput(argv.input);
+  const problems = problemSink(io, argv.json);
+  problems.add(argv.input, loaded.diagnostics, loaded.projectNames);
+  if (!loaded.packet) {
+    problems.end();
+    io.stderr(`${argv.input}：有错误，没有写出工作簿：请先改正上面的错误\n`);
+    return EXIT.dataErrors;
+  }
+  await writeNewFile(argv.out, await renderWorkbook(loaded.packet, made ? { date: made } : {}));
+  problems.end();
+  io.stderr(`${argv.out}：填报工作簿，${loaded.packet.projects.length} 个项目、${loaded.packet.projects.reduce((n, p) => n + p.indicators.length, 0)} 个绩效指标\n`);
+  return EXIT.ok;
+}
+
 async function extract(argv: { input: string; out?: string; templates?: string; font?: string; fontBold?: string; json: boolean }, io: CliIO): Promise<number> {
-  const [{ isWordFile, isPdfFile, extractFile, printedRefusal }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
-  if (!isWordFile(argv.input) && !isPdfFile(argv.input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${argv.input} 都不是`);
+  const [{ isWordFile, isPdfFile, isWorkbookFile, extractFile, printedRefusal }, { loadTemplates }] = await Promise.all([library.revision(), library.templates()]);
+  if (!isWordFile(argv.input) && !isPdfFile(argv.input) && !isWorkbookFile(argv.input))
+    throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）、PDF 文件或填报工作簿（.xlsx），${argv.input} 都不是`);
   if (argv.out !== undefined) await refuseExisting(argv.out);
   const read = await extractFile(argv.input, await loadTemplates(argv.templates), chooseFonts(argv.font, argv.fontBold));
   const fromText = isPdfFile(argv.input) && read.embedded === undefined;
@@ -851,7 +893,7 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   const kind = read.kind === 'summary' ? '汇总表' : '申报表';
   const count = (read.data?.projects as unknown[] | undefined)?.length ?? 0;
   const how =
-    read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
+    read.embedded !== undefined ? `读出 PDF 里嵌入的数据（${kind}）` : isWorkbookFile(argv.input) ? '读回填报工作簿' : fromText ? `PDF 里没有嵌入的数据，按 PDF 上印出的文字读回${kind}` : `读回${kind}`;
   io.stderr(`${argv.input}：${how}，${count} 个项目${argv.out ? `，写到 ${argv.out}` : ''}，${countLine([...said, ...read.diagnostics])}\n`);
   problems.end();
   return hasErrors(read.diagnostics) || read.unsigned ? EXIT.dataErrors : EXIT.ok;

@@ -46,6 +46,7 @@ export const INPUT = {
   font: { noun: '字体文件', limit: MAX_FONT_BYTES },
   word: { noun: 'Word 文件', limit: MAX_FORM_FILE_BYTES },
   pdf: { noun: 'PDF 文件', limit: MAX_FORM_FILE_BYTES },
+  workbook: { noun: 'Excel 工作簿', limit: MAX_DATA_FILE_BYTES },
 } as const satisfies Record<string, InputKind>;
 
 /** What a name is, not following a symbolic link. */

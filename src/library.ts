@@ -10,7 +10,7 @@ import { UserError } from './errors.js';
 import { exitCodeOf } from './exit-codes.js';
 import { fileProblem, hasErrors, projectIndexOf, sortByPlace, type Diagnostic } from './model/diagnostic.js';
 import type { Packet } from './model/packet.js';
-import { readPacketFile, validatePacket, type Validation } from './validate/validate.js';
+import { validatePacket, type Validation } from './validate/validate.js';
 import { formatDiagnostic } from './validate/format.js';
 import { checkTemplateCoverage } from './layout/coverage.js';
 import { loadTemplates } from './layout/templates.js';
@@ -24,6 +24,8 @@ import { formJob, makeForm } from './output/forms.js';
 import { summaryDocxChunks, summaryForms, summaryPdfChunks } from './output/summary.js';
 import { checkPrintable } from './output/printable.js';
 import { findDataFiles } from './output/inputs.js';
+import { writeWorkbook } from './render/workbook.js';
+import { readPacketInput } from './output/data-input.js';
 import type { ExtractedFile } from './output/revision.js';
 
 /** Where the forms' templates and fonts come from: the commands' --templates, --font and --font-bold. */
@@ -61,7 +63,7 @@ export async function validate(input: string, options: ValidateOptions = {}): Pr
   const context = await contextOf(options);
   const results: ValidatedFile[] = [];
   for (const file of files) {
-    const { loaded, locate } = await readPacketFile(file);
+    const { loaded, locate } = await readPacketInput(file);
     // Every character against the font that will print it, as build checks it.
     const glyphs = checkPrintable(loaded, context, locate).diagnostics;
     const diagnostics = sortByPlace([...loaded.diagnostics, ...glyphs]);
@@ -193,6 +195,24 @@ export async function renderForm(packet: Packet, projectIndex: number, options: 
   // The packet's warnings and this project's (a form prints nothing else).
   const own = diagnostics.filter((d) => [undefined, projectIndex].includes(projectIndexOf(d)));
   return { pdf: made.pdf!.bytes, docx: made.docx!, diagnostics: own };
+}
+
+export interface WorkbookOptions {
+  /** Stamped as the workbook's creation time; default now. */
+  date?: Date;
+}
+
+/**
+ * `shenbao xlsx [data] -o 填报.xlsx`: the fill-in workbook, empty (no packet) or holding `packet`,
+ * which is validated as a data file is: one with errors throws an InvalidPacketError. validate,
+ * build, extract and diff read the workbook back as its data.
+ */
+export async function renderWorkbook(packet?: Packet, options: WorkbookOptions = {}): Promise<Uint8Array> {
+  const date = stampDate(options.date);
+  if (packet === undefined) return writeWorkbook(undefined, date ? { date } : {});
+  const validation = validatePacket(packet);
+  if (!validation.packet) throw invalid('数据有错误，不能写成填报工作簿', validation.diagnostics, validation.projectNames);
+  return writeWorkbook(validation.packet, date ? { date } : {});
 }
 
 /** The 项目绩效目标汇总表, as `build` writes 汇总表.pdf and 汇总表.docx. Any error in the packet throws an InvalidPacketError. */

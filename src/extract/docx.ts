@@ -50,6 +50,8 @@ export interface ReadPlace {
   at: TableAt;
   text: string;
   struck?: string[];
+  /** A workbook's cell, where the value was read from one (extract/workbook.ts). */
+  cell?: { sheet: string; cell: string };
 }
 
 /** Fields whose cells the template merges down a group, and a department may merge over added rows. */

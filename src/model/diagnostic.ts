@@ -105,6 +105,12 @@ export interface Diagnostic {
   omitted?: { errors: number; warnings: number };
 }
 
+/** Where a value of the data stands in its file: a data file's line and column, or a workbook's cell. */
+export type DataPlace = { line: number; column: number } | { place: ProblemPlace };
+
+/** Where the value at a data path was read, for problems found after reading (glyphs the font lacks). */
+export type Locate = (path: Diagnostic['path']) => DataPlace | undefined;
+
 /** A problem of a file that names its own place in its message (see `standalone`). */
 export function fileProblem(
   code: string,

@@ -11,8 +11,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { fileProblem, hasErrors, sortByPlace, type Diagnostic } from '../model/diagnostic.js';
-import { readPacketFile, type AcceptedProject, type LoadedPacket } from '../validate/validate.js';
+import { fileProblem, hasErrors, sortByPlace, type Diagnostic, type Locate } from '../model/diagnostic.js';
+import type { AcceptedProject, LoadedPacket } from '../validate/validate.js';
+import { readPacketInput } from './data-input.js';
+import { isWorkbookFile } from './revision.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
@@ -133,7 +135,7 @@ export interface PacketPlan {
   /** false when --only names no project of this file: the file is left alone. */
   wanted: boolean;
   /** Line and column of a data path, for diagnostics found while building. */
-  locate: (path: Diagnostic['path']) => { line: number; column: number } | undefined;
+  locate: Locate;
 }
 
 export async function planBuild(files: readonly string[], options: Pick<BuildOptions, 'outDir' | 'only' | 'formats' | 'replace'>): Promise<PacketPlan[]> {
@@ -142,7 +144,7 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
   if (formats.length === 0) throw new UserError(`请至少选一种输出格式：${OUTPUT_FORMATS.join('、')}`);
   const plans: PacketPlan[] = [];
   for (const file of files) {
-    const { loaded, locate } = await readPacketFile(file);
+    const { loaded, locate } = await readPacketInput(file);
     const packetDir = path.join(options.outDir, packetDirName(file));
     await checkOutsideInput(packetDir, file);
     const count = loaded.projectNames.length;
@@ -159,7 +161,7 @@ export async function planBuild(files: readonly string[], options: Pick<BuildOpt
       packetDir,
       folder: await inspectPacketFolder(packetDir),
       // A file that could not be read (over its cap, say) is not hashed: that would read it whole.
-      sourceSha256: loaded.encoding === undefined ? '' : await sha256File(file).catch(() => ''),
+      sourceSha256: loaded.encoding === undefined && !isWorkbookFile(file) ? '' : await sha256File(file).catch(() => ''),
       sourcePath: await realpath(file).catch(() => path.resolve(file)),
       fileNames,
       summaryNames: formats.map((format) => `${SUMMARY_FILE_NAME}.${format}`),

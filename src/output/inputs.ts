@@ -15,7 +15,7 @@ export async function findDataFiles(input: string): Promise<string[]> {
   if (!info.isDirectory()) return [refuseSpecial(input, info)];
   const entries = await fsStep(reading('文件夹'), input, () => readdir(input));
   const files = entries.filter((f) => isDataFileName(f)).sort();
-  if (files.length === 0) throw new UserError(`目录 ${input} 中没有 .json 数据文件`);
+  if (files.length === 0) throw new UserError(`目录 ${input} 中没有数据文件（.json 或 .xlsx）`);
   // A FIFO or device among them is refused before any work (reading it would wait, or never end).
   for (const file of files.map((f) => path.join(input, f))) {
     const entry = await stat(file).catch(() => undefined);
@@ -31,8 +31,13 @@ function refuseSpecial(file: string, info: Stats): string {
   return file;
 }
 
-/** A folder's data file: *.json, not hidden, not a schema (*.schema.json). */
+/**
+ * A folder's data file: *.json but a schema (*.schema.json), or a fill-in workbook *.xlsx but the
+ * lock file Excel keeps beside an open one (~$填报.xlsx); not hidden.
+ */
 export function isDataFileName(name: string): boolean {
   const lower = name.toLowerCase();
-  return lower.endsWith('.json') && !lower.endsWith('.schema.json') && !name.startsWith('.');
+  if (name.startsWith('.')) return false;
+  if (lower.endsWith('.xlsx')) return !name.startsWith('~$');
+  return lower.endsWith('.json') && !lower.endsWith('.schema.json');
 }

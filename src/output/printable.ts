@@ -11,8 +11,7 @@ import type { FormTemplates } from '../layout/templates.js';
 import { declarationView } from '../layout/view.js';
 import type { FontFace, LoadedFonts } from '../render/fonts.js';
 import { glyphDiagnostics, missingGlyphs, printsNoGlyph } from '../render/glyphs.js';
-import { projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
-import type { Place } from '../validate/source.js';
+import { projectIndexOf, type Diagnostic, type Locate } from '../model/diagnostic.js';
 import type { LoadedPacket } from '../validate/validate.js';
 
 export interface Printable {
@@ -28,7 +27,7 @@ export const GLYPH_CHECK = { formsLaidOut: 0 };
 export function checkPrintable(
   loaded: LoadedPacket,
   context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> },
-  locate: (path: Diagnostic['path']) => Place | undefined = () => undefined,
+  locate: Locate = () => undefined,
 ): Printable {
   if (!loaded.header) return { diagnostics: [], unprintable: new Set() };
   const { year, display } = loaded.header;

@@ -5,9 +5,10 @@ import { fsStep, READ, UserError } from '../errors.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Packet } from '../model/packet.js';
 import { formatDiagnostic } from '../validate/format.js';
-import { fileProblem, hasErrors, RefusedForProblems, sortByPlace, withSeverity, type Diagnostic } from '../model/diagnostic.js';
+import { fileProblem, hasErrors, RefusedForProblems, sortByPlace, withSeverity, type Diagnostic, type ProblemPlace } from '../model/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
-import { extractDocx, type ExtractedDocx } from '../extract/docx.js';
+import { extractDocx, type ExtractedDocx, type ReadPlace } from '../extract/docx.js';
+import { readWorkbook, type SheetPlace } from '../extract/workbook.js';
 import { documentInfo } from '../extract/pdf-read.js';
 import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines, readPdfForms, type PrintedCheck } from '../extract/pdf.js';
 import { readSignatures, signatureLabel } from '../sign/signatures.js';
@@ -45,6 +46,10 @@ export interface ExtractedFile extends ExtractedDocx {
  * in, to tell wrapped lines from line breaks).
  */
 export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
+  if (isWorkbookFile(file)) {
+    const read = await readWorkbook(await readInput(file, INPUT.workbook), file);
+    return checked({ kind: 'summary', ...(read.data && { data: read.data }), problems: read.problems, notes: read.notes, places: readPlaces(read.places) }, file, 'Excel', { templates, fonts: await loadFonts(fonts) });
+  }
   // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
   const bytes = await readInput(file, isPdfFile(file) ? INPUT.pdf : INPUT.word);
   // The fonts check what will be printed, as validate does (and read a PDF's text).
@@ -102,7 +107,7 @@ export function printedRefusal(read: ExtractedFile): string | undefined {
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
-function checked(extracted: ExtractedDocx, file: string, medium: 'Word' | 'PDF', printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
+function checked(extracted: ExtractedDocx, file: string, medium: Medium, printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
   // Every character against the font that will print it, as validate and build check it. A form
@@ -136,17 +141,39 @@ function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
   });
 }
 
-/** The diagnostic with the place its value was read from (`medium`: Word, PDF), and the text there; a blank cell is said to be empty. */
-export function placed(d: Diagnostic, places: ExtractedDocx['places'], medium: 'Word' | 'PDF', file: string): Diagnostic {
-  const read = places.get(d.path.join('.'));
+type Medium = 'Word' | 'PDF' | 'Excel';
+
+/** The diagnostic with the place its value was read from (`medium`: Word, PDF, Excel), and the text there; a blank cell is said to be empty. */
+export function placed(d: Diagnostic, places: ReadonlyMap<string, ReadPlace>, medium: Medium, file: string): Diagnostic {
+  // A workbook's problem of a whole project or indicator is at its row's first cell.
+  const read = medium === 'Excel' ? nearestPlace(places, d.path) : places.get(d.path.join('.'));
   if (!read) return d;
   // A PDF's tables are read across its pages: its place for programs is the file.
-  const place = medium === 'Word' ? { kind: 'word' as const, file, ...read.at } : { kind: 'pdf' as const, file };
-  return { ...d, place, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? '是空的' : `：「${read.text}」`}）` };
+  const place: ProblemPlace = read.cell
+    ? { kind: 'sheet', file, ...read.cell }
+    : medium === 'Word'
+      ? { kind: 'word', file, ...read.at }
+      : { kind: 'pdf', file };
+  return { ...d, place, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? (read.cell ? ' 是空的' : '是空的') : `：「${read.text}」`}）` };
+}
+
+/** A workbook's places as a form's, each with its cell. */
+export function readPlaces(places: ReadonlyMap<string, SheetPlace>): Map<string, ReadPlace> {
+  return new Map([...places].map(([key, at]): [string, ReadPlace] => [key, { place: `${at.sheet}!${at.cell}`, at: {}, text: at.text, cell: { sheet: at.sheet, cell: at.cell } }]));
+}
+
+/** The place of `path`, or of the nearest value above it that has one. */
+export function nearestPlace<T>(places: ReadonlyMap<string, T>, path: ReadonlyArray<string | number>): T | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const at = places.get(path.slice(0, n).join('.'));
+    if (at) return at;
+  }
+  return undefined;
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
 export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
+export const isWorkbookFile = (file: string) => /\.xlsx$/i.test(file);
 
 /**
  * A data file, a .docx or a PDF as a valid packet, for `diff` (diffSides); a single 申报表 says
@@ -155,7 +182,7 @@ export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
  * refused. `fonts`: those a PDF was printed in. Anything that stops that is a UserError saying all of it.
  */
 export async function comparablePacket(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<DiffSide> {
-  if (isWordFile(file) || isPdfFile(file)) {
+  if (isWordFile(file) || isPdfFile(file) || isWorkbookFile(file)) {
     const read = await extractFile(file, templates, fonts);
     // A PDF that prints other than it carries is compared both ways (diffSides); any other problem stops the diff.
     const check = read.printedCheck;

@@ -3,7 +3,7 @@
 import { DataFileError, encodingDiagnostic, parseDataText, readDataFile, type Encoding, type Place } from './source.js';
 import { PacketSchema, ProjectSchema, type Packet, type Project } from '../model/packet.js';
 import { z } from 'zod';
-import { capProblems, hasErrors, ProblemList, projectIndexOf, type Diagnostic } from '../model/diagnostic.js';
+import { capProblems, hasErrors, ProblemList, projectIndexOf, type Diagnostic, type Locate } from '../model/diagnostic.js';
 import { checkHeader, checkPacket, checkProject } from './rules.js';
 import { chineseErrorMap, diagnosticsFromZod } from './schema-issues.js';
 import { MAX_LISTED_PROBLEMS, packetTooLarge } from './limits.js';
@@ -117,7 +117,7 @@ export async function loadPacketFile(file: string): Promise<LoadedPacket> {
  * loadPacketFile, and where each value stands in the file: for diagnostics found later (glyphs
  * missing from the font) to carry their line and column too.
  */
-export async function readPacketFile(file: string): Promise<{ loaded: LoadedPacket; locate: (path: Diagnostic['path']) => Place | undefined }> {
+export async function readPacketFile(file: string): Promise<{ loaded: LoadedPacket; locate: Locate }> {
   const nowhere = () => undefined;
   let encoding: Encoding | undefined;
   try {

@@ -1,0 +1,398 @@
+// A fill-in workbook read back into a packet (not yet validated): the sheets and columns of
+// model/workbook.ts, each column found by its header text. What a cell holds is read as a person
+// reads it: an amount typed as text "300,000.00" is 300000.00, a date cell or "2023年1月1日" is
+// 2023-01-01, a formula is its last computed value. What cannot be read so (an amount with three
+// decimals, a formula never computed, merged cells) is an error at its cell, never a guess.
+import Big from 'big.js';
+import ExcelJS from 'exceljs';
+import { UserError } from '../errors.js';
+import { fileProblem, type Diagnostic, type ProblemPlace } from '../model/diagnostic.js';
+import {
+  columnName,
+  headerKey,
+  INDICATOR_FIELDS,
+  printedHeader,
+  PROJECT_FIELDS,
+  SHEET,
+  UNIT_CHOICES,
+  UNIT_FIELDS,
+  type WorkbookField,
+} from '../model/workbook.js';
+import { checkWorkbookPackage } from './workbook-package.js';
+
+/** Where a value was read: the sheet, the cell, and the text there as shown. */
+export interface SheetPlace {
+  sheet: string;
+  cell: string;
+  text: string;
+}
+
+export interface ExtractedWorkbook {
+  /** The packet as read, not yet validated; undefined when `problems` is not empty. */
+  data?: Record<string, unknown>;
+  /** Cells that cannot be read (errors), each at its cell. */
+  problems: Diagnostic[];
+  /** Worth saying, but nothing was lost (warnings): sheets and columns not read. */
+  notes: Diagnostic[];
+  /** Where each value was read, by data path (`projects.0.funds.annual.total`). */
+  places: Map<string, SheetPlace>;
+}
+
+/** What a cell gives: nothing, text, a number (with its format), a date, or why it cannot be read. */
+type CellRead =
+  | { kind: 'blank' }
+  | { kind: 'text'; text: string }
+  | { kind: 'number'; value: number; format: string }
+  | { kind: 'date'; value: Date }
+  | { kind: 'refused'; why: string };
+
+export async function readWorkbook(bytes: Uint8Array, file: string): Promise<ExtractedWorkbook> {
+  await checkWorkbookPackage(bytes, file);
+  const book = new ExcelJS.Workbook();
+  try {
+    await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (error) {
+    throw new UserError(`${file} 无法作为 Excel 工作簿读取（${error instanceof Error ? error.message : String(error)}）：请在 Excel 里打开并另存为 .xlsx 再读`);
+  }
+  return new WorkbookReader(book, file).read();
+}
+
+class WorkbookReader {
+  private readonly problems: Diagnostic[] = [];
+  private readonly notes: Diagnostic[] = [];
+  private readonly places = new Map<string, SheetPlace>();
+
+  constructor(
+    private readonly book: ExcelJS.Workbook,
+    private readonly file: string,
+  ) {}
+
+  read(): ExtractedWorkbook {
+    const known = new Set<string>(Object.values(SHEET));
+    const missing = [SHEET.unit, SHEET.projects, SHEET.indicators].filter((name) => !this.book.getWorksheet(name));
+    if (missing.length > 0) {
+      const found = this.book.worksheets.map((s) => `「${s.name}」`).join('');
+      throw new UserError(
+        `${this.file} 里没有工作表${missing.map((m) => `「${m}」`).join('')}（有的是${found || '：没有工作表'}）：shenbao 读的是 shenbao xlsx 写出的填报工作簿，工作表名不能改`,
+      );
+    }
+    for (const sheet of this.book.worksheets)
+      if (!known.has(sheet.name)) this.note(sheet.name, 'A1', 'workbook-sheet-ignored', `工作表「${sheet.name}」不是填报表的一部分，没有读`);
+
+    const data: Record<string, unknown> = {};
+    this.readUnit(this.book.getWorksheet(SHEET.unit)!, data);
+    const projects = this.readProjects(this.book.getWorksheet(SHEET.projects)!);
+    // No project at all is said at the first row for one.
+    this.places.set('projects', { sheet: SHEET.projects, cell: 'A2', text: '' });
+    this.readIndicators(this.book.getWorksheet(SHEET.indicators)!, projects);
+    data.projects = projects.map((p) => p.data);
+    const ok = this.problems.length === 0;
+    return { ...(ok && { data }), problems: this.problems, notes: this.notes, places: this.places };
+  }
+
+  // ---- the three sheets ---------------------------------------------------------------------
+
+  /** 单位: each field's label in column A, its value in column B. */
+  private readUnit(sheet: ExcelJS.Worksheet, data: Record<string, unknown>): void {
+    this.refuseMerges(sheet);
+    const rows = new Map<string, number>();
+    sheet.eachRow((row, r) => {
+      const label = this.cellRead(row.getCell(1));
+      if (label.kind !== 'text') return;
+      const field = UNIT_FIELDS.find((f) => [f.header, ...(f.aliases ?? [])].some((h) => headerKey(h) === headerKey(label.text)));
+      if (field && !rows.has(field.header)) rows.set(field.header, r);
+    });
+    for (const field of UNIT_FIELDS) {
+      const r = rows.get(field.header);
+      if (r === undefined) {
+        if (field.required) this.problem(sheet.name, 'A1', 'workbook-field-missing', `工作表「${sheet.name}」的 A 列里没有“${field.header}”一行：这一项必填`, field.path);
+        continue;
+      }
+      const cell = sheet.getCell(r, 2);
+      const value = this.value(sheet.name, cell, field, field.path, undefined);
+      if (value === undefined) continue;
+      const choices = UNIT_CHOICES[field.path.join('.')];
+      if (choices && typeof value === 'string') {
+        const choice = choices.find(([shown, stored]) => shown === value.trim() || stored === value.trim());
+        if (!choice) {
+          this.problem(sheet.name, cell.address, 'workbook-choice', `${this.label(sheet.name, cell.address, field)}：「${value}」不是可选的值，应为 ${choices.map(([shown]) => shown).join('、')} 之一，或留空`, field.path);
+          continue;
+        }
+        setAt(data, field.path, choice[1]);
+      } else setAt(data, field.path, value);
+    }
+  }
+
+  /** 项目: one project per row that has anything in a column of the table. */
+  private readProjects(sheet: ExcelJS.Worksheet): Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> {
+    const columns = this.headerColumns(sheet, PROJECT_FIELDS);
+    if (!columns) return [];
+    const projects: Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> = [];
+    this.eachDataRow(sheet, columns, (row) => {
+      const i = projects.length;
+      const project: Record<string, unknown> = { funds: { project: {}, annual: {} } };
+      for (const [field, c] of columns) {
+        const path = ['projects', String(i), ...field.path];
+        const value = this.value(sheet.name, row.getCell(c), field, path, i);
+        if (value !== undefined) setAt(project, field.path, value);
+      }
+      project.indicators = [];
+      const nameColumn = columns.get(PROJECT_FIELDS[0]!)!;
+      const name = typeof project.name === 'string' ? project.name.trim() : undefined;
+      projects.push({ data: project, name, cell: `${columnName(nameColumn - 1)}${row.number}`, row: row.number });
+      this.places.set(`projects.${i}`, this.places.get(`projects.${i}.name`)!);
+      this.places.set(`projects.${i}.indicators`, this.places.get(`projects.${i}.name`)!);
+      this.places.set(`projects.${i}.funds.annual`, this.places.get(`projects.${i}.funds.annual.total`) ?? this.places.get(`projects.${i}.name`)!);
+      this.places.set(`projects.${i}.funds.project`, this.places.get(`projects.${i}.funds.project.total`) ?? this.places.get(`projects.${i}.name`)!);
+    });
+    return projects;
+  }
+
+  /** 绩效指标: each row to the project its 项目名称 names, in row order. */
+  private readIndicators(sheet: ExcelJS.Worksheet, projects: ReadonlyArray<{ data: Record<string, unknown>; name?: string; cell: string }>): void {
+    const columns = this.headerColumns(sheet, INDICATOR_FIELDS);
+    if (!columns) return;
+    const byName = new Map<string, number[]>();
+    projects.forEach((p, i) => p.name !== undefined && byName.set(p.name, [...(byName.get(p.name) ?? []), i]));
+    const [nameField, ...fields] = INDICATOR_FIELDS as [WorkbookField, ...WorkbookField[]];
+    this.eachDataRow(sheet, columns, (row) => {
+      const nameCell = row.getCell(columns.get(nameField)!);
+      const read = this.value(sheet.name, nameCell, nameField, undefined, undefined);
+      const where = nameCell.address;
+      if (read === undefined) {
+        if (this.cellRead(nameCell).kind === 'blank')
+          this.problem(sheet.name, where, 'workbook-indicator-project', `${sheet.name}!${where}（项目名称）：这一行有指标，但没有写项目名称：请从下拉列表里选它属于的项目`, []);
+        return;
+      }
+      const name = String(read).trim();
+      const matches = byName.get(name) ?? [];
+      if (matches.length !== 1) {
+        const why =
+          matches.length === 0
+            ? `“${SHEET.projects}”表里没有名为「${name}」的项目`
+            : `“${SHEET.projects}”表里有 ${matches.length} 个项目都叫「${name}」（${matches.map((m) => projects[m]!.cell).join('、')}），不知道这个指标属于哪一个：请先把项目名称改得不同`;
+        this.problem(sheet.name, where, 'workbook-indicator-project', `${sheet.name}!${where}（项目名称）：${why}`, []);
+        return;
+      }
+      const p = matches[0]!;
+      const indicators = projects[p]!.data.indicators as Array<Record<string, unknown>>;
+      const j = indicators.length;
+      const indicator: Record<string, unknown> = {};
+      for (const field of fields) {
+        const c = columns.get(field);
+        if (c === undefined) continue;
+        const value = this.value(sheet.name, row.getCell(c), field, ['projects', String(p), 'indicators', String(j), ...field.path], p);
+        if (value !== undefined) indicator[field.path[0]!] = value;
+      }
+      this.places.set(`projects.${p}.indicators.${j}`, { sheet: sheet.name, cell: where, text: name });
+      indicators.push(indicator);
+    });
+  }
+
+  // ---- a table's header and rows ----------------------------------------------------------------
+
+  /** Each field's column (1-based), by the header in row 1; undefined when a required one is missing (said). */
+  private headerColumns(sheet: ExcelJS.Worksheet, fields: readonly WorkbookField[]): Map<WorkbookField, number> | undefined {
+    this.refuseMerges(sheet);
+    const columns = new Map<WorkbookField, number>();
+    const header = sheet.getRow(1);
+    const seen: string[] = [];
+    header.eachCell({ includeEmpty: false }, (cell, c) => {
+      const read = this.cellRead(cell);
+      if (read.kind === 'blank') return;
+      const text = read.kind === 'text' ? read.text : read.kind === 'number' ? String(read.value) : '';
+      seen.push(`${cell.address}「${text}」`);
+      const field = fields.find((f) => [f.header, printedHeader(f), ...(f.aliases ?? [])].some((h) => headerKey(h) === headerKey(text)));
+      if (!field) {
+        this.note(sheet.name, cell.address, 'workbook-column-ignored', `${sheet.name}!${cell.address}：列「${text}」不是填报表的栏目，没有读`);
+        return;
+      }
+      const before = columns.get(field);
+      if (before !== undefined) {
+        this.problem(sheet.name, cell.address, 'workbook-header', `${sheet.name}!${cell.address}：列「${text}」与 ${columnName(before - 1)}1 是同一栏（${field.header}），不知道读哪一列：请删去一列`, []);
+        return;
+      }
+      columns.set(field, c);
+    });
+    const missing = fields.filter((f) => !columns.has(f) && f.required);
+    if (missing.length > 0) {
+      this.problem(
+        sheet.name,
+        'A1',
+        'workbook-header',
+        `工作表「${sheet.name}」的第 1 行缺少栏目 ${missing.map((f) => `「${printedHeader(f)}」`).join('')}（第 1 行现有：${seen.join('、') || '空'}）：表头要照 shenbao xlsx 写出的样子，列的先后可以变`,
+        [],
+      );
+      return undefined;
+    }
+    return columns;
+  }
+
+  /** Each row below the header with anything in the table's columns. */
+  private eachDataRow(sheet: ExcelJS.Worksheet, columns: Map<WorkbookField, number>, each: (row: ExcelJS.Row) => void): void {
+    const used = [...columns.values()];
+    sheet.eachRow((row, r) => {
+      if (r === 1) return;
+      if (used.every((c) => this.cellRead(row.getCell(c)).kind === 'blank')) return;
+      each(row);
+    });
+  }
+
+  /** A merge in the data area cannot be read as a person reads it (a value for every row it spans?): refused with its range. */
+  private refuseMerges(sheet: ExcelJS.Worksheet): void {
+    if (!sheet.hasMerges) return;
+    for (const range of sheet.model.merges) {
+      this.problem(
+        sheet.name,
+        range.split(':')[0]!,
+        'workbook-merged',
+        `${sheet.name}!${range}：合并了单元格，读不出每一行的值：请取消合并，在每一格里都填上值`,
+        [],
+      );
+    }
+  }
+
+  // ---- cells --------------------------------------------------------------------------------
+
+  /**
+   * The value of `field` in `cell`, as the data holds it; undefined where the cell is blank, or
+   * cannot be read (an error at the cell, said here). `path`: where it goes in the data (recorded
+   * as its place; none for 项目名称 in 绩效指标).
+   */
+  private value(sheetName: string, cell: ExcelJS.Cell, field: WorkbookField, path: readonly string[] | undefined, project: number | undefined): unknown {
+    const read = this.cellRead(cell);
+    if (path) this.places.set(path.join('.'), { sheet: sheetName, cell: cell.address, text: shown(cell, read) });
+    const fail = (why: string) => {
+      this.problem(sheetName, cell.address, 'workbook-cell', `${this.label(sheetName, cell.address, field)}：${why}`, path ?? [], project);
+      return undefined;
+    };
+    if (read.kind === 'blank') return undefined;
+    if (read.kind === 'refused') return fail(read.why);
+    switch (field.kind) {
+      case 'money':
+        return money(read, fail);
+      case 'date':
+        return date(read, fail);
+      case 'year':
+        if (read.kind === 'number' && Number.isInteger(read.value)) return read.value;
+        if (read.kind === 'text' && /^\s*\d{4}\s*$/.test(read.text.normalize('NFKC'))) return Number(read.text.normalize('NFKC').trim());
+        return fail(`「${shown(cell, read)}」不是年份：请写四位数的年份，如 2027`);
+      default:
+        if (read.kind === 'text') return read.text;
+        if (read.kind === 'date') return fail('这一格是日期：这里应是文字');
+        // A number typed where text belongs (指标值 100) reads as typed, unless a format shows it otherwise (90%).
+        if (isPlainFormat(read.format)) return String(read.value);
+        return fail(`这一格是数字 ${read.value}，按格式“${read.format}”显示成别的样子：请把单元格设为文本格式，照表上要印的样子输入`);
+    }
+  }
+
+  /** What a cell holds, formulas by their last computed value. */
+  private cellRead(cell: ExcelJS.Cell): CellRead {
+    return valueRead(cell.value, cell.numFmt ?? 'General');
+  }
+
+  private label(sheetName: string, address: string, field: WorkbookField): string {
+    return `${sheetName}!${address}（${field.header}）`;
+  }
+
+  private problem(sheet: string, cell: string, code: string, message: string, path: readonly string[], project?: number): void {
+    const dataPath = path.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    this.problems.push(fileProblem(code, this.place(sheet, cell), message, { path: dataPath, ...(project !== undefined && { project }) }));
+  }
+
+  private note(sheet: string, cell: string, code: string, message: string): void {
+    this.notes.push(fileProblem(code, this.place(sheet, cell), message, { severity: 'warning' }));
+  }
+
+  private place(sheet: string, cell: string): ProblemPlace {
+    return { kind: 'sheet', file: this.file, sheet, cell };
+  }
+}
+
+function valueRead(value: ExcelJS.CellValue, format: string): CellRead {
+  if (value === null || value === undefined) return { kind: 'blank' };
+  if (typeof value === 'string') return value === '' ? { kind: 'blank' } : { kind: 'text', text: value };
+  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value, format } : { kind: 'refused', why: '不是有效的数' };
+  if (typeof value === 'boolean') return { kind: 'refused', why: `这一格是逻辑值 ${value ? 'TRUE' : 'FALSE'}：请写成文字或数字` };
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? { kind: 'refused', why: '日期无效' } : { kind: 'date', value };
+  if ('richText' in value) return valueRead(value.richText.map((run) => run.text).join(''), format);
+  if ('error' in value) return { kind: 'refused', why: `这一格是错误值 ${value.error}：请改正它的公式，或直接填值` };
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = (value as ExcelJS.CellFormulaValue).result;
+    if (result === undefined || result === null)
+      return { kind: 'refused', why: '这一格是公式，但工作簿里没有它算出的值（由程序写出、没有在 Excel 里打开保存过）：请在 Excel 或 WPS 里打开、保存一次，或直接填值' };
+    return valueRead(result as ExcelJS.CellValue, format);
+  }
+  if ('text' in value) return valueRead(value.text as ExcelJS.CellValue, format);
+  return { kind: 'refused', why: '读不出这一格的内容' };
+}
+
+/** The text of a cell as it shows, for messages. */
+function shown(cell: ExcelJS.Cell, read: CellRead): string {
+  switch (read.kind) {
+    case 'blank':
+      return '';
+    case 'text':
+      return read.text;
+    case 'number':
+      return String(read.value);
+    case 'date':
+      return read.value.toISOString().slice(0, 10);
+    default:
+      return cell.text ?? '';
+  }
+}
+
+/** Formats that show a number as typed (General, text, whole numbers). */
+const isPlainFormat = (format: string) => /^(General|@|0)$/i.test(format.trim());
+
+const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,000.00 这样的文字（单位元，最多两位小数）';
+
+/** An amount as the data holds it ("300000.00"): a number with at most two decimals, or its text. */
+function money(read: CellRead, fail: (why: string) => undefined): string | undefined {
+  if (read.kind === 'number') {
+    if (read.value < 0) return fail(`金额是负数 ${read.value}：金额不能为负`);
+    // The shortest text that is this number (as Excel stores it): 1.005 has three decimals, however it rounds.
+    const text = String(read.value);
+    if (/e/i.test(text)) return fail(read.value < 1 ? `金额 ${text} 小数太多：最多两位小数` : `金额 ${text} 太大`);
+    const decimals = text.split('.')[1]?.length ?? 0;
+    if (decimals > 2) return fail(`金额 ${text} 有 ${decimals} 位小数：最多两位，shenbao 不替你四舍五入，请改成要申报的数`);
+    return new Big(text).toFixed(2);
+  }
+  if (read.kind === 'text') {
+    const text = read.text.normalize('NFKC').trim();
+    if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(text)) return fail(`「${read.text}」不是金额：${AMOUNT_FORMS}`);
+    const decimals = text.split('.')[1]?.length ?? 0;
+    if (decimals > 2) return fail(`金额「${read.text}」有 ${decimals} 位小数：最多两位，shenbao 不替你四舍五入，请改成要申报的数`);
+    return new Big(text.replace(/,/g, '')).toFixed(2);
+  }
+  return fail(`这一格是日期，不是金额：${AMOUNT_FORMS}`);
+}
+
+const DATE_FORMS = '日期应是日期格式的单元格，或写成 2023-01-01、2023/1/1、2023年1月1日 这样的文字';
+
+/** A date as the data holds it (2023-01-01): a date cell at midnight, or its text in one of three forms. */
+function date(read: CellRead, fail: (why: string) => undefined): string | undefined {
+  if (read.kind === 'date') {
+    const d = read.value;
+    // ExcelJS gives dates in UTC; a cell with a time of day is not a day alone.
+    if (d.getUTCHours() + d.getUTCMinutes() + d.getUTCSeconds() + d.getUTCMilliseconds() !== 0)
+      return fail(`这一格是日期加时刻（${d.toISOString().slice(0, 16).replace('T', ' ')}）：只写日期`);
+    return d.toISOString().slice(0, 10);
+  }
+  if (read.kind === 'text') {
+    const text = read.text.normalize('NFKC').trim();
+    const match = /^(\d{4})(?:-(\d{1,2})-(\d{1,2})|\/(\d{1,2})\/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$/.exec(text);
+    if (!match) return fail(`「${read.text}」不是日期：${DATE_FORMS}`);
+    const [y, m, d] = [match[1]!, match[2] ?? match[4] ?? match[6]!, match[3] ?? match[5] ?? match[7]!];
+    // A day that does not exist (2023-02-30) is said by validation, as for a data file.
+    return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  }
+  return fail(`这一格是数字 ${read.kind === 'number' ? read.value : ''}，不是日期：${DATE_FORMS}`);
+}
+
+function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let at = target;
+  path.slice(0, -1).forEach((key) => (at = (at[key] ??= {}) as Record<string, unknown>));
+  at[path[path.length - 1]!] = value;
+}
