@@ -143,14 +143,18 @@ describe('installed packages and Node 20 (EBADENGINE)', () => {
     expect(narrower('>=20', lock.packages)).toEqual(expect.arrayContaining(['node_modules/yargs needs Node ^20.19.0 || ^22.12.0 || >=23', 'node_modules/htmlparser2 needs Node >=20.19.0']));
   });
 
-  it('what `npm install --omit=dev` installs takes at most 120 MB', () => {
+  // 120 MB was issue 19's line; issue 20's workbook needs ExcelJS, which brings 36 MB more
+  // (measured with du on a clean `npm ci --omit=dev`: 92 → 128 MB; 21 MB of it is ExcelJS's own
+  // browser builds in dist/, which Node never loads, and no build of ExcelJS ships without them).
+  // The line moves by what that costs, and no further: a heavier install still fails here.
+  it('what `npm install --omit=dev` installs takes at most 130 MB (120 MB before ExcelJS)', () => {
     const runtime = runtimeEntries(lock.packages).filter(([at]) => existsSync(path.join(ROOT, at)));
     // Only what runs: the test-only readers and the compiler are not among them.
     const names = runtime.map(([at]) => at);
     expect(names).toEqual(expect.arrayContaining(['node_modules/docx', 'node_modules/pdfkit', 'node_modules/fontkit']));
     for (const devOnly of ['node_modules/pdf-parse', 'node_modules/@xmldom/xmldom', 'node_modules/typescript', 'node_modules/semver', 'node_modules/@expo-google-fonts/noto-serif-sc']) expect(names).not.toContain(devOnly);
     const bytes = runtime.reduce((sum, [at]) => sum + diskUse(path.join(ROOT, at)), 0);
-    expect(bytes / 2 ** 20).toBeLessThanOrEqual(120);
+    expect(bytes / 2 ** 20).toBeLessThanOrEqual(130);
   });
 });
 

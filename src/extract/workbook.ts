@@ -131,9 +131,11 @@ class WorkbookReader {
     this.eachDataRow(sheet, columns, (row) => {
       const i = projects.length;
       const project: Record<string, unknown> = { funds: { project: {}, annual: {} } };
+      const named = this.cellRead(row.getCell(columns.get(PROJECT_FIELDS[0]!)!));
+      const owner = `项目 ${i + 1}${named.kind === 'text' && named.text.trim() !== '' ? `「${named.text.trim()}」` : ''}`;
       for (const [field, c] of columns) {
         const path = ['projects', String(i), ...field.path];
-        const value = this.value(sheet.name, row.getCell(c), field, path, i);
+        const value = this.value(sheet.name, row.getCell(c), field, path, i, owner);
         if (value !== undefined) setAt(project, field.path, value);
       }
       project.indicators = [];
@@ -181,7 +183,8 @@ class WorkbookReader {
       for (const field of fields) {
         const c = columns.get(field);
         if (c === undefined) continue;
-        const value = this.value(sheet.name, row.getCell(c), field, ['projects', String(p), 'indicators', String(j), ...field.path], p);
+        const owner = `项目 ${p + 1}「${name}」的第 ${j + 1} 个指标`;
+        const value = this.value(sheet.name, row.getCell(c), field, ['projects', String(p), 'indicators', String(j), ...field.path], p, owner);
         if (value !== undefined) indicator[field.path[0]!] = value;
       }
       this.places.set(`projects.${p}.indicators.${j}`, { sheet: sheet.name, cell: where, text: name });
@@ -259,11 +262,11 @@ class WorkbookReader {
    * cannot be read (an error at the cell, said here). `path`: where it goes in the data (recorded
    * as its place; none for 项目名称 in 绩效指标).
    */
-  private value(sheetName: string, cell: ExcelJS.Cell, field: WorkbookField, path: readonly string[] | undefined, project: number | undefined): unknown {
+  private value(sheetName: string, cell: ExcelJS.Cell, field: WorkbookField, path: readonly string[] | undefined, project: number | undefined, owner?: string): unknown {
     const read = this.cellRead(cell);
     if (path) this.places.set(path.join('.'), { sheet: sheetName, cell: cell.address, text: shown(cell, read) });
     const fail = (why: string) => {
-      this.problem(sheetName, cell.address, 'workbook-cell', `${this.label(sheetName, cell.address, field)}：${why}`, path ?? [], project);
+      this.problem(sheetName, cell.address, 'workbook-cell', `${this.label(sheetName, cell.address, field, owner)}：${why}`, path ?? [], project);
       return undefined;
     };
     if (read.kind === 'blank') return undefined;
@@ -291,8 +294,9 @@ class WorkbookReader {
     return valueRead(cell.value, cell.numFmt ?? 'General');
   }
 
-  private label(sheetName: string, address: string, field: WorkbookField): string {
-    return `${sheetName}!${address}（${field.header}）`;
+  /** 项目!K3（项目 1「培训费」，年度资金申请总额）: the cell, whose it is, and its field. */
+  private label(sheetName: string, address: string, field: WorkbookField, owner?: string): string {
+    return `${sheetName}!${address}（${owner ? `${owner}，` : ''}${field.header}）`;
   }
 
   private problem(sheet: string, cell: string, code: string, message: string, path: readonly string[], project?: number): void {
