@@ -3,7 +3,8 @@
 // grid must come out of it, complete and in document order, and every amount (the 汇总表's amounts
 // and 合计, each form's seven: the cells the templates mark nowrap) on one line; each saved again by
 // LibreOffice reads back as its data; and a blank form filled in LibreOffice through Python UNO
-// reads back exactly (office-blank.ts). Not part of `npm test`: it needs LibreOffice (and
+// reads back exactly (office-blank.ts); the fill-in workbooks re-saved by LibreOffice Calc read back
+// as they were (check-office-xlsx.ts). Not part of `npm test`: it needs LibreOffice (and
 // python3-uno) and takes a while.
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -23,6 +24,7 @@ import { extractFile } from '../src/output/revision.js';
 import { readPdfPages, type PdfGlyph, type PdfPageContent } from '../src/extract/pdf-read.js';
 import { diffPackets, formatChange } from '../src/extract/diff.js';
 import { checkBlankFilledInOffice } from './office-blank.js';
+import { checkEmptyFilledInOffice, checkWorkbooksInOffice } from './check-office-xlsx.js';
 
 const run = promisify(execFile);
 const DATA_FILES = ['data/minhang-2023.json', 'test/fixtures/distinct.json'];
@@ -206,6 +208,10 @@ try {
       console.log(`${same ? '✓' : '✗'} ${name}（LibreOffice 另存后读回 / re-saved by LibreOffice, read back）${same ? '' : `\n    ${changes.join('\n    ') || '数据不同 / data differs'}`}`);
     }
   }
+  // The fill-in workbooks (shenbao xlsx) saved again by LibreOffice Calc read back as they were,
+  // dropdowns and names kept; an empty one filled in Calc through Python UNO reads back exactly.
+  failures += await checkWorkbooksInOffice(office, work);
+  failures += await checkEmptyFilledInOffice(office, work);
   // A department's way in: a blank form typed into in LibreOffice must read back exactly.
   failures += await checkBlankFilledInOffice(office, work);
 } finally {

@@ -1027,7 +1027,7 @@ const cases: Case[] = [
     expect: {
       code: 2,
       stderr: [
-        '目录 <dir>/data 中没有数据文件（.json 或 .xlsx）',
+        '目录 <dir>/data 中没有 .json 数据文件',
       ],
       folders: {
         '.': ['data/'],

@@ -15,23 +15,36 @@ const MAX_PARTS = 1_000;
 /** The first bytes of an OLE2 compound file: an Excel 97–2003 .xls, or an .xlsx encrypted with a password to open. */
 const OLE2 = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
+/** A workbook refused as a whole: `detail` says why, in words that follow the file's name. */
+export class WorkbookRefused extends UserError {
+  override name = 'WorkbookRefused';
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(`${file}：${detail}`);
+  }
+}
+
 /** Refuses what is no .xlsx, or is too big to read, each with one message naming the file; else returns. */
 export async function checkWorkbookPackage(bytes: Uint8Array, file: string): Promise<void> {
+  const refuse = (detail: string) => new WorkbookRefused(file, detail);
   const head = Buffer.from(bytes.subarray(0, 8));
   if (head.equals(OLE2))
-    throw new UserError(`${file} 是旧的 Excel 97-2003 工作簿（.xls），或设了打开密码：shenbao 只读 .xlsx。请在 Excel 或 WPS 里打开它，“另存为” Excel 工作簿（.xlsx，不设密码）后再读`);
-  if (head.subarray(0, 2).toString('latin1') !== 'PK') throw new UserError(`${file} 不是 Excel 工作簿（.xlsx）：文件内容不是 .xlsx 的格式`);
+    throw refuse('是旧的 Excel 97-2003 工作簿（.xls），或设了打开密码：shenbao 只读 .xlsx。请在 Excel 或 WPS 里打开它，“另存为” Excel 工作簿（.xlsx，不设密码）后再读');
+  if (head.subarray(0, 2).toString('latin1') !== 'PK') throw refuse('不是 Excel 工作簿（.xlsx）：文件内容不是 .xlsx 的格式');
   let zip: ZipArchive;
   try {
     zip = await ZipArchive.open(bytes);
   } catch (error) {
-    if (error instanceof ZipDamaged) throw new UserError(`${file} 已损坏，无法读取（${error.message}）：请在 Excel 里打开并另存一次`);
+    if (error instanceof ZipDamaged) throw refuse(`已损坏，无法读取（${error.message}）：请在 Excel 里打开并另存一次`);
     throw error;
   }
-  if (zip.entries.length > MAX_PARTS) throw new UserError(`${file} 里有 ${zip.entries.length} 个部件，不像申报用的工作簿（最多 ${MAX_PARTS} 个）`);
+  if (zip.entries.length > MAX_PARTS) throw refuse(`工作簿里有 ${zip.entries.length} 个部件，不像申报用的工作簿（最多 ${MAX_PARTS} 个）`);
   let left = MAX_WORKBOOK_INFLATED_BYTES;
-  const tooBig = () =>
-    new UserError(`${file} 解压后超过 ${megabytes(MAX_WORKBOOK_INFLATED_BYTES)} MB，太大，没有读（申报用的工作簿，1000 个项目也只有几 MB；它可能是“压缩炸弹”）`);
+  const tooBig = () => refuse(`解压后超过 ${megabytes(MAX_WORKBOOK_INFLATED_BYTES)} MB，太大，没有读（申报用的工作簿，1000 个项目也只有几 MB；它可能是“压缩炸弹”）`);
+  const texts = new Map<string, string>();
+  const over: string[] = [];
   for (const entry of zip.entries) {
     if (entry.name.endsWith('/')) continue;
     if (entry.originalSize > left) throw tooBig();
@@ -40,16 +53,36 @@ export async function checkWorkbookPackage(bytes: Uint8Array, file: string): Pro
       content = await zip.inflate(entry, left);
     } catch (error) {
       if (error instanceof ZipEntryTooLarge) throw tooBig();
-      if (error instanceof ZipDamaged) throw new UserError(`${file} 已损坏，无法读取（${error.message}）：请在 Excel 里打开并另存一次`);
+      if (error instanceof ZipDamaged) throw refuse(`已损坏，无法读取（${error.message}）：请在 Excel 里打开并另存一次`);
       throw error;
     }
     left -= content.length;
-    if (/^xl\/worksheets\/[^/]+\.xml$/i.test(entry.name)) {
-      const rows = countRows(content);
-      if (rows > MAX_WORKBOOK_ROWS)
-        throw new UserError(`${file} 的一个工作表（${entry.name}）超过 ${MAX_WORKBOOK_ROWS.toLocaleString('en-US')} 行，太多，没有读：请删去空行，或把项目分到几个工作簿里`);
-    }
+    if (/^xl\/worksheets\/[^/]+\.xml$/i.test(entry.name) && countRows(content) > MAX_WORKBOOK_ROWS) over.push(entry.name);
+    if (/^xl\/(_rels\/)?workbook\.xml(\.rels)?$/i.test(entry.name)) texts.set(entry.name.toLowerCase(), Buffer.from(content).toString('utf8'));
   }
+  if (over.length > 0) {
+    const names = sheetNames(texts.get('xl/workbook.xml') ?? '', texts.get('xl/_rels/workbook.xml.rels') ?? '');
+    const sheets = over.map((part) => `「${names.get(part) ?? part}」`).join('');
+    throw refuse(`工作表${sheets}超过 ${MAX_WORKBOOK_ROWS.toLocaleString('en-US')} 行，太多，没有读：请删去空行，或把项目分到几个工作簿里`);
+  }
+}
+
+/** Each worksheet part's sheet name (xl/worksheets/sheet3.xml → 项目), from the workbook and its relationships, for messages. */
+function sheetNames(workbook: string, rels: string): Map<string, string> {
+  const attribute = (element: string, name: string) => new RegExp(`\\s(?:[\\w.-]+:)?${name}="([^"]*)"`).exec(element)?.[1];
+  const targets = new Map<string, string>();
+  for (const [element] of rels.matchAll(/<(?:\w+:)?Relationship\s[^>]*>/g)) {
+    const id = attribute(element, 'Id');
+    const target = attribute(element, 'Target');
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  const names = new Map<string, string>();
+  for (const [element] of workbook.matchAll(/<(?:\w+:)?sheet\s[^>]*>/g)) {
+    const target = targets.get(attribute(element, 'id') ?? '');
+    const name = attribute(element, 'name');
+    if (target && name) names.set(target, name.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'"));
+  }
+  return names;
 }
 
 /** How many <row> elements a sheet's XML has (with or without a namespace prefix), counting up to just past the cap. */

@@ -5,7 +5,6 @@
 // decimals, a formula never computed, merged cells) is an error at its cell, never a guess.
 import Big from 'big.js';
 import ExcelJS from 'exceljs';
-import { UserError } from '../errors.js';
 import { fileProblem, type Diagnostic, type ProblemPlace } from '../model/diagnostic.js';
 import {
   columnName,
@@ -18,7 +17,7 @@ import {
   UNIT_FIELDS,
   type WorkbookField,
 } from '../model/workbook.js';
-import { checkWorkbookPackage } from './workbook-package.js';
+import { checkWorkbookPackage, WorkbookRefused } from './workbook-package.js';
 
 /** Where a value was read: the sheet, the cell, and the text there as shown. */
 export interface SheetPlace {
@@ -52,7 +51,7 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<Ext
   try {
     await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch (error) {
-    throw new UserError(`${file} 无法作为 Excel 工作簿读取（${error instanceof Error ? error.message : String(error)}）：请在 Excel 里打开并另存为 .xlsx 再读`);
+    throw new WorkbookRefused(file, `无法作为 Excel 工作簿读取（${error instanceof Error ? error.message : String(error)}）：请在 Excel 里打开并另存为 .xlsx 再读`);
   }
   return new WorkbookReader(book, file).read();
 }
@@ -72,8 +71,9 @@ class WorkbookReader {
     const missing = [SHEET.unit, SHEET.projects, SHEET.indicators].filter((name) => !this.book.getWorksheet(name));
     if (missing.length > 0) {
       const found = this.book.worksheets.map((s) => `「${s.name}」`).join('');
-      throw new UserError(
-        `${this.file} 里没有工作表${missing.map((m) => `「${m}」`).join('')}（有的是${found || '：没有工作表'}）：shenbao 读的是 shenbao xlsx 写出的填报工作簿，工作表名不能改`,
+      throw new WorkbookRefused(
+        this.file,
+        `工作簿里没有工作表${missing.map((m) => `「${m}」`).join('')}（有的是${found || '：没有工作表'}）：shenbao 读的是 shenbao xlsx 写出的填报工作簿，工作表名不能改`,
       );
     }
     for (const sheet of this.book.worksheets)
@@ -85,7 +85,7 @@ class WorkbookReader {
     // No project at all is said at the first row for one.
     this.places.set('projects', { sheet: SHEET.projects, cell: 'A2', text: '' });
     this.readIndicators(this.book.getWorksheet(SHEET.indicators)!, projects);
-    data.projects = projects.map((p) => p.data);
+    data.projects = (projects ?? []).map((p) => p.data);
     const ok = this.problems.length === 0;
     return { ...(ok && { data }), problems: this.problems, notes: this.notes, places: this.places };
   }
@@ -94,7 +94,7 @@ class WorkbookReader {
 
   /** 单位: each field's label in column A, its value in column B. */
   private readUnit(sheet: ExcelJS.Worksheet, data: Record<string, unknown>): void {
-    this.refuseMerges(sheet);
+    this.refuseMerges(sheet, [1, 2]);
     const rows = new Map<string, number>();
     sheet.eachRow((row, r) => {
       const label = this.cellRead(row.getCell(1));
@@ -124,9 +124,10 @@ class WorkbookReader {
   }
 
   /** 项目: one project per row that has anything in a column of the table. */
-  private readProjects(sheet: ExcelJS.Worksheet): Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> {
+  /** Undefined when its header is refused (said): then no row of it is read. */
+  private readProjects(sheet: ExcelJS.Worksheet): Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> | undefined {
     const columns = this.headerColumns(sheet, PROJECT_FIELDS);
-    if (!columns) return [];
+    if (!columns) return undefined;
     const projects: Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> = [];
     this.eachDataRow(sheet, columns, (row) => {
       const i = projects.length;
@@ -151,9 +152,10 @@ class WorkbookReader {
   }
 
   /** 绩效指标: each row to the project its 项目名称 names, in row order. */
-  private readIndicators(sheet: ExcelJS.Worksheet, projects: ReadonlyArray<{ data: Record<string, unknown>; name?: string; cell: string }>): void {
+  private readIndicators(sheet: ExcelJS.Worksheet, projects: ReadonlyArray<{ data: Record<string, unknown>; name?: string; cell: string }> | undefined): void {
     const columns = this.headerColumns(sheet, INDICATOR_FIELDS);
-    if (!columns) return;
+    // 项目 unread (its header refused, said): its rows cannot be told apart, nor matched.
+    if (!columns || !projects) return;
     const byName = new Map<string, number[]>();
     projects.forEach((p, i) => p.name !== undefined && byName.set(p.name, [...(byName.get(p.name) ?? []), i]));
     const [nameField, ...fields] = INDICATOR_FIELDS as [WorkbookField, ...WorkbookField[]];
@@ -196,11 +198,12 @@ class WorkbookReader {
 
   /** Each field's column (1-based), by the header in row 1; undefined when a required one is missing (said). */
   private headerColumns(sheet: ExcelJS.Worksheet, fields: readonly WorkbookField[]): Map<WorkbookField, number> | undefined {
-    this.refuseMerges(sheet);
     const columns = new Map<WorkbookField, number>();
     const header = sheet.getRow(1);
     const seen: string[] = [];
     header.eachCell({ includeEmpty: false }, (cell, c) => {
+      // The rest of a merged header is its first cell again: said once.
+      if (cell.type === ExcelJS.ValueType.Merge) return;
       const read = this.cellRead(cell);
       if (read.kind === 'blank') return;
       const text = read.kind === 'text' ? read.text : read.kind === 'number' ? String(read.value) : '';
@@ -217,6 +220,7 @@ class WorkbookReader {
       }
       columns.set(field, c);
     });
+    this.refuseMerges(sheet, [...columns.values()]);
     const missing = fields.filter((f) => !columns.has(f) && f.required);
     if (missing.length > 0) {
       this.problem(
@@ -241,10 +245,15 @@ class WorkbookReader {
     });
   }
 
-  /** A merge in the data area cannot be read as a person reads it (a value for every row it spans?): refused with its range. */
-  private refuseMerges(sheet: ExcelJS.Worksheet): void {
+  /**
+   * A merge over a column that is read cannot be read as a person reads it (a value for every row
+   * it spans?): refused with its range. One elsewhere (over a note column of the office's) is not read.
+   */
+  private refuseMerges(sheet: ExcelJS.Worksheet, read: readonly number[]): void {
     if (!sheet.hasMerges) return;
     for (const range of sheet.model.merges) {
+      const [from, to = from] = range.split(':').map((a) => sheet.getCell(a!).fullAddress.col);
+      if (!read.some((c) => c >= from! && c <= to!)) continue;
       this.problem(
         sheet.name,
         range.split(':')[0]!,
@@ -355,6 +364,8 @@ const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,00
 /** An amount as the data holds it ("300000.00"): a number with at most two decimals, or its text. */
 function money(read: CellRead, fail: (why: string) => undefined): string | undefined {
   if (read.kind === 'number') {
+    // 0.5 shown as 50% is not 0.50 元, whatever it holds.
+    if (read.format.replace(/"[^"]*"|\\./g, '').includes('%')) return fail(`这一格按百分比显示（格式“${read.format}”），不是金额：${AMOUNT_FORMS}`);
     if (read.value < 0) return fail(`金额是负数 ${read.value}：金额不能为负`);
     // The shortest text that is this number (as Excel stores it): 1.005 has three decimals, however it rounds.
     const text = String(read.value);

@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { fileProblem, hasErrors, sortByPlace, type Diagnostic, type Locate } from '../model/diagnostic.js';
 import type { AcceptedProject, LoadedPacket } from '../validate/validate.js';
 import { readPacketInput } from './data-input.js';
-import { isWorkbookFile } from './revision.js';
+import { isWorkbookFile } from './inputs.js';
 import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';

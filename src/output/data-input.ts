@@ -6,8 +6,7 @@ import { INPUT, readInput } from '../files.js';
 import { capProblems, fileProblem, sortByPlace, type Locate } from '../model/diagnostic.js';
 import { MAX_LISTED_PROBLEMS } from '../validate/limits.js';
 import { readPacketFile, validatePacket, type LoadedPacket } from '../validate/validate.js';
-import { readWorkbook } from '../extract/workbook.js';
-import { isWorkbookFile, nearestPlace, placed, readPlaces } from './revision.js';
+import { isWorkbookFile } from './inputs.js';
 
 export async function readPacketInput(file: string): Promise<{ loaded: LoadedPacket; locate: Locate }> {
   return isWorkbookFile(file) ? readWorkbookInput(file) : readPacketFile(file);
@@ -15,13 +14,20 @@ export async function readPacketInput(file: string): Promise<{ loaded: LoadedPac
 
 /** A workbook as a data file: never throws for what is in the file (a file that is no workbook is its one error). */
 async function readWorkbookInput(file: string): Promise<{ loaded: LoadedPacket; locate: Locate }> {
+  // Loaded only for a workbook: a build of .json files starts without ExcelJS and the readers (test/startup.test.ts).
+  const [{ readWorkbook }, { WorkbookRefused }, { nearestPlace, placed, readPlaces }] = await Promise.all([
+    import('../extract/workbook.js'),
+    import('../extract/workbook-package.js'),
+    import('./revision.js'),
+  ]);
   const nowhere: Locate = () => undefined;
   let read;
   try {
     read = await readWorkbook(await readInput(file, INPUT.workbook), file);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const message = error.message.startsWith(file) ? error.message.slice(file.length).replace(/^[\s：]+/, '') : error.message;
+    // Said after the file's name, as every problem of a file is.
+    const message = error instanceof WorkbookRefused ? error.detail : error.message;
     const loaded: LoadedPacket = { file, accepted: [], diagnostics: [fileProblem('workbook-unreadable', file, message)], projectNames: [] };
     return { loaded, locate: nowhere };
   }

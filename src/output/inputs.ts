@@ -1,5 +1,7 @@
-// Which data files a command works on: a file as given, or every *.json directly in a folder but
-// a JSON Schema (*.schema.json: `shenbao init` puts packet.schema.json beside the data).
+// Which data files a command works on: a file as given (a .json, or a fill-in workbook .xlsx), or
+// every *.json directly in a folder but a JSON Schema (*.schema.json: `shenbao init` puts
+// packet.schema.json beside the data). A folder's .xlsx files are not read: offices keep their own
+// spreadsheets beside the data (a budget sheet, Excel's ~$ lock files); a workbook is named.
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,7 +17,7 @@ export async function findDataFiles(input: string): Promise<string[]> {
   if (!info.isDirectory()) return [refuseSpecial(input, info)];
   const entries = await fsStep(reading('文件夹'), input, () => readdir(input));
   const files = entries.filter((f) => isDataFileName(f)).sort();
-  if (files.length === 0) throw new UserError(`目录 ${input} 中没有数据文件（.json 或 .xlsx）`);
+  if (files.length === 0) throw new UserError(`目录 ${input} 中没有 .json 数据文件`);
   // A FIFO or device among them is refused before any work (reading it would wait, or never end).
   for (const file of files.map((f) => path.join(input, f))) {
     const entry = await stat(file).catch(() => undefined);
@@ -31,13 +33,11 @@ function refuseSpecial(file: string, info: Stats): string {
   return file;
 }
 
-/**
- * A folder's data file: *.json but a schema (*.schema.json), or a fill-in workbook *.xlsx but the
- * lock file Excel keeps beside an open one (~$填报.xlsx); not hidden.
- */
+/** A folder's data file: *.json, not hidden, not a schema (*.schema.json). */
 export function isDataFileName(name: string): boolean {
   const lower = name.toLowerCase();
-  if (name.startsWith('.')) return false;
-  if (lower.endsWith('.xlsx')) return !name.startsWith('~$');
-  return lower.endsWith('.json') && !lower.endsWith('.schema.json');
+  return lower.endsWith('.json') && !lower.endsWith('.schema.json') && !name.startsWith('.');
 }
+
+/** A fill-in workbook (`shenbao xlsx`), read as its data. */
+export const isWorkbookFile = (file: string): boolean => /\.xlsx$/i.test(file);

@@ -17,6 +17,7 @@ import { checkPrintable } from './printable.js';
 import type { Display } from '../model/display.js';
 import { PDF_SUBJECT } from './names.js';
 import { INPUT, readInput } from '../files.js';
+import { isWorkbookFile } from './inputs.js';
 import { HEADER_FIELDS, type DiffSide, type HeaderField } from '../extract/diff.js';
 
 export interface ExtractedFile extends ExtractedDocx {
@@ -173,7 +174,7 @@ export function nearestPlace<T>(places: ReadonlyMap<string, T>, path: ReadonlyAr
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
 export const isPdfFile = (file: string) => /\.pdf$/i.test(file);
-export const isWorkbookFile = (file: string) => /\.xlsx$/i.test(file);
+export { isWorkbookFile };
 
 /**
  * A data file, a .docx or a PDF as a valid packet, for `diff` (diffSides); a single 申报表 says

@@ -30,7 +30,7 @@ import type { LoadedFonts } from '../render/fonts.js';
 import { certificateLabel, readSignatures, signatureLabel, type SignatureCheck } from '../sign/signatures.js';
 import { projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { OUTPUT_FORMATS } from './formats.js';
-import { readPacketFile } from '../validate/validate.js';
+import { readPacketInput } from './data-input.js';
 import { formDataHash, MANIFEST_FILE, packetDataHash, readManifest, recordedDataFile, sha256, sha256File, type Manifest, type ManifestEntry } from './manifest.js';
 import { fileProblem, type Diagnostic } from '../model/diagnostic.js';
 
@@ -269,7 +269,7 @@ async function currentData(dir: string, manifest: Manifest): Promise<CurrentData
   if (file === undefined) return unchecked(`生成它们的数据文件 ${source.path} 已不在原处（移动、改名或删除了）`);
   let loaded;
   try {
-    ({ loaded } = await readPacketFile(file));
+    ({ loaded } = await readPacketInput(file));
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return unchecked(error.message);
