@@ -100,7 +100,12 @@ class WorkbookReader {
       const label = this.cellRead(row.getCell(1));
       if (label.kind !== 'text') return;
       const field = UNIT_FIELDS.find((f) => [f.header, ...(f.aliases ?? [])].some((h) => headerKey(h) === headerKey(label.text)));
-      if (field && !rows.has(field.header)) rows.set(field.header, r);
+      if (!field) return;
+      const first = rows.get(field.header);
+      // Two rows for one field: which is meant? (The first would win unseen.)
+      if (first !== undefined)
+        this.problem(sheet.name, `A${r}`, 'workbook-field-twice', `${sheet.name}!A${r}：“${field.header}”有两行（第 ${first} 行和第 ${r} 行），不知道读哪一行：请删去一行`, field.path);
+      else rows.set(field.header, r);
     });
     for (const field of UNIT_FIELDS) {
       const r = rows.get(field.header);
@@ -210,7 +215,10 @@ class WorkbookReader {
       seen.push(`${cell.address}「${text}」`);
       const field = fields.find((f) => [f.header, printedHeader(f), ...(f.aliases ?? [])].some((h) => headerKey(h) === headerKey(text)));
       if (!field) {
-        this.note(sheet.name, cell.address, 'workbook-column-ignored', `${sheet.name}!${cell.address}：列「${text}」不是填报表的栏目，没有读`);
+        // 项目资金总额（万元）: the column is ours, the unit is not; dropped with a note, its amounts would be lost.
+        const other = fields.find((f) => f.kind === 'money' && headerKey(f.header) === headerKey(text).replace(/[(（][^)）]*[)）]$/, ''));
+        if (other) this.problem(sheet.name, cell.address, 'workbook-header', `${sheet.name}!${cell.address}：列「${text}」的单位不是元：金额一律以元填写，表头写「${printedHeader(other)}」`, []);
+        else this.note(sheet.name, cell.address, 'workbook-column-ignored', `${sheet.name}!${cell.address}：列「${text}」不是填报表的栏目，没有读`);
         return;
       }
       const before = columns.get(field);
@@ -236,13 +244,26 @@ class WorkbookReader {
   }
 
   /** Each row below the header with anything in the table's columns. */
+  /**
+   * Each row below the header with anything in the table's columns. Hidden rows and columns are
+   * read too (an office may hide a row to drop it: it is not dropped), each said in a note.
+   */
   private eachDataRow(sheet: ExcelJS.Worksheet, columns: Map<WorkbookField, number>, each: (row: ExcelJS.Row) => void): void {
     const used = [...columns.values()];
+    const hidden: number[] = [];
     sheet.eachRow((row, r) => {
       if (r === 1) return;
       if (used.every((c) => this.cellRead(row.getCell(c)).kind === 'blank')) return;
+      if (row.hidden) hidden.push(r);
       each(row);
     });
+    if (hidden.length > 0) {
+      const shown = `${hidden.slice(0, 10).join('、')} ${hidden.length > 10 ? `等 ${hidden.length} 行` : '行'}`;
+      this.note(sheet.name, `A${hidden[0]}`, 'workbook-hidden', `工作表「${sheet.name}」第 ${shown}是隐藏的，其中的数据照样读了：不要的行请删去，不要只隐藏`);
+    }
+    for (const [field, c] of columns)
+      if (sheet.getColumn(c).hidden)
+        this.note(sheet.name, `${columnName(c - 1)}1`, 'workbook-hidden', `${sheet.name}!${columnName(c - 1)} 列（${field.header}）是隐藏的，其中的数据照样读了`);
   }
 
   /**
@@ -293,14 +314,16 @@ class WorkbookReader {
         if (read.kind === 'text') return read.text;
         if (read.kind === 'date') return fail('这一格是日期：这里应是文字');
         // A number typed where text belongs (指标值 100) reads as typed, unless a format shows it otherwise (90%).
-        if (isPlainFormat(read.format)) return String(read.value);
+        if (isPlainFormat(read.format) && (read.format.trim() !== '0' || Number.isInteger(read.value))) return String(read.value);
         return fail(`这一格是数字 ${read.value}，按格式“${read.format}”显示成别的样子：请把单元格设为文本格式，照表上要印的样子输入`);
     }
   }
 
   /** What a cell holds, formulas by their last computed value. */
   private cellRead(cell: ExcelJS.Cell): CellRead {
-    return valueRead(cell.value, cell.numFmt ?? 'General');
+    // A formula's result through cell.result: the value's own `result` drops a 0, FALSE or "" (ExcelJS keeps only truthy ones there).
+    const value = cell.type === ExcelJS.ValueType.Formula ? formulaValue(cell) : cell.value;
+    return valueRead(value, cell.numFmt ?? 'General');
   }
 
   /** 项目!K3（项目 1「培训费」，年度资金申请总额）: the cell, whose it is, and its field. */
@@ -322,10 +345,19 @@ class WorkbookReader {
   }
 }
 
+function formulaValue(cell: ExcelJS.Cell): ExcelJS.CellValue {
+  const value = cell.value as ExcelJS.CellFormulaValue;
+  const result = cell.result as ExcelJS.CellFormulaValue['result'];
+  return { ...value, result: result === undefined ? undefined : result } as ExcelJS.CellValue;
+}
+
+/** A number as Excel's General shows it: 15 significant digits (0.1+0.2 is 0.3). */
+const excelNumber = (value: number): number => Number(value.toPrecision(15));
+
 function valueRead(value: ExcelJS.CellValue, format: string): CellRead {
   if (value === null || value === undefined) return { kind: 'blank' };
   if (typeof value === 'string') return value === '' ? { kind: 'blank' } : { kind: 'text', text: value };
-  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value, format } : { kind: 'refused', why: '不是有效的数' };
+  if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value: excelNumber(value), format } : { kind: 'refused', why: '不是有效的数' };
   if (typeof value === 'boolean') return { kind: 'refused', why: `这一格是逻辑值 ${value ? 'TRUE' : 'FALSE'}：请写成文字或数字` };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? { kind: 'refused', why: '日期无效' } : { kind: 'date', value };
   if ('richText' in value) return valueRead(value.richText.map((run) => run.text).join(''), format);
@@ -359,13 +391,21 @@ function shown(cell: ExcelJS.Cell, read: CellRead): string {
 /** Formats that show a number as typed (General, text, whole numbers). */
 const isPlainFormat = (format: string) => /^(General|@|0)$/i.test(format.trim());
 
+/** General, or a number format whose only words are 元 and the yuan sign (#,##0.00, ¥#,##0.00, 0.00"元", accounting). */
+function isAmountFormat(format: string): boolean {
+  if (/^General$/i.test(format.trim())) return true;
+  const bare = format.replace(/\[[^\]]*\]/g, '').replace(/"(元|¥|￥|\s*)"/g, '').replace(/\\[¥￥元 ]/g, '');
+  return /^[0#?,.;()\-_*\s¥￥$元]*$/.test(bare);
+}
+
 const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,000.00 这样的文字（单位元，最多两位小数）';
 
 /** An amount as the data holds it ("300000.00"): a number with at most two decimals, or its text. */
 function money(read: CellRead, fail: (why: string) => undefined): string | undefined {
   if (read.kind === 'number') {
-    // 0.5 shown as 50% is not 0.50 元, whatever it holds.
+    // 0.5 shown as 50% is not 0.50 元, nor 20 shown as 20.00万元: a format that shows more than the number (and 元, ¥) is refused.
     if (read.format.replace(/"[^"]*"|\\./g, '').includes('%')) return fail(`这一格按百分比显示（格式“${read.format}”），不是金额：${AMOUNT_FORMS}`);
+    if (!isAmountFormat(read.format)) return fail(`这一格的格式“${read.format}”把数显示成别的样子（如万元），不是以元为单位的金额：请把格式改为数值（如 #,##0.00），照元填写`);
     if (read.value < 0) return fail(`金额是负数 ${read.value}：金额不能为负`);
     // The shortest text that is this number (as Excel stores it): 1.005 has three decimals, however it rounds.
     const text = String(read.value);
