@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../src/errors.js';
 import { LEVEL1_NAMES, LEVEL2_BY_LEVEL1 } from '../src/model/framework.js';
@@ -377,6 +378,22 @@ describe('a workbook written as openpyxl and pandas write one', () => {
     const { loaded } = await readBack(bytes);
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.packet).toEqual(FILLED_PACKET);
+  });
+
+  it('a date in a built-in format of Chinese Excel (31: yyyy"年"m"月"d"日", 57, 58) is the date it shows, not the number 44927', async () => {
+    for (const id of [31, 57, 58]) {
+      const bytes = scriptWorkbook([
+        { name: '单位', rows: SCRIPT_UNIT },
+        { name: '项目', rows: SCRIPT_PROJECTS },
+        { name: '绩效指标', rows: SCRIPT_INDICATORS },
+      ]);
+      const files = unzipSync(bytes);
+      files['xl/styles.xml'] = strToU8(new TextDecoder().decode(files['xl/styles.xml']).replace('<xf numFmtId="14"', `<xf numFmtId="${id}"`));
+      expect(new TextDecoder().decode(files['xl/styles.xml'])).toContain(`<xf numFmtId="${id}"`);
+      const { loaded } = await readBack(zipSync(files));
+      expect({ id, diagnostics: loaded.diagnostics }).toEqual({ id, diagnostics: [] });
+      expect(loaded.packet).toEqual(FILLED_PACKET);
+    }
   });
 
   it('a formula with no cached value is refused at its cell, with the field, and nothing else is', async () => {

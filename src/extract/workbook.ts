@@ -18,6 +18,7 @@ import {
   type WorkbookField,
 } from '../model/workbook.js';
 import { checkWorkbookPackage, WorkbookRefused } from './workbook-package.js';
+import { readChineseBuiltInFormats } from '../render/exceljs-adapter.js';
 
 /** Where a value was read: the sheet, the cell, and the text there as shown. */
 export interface SheetPlace {
@@ -47,6 +48,7 @@ type CellRead =
 
 export async function readWorkbook(bytes: Uint8Array, file: string): Promise<ExtractedWorkbook> {
   await checkWorkbookPackage(bytes, file);
+  readChineseBuiltInFormats();
   const book = new ExcelJS.Workbook();
   try {
     await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
