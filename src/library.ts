@@ -286,7 +286,7 @@ export async function extract(input: string | readonly string[], options: Extrac
   const inputs = typeof input === 'string' ? [input] : [...input];
   const templates = await loadTemplates(options.templates);
   const fonts = chooseFonts(options.font, options.fontBold);
-  const [{ extractFile, isPdfFile, isWordFile, printedRefusal }, { formFiles, gatherForms }] = await Promise.all([
+  const [{ extractFile, isPdfFile, isWordFile, isWorkbookFile, printedRefusal }, { formFiles, gatherForms }] = await Promise.all([
     import('./output/revision.js'),
     import('./output/gather.js'),
   ]);
@@ -297,10 +297,12 @@ export async function extract(input: string | readonly string[], options: Extrac
   // Said, and the command exits 1, but the data is still written: it is what the file holds now.
   const unsigned = (file: string, read: ExtractedFile | undefined) => (read?.unsigned ?? []).map((u) => said(file, u));
   const given = options.title !== undefined || options.unit !== undefined || options.year !== undefined;
-  const files = await formFiles(inputs);
+  // A fill-in workbook is a packet of its own: read alone, never gathered with forms.
+  const files = inputs.length === 1 && !given && isWorkbookFile(inputs[0]!) ? inputs : await formFiles(inputs);
   if (inputs.length === 1 && !given && files.length === 1 && files[0] === inputs[0]) {
     const file = files[0]!;
-    if (!isWordFile(file) && !isPdfFile(file)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${file} 都不是`);
+    if (!isWordFile(file) && !isPdfFile(file) && !isWorkbookFile(file))
+      throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）、PDF 文件或填报工作簿（.xlsx），${file} 都不是`);
     const read = await extractFile(file, templates, fonts);
     const problems = [...read.problems.map((p) => said(file, p)), ...refused(file, read)];
     return {

@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPacket, diff, extract, InvalidPacketError, renderForm, renderSummary, sign, validate, verify, type Packet } from '../src/index.js';
+import { buildPacket, diff, extract, InvalidPacketError, renderForm, renderSummary, renderWorkbook, sign, validate, verify, type Packet } from '../src/index.js';
+import { shenbaoHere } from './support/cli.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
@@ -76,6 +77,38 @@ describe('renderForm', () => {
     const signed = await sign(pdf, { p12, password: PASSWORD, reason: '同意申报', date });
     expect(signed).toEqual([{ outcomes: [{ kind: 'signed', file: pdf }], manifestUpdated: false, problems: [], ok: true }]);
     expect((await extract(pdf)).problems).toEqual([]);
+  });
+});
+
+describe('renderWorkbook', () => {
+  it('gives the bytes `shenbao xlsx` writes; validate, extract, diff and buildPacket read it as the data file', async () => {
+    const bytes = await renderWorkbook(seed, { date });
+    const made = path.join(dir, 'cli.xlsx');
+    process.env.SOURCE_DATE_EPOCH = String(date.getTime() / 1000);
+    const run = await shenbaoHere(['xlsx', SEED_FILE, '-o', made], process.cwd()).finally(() => delete process.env.SOURCE_DATE_EPOCH);
+    // The seed's two warnings, then what was written.
+    expect([run.code, run.stderr.split('\n').slice(-2)]).toEqual([0, [`${made}：填报工作簿，10 个项目、110 个绩效指标`, '']]);
+    const written = await readFile(made);
+    // Same sheets, same cells: the zip's own entry times are JSZip's (now), so the parts are compared.
+    const { unzipSync } = await import('fflate');
+    const parts = (b: Uint8Array) => Object.fromEntries(Object.entries(unzipSync(b)).map(([name, content]) => [name, Buffer.from(content).toString('utf8')]));
+    expect(parts(written)).toEqual(parts(bytes));
+
+    const file = path.join(dir, '填报.xlsx');
+    await writeFile(file, bytes);
+    const packet = validatePacket(seed).packet!;
+    const [checked] = await validate(file);
+    expect([checked!.ok, checked!.packet]).toEqual([true, packet]);
+    const read = await extract(file);
+    expect([read.problems, read.packet]).toEqual([[], packet]);
+    const compared = await diff(SEED_FILE, file);
+    expect([compared.changes, compared.lines]).toEqual([[], []]);
+    const [built] = await buildPacket(file, { out: path.join(dir, 'built'), date, format: ['pdf'], jobs: 1 });
+    expect([built!.ok, built!.written.map((w) => path.basename(w))]).toEqual([true, [...seed.projects.map((p, i) => `${String(i + 1).padStart(2, '0')}-${p.name}.pdf`), '汇总表.pdf']]);
+    // An empty one is the blank form to fill in; a packet with errors is refused, every error named.
+    expect((await renderWorkbook()).length).toBeGreaterThan(5_000);
+    const wrong = { ...seed, year: 1999 } as Packet;
+    await expect(renderWorkbook(wrong)).rejects.toThrow(InvalidPacketError);
   });
 });
 

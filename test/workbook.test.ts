@@ -10,7 +10,7 @@
 //   - Columns found by their header text: moved columns read the same; an extra one is a note.
 //   - The dropdowns, names, hidden list sheet, frozen panes and protection, in the sheet XML.
 //   - The ExcelJS pin of src/render/exceljs-adapter.ts.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -580,5 +580,29 @@ describe('src/render/exceljs-adapter.ts', () => {
       'one sqref, C2:C{n} with INDIRECT($B2); the public cell.dataValidation sorted addresses as text), run this file, then update PINNED';
     expect(installedVersion(), message).toBe(PINNED.exceljs);
     expect(pkg.dependencies.exceljs, message).toBe(PINNED.exceljs);
+  });
+});
+
+describe('shenbao xlsx and extract, refusing', () => {
+  it('never over a file, only to .xlsx, and a workbook is read alone, not gathered with forms: each one line, exit 2, nothing written', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'shenbao-xlsx-cli-'));
+    try {
+      await writeFile(path.join(folder, '已有.xlsx'), 'the user’s own');
+      await writeFile(path.join(folder, '填报.xlsx'), await writeWorkbook(loadSeed()));
+      const cases: Array<[string[], string]> = [
+        [['xlsx', '-o', '已有.xlsx'], '已有.xlsx 已存在：shenbao 不会覆盖它。请换一个文件名，或先把它移走'],
+        [['xlsx', '-o', '填报.json'], '-o 填报.json：工作簿的文件名要以 .xlsx 结尾，如 -o 填报.xlsx'],
+        [['xlsx', '没有.json', '-o', '新.xlsx'], '找不到 没有.json：没有这个文件或文件夹，请检查路径是否写对'],
+        [['extract', '填报.xlsx', '填报.xlsx', '-o', '汇总.json'], '填报.xlsx 是填报工作簿，它本身就是一个数据包，不与申报表一起汇总：请单独读它，如 shenbao extract 填报.xlsx -o 数据.json'],
+      ];
+      for (const [args, line] of cases) {
+        const run = await shenbaoHere(args, folder);
+        expect([args, run.code, run.stdout, run.stderr]).toEqual([args, 2, '', `${line}\n`]);
+      }
+      expect((await readdir(folder)).sort()).toEqual(['填报.xlsx', '已有.xlsx'].sort());
+      expect(await readFile(path.join(folder, '已有.xlsx'), 'utf8')).toBe('the user’s own');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

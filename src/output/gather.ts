@@ -14,6 +14,7 @@ import { fileProblem, hasErrors, projectIndexOf, withSeverity, type Diagnostic }
 import { UnreadableForms } from '../extract/docx.js';
 import { validatePacket } from '../validate/validate.js';
 import { extractFile, isPdfFile, isWordFile, type ExtractedFile } from './revision.js';
+import { isWorkbookFile } from './inputs.js';
 
 export interface GatherOptions {
   templates: FormTemplates;
@@ -62,6 +63,8 @@ export async function formFiles(inputs: readonly string[]): Promise<string[]> {
     });
     if (!info) throw new UserError(notFoundMessage(input));
     if (!info.isDirectory()) {
+      if (isWorkbookFile(input))
+        throw new UserError(`${input} 是填报工作簿，它本身就是一个数据包，不与申报表一起汇总：请单独读它，如 shenbao extract ${input} -o 数据.json`);
       if (!isWordFile(input) && !isPdfFile(input)) throw new UserError(`extract 读取 shenbao 生成的 Word 文件（.docx）或 PDF 文件，${input} 都不是`);
       files.push(input);
       continue;
