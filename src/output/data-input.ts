@@ -18,7 +18,7 @@ async function readWorkbookInput(file: string): Promise<{ loaded: LoadedPacket; 
   const [{ readWorkbook }, { WorkbookRefused }, { nearestPlace, placed, readPlaces }] = await Promise.all([
     import('../extract/workbook.js'),
     import('../extract/workbook-package.js'),
-    import('./revision.js'),
+    import('./read-places.js'),
   ]);
   const nowhere: Locate = () => undefined;
   let read;

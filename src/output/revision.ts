@@ -8,7 +8,10 @@ import { formatDiagnostic } from '../validate/format.js';
 import { fileProblem, hasErrors, RefusedForProblems, sortByPlace, withSeverity, type Diagnostic, type ProblemPlace } from '../model/diagnostic.js';
 import { readPacketFile, validatePacket } from '../validate/validate.js';
 import { extractDocx, type ExtractedDocx, type ReadPlace } from '../extract/docx.js';
-import { readWorkbook, type SheetPlace } from '../extract/workbook.js';
+import { readWorkbook } from '../extract/workbook.js';
+import { placed, readPlaces, type Medium } from './read-places.js';
+
+export { nearestPlace, placed, readPlaces } from './read-places.js';
 import { documentInfo } from '../extract/pdf-read.js';
 import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines, readPdfForms, type PrintedCheck } from '../extract/pdf.js';
 import { readSignatures, signatureLabel } from '../sign/signatures.js';
@@ -140,36 +143,6 @@ function struckWarnings(places: ExtractedDocx['places']): Diagnostic[] {
       message: `带删除线的${words}按删除读，没有读入`,
     }];
   });
-}
-
-type Medium = 'Word' | 'PDF' | 'Excel';
-
-/** The diagnostic with the place its value was read from (`medium`: Word, PDF, Excel), and the text there; a blank cell is said to be empty. */
-export function placed(d: Diagnostic, places: ReadonlyMap<string, ReadPlace>, medium: Medium, file: string): Diagnostic {
-  // A workbook's problem of a whole project or indicator is at its row's first cell.
-  const read = medium === 'Excel' ? nearestPlace(places, d.path) : places.get(d.path.join('.'));
-  if (!read) return d;
-  // A PDF's tables are read across its pages: its place for programs is the file.
-  const place: ProblemPlace = read.cell
-    ? { kind: 'sheet', file, ...read.cell }
-    : medium === 'Word'
-      ? { kind: 'word', file, ...read.at }
-      : { kind: 'pdf', file };
-  return { ...d, place, message: `${d.message}（${medium} ${read.place}${read.text.trim() === '' ? (read.cell ? ' 是空的' : '是空的') : `：「${read.text}」`}）` };
-}
-
-/** A workbook's places as a form's, each with its cell. */
-export function readPlaces(places: ReadonlyMap<string, SheetPlace>): Map<string, ReadPlace> {
-  return new Map([...places].map(([key, at]): [string, ReadPlace] => [key, { place: `${at.sheet}!${at.cell}`, at: {}, text: at.text, cell: { sheet: at.sheet, cell: at.cell } }]));
-}
-
-/** The place of `path`, or of the nearest value above it that has one. */
-export function nearestPlace<T>(places: ReadonlyMap<string, T>, path: ReadonlyArray<string | number>): T | undefined {
-  for (let n = path.length; n > 0; n--) {
-    const at = places.get(path.slice(0, n).join('.'));
-    if (at) return at;
-  }
-  return undefined;
 }
 
 export const isWordFile = (file: string) => /\.docx$/i.test(file);
