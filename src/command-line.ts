@@ -876,7 +876,8 @@ async function extract(argv: { input: string; out?: string; templates?: string; 
   if (read.problems.length > 0) {
     problems.add(argv.input, read.problems);
     const refusal = printedRefusal(read);
-    io.stderr(`${argv.input}：${refusal ?? `有 ${read.problems.length} 处${fromText ? '按 PDF 上的文字读不回' : '修改无法读取'}`}，没有写出数据\n`);
+    const what = fromText ? '处按 PDF 上的文字读不回' : isWorkbookFile(argv.input) ? '个单元格无法读取' : '处修改无法读取';
+    io.stderr(`${argv.input}：${refusal ?? `有 ${read.problems.length} ${what}`}，没有写出数据\n`);
     problems.end();
     return EXIT.dataErrors;
   }

@@ -114,7 +114,7 @@ interface BadCase {
 const MB = 1024 * 1024;
 const cell = (place: string, project: number, field: string, why: string) => `${place}（项目 ${project}「${[P1, P2][project - 1]}」，${field}）：${why}`;
 const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,000.00 这样的文字（单位元，最多两位小数）';
-const DATE_FORMS = '日期应是日期格式的单元格，或写成 2023-01-01、2023/1/1、2023年1月1日 这样的文字';
+const DATE_FORMS = '日期应是日期格式的单元格，或写成 2023-01-01、2023/1/1、2023.1.1、2023年1月1日、20230101 这样的文字';
 const NO_CACHED_VALUE = '这一格是公式，但工作簿里没有它算出的值（由程序写出、没有在 Excel 里打开保存过）：请在 Excel 或 WPS 里打开、保存一次，或直接填值';
 const PROJECT_HEADERS =
   'A1「项目名称」、B1「项目性质」、C1「项目类别」、D1「主管部门」、E1「实施单位」、F1「计划开始日期」、G1「计划完成日期」、H1「项目资金总额（元）」、I1「项目资金：其中财政资金（元）」、J1「项目资金：其他资金（元）」、K1「年度申请资金（元）」、L1「年度资金：其中当年财政拨款（元）」、M1「年度资金：上年结转资金（元）」、N1「年度资金：其他资金（元）」、O1「项目总目标的标题」、P1「项目总目标」、Q1「年度总体目标」';
@@ -207,9 +207,9 @@ const BAD: BadCase[] = [
     problems: [cell('项目!F2', 1, '计划开始日期', '这一格是日期加时刻（2023-01-01 08:30）：只写日期')],
   },
   {
-    name: 'a bad date text: 2023.1.1',
-    make: edited('项目', (s) => (s.getCell('G3').value = '2023.1.1')),
-    problems: [cell('项目!G3', 2, '计划完成日期', `「2023.1.1」不是日期：${DATE_FORMS}`)],
+    name: 'a bad date text: 1/1/2023 (the year last)',
+    make: edited('项目', (s) => (s.getCell('G3').value = '1/1/2023')),
+    problems: [cell('项目!G3', 2, '计划完成日期', `「1/1/2023」不是日期：${DATE_FORMS}`)],
   },
   {
     name: 'an indicator row whose 项目名称 matches no project',

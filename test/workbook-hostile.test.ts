@@ -186,3 +186,91 @@ describe('nothing read unseen, nothing dropped unseen', () => {
     expect(problems).toEqual([{ cell: '项目!H1', message: '项目!H1：列「项目资金总额（万元）」的单位不是元：金额一律以元填写，表头写「项目资金总额（元）」' }]);
   });
 });
+
+describe('a second pass: what a cell shows is what is read', () => {
+  /** The seed's first project's 年度资金申请总额 (项目!K2) as `value` in `numFmt`: its problem, or the amount read. */
+  async function amountIn(numFmt: string, value: number) {
+    const { packet, problems } = await read(
+      await edited('项目', (s) => {
+        const cell = s.getCell('H2');
+        cell.value = value;
+        cell.style = { ...cell.style, numFmt };
+      }),
+    );
+    return problems.length > 0 ? problems.map((p) => p.message.replace('项目!H2（项目 1「培训费」，项目资金总额）：', '')) : packet!.projects[0]!.funds.project.total;
+  }
+
+  it('formats that show another number, or nothing, are refused, each saying how', async () => {
+    const advice = '：请把格式改为数值（如 #,##0.00），照元填写';
+    expect(await amountIn('#,##0.00,', 1234.5)).toEqual([`这一格的格式“#,##0.00,”把数按千、百万缩小显示，显示的不是它${advice}`]);
+    expect(await amountIn('0.00,,', 1234.5)).toEqual([`这一格的格式“0.00,,”把数按千、百万缩小显示，显示的不是它${advice}`]);
+    expect(await amountIn(';;;', 1234.5)).toEqual([`这一格的格式“;;;”不显示这个数${advice}`]);
+    expect(await amountIn('#,##0', 1234.5)).toEqual([`这一格的格式“#,##0”只显示 0 位小数，显示的 1235 不是它（1234.5）${advice}`]);
+    expect(await amountIn('[$$-409]#,##0.00', 1234.5)).toEqual([`这一格的格式“[$$-409]#,##0.00”标着别的货币，不是以元为单位的金额${advice}`]);
+    expect(await amountIn('#,##0.00 [$€-407]', 1234.5)).toEqual([`这一格的格式“#,##0.00 [$€-407]”标着别的货币，不是以元为单位的金额${advice}`]);
+  });
+
+  it('the formats offices use for amounts read as the amount: accounting (as LibreOffice saves it, and zh-CN), a dash for zero, whole yuan', async () => {
+    for (const numFmt of [
+      '_(* #,##0.00_);_(* (#,##0.00);_(* -??_);_(@_)',
+      '_ ¥* #,##0.00_ ;_ ¥* -#,##0.00_ ;_ ¥* "-"??_ ;_ @_ ',
+      '_ * #,##0.00_ ;_ * -#,##0.00_ ;_ * "-"??_ ;_ @_ ',
+      '#,##0.00;-#,##0.00;"-"',
+      '#,##0.00;-#,##0.00;;@',
+      '[$¥-804]#,##0.00',
+    ])
+      expect({ numFmt, read: await amountIn(numFmt, 1234567.5) }).toEqual({ numFmt, read: '1234567.50' });
+    expect(await amountIn('#,##0', 200000)).toBe('200000.00');
+  });
+
+  it('a cell of spaces only is empty, as it looks: 零金额 keeps its default, an optional heading is left out', async () => {
+    const { packet, problems } = await read(
+      await editWorkbook(await goodWorkbook(), (book) => {
+        book.getWorksheet('单位')!.getCell('B6').value = ' ';
+        book.getWorksheet('项目')!.getCell('O2').value = '\u3000 ';
+      }),
+    );
+    expect(problems).toEqual([]);
+    expect(packet!.display).toBeUndefined();
+    expect(packet!.projects[0]!.overallGoalHeading).toBeUndefined();
+  });
+
+  it('an office’s own column in 万元 beside the one in 元 is noted, not read, and refuses nothing', async () => {
+    const file = path.join(dir, 'wanyuan.xlsx');
+    await writeFile(
+      file,
+      await edited('项目', (s) => {
+        s.getCell('R1').value = '年度资金申请总额（万元）';
+        s.getCell('R2').value = 20;
+      }),
+    );
+    const { loaded } = await readPacketInput(file);
+    expect(loaded.packet!.projects[0]!.funds.annual.total).toBe(smallPacket().projects[0]!.funds.annual.total);
+    expect(loaded.diagnostics.filter((d) => d.code === 'workbook-column-ignored').map((d) => d.message)).toEqual([
+      '项目!R1：列「年度资金申请总额（万元）」不是填报表的栏目（金额读的是 K 列「年度资金申请总额（元）」），没有读',
+    ]);
+  });
+
+  it('amounts typed ¥300,000.00 and 300000元, dates 2023.1.1 and 20230101, a 年度 shown as yyyy: read as written', async () => {
+    const { packet, problems } = await read(
+      await editWorkbook(await goodWorkbook(), (book) => {
+        const projects = book.getWorksheet('项目')!;
+        projects.getCell('H2').value = '¥300,000.00';
+        projects.getCell('I2').value = '280000元';
+        projects.getCell('J2').value = '２０，０００';
+        projects.getCell('F2').value = '2023.1.1';
+        projects.getCell('G2').value = '20231231';
+        const year = book.getWorksheet('单位')!.getCell('B4');
+        year.value = new Date(Date.UTC(2023, 5, 30));
+        year.style = { ...year.style, numFmt: 'yyyy' };
+      }),
+    );
+    expect(problems).toEqual([]);
+    expect(packet!.year).toBe(2023);
+    expect(packet!.projects[0]!.funds.project).toEqual({ total: '300000.00', fiscal: '280000.00', other: '20000.00' });
+    expect([packet!.projects[0]!.startDate, packet!.projects[0]!.endDate]).toEqual(['2023-01-01', '2023-12-31']);
+    // One separator throughout: 2023-1/1 is a slip.
+    const slip = await read(await edited('项目', (s) => (s.getCell('F2').value = '2023-1/1')));
+    expect(slip.problems.map((p) => p.cell)).toEqual(['项目!F2']);
+  });
+});

@@ -120,7 +120,7 @@ class WorkbookReader {
       if (value === undefined) continue;
       const choices = UNIT_CHOICES[field.path.join('.')];
       if (choices && typeof value === 'string') {
-        const choice = choices.find(([shown, stored]) => shown === value.trim() || stored === value.trim());
+        const choice = choices.find(([shown, stored]) => shown === value.trim() || (stored !== '' && stored === value.trim()));
         if (!choice) {
           this.problem(sheet.name, cell.address, 'workbook-choice', `${this.label(sheet.name, cell.address, field)}：「${value}」不是可选的值，应为 ${choices.map(([shown]) => shown).join('、')} 之一，或留空`, field.path);
           continue;
@@ -208,6 +208,8 @@ class WorkbookReader {
     const columns = new Map<WorkbookField, number>();
     const header = sheet.getRow(1);
     const seen: string[] = [];
+    /** Columns of an amount in another unit (年度资金申请总额（万元）). */
+    const otherUnits: Array<{ address: string; text: string; field: WorkbookField }> = [];
     header.eachCell({ includeEmpty: false }, (cell, c) => {
       // The rest of a merged header is its first cell again: said once.
       if (cell.type === ExcelJS.ValueType.Merge) return;
@@ -219,7 +221,7 @@ class WorkbookReader {
       if (!field) {
         // 项目资金总额（万元）: the column is ours, the unit is not; dropped with a note, its amounts would be lost.
         const other = fields.find((f) => f.kind === 'money' && headerKey(f.header) === headerKey(text).replace(/[(（][^)）]*[)）]$/, ''));
-        if (other) this.problem(sheet.name, cell.address, 'workbook-header', `${sheet.name}!${cell.address}：列「${text}」的单位不是元：金额一律以元填写，表头写「${printedHeader(other)}」`, []);
+        if (other) otherUnits.push({ address: cell.address, text, field: other });
         else this.note(sheet.name, cell.address, 'workbook-column-ignored', `${sheet.name}!${cell.address}：列「${text}」不是填报表的栏目，没有读`);
         return;
       }
@@ -230,6 +232,11 @@ class WorkbookReader {
       }
       columns.set(field, c);
     });
+    // Beside its column in 元, an office's own column in 万元 is its own (not read, said); instead of it, the amounts would be lost.
+    for (const { address, text, field } of otherUnits) {
+      if (columns.has(field)) this.note(sheet.name, address, 'workbook-column-ignored', `${sheet.name}!${address}：列「${text}」不是填报表的栏目（金额读的是 ${columnName(columns.get(field)! - 1)} 列「${printedHeader(field)}」），没有读`);
+      else this.problem(sheet.name, address, 'workbook-header', `${sheet.name}!${address}：列「${text}」的单位不是元：金额一律以元填写，表头写「${printedHeader(field)}」`, []);
+    }
     this.refuseMerges(sheet, [...columns.values()]);
     const missing = fields.filter((f) => !columns.has(f) && f.required);
     if (missing.length > 0) {
@@ -311,6 +318,8 @@ class WorkbookReader {
       case 'year':
         if (read.kind === 'number' && Number.isInteger(read.value)) return read.value;
         if (read.kind === 'text' && /^\s*\d{4}\s*$/.test(read.text.normalize('NFKC'))) return Number(read.text.normalize('NFKC').trim());
+        // A date shown as its year alone (format yyyy): the year it shows.
+        if (read.kind === 'date' && /^(y+|y+"年")$/i.test(cell.numFmt ?? '')) return read.value.getUTCFullYear();
         return fail(`「${shown(cell, read)}」不是年份：请写四位数的年份，如 2027`);
       default:
         if (read.kind === 'text') return read.text;
@@ -358,7 +367,8 @@ const excelNumber = (value: number): number => Number(value.toPrecision(15));
 
 function valueRead(value: ExcelJS.CellValue, format: string): CellRead {
   if (value === null || value === undefined) return { kind: 'blank' };
-  if (typeof value === 'string') return value === '' ? { kind: 'blank' } : { kind: 'text', text: value };
+  // A cell of spaces only looks empty, and is read so (a person sees nothing there).
+  if (typeof value === 'string') return /^[\s\u3000]*$/.test(value) ? { kind: 'blank' } : { kind: 'text', text: value };
   if (typeof value === 'number') return Number.isFinite(value) ? { kind: 'number', value: excelNumber(value), format } : { kind: 'refused', why: '不是有效的数' };
   if (typeof value === 'boolean') return { kind: 'refused', why: `这一格是逻辑值 ${value ? 'TRUE' : 'FALSE'}：请写成文字或数字` };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? { kind: 'refused', why: '日期无效' } : { kind: 'date', value };
@@ -393,11 +403,41 @@ function shown(cell: ExcelJS.Cell, read: CellRead): string {
 /** Formats that show a number as typed (General, text, whole numbers). */
 const isPlainFormat = (format: string) => /^(General|@|0)$/i.test(format.trim());
 
-/** General, or a number format whose only words are 元 and the yuan sign (#,##0.00, ¥#,##0.00, 0.00"元", accounting). */
-function isAmountFormat(format: string): boolean {
-  if (/^General$/i.test(format.trim())) return true;
-  const bare = format.replace(/\[[^\]]*\]/g, '').replace(/"(元|¥|￥|\s*)"/g, '').replace(/\\[¥￥元 ]/g, '');
-  return /^[0#?,.;()\-_*\s¥￥$元]*$/.test(bare);
+/**
+ * Why a number format does not show `value` as that many 元, or undefined where it does: General,
+ * or (in its first section, the one a positive amount is shown in) digits with 元 or the yuan sign
+ * at most, all the decimals the value has, and no scaling (#,##0, shows thousands). The accounting
+ * formats pass: padding (_x) and fill (*x) are spacing; the zero and text sections show no amount.
+ */
+export function amountFormatProblem(format: string, value: number): string | undefined {
+  if (/^General$/i.test(format.trim())) return undefined;
+  // The first section: up to a ; outside quotes.
+  let positive = '';
+  for (let i = 0, quoted = false; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\\') {
+      positive += ch + (format[i + 1] ?? '');
+      i++;
+      continue;
+    } else if (ch === ';' && !quoted) break;
+    positive += ch;
+  }
+  const currency = [...positive.matchAll(/\[\$([^\]-]*)(?:-[^\]]*)?\]/g)].map((m) => m[1]!);
+  if (currency.some((symbol) => !['', '¥', '￥', '元', 'CNY', 'RMB'].includes(symbol))) return '标着别的货币，不是以元为单位的金额';
+  const bare = positive
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/_./g, '')
+    .replace(/\*./g, '')
+    .replace(/"([^"]*)"/g, (_, text: string) => (/^[\s元¥￥]*$/.test(text) ? '' : '"'))
+    .replace(/\\[¥￥元 ]/g, '');
+  if (!/^[0#?,.\s()¥￥元-]*$/.test(bare)) return '把数显示成别的样子（如万元），不是以元为单位的金额';
+  if (!/[0#?]/.test(bare)) return '不显示这个数';
+  if (/[0#?],+(?![0#?])/.test(bare)) return '把数按千、百万缩小显示，显示的不是它';
+  const shown = /\.([0#?]*)/.exec(bare)?.[1]?.length ?? 0;
+  const decimals = String(value).split('.')[1]?.length ?? 0;
+  if (decimals > shown) return `只显示 ${shown} 位小数，显示的 ${value.toFixed(shown)} 不是它（${value}）`;
+  return undefined;
 }
 
 const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,000.00 这样的文字（单位元，最多两位小数）';
@@ -405,19 +445,21 @@ const AMOUNT_FORMS = '金额应是数字，或写成 300000、300000.00、300,00
 /** An amount as the data holds it ("300000.00"): a number with at most two decimals, or its text. */
 function money(read: CellRead, fail: (why: string) => undefined): string | undefined {
   if (read.kind === 'number') {
-    // 0.5 shown as 50% is not 0.50 元, nor 20 shown as 20.00万元: a format that shows more than the number (and 元, ¥) is refused.
+    // 0.5 shown as 50% is not 0.50 元, nor 20 shown as 20.00万元, nor 1234.5 shown as 1,235: what the cell shows is what is read, or it is refused.
     if (read.format.replace(/"[^"]*"|\\./g, '').includes('%')) return fail(`这一格按百分比显示（格式“${read.format}”），不是金额：${AMOUNT_FORMS}`);
-    if (!isAmountFormat(read.format)) return fail(`这一格的格式“${read.format}”把数显示成别的样子（如万元），不是以元为单位的金额：请把格式改为数值（如 #,##0.00），照元填写`);
     if (read.value < 0) return fail(`金额是负数 ${read.value}：金额不能为负`);
     // The shortest text that is this number (as Excel stores it): 1.005 has three decimals, however it rounds.
     const text = String(read.value);
     if (/e/i.test(text)) return fail(read.value < 1 ? `金额 ${text} 小数太多：最多两位小数` : `金额 ${text} 太大`);
     const decimals = text.split('.')[1]?.length ?? 0;
     if (decimals > 2) return fail(`金额 ${text} 有 ${decimals} 位小数：最多两位，shenbao 不替你四舍五入，请改成要申报的数`);
+    const shows = amountFormatProblem(read.format, read.value);
+    if (shows) return fail(`这一格的格式“${read.format}”${shows}：请把格式改为数值（如 #,##0.00），照元填写`);
     return new Big(text).toFixed(2);
   }
   if (read.kind === 'text') {
-    const text = read.text.normalize('NFKC').trim();
+    // ¥300,000.00 and 300000元 are amounts in 元 as written.
+    const text = read.text.normalize('NFKC').trim().replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '');
     if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(text)) return fail(`「${read.text}」不是金额：${AMOUNT_FORMS}`);
     const decimals = text.split('.')[1]?.length ?? 0;
     if (decimals > 2) return fail(`金额「${read.text}」有 ${decimals} 位小数：最多两位，shenbao 不替你四舍五入，请改成要申报的数`);
@@ -426,7 +468,7 @@ function money(read: CellRead, fail: (why: string) => undefined): string | undef
   return fail(`这一格是日期，不是金额：${AMOUNT_FORMS}`);
 }
 
-const DATE_FORMS = '日期应是日期格式的单元格，或写成 2023-01-01、2023/1/1、2023年1月1日 这样的文字';
+const DATE_FORMS = '日期应是日期格式的单元格，或写成 2023-01-01、2023/1/1、2023.1.1、2023年1月1日、20230101 这样的文字';
 
 /** A date as the data holds it (2023-01-01): a date cell at midnight, or its text in one of three forms. */
 function date(read: CellRead, fail: (why: string) => undefined): string | undefined {
@@ -439,8 +481,9 @@ function date(read: CellRead, fail: (why: string) => undefined): string | undefi
   }
   if (read.kind === 'text') {
     const text = read.text.normalize('NFKC').trim();
-    const match = /^(\d{4})(?:-(\d{1,2})-(\d{1,2})|\/(\d{1,2})\/(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$/.exec(text);
-    if (!match) return fail(`「${read.text}」不是日期：${DATE_FORMS}`);
+    const match = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日|(\d{2})(\d{2}))$/.exec(text);
+    // One separator throughout (2023-1/1 is a slip, not a date).
+    if (!match || (match[2] !== undefined && new Set(text.replace(/\d/g, '')).size !== 1)) return fail(`「${read.text}」不是日期：${DATE_FORMS}`);
     const [y, m, d] = [match[1]!, match[2] ?? match[4] ?? match[6]!, match[3] ?? match[5] ?? match[7]!];
     // A day that does not exist (2023-02-30) is said by validation, as for a data file.
     return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
