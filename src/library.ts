@@ -257,8 +257,8 @@ export interface ExtractOptions extends FormOptions {
 }
 
 export interface Extracted {
-  /** One 申报表's file, one 汇总表's, or several files' forms gathered into one packet. */
-  kind: 'form' | 'summary' | 'gathered';
+  /** One 申报表's file, one 汇总表's, a fill-in workbook, or several files' forms gathered into one packet. */
+  kind: 'form' | 'summary' | 'workbook' | 'gathered';
   /** What `extract` writes: a PDF's carried data exactly as carried, else the packet read; absent when the data cannot be taken. */
   json?: string;
   /** The data as read (before validation). */

@@ -100,7 +100,7 @@ describe('renderWorkbook', () => {
     const [checked] = await validate(file);
     expect([checked!.ok, checked!.packet]).toEqual([true, packet]);
     const read = await extract(file);
-    expect([read.problems, read.packet]).toEqual([[], packet]);
+    expect([read.kind, read.problems, read.packet]).toEqual(['workbook', [], packet]);
     const compared = await diff(SEED_FILE, file);
     expect([compared.changes, compared.lines]).toEqual([[], []]);
     const [built] = await buildPacket(file, { out: path.join(dir, 'built'), date, format: ['pdf'], jobs: 1 });

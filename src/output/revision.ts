@@ -23,7 +23,9 @@ import { INPUT, readInput } from '../files.js';
 import { isWorkbookFile } from './inputs.js';
 import { HEADER_FIELDS, type DiffSide, type HeaderField } from '../extract/diff.js';
 
-export interface ExtractedFile extends ExtractedDocx {
+export interface ExtractedFile extends Omit<ExtractedDocx, 'kind'> {
+  /** A 汇总表 (front table and forms), forms only, or a fill-in workbook (a packet of its own). */
+  kind: ExtractedDocx['kind'] | 'workbook';
   /** The data validated as a data file would be (when it could be read at all). */
   diagnostics: Diagnostic[];
   /** The valid packet, keys in the schema's order; absent when anything is an error. */
@@ -52,7 +54,7 @@ export interface ExtractedFile extends ExtractedDocx {
 export async function extractFile(file: string, templates: FormTemplates, fonts: FontFiles = DEFAULT_FONTS): Promise<ExtractedFile> {
   if (isWorkbookFile(file)) {
     const read = await readWorkbook(await readInput(file, INPUT.workbook), file);
-    return checked({ kind: 'summary', ...(read.data && { data: read.data }), problems: read.problems, notes: read.notes, places: readPlaces(read.places) }, file, 'Excel', { templates, fonts: await loadFonts(fonts) });
+    return checked({ kind: 'workbook', ...(read.data && { data: read.data }), problems: read.problems, notes: read.notes, places: readPlaces(read.places) }, file, 'Excel', { templates, fonts: await loadFonts(fonts) });
   }
   // Only a regular file: a FIFO named like a form would wait for ever, a device never end.
   const bytes = await readInput(file, isPdfFile(file) ? INPUT.pdf : INPUT.word);
@@ -111,7 +113,7 @@ export function printedRefusal(read: ExtractedFile): string | undefined {
 }
 
 /** Read forms validated; a problem with a value says where in the file it was read, and what. */
-function checked(extracted: ExtractedDocx, file: string, medium: Medium, printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
+function checked(extracted: Omit<ExtractedDocx, 'kind'> & Pick<ExtractedFile, 'kind'>, file: string, medium: Medium, printing: { templates: FormTemplates; fonts: LoadedFonts }): ExtractedFile {
   if (!extracted.data) return { ...extracted, diagnostics: [], projectNames: [] };
   const validation = validatePacket(extracted.data);
   // Every character against the font that will print it, as validate and build check it. A form
