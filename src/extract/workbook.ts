@@ -53,7 +53,8 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<Ext
   try {
     await book.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch (error) {
-    throw new WorkbookRefused(file, `无法作为 Excel 工作簿读取（${error instanceof Error ? error.message : String(error)}）：请在 Excel 里打开并另存为 .xlsx 再读`);
+    // ExcelJS says what it could not read in English; it is quoted as its words, after ours.
+    throw new WorkbookRefused(file, `无法作为 Excel 工作簿读取：其中的内容不合 .xlsx 的规范（读取库 ExcelJS 的原话：${error instanceof Error ? error.message : String(error)}）。请在 Excel 或 WPS 里打开，另存为 .xlsx 再读`);
   }
   return new WorkbookReader(book, file).read();
 }
