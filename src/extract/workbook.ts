@@ -59,6 +59,13 @@ export async function readWorkbook(bytes: Uint8Array, file: string): Promise<Ext
   return new WorkbookReader(book, file).read();
 }
 
+/** A row of 项目 as read: its data so far (indicators are added from 绩效指标), its name, and its name's cell. */
+interface ReadProject {
+  data: Record<string, unknown>;
+  name?: string;
+  cell: string;
+}
+
 class WorkbookReader {
   private readonly problems: Diagnostic[] = [];
   private readonly notes: Diagnostic[] = [];
@@ -131,12 +138,11 @@ class WorkbookReader {
     }
   }
 
-  /** 项目: one project per row that has anything in a column of the table. */
-  /** Undefined when its header is refused (said): then no row of it is read. */
-  private readProjects(sheet: ExcelJS.Worksheet): Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> | undefined {
+  /** 项目: one project per row that has anything in a column of the table; undefined when its header is refused (said). */
+  private readProjects(sheet: ExcelJS.Worksheet): ReadProject[] | undefined {
     const columns = this.headerColumns(sheet, PROJECT_FIELDS);
     if (!columns) return undefined;
-    const projects: Array<{ data: Record<string, unknown>; name?: string; cell: string; row: number }> = [];
+    const projects: ReadProject[] = [];
     this.eachDataRow(sheet, columns, (row) => {
       const i = projects.length;
       const project: Record<string, unknown> = { funds: { project: {}, annual: {} } };
@@ -150,7 +156,7 @@ class WorkbookReader {
       project.indicators = [];
       const nameColumn = columns.get(PROJECT_FIELDS[0]!)!;
       const name = typeof project.name === 'string' ? project.name.trim() : undefined;
-      projects.push({ data: project, name, cell: `${columnName(nameColumn - 1)}${row.number}`, row: row.number });
+      projects.push({ data: project, name, cell: `${columnName(nameColumn - 1)}${row.number}` });
       this.places.set(`projects.${i}`, this.places.get(`projects.${i}.name`)!);
       this.places.set(`projects.${i}.indicators`, this.places.get(`projects.${i}.name`)!);
       this.places.set(`projects.${i}.funds.annual`, this.places.get(`projects.${i}.funds.annual.total`) ?? this.places.get(`projects.${i}.name`)!);
@@ -160,7 +166,7 @@ class WorkbookReader {
   }
 
   /** 绩效指标: each row to the project its 项目名称 names, in row order. */
-  private readIndicators(sheet: ExcelJS.Worksheet, projects: ReadonlyArray<{ data: Record<string, unknown>; name?: string; cell: string }> | undefined): void {
+  private readIndicators(sheet: ExcelJS.Worksheet, projects: readonly ReadProject[] | undefined): void {
     const columns = this.headerColumns(sheet, INDICATOR_FIELDS);
     // 项目 unread (its header refused, said): its rows cannot be told apart, nor matched.
     if (!columns || !projects) return;
