@@ -10,7 +10,7 @@
 //   - Columns found by their header text: moved columns read the same; an extra one is a note.
 //   - The dropdowns, names, hidden list sheet, frozen panes and protection, in the sheet XML.
 //   - The ExcelJS pin of src/render/exceljs-adapter.ts.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -601,6 +601,31 @@ describe('shenbao xlsx and extract, refusing', () => {
       }
       expect((await readdir(folder)).sort()).toEqual(['填报.xlsx', '已有.xlsx'].sort());
       expect(await readFile(path.join(folder, '已有.xlsx'), 'utf8')).toBe('the user’s own');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a packet built from a workbook', () => {
+  it('verify checks it against the workbook as it is now: an edited amount names the files built before', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'shenbao-xlsx-verify-'));
+    try {
+      const seed = loadSeed();
+      const packet = { ...seed, projects: seed.projects.slice(0, 2) };
+      await writeFile(path.join(folder, 'd.xlsx'), await writeWorkbook(packet));
+      const built = await shenbaoHere(['build', 'd.xlsx', '-o', 'out', '--format', 'pdf', '--date', '2023-01-01', '-q'], folder);
+      expect(built.code).toBe(0);
+      expect((await shenbaoHere(['verify', 'out/d'], folder)).code).toBe(0);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(path.join(folder, 'd.xlsx'));
+      book.getWorksheet('项目')!.getCell('K2').value = 200_001;
+      book.getWorksheet('项目')!.getCell('L2').value = 200_001;
+      await book.xlsx.writeFile(path.join(folder, 'd.xlsx'));
+      const stale = await shenbaoHere(['verify', 'out/d'], folder);
+      const file = path.join(folder, 'd.xlsx');
+      const why = `与数据文件 ${await realpath(file)} 现在的内容不一致（数据改过以后没有重新生成它，或它是按别的数据生成的）：请重新生成`;
+      expect([stale.code, stale.stdout.split('\n').filter((line) => line.includes('不一致'))]).toEqual([1, [`out/d/01-${packet.projects[0]!.name}.pdf：${why}`, `out/d/汇总表.pdf：${why}`]]);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
