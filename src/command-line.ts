@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import yargs, { type Argv } from 'yargs';
 import { z } from 'zod';
-import { EnvironmentError, fsFailure, fsStep, READ, UserError } from './errors.js';
+import { EnvironmentError, fsFailure, fsStep, notFoundMessage, READ, UserError } from './errors.js';
 import { EXIT, exitCodeOf, isAbort } from './exit-codes.js';
 import type { BuildOptions, BuildProgress, BuildReport } from './output/build.js';
 import type { SignOutcome, SignReport } from './output/sign-folder.js';
@@ -40,6 +40,7 @@ const library = {
   schema: () => import('./model/json-schema.js'),
   init: () => import('./output/init.js'),
   dataInput: () => import('./output/data-input.js'),
+  serve: () => import('./serve/server.js'),
   verify: () => import('./output/verify.js'),
   signer: () => import('./sign/cms.js'),
   sign: () => import('./output/sign-folder.js'),
@@ -144,6 +145,7 @@ const COMMAND_ARGUMENTS: Record<string, readonly string[]> = {
   init: [],
   fonts: ['字体文件或放字体的文件夹'],
   xlsx: [],
+  serve: [],
 };
 
 /**
@@ -326,6 +328,20 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
       run(init),
     )
     .command(
+      'serve [folder]',
+      '在浏览器里打开一个文件夹的数据文件：检查（与 validate 相同）、保存、预览每个项目的申报表（与 build 相同）。只在本机（127.0.0.1）提供，地址里带着随机的口令，没有它打不开；按 Ctrl-C 停止',
+      (y) =>
+        y
+          .positional('folder', { describe: '数据文件所在的文件夹，默认当前文件夹', type: 'string', default: '.' })
+          .option('port', { describe: '端口，默认随便一个空闲的', type: 'string' })
+          .option('host', { describe: '在这个地址上提供（默认 127.0.0.1，只有本机能打开）；写别的地址时，网络上的别人也能连上，请慎用', type: 'string' })
+          .option('templates', { describe: '按这个模板目录预览，默认用自带模板', type: 'string' })
+          .option('font', { describe: '按这个正文字体预览和检查，写法同 build 的 --font', type: 'string' })
+          .option('font-bold', { describe: '标题用的粗体字体', type: 'string' })
+          .example('$0 serve 申报2027', '打开 申报2027 文件夹，按打印出的地址在浏览器里打开'),
+      run(serve),
+    )
+    .command(
       'fonts <input>',
       '列出字体文件里的每个字体（.ttc 字体集合含几个），给出 --font 该写的名字，并检查它能否印申报表、缺哪些字',
       (y) =>
@@ -456,7 +472,7 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
           .example('$0 sign 汇总表.pdf --p12 单位.p12 --password-env P12_PASSWORD --reason 同意申报', '签一个 PDF，密码取自环境变量 P12_PASSWORD'),
       run(sign),
     )
-    .demandCommand(1, '请给出命令：build、validate、xlsx、extract、blank、diff、verify、sign、schema、init 或 fonts')
+    .demandCommand(1, '请给出命令：build、validate、xlsx、extract、blank、diff、verify、sign、schema、init、serve 或 fonts')
     // --only takes one name each time (--only 甲 --only 乙), so a data file after it stays the input.
     .parserConfiguration({ 'greedy-arrays': false })
     .check((argv) => {
@@ -1063,6 +1079,25 @@ async function schema(argv: { out?: string; problems: boolean }, io: CliIO): Pro
 
 /** Characters named one by one in a line of `fonts`. */
 const FONT_CHARS_NAMED = 10;
+
+async function serve(argv: { folder: string; port?: string; host?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
+  const port = argv.port === undefined ? 0 : Number(argv.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port 应是 0 到 65535 之间的整数，现在是「${argv.port}」`);
+  const found = await fsStep(READ, argv.folder, () => lookAt(argv.folder));
+  if (found.kind !== 'directory') throw new UserError(found.kind === 'missing' ? notFoundMessage(argv.folder) : `${argv.folder} 不是文件夹：serve 要给出数据文件所在的文件夹`);
+  const { startServer } = await library.serve();
+  const running = await startServer({ folder: argv.folder, port, host: argv.host, templateDir: argv.templates, fonts: chooseFonts(argv.font, argv.fontBold) });
+  if (argv.host !== undefined && argv.host !== '127.0.0.1' && argv.host !== 'localhost')
+    io.stderr(`警告：在 ${argv.host} 上提供，网络上能连到这台电脑的人，拿到地址就能读写这个文件夹里的数据文件\n`);
+  io.stderr(`在浏览器里打开：${running.url}\n（按 Ctrl-C 停止）\n`);
+  // Ctrl-C or a TERM: requests under way finish (a save is not cut in half), then the server stops.
+  const signal = await new Promise<string>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));
+  });
+  await running.close();
+  io.stderr(`已停止（${signal}）\n`);
+  return EXIT.ok;
+}
 
 async function fonts(argv: { input: string; data?: string; templates?: string }, io: CliIO): Promise<number> {
   const { fontFaces, nonSimplifiedNote } = await library.fontFaces();

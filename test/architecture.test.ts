@@ -55,7 +55,7 @@ const RENDER = sourcesIn('render');
  * use (errors, file reading, exit codes, the version) and, above everything, the commands (the
  * CLI, its progress display and the library's index).
  */
-const LAYERS = ['base', 'model', 'validate', 'layout', 'render', 'extract', 'sign', 'output', 'commands'] as const;
+const LAYERS = ['base', 'model', 'validate', 'layout', 'render', 'extract', 'sign', 'output', 'serve', 'commands'] as const;
 const ROOT_FILES: Record<string, (typeof LAYERS)[number]> = {
   'errors.ts': 'base',
   'files.ts': 'base',
@@ -85,7 +85,7 @@ function againstTheOrder(file: string, source: ts.SourceFile): string[] {
     .map((target) => `${file} → ${target}`);
 }
 
-describe('layers in one order: base → model → validate → layout → render → extract → sign → output → commands', () => {
+describe('layers in one order: base → model → validate → layout → render → extract → sign → output → serve → commands', () => {
   const ALL = (readdirSync(SRC, { recursive: true }) as string[])
     .map((f) => f.split(path.sep).join('/'))
     .filter((f) => f.endsWith('.ts'))

@@ -1,0 +1,53 @@
+// What every request to `shenbao serve` must show before anything is read or written: the token
+// (in the URL once, then a cookie), a Host that is this server's own name (DNS rebinding points
+// another name at 127.0.0.1), and no Origin but this server's (a page of another site posting to
+// it). A local server reachable by every web page the user opens must check all three.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** The cookie the token is kept in after the first visit. */
+export const TOKEN_COOKIE = 'shenbao_token';
+
+/** A fresh token: 128 random bits, URL-safe. */
+export const newToken = (): string => randomBytes(16).toString('base64url');
+
+export interface GuardOptions {
+  token: string;
+  /** The names this server is reached by: 127.0.0.1 and localhost (with the port), or the --host given. */
+  hosts: readonly string[];
+}
+
+/** Why a request is refused (its status and message, in Chinese), or undefined when it may go on. */
+export function refusal(request: IncomingMessage, url: URL, options: GuardOptions): { status: number; message: string } | undefined {
+  const host = request.headers.host;
+  if (!host || !options.hosts.includes(host.toLowerCase())) return { status: 403, message: `拒绝：请求的主机名「${host ?? ''}」不是这个服务的（防止 DNS 重绑定）` };
+  const origin = request.headers.origin;
+  if (origin !== undefined && !options.hosts.some((h) => origin.toLowerCase() === `http://${h}`))
+    return { status: 403, message: `拒绝：来自别的网站（${origin}）的请求` };
+  const given = url.searchParams.get('token') ?? cookie(request, TOKEN_COOKIE);
+  if (given === undefined || !sameToken(given, options.token)) return { status: 403, message: '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开' };
+  return undefined;
+}
+
+function sameToken(given: string, token: string): boolean {
+  const [a, b] = [Buffer.from(given), Buffer.from(token)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A cookie's value from the request, if it has one of that name. */
+export function cookie(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/** Set-Cookie for the token: only this server's pages send it back, never another site's requests. */
+export const tokenCookie = (token: string): string => `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+
+/** The names a server bound to `host` on `port` answers to. */
+export function hostNames(host: string, port: number): string[] {
+  const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host];
+  return names.map((name) => `${name}:${port}`.toLowerCase());
+}

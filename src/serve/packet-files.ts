@@ -1,0 +1,132 @@
+// The data files of the folder `shenbao serve` was started on, and nothing else: a name from the
+// browser is a file directly in that folder (no path, no `..`, no symbolic link), and is read and
+// written only as a data file. A save is atomic (written beside, then renamed over), in the
+// schema's key order, and refused when the file changed on disk since the browser read it.
+import { createHash } from 'node:crypto';
+import { lstat, readdir, realpath, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { INPUT, readInput, writeBeside, writeNewFile } from '../files.js';
+import { DisplaySchema } from '../model/display.js';
+import { AnnualFundsSchema, IndicatorSchema, PacketSchema, ProjectFundsSchema, ProjectSchema } from '../model/packet.js';
+import { isDataFileName } from '../output/inputs.js';
+
+export interface DataFileInfo {
+  name: string;
+  size: number;
+  /** ISO time of the last change. */
+  modified: string;
+}
+
+/** A data file as read: its text and its version (the SHA-256 of its bytes), to save against. */
+export interface ReadDataFile {
+  text: string;
+  version: string;
+}
+
+/** A name the browser may not have: said with the status to answer. */
+export class RefusedName extends UserError {
+  constructor(
+    message: string,
+    readonly status: 403 | 404,
+  ) {
+    super(message);
+  }
+}
+
+const versionOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export class PacketFolder {
+  private constructor(readonly folder: string) {}
+
+  /** The folder, its links resolved once: every file served must lie directly in it. */
+  static async open(folder: string): Promise<PacketFolder> {
+    return new PacketFolder(await realpath(folder));
+  }
+
+  /** The data files directly in the folder (regular files only; a link is not followed), by name. */
+  async list(): Promise<DataFileInfo[]> {
+    const names = (await readdir(this.folder)).filter((name) => isDataFileName(name) && !name.endsWith('.xlsx')).sort();
+    const files: DataFileInfo[] = [];
+    for (const name of names) {
+      const info = await lstat(path.join(this.folder, name)).catch(() => undefined);
+      if (info?.isFile()) files.push({ name, size: info.size, modified: info.mtime.toISOString() });
+    }
+    return files;
+  }
+
+  /** The path of data file `name`, refused unless it is a plain name of a data file directly in the folder. */
+  private async pathOf(name: string, { exists }: { exists: boolean }): Promise<string> {
+    if (name === '' || name !== path.basename(name) || /[\\/]/.test(name) || name === '.' || name === '..' || !isDataFileName(name) || name.endsWith('.xlsx'))
+      throw new RefusedName(`「${name}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）`, 403);
+    const file = path.join(this.folder, name);
+    const info = await lstat(file).catch(() => undefined);
+    if (!exists) {
+      if (info) throw new RefusedName(`${name} 已存在`, 403);
+      return file;
+    }
+    if (!info) throw new RefusedName(`文件夹里没有 ${name}`, 404);
+    // A link could lead anywhere (out of the folder): not followed, not served.
+    if (!info.isFile()) throw new RefusedName(`${name} 不是普通文件（是链接、文件夹或设备），不打开它`, 403);
+    return file;
+  }
+
+  async read(name: string): Promise<ReadDataFile> {
+    const bytes = await readInput(await this.pathOf(name, { exists: true }), INPUT.data);
+    return { text: bytes.toString('utf8'), version: versionOf(bytes) };
+  }
+
+  /**
+   * Saves `data` as `name`, in the schema's key order: over the file when it is still `version`
+   * (else the file on disk is returned, nothing written), or as a new file when `version` is null.
+   */
+  async save(name: string, data: unknown, version: string | null): Promise<{ saved: ReadDataFile } | { conflict: ReadDataFile }> {
+    const text = `${JSON.stringify(inSchemaOrder(data), null, 2)}\n`;
+    const saved = { text, version: versionOf(Buffer.from(text)) };
+    if (version === null) {
+      await writeNewFile(await this.pathOf(name, { exists: false }), text);
+      return { saved };
+    }
+    const file = await this.pathOf(name, { exists: true });
+    const now = await this.read(name);
+    if (now.version !== version) return { conflict: now };
+    const temporary = await writeBeside(file, text);
+    try {
+      await rename(temporary, file);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    return { saved };
+  }
+}
+
+const KEYS = {
+  packet: Object.keys(PacketSchema.shape),
+  project: Object.keys(ProjectSchema.shape),
+  funds: ['project', 'annual'],
+  projectFunds: Object.keys(ProjectFundsSchema.shape),
+  annualFunds: Object.keys(AnnualFundsSchema.shape),
+  indicator: Object.keys(IndicatorSchema.shape),
+  display: Object.keys(DisplaySchema.shape),
+};
+
+/** An object's known keys in `keys` order, then any other as given (a draft may hold them: validate names them). */
+function ordered(value: unknown, keys: readonly string[], inner: Record<string, (v: unknown) => unknown> = {}): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const object = value as Record<string, unknown>;
+  const names = [...keys.filter((k) => Object.hasOwn(object, k)), ...Object.keys(object).filter((k) => !keys.includes(k))];
+  return Object.fromEntries(names.map((k) => [k, inner[k] ? inner[k](object[k]) : object[k]]));
+}
+
+const each = (f: (v: unknown) => unknown) => (value: unknown) => (Array.isArray(value) ? value.map(f) : value);
+
+/** The data in the schema's key order (as shenbao writes data files), whatever order the browser sent. */
+export function inSchemaOrder(data: unknown): unknown {
+  const project = (p: unknown) =>
+    ordered(p, KEYS.project, {
+      funds: (f) => ordered(f, KEYS.funds, { project: (x) => ordered(x, KEYS.projectFunds), annual: (x) => ordered(x, KEYS.annualFunds) }),
+      indicators: each((i) => ordered(i, KEYS.indicator)),
+    });
+  return ordered(data, KEYS.packet, { display: (d) => ordered(d, KEYS.display), projects: each(project) });
+}

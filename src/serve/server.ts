@@ -1,0 +1,215 @@
+// `shenbao serve`: a local web server over one folder of data files. This is its core: every
+// request guarded (guard.ts), the folder's data files read and saved (packet-files.ts), the data
+// checked as validate checks it, and a project's form previewed as the PDF build makes. The page
+// is a first one (page.ts): open a packet, see its problems, preview each form.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UserError } from '../errors.js';
+import { sortByPlace, type Diagnostic } from '../model/diagnostic.js';
+import { formatDiagnostic, problemOf } from '../validate/format.js';
+import { validatePacket } from '../validate/validate.js';
+import { createBuildContext, type BuildContext } from '../output/build.js';
+import { formJob, makeForm } from '../output/forms.js';
+import { checkPrintable } from '../output/printable.js';
+import type { FontFiles } from '../render/fonts.js';
+import { hostNames, newToken, refusal, tokenCookie } from './guard.js';
+import { PacketFolder, RefusedName } from './packet-files.js';
+import { page } from './page.js';
+
+/** A request body larger than this is refused (413) before it is read whole: a packet of 1,000 projects is about 5 MB. */
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+export interface ServeOptions {
+  folder: string;
+  /** 0 (default): any free port. */
+  port?: number;
+  /** 127.0.0.1 unless given (another host is reachable from the network: the command warns). */
+  host?: string;
+  templateDir?: string;
+  fonts?: FontFiles;
+}
+
+export interface RunningServer {
+  /** The address to open, with the token. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const folder = await PacketFolder.open(options.folder);
+  const context = await createBuildContext({ templateDir: options.templateDir, fonts: options.fonts });
+  const host = options.host ?? '127.0.0.1';
+  const token = newToken();
+  let hosts: string[] = [];
+  const server = createServer((request, response) => {
+    handle(request, response, { folder, context, token, hosts }).catch((error: unknown) => {
+      const message = error instanceof UserError ? error.message : '服务内部错误';
+      if (!(error instanceof UserError)) console.error(error);
+      if (!response.headersSent) sendJson(response, error instanceof UserError ? 400 : 500, { error: message });
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = hostNames(host, port);
+  return {
+    url: `http://${host}:${port}/?token=${token}`,
+    token,
+    port,
+    // Requests under way finish (a save is never cut between its write and its rename); idle
+    // connections end now, and any still open after 5 s are cut.
+    close: () =>
+      new Promise<void>((resolve) => {
+        const cut = setTimeout(() => server.closeAllConnections(), 5_000);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+interface Served {
+  folder: PacketFolder;
+  context: BuildContext;
+  token: string;
+  hosts: readonly string[];
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, served: Served): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://placeholder');
+  const refused = refusal(request, url, served);
+  if (refused) {
+    // Nothing of the request is read.
+    request.resume();
+    return sendJson(response, refused.status, { error: refused.message });
+  }
+  response.setHeader('Set-Cookie', tokenCookie(served.token));
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  response.setHeader('Referrer-Policy', 'no-referrer');
+  const route = `${request.method} ${url.pathname}`;
+  // The token leaves the address bar (and the history) once it is a cookie.
+  if (route === 'GET /' && url.searchParams.has('token')) {
+    response.writeHead(303, { Location: '/' });
+    return void response.end();
+  }
+  if (route === 'GET /') return sendPage(response);
+  try {
+    switch (route) {
+      case 'GET /api/files':
+        return sendJson(response, 200, { files: await served.folder.list() });
+      case 'GET /api/packet': {
+        const name = url.searchParams.get('file') ?? '';
+        const read = await served.folder.read(name);
+        return sendJson(response, 200, { ...read, problems: checkText(read.text, name, served.context) });
+      }
+      case 'PUT /api/packet': {
+        const name = url.searchParams.get('file') ?? '';
+        const body = await jsonBody(request);
+        if (body === undefined) return tooLarge(response);
+        const { data, version } = body as { data?: unknown; version?: unknown };
+        if (data === undefined || !(version === null || typeof version === 'string')) throw new UserError('保存要给出 data（数据）和 version（打开时的版本，新文件为 null）');
+        const saved = await served.folder.save(name, data, version);
+        return 'conflict' in saved
+          ? sendJson(response, 409, { error: `${name} 在打开以后被别人改过了：没有覆盖它，请比较两边再决定`, disk: saved.conflict })
+          : sendJson(response, 200, saved.saved);
+      }
+      case 'POST /api/check': {
+        const body = await jsonBody(request);
+        if (body === undefined) return tooLarge(response);
+        return sendJson(response, 200, { problems: check((body as { data?: unknown }).data, 'data', served.context) });
+      }
+      case 'POST /api/preview': {
+        const body = await jsonBody(request);
+        if (body === undefined) return tooLarge(response);
+        const { data, project } = body as { data?: unknown; project?: unknown };
+        return await sendPreview(response, data, project, served.context);
+      }
+      default:
+        request.resume();
+        return sendJson(response, 404, { error: `没有 ${route}` });
+    }
+  } catch (error) {
+    if (error instanceof RefusedName) return sendJson(response, error.status, { error: error.message });
+    throw error;
+  }
+}
+
+/** The problems of data as validate and build find them, as `--json` gives them. */
+function check(data: unknown, file: string, context: BuildContext) {
+  const validation = validatePacket(data);
+  const glyphs = validation.header ? checkPrintable({ ...validation, file }, context).diagnostics : [];
+  const diagnostics: Diagnostic[] = sortByPlace([...validation.diagnostics, ...glyphs]);
+  return diagnostics.map((d) => ({ ...problemOf(d, file, validation.projectNames), text: formatDiagnostic(d, file, validation.projectNames) }));
+}
+
+function checkText(text: string, file: string, context: BuildContext) {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [{ severity: 'error', code: 'json', message: '不是有效的 JSON：请用 shenbao validate 看出错的位置', text: `${file}：不是有效的 JSON` }];
+  }
+  return check(data, file, context);
+}
+
+/** Project `project` (0-based) of `data` as its form's PDF, made as build makes it; its errors instead when it has any. */
+async function sendPreview(response: ServerResponse, data: unknown, project: unknown, context: BuildContext): Promise<void> {
+  if (!Number.isInteger(project)) throw new UserError('预览要给出项目的序号 project（从 0 数起）');
+  const index = project as number;
+  const validation = validatePacket(data);
+  const accepted = validation.accepted.find((a) => a.number === index + 1);
+  const problems = check(data, 'data', context).filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
+  if (!validation.header || !accepted || problems.length > 0) return sendJson(response, 422, { error: `项目 ${index + 1} 有错误，不能预览`, problems });
+  const job = formJob(validation.header, accepted.project, index, { creationDate: new Date(), pdf: true, docx: false });
+  const made = await makeForm(job, context.fonts, context.templates);
+  response.writeHead(200, { 'Content-Type': 'application/pdf', 'Cache-Control': 'no-store' });
+  response.end(made.pdf!.bytes);
+}
+
+/** The request's JSON body; undefined when it is larger than MAX_BODY_BYTES (nothing more is read). */
+async function jsonBody(request: IncomingMessage): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new UserError('请求的内容不是有效的 JSON');
+  }
+}
+
+function tooLarge(response: ServerResponse): void {
+  sendJson(response, 413, { error: `请求太大：最多 ${MAX_BODY_BYTES / 1024 / 1024} MB` });
+  // The rest of the body is not waited for.
+  response.on('finish', () => response.socket?.destroy());
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+function sendPage(response: ServerResponse): void {
+  const { html, nonce } = page();
+  response.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    // Only this page's own script; nothing from elsewhere, no framing by other sites.
+    'Content-Security-Policy': `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; object-src 'self'; frame-src 'self' blob:; frame-ancestors 'none'`,
+  });
+  response.end(html);
+}
+
