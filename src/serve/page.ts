@@ -33,7 +33,7 @@ async function open(name) {
   show(body.problems);
   projects(data());
 }
-$('check').onclick = async () => { const value = data(); if (value === undefined) return; show((await api('POST', '/api/check', { data: value })).body.problems); projects(value); };
+$('check').onclick = async () => { const value = data(); if (value === undefined) return; show((await api('POST', '/api/check', { data: value, file: opened ? opened.name : '' })).body.problems); projects(value); };
 $('save').onclick = async () => {
   const value = data(); if (value === undefined || !opened) return;
   const { status, body } = await api('PUT', '/api/packet?file=' + encodeURIComponent(opened.name), { data: value, version: opened.version });

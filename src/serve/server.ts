@@ -100,6 +100,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
     return void response.end();
   }
   if (route === 'GET /') return sendPage(response);
+  // Browsers ask for it unbidden: no icon, and no 404 in the page's console.
+  if (route === 'GET /favicon.ico') {
+    response.writeHead(204);
+    return void response.end();
+  }
   try {
     switch (route) {
       case 'GET /api/files':
@@ -123,7 +128,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
       case 'POST /api/check': {
         const body = await jsonBody(request);
         if (body === undefined) return tooLarge(response);
-        return sendJson(response, 200, { problems: check((body as { data?: unknown }).data, 'data', served.context) });
+        // Named as the file it was opened from, as validate names it.
+        const { data, file } = body as { data?: unknown; file?: unknown };
+        return sendJson(response, 200, { problems: check(data, typeof file === 'string' && file !== '' ? file : '数据', served.context) });
       }
       case 'POST /api/preview': {
         const body = await jsonBody(request);
@@ -165,7 +172,7 @@ async function sendPreview(response: ServerResponse, data: unknown, project: unk
   const index = project as number;
   const validation = validatePacket(data);
   const accepted = validation.accepted.find((a) => a.number === index + 1);
-  const problems = check(data, 'data', context).filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
+  const problems = check(data, '数据', context).filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
   if (!validation.header || !accepted || problems.length > 0) return sendJson(response, 422, { error: `项目 ${index + 1} 有错误，不能预览`, problems });
   const job = formJob(validation.header, accepted.project, index, { creationDate: new Date(), pdf: true, docx: false });
   const made = await makeForm(job, context.fonts, context.templates);
