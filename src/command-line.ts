@@ -1081,13 +1081,17 @@ async function schema(argv: { out?: string; problems: boolean }, io: CliIO): Pro
 const FONT_CHARS_NAMED = 10;
 
 async function serve(argv: { folder: string; port?: string; host?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
-  const port = argv.port === undefined ? 0 : Number(argv.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port 应是 0 到 65535 之间的整数，现在是「${argv.port}」`);
-  const found = await fsStep(READ, argv.folder, () => lookAt(argv.folder));
-  if (found.kind !== 'directory') throw new UserError(found.kind === 'missing' ? notFoundMessage(argv.folder) : `${argv.folder} 不是文件夹：serve 要给出数据文件所在的文件夹`);
+  const port = argv.port === undefined ? 0 : /^\d{1,5}$/.test(argv.port.trim()) ? Number(argv.port.trim()) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UserError(`--port 应是 0 到 65535 之间的整数，现在是「${argv.port}」`);
+  // A link to a folder is that folder (the server resolves it once, and serves only what lies in it).
+  const found = await stat(argv.folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
+    throw fsFailure(error, READ, argv.folder);
+  });
+  if (!found?.isDirectory()) throw new UserError(found ? `${argv.folder} 不是文件夹：serve 要给出数据文件所在的文件夹` : notFoundMessage(argv.folder));
   const { startServer } = await library.serve();
   const running = await startServer({ folder: argv.folder, port, host: argv.host, templateDir: argv.templates, fonts: chooseFonts(argv.font, argv.fontBold) });
-  if (argv.host !== undefined && argv.host !== '127.0.0.1' && argv.host !== 'localhost')
+  if (argv.host !== undefined && !['127.0.0.1', 'localhost'].includes(argv.host.toLowerCase()))
     io.stderr(`警告：在 ${argv.host} 上提供，网络上能连到这台电脑的人，拿到地址就能读写这个文件夹里的数据文件\n`);
   io.stderr(`在浏览器里打开：${running.url}\n（按 Ctrl-C 停止）\n`);
   // Ctrl-C or a TERM: requests under way finish (a save is not cut in half), then the server stops.

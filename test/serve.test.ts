@@ -56,7 +56,7 @@ function send(method: string, target: string, { headers = {}, body }: { headers?
   });
 }
 
-const authed = (extra: Record<string, string> = {}) => ({ Cookie: `shenbao_token=${server.token}`, ...extra });
+const authed = (extra: Record<string, string> = {}) => ({ Cookie: `shenbao_token_${server.port}=${server.token}`, ...extra });
 const json = (reply: Reply) => JSON.parse(reply.body.toString('utf8'));
 
 describe('security: refused, and nothing on disk changes', () => {
@@ -65,13 +65,15 @@ describe('security: refused, and nothing on disk changes', () => {
     const data = JSON.stringify({ data: loadSeed(), version: null });
     const cases: Array<[string, Promise<Reply>, number, string]> = [
       ['no token', send('GET', '/api/files'), 403, '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开'],
-      ['a wrong token', send('GET', '/api/files', { headers: { Cookie: 'shenbao_token=guess' } }), 403, '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开'],
+      ['a wrong token', send('GET', '/api/files', { headers: { Cookie: `shenbao_token_${server.port}=guess; shenbao_token=${server.token}` } }), 403, '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开'],
       ['a foreign Origin', send('PUT', '/api/packet?file=new.json', { headers: authed({ Origin: 'http://evil.example', 'Content-Type': 'application/json' }), body: data }), 403, '拒绝：来自别的网站（http://evil.example）的请求'],
       ['another Host (DNS rebinding)', send('GET', '/api/files', { headers: authed({ Host: `evil.example:${server.port}` }) }), 403, `拒绝：请求的主机名「evil.example:${server.port}」不是这个服务的（防止 DNS 重绑定）`],
       ['../ out of the folder', send('GET', '/api/packet?file=../secret.json', { headers: authed() }), 403, '「../secret.json」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）'],
       ['an absolute path', send('PUT', `/api/packet?file=${encodeURIComponent(path.join(root, 'x.json'))}`, { headers: authed(), body: data }), 403, `「${path.join(root, 'x.json')}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）`],
       ['a symbolic link to a file outside', send('GET', '/api/packet?file=link.json', { headers: authed() }), 403, 'link.json 不是普通文件（是链接、文件夹或设备），不打开它'],
       ['saving over a link', send('PUT', '/api/packet?file=link.json', { headers: authed(), body: JSON.stringify({ data: {}, version: 'x' }) }), 403, 'link.json 不是普通文件（是链接、文件夹或设备），不打开它'],
+      ['a NUL in a new name', send('PUT', '/api/packet?file=a%00.json', { headers: authed(), body: data }), 403, '「a\u0000.json」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）'],
+      ['data that is no packet', send('PUT', '/api/packet?file=n.json', { headers: authed(), body: JSON.stringify({ data: 42, version: null }) }), 400, '要保存的数据应是一个 JSON 对象（数据包）'],
       ['a file that is no data file', send('GET', `/api/packet?file=${encodeURIComponent('说明.txt')}`, { headers: authed() }), 403, '「说明.txt」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）'],
       ['a 100 MB body', send('PUT', '/api/packet?file=big.json', { headers: authed({ 'Content-Length': String(100 * 1024 * 1024) }), body: Buffer.alloc(1024 * 1024) }), 413, '请求太大：最多 20 MB'],
     ];
@@ -84,7 +86,7 @@ describe('security: refused, and nothing on disk changes', () => {
 
   it('the token in the address becomes a cookie the site keeps to itself, and leaves the address', async () => {
     const first = await send('GET', `/?token=${server.token}`);
-    expect([first.status, first.headers.location, first.headers['set-cookie']]).toEqual([303, '/', [`shenbao_token=${server.token}; HttpOnly; SameSite=Strict; Path=/`]]);
+    expect([first.status, first.headers.location, first.headers['set-cookie']]).toEqual([303, '/', [`shenbao_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`]]);
     const page = await send('GET', '/', { headers: authed() });
     expect(page.status).toBe(200);
     expect(page.body.toString('utf8')).toContain('<h1>shenbao 申报：检查和预览</h1>');
@@ -120,6 +122,28 @@ describe('the folder’s data files', () => {
     expect([stale.status, json(stale).error, json(stale).disk.text]).toEqual([409, 'unit.json 在打开以后被别人改过了：没有覆盖它，请比较两边再决定', theirs]);
     expect(await readFile(path.join(folder, 'unit.json'), 'utf8')).toBe(theirs);
     await writeFile(path.join(folder, 'unit.json'), SEED_TEXT);
+  });
+
+  it('two saves against one version: one is saved, the other told of the change (no lost update)', async () => {
+    const opened = json(await send('GET', '/api/packet?file=unit.json', { headers: authed() }));
+    const mine = loadSeed();
+    mine.unit = '甲';
+    const yours = loadSeed();
+    yours.unit = '乙';
+    const replies = await Promise.all([mine, yours].map((data) => send('PUT', '/api/packet?file=unit.json', { headers: authed(), body: JSON.stringify({ data, version: opened.version }) })));
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    const winner = replies.find((r) => r.status === 200)!;
+    expect(await readFile(path.join(folder, 'unit.json'), 'utf8')).toBe(json(winner).text);
+    await writeFile(path.join(folder, 'unit.json'), SEED_TEXT);
+  });
+
+  it('keys named like Object.prototype’s (toString, __proto__) are saved as the data they are', async () => {
+    const data = JSON.parse('{"title":"t","toString":"keep me","__proto__":{"x":1},"projects":[{"name":"n","constructor":5}]}');
+    const made = await send('PUT', '/api/packet?file=keys.json', { headers: authed(), body: JSON.stringify({ data, version: null }) });
+    expect(made.status).toBe(200);
+    expect(JSON.parse(await readFile(path.join(folder, 'keys.json'), 'utf8'))).toEqual(JSON.parse('{"title":"t","projects":[{"name":"n","constructor":5}],"toString":"keep me","__proto__":{"x":1}}'));
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    await rm(path.join(folder, 'keys.json'));
   });
 
   it('a draft with errors is saved (it is the user’s); a new file is made only where none is', async () => {
@@ -163,6 +187,11 @@ describe('checked as validate checks, previewed as build makes', () => {
 });
 
 describe('shenbao serve, the command', () => {
+  it('a port in use, or 0.0.0.0 (no one name to check), is said in one line', async () => {
+    await expect(startServer({ folder, port: server.port })).rejects.toThrow(`端口 ${server.port} 已被别的程序占用：请换一个 --port，或不写 --port（随便用一个空闲的）`);
+    await expect(startServer({ folder, host: '0.0.0.0' })).rejects.toThrow('--host 0.0.0.0 是“所有地址”，浏览器发来的主机名无法核对：请写这台电脑在网络上的一个地址，如 --host 192.168.1.20');
+  });
+
   it('prints its address with a token, answers there, and Ctrl-C stops it cleanly (exit 0)', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', folder], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

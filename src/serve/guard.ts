@@ -5,14 +5,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** The cookie the token is kept in after the first visit. */
-export const TOKEN_COOKIE = 'shenbao_token';
+/**
+ * The cookie the token is kept in after the first visit, named by the port: cookies are not kept
+ * apart by port, so a second `shenbao serve` (or another local server) would otherwise share,
+ * replace or receive it.
+ */
+export const tokenCookieName = (port: number): string => `shenbao_token_${port}`;
 
 /** A fresh token: 128 random bits, URL-safe. */
 export const newToken = (): string => randomBytes(16).toString('base64url');
 
 export interface GuardOptions {
   token: string;
+  port: number;
   /** The names this server is reached by: 127.0.0.1 and localhost (with the port), or the --host given. */
   hosts: readonly string[];
 }
@@ -24,8 +29,9 @@ export function refusal(request: IncomingMessage, url: URL, options: GuardOption
   const origin = request.headers.origin;
   if (origin !== undefined && !options.hosts.some((h) => origin.toLowerCase() === `http://${h}`))
     return { status: 403, message: `拒绝：来自别的网站（${origin}）的请求` };
-  const given = url.searchParams.get('token') ?? cookie(request, TOKEN_COOKIE);
-  if (given === undefined || !sameToken(given, options.token)) return { status: 403, message: '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开' };
+  // Any of the cookie's values may be ours: a page of another local server can set one of the same name with a narrower path, sent first.
+  const given = url.searchParams.has('token') ? [url.searchParams.get('token')!] : cookies(request, tokenCookieName(options.port));
+  if (!given.some((value) => sameToken(value, options.token))) return { status: 403, message: '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开' };
   return undefined;
 }
 
@@ -34,20 +40,23 @@ function sameToken(given: string, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A cookie's value from the request, if it has one of that name. */
-export function cookie(request: IncomingMessage, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
+/** Every value the request's cookies give `name`. */
+export function cookies(request: IncomingMessage, name: string): string[] {
+  return (request.headers.cookie ?? '').split(';').flatMap((part) => {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return value.join('=');
-  }
-  return undefined;
+    return key === name ? [value.join('=')] : [];
+  });
 }
 
 /** Set-Cookie for the token: only this server's pages send it back, never another site's requests. */
-export const tokenCookie = (token: string): string => `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export const tokenCookie = (token: string, port: number): string => `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 
-/** The names a server bound to `host` on `port` answers to. */
+/** The names a server bound to `host` on `port` answers to (an IPv6 address in brackets, as a browser sends it). */
 export function hostNames(host: string, port: number): string[] {
-  const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : [host];
-  return names.map((name) => `${name}:${port}`.toLowerCase());
+  const lower = host.toLowerCase();
+  const names = lower === '127.0.0.1' || lower === 'localhost' ? ['127.0.0.1', 'localhost'] : [lower.includes(':') ? `[${lower}]` : lower];
+  return names.map((name) => `${name}:${port}`);
 }
+
+/** The address to print for `host` (an IPv6 one in brackets). */
+export const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import { INPUT, readInput, writeBeside, writeNewFile } from '../files.js';
+import { fsStep, READ } from '../errors.js';
+import { readBounded, writeBeside, writeNewFile } from '../files.js';
 import { DisplaySchema } from '../model/display.js';
 import { AnnualFundsSchema, IndicatorSchema, PacketSchema, ProjectFundsSchema, ProjectSchema } from '../model/packet.js';
 import { isDataFileName } from '../output/inputs.js';
@@ -36,7 +37,13 @@ export class RefusedName extends UserError {
 
 const versionOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** A data file the page can open and save again: what the server takes in one request (server.ts MAX_BODY_BYTES). */
+export const MAX_SERVED_FILE_BYTES = 20 * 1024 * 1024;
+
 export class PacketFolder {
+  /** Saves of one file, one after another: two with the same version must not both win. */
+  private readonly saving = new Map<string, Promise<unknown>>();
+
   private constructor(readonly folder: string) {}
 
   /** The folder, its links resolved once: every file served must lie directly in it. */
@@ -57,7 +64,7 @@ export class PacketFolder {
 
   /** The path of data file `name`, refused unless it is a plain name of a data file directly in the folder. */
   private async pathOf(name: string, { exists }: { exists: boolean }): Promise<string> {
-    if (name === '' || name !== path.basename(name) || /[\\/]/.test(name) || name === '.' || name === '..' || !isDataFileName(name) || name.endsWith('.xlsx'))
+    if (name === '' || name !== path.basename(name) || /[\\/\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..' || !isDataFileName(name) || name.endsWith('.xlsx'))
       throw new RefusedName(`「${name}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）`, 403);
     const file = path.join(this.folder, name);
     const info = await lstat(file).catch(() => undefined);
@@ -72,7 +79,10 @@ export class PacketFolder {
   }
 
   async read(name: string): Promise<ReadDataFile> {
-    const bytes = await readInput(await this.pathOf(name, { exists: true }), INPUT.data);
+    const file = await this.pathOf(name, { exists: true });
+    // Opened without following a link (O_NOFOLLOW): one put in its place since pathOf looked is
+    // refused, not followed out of the folder. At most what a save can send back.
+    const bytes = await fsStep(READ, file, () => readBounded(file, { follow: false, limit: MAX_SERVED_FILE_BYTES, noun: '数据文件' }));
     return { text: bytes.toString('utf8'), version: versionOf(bytes) };
   }
 
@@ -81,7 +91,25 @@ export class PacketFolder {
    * (else the file on disk is returned, nothing written), or as a new file when `version` is null.
    */
   async save(name: string, data: unknown, version: string | null): Promise<{ saved: ReadDataFile } | { conflict: ReadDataFile }> {
-    const text = `${JSON.stringify(inSchemaOrder(data), null, 2)}\n`;
+    const before = this.saving.get(name) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.saveNow(name, data, version));
+    this.saving.set(name, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.saving.get(name) === mine) this.saving.delete(name);
+    }
+  }
+
+  private async saveNow(name: string, data: unknown, version: string | null): Promise<{ saved: ReadDataFile } | { conflict: ReadDataFile }> {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError('要保存的数据应是一个 JSON 对象（数据包）');
+    let text: string;
+    try {
+      text = `${JSON.stringify(inSchemaOrder(data), null, 2)}\n`;
+    } catch (error) {
+      if (error instanceof RangeError) throw new UserError('要保存的数据嵌套太深，写不成数据文件');
+      throw error;
+    }
     const saved = { text, version: versionOf(Buffer.from(text)) };
     if (version === null) {
       await writeNewFile(await this.pathOf(name, { exists: false }), text);
@@ -116,7 +144,8 @@ function ordered(value: unknown, keys: readonly string[], inner: Record<string, 
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const object = value as Record<string, unknown>;
   const names = [...keys.filter((k) => Object.hasOwn(object, k)), ...Object.keys(object).filter((k) => !keys.includes(k))];
-  return Object.fromEntries(names.map((k) => [k, inner[k] ? inner[k](object[k]) : object[k]]));
+  // Own entries only: a key named toString or __proto__ is data, not a way into Object.prototype.
+  return Object.fromEntries(names.map((k) => [k, Object.hasOwn(inner, k) ? inner[k]!(object[k]) : object[k]]));
 }
 
 const each = (f: (v: unknown) => unknown) => (value: unknown) => (Array.isArray(value) ? value.map(f) : value);

@@ -12,7 +12,7 @@ import { createBuildContext, type BuildContext } from '../output/build.js';
 import { formJob, makeForm } from '../output/forms.js';
 import { checkPrintable } from '../output/printable.js';
 import type { FontFiles } from '../render/fonts.js';
-import { hostNames, newToken, refusal, tokenCookie } from './guard.js';
+import { hostNames, newToken, refusal, tokenCookie, urlHost } from './guard.js';
 import { PacketFolder, RefusedName } from './packet-files.js';
 import { page } from './page.js';
 
@@ -41,24 +41,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const folder = await PacketFolder.open(options.folder);
   const context = await createBuildContext({ templateDir: options.templateDir, fonts: options.fonts });
   const host = options.host ?? '127.0.0.1';
+  // Every address (0.0.0.0, ::) has no one name a browser sends: the Host check could not hold.
+  if (host === '0.0.0.0' || host === '::') throw new UserError(`--host ${host} 是“所有地址”，浏览器发来的主机名无法核对：请写这台电脑在网络上的一个地址，如 --host 192.168.1.20`);
   const token = newToken();
-  let hosts: string[] = [];
+  let guard = { token, hosts: [] as string[], port: 0 };
   const server = createServer((request, response) => {
-    handle(request, response, { folder, context, token, hosts }).catch((error: unknown) => {
+    handle(request, response, { folder, context, ...guard }).catch((error: unknown) => {
+      // A client gone (a tab closed, an upload cut off) is no fault of the server's. (Not
+      // request.destroyed: reading a body to its end destroys the request stream too.)
+      if (request.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
       const message = error instanceof UserError ? error.message : '服务内部错误';
       if (!(error instanceof UserError)) console.error(error);
       if (!response.headersSent) sendJson(response, error instanceof UserError ? 400 : 500, { error: message });
       else response.destroy();
     });
   });
+  // A body that trickles in for ever is cut after a minute, not Node's five.
+  server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, host, options.port ?? 0)));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  hosts = hostNames(host, port);
+  guard = { token, hosts: hostNames(host, port), port };
   return {
-    url: `http://${host}:${port}/?token=${token}`,
+    url: `http://${urlHost(host)}:${port}/?token=${token}`,
     token,
     port,
     // Requests under way finish (a save is never cut between its write and its rename); idle
@@ -75,10 +82,28 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 }
 
+/** Why the server could not listen, in the user's words. */
+function listenFailure(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new UserError(`端口 ${port} 已被别的程序占用：请换一个 --port，或不写 --port（随便用一个空闲的）`);
+    case 'EACCES':
+      return new UserError(`没有权限使用端口 ${port}（1024 以下的端口要管理员权限）：请换一个 --port`);
+    case 'EADDRNOTAVAIL':
+      return new UserError(`--host ${host} 不是这台电脑的地址`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UserError(`--host ${host}：找不到这个主机名`);
+    default:
+      return error;
+  }
+}
+
 interface Served {
   folder: PacketFolder;
   context: BuildContext;
   token: string;
+  port: number;
   hosts: readonly string[];
 }
 
@@ -90,7 +115,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
     request.resume();
     return sendJson(response, refused.status, { error: refused.message });
   }
-  response.setHeader('Set-Cookie', tokenCookie(served.token));
+  response.setHeader('Set-Cookie', tokenCookie(served.token, served.port));
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Referrer-Policy', 'no-referrer');
   const route = `${request.method} ${url.pathname}`;
@@ -176,7 +201,7 @@ async function sendPreview(response: ServerResponse, data: unknown, project: unk
   if (!validation.header || !accepted || problems.length > 0) return sendJson(response, 422, { error: `项目 ${index + 1} 有错误，不能预览`, problems });
   const job = formJob(validation.header, accepted.project, index, { creationDate: new Date(), pdf: true, docx: false });
   const made = await makeForm(job, context.fonts, context.templates);
-  response.writeHead(200, { 'Content-Type': 'application/pdf', 'Cache-Control': 'no-store' });
+  response.writeHead(200, { 'Content-Type': 'application/pdf', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'self'" });
   response.end(made.pdf!.bytes);
 }
 
@@ -205,7 +230,12 @@ function tooLarge(response: ServerResponse): void {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  });
   response.end(JSON.stringify(body));
 }
 
