@@ -19,6 +19,7 @@ export {
   diff,
   verify,
   sign,
+  serve,
   InvalidPacketError,
   type FormOptions,
   type ValidateOptions,
@@ -38,6 +39,8 @@ export {
   type SignatureInfo,
   type SignOptions,
   type SignedFolder,
+  type ServeOptions,
+  type ServedFolder,
 } from './library.js';
 export type { OutputFormat } from './output/formats.js';
 export type { Packet, Project, Indicator, Display } from './model/packet.js';

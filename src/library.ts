@@ -215,6 +215,28 @@ export async function renderWorkbook(packet?: Packet, options: WorkbookOptions =
   return writeWorkbook(validation.packet, date ? { date } : {});
 }
 
+export interface ServeOptions extends FormOptions {
+  /** 0 (default): any free port. */
+  port?: number;
+  /** Default 127.0.0.1 (this machine only); 0.0.0.0 is refused. */
+  host?: string;
+}
+
+/** A running `shenbao serve`: its address (with the token) and how to stop it. */
+export interface ServedFolder {
+  url: string;
+  port: number;
+  /** Requests under way finish, then the server stops. */
+  close(): Promise<void>;
+}
+
+/** `shenbao serve [folder]`: the folder's data files in the browser, checked, saved and previewed. */
+export async function serve(folder: string, options: ServeOptions = {}): Promise<ServedFolder> {
+  const { startServer } = await import('./serve/server.js');
+  const running = await startServer({ folder, port: options.port, host: options.host, templateDir: options.templates, fonts: chooseFonts(options.font, options.fontBold) });
+  return { url: running.url, port: running.port, close: () => running.close() };
+}
+
 /** The 项目绩效目标汇总表, as `build` writes 汇总表.pdf and 汇总表.docx. Any error in the packet throws an InvalidPacketError. */
 export async function renderSummary(packet: Packet, options: RenderOptions = {}): Promise<RenderedFiles> {
   const context = await contextOf(options);

@@ -143,6 +143,6 @@ describe('the packed package, installed and used from TypeScript', () => {
       ['--input-type=module', '-e', "const s = await import('shenbao/packet.schema.json', { with: { type: 'json' } }); const p = await import('shenbao'); console.log(s.default.title, Object.keys(p).sort().join(','))"],
       { cwd: dir },
     );
-    expect(given.stdout).toBe('项目绩效目标汇总表（shenbao 数据文件） InvalidPacketError,UserError,buildPacket,diff,extract,packetJsonSchema,renderForm,renderSummary,renderWorkbook,sign,validate,verify\n');
+    expect(given.stdout).toBe('项目绩效目标汇总表（shenbao 数据文件） InvalidPacketError,UserError,buildPacket,diff,extract,packetJsonSchema,renderForm,renderSummary,renderWorkbook,serve,sign,validate,verify\n');
   });
 });

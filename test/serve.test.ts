@@ -207,3 +207,16 @@ describe('shenbao serve, the command', () => {
     expect(stderr.endsWith('已停止（SIGINT）\n')).toBe(true);
   }, 30_000);
 });
+
+describe('the library', () => {
+  it('serve() is the command’s server: its address answers with the token, and close() stops it', async () => {
+    const { serve } = await import('../src/index.js');
+    const running = await serve(folder);
+    const url = new URL(running.url);
+    expect([url.hostname, url.pathname, url.searchParams.get('token')?.length]).toEqual(['127.0.0.1', '/', 22]);
+    const files = await fetch(`http://127.0.0.1:${running.port}/api/files?token=${url.searchParams.get('token')}`);
+    expect(((await files.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)).toEqual(['unit.json']);
+    await running.close();
+    await expect(fetch(`http://127.0.0.1:${running.port}/api/files`)).rejects.toThrow();
+  });
+});
