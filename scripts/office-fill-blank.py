@@ -16,12 +16,11 @@ other and check:office fails. Prints what it did, one line each; any error exits
 """
 import re
 import sys
-import time
 
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+import uno  # noqa: F401 -- its import hook makes com.sun.star importable
 from com.sun.star.text.ControlCharacter import PARAGRAPH_BREAK
+
+from office_uno import connect, edit_and_save
 
 # The header fields: typed into the cell right of the label (the nth cell reading it).
 HEADER = [
@@ -59,27 +58,6 @@ INDICATORS = {
 INSERTED = ('数量指标', 0, ('新增图书册数', '≥3600(册)'))
 # Deleted: the last row of 社会效益指标 (left empty).
 DELETED = ('社会效益指标', 2)
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
-def connect(pipe, seconds=90):
-    """The component context of the LibreOffice on `pipe`, waiting for it to start listening."""
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext('com.sun.star.bridge.UnoUrlResolver', local)
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return resolver.resolve('uno:pipe,name=%s;urp;StarOffice.ComponentContext' % pipe)
-        except NoConnectException:
-            if time.monotonic() > deadline:
-                raise RuntimeError('LibreOffice did not answer on pipe %s within %d s' % (pipe, seconds))
-            time.sleep(0.25)
 
 
 def row_of(name):
@@ -176,23 +154,7 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     pipe, source, target = sys.argv[1:]
-    context = connect(pipe)
-    desktop = context.ServiceManager.createInstanceWithContext('com.sun.star.frame.Desktop', context)
-    try:
-        document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), '_blank', 0, (prop('Hidden', True),))
-        if document is None:
-            raise RuntimeError('LibreOffice could not open %s' % source)
-        try:
-            fill(document)
-            document.storeToURL(uno.systemPathToFileUrl(target), (prop('FilterName', 'MS Word 2007 XML'), prop('Overwrite', True)))
-            print('saved as MS Word 2007 XML')
-        finally:
-            document.close(True)
-    finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass  # LibreOffice quits as it terminates: the bridge goes with it.
+    edit_and_save(connect(pipe), source, target, 'MS Word 2007 XML', fill)
 
 
 if __name__ == '__main__':

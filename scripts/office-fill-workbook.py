@@ -15,33 +15,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
-
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name = name
-    p.Value = value
-    return p
-
-
-def connect(pipe, office, seconds=90):
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext('com.sun.star.bridge.UnoUrlResolver', local)
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return resolver.resolve('uno:pipe,name=%s;urp;StarOffice.ComponentContext' % pipe)
-        except NoConnectException:
-            if office.poll() is not None:
-                raise RuntimeError('LibreOffice exited (%s) before it listened on pipe %s' % (office.returncode, pipe))
-            if time.monotonic() > deadline:
-                raise RuntimeError('LibreOffice did not answer on pipe %s within %d s' % (pipe, seconds))
-            time.sleep(0.25)
+from office_uno import connect, edit_and_save
 
 
 def main():
@@ -55,33 +30,20 @@ def main():
         [soffice, '-env:UserInstallation=' + profile, '--headless', '--invisible', '--nologo', '--norestore', '--nodefault', '--nolockcheck', '--accept=pipe,name=%s;urp;' % pipe],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        context = connect(pipe, office)
-        desktop = context.ServiceManager.createInstanceWithContext('com.sun.star.frame.Desktop', context)
-        try:
-            document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), '_blank', 0, (prop('Hidden', True),))
-            if document is None:
-                raise RuntimeError('LibreOffice could not open %s' % source)
-            try:
-                sheets = document.getSheets()
-                typed = {}
-                for sheet, cell, kind, value in plan:
-                    target_cell = sheets.getByName(sheet).getCellRangeByName(cell)
-                    if kind == 'number':
-                        target_cell.setValue(value)
-                    else:
-                        target_cell.setString(value)
-                    typed[sheet] = typed.get(sheet, 0) + 1
-                for sheet, n in typed.items():
-                    print('typed %d cells into %s' % (n, sheet))
-                document.storeToURL(uno.systemPathToFileUrl(target), (prop('FilterName', 'Calc Office Open XML'), prop('Overwrite', True)))
-                print('saved as Calc Office Open XML')
-            finally:
-                document.close(True)
-        finally:
-            try:
-                desktop.terminate()
-            except Exception:
-                pass  # LibreOffice quits as it terminates: the bridge goes with it.
+        def type_plan(document):
+            sheets = document.getSheets()
+            typed = {}
+            for sheet, cell, kind, value in plan:
+                target_cell = sheets.getByName(sheet).getCellRangeByName(cell)
+                if kind == 'number':
+                    target_cell.setValue(value)
+                else:
+                    target_cell.setString(value)
+                typed[sheet] = typed.get(sheet, 0) + 1
+            for sheet, n in typed.items():
+                print('typed %d cells into %s' % (n, sheet))
+
+        edit_and_save(connect(pipe, office), source, target, 'Calc Office Open XML', type_plan)
     finally:
         try:
             office.wait(15)

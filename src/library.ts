@@ -10,9 +10,8 @@ import { UserError } from './errors.js';
 import { exitCodeOf } from './exit-codes.js';
 import { fileProblem, hasErrors, projectIndexOf, sortByPlace, type Diagnostic } from './model/diagnostic.js';
 import type { Packet } from './model/packet.js';
-import { validatePacket, type Validation } from './validate/validate.js';
+import { validatePacket } from './validate/validate.js';
 import { formatDiagnostic } from './validate/format.js';
-import { checkTemplateCoverage } from './layout/coverage.js';
 import { loadTemplates } from './layout/templates.js';
 import { chooseFonts } from './render/font-files.js';
 import { stampableDate } from './render/stamp-date.js';
@@ -22,7 +21,7 @@ import { buildFiles, createBuildContext, type BuildContext } from './output/buil
 import type { OutputFormat } from './output/formats.js';
 import { formJob, makeForm } from './output/forms.js';
 import { summaryDocxChunks, summaryForms, summaryPdfChunks } from './output/summary.js';
-import { checkPrintable } from './output/printable.js';
+import { checkPacket, checkPrintable } from './output/printable.js';
 import { findDataFiles } from './output/inputs.js';
 import { writeWorkbook } from './render/workbook.js';
 import { readPacketInput } from './output/data-input.js';
@@ -182,7 +181,7 @@ export class InvalidPacketError extends UserError {
 export async function renderForm(packet: Packet, projectIndex: number, options: RenderOptions = {}): Promise<RenderedFiles> {
   if (!Number.isInteger(projectIndex)) throw new UserError(`projectIndex 应是项目的序号（整数，从 0 数起），现在是「${String(projectIndex)}」`);
   const context = await contextOf(options);
-  const { validation, diagnostics, unprintable } = checked(packet, context);
+  const { validation, diagnostics, unprintable } = checkPacket(packet, context);
   const project = validation.accepted.find((a) => a.number === projectIndex + 1 && !unprintable.has(projectIndex));
   const name = validation.projectNames[projectIndex];
   if (!validation.header || !project) {
@@ -240,7 +239,7 @@ export async function serve(folder: string, options: ServeOptions = {}): Promise
 /** The 项目绩效目标汇总表, as `build` writes 汇总表.pdf and 汇总表.docx. Any error in the packet throws an InvalidPacketError. */
 export async function renderSummary(packet: Packet, options: RenderOptions = {}): Promise<RenderedFiles> {
   const context = await contextOf(options);
-  const { validation, diagnostics, glyphs } = checked(packet, context);
+  const { validation, diagnostics, glyphs } = checkPacket(packet, context);
   const whole = glyphs.length === 0 ? validation.packet : undefined;
   if (!whole) throw invalid('数据有错误，不能生成汇总表', diagnostics, validation.projectNames);
   const creationDate = stampDate(options.date) ?? new Date();
@@ -248,14 +247,6 @@ export async function renderSummary(packet: Packet, options: RenderOptions = {})
   const pdf = await bytesOf(summaryPdfChunks(context, whole, forms, creationDate));
   const docx = await bytesOf(summaryDocxChunks(context, whole, { creationDate, docxFonts: docxFonts(options.docxFont) }));
   return { pdf, docx, diagnostics };
-}
-
-/** The packet validated, and checked against the templates and fonts, as build checks a data file. */
-function checked(packet: Packet, context: BuildContext) {
-  const validation: Validation = validatePacket(packet);
-  if (validation.header) checkTemplateCoverage(context.templates, validation.header.display);
-  const { diagnostics: glyphs, unprintable } = checkPrintable({ ...validation, file: '' }, context);
-  return { validation, glyphs, unprintable, diagnostics: sortByPlace([...validation.diagnostics, ...glyphs]) };
 }
 
 function invalid(what: string, diagnostics: Diagnostic[], projectNames: ReadonlyArray<string | undefined>): InvalidPacketError {

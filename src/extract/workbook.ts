@@ -16,7 +16,7 @@ import {
   UNIT_FIELDS,
   type WorkbookField,
 } from '../model/workbook.js';
-import { cellRead, date, isPlainFormat, money, shown, type CellRead } from './workbook-cells.js';
+import { cellRead, date, isPlainFormat, money, shown } from './workbook-cells.js';
 import { checkWorkbookPackage, WorkbookRefused } from './workbook-package.js';
 import { readChineseBuiltInFormats } from '../render/exceljs-adapter.js';
 
@@ -99,7 +99,7 @@ class WorkbookReader {
     this.refuseMerges(sheet, [1, 2]);
     const rows = new Map<string, number>();
     sheet.eachRow((row, r) => {
-      const label = this.cellRead(row.getCell(1));
+      const label = cellRead(row.getCell(1));
       if (label.kind !== 'text') return;
       const field = UNIT_FIELDS.find((f) => [f.header, ...(f.aliases ?? [])].some((h) => headerKey(h) === headerKey(label.text)));
       if (!field) return;
@@ -138,7 +138,7 @@ class WorkbookReader {
     this.eachDataRow(sheet, columns, (row) => {
       const i = projects.length;
       const project: Record<string, unknown> = { funds: { project: {}, annual: {} } };
-      const named = this.cellRead(row.getCell(columns.get(PROJECT_FIELDS[0]!)!));
+      const named = cellRead(row.getCell(columns.get(PROJECT_FIELDS[0]!)!));
       const owner = `项目 ${i + 1}${named.kind === 'text' && named.text.trim() !== '' ? `「${named.text.trim()}」` : ''}`;
       for (const [field, c] of columns) {
         const path = ['projects', String(i), ...field.path];
@@ -170,7 +170,7 @@ class WorkbookReader {
       const read = this.value(sheet.name, nameCell, nameField, undefined, undefined);
       const where = nameCell.address;
       if (read === undefined) {
-        if (this.cellRead(nameCell).kind === 'blank')
+        if (cellRead(nameCell).kind === 'blank')
           this.problem(sheet.name, where, 'workbook-indicator-project', `${sheet.name}!${where}（项目名称）：这一行有指标，但没有写项目名称：请从下拉列表里选它属于的项目`, []);
         return;
       }
@@ -212,7 +212,7 @@ class WorkbookReader {
     header.eachCell({ includeEmpty: false }, (cell, c) => {
       // The rest of a merged header is its first cell again: said once.
       if (cell.type === ExcelJS.ValueType.Merge) return;
-      const read = this.cellRead(cell);
+      const read = cellRead(cell);
       if (read.kind === 'blank') return;
       const text = read.kind === 'text' ? read.text : read.kind === 'number' ? String(read.value) : '';
       seen.push(`${cell.address}「${text}」`);
@@ -261,7 +261,7 @@ class WorkbookReader {
     const hidden: number[] = [];
     sheet.eachRow((row, r) => {
       if (r === 1) return;
-      if (used.every((c) => this.cellRead(row.getCell(c)).kind === 'blank')) return;
+      if (used.every((c) => cellRead(row.getCell(c)).kind === 'blank')) return;
       if (row.hidden) hidden.push(r);
       each(row);
     });
@@ -301,7 +301,7 @@ class WorkbookReader {
    * as its place; none for 项目名称 in 绩效指标).
    */
   private value(sheetName: string, cell: ExcelJS.Cell, field: WorkbookField, path: readonly string[] | undefined, project: number | undefined, owner?: string): unknown {
-    const read = this.cellRead(cell);
+    const read = cellRead(cell);
     if (path) this.places.set(path.join('.'), { sheet: sheetName, cell: cell.address, text: shown(cell, read) });
     const fail = (why: string) => {
       this.problem(sheetName, cell.address, 'workbook-cell', `${this.label(sheetName, cell.address, field, owner)}：${why}`, path ?? [], project);
@@ -330,10 +330,6 @@ class WorkbookReader {
   }
 
   /** What a cell holds, formulas by their last computed value. */
-  private cellRead(cell: ExcelJS.Cell): CellRead {
-    return cellRead(cell);
-  }
-
   /** 项目!K3（项目 1「培训费」，年度资金申请总额）: the cell, whose it is, and its field. */
   private label(sheetName: string, address: string, field: WorkbookField, owner?: string): string {
     return `${sheetName}!${address}（${owner ? `${owner}，` : ''}${field.header}）`;

@@ -11,8 +11,9 @@ import type { FormTemplates } from '../layout/templates.js';
 import { declarationView } from '../layout/view.js';
 import type { FontFace, LoadedFonts } from '../render/fonts.js';
 import { glyphDiagnostics, missingGlyphs, printsNoGlyph } from '../render/glyphs.js';
-import { projectIndexOf, type Diagnostic, type Locate } from '../model/diagnostic.js';
-import type { LoadedPacket } from '../validate/validate.js';
+import { projectIndexOf, sortByPlace, type Diagnostic, type Locate } from '../model/diagnostic.js';
+import { checkTemplateCoverage } from '../layout/coverage.js';
+import { validatePacket, type LoadedPacket, type Validation } from '../validate/validate.js';
 
 export interface Printable {
   /** Glyph errors, placed (line and column) where `locate` can. */
@@ -53,6 +54,18 @@ export function checkPrintable(
     diagnostics: problems.map((d) => ({ ...d, ...locate(d.path) })),
     unprintable: new Set(problems.map(projectIndexOf)),
   };
+}
+
+/**
+ * Data (not read from a file: the library's packet, the page's edit) validated and checked against
+ * the templates and fonts as build checks a data file: its house style printed in full by the
+ * templates (a refusal throws), every character printable. `diagnostics`: all of it, in place order.
+ */
+export function checkPacket(data: unknown, context: { templates: FormTemplates; fonts: Pick<LoadedFonts, 'faces'> }) {
+  const validation: Validation = validatePacket(data);
+  if (validation.header) checkTemplateCoverage(context.templates, validation.header.display);
+  const { diagnostics: glyphs, unprintable } = checkPrintable({ ...validation, file: '' }, context);
+  return { validation, glyphs, unprintable, diagnostics: sortByPlace([...validation.diagnostics, ...glyphs]) };
 }
 
 /** In both faces, or printing no glyph at all (as glyphs.ts skips them). */

@@ -5,12 +5,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
-import { sortByPlace, type Diagnostic } from '../model/diagnostic.js';
 import { formatDiagnostic, problemOf } from '../validate/format.js';
-import { validatePacket } from '../validate/validate.js';
 import { createBuildContext, type BuildContext } from '../output/build.js';
 import { formJob, makeForm } from '../output/forms.js';
-import { checkPrintable } from '../output/printable.js';
+import { checkPacket } from '../output/printable.js';
 import type { FontFiles } from '../render/fonts.js';
 import { hostNames, newToken, refusal, tokenCookie, urlHost } from './guard.js';
 import { PacketFolder, RefusedName } from './packet-files.js';
@@ -155,7 +153,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
         if (body === undefined) return tooLarge(response);
         // Named as the file it was opened from, as validate names it.
         const { data, file } = body as { data?: unknown; file?: unknown };
-        return sendJson(response, 200, { problems: check(data, typeof file === 'string' && file !== '' ? file : '数据', served.context) });
+        return sendJson(response, 200, { problems: check(data, typeof file === 'string' && file !== '' ? file : '数据', served.context).problems });
       }
       case 'POST /api/preview': {
         const body = await jsonBody(request);
@@ -173,12 +171,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
   }
 }
 
-/** The problems of data as validate and build find them, as `--json` gives them. */
+/** The problems of data as validate and build find them, as `--json` gives them (and each as a line, for the page). */
 function check(data: unknown, file: string, context: BuildContext) {
-  const validation = validatePacket(data);
-  const glyphs = validation.header ? checkPrintable({ ...validation, file }, context).diagnostics : [];
-  const diagnostics: Diagnostic[] = sortByPlace([...validation.diagnostics, ...glyphs]);
-  return diagnostics.map((d) => ({ ...problemOf(d, file, validation.projectNames), text: formatDiagnostic(d, file, validation.projectNames) }));
+  const checked = checkPacket(data, context);
+  return { ...checked, problems: checked.diagnostics.map((d) => ({ ...problemOf(d, file, checked.validation.projectNames), text: formatDiagnostic(d, file, checked.validation.projectNames) })) };
 }
 
 function checkText(text: string, file: string, context: BuildContext) {
@@ -188,16 +184,16 @@ function checkText(text: string, file: string, context: BuildContext) {
   } catch {
     return [{ severity: 'error', code: 'json', message: '不是有效的 JSON：请用 shenbao validate 看出错的位置', text: `${file}：不是有效的 JSON` }];
   }
-  return check(data, file, context);
+  return check(data, file, context).problems;
 }
 
 /** Project `project` (0-based) of `data` as its form's PDF, made as build makes it; its errors instead when it has any. */
 async function sendPreview(response: ServerResponse, data: unknown, project: unknown, context: BuildContext): Promise<void> {
   if (!Number.isInteger(project)) throw new UserError('预览要给出项目的序号 project（从 0 数起）');
   const index = project as number;
-  const validation = validatePacket(data);
+  const { validation, problems: all } = check(data, '数据', context);
   const accepted = validation.accepted.find((a) => a.number === index + 1);
-  const problems = check(data, '数据', context).filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
+  const problems = all.filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
   if (!validation.header || !accepted || problems.length > 0) return sendJson(response, 422, { error: `项目 ${index + 1} 有错误，不能预览`, problems });
   const job = formJob(validation.header, accepted.project, index, { creationDate: new Date(), pdf: true, docx: false });
   const made = await makeForm(job, context.fonts, context.templates);
