@@ -1,5 +1,6 @@
 // npm's `prepare` step, run by every install from the repository and by `npm pack`: compile src/
-// into a fresh dist/ (a file left from an earlier build, such as an old source map, is not packed).
+// into a fresh dist/ (a file left from an earlier build, such as an old source map, is not packed),
+// and bundle the page of `shenbao serve` (scripts/build-web.mjs).
 // TypeScript is a dev dependency, so after `npm install --omit=dev` there is no compiler: say what
 // to do and let the install succeed, instead of failing it. (A packed .tgz ships dist/ already;
 // npm does not run `prepare` when installing one.)
@@ -30,4 +31,7 @@ if (tsc === undefined) {
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+// The page of `shenbao serve`, bundled by esbuild (a dev dependency, as TypeScript is).
+const web = spawnSync(process.execPath, ['scripts/build-web.mjs'], { cwd: root, stdio: 'inherit' });
+process.exit(web.status ?? 1);

@@ -2,6 +2,7 @@
 // as .docx. The same function runs in the build's thread or in a worker of the pool (form-pool.ts),
 // so `--jobs` changes where forms are made, never what they are.
 import { declarationDocument } from '../layout/forms.js';
+import type { PositionedPage } from '../layout/place.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { Display, Packet, Project } from '../model/packet.js';
 import { wordProperties, type PacketHeader } from '../render/word-properties.js';
@@ -29,13 +30,15 @@ export interface FormJob {
   title: string;
   creationDate: Date;
   pdf: boolean;
+  /** Keep the PDF's pages as placed, with their data paths (serve's preview: a click finds its field). */
+  placed?: boolean;
   /** Word options, when a .docx is wanted. */
   docx?: Omit<DocxOptions, 'creationDate' | 'title'>;
 }
 
 export interface FormOutput {
   /** The PDF, and its pages as placed, packed: the 汇总表 draws them as they are. */
-  pdf?: { bytes: Uint8Array; pages: PackedPages; pageCount: number };
+  pdf?: { bytes: Uint8Array; pages: PackedPages; pageCount: number; placed?: PositionedPage[] };
   docx?: Uint8Array;
 }
 
@@ -70,7 +73,7 @@ export async function makeForm(job: FormJob, fonts: LoadedFonts, templates: Form
   const grid = fitOneLine(form, pageMeasure(form.page, textMeasure(fonts)));
   if (job.pdf) {
     const pdf = await pagedPdf(grid, { fonts, creationDate: job.creationDate, title: job.title, archive: formArchive(job) });
-    output.pdf = { bytes: pdf.bytes, pages: packPages(pdf.pages), pageCount: pdf.pages.length };
+    output.pdf = { bytes: pdf.bytes, pages: packPages(pdf.pages), pageCount: pdf.pages.length, ...(job.placed && { placed: pdf.pages }) };
   }
   if (job.docx) {
     // The Word writer is loaded only for Word files: the docx library takes 25–30 ms of a PDF-only

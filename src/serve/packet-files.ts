@@ -1,7 +1,9 @@
 // The data files of the folder `shenbao serve` was started on, and nothing else: a name from the
 // browser is a file directly in that folder (no path, no `..`, no symbolic link), and is read and
 // written only as a data file. A save is atomic (written beside, then renamed over), in the
-// schema's key order, and refused when the file changed on disk since the browser read it.
+// schema's key order, and refused when the file changed on disk since the browser read it. The
+// folder's fill-in workbooks (.xlsx) are read too, as the data they hold, and never written: their
+// data is saved as the .json of the same name.
 import { createHash } from 'node:crypto';
 import { lstat, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +16,8 @@ import { isDataFileName } from '../output/inputs.js';
 
 export interface DataFileInfo {
   name: string;
+  /** A data file, or a fill-in workbook (opened as its data, saved as the .json of its name). */
+  kind: 'json' | 'workbook';
   size: number;
   /** ISO time of the last change. */
   modified: string;
@@ -51,21 +55,24 @@ export class PacketFolder {
     return new PacketFolder(await realpath(folder));
   }
 
-  /** The data files directly in the folder (regular files only; a link is not followed), by name. */
+  /** The data files and workbooks directly in the folder (regular files only; a link is not followed), by name. */
   async list(): Promise<DataFileInfo[]> {
-    const names = (await readdir(this.folder)).filter((name) => isDataFileName(name) && !name.endsWith('.xlsx')).sort();
+    const names = (await readdir(this.folder)).filter((name) => isDataFileName(name) || isWorkbookName(name)).sort();
     const files: DataFileInfo[] = [];
     for (const name of names) {
       const info = await lstat(path.join(this.folder, name)).catch(() => undefined);
-      if (info?.isFile()) files.push({ name, size: info.size, modified: info.mtime.toISOString() });
+      if (info?.isFile()) files.push({ name, kind: isWorkbookName(name) ? 'workbook' : 'json', size: info.size, modified: info.mtime.toISOString() });
     }
     return files;
   }
 
-  /** The path of data file `name`, refused unless it is a plain name of a data file directly in the folder. */
-  private async pathOf(name: string, { exists }: { exists: boolean }): Promise<string> {
-    if (name === '' || name !== path.basename(name) || /[\\/\u0000-\u001f\u007f]/.test(name) || name === '.' || name === '..' || !isDataFileName(name) || name.endsWith('.xlsx'))
-      throw new RefusedName(`「${name}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）`, 403);
+  /**
+   * The path of data file `name` (or, `workbook`, of a workbook), refused unless it is a plain
+   * name of one directly in the folder. `opens`: the refusal says a workbook would be opened too.
+   */
+  private async pathOf(name: string, { exists, workbook = false, opens = workbook }: { exists: boolean; workbook?: boolean; opens?: boolean }): Promise<string> {
+    if (!plainName(name) || !(isDataFileName(name) || (workbook && isWorkbookName(name))))
+      throw new RefusedName(`「${name}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件${opens ? '或 .xlsx 工作簿' : ''}，不能带路径）`, 403);
     const file = path.join(this.folder, name);
     const info = await lstat(file).catch(() => undefined);
     if (!exists) {
@@ -78,8 +85,30 @@ export class PacketFolder {
     return file;
   }
 
-  async read(name: string): Promise<ReadDataFile> {
-    const file = await this.pathOf(name, { exists: true });
+  /** The path of data file `name`, for build to read: refused as a read is. */
+  async dataFilePath(name: string): Promise<string> {
+    return this.pathOf(name, { exists: true });
+  }
+
+  /** Workbook `name`'s bytes, opened as a data file is (no link followed), at most what a data file may be. */
+  async readWorkbook(name: string): Promise<Buffer> {
+    const file = await this.pathOf(name, { exists: true, workbook: true });
+    return fsStep(READ, file, () => readBounded(file, { follow: false, limit: MAX_SERVED_FILE_BYTES, noun: 'Excel 工作簿' }));
+  }
+
+  /** The version of data file `name` (see read), or null when there is none (a link or folder by that name is refused). */
+  async versionOf(name: string): Promise<string | null> {
+    try {
+      return (await this.read(name)).version;
+    } catch (error) {
+      if (error instanceof RefusedName && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Data file `name`, as it is on disk. `opens`: asked by the page, which opens workbooks too (its refusal says so). */
+  async read(name: string, { opens = false }: { opens?: boolean } = {}): Promise<ReadDataFile> {
+    const file = await this.pathOf(name, { exists: true, opens });
     // Opened without following a link (O_NOFOLLOW): one put in its place since pathOf looked is
     // refused, not followed out of the folder. At most what a save can send back.
     const bytes = await fsStep(READ, file, () => readBounded(file, { follow: false, limit: MAX_SERVED_FILE_BYTES, noun: '数据文件' }));
@@ -102,14 +131,7 @@ export class PacketFolder {
   }
 
   private async saveNow(name: string, data: unknown, version: string | null): Promise<{ saved: ReadDataFile } | { conflict: ReadDataFile }> {
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError('要保存的数据应是一个 JSON 对象（数据包）');
-    let text: string;
-    try {
-      text = `${JSON.stringify(inSchemaOrder(data), null, 2)}\n`;
-    } catch (error) {
-      if (error instanceof RangeError) throw new UserError('要保存的数据嵌套太深，写不成数据文件');
-      throw error;
-    }
+    const text = dataText(data);
     const saved = { text, version: versionOf(Buffer.from(text)) };
     if (version === null) {
       await writeNewFile(await this.pathOf(name, { exists: false }), text);
@@ -126,6 +148,31 @@ export class PacketFolder {
       throw error;
     }
     return { saved };
+  }
+}
+
+/** A name directly in the folder: no path, no control character, not . or .. */
+const plainName = (name: string): boolean => name !== '' && name === path.basename(name) && !/[\\/\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..';
+
+/**
+ * A fill-in workbook of the folder: *.xlsx, not hidden, not Excel's lock file (~$…) of an open
+ * workbook, and one whose data can be saved beside it (X.xlsx as X.json, a data file's name).
+ */
+export function isWorkbookName(name: string): boolean {
+  return plainName(name) && /\.xlsx$/i.test(name) && !name.startsWith('~$') && isDataFileName(jsonNameOf(name));
+}
+
+/** The data file a workbook's data is saved as: 2027填报.xlsx → 2027填报.json. */
+export const jsonNameOf = (workbook: string): string => `${workbook.slice(0, -'.xlsx'.length)}.json`;
+
+/** The data as a data file's text: in the schema's key order, indented by two, a newline at the end. */
+export function dataText(data: unknown): string {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new UserError('要保存的数据应是一个 JSON 对象（数据包）');
+  try {
+    return `${JSON.stringify(inSchemaOrder(data), null, 2)}\n`;
+  } catch (error) {
+    if (error instanceof RangeError) throw new UserError('要保存的数据嵌套太深，写不成数据文件');
+    throw error;
   }
 }
 

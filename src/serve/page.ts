@@ -1,88 +1,60 @@
-// The first page of `shenbao serve`: the folder's data files; one opened as its text, checked as
-// validate checks it (every problem listed), saved (refused when the file changed on disk), and
-// each project's form previewed as build makes it. Plain DOM, no asset from elsewhere. The form
-// editor of issue 21 (fields, the indicator grid, problems at their cells) replaces the text box.
-import { randomBytes } from 'node:crypto';
+// The page of `shenbao serve`: the HTML shell the browser code (src/serve/web/, bundled into
+// dist/serve/web/ by scripts/build-web.mjs) fills in, with the form's fields and the indicator
+// framework embedded as JSON — the fill-in workbook's table (model/workbook.ts), so the page, the
+// workbook and validate name every field alike.
+import { LEVEL2_BY_LEVEL1 } from '../model/framework.js';
+import { INDICATOR_FIELDS, PROJECT_FIELDS, UNIT_FIELDS, type WorkbookField } from '../model/workbook.js';
+import type { FieldSpec, PageModel } from './contract.js';
 
-const SCRIPT = `
-const $ = (id) => document.getElementById(id);
-let opened = null;
-async function api(method, path, body) {
-  const response = await fetch(path, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const type = response.headers.get('Content-Type') || '';
-  return { status: response.status, body: type.startsWith('application/json') ? await response.json() : await response.blob() };
-}
-function show(problems) {
-  const list = $('problems');
-  list.replaceChildren(...problems.map((p) => { const li = document.createElement('li'); li.className = p.severity; li.textContent = p.text || p.message; return li; }));
-  $('summary').textContent = problems.length === 0 ? '没有问题' : problems.filter((p) => p.severity === 'error').length + ' 个错误，' + problems.filter((p) => p.severity === 'warning').length + ' 条警告';
-}
-function data() {
-  try { return JSON.parse($('text').value); } catch { $('summary').textContent = '不是有效的 JSON'; return undefined; }
-}
-function projects(value) {
-  const names = Array.isArray(value && value.projects) ? value.projects.map((p, i) => (i + 1) + ' ' + ((p && p.name) || '')) : [];
-  $('project').replaceChildren(...names.map((n, i) => { const o = document.createElement('option'); o.value = String(i); o.textContent = n; return o; }));
-}
-async function open(name) {
-  const { status, body } = await api('GET', '/api/packet?file=' + encodeURIComponent(name));
-  if (status !== 200) { $('summary').textContent = body.error; return; }
-  opened = { name, version: body.version };
-  $('name').textContent = name;
-  $('text').value = body.text;
-  show(body.problems);
-  projects(data());
-}
-$('check').onclick = async () => { const value = data(); if (value === undefined) return; show((await api('POST', '/api/check', { data: value, file: opened ? opened.name : '' })).body.problems); projects(value); };
-$('save').onclick = async () => {
-  const value = data(); if (value === undefined || !opened) return;
-  const { status, body } = await api('PUT', '/api/packet?file=' + encodeURIComponent(opened.name), { data: value, version: opened.version });
-  if (status === 200) { opened.version = body.version; $('text').value = body.text; $('summary').textContent = '已保存'; }
-  else if (status === 409) { $('summary').textContent = body.error; $('disk').textContent = body.disk.text; }
-  else $('summary').textContent = body.error;
+const spec = ({ header, path, kind, required, list }: WorkbookField): FieldSpec => ({ header, path, kind, required, ...(list && { list }) });
+
+export const PAGE_MODEL: PageModel = {
+  unitFields: UNIT_FIELDS.map(spec),
+  projectFields: PROJECT_FIELDS.map(spec),
+  // The indicator's own fields (the workbook's first column names its project).
+  indicatorFields: INDICATOR_FIELDS.filter((f) => f.path.length > 0).map(spec),
+  level2ByLevel1: { ...LEVEL2_BY_LEVEL1 },
 };
-$('preview').onclick = async () => {
-  const value = data(); if (value === undefined) return;
-  const { status, body } = await api('POST', '/api/preview', { data: value, project: Number($('project').value || 0) });
-  if (status === 200) $('pdf').src = URL.createObjectURL(body);
-  else { $('summary').textContent = body.error; if (body.problems) show(body.problems); }
-};
-(async () => {
-  const { body } = await api('GET', '/api/files');
-  $('files').replaceChildren(...body.files.map((f) => { const li = document.createElement('li'); const b = document.createElement('button'); b.textContent = f.name; b.onclick = () => open(f.name); li.append(b); return li; }));
-})();
-`;
 
-const STYLE = `
-body { font-family: "Noto Serif SC", "SimSun", serif; margin: 1em; }
-main { display: grid; grid-template-columns: 14em 1fr 1fr; gap: 1em; }
-textarea { width: 100%; height: 60vh; font-family: monospace; }
-iframe { width: 100%; height: 80vh; border: 1px solid #999; }
-li.error { color: #b00; } li.warning { color: #a60; }
-#disk { white-space: pre-wrap; background: #fee; }
-`;
+// JSON inside <script>: `<` escaped, so no text of the model can close the element.
+const embedded = JSON.stringify(PAGE_MODEL).replace(/</g, '\\u003c');
 
-/** The page, with the nonce its one script and style carry (the Content-Security-Policy names it). */
-export function page(): { html: string; nonce: string } {
-  const nonce = randomBytes(16).toString('base64');
-  const html = `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>shenbao 申报</title><style nonce="${nonce}">${STYLE}</style></head>
+const DOWNLOADS: ReadonlyArray<[kind: string, label: string]> = [
+  ['form-pdf', '本项目 PDF'],
+  ['form-docx', '本项目 Word'],
+  ['summary-pdf', '汇总表 PDF'],
+  ['workbook', 'Excel 工作簿'],
+  ['data', '数据文件'],
+];
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>shenbao 申报表</title><link rel="stylesheet" href="/assets/app.css"></head>
 <body>
-<h1>shenbao 申报：检查和预览</h1>
+<header>
+  <h1>shenbao 申报表</h1>
+  <strong id="opened">（选一个数据文件）</strong>
+  <button type="button" id="save" title="Ctrl+S">保存</button>
+  <button type="button" id="build-all" title="把保存好的数据文件生成到文件夹的 out/ 里：每个项目的 PDF 和 Word、汇总表">生成全部</button>
+  <span>下载：${DOWNLOADS.map(([kind, label]) => `<button type="button" data-download="${kind}">${label}</button>`).join(' ')}</span>
+  <span id="status" role="status" aria-live="polite"></span>
+</header>
+<section id="conflict" hidden></section>
+<section id="build" hidden></section>
 <main>
-  <section><h2>数据文件</h2><ul id="files"></ul></section>
-  <section>
-    <h2 id="name">（选一个数据文件）</h2>
-    <textarea id="text" spellcheck="false"></textarea>
-    <p><button id="check">检查</button> <button id="save">保存</button>
-       项目 <select id="project"></select> <button id="preview">预览申报表</button></p>
-    <p id="summary"></p>
+  <aside>
+    <h2>数据文件</h2>
+    <ul id="files"></ul>
+    <h3>新建</h3>
+    <p><input id="new-name" placeholder="文件名，如 申报2027" size="12"> 年度 <input id="new-year" type="number" min="2000" max="2100" size="5" value="${new Date().getFullYear()}"></p>
+    <p><button type="button" id="new">新建数据文件</button></p>
+    <h2>检查 <span id="summary"></span></h2>
     <ol id="problems"></ol>
-    <pre id="disk"></pre>
-  </section>
-  <section><h2>预览</h2><iframe id="pdf" title="申报表预览"></iframe></section>
+  </aside>
+  <div id="editor"><p>从左边选一个数据文件打开，或新建一个。</p></div>
+  <section id="preview"><h2>预览</h2><p id="preview-note"></p><div id="pages"></div></section>
 </main>
-<script nonce="${nonce}">${SCRIPT}</script>
+<div id="datalists" hidden></div>
+<script type="application/json" id="page-model">${embedded}</script>
+<script type="module" src="/assets/app.js"></script>
 </body></html>`;
-  return { html, nonce };
-}

@@ -1,18 +1,25 @@
 // `shenbao serve`: a local web server over one folder of data files. This is its core: every
-// request guarded (guard.ts), the folder's data files read and saved (packet-files.ts), the data
-// checked as validate checks it, and a project's form previewed as the PDF build makes. The page
-// is a first one (page.ts): open a packet, see its problems, preview each form.
+// request guarded (guard.ts), the folder's data files and workbooks read and its data files saved
+// (packet-files.ts, workbook-open.ts), the data checked as validate checks it (check.ts), a
+// project's form previewed as the PDF build makes, with where each value is printed (preview.ts),
+// the files build makes downloaded (downloads.ts), and the folder's packet built (build-run.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../errors.js';
-import { formatDiagnostic, problemOf } from '../validate/format.js';
 import { createBuildContext, type BuildContext } from '../output/build.js';
-import { formJob, makeForm } from '../output/forms.js';
-import { checkPacket } from '../output/printable.js';
+import { formJob } from '../output/forms.js';
+import { starterPacket } from '../output/init.js';
 import type { FontFiles } from '../render/fonts.js';
+import { Builds, type BuildLine } from './build-run.js';
+import { check, checkText, formErrors } from './check.js';
+import type { BuildLine as PageBuildLine, PreviewAnswer } from './contract.js';
+import { attachment, makeDownload } from './downloads.js';
 import { hostNames, newToken, refusal, tokenCookie, urlHost } from './guard.js';
-import { PacketFolder, RefusedName } from './packet-files.js';
-import { page } from './page.js';
+import { dataText, isWorkbookName, jsonNameOf, PacketFolder, RefusedName } from './packet-files.js';
+import { previewForm } from './preview.js';
+import { openWorkbook } from './workbook-open.js';
+import { asset } from './assets.js';
+import { PAGE_HTML } from './page.js';
 
 /** A request body larger than this is refused (413) before it is read whole: a packet of 1,000 projects is about 5 MB. */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -43,8 +50,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (host === '0.0.0.0' || host === '::') throw new UserError(`--host ${host} 是“所有地址”，浏览器发来的主机名无法核对：请写这台电脑在网络上的一个地址，如 --host 192.168.1.20`);
   const token = newToken();
   let guard = { token, hosts: [] as string[], port: 0 };
+  const builds = new Builds(folder.folder, context);
   const server = createServer((request, response) => {
-    handle(request, response, { folder, context, ...guard }).catch((error: unknown) => {
+    handle(request, response, { folder, context, builds, ...guard }).catch((error: unknown) => {
       // A client gone (a tab closed, an upload cut off) is no fault of the server's. (Not
       // request.destroyed: reading a body to its end destroys the request stream too.)
       if (request.socket.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') return;
@@ -67,13 +75,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     token,
     port,
     // Requests under way finish (a save is never cut between its write and its rename); idle
-    // connections end now, and any still open after 5 s are cut.
+    // connections end now, and any still open after 5 s are cut. A build cut so stops between two
+    // files, and is waited for: its output folder is left whole.
     close: () =>
       new Promise<void>((resolve) => {
         const cut = setTimeout(() => server.closeAllConnections(), 5_000);
         server.close(() => {
           clearTimeout(cut);
-          resolve();
+          void builds.idle().then(resolve);
         });
         server.closeIdleConnections();
       }),
@@ -100,6 +109,7 @@ function listenFailure(error: NodeJS.ErrnoException, host: string, port: number)
 interface Served {
   folder: PacketFolder;
   context: BuildContext;
+  builds: Builds;
   token: string;
   port: number;
   hosts: readonly string[];
@@ -123,6 +133,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
     return void response.end();
   }
   if (route === 'GET /') return sendPage(response);
+  if (request.method === 'GET' && url.pathname.startsWith('/assets/')) return sendAsset(response, url.pathname.slice('/assets/'.length));
   // Browsers ask for it unbidden: no icon, and no 404 in the page's console.
   if (route === 'GET /favicon.ico') {
     response.writeHead(204);
@@ -134,11 +145,24 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
         return sendJson(response, 200, { files: await served.folder.list() });
       case 'GET /api/packet': {
         const name = url.searchParams.get('file') ?? '';
-        const read = await served.folder.read(name);
-        return sendJson(response, 200, { ...read, problems: checkText(read.text, name, served.context) });
+        if (isWorkbookName(name)) {
+          const opened = await openWorkbook(served.folder, name, served.context);
+          return 'opened' in opened ? sendJson(response, 200, opened.opened) : sendJson(response, 422, opened.refused);
+        }
+        const read = await served.folder.read(name, { opens: true });
+        return sendJson(response, 200, { ...read, saveAs: name, problems: checkText(read.text, name, served.context) });
+      }
+      case 'GET /api/new': {
+        const year = newYear(url.searchParams.get('year'));
+        return sendJson(response, 200, { text: dataText(starterPacket(year)), version: null, saveAs: null });
       }
       case 'PUT /api/packet': {
         const name = url.searchParams.get('file') ?? '';
+        // A workbook is read, never written: its data goes to the .json of its name.
+        if (isWorkbookName(name)) {
+          request.resume();
+          return sendJson(response, 400, { error: `工作簿不能直接保存，请存为 ${jsonNameOf(name)}` });
+        }
         const body = await jsonBody(request);
         if (body === undefined) return tooLarge(response);
         const { data, version } = body as { data?: unknown; version?: unknown };
@@ -159,8 +183,28 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
         const body = await jsonBody(request);
         if (body === undefined) return tooLarge(response);
         const { data, project } = body as { data?: unknown; project?: unknown };
-        return await sendPreview(response, data, project, served.context);
+        // The page asks for the boxes too (Accept: application/json); a PDF viewer or a link, the PDF alone.
+        const boxes = /\bapplication\/json\b/i.test(request.headers.accept ?? '');
+        return await sendPreview(response, data, project, served.context, boxes);
       }
+      case 'POST /api/download': {
+        const kind = url.searchParams.get('kind') ?? '';
+        const body = await jsonBody(request);
+        if (body === undefined) return tooLarge(response);
+        const made = await makeDownload(kind, body as { data?: unknown }, served.context);
+        if ('refused' in made) return sendJson(response, 422, made.refused);
+        const { bytes, name, type } = made.download;
+        response.writeHead(200, {
+          'Content-Type': type,
+          'Content-Disposition': attachment(name),
+          'Content-Length': bytes.byteLength,
+          'Cache-Control': 'no-store',
+          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+        });
+        return void response.end(bytes);
+      }
+      case 'POST /api/build':
+        return await sendBuild(request, response, url.searchParams.get('file') ?? '', served);
       default:
         request.resume();
         return sendJson(response, 404, { error: `没有 ${route}` });
@@ -171,38 +215,73 @@ async function handle(request: IncomingMessage, response: ServerResponse, served
   }
 }
 
-/** The problems of data as validate and build find them, as `--json` gives them (and each as a line, for the page). */
-function check(data: unknown, file: string, context: BuildContext) {
-  const checked = checkPacket(data, context);
-  return { ...checked, problems: checked.diagnostics.map((d) => ({ ...problemOf(d, file, checked.validation.projectNames), text: formatDiagnostic(d, file, checked.validation.projectNames) })) };
+/** The year of a new packet: this year, or the one asked for (2000 to 2100). */
+function newYear(asked: string | null): number {
+  if (asked === null || asked === '') return new Date().getFullYear();
+  const year = Number(asked);
+  if (!/^\d{4}$/.test(asked) || year < 2000 || year > 2100) throw new UserError(`年度「${asked}」不对：应是 2000 到 2100 之间的年份，如 2024`);
+  return year;
 }
 
-function checkText(text: string, file: string, context: BuildContext) {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return [{ severity: 'error', code: 'json', message: '不是有效的 JSON：请用 shenbao validate 看出错的位置', text: `${file}：不是有效的 JSON` }];
-  }
-  return check(data, file, context).problems;
-}
-
-/** Project `project` (0-based) of `data` as its form's PDF, made as build makes it; its errors instead when it has any. */
-async function sendPreview(response: ServerResponse, data: unknown, project: unknown, context: BuildContext): Promise<void> {
+/**
+ * Project `project` (0-based) of `data` as its form's PDF, made as build makes it; its errors
+ * instead when it has any. `boxes`: as JSON, the PDF (base64) with where each value is printed.
+ */
+async function sendPreview(response: ServerResponse, data: unknown, project: unknown, context: BuildContext, boxes: boolean): Promise<void> {
   if (!Number.isInteger(project)) throw new UserError('预览要给出项目的序号 project（从 0 数起）');
   const index = project as number;
   const { validation, problems: all } = check(data, '数据', context);
   const accepted = validation.accepted.find((a) => a.number === index + 1);
-  const problems = all.filter((p) => p.severity === 'error' && (p.project === undefined || p.project.number === index + 1));
+  const problems = formErrors(all, index);
   if (!validation.header || !accepted || problems.length > 0) return sendJson(response, 422, { error: `项目 ${index + 1} 有错误，不能预览`, problems });
   const job = formJob(validation.header, accepted.project, index, { creationDate: new Date(), pdf: true, docx: false });
-  const made = await makeForm(job, context.fonts, context.templates);
+  const made = await previewForm(job, context);
+  if (boxes) return sendJson(response, 200, { pdf: Buffer.from(made.pdf).toString('base64'), pages: made.pages } satisfies PreviewAnswer);
   response.writeHead(200, { 'Content-Type': 'application/pdf', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'self'" });
-  response.end(made.pdf!.bytes);
+  response.end(made.pdf);
 }
 
-/** The request's JSON body; undefined when it is larger than MAX_BODY_BYTES (nothing more is read). */
-async function jsonBody(request: IncomingMessage): Promise<unknown> {
+/**
+ * 生成全部 of data file `name`: its progress as NDJSON, a line at a time as build goes, then how it
+ * ended. A page that goes away (its connection closed) stops the build between two files: the
+ * output folder is then as it was.
+ */
+async function sendBuild(request: IncomingMessage, response: ServerResponse, name: string, served: Served): Promise<void> {
+  const file = await served.folder.dataFilePath(name);
+  const body = await jsonBody(request, { empty: true });
+  if (body === undefined) return tooLarge(response);
+  if (served.builds.current !== undefined) return sendJson(response, 409, { error: `正在生成 ${served.builds.current}：请等它完成后再生成` });
+  const stop = new AbortController();
+  const say = (line: BuildLine) => {
+    // Each line is one the page reads (contract.ts).
+    const sent: PageBuildLine = line;
+    if (!response.destroyed && !response.writableEnded) response.write(`${JSON.stringify(sent)}\n`);
+  };
+  response.writeHead(200, {
+    // NDJSON is UTF-8 by definition: no charset.
+    'Content-Type': 'application/x-ndjson',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  });
+  // The page knows at once that the build began.
+  response.flushHeaders();
+  response.on('close', () => {
+    if (!response.writableFinished) stop.abort();
+  });
+  try {
+    await served.builds.run(name, file, say, stop.signal);
+  } catch (error) {
+    console.error(error);
+    say({ type: 'failed', error: '服务内部错误', problems: [] });
+  }
+  response.end();
+}
+
+/**
+ * The request's JSON body; undefined when it is larger than MAX_BODY_BYTES (nothing more is read).
+ * `empty`: no body at all is `{}`.
+ */
+async function jsonBody(request: IncomingMessage, { empty = false }: { empty?: boolean } = {}): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) return undefined;
   const chunks: Buffer[] = [];
@@ -212,6 +291,7 @@ async function jsonBody(request: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) return undefined;
     chunks.push(chunk);
   }
+  if (empty && size === 0) return {};
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
@@ -236,13 +316,22 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function sendPage(response: ServerResponse): void {
-  const { html, nonce } = page();
   response.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
-    // Only this page's own script; nothing from elsewhere, no framing by other sites.
-    'Content-Security-Policy': `default-src 'self'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; object-src 'self'; frame-src 'self' blob:; frame-ancestors 'none'`,
+    // The page's own files only: nothing from elsewhere, no inline script, no framing by other sites.
+    // pdf.js draws the preview in its worker (worker-src) and hands pages over as blobs.
+    'Content-Security-Policy': PAGE_POLICY,
   });
-  response.end(html);
+  response.end(PAGE_HTML);
+}
+
+const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; worker-src 'self'; img-src 'self' blob: data:; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+async function sendAsset(response: ServerResponse, name: string): Promise<void> {
+  const found = await asset(name);
+  if (!found) return sendJson(response, 404, { error: `没有 /assets/${name}` });
+  response.writeHead(200, { 'Content-Type': found.type, 'Cache-Control': 'no-cache', 'Content-Security-Policy': PAGE_POLICY });
+  response.end(found.bytes);
 }
 
