@@ -102,7 +102,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
 }
 
 /** The options that are switches (type 'boolean' in the commands below). */
-const SWITCHES = new Set(['quiet', 'json', 'replace', 'strict', 'problems', 'printed']);
+const SWITCHES = new Set(['quiet', 'json', 'replace', 'strict', 'problems', 'printed', 'open']);
 
 /**
  * `--strict=yes` is read by yargs as not strict, silently: a switch takes no value but true or
@@ -329,16 +329,18 @@ function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (
     )
     .command(
       'serve [folder]',
-      '在浏览器里打开一个文件夹的数据文件：检查（与 validate 相同）、保存、预览每个项目的申报表（与 build 相同）。只在本机（127.0.0.1）提供，地址里带着随机的口令，没有它打不开；按 Ctrl-C 停止',
+      '在浏览器里打开一个文件夹的数据文件：按表单填写，边打字边检查（与 validate 相同），即时预览每个项目的申报表（与 build 相同），保存、下载、生成全部。只在本机（127.0.0.1）提供，地址里带着随机的口令，没有它打不开；按 Ctrl-C 停止',
       (y) =>
         y
           .positional('folder', { describe: '数据文件所在的文件夹，默认当前文件夹', type: 'string', default: '.' })
           .option('port', { describe: '端口，默认随便一个空闲的', type: 'string' })
           .option('host', { describe: '在这个地址上提供（默认 127.0.0.1，只有本机能打开）；写别的地址时，网络上的别人也能连上，请慎用', type: 'string' })
+          .option('open', { describe: '启动后在默认浏览器里打开页面（环境变量 BROWSER 可指定别的浏览器）', type: 'boolean', default: false })
           .option('templates', { describe: '按这个模板目录预览，默认用自带模板', type: 'string' })
           .option('font', { describe: '按这个正文字体预览和检查，写法同 build 的 --font', type: 'string' })
           .option('font-bold', { describe: '标题用的粗体字体', type: 'string' })
-          .example('$0 serve 申报2027', '打开 申报2027 文件夹，按打印出的地址在浏览器里打开'),
+          .example('$0 serve 申报2027', '打开 申报2027 文件夹，按打印出的地址在浏览器里打开')
+          .example('$0 serve 申报2027 --open', '同上，并直接在浏览器里打开'),
       run(serve),
     )
     .command(
@@ -1080,7 +1082,7 @@ async function schema(argv: { out?: string; problems: boolean }, io: CliIO): Pro
 /** Characters named one by one in a line of `fonts`. */
 const FONT_CHARS_NAMED = 10;
 
-async function serve(argv: { folder: string; port?: string; host?: string; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
+async function serve(argv: { folder: string; port?: string; host?: string; open?: boolean; templates?: string; font?: string; fontBold?: string }, io: CliIO): Promise<number> {
   const port = argv.port === undefined ? 0 : /^\d{1,5}$/.test(argv.port.trim()) ? Number(argv.port.trim()) : NaN;
   if (!(port >= 0 && port <= 65535)) throw new UserError(`--port 应是 0 到 65535 之间的整数，现在是「${argv.port}」`);
   // A link to a folder is that folder (the server resolves it once, and serves only what lies in it).
@@ -1094,6 +1096,11 @@ async function serve(argv: { folder: string; port?: string; host?: string; templ
   if (argv.host !== undefined && !['127.0.0.1', 'localhost'].includes(argv.host.toLowerCase()))
     io.stderr(`警告：在 ${argv.host} 上提供，网络上能连到这台电脑的人，拿到地址就能读写这个文件夹里的数据文件\n`);
   io.stderr(`在浏览器里打开：${running.url}\n（按 Ctrl-C 停止）\n`);
+  if (argv.open) {
+    const { openInBrowser } = await import('./serve/open-browser.js');
+    const failed = await openInBrowser(running.url);
+    if (failed) io.stderr(`没能打开浏览器（${failed}）：请把上面的地址复制到浏览器里\n`);
+  }
   // Ctrl-C or a TERM: requests under way finish (a save is not cut in half), then the server stops.
   const signal = await new Promise<string>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));

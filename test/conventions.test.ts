@@ -144,7 +144,7 @@ describe('usage errors, in Chinese', () => {
     expect(commands).toEqual(expect.arrayContaining(['build', 'validate', 'schema', 'extract', 'blank', 'diff', 'verify', 'sign']));
     // What may be Latin: the program, commands and options, file kinds and names, formats and standards written as such.
     const allowed =
-      /shenbao|--?[a-z][a-z0-9-]*|<\w+(\.\.)?>|\[\w+\]|\$0|[\w./\\:-]*\.(json|hbs|docx|pdf|ttf|otf|ttc|otc|p12|pfx|xlsx)\b|\b(JSON|Schema|PDF\/A-3b|PDF|Word|Excel|WPS|VS Code|TrueType|OpenType|PKCS#12|PAdES|SHA-256|Ctrl-C|Noto Serif SC|SimSun|Times New Roman|CPU|UTC|MB|KB|UTF-8|ISO|XML|ID|pdf|docx|SOURCE_DATE_EPOCH|SHENBAO_P12_PASSWORD|P12_PASSWORD|yyyy|MM|dd|ascii|fullwidth|C:\\Windows\\Fonts\S*|[A-Z]:\\\S*)\b/g;
+      /shenbao|--?[a-z][a-z0-9-]*|<\w+(\.\.)?>|\[\w+\]|\$0|[\w./\\:-]*\.(json|hbs|docx|pdf|ttf|otf|ttc|otc|p12|pfx|xlsx)\b|\b(JSON|Schema|PDF\/A-3b|PDF|Word|Excel|WPS|VS Code|TrueType|OpenType|PKCS#12|PAdES|SHA-256|Ctrl-C|Noto Serif SC|SimSun|Times New Roman|CPU|UTC|MB|KB|UTF-8|ISO|XML|ID|pdf|docx|SOURCE_DATE_EPOCH|SHENBAO_P12_PASSWORD|BROWSER|P12_PASSWORD|yyyy|MM|dd|ascii|fullwidth|C:\\Windows\\Fonts\S*|[A-Z]:\\\S*)\b/g;
     // And in a help screen: JSON written as such ({"problems": […]}), the names of arguments and values as the command line takes them, and example paths.
     const identifiers = ['input', 'old', 'new', 'dir', 'folder', 'data', 'out', 'false', 'true', 'minhang', 'problems', 'severity', 'code', 'message', 'hint', 'project', 'path', 'field', 'place'];
     const names = new RegExp(`\\b(${[...commands, ...identifiers].join('|')})\\b`, 'g');

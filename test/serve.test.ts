@@ -496,14 +496,19 @@ describe('shenbao serve, the command', () => {
     await expect(startServer({ folder, host: '0.0.0.0' })).rejects.toThrow('--host 0.0.0.0 是“所有地址”，浏览器发来的主机名无法核对：请写这台电脑在网络上的一个地址，如 --host 192.168.1.20');
   });
 
-  it('prints its address with a token, answers there, and Ctrl-C stops it cleanly (exit 0)', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it('prints its address with a token, opens it in the browser (--open), answers there, and Ctrl-C stops it cleanly (exit 0)', async () => {
+    // The "browser": a program that notes the address it was asked to open.
+    const browser = path.join(root, 'browser.sh');
+    const opened = path.join(root, 'opened.txt');
+    await writeFile(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+    const child = spawn(process.execPath, [CLI, 'serve', folder, '--open'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BROWSER: browser } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     for (let i = 0; i < 200 && !stderr.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 50));
     const address = /在浏览器里打开：(http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{22}))\n/.exec(stderr);
     expect(address, stderr).not.toBeNull();
+    await expect.poll(() => readFile(opened, 'utf8').catch(() => '')).toBe(address![1]);
     const files = await fetch(`http://127.0.0.1:${address![2]}/api/files?token=${address![3]}`);
     expect([files.status, ((await files.json()) as { files: Array<{ name: string }> }).files.map((f) => f.name)]).toEqual([200, ['unit.json', '填报.xlsx']]);
     child.kill('SIGINT');
