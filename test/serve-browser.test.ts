@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extract, renderWorkbook } from '../src/library.js';
 import type { Packet } from '../src/model/packet.js';
 import type { PreviewAnswer } from '../src/serve/contract.js';
+import { starterPacket } from '../src/output/init.js';
 import { inSchemaOrder } from '../src/serve/packet-files.js';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 import { launchChromium } from './support/browser.js';
@@ -246,6 +247,22 @@ describe('shenbao serve in a browser', () => {
     expect(manifest.files.map((f) => `minhang/${f.name}`).sort()).toEqual(built.filter((f) => /\.(pdf|docx)$/.test(f)).sort());
     await closed(session);
   }, 90_000);
+
+  it('a new packet starts from the example of the year given, and is saved under the name typed', async () => {
+    const session = await opened();
+    const { page, folder } = session;
+    await page.fill('#new-name', '申报2027');
+    await page.fill('#new-year', '2027');
+    await page.click('#new');
+    await expect.poll(() => field(page, 'title').inputValue()).toBe('示例单位2027年度项目绩效目标汇总表');
+    expect(await page.textContent('#status')).toBe('新的数据文件 申报2027.json：还没有保存');
+    await field(page, 'unit').fill('闵行区某办公室');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#status')).toBe('已保存 申报2027.json');
+    expect(await readFile(path.join(folder, '申报2027.json'), 'utf8')).toBe(seedText({ ...starterPacket(2027), unit: '闵行区某办公室' }));
+    await expect.poll(() => page.locator('#files button').allTextContents()).toEqual([FILE, '申报2027.json']);
+    await closed(session);
+  });
 
   it('an Excel workbook opens as a form and saves as a .json beside it, the workbook untouched', async () => {
     const workbook = await renderWorkbook(loadSeed());
