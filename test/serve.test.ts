@@ -6,7 +6,7 @@
 // on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +35,7 @@ beforeAll(async () => {
   await writeFile(path.join(folder, '说明.txt'), 'the office’s own notes');
   await writeFile(path.join(root, 'secret.json'), '{"secret": true}\n');
   await symlink(path.join(root, 'secret.json'), path.join(folder, 'link.json'));
+  await link(path.join(root, 'secret.json'), path.join(folder, 'hard.json'));
   // A fill-in workbook; Excel's lock file of it while it is open; a link to a workbook outside.
   await writeFile(path.join(folder, '填报.xlsx'), await renderWorkbook(loadSeed()));
   await writeFile(path.join(folder, '~$填报.xlsx'), 'Excel’s lock file');
@@ -68,7 +69,7 @@ function send(method: string, target: string, { headers = {}, body }: { headers?
   });
 }
 
-const authed = (extra: Record<string, string> = {}) => ({ Cookie: `shenbao_token_${server.port}=${server.token}`, ...extra });
+const authed = (extra: Record<string, string> = {}) => ({ Cookie: `shenbao_token_${server.port}=${server.token}`, 'Content-Type': 'application/json', ...extra });
 const json = (reply: Reply) => JSON.parse(reply.body.toString('utf8'));
 
 describe('security: refused, and nothing on disk changes', () => {
@@ -84,6 +85,10 @@ describe('security: refused, and nothing on disk changes', () => {
       ['../ to a workbook out of the folder', send('GET', '/api/packet?file=../secret.xlsx', { headers: authed() }), 403, '「../secret.xlsx」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件或 .xlsx 工作簿，不能带路径）'],
       ['an absolute path', send('PUT', `/api/packet?file=${encodeURIComponent(path.join(root, 'x.json'))}`, { headers: authed(), body: data }), 403, `「${path.join(root, 'x.json')}」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）`],
       ['a symbolic link to a file outside', send('GET', '/api/packet?file=link.json', { headers: authed() }), 403, 'link.json 不是普通文件（是链接、文件夹或设备），不打开它'],
+      ['a hard link to a file outside', send('GET', '/api/packet?file=hard.json', { headers: authed() }), 403, 'hard.json 还有别的硬链接（同一个文件也在别处），不打开它：请复制一份放进文件夹'],
+      ['saving over a hard link', send('PUT', '/api/packet?file=hard.json', { headers: authed(), body: JSON.stringify({ data: {}, version: 'x' }) }), 403, 'hard.json 还有别的硬链接（同一个文件也在别处），不打开它：请复制一份放进文件夹'],
+      ['a form of another site (text/plain, no Origin)', send('POST', '/api/build?file=unit.json', { headers: authed({ 'Content-Type': 'text/plain' }), body: '{}' }), 415, '拒绝：请求的内容应是 JSON（Content-Type: application/json）'],
+      ['a body of no declared kind', send('PUT', '/api/packet?file=n.json', { headers: { Cookie: `shenbao_token_${server.port}=${server.token}` }, body: data }), 415, '拒绝：请求的内容应是 JSON（Content-Type: application/json）'],
       ['saving over a link', send('PUT', '/api/packet?file=link.json', { headers: authed(), body: JSON.stringify({ data: {}, version: 'x' }) }), 403, 'link.json 不是普通文件（是链接、文件夹或设备），不打开它'],
       ['a NUL in a new name', send('PUT', '/api/packet?file=a%00.json', { headers: authed(), body: data }), 403, '「a\u0000.json」不是这个文件夹里的数据文件名（只能是文件夹里的 .json 文件，不能带路径）'],
       ['data that is no packet', send('PUT', '/api/packet?file=n.json', { headers: authed(), body: JSON.stringify({ data: 42, version: null }) }), 400, '要保存的数据应是一个 JSON 对象（数据包）'],

@@ -1,7 +1,8 @@
 // What every request to `shenbao serve` must show before anything is read or written: the token
 // (in the URL once, then a cookie), a Host that is this server's own name (DNS rebinding points
 // another name at 127.0.0.1), and no Origin but this server's (a page of another site posting to
-// it). A local server reachable by every web page the user opens must check all three.
+// it); and a body that says it is JSON. A local server reachable by every web page the user opens
+// must check them all.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -32,6 +33,10 @@ export function refusal(request: IncomingMessage, url: URL, options: GuardOption
   // Any of the cookie's values may be ours: a page of another local server can set one of the same name with a narrower path, sent first.
   const given = url.searchParams.has('token') ? [url.searchParams.get('token')!] : cookies(request, tokenCookieName(options.port));
   if (!given.some((value) => sameToken(value, options.token))) return { status: 403, message: '拒绝：没有带上启动时给出的地址里的 token，请用 shenbao serve 打印的地址打开' };
+  // A body is JSON, said so: a form of another site can post only text, a URL's fields or parts
+  // without the browser asking this server first (which it never allows).
+  if ((request.method === 'POST' || request.method === 'PUT') && (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json')
+    return { status: 415, message: '拒绝：请求的内容应是 JSON（Content-Type: application/json）' };
   return undefined;
 }
 

@@ -61,7 +61,7 @@ export class PacketFolder {
     const files: DataFileInfo[] = [];
     for (const name of names) {
       const info = await lstat(path.join(this.folder, name)).catch(() => undefined);
-      if (info?.isFile()) files.push({ name, kind: isWorkbookName(name) ? 'workbook' : 'json', size: info.size, modified: info.mtime.toISOString() });
+      if (info?.isFile() && info.nlink === 1) files.push({ name, kind: isWorkbookName(name) ? 'workbook' : 'json', size: info.size, modified: info.mtime.toISOString() });
     }
     return files;
   }
@@ -82,6 +82,8 @@ export class PacketFolder {
     if (!info) throw new RefusedName(`文件夹里没有 ${name}`, 404);
     // A link could lead anywhere (out of the folder): not followed, not served.
     if (!info.isFile()) throw new RefusedName(`${name} 不是普通文件（是链接、文件夹或设备），不打开它`, 403);
+    // A hard link is the same file as one elsewhere, perhaps outside the folder: not opened either.
+    if (info.nlink > 1) throw new RefusedName(`${name} 还有别的硬链接（同一个文件也在别处），不打开它：请复制一份放进文件夹`, 403);
     return file;
   }
 
