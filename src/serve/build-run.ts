@@ -11,13 +11,7 @@ import { buildPacket, planBuild, type BuildContext, type BuildProgress } from '.
 import { packetDirName } from '../output/names.js';
 import { checkPrintable } from '../output/printable.js';
 import { served, type ServedProblem } from './check.js';
-
-/** What the page is told, one JSON object a line: progress, then how it ended. */
-export type BuildLine =
-  | { type: 'progress'; done: number; total: number; message: string }
-  /** `outDir` and `files` relative to the served folder, with `/`; `problems`: the build's warnings. */
-  | { type: 'done'; outDir: string; files: string[]; problems: ServedProblem[] }
-  | { type: 'failed'; error: string; problems: ServedProblem[] };
+import type { BuildLine } from './contract.js';
 
 /** The output folder, in the served folder. */
 export const OUT_DIR = 'out';

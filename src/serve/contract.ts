@@ -67,8 +67,9 @@ export interface PreviewAnswer {
   pages: Array<{ width: number; height: number; boxes: PreviewBox[] }>;
 }
 
-/** POST /api/build answers one of these per line. */
+/** POST /api/build answers one of these per line: progress, then how it ended. */
 export type BuildLine =
   | { type: 'progress'; done: number; total: number; message: string }
-  | { type: 'done'; outDir: string; files: string[] }
-  | { type: 'failed'; error: string; problems?: ProblemView[] };
+  /** `outDir` and `files` relative to the served folder, with `/`; `problems`: the build's warnings. */
+  | { type: 'done'; outDir: string; files: string[]; problems: ProblemView[] }
+  | { type: 'failed'; error: string; problems: ProblemView[] };

@@ -10,9 +10,9 @@ import { createBuildContext, type BuildContext } from '../output/build.js';
 import { formJob } from '../output/forms.js';
 import { starterPacket } from '../output/init.js';
 import type { FontFiles } from '../render/fonts.js';
-import { Builds, type BuildLine } from './build-run.js';
+import { Builds } from './build-run.js';
 import { check, checkText, formErrors } from './check.js';
-import type { BuildLine as PageBuildLine, PreviewAnswer } from './contract.js';
+import type { BuildLine, PreviewAnswer } from './contract.js';
 import { attachment, makeDownload } from './downloads.js';
 import { hostNames, newToken, refusal, tokenCookie, urlHost } from './guard.js';
 import { dataText, isWorkbookName, jsonNameOf, PacketFolder, RefusedName } from './packet-files.js';
@@ -253,9 +253,7 @@ async function sendBuild(request: IncomingMessage, response: ServerResponse, nam
   if (served.builds.current !== undefined) return sendJson(response, 409, { error: `正在生成 ${served.builds.current}：请等它完成后再生成` });
   const stop = new AbortController();
   const say = (line: BuildLine) => {
-    // Each line is one the page reads (contract.ts).
-    const sent: PageBuildLine = line;
-    if (!response.destroyed && !response.writableEnded) response.write(`${JSON.stringify(sent)}\n`);
+    if (!response.destroyed && !response.writableEnded) response.write(`${JSON.stringify(line)}\n`);
   };
   response.writeHead(200, {
     // NDJSON is UTF-8 by definition: no charset.
