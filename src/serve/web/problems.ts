@@ -26,7 +26,8 @@ export function projectOf(problem: ProblemView): number | undefined {
 /** Marks the shown fields with the problems of the packet and of project `current`; the others stay in the list. */
 export function markFields(problems: readonly ProblemView[], current: number, inputs: ReadonlyMap<string, HTMLElement>): void {
   for (const marked of document.querySelectorAll('.has-error, .has-warning')) marked.classList.remove('has-error', 'has-warning');
-  for (const note of document.querySelectorAll<HTMLElement>('#editor small.problem')) note.textContent = '';
+  // Only the notes that say something are emptied: a project of 200 indicators has some 400.
+  for (const note of document.querySelectorAll<HTMLElement>('#editor small.problem')) if (note.firstChild) note.textContent = '';
   for (const problem of problems) {
     const project = projectOf(problem);
     if (problem.path === undefined || (project !== undefined && project !== current)) continue;
