@@ -277,4 +277,85 @@ describe('shenbao serve in a browser', () => {
     expect(Buffer.compare(await readFile(path.join(folder, '填报.xlsx')), Buffer.from(workbook))).toBe(0);
     await closed(session);
   });
+
+  describe('nothing lost, nothing built or saved that the page does not show (found by a hostile test)', () => {
+    it('keys typed while a save is on its way are still unsaved after it: leaving asks, and 生成全部 saves them first', async () => {
+      const session = await opened({ 'other.json': seedText(loadSeed()) });
+      const { page, folder } = session;
+      // A slow disk: the save's answer comes 600 ms late.
+      await page.route('**/api/packet?file=*', async (route) => {
+        if (route.request().method() === 'PUT') await new Promise((r) => setTimeout(r, 600));
+        await route.continue();
+      });
+      const target = field(page, 'projects[0].indicators[0].target');
+      await target.fill('≥5(次)');
+      await page.keyboard.press('Control+s');
+      await target.fill('≥6(次)');
+      await expect.poll(() => page.textContent('#status')).toBe(`已保存 ${FILE}`);
+      expect(JSON.parse(await readFile(path.join(folder, FILE), 'utf8')).projects[0].indicators[0].target).toBe('≥5(次)');
+      const asked: string[] = [];
+      page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
+      await page.locator('#files button').filter({ hasText: 'other.json' }).click();
+      await expect.poll(() => asked).toEqual(['当前的修改还没有保存，确定放弃吗？']);
+      await page.click('#build-all');
+      await expect.poll(() => page.textContent('#build p'), { timeout: 60_000 }).toMatch(/^已生成到 out\//);
+      expect(JSON.parse(await readFile(path.join(folder, FILE), 'utf8')).projects[0].indicators[0].target).toBe('≥6(次)');
+      await closed(session);
+    }, 90_000);
+
+    it('a file changed on disk since it was opened is not built: the conflict is shown, nothing written', async () => {
+      const session = await opened();
+      const { page, folder } = session;
+      const theirs = loadSeed();
+      theirs.projects[0]!.indicators[0]!.target = '≥999(次)';
+      await writeFile(path.join(folder, FILE), seedText(theirs));
+      await page.click('#build-all');
+      await expect.poll(() => page.isVisible('#conflict')).toBe(true);
+      expect(await page.textContent('#build p')).toBe(`${FILE} 在打开以后被别人改过了：没有生成，请比较两边再决定`);
+      expect(await page.textContent('#conflict pre.disk')).toBe(seedText(theirs));
+      await expect(readdir(path.join(folder, 'out'))).rejects.toThrow('ENOENT');
+      await closed(session);
+    });
+
+    it('a workbook opened beside a .json of its name does not replace that .json: both are shown', async () => {
+      const later = { ...loadSeed(), title: '后来在页面上改过的标题' };
+      const session = await opened({ '填报.xlsx': await renderWorkbook(loadSeed()), '填报.json': seedText(later) }, '填报.xlsx');
+      const { page, folder } = session;
+      await page.click('#save');
+      await expect.poll(() => page.isVisible('#conflict')).toBe(true);
+      expect(await page.textContent('#conflict pre.disk')).toBe(seedText(later));
+      expect(await readFile(path.join(folder, '填报.json'), 'utf8')).toBe(seedText(later));
+      await closed(session);
+    });
+
+    it('a data file whose lists are no lists is not shown as a form (a save would have dropped them)', async () => {
+      const odd = { ...loadSeed() } as Record<string, unknown> & Packet;
+      const text = `${JSON.stringify({ ...odd, projects: [{ ...odd.projects[0], indicators: { level1: '产出指标' } }] }, null, 2)}\n`;
+      const folder = path.join(root, `folder-${++sessions}`);
+      await mkdir(folder);
+      await writeFile(path.join(folder, 'odd.json'), text);
+      const server = await startServer({ folder });
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.locator('#files button').filter({ hasText: 'odd.json' }).click();
+      await expect.poll(() => page.textContent('#editor')).toBe('odd.json：projects[0].indicators 不是列表，不能在表单里编辑：请用文本编辑器改好，或用 shenbao validate 看出错的位置');
+      expect(await page.textContent('#opened')).toBe('odd.json（不能在表单里编辑）');
+      expect(await page.locator('#editor input').count()).toBe(0);
+      await page.keyboard.press('Control+s');
+      await page.click('#save');
+      expect(await readFile(path.join(folder, 'odd.json'), 'utf8')).toBe(text);
+      await page.close();
+      await server.close();
+    });
+
+    it('an amount is only ungrouped when grouped by thousands: 1,23.4 is kept as typed, an error at its field', async () => {
+      const session = await opened();
+      const { page } = session;
+      const carryover = field(page, 'projects[0].funds.annual.carryover');
+      await carryover.fill('1,23.4');
+      await expect.poll(() => carryover.getAttribute('class')).toContain('has-error');
+      expect(await page.locator('label.field', { has: carryover }).locator('small.problem').textContent()).toBe('金额应写成不带千位分隔符、最多两位小数的数字字符串，如 "200000.00"');
+      await closed(session);
+    });
+  });
 });

@@ -5,8 +5,7 @@
 // files build makes downloaded, and the folder's packet built with its progress. Through real HTTP
 // on 127.0.0.1.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { access, copyFile, link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, link, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -159,10 +158,15 @@ describe('the folder’s data files', () => {
     expect(answer.problems.map((p: { code: string; path: string }) => [p.code, p.path])).toEqual(seedWarnings.map((p: { code: string; path: string }) => [p.code, p.path]));
     expect(answer.problems.every((p: { severity: string; place: { kind: string; file: string } }) => p.severity === 'warning' && p.place.kind === 'sheet' && p.place.file === '填报.xlsx')).toBe(true);
 
-    // With 填报.json beside it, saves go over that one, at its version.
-    await writeFile(path.join(folder, '填报.json'), SEED_TEXT);
+    // With a 填报.json beside it (later work, perhaps), the workbook's data is still a new file's: its
+    // save is refused as a changed file's is, that 填报.json shown and left as it is.
+    const later = `${JSON.stringify({ ...loadSeed(), title: '后来改过的标题' }, null, 2)}\n`;
+    await writeFile(path.join(folder, '填报.json'), later);
     const again = json(await send('GET', `/api/packet?file=${encodeURIComponent('填报.xlsx')}`, { headers: authed() }));
-    expect(again.version).toBe(createHash('sha256').update(SEED_TEXT).digest('hex'));
+    expect([again.version, again.saveAs]).toEqual([null, '填报.json']);
+    const saved = await send('PUT', `/api/packet?file=${encodeURIComponent('填报.json')}`, { headers: authed(), body: JSON.stringify({ data: JSON.parse(again.text), version: again.version }) });
+    expect([saved.status, json(saved).disk.text]).toEqual([409, later]);
+    expect(await readFile(path.join(folder, '填报.json'), 'utf8')).toBe(later);
     await rm(path.join(folder, '填报.json'));
     // A .json opens as before, saved as itself.
     expect(json(await send('GET', '/api/packet?file=unit.json', { headers: authed() })).saveAs).toBe('unit.json');
@@ -239,9 +243,27 @@ describe('the folder’s data files', () => {
     const made = await send('PUT', `/api/packet?file=${encodeURIComponent('草稿.json')}`, { headers: authed(), body: JSON.stringify({ data: draft, version: null }) });
     expect(made.status).toBe(200);
     expect(JSON.parse(await readFile(path.join(folder, '草稿.json'), 'utf8')).year).toBe(1999);
+    // Another new file of that name: the one there is shown (as a changed file is), not replaced.
+    const before = await readFile(path.join(folder, '草稿.json'), 'utf8');
     const again = await send('PUT', `/api/packet?file=${encodeURIComponent('草稿.json')}`, { headers: authed(), body: JSON.stringify({ data: loadSeed(), version: null }) });
-    expect([again.status, json(again).error]).toEqual([403, '草稿.json 已存在']);
+    expect([again.status, json(again).disk.text]).toEqual([409, before]);
+    expect(await readFile(path.join(folder, '草稿.json'), 'utf8')).toBe(before);
     await rm(path.join(folder, '草稿.json'));
+  });
+
+  it('a save keeps the file as readable as it was; a file with a byte-order mark opens as validate reads it', async () => {
+    const file = path.join(folder, 'private.json');
+    await writeFile(file, SEED_TEXT);
+    await chmod(file, 0o600);
+    const opened = json(await send('GET', '/api/packet?file=private.json', { headers: authed() }));
+    const saved = await send('PUT', '/api/packet?file=private.json', { headers: authed(), body: JSON.stringify({ data: { ...loadSeed(), unit: '改过' }, version: opened.version }) });
+    expect(saved.status).toBe(200);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await rm(file);
+    await writeFile(path.join(folder, 'bom.json'), `\uFEFF${SEED_TEXT}`);
+    const bom = json(await send('GET', '/api/packet?file=bom.json', { headers: authed() }));
+    expect(bom.problems.map((p: { severity: string; code: string }) => p.severity)).toEqual(['warning', 'warning']);
+    await rm(path.join(folder, 'bom.json'));
   });
 });
 

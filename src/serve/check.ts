@@ -25,7 +25,8 @@ export function check(data: unknown, file: string, context: BuildContext, placed
 export function checkText(text: string, file: string, context: BuildContext): ServedProblem[] {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte-order mark (Windows Notepad's) is no part of the JSON, as validate reads it.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
     return [{ severity: 'error', code: 'json', message: '不是有效的 JSON：请用 shenbao validate 看出错的位置', text: `${file}：不是有效的 JSON` }];
   }

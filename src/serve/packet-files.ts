@@ -5,7 +5,7 @@
 // folder's fill-in workbooks (.xlsx) are read too, as the data they hold, and never written: their
 // data is saved as the .json of the same name.
 import { createHash } from 'node:crypto';
-import { lstat, readdir, realpath, rename, unlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { fsStep, READ } from '../errors.js';
@@ -119,7 +119,8 @@ export class PacketFolder {
 
   /**
    * Saves `data` as `name`, in the schema's key order: over the file when it is still `version`
-   * (else the file on disk is returned, nothing written), or as a new file when `version` is null.
+   * (else the file on disk is returned, nothing written), or as a new file when `version` is null
+   * (a file already there is returned, as a changed one is).
    */
   async save(name: string, data: unknown, version: string | null): Promise<{ saved: ReadDataFile } | { conflict: ReadDataFile }> {
     const before = this.saving.get(name) ?? Promise.resolve();
@@ -136,14 +137,20 @@ export class PacketFolder {
     const text = dataText(data);
     const saved = { text, version: versionOf(Buffer.from(text)) };
     if (version === null) {
+      // A file of that name made meanwhile (or a workbook's .json already there) is someone's: shown, not replaced.
+      const there = await this.versionOf(name);
+      if (there !== null) return { conflict: await this.read(name) };
       await writeNewFile(await this.pathOf(name, { exists: false }), text);
       return { saved };
     }
     const file = await this.pathOf(name, { exists: true });
     const now = await this.read(name);
     if (now.version !== version) return { conflict: now };
+    const { mode } = await lstat(file);
     const temporary = await writeBeside(file, text);
     try {
+      // Saved as readable as it was (a file only its owner could read stays so).
+      await chmod(temporary, mode & 0o7777);
       await rename(temporary, file);
     } catch (error) {
       await unlink(temporary).catch(() => undefined);

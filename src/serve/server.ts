@@ -228,7 +228,7 @@ function newYear(asked: string | null): number {
  * instead when it has any. `boxes`: as JSON, the PDF (base64) with where each value is printed.
  */
 async function sendPreview(response: ServerResponse, data: unknown, project: unknown, context: BuildContext, boxes: boolean): Promise<void> {
-  if (!Number.isInteger(project)) throw new UserError('预览要给出项目的序号 project（从 0 数起）');
+  if (!Number.isInteger(project) || (project as number) < 0) throw new UserError('预览要给出项目的序号 project（从 0 数起）');
   const index = project as number;
   const { validation, problems: all } = check(data, '数据', context);
   const accepted = validation.accepted.find((a) => a.number === index + 1);
@@ -251,6 +251,12 @@ async function sendBuild(request: IncomingMessage, response: ServerResponse, nam
   const body = await jsonBody(request, { empty: true });
   if (body === undefined) return tooLarge(response);
   if (served.builds.current !== undefined) return sendJson(response, 409, { error: `正在生成 ${served.builds.current}：请等它完成后再生成` });
+  // The page builds what it shows: a file changed on disk since it was opened is shown, not built.
+  const { version } = body as { version?: unknown };
+  if (typeof version === 'string') {
+    const disk = await served.folder.read(name);
+    if (disk.version !== version) return sendJson(response, 409, { error: `${name} 在打开以后被别人改过了：没有生成，请比较两边再决定`, disk });
+  }
   const stop = new AbortController();
   const say = (line: BuildLine) => {
     if (!response.destroyed && !response.writableEnded) response.write(`${JSON.stringify(line)}\n`);

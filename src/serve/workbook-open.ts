@@ -32,5 +32,5 @@ export async function openWorkbook(folder: PacketFolder, name: string, context: 
   const places = readPlaces(read.places);
   const checked = check(read.data, name, context, (d) => placed(d, places, 'Excel', name));
   const saveAs = jsonNameOf(name);
-  return { opened: { text: dataText(read.data), version: await folder.versionOf(saveAs), saveAs, problems: [...own, ...checked.problems] } };
+  return { opened: { text: dataText(read.data), version: null, saveAs, problems: [...own, ...checked.problems] } };
 }

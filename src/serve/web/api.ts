@@ -42,12 +42,15 @@ export async function download(kind: DownloadKind, data: PacketData, file: strin
   return { blob: await response.blob(), name: encoded ? decodeURIComponent(encoded) : 'shenbao' };
 }
 
-/** Runs the build of a saved data file, each line of its progress given to `line` as it comes. */
-export async function build(name: string, line: (line: BuildLine) => void): Promise<{ status: number; error?: string }> {
-  const response = await fetch(`/api/build?file=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+/**
+ * Runs the build of a saved data file, each line of its progress given to `line` as it comes.
+ * `version`: the file as the page has it; changed on disk since, it is not built (`disk` says how it is).
+ */
+export async function build(name: string, version: string | null, line: (line: BuildLine) => void): Promise<{ status: number; error?: string; disk?: { text: string; version: string } }> {
+  const response = await fetch(`/api/build?file=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version }) });
   if (!response.ok || !response.body) {
-    const body = (response.headers.get('Content-Type') ?? '').startsWith('application/json') ? ((await response.json()) as { error: string }) : { error: `生成失败（${response.status}）` };
-    return { status: response.status, error: body.error };
+    const body = (response.headers.get('Content-Type') ?? '').startsWith('application/json') ? ((await response.json()) as { error: string; disk?: { text: string; version: string } }) : { error: `生成失败（${response.status}）` };
+    return { status: response.status, ...body };
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';

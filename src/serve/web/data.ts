@@ -58,12 +58,46 @@ export function setAt(root: JsonObject, path: Path, value: unknown): void {
   else node[last] = value;
 }
 
+/** The packet's projects as the page shows them (none when there is no list: nothing is added while drawing). */
 export function projectsOf(packet: PacketData): ProjectData[] {
-  if (!Array.isArray(packet.projects)) packet.projects = [];
+  return Array.isArray(packet.projects) ? packet.projects : [];
+}
+
+/** The project's indicators as the page shows them (none when there is no list). */
+export function indicatorsOf(project: ProjectData): IndicatorData[] {
+  return Array.isArray(project.indicators) ? project.indicators : [];
+}
+
+/** The packet's list of projects, made when there is none yet (only when the user adds one). */
+export function projectList(packet: PacketData): ProjectData[] {
+  if (packet.projects === undefined) packet.projects = [];
   return packet.projects;
 }
 
-export function indicatorsOf(project: ProjectData): IndicatorData[] {
-  if (!Array.isArray(project.indicators)) project.indicators = [];
+/** The project's list of indicators, made when there is none yet (only when the user adds one). */
+export function indicatorList(project: ProjectData): IndicatorData[] {
+  if (project.indicators === undefined) project.indicators = [];
   return project.indicators;
+}
+
+/**
+ * Why the form cannot show this data without losing some of it, or undefined when it can: a list
+ * that is no list, an item that is no object (a department's hand-edited file). Such data is
+ * refused whole, not repaired: the page would save its repair.
+ */
+export function unshowable(packet: PacketData): string | undefined {
+  const plain = (value: unknown) => isObject(value) && !Array.isArray(value);
+  const where = (path: Path) => pathText(path);
+  if (packet.projects !== undefined && !Array.isArray(packet.projects)) return `${where(['projects'])} 不是列表`;
+  for (const [i, project] of projectsOf(packet).entries()) {
+    if (!plain(project)) return `${where(['projects', i])} 不是对象`;
+    for (const key of ['funds', 'funds.project', 'funds.annual']) {
+      const path = ['projects', i, ...key.split('.')];
+      const value = valueAt(packet, path);
+      if (value !== undefined && !plain(value)) return `${where(path)} 不是对象`;
+    }
+    if (project.indicators !== undefined && !Array.isArray(project.indicators)) return `${where(['projects', i, 'indicators'])} 不是列表`;
+    for (const [j, indicator] of indicatorsOf(project).entries()) if (!plain(indicator)) return `${where(['projects', i, 'indicators', j])} 不是对象`;
+  }
+  return undefined;
 }

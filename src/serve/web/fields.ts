@@ -42,6 +42,8 @@ function inputFor(spec: FieldSpec, shown: string): FieldElement {
   if (spec.kind === 'money') return h('input', { type: 'text', inputMode: 'decimal', value: groupedAmount(shown), placeholder: '0.00', autocomplete: 'off' });
   // A date the picker cannot show (2023/1/1, a day that does not exist) stays visible as text, for its problem to name.
   if (spec.kind === 'date') return h('input', { type: ISO_DATE.test(shown) || shown === '' ? 'date' : 'text', value: shown });
+  // A line break in a one-line field (validate takes it, a workbook's Alt+Enter makes it) stays visible and kept.
+  if (shown.includes('\n')) return h('textarea', { value: shown, rows: 2, spellcheck: false });
   const input = h('input', { type: 'text', value: shown, autocomplete: 'off', spellcheck: false });
   if (spec.list) input.setAttribute('list', datalist(`list-${spec.path.join('-')}`, spec.list.values).id);
   return input;
@@ -70,6 +72,11 @@ export function datalist(id: string, values: readonly string[]): HTMLDataListEle
     list = h('datalist', { id });
     lists.append(list);
   }
-  list.replaceChildren(...values.map((v) => h('option', { value: v })));
+  // Filled again only when its choices change: a table of 5,000 rows asks for the same list thousands of times.
+  const key = values.join('\u0000');
+  if (list.dataset.values !== key) {
+    list.replaceChildren(...values.map((v) => h('option', { value: v })));
+    list.dataset.values = key;
+  }
   return list;
 }

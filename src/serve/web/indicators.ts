@@ -3,7 +3,7 @@
 // in place; a merged cell edits every row it spans. Rows are inserted inside their group, deleted
 // and moved; a group is added from the framework's lists. Structure changes draw the table again;
 // typing does not (a project of 200 indicators stays quick to type in).
-import { indicatorsOf, pathText, type IndicatorData, type Path, type ProjectData } from './data.js';
+import { indicatorList, indicatorsOf, pathText, type IndicatorData, type Path, type ProjectData } from './data.js';
 import { button, h } from './dom.js';
 import { datalist, type Changed } from './fields.js';
 
@@ -57,7 +57,9 @@ export function indicatorGrid(options: IndicatorGridOptions): HTMLElement {
   };
 
   const textCell = (i: number, key: 'name' | 'target'): HTMLTableCellElement => {
-    const input = h('input', { type: 'text', value: String(rows[i]![key] ?? ''), autocomplete: 'off', spellcheck: false });
+    const value = String(rows[i]![key] ?? '');
+    // A line break (validate takes it) stays visible and kept.
+    const input = value.includes('\n') ? h('textarea', { value, rows: 2, spellcheck: false }) : h('input', { type: 'text', value, autocomplete: 'off', spellcheck: false });
     input.dataset.path = pathText(at(i, key));
     inputs.set(input.dataset.path, input);
     input.addEventListener('input', () => {
@@ -104,11 +106,11 @@ export function indicatorGrid(options: IndicatorGridOptions): HTMLElement {
     body,
   );
   inputs.set(pathText(['projects', projectIndex, 'indicators']), table);
-  return h('div', { class: 'indicator-grid' }, rows.length === 0 ? h('p', { class: 'empty', textContent: '还没有绩效指标：在下面选一级、二级指标，添加一组。' }) : table, h('small', { class: 'problem' }), groupAdder(rows, level2ByLevel1, restructured));
+  return h('div', { class: 'indicator-grid' }, rows.length === 0 ? h('p', { class: 'empty', textContent: '还没有绩效指标：在下面选一级、二级指标，添加一组。' }) : table, h('small', { class: 'problem' }), groupAdder(project, level2ByLevel1, restructured));
 }
 
 /** 添加一组: a first row of a group chosen from the framework, after the rows of its 一级指标 (or at the end). */
-function groupAdder(rows: IndicatorData[], level2ByLevel1: Record<string, readonly string[]>, restructured: () => void): HTMLElement {
+function groupAdder(project: ProjectData, level2ByLevel1: Record<string, readonly string[]>, restructured: () => void): HTMLElement {
   const level1 = h('select', { title: '一级指标' }, ...Object.keys(level2ByLevel1).map((v) => h('option', { value: v, textContent: v })));
   const level2 = h('select', { title: '二级指标' });
   const fill = () => level2.replaceChildren(...(level2ByLevel1[level1.value] ?? []).map((v) => h('option', { value: v, textContent: v })));
@@ -117,6 +119,7 @@ function groupAdder(rows: IndicatorData[], level2ByLevel1: Record<string, readon
   const add = button(
     '添加一组',
     () => {
+      const rows = indicatorList(project);
       const last = rows.map((r) => r.level1).lastIndexOf(level1.value);
       rows.splice(last === -1 ? rows.length : last + 1, 0, { level1: level1.value, level2: level2.value, name: '', target: '' });
       restructured();

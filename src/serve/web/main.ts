@@ -4,7 +4,7 @@
 // makes it, saved without overwriting another's edit, and built into the folder.
 import type { BuildLine, OpenedFile, PageModel, ProblemView } from '../contract.js';
 import * as api from './api.js';
-import { pathText, projectsOf, type PacketData, type Path, type ProjectData } from './data.js';
+import { pathText, projectList, projectsOf, unshowable, type PacketData, type Path, type ProjectData } from './data.js';
 import { button, byId, h } from './dom.js';
 import { fieldInput } from './fields.js';
 import { indicatorGrid } from './indicators.js';
@@ -29,7 +29,9 @@ interface Opened {
   version: string | null;
   data: PacketData;
   project: number;
+  /** Edits since it was opened or saved; `edits` counts every one, so a save knows what it took. */
   dirty: boolean;
+  edits: number;
   problems: ProblemView[];
 }
 
@@ -71,28 +73,37 @@ async function newPacket(): Promise<void> {
   const typed = (byId<HTMLInputElement>('new-name').value || '').trim();
   const name = typed === '' ? '' : typed.endsWith('.json') ? typed : `${typed}.json`;
   if (name === '' || /[\\/]/.test(name)) return status('请先写新文件的名字（不带路径），如 申报2027', 'error');
+  const listed = await api.files();
+  if (listed.status === 200 && listed.body.files.some((f) => f.name === name)) return status(`文件夹里已有 ${name}：请换一个名字，或从左边打开它`, 'error');
   const year = Number(byId<HTMLInputElement>('new-year').value) || new Date().getFullYear();
   const { status: code, body } = await api.newPacket(year);
   if (code !== 200) return status(body.error ?? '不能新建', 'error');
   start(null, { ...body, saveAs: name, version: null });
-  opened!.dirty = true;
+  touched();
   status(`新的数据文件 ${name}：还没有保存`);
 }
 
 function start(file: string | null, answer: OpenedFile): void {
   let data: unknown;
   try {
-    data = JSON.parse(answer.text);
+    // A byte-order mark (Windows Notepad's) is no part of the JSON, as validate reads it.
+    data = JSON.parse(answer.text.replace(/^\uFEFF/, ''));
   } catch {
     data = undefined;
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  previewing?.abort();
+  preview.clear();
+  const why =
+    typeof data !== 'object' || data === null || Array.isArray(data) ? '不是有效的 JSON 对象' : unshowable(data as PacketData);
+  if (why !== undefined) {
+    // Nothing is shown that a save could write back changed: the file is left to a text editor.
     opened = undefined;
-    byId('editor').replaceChildren(h('p', { class: 'error', textContent: `${file ?? ''} 不是有效的 JSON 对象，不能在表单里编辑：请用文本编辑器改好，或用 shenbao validate 看出错的位置` }));
+    byId('opened').textContent = `${file ?? ''}（不能在表单里编辑）`;
+    byId('editor').replaceChildren(h('p', { class: 'error', textContent: `${file ?? ''}：${why}，不能在表单里编辑：请用文本编辑器改好，或用 shenbao validate 看出错的位置` }));
     showProblems(answer.problems ?? []);
     return;
   }
-  opened = { file, saveAs: answer.saveAs, version: answer.version, data: data as PacketData, project: 0, dirty: false, problems: [] };
+  opened = { file, saveAs: answer.saveAs, version: answer.version, data: data as PacketData, project: 0, dirty: false, edits: 0, problems: [] };
   byId('opened').textContent = file === answer.saveAs || file === null ? (answer.saveAs ?? '') : `${file}（保存为 ${answer.saveAs}）`;
   byId('conflict').hidden = true;
   render();
@@ -131,7 +142,7 @@ function projectBar(projects: ProjectData[]): HTMLElement {
   choose.addEventListener('change', () => switchProject(Number(choose.value)));
   const restructure = (change: () => number) => () => {
     opened!.project = change();
-    opened!.dirty = true;
+    touched();
     render();
     scheduleCheck();
     schedulePreview();
@@ -141,8 +152,8 @@ function projectBar(projects: ProjectData[]): HTMLElement {
     { class: 'project-bar', dataset: { path: 'projects' } },
     h('h2', { textContent: '项目' }),
     choose,
-    button('添加项目', restructure(() => projects.push(newProject(projects[current])) - 1), { dataset: { action: 'add-project' } }),
-    button('复制', restructure(() => (projects.splice(current + 1, 0, copyOf(projects[current]!)), current + 1)), { dataset: { action: 'copy-project' } }),
+    button('添加项目', restructure(() => projectList(opened!.data).push(newProject(projects[current])) - 1), { dataset: { action: 'add-project' } }),
+    button('复制', () => projects.length > 0 && restructure(() => (projects.splice(current + 1, 0, copyOf(projects[current]!)), current + 1))(), { dataset: { action: 'copy-project' } }),
     button('删除', () => projects.length > 0 && window.confirm(`删除项目「${projects[current]?.name ?? ''}」？`) && restructure(() => (projects.splice(current, 1), Math.max(0, current - 1)))(), { dataset: { action: 'delete-project' } }),
     button('上移', restructure(() => (current > 0 ? (projects.splice(current - 1, 2, projects[current]!, projects[current - 1]!), current - 1) : current)), { dataset: { action: 'project-up' } }),
     button('下移', restructure(() => (current < projects.length - 1 ? (projects.splice(current, 2, projects[current + 1]!, projects[current]!), current + 1) : current)), { dataset: { action: 'project-down' } }),
@@ -183,7 +194,7 @@ function projectForm(project: ProjectData, index: number): HTMLElement {
     changed,
     inputs,
     restructured: () => {
-      opened!.dirty = true;
+      touched();
       const scroll = window.scrollY;
       render();
       window.scrollTo(0, scroll);
@@ -203,14 +214,23 @@ function projectForm(project: ProjectData, index: number): HTMLElement {
 function switchProject(index: number): void {
   if (!opened) return;
   opened.project = index;
+  // The other project's pages go at once: never shown under this one's name.
+  previewing?.abort();
+  preview.clear();
   render();
   schedulePreview();
+}
+
+/** The data was changed by the user (typed, or rows and projects added, moved, deleted). */
+function touched(): void {
+  opened!.dirty = true;
+  opened!.edits++;
 }
 
 /** A value was typed: the data holds it already. */
 function changed(path: Path): void {
   if (!opened) return;
-  opened.dirty = true;
+  touched();
   lastInputAt = performance.now();
   if (path[0] === 'projects' && path[2] === 'name' && path.length === 3) {
     const option = byId<HTMLSelectElement>('project').options[Number(path[1])];
@@ -286,9 +306,10 @@ async function runPreview(): Promise<void> {
   previewing?.abort();
   const mine = (previewing = new AbortController());
   const since = lastInputAt;
+  const { project } = opened;
   const note = byId('preview-note');
   try {
-    const { status: code, body } = await api.preview(opened.data, opened.project, mine.signal);
+    const { status: code, body } = await api.preview(opened.data, project, mine.signal);
     if (mine.signal.aborted) return;
     if (code !== 200) {
       note.textContent = `${body.error ?? '不能预览'}：预览停在上一次的样子`;
@@ -296,8 +317,8 @@ async function runPreview(): Promise<void> {
       return;
     }
     // Drawing stops when a key is typed meanwhile (a newer preview is on its way).
-    if (!(await preview.show(body, () => !mine.signal.aborted && since === lastInputAt))) return;
-    note.textContent = `第 ${opened.project + 1} 个项目的申报表，和生成的 PDF 一样；点表上的一格，选中它的栏目`;
+    if (!(await preview.show(body, () => !mine.signal.aborted && since === lastInputAt && opened?.project === project))) return;
+    note.textContent = `第 ${project + 1} 个项目的申报表，和生成的 PDF 一样；点表上的一格，选中它的栏目`;
     note.className = '';
     if (since !== 0 && since === lastInputAt) timings.previews.push(performance.now() - since);
   } catch (error) {
@@ -310,14 +331,29 @@ async function runPreview(): Promise<void> {
 
 // ——— saving ———
 
-async function saveOpened(overVersion?: string | null): Promise<boolean> {
+let saving: Promise<boolean> | undefined;
+
+/** Saves the data shown; a save asked for while one is on its way waits for it (one version, one save). */
+function saveOpened(overVersion?: string | null): Promise<boolean> {
+  const next = (saving ?? Promise.resolve(true)).then(() => saveNow(overVersion));
+  saving = next.finally(() => {
+    if (saving === next) saving = undefined;
+  });
+  return next;
+}
+
+async function saveNow(overVersion?: string | null): Promise<boolean> {
   if (!opened || !opened.saveAs) return false;
-  const name = opened.saveAs;
-  const { status: code, body } = await api.save(name, opened.data, overVersion === undefined ? opened.version : overVersion);
+  const shown = opened;
+  const name = shown.saveAs!;
+  // What is typed while the save is on its way is not in it: still to be saved.
+  const taken = shown.edits;
+  const { status: code, body } = await api.save(name, shown.data, overVersion === undefined ? shown.version : overVersion);
+  if (opened !== shown) return false;
   if (code === 200) {
     opened.version = body.version;
     opened.file = name;
-    opened.dirty = false;
+    opened.dirty = opened.edits !== taken;
     byId('opened').textContent = name;
     byId('conflict').hidden = true;
     status(`已保存 ${name}`);
@@ -372,13 +408,15 @@ async function downloadFile(kind: api.DownloadKind): Promise<void> {
 async function buildAll(): Promise<void> {
   if (!opened?.saveAs) return status('请先打开一个数据文件', 'error');
   if ((opened.dirty || opened.file !== opened.saveAs) && !(await saveOpened())) return;
+  if (opened.version === null) return;
   const panel = byId('build');
   const bar = h('progress', { max: 1, value: 0 });
   const line = h('p', { textContent: '正在生成……' });
   const result = h('div');
   panel.hidden = false;
   panel.replaceChildren(h('h2', { textContent: `生成全部：${opened.saveAs}` }), bar, line, result);
-  const answer = await api.build(opened.saveAs, (event: BuildLine) => {
+  const name = opened.saveAs;
+  const answer = await api.build(name, opened.version, (event: BuildLine) => {
     if (event.type === 'progress') {
       bar.max = Math.max(1, event.total);
       bar.value = event.done;
@@ -395,9 +433,11 @@ async function buildAll(): Promise<void> {
       status(event.error, 'error');
     }
   });
+  if (answer.disk) showConflict(name, answer.disk);
   if (answer.error) {
     line.textContent = answer.error;
     line.className = 'error';
+    status(answer.error, 'error');
   }
 }
 

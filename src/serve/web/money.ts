@@ -9,8 +9,13 @@ export function groupedAmount(amount: string): string {
   return match[1]! + match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (match[3] ?? '');
 }
 
-/** What a typed amount is in the data: separators and spaces taken out; empty is no amount. */
+/**
+ * What a typed amount is in the data: the separators of a number grouped by thousands taken out
+ * (1,234,567.80); anything else kept as typed (1,23.4 is no amount), for validate to name; empty
+ * is no amount.
+ */
 export function amountOf(typed: string): string | undefined {
-  const plain = typed.replace(/[,，\s]/g, '');
-  return plain === '' ? undefined : plain;
+  const trimmed = typed.trim();
+  if (trimmed === '') return undefined;
+  return /^-?\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed) ? trimmed.replace(/,/g, '') : trimmed;
 }

@@ -23,6 +23,12 @@ export class Preview {
   /** The page count of the preview shown last. */
   pageCount = 0;
 
+  /** No pages: another file or project is being shown. */
+  clear(): void {
+    this.holder.replaceChildren();
+    this.pageCount = 0;
+  }
+
   /**
    * Draws the answer's pages in place of the ones shown (kept until the new ones are ready). Each
    * page is drawn in a frame of its own, so keys typed meanwhile are not kept waiting; drawing
