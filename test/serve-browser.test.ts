@@ -191,6 +191,27 @@ describe('shenbao serve in a browser', () => {
     await closed(session);
   });
 
+  it('a 二级 cell made equal to the next group asks before merging them (declined: put back); the house style is chosen in words', async () => {
+    const session = await opened();
+    const { page, folder } = session;
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
+    const level2 = field(page, 'projects[0].indicators[0].level2');
+    await level2.fill('质量指标');
+    await level2.blur();
+    await expect.poll(() => asked).toEqual(['改成「质量指标」后，这一组将与相邻的「质量指标」组合并为一格（表上也印成一格），以后改这一格会改动两组的每一行。合并吗？选“取消”则改回「数量指标」。']);
+    await expect.poll(() => field(page, 'projects[0].indicators[0].level2').inputValue()).toBe('数量指标');
+    expect(await page.locator('td.merged.level2').first().getAttribute('rowspan')).toBe('3');
+
+    await page.click('details.display summary');
+    await page.selectOption('details.display label:has-text("零金额") select', { label: '留空' });
+    await page.selectOption('details.display label:has-text("年度括号") select', { label: '全角' });
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#status')).toBe(`已保存 ${FILE}`);
+    expect(await readFile(path.join(folder, FILE), 'utf8')).toBe(seedText({ ...loadSeed(), display: { zeroAmount: '', yearBrackets: 'fullwidth' } }));
+    await closed(session);
+  });
+
   it('a file changed on disk meanwhile is not overwritten: both versions are shown, and the user chooses', async () => {
     const session = await opened();
     const { page, folder } = session;

@@ -11,6 +11,8 @@ export interface FieldSpec {
   kind: 'text' | 'goal' | 'money' | 'date' | 'year';
   required: boolean;
   list?: { values: readonly string[]; strict: boolean };
+  /** A choice whose words differ from its value in the data (零金额 留空 is ''): [words, value]; none chosen is the default. */
+  choices?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Embedded in the page as JSON: the fields and the indicator framework. */

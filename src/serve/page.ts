@@ -3,10 +3,14 @@
 // framework embedded as JSON — the fill-in workbook's table (model/workbook.ts), so the page, the
 // workbook and validate name every field alike.
 import { LEVEL2_BY_LEVEL1 } from '../model/framework.js';
-import { INDICATOR_FIELDS, PROJECT_FIELDS, UNIT_FIELDS, type WorkbookField } from '../model/workbook.js';
+import { INDICATOR_FIELDS, PROJECT_FIELDS, UNIT_CHOICES, UNIT_FIELDS, type WorkbookField } from '../model/workbook.js';
 import type { FieldSpec, PageModel } from './contract.js';
 
-const spec = ({ header, path, kind, required, list }: WorkbookField): FieldSpec => ({ header, path, kind, required, ...(list && { list }) });
+const spec = ({ header, path, kind, required, list }: WorkbookField): FieldSpec => {
+  // The house style's choices are words in the workbook (留空, 全角) and values in the data ('', 'fullwidth').
+  const choices = UNIT_CHOICES[path.join('.')];
+  return { header, path, kind, required, ...(choices ? { choices } : list && { list }) };
+};
 
 export const PAGE_MODEL: PageModel = {
   unitFields: UNIT_FIELDS.map(spec),

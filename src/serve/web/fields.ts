@@ -17,10 +17,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function fieldInput(spec: FieldSpec, path: Path, data: JsonObject, changed: Changed): HTMLElement {
   const value = valueAt(data, path);
   const shown = value === undefined || value === null ? '' : String(value);
-  const input = inputFor(spec, shown);
+  const input = inputFor(spec, shown, value);
   input.dataset.path = pathText(path);
   input.addEventListener('input', () => {
-    setAt(data, path, dataValue(spec, input.value));
+    setAt(data, path, dataValue(spec, input.value, value));
     changed(path);
   });
   if (spec.kind === 'money') {
@@ -31,8 +31,17 @@ export function fieldInput(spec: FieldSpec, path: Path, data: JsonObject, change
   return h('label', { class: `field ${spec.kind}` }, h('span', { class: 'label' }, spec.header, spec.required ? h('b', { class: 'required', title: '必填', textContent: '*' }) : null), input, h('small', { class: 'problem' }));
 }
 
-function inputFor(spec: FieldSpec, shown: string): FieldElement {
+function inputFor(spec: FieldSpec, shown: string, value: unknown): FieldElement {
   if (spec.kind === 'goal') return h('textarea', { value: shown, rows: 4, spellcheck: false });
+  if (spec.choices) {
+    // Options by their index: '' is a choice's value (零金额 留空), not "none chosen".
+    const chosen = spec.choices.findIndex(([, v]) => v === value);
+    const options = [h('option', { value: '', textContent: '（默认）' }), ...spec.choices.map(([words], i) => h('option', { value: String(i), textContent: words }))];
+    if (value !== undefined && chosen === -1) options.push(h('option', { value: 'other', textContent: String(value) }));
+    const select = h('select', {}, ...options);
+    select.value = value === undefined ? '' : chosen === -1 ? 'other' : String(chosen);
+    return select;
+  }
   if (spec.list?.strict) {
     const values = spec.list.values.includes(shown) || shown === '' ? spec.list.values : [...spec.list.values, shown];
     const select = h('select', {}, h('option', { value: '', textContent: '（请选择）' }), ...values.map((v) => h('option', { value: v, textContent: v })));
@@ -50,7 +59,8 @@ function inputFor(spec: FieldSpec, shown: string): FieldElement {
 }
 
 /** The value the data gets for what is typed: optional fields left empty are left out. */
-function dataValue(spec: FieldSpec, typed: string): unknown {
+function dataValue(spec: FieldSpec, typed: string, before: unknown): unknown {
+  if (spec.choices) return typed === '' ? undefined : typed === 'other' ? before : spec.choices[Number(typed)]![1];
   switch (spec.kind) {
     case 'money':
       return amountOf(typed);

@@ -48,11 +48,19 @@ export function indicatorGrid(options: IndicatorGridOptions): HTMLElement {
     input.setAttribute('list', key === 'level1' ? level1List.id : level2List(String(rows[start]!.level1)).id);
     input.dataset.path = pathText(at(start, key));
     for (let i = start; i < start + span; i++) inputs.set(pathText(at(i, key)), input);
-    input.addEventListener('input', () => {
-      for (let i = start; i < start + span; i++) rows[i]![key] = input.value;
+    const original = String(rows[start]![key] ?? '');
+    const setAll = (value: string) => {
+      for (let i = start; i < start + span; i++) rows[i]![key] = value;
       changed(at(start, key));
+    };
+    input.addEventListener('input', () => setAll(input.value));
+    // Made equal to the group above or below, the two groups become one cell (as the form prints
+    // them), and a later edit of it changes both: asked first, so a slip is not merged unseen.
+    input.addEventListener('change', () => {
+      const sameGroup = (i: number) => rows[i] !== undefined && rows[i]![key] === input.value && (key === 'level1' || rows[i]!.level1 === rows[start]!.level1);
+      if (input.value !== original && (sameGroup(start - 1) || sameGroup(start + span)) && !window.confirm(`改成「${input.value}」后，这一组将与相邻的「${input.value}」组合并为一格（表上也印成一格），以后改这一格会改动两组的每一行。合并吗？选“取消”则改回「${original}」。`)) setAll(original);
+      restructured();
     });
-    input.addEventListener('change', restructured);
     return h('td', { rowSpan: span, class: `merged ${key}` }, input, h('small', { class: 'problem' }));
   };
 

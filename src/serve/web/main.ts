@@ -125,10 +125,11 @@ function render(): void {
   const projects = projectsOf(data);
   opened.project = Math.min(opened.project, Math.max(0, projects.length - 1));
   inputs.clear();
-  const packetFields = model.unitFields.filter((f) => f.path[0] !== 'display').map((f) => fieldInput(f, f.path, data, changed));
+  const fields = (style: boolean) => model.unitFields.filter((f) => (f.path[0] === 'display') === style).map((f) => fieldInput(f, f.path, data, changed));
   const editor = byId('editor');
   editor.replaceChildren(
-    h('section', { class: 'packet', dataset: { path: '' } }, h('h2', { textContent: '汇总表' }), h('div', { class: 'fields' }, ...packetFields)),
+    h('section', { class: 'packet', dataset: { path: '' } }, h('h2', { textContent: '汇总表' }), h('div', { class: 'fields' }, ...fields(false))),
+    h('details', { class: 'display', dataset: { path: 'display' }, open: data.display !== undefined }, h('summary', { textContent: '印制样式（可不填）' }), h('div', { class: 'fields' }, ...fields(true))),
     projectBar(projects),
     projects.length === 0 ? h('p', { class: 'empty', textContent: '还没有项目：点“添加项目”。' }) : projectForm(projects[opened.project]!, opened.project),
   );

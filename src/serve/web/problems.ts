@@ -32,7 +32,7 @@ export function markFields(problems: readonly ProblemView[], current: number, in
     const project = projectOf(problem);
     if (problem.path === undefined || (project !== undefined && project !== current)) continue;
     const element = shownAt(problem.path, inputs);
-    const holder = element?.closest<HTMLElement>('label, td, .indicator-grid, section');
+    const holder = element?.closest<HTMLElement>('label, td, .indicator-grid, details, section');
     if (!element || !holder) continue;
     element.classList.add(problem.severity === 'error' ? 'has-error' : 'has-warning');
     // A merged cell shows the problem of each row it spans once.
