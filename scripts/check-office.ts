@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual, promisify } from 'node:util';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { PDFParse } from 'pdf-parse';
 import { compact, firstMissing } from '../test/support/in-order.js';
 import { buildFiles } from '../src/output/build.js';

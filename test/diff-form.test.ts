@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PDFDict, PDFDocument, PDFName } from '@pdfme/pdf-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles } from '../src/output/build.js';
 import { loadTemplates, type FormTemplates } from '../src/layout/templates.js';
 import { PacketSchema, type Packet } from '../src/model/packet.js';
@@ -18,6 +18,7 @@ import { buildDocx, cellWithText, editDocx, readBytes, setCellText } from './sup
 import { ROOT, shenbaoHere } from './support/cli.js';
 import { DISTINCT_FILE, loadDistinctRaw } from './support/golden.js';
 import { lines as problemLines } from './support/problems.js';
+import { seedBuild } from './support/seed-built.js';
 
 const DISTINCT = PacketSchema.parse(loadDistinctRaw());
 const packet = (): DiffSide => ({ file: 'distinct.json', packet: structuredClone(DISTINCT) });
@@ -179,7 +180,7 @@ describe('the files, as diff reads them', () => {
 describe('shenbao diff data.json NN-名称.docx', () => {
   it('the seed\'s form 1 against the seed: 0 differences, exit 0', async () => {
     // The seed's build (test/support/seed-build.ts), only read here.
-    const form = path.join(inject('seedBuild'), '01-培训费.docx');
+    const form = path.join(await seedBuild(), '01-培训费.docx');
     const run = await shenbaoHere(['diff', 'data/minhang-2023.json', form], ROOT);
     expect([run.code, run.stdout, run.stderr]).toEqual([
       0,

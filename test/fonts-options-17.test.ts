@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { runCli } from '../src/command-line.js';
 import { chooseFonts, loadFonts, REQUIRED_TEXT } from '../src/render/fonts.js';
 import { CLI, shenbaoHere } from './support/cli.js';
@@ -137,7 +137,14 @@ describe('item 6: the bidi isolates and U+061C are invisible characters', () => 
   }, 60_000);
 });
 
+/**
+ * Each test's fonts (15 MB copies of Noto each) go when it ends: every later command's run hashes
+ * the whole of `work` before and after, and 17 of them there made each hash take seconds.
+ */
+const removeFonts = () => rm(path.join(work, 'fonts'), { recursive: true, force: true });
+
 describe('item 7 and the .otf of item 16: fonts that would print wrong are refused before any work', () => {
+  afterEach(removeFonts);
   /** `bytes` as <work>/fonts/<name>. */
   const fontFile = async (name: string, bytes: Buffer) => {
     await mkdir(path.join(work, 'fonts'), { recursive: true });
@@ -252,6 +259,7 @@ describe('item 7 and the .otf of item 16: fonts that would print wrong are refus
 // 84 blank pages, exit 0; a name typed on a GBK terminal went into every Word file as "x���"; and
 // the Hangul fillers and tag characters print as nothing, so a name with one looks like one without.
 describe('vertical metrics that would make every line dozens of ems high, or lines overprint, are refused', () => {
+  afterEach(removeFonts);
   /** Noto Serif SC with hhea's ascender and descender set (in font units; Noto's own are 1151 and −286, per 1000). */
   const withVerticalMetrics = (ascender: number, descender: number) => {
     const copy = Buffer.from(notoBytes);

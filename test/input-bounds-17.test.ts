@@ -1,9 +1,10 @@
 // Issue 17, items 14–17 (bounds on every input): every file a user names is read only if it is a
-// regular file, and never past a cap. Each case runs the real command (dist/cli.js; the dangling
-// links in this process, through runCli: nothing there can hang or exhaust a process) and asserts
-// three things: the exit code, the exact Chinese lines (no stack trace, no 内部错误), and the
-// working folder hashed before and after. The cases that once ate memory run under
-// `prlimit --as`, so a regression fails the test instead of the machine.
+// regular file, and never past a cap. Each case runs the command line and asserts three things: the
+// exit code, the exact Chinese lines (no stack trace, no 内部错误), and the working folder hashed
+// before and after. The cases that once ate memory run the real command (dist/cli.js) under
+// `prlimit --as`, so a regression fails the test instead of the machine; the FIFOs and dangling
+// links in this process, through runCli (a FIFO opened by a regression is let go after the test,
+// so that a wait fails the test by its timeout and leaves no thread waiting).
 //   a FIFO as the data file, in a data folder, as a template partial, as --font .. 'FIFOs'
 //   a FIFO as a packet folder's lock file ........................................ 'FIFOs in a packet folder'
 //   validate /dev/zero, build /dev/zero, --font /dev/zero .......................... '/dev/zero'
@@ -12,7 +13,7 @@
 //   -o at a dangling symbolic link (build, extract, blank, schema) ................. '-o at a dangling symlink'
 //   schema -o and blank -o: the file beside is created exclusively ................. 'temporary files'
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, mkdirSync, openSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,7 +49,27 @@ function workFolder(): string {
   return dir;
 }
 
-const mkfifo = async (file: string) => promisify(execFile)('mkfifo', [file]);
+/** The FIFOs made by the test under way, let go after it (releaseFifos). */
+let fifos: string[] = [];
+const mkfifo = async (file: string) => {
+  await promisify(execFile)('mkfifo', [file]);
+  fifos.push(file);
+};
+/**
+ * A writer opened and closed at once on each FIFO: a reader a regression left waiting in this
+ * process (in one of libuv's threads) gets end of file instead of holding the thread for ever. No
+ * reader: ENXIO, nothing to let go.
+ */
+function releaseFifos(): void {
+  for (const fifo of fifos.splice(0)) {
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // ENXIO: nobody reading it; ENOENT: gone with its folder.
+    }
+  }
+}
+afterEach(releaseFifos);
 const sparse = async (file: string, size: string) => promisify(execFile)('truncate', ['-s', size, file]);
 
 /** The command under an address-space limit (prlimit --as). */
@@ -72,10 +93,10 @@ describe('FIFOs: never waited on', () => {
     const dir = workFolder();
     await mkfifo(path.join(dir, 'fifo.json'));
     const line = '数据文件 fifo.json 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出数据文件本身的路径';
-    const validate = await around(dir, () => shenbao(['validate', 'fifo.json'], dir));
+    const validate = await around(dir, () => shenbaoHere(['validate', 'fifo.json'], dir));
     expectRefused(validate, 2, [line]);
     expect(validate.after).toEqual(validate.before);
-    const build = await around(dir, () => shenbao(['build', 'fifo.json', '-o', 'out'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'fifo.json', '-o', 'out'], dir));
     expectRefused(build, 2, [line]);
     expect(build.after).toEqual(build.before);
   }, TEN_SECONDS);
@@ -85,7 +106,7 @@ describe('FIFOs: never waited on', () => {
     mkdirSync(path.join(dir, 'data'));
     copyFileSync(SEED_FILE, path.join(dir, 'data', 'a.json'));
     await mkfifo(path.join(dir, 'data', 'b.json'));
-    const build = await around(dir, () => shenbao(['build', 'data', '-o', 'out'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'data', '-o', 'out'], dir));
     expectRefused(build, 2, ['数据文件 data/b.json 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出数据文件本身的路径']);
     expect(build.after).toEqual(build.before);
   }, TEN_SECONDS);
@@ -95,7 +116,7 @@ describe('FIFOs: never waited on', () => {
     mkdirSync(path.join(dir, '模板', 'partials'), { recursive: true });
     for (const name of ['declaration.hbs', 'summary.hbs']) copyFileSync(path.join(path.dirname(CLI), '..', 'templates', name), path.join(dir, '模板', name));
     await mkfifo(path.join(dir, '模板', 'partials', '页眉.hbs'));
-    const build = await around(dir, () => shenbao(['build', 'unit.json', '--templates', '模板', '-o', 'out'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'unit.json', '--templates', '模板', '-o', 'out'], dir));
     expectRefused(build, 2, ['模板 模板/partials/页眉.hbs 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出模板本身的路径']);
     expect(build.after).toEqual(build.before);
   }, TEN_SECONDS);
@@ -104,10 +125,10 @@ describe('FIFOs: never waited on', () => {
     const dir = workFolder();
     await mkfifo(path.join(dir, '宋体.ttf'));
     const line = '字体文件 宋体.ttf 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出字体文件本身的路径';
-    const build = await around(dir, () => shenbao(['build', 'unit.json', '--font-bold', '宋体.ttf', '-o', 'out'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'unit.json', '--font-bold', '宋体.ttf', '-o', 'out'], dir));
     expectRefused(build, 2, [line]);
     expect(build.after).toEqual(build.before);
-    const validate = await around(dir, () => shenbao(['validate', 'unit.json', '--font', '宋体.ttf'], dir));
+    const validate = await around(dir, () => shenbaoHere(['validate', 'unit.json', '--font', '宋体.ttf'], dir));
     expectRefused(validate, 2, [line]);
     expect(validate.after).toEqual(validate.before);
   }, TEN_SECONDS);
@@ -116,10 +137,10 @@ describe('FIFOs: never waited on', () => {
     const dir = workFolder();
     await mkfifo(path.join(dir, '01-培训费.docx'));
     await mkfifo(path.join(dir, '汇总表.pdf'));
-    const extract = await around(dir, () => shenbao(['extract', '01-培训费.docx'], dir));
+    const extract = await around(dir, () => shenbaoHere(['extract', '01-培训费.docx'], dir));
     expectRefused(extract, 2, ['Word 文件 01-培训费.docx 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出 Word 文件本身的路径']);
     expect(extract.after).toEqual(extract.before);
-    const diff = await around(dir, () => shenbao(['diff', 'unit.json', '汇总表.pdf'], dir));
+    const diff = await around(dir, () => shenbaoHere(['diff', 'unit.json', '汇总表.pdf'], dir));
     expectRefused(diff, 2, ['PDF 文件 汇总表.pdf 是命名管道（FIFO），不是普通文件：shenbao 只读普通文件，请给出 PDF 文件本身的路径']);
     expect(diff.after).toEqual(diff.before);
   }, TEN_SECONDS);
@@ -130,7 +151,7 @@ describe('FIFOs in a packet folder', () => {
     const dir = workFolder();
     mkdirSync(path.join(dir, 'out', 'unit'), { recursive: true });
     await mkfifo(path.join(dir, 'out', 'unit', '.shenbao.lock'));
-    const build = await around(dir, () => shenbao(['build', 'unit.json', '-o', 'out', '--quiet'], dir));
+    const build = await around(dir, () => shenbaoHere(['build', 'unit.json', '-o', 'out', '--quiet'], dir));
     expectRefused(build, 2, [
       'unit.json:192:21：项目 3「残疾人就业保障金」：绩效指标（projects[2].indicators）：警告：没有满意度指标',
       'unit.json:313:19：项目 4「居村自治共治建设」：绩效指标第 13 条的三级指标（projects[3].indicators[12].name）：警告：三级指标「长效管理机制健全性」归在满意度指标下，但不是满意度指标',
@@ -287,7 +308,7 @@ describe('-o at a dangling symlink: said as what it is', () => {
   it('schema -o at a FIFO is refused at once', async () => {
     const dir = workFolder();
     await mkfifo(path.join(dir, 'packet.schema.json'));
-    const run = await around(dir, () => shenbao(['schema', '-o', 'packet.schema.json'], dir));
+    const run = await around(dir, () => shenbaoHere(['schema', '-o', 'packet.schema.json'], dir));
     // Was: waited for ever (it read the FIFO to see whether it held a schema of shenbao's).
     expectRefused(run, 2, ['-o packet.schema.json 不是普通文件（是命名管道、设备等）：shenbao 不会写到它。请换一个文件名']);
     expect(run.after).toEqual(run.before);

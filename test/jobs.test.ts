@@ -1,19 +1,44 @@
 // --jobs: forms made on worker threads are the same files, in the same order, with the same
 // messages, as forms made on one (the real command, dist/cli.js, on a packet with bad projects).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { shenbao } from './support/cli.js';
+import { CLI, shenbaoHere, type Run } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
+
+/**
+ * The forms a worker must have before the command starts one, in the processes below: the shipped
+ * 150 (FORMS_PER_WORKER, dist/output/build.js) lowered to this by a module hook, so that two
+ * workers' worth is 22 forms, not 302 (two builds of 302 forms took 15 s of CPU, twice that on a
+ * busy machine). The hook fails the command if the line it lowers is not there.
+ */
+const FORMS_PER_WORKER = 10;
+const LOWER = `import { register } from 'node:module';
+import { appendFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+// Every thread of the command runs this first (a worker inherits the process's --import): its id, to count them.
+appendFileSync(process.env.SHENBAO_TEST_THREADS, threadId + '\\n');
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function load(url, context, next) {
+  const result = await next(url, context);
+  if (!url.endsWith('/dist/output/build.js')) return result;
+  const source = String(result.source);
+  const line = 'export const FORMS_PER_WORKER = 150;';
+  if (!source.includes(line)) throw new Error('jobs.test.ts: no "' + line + '" in ' + url + ' to lower');
+  return { ...result, source: source.replace(line, 'export const FORMS_PER_WORKER = ${FORMS_PER_WORKER};') };
+}\`));
+`;
 
 let dir: string;
 let count: number;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'shenbao-jobs-'));
-  // Enough projects for two workers (what the CLI in dist/ takes for that), two of them in error.
-  const { FORMS_PER_WORKER } = (await import(path.resolve('dist', 'output', 'build.js'))) as typeof import('../src/output/build.js');
+  await writeFile(path.join(dir, 'lower.mjs'), LOWER);
+  // Enough projects for two workers (what the command, lowered as above, takes for that), two of them in error.
   count = 2 * FORMS_PER_WORKER + 2; // the two in error are not made
   const packet = loadSeed();
   const base = packet.projects;
@@ -24,18 +49,30 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+/** The command with the hook above: its outcome, and how many threads it ran (the process's, the build's, the workers). */
+async function lowered(jobs: number): Promise<Run & { threads: number }> {
+  const threads = path.join(dir, `threads${jobs}`);
+  const args = ['--import', path.join(dir, 'lower.mjs'), CLI, 'build', 'unit.json', '-o', `out${jobs}`, '--jobs', String(jobs), '--date', '2023-01-01'];
+  const run = await promisify(execFile)(process.execPath, args, { cwd: dir, env: { ...process.env, FORCE_COLOR: '0', SHENBAO_TEST_THREADS: threads } }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: Run) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+  return { ...run, threads: (await readFile(threads, 'utf8')).trim().split('\n').length };
+}
+
 it('--jobs 1 and --jobs 2 write identical files and say identical things', async () => {
-  const run = (jobs: number) => shenbao(['build', 'unit.json', '-o', `out${jobs}`, '--jobs', String(jobs), '--date', '2023-01-01'], dir);
-  const [one, two] = [await run(1), await run(2)];
-  expect(one.code).toBe(1);
+  const [one, two] = [await lowered(1), await lowered(2)];
+  expect(one.code, one.stderr).toBe(1);
   expect(two.code).toBe(one.code);
   expect(two.stderr.replaceAll('out2', 'out1')).toBe(one.stderr);
   expect(one.stderr).toContain(`写出 ${(count - 2) * 2} 个文件`);
+  // --jobs 2 made forms on a worker too: one thread more than --jobs 1.
+  expect(two.threads).toBe(one.threads + 1);
   expect(await treeHashes(path.join(dir, 'out2'))).toEqual(await treeHashes(path.join(dir, 'out1')));
-}, 120_000); // two builds of 302 forms as PDF and Word: about 30 s here, more on a busy machine
+}, 120_000); // two builds of 22 forms as PDF and Word: a few seconds
 
 it('refuses a --jobs that is not a whole number of threads', async () => {
-  const run = await shenbao(['build', 'unit.json', '--jobs', '0'], dir);
+  const run = await shenbaoHere(['build', 'unit.json', '--jobs', '0'], dir);
   expect([run.code, run.stderr]).toEqual([2, '--jobs 应是 1 到 256 之间的整数（线程数），现在是「0」\n']);
 });
 

@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
 import { SEED_FILE } from './support/seed.js';
+import { seedBuild } from './support/seed-built.js';
 
 const run = promisify(execFile);
 /** The date the seed's shared build was made with (seed-build.ts). */
@@ -95,7 +96,7 @@ describe('the packed package, installed and used from TypeScript', () => {
   it('compiles under strict with the shipped types checked, and its in-memory files are the bytes build wrote', async () => {
     // Not one error in consumer.ts nor in any shipped .d.ts: the one error is internal.ts's (below).
     expect(compiled).toBe("internal.ts(1,26): error TS2307: Cannot find module 'shenbao/dist/layout/paginate.js' or its corresponding type declarations.\n");
-    const seed = inject('seedBuild');
+    const seed = await seedBuild();
     const first = (JSON.parse(readFileSync(SEED_FILE, 'utf8')) as { projects: Array<{ name: string }> }).projects[0]!.name;
     const form = `01-${first}.pdf`;
     expect(await readdir(seed)).toContain(form);

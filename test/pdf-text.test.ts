@@ -6,8 +6,8 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Big from 'big.js';
-import { PDFDocument, PDFName, PDFDict } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PDFDocument, PDFName, PDFDict } from '@pdfme/pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles } from '../src/output/build.js';
 import { declarationDocument } from '../src/layout/forms.js';
 import { layOutPages } from '../src/layout/pages.js';
@@ -24,6 +24,7 @@ import { printedDateFormat } from '../src/extract/printed-style.js';
 import { shenbao, shenbaoHere } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 import { lines } from './support/problems.js';
+import { seedBuild } from './support/seed-built.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const templates = await loadTemplates();
@@ -75,7 +76,7 @@ beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'shenbao-pdf-text-'));
   // The seed's PDFs as the run built them once (test/support/seed-build.ts), copied: files are written beside them.
   const seed = path.join(out, 'seed');
-  await cp(inject('seedBuild'), seed, { recursive: true });
+  await cp(await seedBuild(), seed, { recursive: true });
   built.set('seed', new Map((await readdir(seed)).filter((f) => f.endsWith('.pdf')).map((f) => [f, path.join(seed, f)])));
   packets.set('seed', loadSeed());
   await build('distinct', path.join(FIXTURES, 'distinct.json'));
@@ -320,7 +321,7 @@ describe('a PDF without its data is read back from its text', () => {
     await build('tall', '', { ...distinct, projects: [tall, distinct.projects[1]!] });
     const pdfs = built.get('tall')!;
     const form = pdfs.get([...pdfs.keys()].find((name) => name.startsWith('01-'))!)!;
-    const { PDFDocument: Doc } = await import('pdf-lib');
+    const { PDFDocument: Doc } = await import('@pdfme/pdf-lib');
     expect((await Doc.load(await readFile(form))).getPageCount()).toBeGreaterThan(5);
     for (const [name, file] of pdfs) {
       const read = await extractFile(await stripped(file), templates);

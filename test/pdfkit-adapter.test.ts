@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
-import { PDFDocument as PdfLibDocument } from 'pdf-lib';
+import { PDFDocument as PdfLibDocument } from '@pdfme/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { buildFiles } from '../src/output/build.js';
 import { declarationDocument } from '../src/layout/forms.js';

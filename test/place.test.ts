@@ -3,7 +3,7 @@
 // a table's rules, a cell's text at its padding in its alignment, a merged label in the middle of
 // its rows, headings centred, a row taller than a page continued on the next, every line placed
 // once, the footers; and the PDF drawn from the pages puts every glyph where it was placed.
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument } from '@pdfme/pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { breakLines, type TextMeasure } from '../src/layout/text.js';
 import { declarationDocument } from '../src/layout/forms.js';

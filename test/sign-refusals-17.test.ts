@@ -12,17 +12,18 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeP12, PASSWORD, type CertificateOptions } from './support/certificate.js';
 import { shenbaoHere } from './support/cli.js';
 import { treeHashes } from './support/tree.js';
+import { seedBuild } from './support/seed-built.js';
 
 let work: string;
 let folder: string; // out/minhang-2023: the seed's build (test/support/seed-build.ts), PDF and Word
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-sign-17-'));
   process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable, read by sign in this process
-  folder = inject('seedBuild');
+  folder = await seedBuild();
 }, 120_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 

@@ -5,10 +5,10 @@
 // while manifest.json says it was signed. Each is checked with the manifest brought up to date,
 // as someone covering their tracks would.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { PDFDocument, PDFName, PDFRef } from '@pdfme/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles } from '../src/output/build.js';
 import { extractFile } from '../src/output/revision.js';
@@ -23,6 +23,7 @@ import { certificateLabel, printable, readSignatures } from '../src/sign/signatu
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { SEED_FILE } from './support/seed.js';
 import { lines } from './support/problems.js';
+import { seedBuild } from './support/seed-built.js';
 
 const F1 = '01-培训费.pdf';
 const AT = new Date('2023-01-01T01:30:00Z');
@@ -34,8 +35,9 @@ let signer: Signer;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-tamper-'));
-  const [report] = await buildFiles([SEED_FILE], { outDir: work, formats: ['pdf'], creationDate: new Date('2023-01-01T00:00:00Z'), jobs: 1 });
-  dir = report!.packetDir!;
+  // The seed's build as the run made it once (test/support/seed-build.ts: --date 2023-01-01), copied.
+  dir = path.join(work, 'minhang-2023');
+  await cp(await seedBuild(), dir, { recursive: true });
   original = await readFile(path.join(dir, F1));
   signer = loadP12(makeP12(), PASSWORD, 'test.p12');
   // The folder signed whole, as `sign <dir>` signs it; each case then changes form 1.

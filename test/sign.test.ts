@@ -12,8 +12,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { DOMParser } from '@xmldom/xmldom';
 import PDFKit from 'pdfkit';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from 'pdf-lib';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef } from '@pdfme/pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { loadP12 } from '../src/sign/cms.js';
 import { signPdf } from '../src/sign/sign.js';
@@ -21,6 +21,7 @@ import { sha256 } from '../src/output/manifest.js';
 import { readSignatures } from '../src/sign/signatures.js';
 import { makeP12, PASSWORD, UNIT } from './support/certificate.js';
 import { shenbao, shenbaoHere } from './support/cli.js';
+import { seedBuild } from './support/seed-built.js';
 
 const F1 = '01-培训费.pdf';
 const SUMMARY = '汇总表.pdf';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   CERT = `自签名证书（不是证书机构签发的），SHA-256 指纹 ${loadP12(await readFile(p12), PASSWORD, p12).certificate.fingerprint256}`;
   process.env.SHENBAO_P12_PASSWORD = PASSWORD; // the default variable; shenbao() passes the environment on
   built = path.join(work, 'out', 'minhang-2023');
-  await cp(inject('seedBuild'), built, { recursive: true });
+  await cp(await seedBuild(), built, { recursive: true });
   signedDir = path.join(work, 'signed', 'minhang-2023');
   await cp(built, signedDir, { recursive: true });
   signRun = await shenbao(['sign', signedDir, ...SIGN_OPTIONS()], work);

@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PDFDict, PDFDocument, PDFName, PDFArray, PDFRef, PDFString, PDFHexString } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFArray, PDFRef, PDFString, PDFHexString } from '@pdfme/pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFiles } from '../src/output/build.js';
 import { declarationDocument, summaryDocument } from '../src/layout/forms.js';

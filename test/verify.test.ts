@@ -4,12 +4,13 @@
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AFRelationship, PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AFRelationship, PDFDict, PDFDocument, PDFName } from '@pdfme/pdf-lib';
 import { sourceOfPdf } from '../src/extract/pdf.js';
 import { formDataHash, sha256 } from '../src/output/manifest.js';
 import { shenbao, shenbaoHere } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
+import { seedBuild } from './support/seed-built.js';
 
 const F3 = '03-残疾人就业保障金.pdf';
 let work: string;
@@ -17,7 +18,7 @@ let built: string; // out/minhang-2023: a copy of the seed's build (test/support
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-verify-'));
   built = path.join(work, 'out', 'minhang-2023');
-  await cp(inject('seedBuild'), built, { recursive: true });
+  await cp(await seedBuild(), built, { recursive: true });
 }, 60_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 

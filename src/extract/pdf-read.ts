@@ -24,7 +24,7 @@
 // Every step is linear in the content read (an inline image is skipped by one forward scan), and
 // what a page may hold is bounded (READ_LIMITS): a page past a limit is refused, not read slowly.
 import { inflateSync, constants as zlib } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@pdfme/pdf-lib';
 
 export interface PdfGlyph {
   /** The characters the glyph stands for (its ToUnicode entry; '\uFFFD' where there is none). */

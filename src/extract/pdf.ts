@@ -13,7 +13,7 @@
 // whose ToUnicode map was changed to read other characters than it draws is named.
 import { createRequire } from 'node:module';
 import type * as FontkitModule from 'fontkit';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@pdfme/pdf-lib';
 import { UserError } from '../errors.js';
 import { declarationDocument } from '../layout/forms.js';
 import { FORM_PAGE } from '../layout/page-style.js';

@@ -23,7 +23,7 @@ import { INPUT, readInput } from '../files.js';
 import { isLockName } from './lock.js';
 import { isStagingName } from './staging.js';
 import { isSigningName } from './sign-folder.js';
-import type { PDFDocument } from 'pdf-lib';
+import type { PDFDocument } from '@pdfme/pdf-lib';
 import { embeddedSource, loadPdf, printedAgainstCarried, printedCheckLines } from '../extract/pdf.js';
 import type { FormTemplates } from '../layout/templates.js';
 import type { LoadedFonts } from '../render/fonts.js';

@@ -12,7 +12,7 @@
 // pdf-lib only reads the original and prints its dictionaries; the bytes are written here, so
 // every offset is known. No @signpdf placeholder package: they bring old pdfkit copies along, drop
 // the trailer's /ID and misplace startxref (DESIGN.md, "Signing").
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFDocument } from '@pdfme/pdf-lib';
 import { UserError } from '../errors.js';
 
 export interface SignatureDictionary {

@@ -4,7 +4,7 @@
 // first signature would no longer cover the whole file, which `verify` reports as bytes appended
 // after signing. An archive file is signed once, by the unit that files it.
 import { createHash } from 'node:crypto';
-import { PDFDict, PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument } from '@pdfme/pdf-lib';
 import { UserError } from '../errors.js';
 import { unwritableMessage } from '../model/text.js';
 import type { Signer } from './cms.js';

@@ -6,7 +6,7 @@
 // Certificates are not checked against a trust list: that is who signed, not whether to trust them.
 import { createHash, verify, X509Certificate, constants, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString } from '@pdfme/pdf-lib';
 import { quietly } from '../extract/pdf-read.js';
 import { certificateParts, commonName, OID, parseDer } from './cms.js';
 

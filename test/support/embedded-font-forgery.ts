@@ -5,7 +5,7 @@
 //    32000-1 §9.7.4.2) draws each character with the glyph before it.
 //  - `withEmbeddedUnitsPerEm`: each TrueType program's head.unitsPerEm changed: its glyphs drawn
 //    at 1000/unitsPerEm of their size.
-import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { decodePDFRawStream, PDFDict, PDFDocument, PDFName, PDFRawStream } from '@pdfme/pdf-lib';
 import { tableOffsets } from './hostile-fonts.js';
 
 /** An INDEX of a CFF (count, offSize, offsets, data): each item's [start, end), and where it ends. */

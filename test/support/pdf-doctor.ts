@@ -3,7 +3,7 @@
 // data, the metadata) is kept. pdfkit shows each run of text as `[<hex glyph ids> 0] TJ` in a
 // subset font (Identity-H: two bytes a glyph), so text is found and written through the font's own
 // ToUnicode map: `hex('1,234,567.89')` gives the glyph ids that print it.
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, PDFStream, type PDFObject } from '@pdfme/pdf-lib';
 import { readToUnicode } from '../../src/extract/pdf-read.js';
 
 export interface PageText {

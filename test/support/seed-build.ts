@@ -1,9 +1,11 @@
 // vitest globalSetup: the seed packet built once per run by the compiled command, as a user builds
 // it (`shenbao build data/minhang-2023.json -o <dir> --date 2023-01-01 --quiet`, PDF and Word), for
-// every file that needs that build, as inject('seedBuild'): a file only reads it there, or copies it
-// first to change it. Built again in each file, it cost 3–5 s of CPU a file.
+// every file that needs that build, through seedBuild() (test/support/seed-built.ts): a file only reads
+// it there, or copies it first to change it. Built again in each file, it cost 3–5 s of CPU a file.
+// The build runs while the first files' tests do (those before it need none): setup returns at
+// once, and the build writes `done.json` beside its folder when it ends, with its error if any.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,16 +15,26 @@ import { SEED_FILE } from './seed.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The folder of the seed's build (minhang-2023/: 10 forms and the 汇总表, PDF and Word, manifest.json). */
+    /** The folder of the seed's build (minhang-2023/: 10 forms and the 汇总表, PDF and Word, manifest.json), once `seedBuildDone` is there. */
     seedBuild: string;
+    /** `{ "error": … }` or `{}`, written when the seed's build has ended. */
+    seedBuildDone: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-seed-build-'));
-  await promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', dir, '--date', '2023-01-01', '--quiet'], {
+  const done = path.join(dir, 'done.json');
+  const build = promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', path.join(dir, 'out'), '--date', '2023-01-01', '--quiet'], {
     env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  project.provide('seedBuild', path.join(dir, 'minhang-2023'));
-  return () => rm(dir, { recursive: true, force: true });
+  }).then(
+    () => writeFile(done, '{}'),
+    (error: Error & { stderr?: string }) => writeFile(done, JSON.stringify({ error: `${error.message}\n${error.stderr ?? ''}` })),
+  );
+  project.provide('seedBuild', path.join(dir, 'out', 'minhang-2023'));
+  project.provide('seedBuildDone', done);
+  return async () => {
+    await build;
+    await rm(dir, { recursive: true, force: true });
+  };
 }
