@@ -19,7 +19,8 @@ import { loadTemplates, type FormTemplates } from '../layout/templates.js';
 import { checkTemplateCoverage } from '../layout/coverage.js';
 import type { GridDocument, GridSection } from '../layout/grid.js';
 import { DEFAULT_FONTS, loadFonts, REQUIRED_TEXT, sharedFontBytes, type FontFiles, type LoadedFonts } from '../render/fonts.js';
-import { summaryDocxChunks, summaryForms, summaryPdfChunks, type FormPages } from './summary.js';
+import { beginSummaryPdfChunks, summaryDocxChunks, summaryForms, type FormPages } from './summary.js';
+import type { BegunSummaryPdf } from './summary-pdf.js';
 import type { DocxFonts } from '../render/docx.js';
 import { formJob, inOrder, makeForm, type FormJob, type FormOutput } from './forms.js';
 import { FormPool, WorkerOutOfMemory, type WorkerHeap } from './form-pool.js';
@@ -27,6 +28,7 @@ import { collisions, foldName, inspectPacketFolder, type PacketFolder } from './
 import { formDataHash, MANIFEST_FILE, packetDataHash, recordedDataFile, sha256File } from './manifest.js';
 import { packetDirName, projectFileName, SUMMARY_FILE_NAME } from './names.js';
 import { finishInterruptedSwap, stagePacketFolder, type SwapStep } from './staging.js';
+import { PackedPageFile } from './form-pages.js';
 import { lockPacketFolder } from './lock.js';
 import { checkPrintable } from './printable.js';
 import { glyphFormWarnings } from '../render/glyph-forms.js';
@@ -240,9 +242,9 @@ async function buildLocked(
 ): Promise<{ report: BuildReport; empty: boolean }> {
   const { file, loaded, packetDir } = plan;
   const staging = await stagePacketFolder(plan.folder);
-  // A Word form takes about a millisecond: less than handing it to a worker and back. Workers make PDFs.
-  const pool = plan.formats.includes('pdf') ? formPool(selected.length, options, context.fonts) : undefined;
+  let pool: FormPool | undefined;
   const written: string[] = [];
+  let pageFile: PackedPageFile | undefined;
   const creationDate = options.creationDate ?? new Date();
   const wants = (format: OutputFormat) => plan.formats.includes(format);
   const nameOf = (names: string[], format: OutputFormat) => names[plan.formats.indexOf(format)]!;
@@ -266,14 +268,24 @@ async function buildLocked(
     // same. Word flows its own pages: the .docx files get the forms unpaginated. Forms are made
     // ahead (on the pool's workers, with --jobs) and written in order. A form's grid is laid out
     // when it is needed (it takes well under a millisecond) rather than held for the whole batch.
+    // The 汇总表 PDF's costly first steps (the packet attached, the front table laid out) are taken
+    // first, while the build holds least: see beginSummaryPdf. The forms' placed pages are kept
+    // for it in a file of the staging folder (form-pages.ts).
+    let summaryPdf: BegunSummaryPdf | undefined;
     const formPages: FormPages = new Map();
+    if (packet && wants('pdf')) {
+      summaryPdf = await beginSummaryPdfChunks(context, packet, creationDate);
+      pageFile = await PackedPageFile.create(path.join(staging.dir, FORM_PAGES_FILE), path.join(packetDir, nameOf(plan.summaryNames, 'pdf')));
+    }
+    // A Word form takes about a millisecond: less than handing it to a worker and back. Workers make PDFs.
+    if (wants('pdf')) pool = formPool(selected.length, options, context.fonts);
     const asked = { creationDate, pdf: wants('pdf'), docx: wants('docx'), docxFonts: options.docxFonts };
     const jobOf = ({ number, project }: AcceptedProject): FormJob => formJob(loaded.header!, project, number - 1, asked);
     for await (const [{ number, project }, made] of formsInOrder(selected, jobOf, context, options, pool)) {
       const names = plan.fileNames.get(number)!;
       const data = formDataHash(loaded.header!, project);
       if (made.pdf) {
-        formPages.set(number, { pages: made.pdf.pages, pageCount: made.pdf.pageCount });
+        if (pageFile) formPages.set(number, { pageCount: made.pdf.pageCount, read: await pageFile.add(made.pdf.pages) });
         await emit(nameOf(names, 'pdf'), made.pdf.bytes, data);
       }
       if (made.docx) await emit(nameOf(names, 'docx'), made.docx, data);
@@ -281,15 +293,17 @@ async function buildLocked(
     let summaryBuilt = false;
     if (packet) {
       const summaryStep = (format: OutputFormat, placed: number) => options.onProgress?.({ kind: 'summary', file, forms: packet.projects.length, format, placed });
+      // The pool's workers are done: their memory goes first, before the packet's hash (a string of
+      // the whole packet: some 40 MB at 10,000 projects) and the 汇总表.
+      await pool?.close();
       // The packet as the 汇总表 PDF carries it (no $schema: an editor's pointer, not data).
       const data = packetDataHash(packet);
       options.signal?.throwIfAborted();
-      if (wants('pdf')) {
+      if (summaryPdf) {
         // Each form's pages as placed for its own PDF; those --only did not make this time are laid
-        // out now. The pool's workers are done: their memory goes first.
-        await pool?.close();
+        // out now.
         summaryStep('pdf', 0);
-        const made = await summaryForms(context, packet, formPages);
+        const made = await summaryForms(context, packet, formPages, pageFile);
         // Each form's pages are taken as the form is drawn: the forms before it are in the PDF.
         const forms = {
           ...made,
@@ -298,7 +312,9 @@ async function buildLocked(
             return made.pages(i);
           },
         };
-        await emitChunks(nameOf(plan.summaryNames, 'pdf'), summaryPdfChunks(context, packet, forms, creationDate), data);
+        await emitChunks(nameOf(plan.summaryNames, 'pdf'), summaryPdf.chunks(forms), data);
+        await pageFile?.close();
+        pageFile = undefined;
       }
       if (wants('docx')) {
         summaryStep('docx', 0);
@@ -341,9 +357,13 @@ async function buildLocked(
     return { report: report({ packetDir, written, removed: removed.map((name) => path.join(packetDir, name)) }), empty };
   } finally {
     await pool?.close();
+    await pageFile?.close();
     await staging.discard();
   }
 }
+
+/** In the staging folder: the forms' placed pages, packed, until the 汇总表 has drawn them (removed with the folder). */
+const FORM_PAGES_FILE = '.form-pages';
 
 /** The chunks, stopping between two at an abort (a long 汇总表 is not finished after Ctrl-C). */
 async function* abortable<T>(chunks: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {

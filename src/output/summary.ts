@@ -12,41 +12,61 @@ import type { DocxFonts } from '../render/docx.js';
 import type { LoadedFonts } from '../render/fonts.js';
 import { textMeasure } from '../render/measure.js';
 import { wordProperties } from '../render/word-properties.js';
-import { packPages, unpackPages, type PackedPages } from './form-pages.js';
+import { packPages, unpackPages, type PackedPageFile, type PackedPages } from './form-pages.js';
 import { summaryArchive } from './forms.js';
 import { inFont } from './paged-pdf.js';
-import { summaryPdf, type SummaryForms } from './summary-pdf.js';
+import { beginSummaryPdf, summaryPdf, type BegunSummaryPdf, type SummaryForms } from './summary-pdf.js';
+import type { PdfOptions } from '../render/pdf.js';
 
 interface Context {
   templates: FormTemplates;
   fonts: LoadedFonts;
 }
 
-/** Forms' pages as placed for their own PDFs, packed, by 1-based project number. */
-export type FormPages = Map<number, { pages: PackedPages; pageCount: number }>;
+/** Forms' pages as placed for their own PDFs, packed (in memory, or in a file: `read` gets them), by 1-based project number. */
+export type FormPages = Map<number, { pageCount: number; read(): Promise<PackedPages> }>;
 
 /**
  * Every form of the packet as the 汇总表 PDF draws it: those in `made` (made for their own PDFs in
- * this build) as they are, the others laid out now and added to `made`.
+ * this build) as they are, the others laid out now and added to `made` (into `file`, if given).
  */
-export async function summaryForms(context: Context, packet: Packet, made: FormPages): Promise<SummaryForms> {
+export async function summaryForms(context: Context, packet: Packet, made: FormPages, file?: PackedPageFile): Promise<SummaryForms> {
   const measure = textMeasure(context.fonts);
   for (const [i, project] of packet.projects.entries()) {
     if (made.has(i + 1)) continue;
     const grid = declarationDocument(context.templates, project, packet.year, i, packet.display);
     const { pages } = await inFont(context.fonts, async () => layOutPages(grid, measure));
-    made.set(i + 1, { pages: packPages(pages), pageCount: pages.length });
+    const packed = packPages(pages);
+    made.set(i + 1, { pageCount: pages.length, read: file ? await file.add(packed) : async () => packed });
   }
   return {
     count: packet.projects.length,
     pageCount: (i) => made.get(i + 1)!.pageCount,
-    pages: async (i) => unpackPages(made.get(i + 1)!.pages),
+    pages: async (i) => unpackPages(await made.get(i + 1)!.read()),
   };
 }
 
 /** The 汇总表 PDF, carrying the whole packet (PDF/A-3b, render/pdf-archive.ts). */
 export function summaryPdfChunks(context: Context, packet: Packet, forms: SummaryForms, creationDate: Date): AsyncGenerator<Uint8Array> {
-  return summaryPdf(context.templates, packet, forms, { fonts: context.fonts, creationDate, title: packet.title, archive: summaryArchive(packet) });
+  return summaryPdf(context.templates, packet, forms, summaryPdfOptions(context, packet, creationDate));
+}
+
+/** The same PDF, its first steps taken now (summary-pdf.ts: a build takes them before its forms). */
+export function beginSummaryPdfChunks(context: Context, packet: Packet, creationDate: Date): Promise<BegunSummaryPdf> {
+  return beginSummaryPdf(context.templates, packet, summaryPdfOptions(context, packet, creationDate));
+}
+
+function summaryPdfOptions(context: Context, packet: Packet, creationDate: Date): PdfOptions {
+  // The attached packet (its JSON is a 40 MB string at 10,000 projects) is made when the writer
+  // takes it, once, and not held by these options while the front table is laid out.
+  return {
+    fonts: context.fonts,
+    creationDate,
+    title: packet.title,
+    get archive() {
+      return summaryArchive(packet);
+    },
+  };
 }
 
 /** The 汇总表 .docx: its amounts at the sizes the PDF's fonts need (layout/fit.ts), the packet's fields as properties. */

@@ -1,6 +1,7 @@
 // The build, run in a worker thread (see isolated.ts for why): waits for its one request, posts
-// every progress event and then the reports, or the error that stopped it. The thread may be
-// started before the request is known (build-thread.ts): its modules load meanwhile.
+// every progress event (each packet's report among them), then that it is done, or the error
+// that stopped it. The thread may be started before the request is known (build-thread.ts): its
+// modules load meanwhile.
 import { parentPort } from 'node:worker_threads';
 import { buildFiles, type BuildOptions } from './build.js';
 import { workerFailed, workerProgress, type WorkerMessage, type WorkerRequest } from './isolated.js';
@@ -14,7 +15,7 @@ parentPort!.once('message', (request: WorkerRequest) => {
     onProgress: workerProgress(request.swapping, (event) => post({ type: 'progress', event })),
   };
   buildFiles(request.files, options).then(
-    (reports) => post({ type: 'done', reports }),
+    () => post({ type: 'done' }),
     (error: unknown) => {
       workerFailed(request.swapping);
       const e = error instanceof Error ? error : new Error(String(error));
