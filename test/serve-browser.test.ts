@@ -198,10 +198,13 @@ describe('shenbao serve in a browser', () => {
     page.once('dialog', (dialog) => void (asked.push(dialog.message()), dialog.dismiss()));
     const level2 = field(page, 'projects[0].indicators[0].level2');
     await level2.fill('质量指标');
-    await level2.blur();
+    // Saved while still in the cell: asked first all the same, and what is saved is what was chosen.
+    await page.keyboard.press('Control+s');
     await expect.poll(() => asked).toEqual(['改成「质量指标」后，这一组将与相邻的「质量指标」组合并为一格（表上也印成一格），以后改这一格会改动两组的每一行。合并吗？选“取消”则改回「数量指标」。']);
     await expect.poll(() => field(page, 'projects[0].indicators[0].level2').inputValue()).toBe('数量指标');
     expect(await page.locator('td.merged.level2').first().getAttribute('rowspan')).toBe('3');
+    await expect.poll(() => page.textContent('#status')).toBe(`已保存 ${FILE}`);
+    expect(await readFile(path.join(folder, FILE), 'utf8')).toBe(seedText(loadSeed()));
 
     await page.click('details.display summary');
     await page.selectOption('details.display label:has-text("零金额") select', { label: '留空' });
@@ -365,6 +368,11 @@ describe('shenbao serve in a browser', () => {
       await page.keyboard.press('Control+s');
       await page.click('#save');
       expect(await readFile(path.join(folder, 'odd.json'), 'utf8')).toBe(text);
+      // A house style that is no object: a choice made on it would be lost (an array) or replace it.
+      await writeFile(path.join(folder, 'odd2.json'), `${JSON.stringify({ ...loadSeed(), display: [] }, null, 2)}\n`);
+      await page.reload();
+      await page.locator('#files button').filter({ hasText: 'odd2.json' }).click();
+      await expect.poll(() => page.textContent('#editor')).toBe('odd2.json：display 不是对象，不能在表单里编辑：请用文本编辑器改好，或用 shenbao validate 看出错的位置');
       await page.close();
       await server.close();
     });
@@ -372,6 +380,11 @@ describe('shenbao serve in a browser', () => {
     it('an amount is only ungrouped when grouped by thousands: 1,23.4 is kept as typed, an error at its field', async () => {
       const session = await opened();
       const { page } = session;
+      // Tabbed into, an amount is selected whole: what is typed replaces it.
+      await field(page, 'projects[0].funds.annual.total').focus();
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('150000');
+      expect(await field(page, 'projects[0].funds.annual.fiscal').inputValue()).toBe('150000');
       const carryover = field(page, 'projects[0].funds.annual.carryover');
       await carryover.fill('1,23.4');
       await expect.poll(() => carryover.getAttribute('class')).toContain('has-error');

@@ -89,6 +89,7 @@ export function unshowable(packet: PacketData): string | undefined {
   const plain = (value: unknown) => isObject(value) && !Array.isArray(value);
   const where = (path: Path) => pathText(path);
   if (packet.projects !== undefined && !Array.isArray(packet.projects)) return `${where(['projects'])} 不是列表`;
+  if (packet.display !== undefined && !plain(packet.display)) return `${where(['display'])} 不是对象`;
   for (const [i, project] of projectsOf(packet).entries()) {
     if (!plain(project)) return `${where(['projects', i])} 不是对象`;
     for (const key of ['funds', 'funds.project', 'funds.annual']) {

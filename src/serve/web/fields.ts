@@ -25,7 +25,11 @@ export function fieldInput(spec: FieldSpec, path: Path, data: JsonObject, change
   });
   if (spec.kind === 'money') {
     // Separators while reading, the plain amount while typing.
-    input.addEventListener('focus', () => (input.value = (valueAt(data, path) as string | undefined) ?? ''));
+    // The whole amount selected, as a field is when tabbed into: what is typed replaces it.
+    input.addEventListener('focus', () => {
+      input.value = (valueAt(data, path) as string | undefined) ?? '';
+      if (input instanceof HTMLInputElement) input.select();
+    });
     input.addEventListener('blur', () => (input.value = groupedAmount((valueAt(data, path) as string | undefined) ?? '')));
   }
   return h('label', { class: `field ${spec.kind}` }, h('span', { class: 'label' }, spec.header, spec.required ? h('b', { class: 'required', title: '必填', textContent: '*' }) : null), input, h('small', { class: 'problem' }));
@@ -52,7 +56,7 @@ function inputFor(spec: FieldSpec, shown: string, value: unknown): FieldElement 
   // A date the picker cannot show (2023/1/1, a day that does not exist) stays visible as text, for its problem to name.
   if (spec.kind === 'date') return h('input', { type: ISO_DATE.test(shown) || shown === '' ? 'date' : 'text', value: shown });
   // A line break in a one-line field (validate takes it, a workbook's Alt+Enter makes it) stays visible and kept.
-  if (shown.includes('\n')) return h('textarea', { value: shown, rows: 2, spellcheck: false });
+  if (/[\r\n]/.test(shown)) return h('textarea', { value: shown, rows: 2, spellcheck: false });
   const input = h('input', { type: 'text', value: shown, autocomplete: 'off', spellcheck: false });
   if (spec.list) input.setAttribute('list', datalist(`list-${spec.path.join('-')}`, spec.list.values).id);
   return input;

@@ -67,7 +67,7 @@ export function indicatorGrid(options: IndicatorGridOptions): HTMLElement {
   const textCell = (i: number, key: 'name' | 'target'): HTMLTableCellElement => {
     const value = String(rows[i]![key] ?? '');
     // A line break (validate takes it) stays visible and kept.
-    const input = value.includes('\n') ? h('textarea', { value, rows: 2, spellcheck: false }) : h('input', { type: 'text', value, autocomplete: 'off', spellcheck: false });
+    const input = /[\r\n]/.test(value) ? h('textarea', { value, rows: 2, spellcheck: false }) : h('input', { type: 'text', value, autocomplete: 'off', spellcheck: false });
     input.dataset.path = pathText(at(i, key));
     inputs.set(input.dataset.path, input);
     input.addEventListener('input', () => {

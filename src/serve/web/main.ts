@@ -374,6 +374,13 @@ async function saveNow(overVersion?: string | null): Promise<boolean> {
 function showConflict(name: string, disk: { text: string; version: string }): void {
   const panel = byId('conflict');
   panel.hidden = false;
+  // One choice: a second click (or the other button) while the first is on its way is not taken.
+  const once = (action: () => unknown) => () => {
+    const buttons = [...panel.querySelectorAll('button')];
+    for (const b of buttons) b.disabled = true;
+    // Given back when the choice did not end the dialog (a save refused for another reason).
+    void Promise.resolve(action()).finally(() => buttons.forEach((b) => (b.disabled = false)));
+  };
   panel.replaceChildren(
     h('h2', { textContent: `${name} 在打开以后被别人改过了，没有覆盖它` }),
     h(
@@ -382,8 +389,8 @@ function showConflict(name: string, disk: { text: string; version: string }): vo
       h('figure', {}, h('figcaption', { textContent: '磁盘上的版本（别人改的）' }), h('pre', { class: 'disk', textContent: disk.text })),
       h('figure', {}, h('figcaption', { textContent: '这里的版本（你改的）' }), h('pre', { class: 'mine', textContent: JSON.stringify(opened?.data, null, 2) })),
     ),
-    button('用磁盘上的版本（放弃这里的修改）', () => start(name, { text: disk.text, version: disk.version, saveAs: name }), { dataset: { action: 'take-disk' } }),
-    button('用这里的版本覆盖磁盘上的', () => void saveOpened(disk.version), { dataset: { action: 'keep-mine' } }),
+    button('用磁盘上的版本（放弃这里的修改）', once(() => start(name, { text: disk.text, version: disk.version, saveAs: name })), { dataset: { action: 'take-disk' } }),
+    button('用这里的版本覆盖磁盘上的', once(() => saveOpened(disk.version)), { dataset: { action: 'keep-mine' } }),
     button('先不决定', () => (panel.hidden = true)),
   );
 }
@@ -424,7 +431,8 @@ async function buildAll(): Promise<void> {
       line.textContent = event.message;
     } else if (event.type === 'done') {
       bar.value = bar.max;
-      line.textContent = `已生成到 ${event.outDir}（${event.files.length} 个文件）`;
+      // Keys typed while it was saved and built are not in it.
+      line.textContent = `已生成到 ${event.outDir}（${event.files.length} 个文件）${opened?.dirty ? '；生成的是保存时的内容，之后的修改还没有保存' : ''}`;
       result.replaceChildren(h('ul', {}, ...event.files.map((f) => h('li', { textContent: f }))));
       status(`已生成到 ${event.outDir}`);
     } else {
@@ -451,6 +459,9 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-downlo
 document.addEventListener('keydown', (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key === 's') {
     event.preventDefault();
+    // The field being typed in is left first, as a click on 保存 leaves it: what leaving it asks
+    // (a merged cell made equal to its neighbour group) is asked before the save.
+    (document.activeElement as HTMLElement | null)?.blur();
     void saveOpened();
   }
 });
