@@ -14,9 +14,12 @@ async function call<T>(method: string, path: string, body?: unknown, init: Reque
     headers: { ...(body !== undefined && { 'Content-Type': 'application/json' }), ...(init.headers as Record<string, string> | undefined) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const type = response.headers.get('Content-Type') ?? '';
-  const parsed = type.startsWith('application/json') ? await response.json() : { error: `服务器的回答不是 JSON（${response.status}）` };
-  return { status: response.status, body: parsed as Answer<T>['body'] };
+  return { status: response.status, body: (await jsonOf(response, `服务器的回答不是 JSON（${response.status}）`)) as Answer<T>['body'] };
+}
+
+/** The answer's JSON, or `{ error }` saying `otherwise` when it is none (a proxy's page, a cut connection). */
+async function jsonOf(response: Response, otherwise: string): Promise<unknown> {
+  return (response.headers.get('Content-Type') ?? '').startsWith('application/json') ? response.json() : { error: otherwise };
 }
 
 export const files = () => call<{ files: FileEntry[] }>('GET', '/api/files');
@@ -33,10 +36,7 @@ export type DownloadKind = 'form-pdf' | 'form-docx' | 'summary-pdf' | 'workbook'
 /** A file made by the server from the data: its bytes and its name (from Content-Disposition), or the refusal. */
 export async function download(kind: DownloadKind, data: PacketData, file: string, project: number): Promise<{ blob: Blob; name: string } | { error: string; problems?: ProblemView[] }> {
   const response = await fetch(`/api/download?kind=${kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ data, file, project }) });
-  if (!response.ok) {
-    const body = (response.headers.get('Content-Type') ?? '').startsWith('application/json') ? ((await response.json()) as { error: string; problems?: ProblemView[] }) : { error: `下载失败（${response.status}）` };
-    return body;
-  }
+  if (!response.ok) return (await jsonOf(response, `下载失败（${response.status}）`)) as { error: string; problems?: ProblemView[] };
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
   return { blob: await response.blob(), name: encoded ? decodeURIComponent(encoded) : 'shenbao' };
@@ -48,10 +48,7 @@ export async function download(kind: DownloadKind, data: PacketData, file: strin
  */
 export async function build(name: string, version: string | null, line: (line: BuildLine) => void): Promise<{ status: number; error?: string; disk?: { text: string; version: string } }> {
   const response = await fetch(`/api/build?file=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version }) });
-  if (!response.ok || !response.body) {
-    const body = (response.headers.get('Content-Type') ?? '').startsWith('application/json') ? ((await response.json()) as { error: string; disk?: { text: string; version: string } }) : { error: `生成失败（${response.status}）` };
-    return { status: response.status, ...body };
-  }
+  if (!response.ok || !response.body) return { status: response.status, ...((await jsonOf(response, `生成失败（${response.status}）`)) as { error: string; disk?: { text: string; version: string } }) };
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';
   for (;;) {
