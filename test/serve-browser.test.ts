@@ -12,6 +12,7 @@ import type { Packet } from '../src/model/packet.js';
 import type { PreviewAnswer } from '../src/serve/contract.js';
 import { starterPacket } from '../src/output/init.js';
 import { inSchemaOrder } from '../src/serve/packet-files.js';
+import { PAGE_MODEL } from '../src/serve/page.js';
 import { startServer, type RunningServer } from '../src/serve/server.js';
 import { launchChromium } from './support/browser.js';
 import { compact, readPdf } from './support/pdf.js';
@@ -97,6 +98,61 @@ describe('shenbao serve in a browser', () => {
     await canvas.click({ position: { x: (box.x + box.width / 2) * scale, y: (box.y + box.height / 2) * scale } });
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.path)).toBe('projects[0].indicators[2].name');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('培训讲课时长');
+    await closed(session);
+  });
+
+  it('every field shows its own value (every value distinct), and a save with no edit writes the file back as it was', async () => {
+    const sum = (...amounts: string[]) => {
+      const cents = amounts.reduce((total, a) => total + Math.round(Number(a) * 100), 0);
+      return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+    };
+    const distinct = (n: number): Packet['projects'][number] => ({
+      name: `项目名称${n}`,
+      nature: n === 1 ? '阶段性项目' : '一次性项目',
+      category: `项目类别${n}`,
+      department: `主管部门${n}`,
+      implementer: `实施单位${n}`,
+      startDate: `2024-0${n}-1${n}`,
+      endDate: `2025-1${n}-2${n}`,
+      // Totals that add up (validate checks them), every amount its own.
+      funds: {
+        project: { total: sum(`${n}922222.22`, `${n}333.33`), fiscal: `${n}922222.22`, other: `${n}333.33` },
+        annual: { total: sum(`${n}555555.55`, `${n}666.66`, `${n}777.77`), fiscal: `${n}555555.55`, carryover: `${n}666.66`, other: `${n}777.77` },
+      },
+      overallGoalHeading: `总目标标题${n}`,
+      overallGoal: `总目标${n}第一行\n总目标${n}第二行`,
+      annualGoal: `年度目标${n}`,
+      indicators: [
+        { level1: '产出指标', level2: '数量指标', name: `三级${n}甲`, target: `≥${n}1(次)` },
+        { level1: '产出指标', level2: '质量指标', name: `三级${n}乙`, target: `=${n}2(%)` },
+        { level1: '效益指标', level2: '社会效益指标', name: `三级${n}丙`, target: `提升${n}` },
+      ],
+    });
+    const packet: Packet = { title: '各不相同的汇总表标题', unit: '各不相同的单位', year: 2024, display: { dateFormat: 'yyyy年M月d日', zeroAmount: '0', yearBrackets: 'fullwidth' }, projects: [distinct(1), distinct(2)] };
+    const session = await opened({ 'distinct.json': seedText(packet) }, 'distinct.json');
+    const { page, folder } = session;
+    const grouped = (amount: string) => amount.replace(/\B(?=(\d{3})+(?!\d))(?=\d*\.)/g, ',');
+    for (const f of PAGE_MODEL.unitFields.filter((f) => f.path[0] !== 'display')) expect([f.header, await field(page, f.path.join('.')).inputValue()]).toEqual([f.header, String((packet as Record<string, unknown>)[f.path[0]!])]);
+    for (const [i, project] of packet.projects.entries()) {
+      if (i > 0) await page.selectOption('#project', String(i));
+      for (const f of PAGE_MODEL.projectFields) {
+        const value = f.path.reduce<unknown>((v, key) => (v as Record<string, unknown>)[key], project) as string;
+        const at = `projects[${i}].${f.path.join('.')}`;
+        expect([at, await field(page, at).inputValue()]).toEqual([at, f.kind === 'money' ? grouped(value) : value]);
+      }
+      for (const [j, indicator] of project.indicators.entries())
+        for (const key of ['level1', 'level2', 'name', 'target'] as const) {
+          const at = `projects[${i}].indicators[${j}].${key}`;
+          // A merged cell shows its first row's value; the three rows here are in three 二级 groups.
+          if (key === 'level1' && j === 1) continue;
+          expect([at, await field(page, at).inputValue()]).toEqual([at, indicator[key]]);
+        }
+    }
+    expect(await page.locator('details.display select').evaluateAll((selects) => selects.map((s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent))).toEqual(['0', '全角']);
+    expect(await field(page, 'display.dateFormat').inputValue()).toBe('yyyy年M月d日');
+    await page.click('#save');
+    await expect.poll(() => page.textContent('#status')).toBe('已保存 distinct.json');
+    expect(await readFile(path.join(folder, 'distinct.json'), 'utf8')).toBe(seedText(packet));
     await closed(session);
   });
 
@@ -210,8 +266,8 @@ describe('shenbao serve in a browser', () => {
     await page.selectOption('details.display label:has-text("零金额") select', { label: '留空' });
     await page.selectOption('details.display label:has-text("年度括号") select', { label: '全角' });
     await page.click('#save');
-    await expect.poll(() => page.textContent('#status')).toBe(`已保存 ${FILE}`);
-    expect(await readFile(path.join(folder, FILE), 'utf8')).toBe(seedText({ ...loadSeed(), display: { zeroAmount: '', yearBrackets: 'fullwidth' } }));
+    // The status already says 已保存 (the save above): the file itself is waited for.
+    await expect.poll(() => readFile(path.join(folder, FILE), 'utf8')).toBe(seedText({ ...loadSeed(), display: { zeroAmount: '', yearBrackets: 'fullwidth' } }));
     await closed(session);
   });
 
