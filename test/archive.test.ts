@@ -17,7 +17,8 @@ import { loadTemplates } from '../src/layout/templates.js';
 import { pagedPdf } from '../src/output/paged-pdf.js';
 import type { Packet } from '../src/model/packet.js';
 import { sourceOfPdf } from '../src/extract/pdf.js';
-import { formArchive } from '../src/output/forms.js';
+import { formArchive, summaryArchive } from '../src/output/forms.js';
+import { packetData } from '../src/output/manifest.js';
 import { CLI, shenbaoHere } from './support/cli.js';
 import { loadSeed, SEED_FILE } from './support/seed.js';
 import { seedBuild } from './support/seed-built.js';
@@ -129,6 +130,29 @@ describe('every PDF is PDF/A-3b and carries the data it was made from', () => {
     const pdf = await structure(bytes);
     const xmp = readXmp(pdf.xmp);
     expect([xmp('dc:title'), xmp('dc:creator')]).toEqual([['R&D <预算> "试点"'], ['某单位 & <分部>']]);
+  });
+
+  it('gives the same file for the 汇总表’s packet attached a project at a time as attached whole, its ID from the data it carries', async () => {
+    const [templates, fonts] = await Promise.all([loadTemplates(), loadFonts()]);
+    const grid = declarationDocument(templates, projects[0]!, seed.year, 0);
+    const archive = summaryArchive(seed)!;
+    const whole = [...archive.source!.json()].join('');
+    // A block of the file ID's hash ends between two pieces: a piece (a project) longer than the block.
+    const long = { ...seed, projects: [...projects, { ...projects[1]!, annualGoal: '长'.repeat(70_000) }] };
+    const longArchive = summaryArchive(long)!;
+    const make = (source: NonNullable<typeof archive>['source']) =>
+      pagedPdf(grid, { fonts, creationDate: new Date(0), title: seed.title, archive: { ...archive, source: source! } }).then(({ bytes }) => bytes);
+    const [inPieces, inOne] = await Promise.all([make(archive.source), make({ ...archive.source!, json: () => [whole] })]);
+    expect(Buffer.compare(inPieces, inOne)).toBe(0);
+    const [longPieces, longOne] = await Promise.all([
+      make(longArchive.source),
+      make({ ...longArchive.source!, json: () => [[...longArchive.source!.json()].join('')] }),
+    ]);
+    expect(Buffer.compare(longPieces, longOne)).toBe(0);
+    // Another packet, another ID: the ID is from the data, not the Info dictionary alone.
+    const id = async (bytes: Uint8Array) => (await PDFDocument.load(bytes, { updateMetadata: false })).context.trailerInfo.ID!.toString();
+    expect(await id(longPieces)).not.toBe(await id(inPieces));
+    expect(JSON.parse(whole)).toEqual(packetData(seed));
   });
 
   it('shenbao extract gives back exactly the data each PDF carries', async () => {

@@ -43,6 +43,12 @@ export class PackedPageFile {
     const [at, length] = [this.#size, packed.byteLength];
     this.#size += length;
     await fsStep('写入', this.target, () => this.handle.write(packed, 0, length, at));
+    // Made apart: a function made here would share this call's scope, `packed` with it, and keep
+    // every form's packed pages in memory until the 汇总表 is drawn (some 35 MB at 10,000 forms).
+    return this.reader(at, length);
+  }
+
+  private reader(at: number, length: number): () => Promise<PackedPages> {
     return async () => {
       const bytes = new Uint8Array(length);
       const { bytesRead } = await fsStep('写入', this.target, () => this.handle.read(bytes, 0, length, at));

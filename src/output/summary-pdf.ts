@@ -46,9 +46,10 @@ export async function* summaryPdf(templates: FormTemplates, packet: Packet, form
 /**
  * The 汇总表 PDF's first steps: its writer made, the packet attached, and its front table laid out
  * and packed, a page at a time. A build takes them before its forms, while it holds the least (no
- * worker of --jobs yet, no form made): at 10,000 projects the attached packet's JSON and its copies
- * are some 170 MB for a moment, the front table's layout some 130 MB, and either on top of the
- * forms' phase made the build's peak.
+ * worker of --jobs yet, no form made): at 10,000 projects the attached packet's bytes are some
+ * 35 MB for a moment (render/pdf-archive.ts), the front table's layout some 150 MB (mostly garbage
+ * not yet collected: its grid is made without a full GC), and either on top of the forms' phase
+ * made the build's peak.
  */
 export async function beginSummaryPdf(templates: FormTemplates, packet: Packet, options: PdfOptions): Promise<BegunSummaryPdf> {
   const { fonts } = options;

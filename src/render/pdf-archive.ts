@@ -7,6 +7,14 @@
 // match the Info dictionary's ModDate.
 // The source JSON is attached as an associated file (AFRelationship /Source, application/json);
 // `shenbao extract` reads it back (extract/pdf.ts).
+//
+// The attached JSON comes in pieces and is never one string: a 汇总表 of 10,000 projects carries
+// 29 MB of it (a 42 MB string), and the string, the string hashed for the file ID, and pdfkit's
+// copies of the bytes were some 170 MB at once. Here the pieces are gone through twice, once for
+// the file ID and the bytes' size, once to write the bytes into one buffer of that size, which
+// pdfkit's `file()` is given. (pdfkit then copies them twice to hash and deflate them, some 60 MB
+// for a moment; handing it deflated bytes through its internals did not lower the build's peak,
+// which the front table's layout sets: 490 against 465 MB at 10,000 projects, 2026-12-07.)
 import { createHash } from 'node:crypto';
 import { SHENBAO_VERSION } from '../version.js';
 import { archiveInternals } from './pdfkit-adapter.js';
@@ -27,14 +35,14 @@ export interface ArchiveInfo {
   /** The budget year, as a keyword: 2023年度. */
   keywords?: string;
   creationDate: Date;
-  /** The declaration as data (JSON text), attached as the document's source. */
-  source?: { name: string; json: string; description: string };
+  /** The declaration as data, attached as the document's source: its JSON text in pieces (output/json-pieces.ts), made twice alike. */
+  source?: { name: string; json: () => Iterable<string>; description: string };
 }
 
 /** What this file uses of a pdfkit document: its public API. */
 interface PdfkitDocument {
   info: Record<string, unknown>;
-  file(data: Buffer, options: { name: string; type: string; description: string; relationship: string; creationDate: Date; modifiedDate: Date }): void;
+  file(data: Buffer, options: object): void;
 }
 
 /** The Info dictionary for `info` (pdfkit writes it; the XMP below repeats it). */
@@ -53,9 +61,10 @@ export function archiveInfoDictionary(info: ArchiveInfo, producer: string): Reco
 
 /** Makes `doc` (not yet ended) an archive file: escaped, complete XMP; the source attached; an ID from the content. */
 export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
-  archiveInternals(doc, xmpOf, archiveFileId(doc.info, info));
+  const { fileId, file } = packSource(doc.info, info.source?.json ?? (() => []));
+  archiveInternals(doc, xmpOf, fileId);
   if (info.source) {
-    doc.file(Buffer.from(info.source.json, 'utf8'), {
+    doc.file(file, {
       name: info.source.name,
       type: 'application/json',
       description: info.source.description,
@@ -66,11 +75,40 @@ export function makeArchival(doc: PdfkitDocument, info: ArchiveInfo): void {
   }
 }
 
-/** The file ID (trailer /ID): from the Info dictionary and the data the PDF carries. */
-export function archiveFileId(infoDictionary: Record<string, unknown>, info: Pick<ArchiveInfo, 'source'>): Buffer {
-  return createHash('md5')
-    .update(JSON.stringify([infoDictionary, info.source?.json ?? '']))
-    .digest();
+/** Characters of JSON text taken at a time. */
+const BLOCK = 1 << 16;
+
+/** The pieces of `json()` joined into blocks of about BLOCK characters: whole pieces, so no half of a surrogate pair. */
+function* blocks(json: () => Iterable<string>): Generator<string> {
+  let text = '';
+  for (const piece of json()) {
+    text += piece;
+    if (text.length >= BLOCK) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text) yield text;
+}
+
+/**
+ * The attached file's bytes (UTF-8), and the file ID (trailer /ID): the MD5 of `JSON.stringify([infoDictionary, the whole JSON text])`, from
+ * the Info dictionary and the data the PDF carries, taken a block at a time (escaping each block
+ * escapes the whole: a block is whole characters).
+ */
+function packSource(infoDictionary: Record<string, unknown>, json: () => Iterable<string>): { fileId: Buffer; file: Buffer } {
+  const id = createHash('md5').update(`[${JSON.stringify(infoDictionary)},"`);
+  let size = 0;
+  for (const text of blocks(json)) {
+    size += Buffer.byteLength(text, 'utf8');
+    id.update(JSON.stringify(text).slice(1, -1));
+  }
+  id.update('"]');
+  const bytes = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const text of blocks(json)) at += bytes.write(text, at, 'utf8');
+  if (at !== size) throw new Error(`bug: the attached JSON was ${size} bytes, then ${at}`);
+  return { fileId: id.digest(), file: bytes };
 }
 
 const xml = (text: unknown) =>
