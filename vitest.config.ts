@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Test files share their worker's process (isolate: false), so that src, pdfkit, docx and the fonts
 // are loaded once per worker rather than once per file: eight files took 64 s of CPU each in its
@@ -25,12 +27,48 @@ const ownProcess = readdirSync(TEST_DIR)
   .filter((name) => name.endsWith('.test.ts') && changesItsProcess(name))
   .map((name) => `test/${name}`);
 
+// Vitest starts the files that took longest last time first (its cache, node_modules/.vite), so
+// that no long file starts last while the other core has nothing left to do. A fresh clone (CI) has
+// no such cache and vitest orders by file size, which put short files of long runs (interrupt,
+// kill-points-17, package, jobs) at the end. Then these go first, longest first (2026-12-07).
+const LONGEST_FIRST = [
+  'serve-browser.test.ts',
+  'hostile-17.test.ts',
+  'package.test.ts',
+  'locks-signals-17.test.ts',
+  'kill-points-17.test.ts',
+  'pdf-text.test.ts',
+  'interrupt.test.ts',
+  'jobs.test.ts',
+  'docx-bounds-17.test.ts',
+  'edits.property.test.ts',
+  'sign.test.ts',
+  'pdf-printed-17.test.ts',
+];
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const timed = (file: TestSpecification) => this.ctx.cache.getFileTestResults(`${file.project.name}:${path.relative(this.ctx.config.root, file.moduleId)}`);
+    if (sorted.some(timed)) return sorted;
+    const rank = (file: TestSpecification) => {
+      const at = LONGEST_FIRST.indexOf(path.basename(file.moduleId));
+      return at < 0 ? LONGEST_FIRST.length : at;
+    };
+    // Within each project (vitest runs them in this order), the files named above first.
+    return sorted
+      .map((file, at) => ({ file, at }))
+      .sort((a, b) => (a.file.project.name === b.file.project.name ? rank(a.file) - rank(b.file) || a.at - b.at : a.at - b.at))
+      .map(({ file }) => file);
+  }
+}
+
 export default defineConfig({
   test: {
     // Each project names its files (a project's include would be added to one given here).
     // Separate processes, not threads: shenbaoHere (test/support/cli.ts) runs a command line in the
     // test's process in its own folder (process.chdir, which a worker thread may not call).
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
     projects: [
       // (An empty include would mean vitest's default, every test file.)
       ...(ownProcess.length > 0 ? [{ extends: true, test: { name: 'own-process', include: ownProcess, isolate: true } }] : []),
@@ -41,9 +79,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ownProcess,
           isolate: false,
-          // The seed built once for the files that read it (test/support/seed-build.ts); they are
-          // in this project, and a project runs its global setup only when it has files to run.
-          globalSetup: ['test/support/seed-build.ts'],
+          // The seed built once for the files that read it (test/support/seed-build.ts), and the
+          // folder of the one `npm pack` (test/support/pack-dir.ts); those files are in this
+          // project, and a project runs its global setup only when it has files to run.
+          globalSetup: ['test/support/seed-build.ts', 'test/support/pack-dir.ts'],
         },
       },
     ],

@@ -29,7 +29,7 @@ let out: string;
 const pdfs = new Map<string, Uint8Array>();
 beforeAll(async () => {
   out = await mkdtemp(path.join(tmpdir(), 'shenbao-archive-'));
-  // The seed's build as the run made it once (test/support/seed-build.ts: --date 2023-01-01), copied
+  // The seed's build as the run made it once (test/support/seed-build.ts: --date 2023-01-01T08:00:00, 2023-01-01 00:00 UTC), copied
   // to out/minhang-2023 where a build would have written it: its PDFs are the ones checked here.
   const built = path.join(out, 'minhang-2023');
   await cp(await seedBuild(), built, { recursive: true });

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
+import { packed } from './support/packed.js';
 
 const exec = promisify(execFile);
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
@@ -168,12 +169,8 @@ describe('installed packages and Node 20 (EBADENGINE)', () => {
 });
 
 describe('npm pack', () => {
-  // --ignore-scripts: `prepare` would compile dist/ again under the other test files that run it.
-  let packResult: Promise<{ files: Array<{ path: string }>; bundled: string[] }> | undefined;
-  const packing = () =>
-    (packResult ??= exec('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }).then(
-      ({ stdout }) => (JSON.parse(stdout) as Array<{ files: Array<{ path: string }>; bundled: string[] }>)[0]!,
-    ));
+  // The run's one `npm pack --ignore-scripts` (test/support/packed.ts; package.test.ts installs it).
+  const packing = packed;
 
   it('ships the licences, exactly the two font faces, and nothing from test/, scratch/ or out/', async () => {
     const packed = (await packing()).files.map((f) => f.path);

@@ -35,7 +35,7 @@ let signer: Signer;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'shenbao-tamper-'));
-  // The seed's build as the run made it once (test/support/seed-build.ts: --date 2023-01-01), copied.
+  // The seed's build as the run made it once (test/support/seed-build.ts: --date 2023-01-01T08:00:00, 2023-01-01 00:00 UTC), copied.
   dir = path.join(work, 'minhang-2023');
   await cp(await seedBuild(), dir, { recursive: true });
   original = await readFile(path.join(dir, F1));

@@ -1,5 +1,6 @@
 // vitest globalSetup: the seed packet built once per run by the compiled command, as a user builds
-// it (`shenbao build data/minhang-2023.json -o <dir> --date 2023-01-01 --quiet`, PDF and Word), for
+// it (`shenbao build data/minhang-2023.json -o <dir> --date 2023-01-01T08:00:00 --quiet`: Beijing time,
+// 2023-01-01 00:00 UTC; PDF and Word), for
 // every file that needs that build, through seedBuild() (test/support/seed-built.ts): a file only reads
 // it there, or copies it first to change it. Built again in each file, it cost 3–5 s of CPU a file.
 // The build runs while the first files' tests do (those before it need none): setup returns at
@@ -13,6 +14,9 @@ import type { TestProject } from 'vitest/node';
 import { CLI } from './cli.js';
 import { SEED_FILE } from './seed.js';
 
+/** The time zone the seed is built in. */
+export const SEED_BUILD_ZONE = 'America/New_York';
+
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The folder of the seed's build (minhang-2023/: 10 forms and the 汇总表, PDF and Word, manifest.json), once `seedBuildDone` is there. */
@@ -25,8 +29,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'shenbao-seed-build-'));
   const done = path.join(dir, 'done.json');
-  const build = promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', path.join(dir, 'out'), '--date', '2023-01-01', '--quiet'], {
-    env: { ...process.env, FORCE_COLOR: '0' },
+  // A time without an offset, in a time zone far from Beijing's whatever the machine's:
+  // test/seed-outputs.test.ts compares this build with one made in Beijing's time zone (the same
+  // bytes: the time is Beijing time on every machine).
+  const build = promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', path.join(dir, 'out'), '--date', '2023-01-01T08:00:00', '--quiet'], {
+    env: { ...process.env, FORCE_COLOR: '0', TZ: SEED_BUILD_ZONE },
   }).then(
     () => writeFile(done, '{}'),
     (error: Error & { stderr?: string }) => writeFile(done, JSON.stringify({ error: `${error.message}\n${error.stderr ?? ''}` })),
