@@ -1,6 +1,10 @@
 // JSON text as the 汇总表 PDF carries it (`JSON.stringify(value, null, 2)`), made a piece at a
 // time: at 10,000 projects the whole is a string of 21 million characters (42 MB, two bytes each
 // once one is Chinese), and every copy of it counted in the build's peak. A piece is one project.
+// For data as JSON.parse gives it and validation keeps it (a packet). Two things only JavaScript
+// values have are not followed (a hostile test, 2026-12-07): a boxed String or Number in an opened
+// container is written as an object, and a toJSON whose result has a toJSON of its own is called
+// twice at the depth where members become pieces.
 
 /** `JSON.stringify(value, null, 2)` in pieces, in order: the containers of the first `depth` levels opened, each member below them one piece. */
 export function* jsonPieces(value: unknown, depth = 2): Generator<string> {
