@@ -42,7 +42,7 @@ export interface ArchiveInfo {
 /** What this file uses of a pdfkit document: its public API. */
 interface PdfkitDocument {
   info: Record<string, unknown>;
-  file(data: Buffer, options: object): void;
+  file(data: Buffer, options: { name: string; type: string; description: string; relationship: string; creationDate: Date; modifiedDate: Date }): void;
 }
 
 /** The Info dictionary for `info` (pdfkit writes it; the XMP below repeats it). */
@@ -92,9 +92,10 @@ function* blocks(json: () => Iterable<string>): Generator<string> {
 }
 
 /**
- * The attached file's bytes (UTF-8), and the file ID (trailer /ID): the MD5 of `JSON.stringify([infoDictionary, the whole JSON text])`, from
- * the Info dictionary and the data the PDF carries, taken a block at a time (escaping each block
- * escapes the whole: a block is whole characters).
+ * The attached file's bytes (UTF-8), and the file ID (trailer /ID): the MD5 of
+ * `JSON.stringify([infoDictionary, the whole JSON text])`, from the Info dictionary and the data
+ * the PDF carries, taken a block at a time (escaping each block escapes the whole: a block is
+ * whole characters).
  */
 function packSource(infoDictionary: Record<string, unknown>, json: () => Iterable<string>): { fileId: Buffer; file: Buffer } {
   const id = createHash('md5').update(`[${JSON.stringify(infoDictionary)},"`);
