@@ -142,16 +142,6 @@ const MAX_FONT_COPIES = 64;
  */
 function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): Diagnostic[] {
   const faces = new Map([fonts.faces.regular, fonts.faces.bold].map((face) => [face.name, face]));
-  const outline = <T,>(draw: () => T) => {
-    try {
-      return draw();
-    } catch {
-      // A glyph that cannot be drawn (a composite glyph that contains itself, a damaged table).
-      return undefined;
-    }
-  };
-  // A glyph as printed: its outline at its font's scale (a face's outline drawn 1/16 the size is not the face's).
-  const drawing = (font: FontkitModule.Font, glyph: FontkitModule.Glyph) => `${glyphScale(font, glyph.id)} ${glyph.path.toSVG()}`;
   const wrong = new Map<number, Set<string>>();
   // Glyphs of the face's outline at another scale: the text prints at another size than the PDF says.
   const rescaled = new Map<number, Set<string>>();
@@ -175,27 +165,16 @@ function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): Diag
     } catch {
       program = undefined;
     }
-    const expected = new Map<string, { drawings: Set<string | undefined>; outlines: Set<string | undefined> }>();
+    const expected = new Map<string, FaceDrawings>();
     for (const [code, { text, page }] of codes) {
       let known = expected.get(text);
-      if (!known) {
-        // What the font draws for the text: its own glyph, or the one shaping gives (a ligature),
-        // alone or in a run of another script (Noto Serif SC draws a digit in a run of Latin
-        // letters, "ABC1" or "PM2.5", with a glyph of its own).
-        const points = [...text];
-        const shaped = (script?: string) => outline(() => face.font.layout(text, undefined, script).glyphs);
-        const glyphs = [...(points.length === 1 ? [outline(() => [face.font.glyphForCodePoint(text.codePointAt(0)!)])] : []), shaped(), ...RUN_SCRIPTS.map(shaped)];
-        known = {
-          drawings: new Set(glyphs.map((run) => outline(() => run?.map((g) => drawing(face.font, g)).join('|')))),
-          outlines: new Set(glyphs.map((run) => outline(() => run?.map((g) => g.path.toSVG()).join('|')))),
-        };
-        expected.set(text, known);
-      }
+      if (!known) expected.set(text, (known = new FaceDrawings(face.font, text)));
       // The code is a CID: a CFF program's charset says which glyph it draws (the code itself under CIDToGIDMap /Identity).
-      const glyph = program ? outline(() => program.getGlyph(glyphOfCode(program, code))) : undefined;
-      const drawn = glyph && outline(() => drawing(program!, glyph));
-      if (drawn !== undefined && text !== '\uFFFD' && known.drawings.has(drawn)) continue;
-      const at = glyph && text !== '\uFFFD' && known.outlines.has(outline(() => glyph.path.toSVG())) ? rescaled : wrong;
+      const glyph = program ? drawn(() => program.getGlyph(glyphOfCode(program, code))) : undefined;
+      const outline = glyph && drawn(() => glyph.path.toSVG());
+      const drawing = outline === undefined ? undefined : drawn(() => `${glyphScale(program!, glyph!.id)} ${outline}`);
+      if (drawing !== undefined && text !== '\uFFFD' && known.draws(drawing)) continue;
+      const at = glyph && text !== '\uFFFD' && known.hasOutline(outline) ? rescaled : wrong;
       at.set(page, (at.get(page) ?? new Set<string>()).add(text));
     }
   }
@@ -221,6 +200,69 @@ function unverifiedGlyphs(file: string, use: GlyphUse, fonts: LoadedFonts): Diag
     lines.push(fileProblem('pdf-other-fonts', file, `它印用的字体 ${[...others].join('、')} 不是读它时用的 ${given}，印出的是什么字无法核对：若它是用 --font、--font-bold 生成的，请给出同样的字体`));
   }
   return lines;
+}
+
+/** What `draw` gives, or undefined for a glyph that cannot be drawn (a composite glyph that contains itself, a damaged table). */
+function drawn<T>(draw: () => T): T | undefined {
+  try {
+    return draw();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A face's glyphs as SVG path data, by glyph id: a face's glyphs do not change, and each is drawn for many texts and PDFs. */
+const faceOutlines = new WeakMap<FontkitModule.Font, Map<number, string>>();
+function faceOutline(font: FontkitModule.Font, glyph: FontkitModule.Glyph): string {
+  let outlines = faceOutlines.get(font);
+  if (!outlines) faceOutlines.set(font, (outlines = new Map()));
+  let outline = outlines.get(glyph.id);
+  if (outline === undefined) outlines.set(glyph.id, (outline = glyph.path.toSVG()));
+  return outline;
+}
+
+/**
+ * What a face draws for a text, each run of glyphs as a drawing (outlines at the face's scale) and
+ * as outlines alone: its own glyph, or the one shaping gives (a ligature), alone or in a run of
+ * another script (Noto Serif SC draws a digit in a run of Latin letters, "ABC1" or "PM2.5", with a
+ * glyph of its own). The runs are shaped and drawn one at a time, as a question needs them: the
+ * glyph a PDF shows is nearly always the first, and shaping a text four ways took most of a read.
+ */
+class FaceDrawings {
+  readonly #runs: Iterator<FontkitModule.Glyph[] | undefined>;
+  readonly #drawings = new Set<string | undefined>();
+  readonly #outlines = new Set<string | undefined>();
+
+  constructor(
+    readonly font: FontkitModule.Font,
+    text: string,
+  ) {
+    this.#runs = (function* () {
+      if ([...text].length === 1) yield drawn(() => [font.glyphForCodePoint(text.codePointAt(0)!)]);
+      for (const script of [undefined, ...RUN_SCRIPTS]) yield drawn(() => font.layout(text, undefined, script).glyphs);
+    })();
+  }
+
+  /** Whether the face draws the text as `drawing` (scale and outlines). */
+  draws(drawing: string): boolean {
+    while (!this.#drawings.has(drawing)) if (!this.#drawNext()) return false;
+    return true;
+  }
+
+  /** Whether the face draws the text with these outlines, at any scale. */
+  hasOutline(outline: string | undefined): boolean {
+    while (this.#drawNext());
+    return this.#outlines.has(outline);
+  }
+
+  #drawNext(): boolean {
+    const next = this.#runs.next();
+    if (next.done) return false;
+    const run = next.value;
+    this.#drawings.add(drawn(() => run?.map((g) => `${glyphScale(this.font, g.id)} ${faceOutline(this.font, g)}`).join('|')));
+    this.#outlines.add(drawn(() => run?.map((g) => faceOutline(this.font, g)).join('|')));
+    return true;
+  }
 }
 
 /** An embedded program fontkit can open: a bare CFF (FontFile3, first byte its major version 1) in an sfnt of that one table. */
