@@ -86,6 +86,8 @@ export default defineConfig({
         },
       },
     ],
+    // Byte arrays compared by toEqual as bytes (test/support/same-bytes.ts says why).
+    setupFiles: ['test/support/same-bytes.ts'],
     // Rendering embeds a 15 MB font; a cold first PDF takes a few seconds on a 2-core machine.
     testTimeout: 60_000,
     // Vitest runs one file at a time on a 2-core machine (cores − 1); two at once use both cores

@@ -118,3 +118,35 @@ describe('汇总表', () => {
     pdf.pages.forEach((page, i) => expect(compact(page)).toContain(`第${i + 1}页共13页`));
   });
 });
+
+describe('the tools of these tests', () => {
+  // pdf-parse's pdf.js (its legacy build, the one for Node 20) puts core-js polyfills into the
+  // globals of the process that loads it: Array.prototype.push and JSON.parse replaced by slower
+  // JavaScript, Iterator and Set.prototype.union added. shenbao's code is tested in the JavaScript a
+  // user's Node has, so pdf-parse runs in a thread of its own (support/pdf-reader-thread.mjs).
+  it('reads PDFs without changing this process’s globals', async () => {
+    expect((await readPdf(await readFile(path.join(packetDir(), '汇总表.pdf')))).pages).toHaveLength(13);
+    expect(Object.getOwnPropertyNames(globalThis).filter((name) => /core-js|pdfjs/i.test(name))).toEqual([]);
+  });
+
+  it('loads pdf-parse and pdf.js only in that thread', async () => {
+    const sources = await readdir(path.join(import.meta.dirname), { recursive: true });
+    const loaders = [];
+    for (const name of sources.filter((n) => /\.(ts|mjs)$/.test(n))) {
+      if (/['"](pdf-parse|pdfjs-dist)(\/[^'"]*)?['"]/.test(await readFile(path.join(import.meta.dirname, name), 'utf8'))) loaders.push(name);
+    }
+    expect(loaders).toEqual([path.join('support', 'pdf-reader-thread.mjs')]);
+  });
+
+  it('toEqual compares byte arrays byte for byte (support/same-bytes.ts), and arrays of two kinds as before', () => {
+    const a = Buffer.alloc(1 << 20, 7);
+    const b = Buffer.from(a);
+    expect(a).toEqual(b);
+    b[b.length - 1] = 8;
+    expect(a).not.toEqual(b);
+    expect(a.subarray(0, 10)).not.toEqual(a.subarray(0, 11));
+    expect(new Uint8Array([1, 2])).toEqual(new Uint8Array([1, 2]));
+    expect(Buffer.from([1, 2])).not.toEqual(new Uint8Array([1, 2]));
+    expect({ pdf: Buffer.from('%PDF'), name: 'x' }).not.toEqual({ pdf: Buffer.from('%PDG'), name: 'x' });
+  });
+});

@@ -17,7 +17,7 @@ import { starterPacket } from '../src/output/init.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { editWorkbook } from './support/workbook-bad-books.js';
 import { CLI } from './support/cli.js';
-import { compact, readPdf } from './support/pdf.js';
+import { compact, pdfTextItems, readPdf } from './support/pdf.js';
 import { loadSeed } from './support/seed.js';
 import { treeHashes } from './support/tree.js';
 
@@ -315,7 +315,7 @@ describe('checked as validate checks, previewed as build makes', () => {
     expect(boxes).toHaveLength(1);
     const box = boxes[0]!;
     expect(box.width).toBeGreaterThan(0);
-    const drawn = await textItems(bytes, 1, '≥99(次)');
+    const drawn = await pdfTextItems(bytes, 1, '≥99(次)');
     expect(drawn).toHaveLength(1);
     const { x, baseline, width } = drawn[0]!;
     expect(Math.abs(box.x - x)).toBeLessThan(0.01);
@@ -331,20 +331,6 @@ describe('checked as validate checks, previewed as build makes', () => {
     expect(pages.flatMap((p) => p.boxes.map((b) => b.path))).toContain('projects[0].name');
   });
 });
-
-/** Each piece of text on page `page` that is `text`, where pdf.js finds it drawn: its left end and baseline from the page's top left, its width, in pt. */
-async function textItems(bytes: Uint8Array, page: number, text: string): Promise<Array<{ x: number; baseline: number; width: number }>> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  try {
-    const read = await document.getPage(page);
-    const height = read.view[3]!;
-    const content = await read.getTextContent();
-    return content.items.flatMap((item) => ('str' in item && item.str === text ? [{ x: item.transform[4] as number, baseline: height - (item.transform[5] as number), width: item.width }] : []));
-  } finally {
-    await document.destroy();
-  }
-}
 
 describe('downloads: the files build makes, from the data the page holds', () => {
   const download = (kind: string, body: unknown) => send('POST', `/api/download?kind=${kind}`, { headers: authed(), body: JSON.stringify(body) });

@@ -1,5 +1,6 @@
 // Reading our PDFs back in tests: text per page (pdf-parse), bookmarks, and the in-order check.
-import { PDFParse } from 'pdf-parse';
+// pdf-parse runs in a thread of its own (pdf-reader-thread.mjs says why).
+import { Worker } from 'node:worker_threads';
 import { expect } from 'vitest';
 import { compact, firstMissing } from './in-order.js';
 
@@ -10,18 +11,43 @@ export interface PdfReadback {
   bookmarks: string[];
 }
 
-export async function readPdf(bytes: Uint8Array): Promise<PdfReadback> {
-  const parser = new PDFParse({ data: new Uint8Array(bytes) });
-  try {
-    const text = await parser.getText();
-    const info = await parser.getInfo();
-    return {
-      pages: text.pages.map((p) => p.text),
-      bookmarks: (info.outline ?? []).map((node) => node.title),
-    };
-  } finally {
-    await parser.destroy();
+let reader: Worker | undefined;
+let asked = 0;
+const answers = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+/** Ask the reader thread (started on first use, one per test process; it does not keep the process alive). */
+function ask<T>(kind: 'text' | 'items', bytes: Uint8Array, more: Record<string, unknown> = {}): Promise<T> {
+  if (!reader) {
+    const thread = new Worker(new URL('./pdf-reader-thread.mjs', import.meta.url));
+    thread.unref();
+    thread.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+      const answer = answers.get(id)!;
+      answers.delete(id);
+      if (error === undefined) answer.resolve(result);
+      else answer.reject(new Error(`pdf-parse: ${error}`));
+    });
+    thread.on('error', (error) => {
+      for (const answer of answers.values()) answer.reject(error);
+      answers.clear();
+      reader = undefined;
+    });
+    reader = thread;
   }
+  const id = ++asked;
+  const data = new Uint8Array(bytes); // a copy, handed over whole
+  return new Promise<T>((resolve, reject) => {
+    answers.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    reader!.postMessage({ id, kind, data, ...more }, [data.buffer]);
+  });
+}
+
+export function readPdf(bytes: Uint8Array): Promise<PdfReadback> {
+  return ask<PdfReadback>('text', bytes);
+}
+
+/** Each piece of text on page `page` that is `text`, where pdf.js finds it drawn: its left end and baseline from the page's top left, its width, in pt. */
+export function pdfTextItems(bytes: Uint8Array, page: number, text: string): Promise<Array<{ x: number; baseline: number; width: number }>> {
+  return ask('items', bytes, { page, text });
 }
 
 export { compact } from './in-order.js';
