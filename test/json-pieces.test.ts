@@ -2,10 +2,11 @@
 // JSON.stringify(value, null, 2) exactly, whatever the value holds.
 import { describe, expect, it } from 'vitest';
 import { jsonPieces } from '../src/output/json-pieces.js';
-import { packetData } from '../src/output/manifest.js';
+import { createHash } from 'node:crypto';
+import { packetData, packetDataHash } from '../src/output/manifest.js';
 import { loadSeed } from './support/seed.js';
 
-const joined = (value: unknown, depth?: number) => [...jsonPieces(value, depth)].join('');
+const joined = (value: unknown, depth?: number, compact?: boolean) => [...jsonPieces(value, depth, compact)].join('');
 
 describe('jsonPieces', () => {
   const seed = packetData(loadSeed());
@@ -38,5 +39,17 @@ describe('jsonPieces', () => {
 
   it.each([[{}], [[]], [null], ['文本'], [42], [{ a: undefined }]])('gives JSON.stringify of %j', (value) => {
     expect(joined(value)).toBe(JSON.stringify(value, null, 2));
+    expect(joined(value, 2, true)).toBe(JSON.stringify(value));
+  });
+
+  it.each([0, 1, 2, 3, 6])('compact: gives JSON.stringify(value) of every kind of value, opened %i levels deep', (depth) => {
+    expect(joined(hostile, depth, true)).toBe(JSON.stringify(hostile));
+    expect(joined([hostile, [hostile]], depth, true)).toBe(JSON.stringify([hostile, [hostile]]));
+  });
+
+  it("hashes the packet's compact JSON a project at a time, as the manifest always recorded it", () => {
+    const pieces = [...jsonPieces(seed, 2, true)];
+    for (const project of seed.projects) expect(pieces).toContain(JSON.stringify(project));
+    expect(packetDataHash(loadSeed())).toBe(createHash('sha256').update(JSON.stringify(seed)).digest('hex'));
   });
 });

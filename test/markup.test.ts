@@ -93,7 +93,45 @@ describe('parseMarkup', () => {
       '模板 t.hbs 第 1 行（模板输出）：rowspan="x" 应为不小于 1 的整数',
     );
   });
+
+  // A top-level table is read a row at a time as its rows close (the 汇总表's front table is never
+  // a whole tree): what comes first in the markup is still found wrong first, as over the whole tree.
+  it('says the first mistake in the markup, though a table’s rows are read as they close', () => {
+    const parse = (markup: string) => errorOf(() => parseMarkup(markup, 't.hbs'));
+    const badRow = '<tr><td colspan="x">a</td></tr>';
+    expect(parse(`<h1 x="1">t</h1>\n<table><col width="1">${badRow}</table>`)).toBe('模板 t.hbs 第 1 行（模板输出）：<h1> 不支持属性 x');
+    expect(parse(`<h1>t</h1>文字\n<table><col width="1">${badRow}</table>`)).toBe('模板 t.hbs 第 1 行（模板输出）：此处不能有文字「文字」，只能是 <h1> <h2> <table> <page-break>');
+    expect(parse(`<h1>t</h1>\n<table bogus="1">\n<col width="1">\n${badRow}</table>`)).toBe('模板 t.hbs 第 2 行（模板输出）：<table> 不支持属性 bogus');
+    expect(parse(`<table><col width="1">\n<tr><td>a</td></tr>\n<h2>x</h2>${badRow}</table>`)).toBe('模板 t.hbs 第 3 行（模板输出）：<h2> 不能放在这里；此处只能是 <tr>');
+    // Cells are placed once the table has closed, before its size is checked and before what follows it.
+    expect(parse(`<table size="0"><col width="1">\n<tr><td>a</td></tr>\n<tr><td>b</td><td>c</td></tr></table>\n<p>`)).toBe(
+      '模板 t.hbs 第 3 行（模板输出）：这一行的单元格超出了 1 列',
+    );
+    expect(parse(`<table size="0"><col width="1">\n<tr><td>a</td></tr></table>\n<p>`)).toBe('模板 t.hbs 第 1 行（模板输出）：size="0" 应为正数');
+    // The grid of a table read a row at a time.
+    const rows = '<tr class="repeat"><td>序号</td><td>名称</td></tr>\n<tr><td rowspan="2">1</td><td>甲</td></tr><tr><td>乙</td></tr>';
+    const whole = parseMarkup(`<h1>t</h1><table><col width="1"><col width="2">${rows}</table><page-break/><h2>二</h2>`, 't.hbs');
+    expect(whole).toEqual([
+      {
+        blocks: [
+          { type: 'heading', level: 1, text: 't' },
+          {
+            type: 'table',
+            widths: [1, 2],
+            rows: [
+              { repeat: true, cells: [cellOf('序号', 0), cellOf('名称', 1)] },
+              { repeat: false, cells: [{ ...cellOf('1', 0), rowSpan: 2 }, cellOf('甲', 1)] },
+              { repeat: false, cells: [cellOf('乙', 1)] },
+            ],
+          },
+        ],
+      },
+      { blocks: [{ type: 'heading', level: 2, text: '二' }] },
+    ]);
+  });
 });
+
+const cellOf = (text: string, col: number): GridCell => ({ col, rowSpan: 1, colSpan: 1, text, role: 'value', align: 'left', valign: 'middle' });
 
 describe('checkTemplateSource', () => {
   it('checks the template as written, with the template’s own line numbers', () => {

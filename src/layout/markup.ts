@@ -19,9 +19,9 @@
 // written (so the line is the template's own) and their output again when the grid is built.
 // parseMarkup leaves each `path` as written (a leading '/' segment for a rooted field);
 // anchorPaths makes them absolute once the caller knows which project the template drew.
-import { parseDocument } from 'htmlparser2';
+import { DomHandler, Parser } from 'htmlparser2';
 import { UserError } from '../errors.js';
-import type { ChildNode, Element } from 'domhandler';
+import { isTag, type ChildNode, type Document, type Element } from 'domhandler';
 import type { Align, CellRole, DataPath, GridBlock, GridCell, GridRow, GridSection, GridTable, VAlign } from './grid.js';
 
 export class MarkupError extends UserError {
@@ -99,7 +99,18 @@ function lineAt(source: string, index: number): number {
   return line;
 }
 
+/**
+ * Reads the markup's tree in document order as htmlparser2 builds it, every check in the same
+ * order as over the whole tree, but a top-level table a row at a time: each row, once closed, is
+ * read into the grid and its nodes let go. The 汇总表's front table of 10,000 projects is a tree of
+ * some 64 MB, which was built whole before the first row was read.
+ */
 class MarkupReader {
+  #sections: GridSection[] = [{ blocks: [] }];
+  /** Top-level tables whose rows are being read as they close. */
+  readonly #tables = new Map<Element, TableReading>();
+  #root: Document | undefined;
+
   constructor(
     private readonly source: string,
     private readonly template: string,
@@ -108,23 +119,58 @@ class MarkupReader {
   ) {}
 
   read(): GridSection[] {
-    const dom = parseDocument(this.source, { withStartIndices: true, recognizeSelfClosing: true, lowerCaseTags: true });
-    const sections: GridSection[] = [{ blocks: [] }];
-    for (const node of dom.children) {
-      if (this.isBlank(node)) continue;
-      const element = this.element(node, ['h1', 'h2', 'table', 'page-break']);
-      const blocks = sections[sections.length - 1]!.blocks;
-      if (element.name === 'page-break') sections.push({ blocks: [] });
-      else if (element.name === 'table') blocks.push(this.table(element));
-      else {
-        const path = this.field(element);
-        blocks.push({ type: 'heading', level: element.name === 'h1' ? 1 : 2, text: this.text(element), ...(path ? { path } : {}) });
-      }
-    }
-    return sections.filter((section) => section.blocks.length > 0);
+    const options = { withStartIndices: true, recognizeSelfClosing: true, lowerCaseTags: true };
+    // parseDocument's own handler, told of each element as it closes.
+    const handler = new DomHandler(undefined, options, (element) => this.closed(element));
+    this.#root = handler.root;
+    new Parser(handler, options).end(this.source);
+    this.takeTopLevel(); // what follows the last element (text, comments)
+    return this.#sections.filter((section) => section.blocks.length > 0);
   }
 
-  private fail(node: { startIndex: number | null }, detail: string): never {
+  /** An element closed: a top-level one is read with those before it, a row of a top-level table on its own. */
+  private closed(element: Element): void {
+    const parent = element.parent;
+    if (parent === this.#root) this.takeTopLevel();
+    else if (element.name === 'tr' && parent && isTag(parent) && parent.name === 'table' && parent.parent === this.#root) {
+      // The nodes before the table come first, then the table itself, as when the tree is read whole.
+      this.takeTopLevel(parent);
+      this.takeTableChildren(parent, this.#tables.get(parent)!);
+    }
+  }
+
+  /** Reads the top-level nodes so far, and lets them go; `open`, a table still being read, is begun and kept. */
+  private takeTopLevel(open?: Element): void {
+    const nodes = this.#root!.children;
+    let taken = 0;
+    for (const node of nodes) {
+      if (node === open) {
+        if (!this.#tables.has(open)) this.#tables.set(this.element(open, TOP_LEVEL), { widths: [], rows: [] });
+        break;
+      }
+      this.topLevel(node);
+      taken++;
+    }
+    nodes.splice(0, taken);
+  }
+
+  private topLevel(node: ChildNode): void {
+    if (this.isBlank(node)) return;
+    // A table whose rows were read as they closed was checked when it was begun.
+    const reading = isTag(node) ? this.#tables.get(node) : undefined;
+    const element = reading ? (node as Element) : this.element(node, TOP_LEVEL);
+    const blocks = this.#sections[this.#sections.length - 1]!.blocks;
+    if (element.name === 'page-break') this.#sections.push({ blocks: [] });
+    else if (element.name === 'table') {
+      this.#tables.delete(element);
+      blocks.push(this.endTable(element, reading ?? { widths: [], rows: [] }));
+    } else {
+      const path = this.field(element);
+      blocks.push({ type: 'heading', level: element.name === 'h1' ? 1 : 2, text: this.text(element), ...(path ? { path } : {}) });
+    }
+  }
+
+  private fail(node: Located, detail: string): never {
     const line = lineAt(this.source, node.startIndex ?? 0);
     throw new MarkupError(this.template, line, detail, this.isOutput ? '行（模板输出）' : '行');
   }
@@ -166,15 +212,21 @@ class MarkupReader {
     return text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   }
 
-  private table(element: Element): GridTable {
-    const widths: number[] = [];
-    const rows: ReadRow[] = [];
+  /** The table's children so far, read into `reading` and let go. */
+  private takeTableChildren(element: Element, reading: TableReading): void {
+    const { widths, rows } = reading;
     for (const child of element.children) {
       if (this.isBlank(child)) continue;
       const node = this.element(child, rows.length === 0 ? ['col', 'tr'] : ['tr']);
       if (node.name === 'col') widths.push(this.number(node, 'width', 1, 0));
       else rows.push(this.row(node));
     }
+    element.children.splice(0);
+  }
+
+  private endTable(element: Element, reading: TableReading): GridTable {
+    this.takeTableChildren(element, reading);
+    const { widths, rows } = reading;
     if (this.isOutput) this.placeCells(element, widths.length, rows);
     const size = element.attribs.size === undefined ? undefined : this.number(element, 'size', 0, 1);
     return { type: 'table', widths, rows: rows.map(({ row }) => row), ...(size ? { fontSize: size } : {}) };
@@ -186,11 +238,11 @@ class MarkupReader {
       this.fail(element, `<tr class="${rowClass}"> 不支持；只能是 class="repeat"`);
     }
     const cells: GridCell[] = [];
-    const nodes: Element[] = [];
+    const nodes: Located[] = [];
     for (const child of element.children) {
       if (this.isBlank(child)) continue;
       const td = this.element(child, ['td']);
-      nodes.push(td);
+      nodes.push({ startIndex: td.startIndex });
       const path = this.field(td);
       cells.push({
         col: -1, // placed by placeCells
@@ -204,7 +256,7 @@ class MarkupReader {
         ...('nowrap' in td.attribs ? { noWrap: true } : {}),
       });
     }
-    return { row: { repeat: rowClass === 'repeat', cells }, node: element, cellNodes: nodes };
+    return { row: { repeat: rowClass === 'repeat', cells }, node: { startIndex: element.startIndex }, cellNodes: nodes };
   }
 
   /** Resolve every cell's slots as HTML does, and insist the spans tile the table exactly. */
@@ -262,9 +314,22 @@ class MarkupReader {
   }
 }
 
-/** A row as read, with its markup nodes kept for error lines while placing the cells. */
+/** Where a node began in the markup, for its line in a message. */
+interface Located {
+  startIndex: number | null;
+}
+
+/** A row as read, with where its markup nodes began, for error lines while placing the cells (the nodes themselves are let go). */
 interface ReadRow {
   row: GridRow;
-  node: Element;
-  cellNodes: Element[];
+  node: Located;
+  cellNodes: Located[];
 }
+
+/** A table's columns and rows read so far. */
+interface TableReading {
+  widths: number[];
+  rows: ReadRow[];
+}
+
+const TOP_LEVEL = ['h1', 'h2', 'table', 'page-break'];

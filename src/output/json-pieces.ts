@@ -1,47 +1,54 @@
-// JSON text as the 汇总表 PDF carries it (`JSON.stringify(value, null, 2)`), made a piece at a
-// time: at 10,000 projects the whole is a string of 21 million characters (42 MB, two bytes each
-// once one is Chinese), and every copy of it counted in the build's peak. A piece is one project.
+// JSON text as the 汇总表 PDF carries it (`JSON.stringify(value, null, 2)`), or as the manifest
+// hashes it (`JSON.stringify(value)`), made a piece at a time: at 10,000 projects the whole is a
+// string of 17–21 million characters (34–42 MB, two bytes each once one is Chinese), and every
+// copy of it counted in the build's peak. A piece is one project.
 // For data as JSON.parse gives it and validation keeps it (a packet). Two things only JavaScript
 // values have are not followed (a hostile test, 2026-12-07): a boxed String or Number in an opened
 // container is written as an object, and a toJSON whose result has a toJSON of its own is called
 // twice at the depth where members become pieces.
 
-/** `JSON.stringify(value, null, 2)` in pieces, in order: the containers of the first `depth` levels opened, each member below them one piece. */
-export function* jsonPieces(value: unknown, depth = 2): Generator<string> {
-  yield* pieces(resolved(value, ''), depth, '');
+/**
+ * `JSON.stringify(value, null, 2)` in pieces, in order: the containers of the first `depth` levels
+ * opened, each member below them one piece. `compact`: `JSON.stringify(value)` in the same pieces.
+ */
+export function* jsonPieces(value: unknown, depth = 2, compact = false): Generator<string> {
+  yield* pieces(resolved(value, ''), depth, compact ? undefined : '');
 }
 
-/** `value` (its toJSON already called) at `indent`. */
-function* pieces(value: unknown, depth: number, indent: string): Generator<string> {
+/** `value` (its toJSON already called) at `indent`; no indent at all when compact (undefined). */
+function* pieces(value: unknown, depth: number, indent: string | undefined): Generator<string> {
   if (depth <= 0 || typeof value !== 'object' || value === null) {
-    const text = JSON.stringify(value, null, 2);
+    const text = JSON.stringify(value, null, indent === undefined ? undefined : 2);
     // Newlines in JSON.stringify's output are its own (a string's are escaped): indenting after each indents the whole.
     yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
     return;
   }
-  const inner = `${indent}  `;
+  const inner = indent === undefined ? undefined : `${indent}  `;
+  // Before a member, and before the closing bracket: a line break and the indent, or nothing.
+  const before = inner === undefined ? '' : `\n${inner}`;
+  const close = indent === undefined ? '' : `\n${indent}`;
   if (Array.isArray(value)) {
     if (value.length === 0) {
       yield '[]';
       return;
     }
     for (let i = 0; i < value.length; i++) {
-      yield `${i === 0 ? '[' : ','}\n${inner}`;
+      yield `${i === 0 ? '[' : ','}${before}`;
       // What JSON.stringify writes for an element it cannot represent.
       const element = resolved(value[i], String(i));
       yield* pieces(unrepresentable(element) ? null : element, depth - 1, inner);
     }
-    yield `\n${indent}]`;
+    yield `${close}]`;
     return;
   }
   let members = 0;
   for (const [key, value_] of Object.entries(value)) {
     const member = resolved(value_, key);
     if (unrepresentable(member)) continue; // JSON.stringify leaves the member out
-    yield `${members++ === 0 ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+    yield `${members++ === 0 ? '{' : ','}${before}${JSON.stringify(key)}:${inner === undefined ? '' : ' '}`;
     yield* pieces(member, depth - 1, inner);
   }
-  yield members === 0 ? '{}' : `\n${indent}}`;
+  yield members === 0 ? '{}' : `${close}}`;
 }
 
 /** What JSON.stringify writes for `value` under `key`: its toJSON(key), if it has one. */

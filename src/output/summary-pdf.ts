@@ -47,9 +47,13 @@ export async function* summaryPdf(templates: FormTemplates, packet: Packet, form
  * The 汇总表 PDF's first steps: its writer made, the packet attached, and its front table laid out
  * and packed, a page at a time. A build takes them before its forms, while it holds the least (no
  * worker of --jobs yet, no form made): at 10,000 projects the attached packet's bytes are some
- * 35 MB for a moment (render/pdf-archive.ts), the front table's layout some 150 MB (mostly garbage
- * not yet collected: its grid is made without a full GC), and either on top of the forms' phase
- * made the build's peak.
+ * 35 MB for a moment (render/pdf-archive.ts), the front table's layout leaves the heap some 60 MB
+ * larger (mostly garbage not yet collected; some 125 MB while its markup was made a whole tree
+ * before it was read, layout/markup.ts, and the data file's places were held, output/build.ts), and
+ * either on top of the forms' phase made the build's peak.
+ * Laid out on a thread of its own that then ends, the garbage goes with it, but that thread (its
+ * modules, fonts and copy of the packet) made the peak higher still: 485–533 MB against 387–419 MB
+ * for these steps alone (2026-12-07).
  */
 export async function beginSummaryPdf(templates: FormTemplates, packet: Packet, options: PdfOptions): Promise<BegunSummaryPdf> {
   const { fonts } = options;
