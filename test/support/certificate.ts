@@ -2,6 +2,7 @@
 // in Chinese (UTF8String), as a password-protected PKCS#12 file.
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
+import { expect } from 'vitest';
 
 export const UNIT = '上海市闵行区地区工作办公室';
 export const PASSWORD = 'sign-测试-密码';
@@ -57,7 +58,27 @@ export function makeP12(options: CertificateOptions = {}): Buffer {
   return Buffer.from(forge.asn1.toDer(pfx).getBytes(), 'binary');
 }
 
-function keyPair(bits = 2048): [forge.pki.rsa.PrivateKey, forge.pki.PublicKey] {
+type KeyPair = [forge.pki.rsa.PrivateKey, forge.pki.PublicKey];
+
+/**
+ * The 2048-bit keys made in this process, handed out in turn to each test file: a file's keys are
+ * distinct from each other, as if made for it, and later files take the same ones again (files
+ * share a process: vitest.config.ts). An RSA key took 0.3–1 s of CPU to make, and the suite made
+ * some 20 (2026-12-07).
+ */
+const made: KeyPair[] = [];
+const handedOut = new Map<string, number>();
+
+function keyPair(bits = 2048): KeyPair {
+  if (bits !== 2048) return newKeyPair(bits);
+  const file = expect.getState().testPath ?? '';
+  const next = handedOut.get(file) ?? 0;
+  handedOut.set(file, next + 1);
+  while (made.length <= next) made.push(newKeyPair(bits));
+  return made[next]!;
+}
+
+function newKeyPair(bits: number): KeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   return [
     forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }) as string) as forge.pki.rsa.PrivateKey,
