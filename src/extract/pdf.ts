@@ -211,7 +211,11 @@ function drawn<T>(draw: () => T): T | undefined {
   }
 }
 
-/** A face's glyphs as SVG path data, by glyph id: a face's glyphs do not change, and each is drawn for many texts and PDFs. */
+/**
+ * A face's glyphs as SVG path data, by glyph id: a face's glyphs do not change, and each is drawn
+ * for many texts and PDFs. At most one string per glyph the forms print (a few thousand, about a
+ * kilobyte each), kept as long as the face is.
+ */
 const faceOutlines = new WeakMap<FontkitModule.Font, Map<number, string>>();
 function faceOutline(font: FontkitModule.Font, glyph: FontkitModule.Glyph): string {
   let outlines = faceOutlines.get(font);
