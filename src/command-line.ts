@@ -23,6 +23,7 @@ import { countProblems, fileProblem, hasErrors, problemJsonSchema, PROBLEMS_SCHE
 import { diagnosticLines, problemsDocument } from './validate/format.js';
 import { durationText, progressDisplay, progressMode } from './progress.js';
 import { SHENBAO_VERSION } from './version.js';
+import { withoutHelpCache } from './yargs-adapter.js';
 
 // What a command needs beyond this is loaded when it runs: a build in a worker thread (the real
 // command) loads pdfmake, docx and the fonts there only, not here as well.
@@ -231,7 +232,8 @@ function reportFailure(error: unknown, io: CliIO): number {
 }
 
 function parser(run: (command: (argv: never, io: CliIO) => Promise<number>) => (argv: unknown) => Promise<void>): Argv {
-  return yargs()
+  // Without the help text yargs renders before each command for nobody (yargs-adapter.ts).
+  return withoutHelpCache(yargs())
     .scriptName('shenbao')
     .locale('zh_CN')
     .updateLocale(YARGS_CHINESE as unknown as Record<string, string>)

@@ -65,6 +65,7 @@ const ROOT_FILES: Record<string, (typeof LAYERS)[number]> = {
   'cli.ts': 'commands',
   'command-line.ts': 'commands',
   'progress.ts': 'commands',
+  'yargs-adapter.ts': 'commands',
   'index.ts': 'commands',
   'library.ts': 'commands',
 };

@@ -12,6 +12,8 @@ import { notFoundMessage } from '../src/errors.js';
 import { durationText, estimate, phaseText, progressDisplay, progressMode, rateText, timeLeftText } from '../src/progress.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { SHENBAO_VERSION } from '../src/version.js';
+import { holdsHelpText, installedVersion, PINNED, withoutHelpCache } from '../src/yargs-adapter.js';
+import yargs from 'yargs';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { shenbao } from './support/cli.js';
 import { loadSeed } from './support/seed.js';
@@ -463,5 +465,35 @@ describe('SOURCE_DATE_EPOCH', () => {
       const pdf = (await readFile(path.join(work, 'dated', 'unit-2023', '汇总表.pdf'))).toString('latin1');
       expect(pdf).toContain('/CreationDate (D:20230101000000Z)');
     });
+  });
+});
+
+describe('src/yargs-adapter.ts', () => {
+  const message =
+    `yargs ${installedVersion()} is installed, but src/yargs-adapter.ts was written for ${PINNED.yargs}: re-check that yargs still renders a ` +
+    'command\'s help text before running it (usage.cacheHelpMessage, reached through getInternalMethods().getUsageInstance()) and ' +
+    'uses it only for showHelp/getHelp, run this file, then update PINNED and package.json';
+
+  it('the installed yargs is the pinned one, which package.json names exactly', async () => {
+    const pkg = JSON.parse(await readFile(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(installedVersion(), message).toBe(PINNED.yargs);
+    expect(pkg.dependencies.yargs, message).toBe(PINNED.yargs);
+  });
+
+  it('a command run renders no help text with it, and one without it does; --help still prints the whole text', async () => {
+    const grammar = (parser: ReturnType<typeof yargs>) =>
+      parser.command('build <input>', '生成申报表', (y) => y.positional('input', { type: 'string', describe: '数据文件' }).option('out', { type: 'string', describe: '输出目录' }), () => {});
+    const plain = grammar(yargs());
+    await plain.parseAsync(['build', 'a.json']);
+    expect(holdsHelpText(plain), message).toBe(true);
+    const adapted = grammar(withoutHelpCache(yargs()));
+    await adapted.parseAsync(['build', 'a.json']);
+    expect(holdsHelpText(adapted), message).toBe(false);
+    let help = '';
+    await grammar(withoutHelpCache(yargs())).parseAsync(['build', '--help'], {}, (_error, _argv, output) => {
+      help = output;
+    });
+    expect(help).toContain('--out');
+    expect(help).toContain('输出目录');
   });
 });
