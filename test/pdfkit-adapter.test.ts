@@ -152,11 +152,12 @@ describe('runs on the versions it was written for', () => {
   });
 });
 
-describe('no file but the adapters (render/pdfkit-adapter.ts, render/exceljs-adapter.ts) reaches into a library', () => {
+describe('no file but the adapters (render/pdfkit-adapter.ts, render/exceljs-adapter.ts, yargs-adapter.ts) reaches into a library', () => {
   const SRC = path.join(import.meta.dirname, '..', 'src');
   const ADAPTER = path.join('render', 'pdfkit-adapter.ts');
-  // ExcelJS's: one range of validation per column (test/workbook.test.ts pins its version).
-  const ADAPTERS = [ADAPTER, path.join('render', 'exceljs-adapter.ts')];
+  // ExcelJS's: one range of validation per column (test/workbook.test.ts pins its version); yargs's:
+  // no help text rendered before each command (test/conventions.test.ts pins its version).
+  const ADAPTERS = [ADAPTER, path.join('render', 'exceljs-adapter.ts'), 'yargs-adapter.ts'];
   /** A bare specifier naming a path inside its package: pdfkit/js/…, fontkit/dist/…, @scope/name/…. */
   const innerPath = (specifier: string): boolean => {
     if (specifier.startsWith('.') || specifier.startsWith('node:') || specifier.startsWith('/')) return false;
