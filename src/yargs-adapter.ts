@@ -27,12 +27,6 @@ export function withoutHelpCache(parser: Argv): Argv {
   return parser;
 }
 
-/** Whether `parser` holds a rendered help text (after a command ran: none, if withoutHelpCache took). */
-export function holdsHelpText(parser: Argv): boolean {
-  const usage = (parser as unknown as { getInternalMethods(): { getUsageInstance(): { hasCachedHelpMessage(): boolean } } }).getInternalMethods().getUsageInstance();
-  return usage.hasCachedHelpMessage();
-}
-
 export function installedVersion(): string {
   return (require('yargs/package.json') as { version: string }).version;
 }

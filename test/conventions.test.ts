@@ -12,7 +12,7 @@ import { notFoundMessage } from '../src/errors.js';
 import { durationText, estimate, phaseText, progressDisplay, progressMode, rateText, timeLeftText } from '../src/progress.js';
 import { validatePacket } from '../src/validate/validate.js';
 import { SHENBAO_VERSION } from '../src/version.js';
-import { holdsHelpText, installedVersion, PINNED, withoutHelpCache } from '../src/yargs-adapter.js';
+import { installedVersion, PINNED, withoutHelpCache } from '../src/yargs-adapter.js';
 import yargs from 'yargs';
 import { makeP12, PASSWORD } from './support/certificate.js';
 import { shenbao } from './support/cli.js';
@@ -469,6 +469,9 @@ describe('SOURCE_DATE_EPOCH', () => {
 });
 
 describe('src/yargs-adapter.ts', () => {
+  /** Whether `parser` holds a rendered help text: yargs's usage instance, as the adapter reaches it. */
+  const holdsHelpText = (parser: ReturnType<typeof yargs>): boolean =>
+    (parser as unknown as { getInternalMethods(): { getUsageInstance(): { hasCachedHelpMessage(): boolean } } }).getInternalMethods().getUsageInstance().hasCachedHelpMessage();
   const message =
     `yargs ${installedVersion()} is installed, but src/yargs-adapter.ts was written for ${PINNED.yargs}: re-check that yargs still renders a ` +
     'command\'s help text before running it (usage.cacheHelpMessage, reached through getInternalMethods().getUsageInstance()) and ' +

@@ -5,11 +5,12 @@
 // (test/support/pack-dir.ts). --ignore-scripts: `prepare` would compile dist/ again under the other
 // test files (`npm test` has compiled it).
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { ROOT } from './cli.js';
+import { awaitOutcome, writeOutcome } from './outcome.js';
 
 export interface Packed {
   /** The tarball. */
@@ -42,17 +43,8 @@ export function packed(): Promise<Packed> {
         (error: Error & { stderr?: string }) => ({ error: `${error.message}\n${error.stderr ?? ''}` }),
       );
       // Whole or not at all, for the files that read it meanwhile.
-      await writeFile(`${done}.tmp`, JSON.stringify(outcome));
-      await rename(`${done}.tmp`, done);
+      await writeOutcome(done, outcome);
     }
-    for (;;) {
-      const text = await readFile(done, 'utf8').catch(() => undefined);
-      if (text !== undefined) {
-        const outcome = JSON.parse(text) as Packed | { error: string };
-        if ('error' in outcome) throw new Error(`npm pack (test/support/packed.ts) failed: ${outcome.error}`);
-        return outcome;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    return awaitOutcome<Packed>(done, 'npm pack (test/support/packed.ts)');
   })());
 }

@@ -26,11 +26,15 @@ function ask<T>(kind: 'text' | 'items', bytes: Uint8Array, more: Record<string, 
       if (error === undefined) answer.resolve(result);
       else answer.reject(new Error(`pdf-parse: ${error}`));
     });
-    thread.on('error', (error) => {
+    // A thread that fails or ends (out of memory on a huge PDF) answers what it was asked with that.
+    const ended = (error: Error) => {
+      if (reader !== thread) return; // said already
       for (const answer of answers.values()) answer.reject(error);
       answers.clear();
       reader = undefined;
-    });
+    };
+    thread.on('error', ended);
+    thread.on('exit', (code) => ended(new Error(`pdf-parse's thread ended (exit code ${code})`)));
     reader = thread;
   }
   const id = ++asked;

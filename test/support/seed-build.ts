@@ -6,13 +6,14 @@
 // The build runs while the first files' tests do (those before it need none): setup returns at
 // once, and the build writes `done.json` beside its folder when it ends, with its error if any.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { CLI } from './cli.js';
 import { SEED_FILE } from './seed.js';
+import { writeOutcome } from './outcome.js';
 
 /** The time zone the seed is built in. */
 export const SEED_BUILD_ZONE = 'America/New_York';
@@ -35,8 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const build = promisify(execFile)(process.execPath, [CLI, 'build', SEED_FILE, '-o', path.join(dir, 'out'), '--date', '2023-01-01T08:00:00', '--quiet'], {
     env: { ...process.env, FORCE_COLOR: '0', TZ: SEED_BUILD_ZONE },
   }).then(
-    () => writeFile(done, '{}'),
-    (error: Error & { stderr?: string }) => writeFile(done, JSON.stringify({ error: `${error.message}\n${error.stderr ?? ''}` })),
+    () => writeOutcome(done, {}),
+    (error: Error & { stderr?: string }) => writeOutcome(done, { error: `${error.message}\n${error.stderr ?? ''}` }),
   );
   project.provide('seedBuild', path.join(dir, 'out', 'minhang-2023'));
   project.provide('seedBuildDone', done);
