@@ -101,12 +101,13 @@ export default defineConfig({
     // Vitest runs one file at a time on a 2-core machine (cores − 1); two at once use both cores
     // (the whole suite took 323 s with one and 247 s with two here, 2026-12-06, 841 tests).
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    // The test processes' V8: garbage collected on its own thread (two workers, the command-line
-    // processes they start and Chromium already keep both cores busy, and V8's helper threads only
-    // competed with them), a larger young generation (fewer scavenges of the fonts' and PDFs'
-    // short-lived buffers), and optimised later, as src/cli.ts does for a real command (a test runs
-    // much of its code a few times only). Six files that run in the tests' own processes, three
-    // rounds each way, alternated: 98–106 s of CPU by default, 92–96 s with these (2026-12-07).
+    // The test processes' V8: garbage collected by the thread that makes the garbage, without V8's
+    // helper threads (two workers, the command-line processes they start and Chromium already keep
+    // both cores busy, and the helpers only competed with them); a larger young generation (fewer
+    // scavenges of the fonts' and PDFs' short-lived buffers); optimised later, as src/cli.ts does
+    // for a real command (a test runs much of its code a few times only). Six files whose work is
+    // done in the test process, alternated three rounds each way: 98–106 s of CPU by default,
+    // 92–96 s with these. Over the whole suite the gain is within its noise (±5%) (2026-12-07).
     execArgv: ['--single-threaded-gc', '--max-semi-space-size=64', '--interrupt-budget=540672'],
     hookTimeout: 120_000,
     // On CI, also keep the counts as JSON so .ci/run can print a plain "N passed, N failed" line.
